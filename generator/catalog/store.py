@@ -1,0 +1,108 @@
+"""Read and write catalog entries as diff-friendly YAML, one file per model."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jsonschema
+import yaml
+
+from generator.catalog.entry import CatalogEntry
+
+ENTRY_SCHEMA_RESOURCE = "entry.schema.json"
+
+# The C loader is ten times faster on large catalogs; the pure one is the fallback.
+_Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All entries, sorted by provider then slug."""
+
+    entries: tuple[CatalogEntry, ...]
+
+    def __iter__(self) -> Iterator[CatalogEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def providers(self) -> list[str]:
+        return sorted({e.provider for e in self.entries})
+
+    def of_provider(self, provider: str) -> list[CatalogEntry]:
+        return [e for e in self.entries if e.provider == provider]
+
+
+def entry_path(entry: CatalogEntry) -> PurePosixPath:
+    return PurePosixPath(entry.provider) / f"{entry.slug}.yaml"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for multi-line strings, so descriptions diff line by line."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and value == value.strip() and "\t" not in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_entry(entry: CatalogEntry) -> str:
+    data = entry.model_dump(mode="json", exclude_none=True)
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
+
+
+@cache
+def entry_json_schema() -> dict[str, Any]:
+    text = resources.files("generator.catalog").joinpath(ENTRY_SCHEMA_RESOURCE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _entry_validator() -> jsonschema.protocols.Validator:
+    schema = entry_json_schema()
+    validator_class = jsonschema.validators.validator_for(schema)
+    return validator_class(schema)
+
+
+def entry_format_errors(data: Any) -> list[str]:
+    """Check data against the entry format's JSON Schema; one message per violation."""
+    errors = sorted(_entry_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    return [f"{'/'.join(str(p) for p in e.absolute_path) or '<entry>'}: {e.message}" for e in errors]
+
+
+def parse_entry(text: str, origin: str) -> CatalogEntry:
+    """Parse and validate one stored entry; raise ValueError naming the file on any problem."""
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{origin}: not valid YAML: {exc}") from exc
+    problems = entry_format_errors(data)
+    if problems:
+        raise ValueError(f"{origin}: not a catalog entry: " + "; ".join(problems[:5]))
+    return CatalogEntry.model_validate(data)
+
+
+def load_catalog(directory: Path) -> Catalog:
+    """Load every `<provider>/<slug>.yaml` below directory."""
+    if not directory.is_dir():
+        raise ValueError(f"{directory}: no catalog here (run `cardgen ingest` first)")
+    entries = [parse_entry(path.read_text("utf-8"), str(path)) for path in sorted(directory.glob("*/*.yaml"))]
+    return Catalog(tuple(sorted(entries, key=lambda e: e.key)))

@@ -1,0 +1,144 @@
+"""The `cardgen` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.catalog.store import load_catalog
+from generator.diagnostics import Diagnostic, Level, has_errors
+from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
+from generator.tree import UnsafeTarget, compare_tree, write_tree
+
+DEFAULT_SOURCES = Path("catalog/sources")
+DEFAULT_CATALOG = Path("catalog/models")
+
+
+def _report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
+    for diagnostic in diagnostics:
+        if diagnostic.level >= Level.WARNING or verbose:
+            click.echo(diagnostic.render(), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cardgen")
+def cli() -> None:
+    """Turn LLM providers' model documents into a catalog and a typed Python SDK.
+
+    \b
+    Typical use, from the project root:
+      cardgen ingest      catalog/sources -> catalog/models
+      cardgen generate    catalog/models  -> generated/
+      cardgen catalog     list what the catalog holds
+    """
+
+
+@cli.command("ingest")
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SOURCES,
+    show_default=True,
+    help="Vendor documents, one file per model, in any known format.",
+)
+@click.option(
+    "--providers",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Provider defaults [default: providers/ beside the sources].",
+)
+@click.option(
+    "--overlays",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Maintainers' patches [default: overlays/ beside the sources].",
+)
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="Where the normalized entries go.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if the catalog differs from a fresh ingest.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
+def ingest_command(
+    sources: Path,
+    providers: Path | None,
+    overlays: Path | None,
+    catalog_dir: Path,
+    check: bool,
+    verbose: bool,
+) -> None:
+    """Read every source document into one normalized, validated catalog entry per model.
+
+    Errors (a document that does not parse, a schema that is not JSON or not a valid
+    JSON Schema, two documents claiming one model) are printed with file and line, and
+    then nothing is written: the previous catalog stays as it was.
+    """
+    result = ingest(IngestInputs.beside(sources, providers, overlays))
+    _report(result.diagnostics, verbose)
+    if has_errors(result.diagnostics):
+        count = sum(1 for d in result.diagnostics if d.level is Level.ERROR)
+        click.echo(f"ingest failed: {count} error(s); nothing written to {catalog_dir}", err=True)
+        sys.exit(1)
+    files = render_catalog(result.catalog)
+    if check:
+        diff = compare_tree(catalog_dir, files)
+        if not diff.clean:
+            click.echo(f"{catalog_dir} is out of date with {sources} (run `cardgen ingest`):", err=True)
+            for line in diff.lines():
+                click.echo(f"  {line}", err=True)
+            sys.exit(1)
+        click.echo(f"{catalog_dir} is up to date ({len(files)} entries)")
+        return
+    try:
+        diff = write_tree(catalog_dir, files)
+    except UnsafeTarget as exc:
+        click.echo(f"ingest: {exc}", err=True)
+        sys.exit(1)
+    changed = len(diff.stale) + len(diff.missing)
+    click.echo(
+        f"ingested {result.documents} documents into {len(files)} entries in {catalog_dir}: "
+        f"{changed} written, {len(diff.extra)} removed, {len(files) - changed} unchanged"
+    )
+
+
+@cli.command("catalog")
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+)
+@click.option("--json", "as_json", is_flag=True, help="Print every entry, schemas included, as a JSON array.")
+def catalog_command(catalog_dir: Path, as_json: bool) -> None:
+    """List the models in the catalog."""
+    try:
+        catalog = load_catalog(catalog_dir)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([e.model_dump(mode="json", exclude_none=True) for e in catalog], indent=2))
+        return
+    rows = [("PROVIDER", "MODEL ID", "SLUG", "TASK", "STREAM")] + [
+        (e.provider, e.model_id, e.slug, e.task, "yes" if e.streaming.supported else "no") for e in catalog
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def main() -> None:
+    cli(prog_name="cardgen")

@@ -1,0 +1,1 @@
+"""Ingest: detect each document's format, extract facts, build normalized catalog entries."""

@@ -1,0 +1,252 @@
+"""Build catalog entries from extracted facts, provider defaults and overlays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.catalog.entry import CatalogEntry
+from generator.catalog.store import Catalog, entry_format_errors
+from generator.diagnostics import Diagnostic, Level, error, info, warning
+from generator.ingest.checks import check_catalog, check_entry
+from generator.ingest.extractors import detect
+from generator.ingest.facts import Extraction, Fact
+from generator.ingest.overlays import Overlay, merge_patch
+from generator.ingest.providers import ProviderDefaults
+from generator.ingest.schemas import property_schemas
+from generator.ingest.slugs import assign_slugs
+from generator.ingest.sources import SourceDocument
+
+STREAM_DETAILS = ("format", "content_type", "request_flag", "terminator", "chunk_schema")
+
+
+def extract_all(documents: Sequence[SourceDocument]) -> tuple[list[Extraction], list[Diagnostic]]:
+    extractions: list[Extraction] = []
+    diagnostics: list[Diagnostic] = []
+    for document in documents:
+        extractor = detect(document)
+        if extractor is None:
+            diagnostics.append(warning(document.name, None, "no extractor recognises this document; skipped"))
+            continue
+        extraction = extractor.extract(document)
+        diagnostics.extend(extraction.diagnostics)
+        if not any(d.level is Level.ERROR for d in extraction.diagnostics):
+            extractions.append(extraction)
+    return extractions, diagnostics
+
+
+def build_catalog(
+    documents: Sequence[SourceDocument],
+    providers: dict[str, ProviderDefaults],
+    overlays: Sequence[Overlay],
+) -> tuple[Catalog, list[Diagnostic]]:
+    """Extract, merge, patch and validate; entries with errors are left out, and reported."""
+    extractions, diagnostics = extract_all(documents)
+    extractions = _without_duplicate_ids(extractions, diagnostics)
+    slugs = {
+        provider: assign_slugs(str(e.value("model_id")) for e in extractions if e.provider == provider)
+        for provider in {e.provider for e in extractions}
+    }
+    by_target = {(o.provider, o.slug): o for o in overlays}
+    entries: list[CatalogEntry] = []
+    for extraction in extractions:
+        defaults = providers.get(extraction.provider)
+        if defaults is None:
+            diagnostics.append(
+                error(extraction.document.name, None, f"no providers/{extraction.provider}.yaml")
+            )
+            continue
+        slug = slugs[extraction.provider][str(extraction.value("model_id"))]
+        overlay = by_target.pop((extraction.provider, slug), None)
+        entry, problems = _build_entry(extraction, defaults, slug, overlay)
+        diagnostics.extend(problems)
+        if overlay is not None:
+            diagnostics = _settled_by_overlay(diagnostics, extraction.document.name, overlay)
+        if entry is not None:
+            diagnostics.extend(check_entry(entry))
+            entries.append(entry)
+    for overlay in by_target.values():
+        diagnostics.append(
+            error(overlay.file, None, f"no catalog entry {overlay.provider}/{overlay.slug} to patch")
+        )
+    entries.sort(key=lambda e: e.key)
+    diagnostics.extend(check_catalog(entries))
+    return Catalog(tuple(entries)), diagnostics
+
+
+def _without_duplicate_ids(extractions: list[Extraction], diagnostics: list[Diagnostic]) -> list[Extraction]:
+    claims: dict[tuple[str, str], list[Extraction]] = {}
+    for extraction in extractions:
+        claims.setdefault((extraction.provider, str(extraction.value("model_id"))), []).append(extraction)
+    kept = []
+    for (provider, model_id), claimants in claims.items():
+        if len(claimants) == 1:
+            kept.append(claimants[0])
+            continue
+        names = [c.document.name for c in claimants]
+        for claimant in claimants:
+            line = claimant.facts["model_id"].lines
+            others = ", ".join(n for n in names if n != claimant.document.name)
+            diagnostics.append(
+                error(
+                    claimant.document.name,
+                    line[0] if line else None,
+                    f"{provider} model {model_id!r} is also claimed by {others}",
+                )
+            )
+    return kept
+
+
+def _merged_facts(
+    extraction: Extraction, defaults: ProviderDefaults
+) -> tuple[dict[str, Fact], list[Diagnostic]]:
+    facts = {**defaults.facts, **extraction.facts}
+    diagnostics: list[Diagnostic] = []
+    name = extraction.document.name
+    if "streaming.supported" not in facts:
+        diagnostics.append(
+            warning(
+                name,
+                None,
+                "the document does not say whether the model streams; taken as not streaming",
+                "streaming.supported",
+            )
+        )
+        facts["streaming.supported"] = Fact(False, None, "derived", "not stated in the document")
+    if facts["streaming.supported"].value is not True:
+        for detail in STREAM_DETAILS:
+            facts.pop(f"streaming.{detail}", None)
+    if "display_name" not in facts:
+        model_id = str(facts["model_id"].value)
+        facts["display_name"] = Fact(
+            model_id.rsplit("/", 1)[-1], facts["model_id"].lines, "derived", "the model id"
+        )
+    if "description" not in facts:
+        facts["description"] = Fact("", None, "derived", "the document has none")
+    missing = [key for key in ("task", "input_schema", "output_schema") if key not in facts]
+    if missing:
+        diagnostics.append(
+            error(name, None, f"the document states no {', '.join(missing)} and none could be derived")
+        )
+        return facts, diagnostics
+    _derive_limits(facts)
+    return facts, diagnostics
+
+
+def _derive_limits(facts: dict[str, Fact]) -> None:
+    """Length limits the input schema states for the prompt and for each message."""
+    schema = facts["input_schema"]
+    lengths = {
+        "limits.max_prompt_length": [p.get("maxLength") for p in property_schemas(schema.value, "prompt")],
+        "limits.max_message_length": [
+            ((m.get("items") or {}).get("properties") or {}).get("content", {}).get("maxLength")
+            for m in property_schemas(schema.value, "messages")
+        ],
+    }
+    for key, found in lengths.items():
+        values = {v for v in found if isinstance(v, int)}
+        if values and key not in facts:
+            facts[key] = Fact(min(values), schema.lines, "derived", "maxLength in input_schema", schema.file)
+
+
+def _assemble(facts: dict[str, Fact]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, fact in facts.items():
+        if key == "examples":
+            data["examples"] = [{k: v for k, v in ex.items() if k != "lines"} for ex in fact.value]
+            continue
+        section, _, leaf = key.partition(".")
+        if leaf:
+            data.setdefault(section, {})[leaf] = fact.value
+        else:
+            data[section] = fact.value
+    return data
+
+
+def _provenance(extraction: Extraction, facts: dict[str, Fact], slug_note: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, fact in sorted(facts.items()):
+        if key == "examples":
+            for index, example in enumerate(fact.value):
+                fields[f"examples[{index}]"] = _source(extraction, Fact(None, example.get("lines"), fact.how))
+            continue
+        fields[key] = _source(extraction, fact)
+    model_id_lines = facts["model_id"].lines
+    fields["slug"] = {"file": extraction.document.name, "how": "derived", "note": slug_note}
+    if model_id_lines:
+        fields["slug"]["lines"] = list(model_id_lines)
+    return {
+        "source": {
+            "path": extraction.document.name,
+            "sha256": extraction.document.sha256,
+            "extractor": extraction.extractor,
+        },
+        "fields": dict(sorted(fields.items())),
+    }
+
+
+def _source(extraction: Extraction, fact: Fact) -> dict[str, Any]:
+    source: dict[str, Any] = {"file": fact.file or extraction.document.name, "how": fact.how}
+    if fact.lines:
+        source["lines"] = list(fact.lines)
+    if fact.note:
+        source["note"] = fact.note
+    return source
+
+
+def _settled_by_overlay(diagnostics: list[Diagnostic], document: str, overlay: Overlay) -> list[Diagnostic]:
+    """A warning about a field the overlay supplies is no longer a warning."""
+    touched = set(overlay.touched())
+    return [
+        d.with_level(Level.INFO, f" (supplied by {overlay.file})")
+        if d.file == document and d.field in touched and d.level is Level.WARNING
+        else d
+        for d in diagnostics
+    ]
+
+
+def _apply_overlay(data: dict[str, Any], overlay: Overlay) -> dict[str, Any]:
+    patched: dict[str, Any] = merge_patch(data, overlay.patch)
+    fields = patched["provenance"]["fields"]
+    for field in overlay.touched():
+        source: dict[str, Any] = {"file": overlay.file, "how": "overlay"}
+        if field in overlay.spans:
+            source["lines"] = list(overlay.spans[field])
+        fields[field] = source
+    patched["provenance"]["fields"] = dict(sorted(fields.items()))
+    patched["provenance"]["overlays"] = [
+        {"path": overlay.file, "sha256": overlay.sha256, "reason": overlay.reason}
+    ]
+    return patched
+
+
+def _build_entry(
+    extraction: Extraction, defaults: ProviderDefaults, slug: str, overlay: Overlay | None
+) -> tuple[CatalogEntry | None, list[Diagnostic]]:
+    facts, diagnostics = _merged_facts(extraction, defaults)
+    if any(d.level is Level.ERROR for d in diagnostics):
+        return None, diagnostics
+    data = _assemble(facts)
+    data["slug"] = slug
+    data["provider"] = extraction.provider
+    data["format"] = 1
+    data["provenance"] = _provenance(extraction, facts, "from the model id, unique per provider")
+    if overlay is not None:
+        data = _apply_overlay(data, overlay)
+        diagnostics.append(info(overlay.file, None, f"applied to {extraction.provider}/{slug}"))
+    problems = entry_format_errors(data)
+    if problems:
+        name = overlay.file if overlay else extraction.document.name
+        return None, [
+            *diagnostics,
+            *(error(name, None, f"entry is not valid: {p}") for p in problems),
+        ]
+    try:
+        return CatalogEntry.model_validate(data), diagnostics
+    except ValidationError as exc:  # the JSON Schema and the model agree; this is a safety net
+        return None, [
+            *diagnostics,
+            error(extraction.document.name, None, f"entry is not valid: {exc}"),
+        ]

@@ -1,0 +1,115 @@
+"""Checks on built entries: valid schemas, examples that fit them, documents that disagree."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import jsonschema
+
+from generator.catalog.entry import CatalogEntry
+from generator.diagnostics import Diagnostic, error, warning
+from generator.ingest.schemas import metaschema_problems, property_schemas
+
+RANGE_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _where(entry: CatalogEntry, field: str) -> tuple[str, int | None]:
+    source = entry.provenance.fields.get(field)
+    if source is None:
+        return entry.provenance.source.path, None
+    return source.file, source.lines[0] if source.lines else None
+
+
+def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    schemas: dict[str, Any] = {
+        "input_schema": entry.input_schema,
+        "output_schema": entry.output_schema,
+    }
+    if entry.streaming.chunk_schema is not None:
+        schemas["streaming.chunk_schema"] = entry.streaming.chunk_schema
+    valid: dict[str, bool] = {}
+    for field, schema in schemas.items():
+        problems = metaschema_problems(schema)
+        valid[field] = not problems
+        file, line = _where(entry, field)
+        diagnostics.extend(
+            error(file, line, f"{field} is not a valid JSON Schema: {p}") for p in problems[:5]
+        )
+    for index, example in enumerate(entry.examples):
+        file, line = _where(entry, f"examples[{index}]")
+        if valid["input_schema"]:
+            diagnostics.extend(
+                warning(file, line, f"example {example.name!r} request does not fit input_schema: {m}")
+                for m in _violations(entry.input_schema, example.request)
+            )
+        if valid["output_schema"] and example.response is not None:
+            diagnostics.extend(
+                warning(file, line, f"example {example.name!r} response does not fit output_schema: {m}")
+                for m in _violations(entry.output_schema, example.response)
+            )
+    flag = entry.streaming.request_flag
+    if entry.streaming.supported and flag and not property_schemas(entry.input_schema, flag):
+        file, line = _where(entry, "input_schema")
+        diagnostics.append(
+            warning(file, line, f"the model streams but input_schema has no `{flag}` property")
+        )
+    return diagnostics
+
+
+def _violations(schema: dict[str, Any], instance: Any) -> list[str]:
+    validator = jsonschema.Draft202012Validator(schema)
+    return [
+        f"/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"
+        for e in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+    ][:5]
+
+
+def _range(schema: dict[str, Any]) -> tuple[Any, ...] | None:
+    bounds = tuple(schema.get(key) for key in RANGE_KEYS)
+    return None if all(b is None for b in bounds) else bounds
+
+
+def _describe(bounds: tuple[Any, ...]) -> str:
+    low = bounds[0] if bounds[0] is not None else bounds[2]
+    high = bounds[1] if bounds[1] is not None else bounds[3]
+    return f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
+
+
+def check_catalog(entries: Sequence[CatalogEntry]) -> list[Diagnostic]:
+    """Warn where models' documents give the same parameter different ranges."""
+    ranges: dict[str, dict[str, tuple[Any, ...]]] = {}
+    lines: dict[str, int | None] = {}
+    for entry in entries:
+        lines[entry.provenance.source.path] = _where(entry, "input_schema")[1]
+        properties = {
+            name
+            for branch in [entry.input_schema, *entry.input_schema.get("oneOf", [])]
+            if isinstance(branch, dict)
+            for name in (branch.get("properties") or {})
+        }
+        for name in sorted(properties):
+            found = {_range(s) for s in property_schemas(entry.input_schema, name)} - {None}
+            if len(found) == 1:
+                ranges.setdefault(name, {})[entry.provenance.source.path] = found.pop()  # type: ignore[assignment]
+    diagnostics: list[Diagnostic] = []
+    for name, by_document in sorted(ranges.items()):
+        counts = Counter(by_document.values())
+        if len(counts) < 2:
+            continue
+        usual, usual_count = counts.most_common(1)[0]
+        tied = sum(1 for c in counts.values() if c == usual_count) > 1
+        for document, bounds in sorted(by_document.items()):
+            if bounds == usual and not tied:
+                continue
+            others = sorted(f"{_describe(b)} in {d}" for d, b in by_document.items() if b != bounds)
+            diagnostics.append(
+                warning(
+                    document,
+                    lines[document],
+                    f"`{name}` ranges over {_describe(bounds)} here but {'; '.join(others)}",
+                )
+            )
+    return diagnostics

@@ -1,0 +1,44 @@
+"""Reading steps that several formats share."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.ingest.facts import Extraction
+from generator.ingest.schemas import has_boolean_property, split_stream_branch
+
+Located = tuple[dict[str, Any], tuple[int, int] | None]
+
+
+def slugify_task(name: str) -> str:
+    """'Text  Generation' and 'text-generation' both become 'text-generation'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def state_schemas(found: Extraction, input_schema: Located, output_schema: Located) -> None:
+    """Record both schemas; an SSE `oneOf` branch of the output becomes the streaming fact."""
+    schema, lines = input_schema
+    found.state("input_schema", schema, lines)
+    streams_by_flag = has_boolean_property(schema, "stream")
+    output, output_lines = output_schema
+    response, stream_branch = split_stream_branch(output, streams_by_flag)
+    if stream_branch is None:
+        found.state("output_schema", output, output_lines)
+        return
+    found.derive(
+        "output_schema",
+        response,
+        output_lines,
+        "the output's SSE `oneOf` branch is read as the stream",
+    )
+    found.derive("streaming.supported", True, output_lines, "the output has an SSE stream branch")
+    if streams_by_flag:
+        found.derive("streaming.request_flag", "stream", input_schema[1], "input has a boolean `stream`")
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """'https://host/a/b' -> ('https://host', '/a/b')."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}", parts.path or "/"

@@ -1,0 +1,297 @@
+"""Dataoorts' Jekyll pages: model-info table, a Python request, a JSON response, a hyper-parameter table."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from generator.diagnostics import Level
+from generator.ingest.extractors.common import slugify_task, split_url
+from generator.ingest.facts import Extraction
+from generator.ingest.schemas import infer_schema
+from generator.ingest.sources import SourceDocument
+from generator.ingest.text import (
+    Found,
+    JsonTextError,
+    TableRow,
+    decode_json_at,
+    fenced_blocks,
+    parse_number,
+    parse_token_count,
+    search,
+    split_front_matter,
+    table_rows,
+)
+from generator.ingest.yamlspans import YamlProblem, load_located
+
+_HYPER_HEADING = re.compile(r"^#+ .*hyper-?parameters", re.IGNORECASE | re.MULTILINE)
+_PRICE = re.compile(r"\$\s*([\d.]+)\s+per\s+million\s+tokens", re.IGNORECASE)
+_BOUND = {
+    "default": re.compile(r"default\s+(-?[\d.,]+)", re.IGNORECASE),
+    "minimum": re.compile(r"minimum\s+(-?[\d.,]+)", re.IGNORECASE),
+    "maximum": re.compile(r"maximum\s+(-?[\d.,]+)", re.IGNORECASE),
+}
+_ONLY_BOUNDS = re.compile(
+    r"^(?:\s*(?:default|minimum|maximum|min|max|and)\s*(?:-?[\d.,]+)?)*\s*$", re.IGNORECASE
+)
+_INFO_ATTRIBUTES = {
+    "model hosted (region)": "hosted_region",
+    "model available (region)": "available_region",
+    "model base architecture": "base_architecture",
+}
+
+
+class DataoortsPage:
+    name = "dataoorts-page"
+
+    def confidence(self, document: SourceDocument) -> float:
+        text = document.text
+        score = 0.0
+        if "dataoorts.com" in text:
+            score += 0.5
+        if split_front_matter(text) is not None and "| Model Name" in text:
+            score += 0.4
+        return score
+
+    def extract(self, document: SourceDocument) -> Extraction:
+        found = Extraction(self.name, document, "dataoorts")
+        _read_front_matter(found)
+        _read_info_table(found)
+        request = _read_request_example(found)
+        response = _read_response_example(found)
+        _derive_schemas(found, request, response)
+        return found
+
+
+def _read_front_matter(found: Extraction) -> None:
+    front = split_front_matter(found.document.text)
+    if front is None:
+        found.report(Level.ERROR, 1, "no front-matter")
+        return
+    try:
+        parsed = load_located(front[0], first_line=front[1])
+    except YamlProblem as problem:
+        found.report(Level.ERROR, problem.line, f"front-matter: {problem}")
+        return
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    if isinstance(data.get("title"), str):
+        found.state("model_id", data["title"].strip(), parsed.lines("title"))
+    dates = {k: str(data[k]) for k in ("published", "updated") if k in data}
+    if dates:
+        found.state("attributes", dates, parsed.lines("published") or parsed.lines("updated"))
+    lines = found.document.lines
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), 0)
+    for number in range(end + 1, len(lines)):
+        heading = re.match(r"^###\s+(.+)$", lines[number])
+        if heading and not _HYPER_HEADING.match(lines[number]):
+            found.state("description", heading.group(1).strip(), (number + 1, number + 1))
+            break
+
+
+def _info_rows(found: Extraction) -> list[TableRow]:
+    hyper = _HYPER_HEADING.search(found.document.text)
+    limit = found.document.text.count("\n", 0, hyper.start()) + 1 if hyper else None
+    return [r for r in table_rows(found.document.text) if limit is None or r.line < limit]
+
+
+def _read_info_table(found: Extraction) -> None:
+    attributes: dict[str, str] = dict(found.value("attributes", {}))
+    attribute_lines = [found.facts["attributes"].lines] if "attributes" in found.facts else []
+    prices = []
+    price_lines = []
+    for row in _info_rows(found):
+        if len(row.cells) < 2:
+            continue
+        label, value, lines = row.cells[0].lower(), row.cells[1], (row.line, row.line)
+        if label == "model name":
+            if found.value("model_id") not in (None, value):
+                found.report(Level.WARNING, row.line, f"model name {value!r} differs from the page title")
+            found.state("model_id", value, lines)
+        elif label == "model type":
+            found.state("task", slugify_task(value), lines)
+        elif label.startswith("model cost"):
+            price = _PRICE.search(value)
+            item = "output_tokens" if "output" in label else "input_tokens"
+            if price is None:
+                found.report(Level.WARNING, row.line, f"cost {value!r} is not '$N Per Million Tokens'")
+            else:
+                prices.append({"item": item, "amount": price.group(1), "currency": "USD", "per": 1_000_000})
+                price_lines.append(lines)
+        elif label == "context window":
+            count = parse_token_count(value)
+            if count is not None:
+                found.state("limits.context_window", count, lines)
+        elif label == "model endpoint access url":
+            base, path = split_url(value)
+            found.state("endpoint.base_url", base, lines)
+            found.state("endpoint.path", path, lines)
+        elif label in _INFO_ATTRIBUTES:
+            attributes[_INFO_ATTRIBUTES[label]] = value
+            attribute_lines.append(lines)
+    if prices:
+        found.state("pricing", prices, _union_lines(price_lines))
+    if attributes:
+        found.state("attributes", attributes, _union_lines([span for span in attribute_lines if span]))
+
+
+def _python_assignments(block: Found) -> dict[str, tuple[Any, tuple[int, int]]]:
+    """Literal values assigned at top level of a Python example; never executes it."""
+    tree = ast.parse(block.value)
+    values: dict[str, tuple[Any, tuple[int, int]]] = {}
+    first = block.lines[0]
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+            end = node.end_lineno or node.lineno
+            values[node.targets[0].id] = (value, (first + node.lineno - 1, first + end - 1))
+    return values
+
+
+def _read_request_example(found: Extraction) -> dict[str, Any] | None:
+    blocks = fenced_blocks(found.document.text, "python")
+    if not blocks:
+        found.report(Level.WARNING, None, "no Python request example", "examples")
+        return None
+    try:
+        assigned = _python_assignments(blocks[0])
+    except (SyntaxError, RecursionError, MemoryError) as exc:
+        found.report(Level.WARNING, blocks[0].lines[0], f"Python example does not parse: {exc}")
+        return None
+    if "url" in assigned and isinstance(assigned["url"][0], str):
+        base, path = split_url(assigned["url"][0])
+        found.state("endpoint.base_url", base, assigned["url"][1])
+        found.state("endpoint.path", path, assigned["url"][1])
+    post = search(r"requests\.(post|get)\(", blocks[0].value)
+    if post is not None:
+        method_line = blocks[0].lines[0] + post.lines[0] - 1
+        found.state("endpoint.method", post.value.upper(), (method_line, method_line))
+    headers = assigned.get("headers")
+    if headers and isinstance(headers[0], dict):
+        auth = headers[0].get("Authorization")
+        if isinstance(auth, str) and auth.startswith("Bearer "):
+            found.state("auth.scheme", "bearer", headers[1])
+            found.state("auth.header", "Authorization", headers[1])
+    payload = assigned.get("payload")
+    if payload is None or not isinstance(payload[0], dict):
+        found.report(Level.WARNING, blocks[0].lines[0], "Python example has no `payload` dict", "examples")
+        return None
+    body, lines = payload
+    data_key = next((k for k in ("data", "input") if isinstance(body.get(k), dict)), None)
+    if "model" not in body or data_key is None:
+        found.report(Level.WARNING, lines[0], "payload is not a {model, data} envelope")
+        return None
+    found.state("request.envelope", {"model_key": "model", "data_key": data_key}, lines)
+    if body["model"] != found.value("model_id"):
+        found.report(Level.WARNING, lines[0], f"example payload names model {body['model']!r}")
+    return {"request": body[data_key], "lines": lines}
+
+
+def _read_response_example(found: Extraction) -> dict[str, Any] | None:
+    blocks = fenced_blocks(found.document.text, "json")
+    if not blocks:
+        found.report(Level.WARNING, None, "no JSON response example", "output_schema")
+        return None
+    try:
+        decoded = decode_json_at(found.document.text, blocks[0].start)
+    except JsonTextError as exc:
+        found.report(Level.WARNING, exc.line, f"JSON response example does not parse: {exc}")
+        return None
+    body = decoded.value
+    if isinstance(body, dict) and {"result", "success"} <= body.keys():
+        envelope = {"result_key": "result", "success_key": "success", "errors_key": "errors"}
+        if "messages" in body:
+            envelope["messages_key"] = "messages"
+        found.state("response.envelope", envelope, decoded.lines)
+        return {"response": body["result"], "lines": decoded.lines}
+    return {"response": body, "lines": decoded.lines}
+
+
+def _hyper_parameters(found: Extraction) -> dict[str, tuple[dict[str, Any], int]]:
+    heading = _HYPER_HEADING.search(found.document.text)
+    if heading is None:
+        return {}
+    start = found.document.text.count("\n", 0, heading.start()) + 1
+    params: dict[str, tuple[dict[str, Any], int]] = {}
+    for row in table_rows(found.document.text):
+        if row.line <= start or len(row.cells) < 2 or not re.fullmatch(r"[A-Za-z_]\w*", row.cells[0]):
+            continue
+        text = row.cells[1]
+        facts: dict[str, Any] = {}
+        for key, pattern in _BOUND.items():
+            match = pattern.search(text)
+            if match:
+                facts[key] = parse_number(match.group(1).rstrip(".,"))
+        if not _ONLY_BOUNDS.match(text):
+            facts["description"] = text.rstrip(".")
+        params[row.cells[0]] = (facts, row.line)
+    return params
+
+
+def _parameter_schema(
+    name: str, facts: dict[str, Any], example: Any, found: Extraction, line: int
+) -> dict[str, Any]:
+    if isinstance(example, bool) or example is None:
+        kind = "number"
+    elif isinstance(example, int):
+        kind = "integer"
+    elif isinstance(example, float):
+        kind = "number"
+    else:
+        kind = "number"
+    if example is None:
+        found.report(Level.INFO, line, f"`{name}`: type not stated and not in the example; taken as number")
+    schema: dict[str, Any] = {"type": kind}
+    if "description" in facts:
+        schema["description"] = facts["description"]
+    for key in ("default", "minimum", "maximum"):
+        if key in facts:
+            schema[key] = facts[key]
+    return schema
+
+
+def _derive_schemas(
+    found: Extraction, request: dict[str, Any] | None, response: dict[str, Any] | None
+) -> None:
+    params = _hyper_parameters(found)
+    data: dict[str, Any] = request["request"] if request and isinstance(request["request"], dict) else {}
+    properties: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in params:
+            properties[key] = _parameter_schema(key, params[key][0], value, found, params[key][1])
+        else:
+            properties[key] = infer_schema(value)
+    for key, (facts, line) in params.items():
+        if key not in properties:
+            properties[key] = _parameter_schema(key, facts, None, found, line)
+    required = [key for key in data if key not in params]
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    lines = _union_lines([request["lines"]] if request else [], [(line, line) for _, line in params.values()])
+    note = "from the request example and the hyper-parameter table"
+    found.derive("input_schema", schema, lines, note)
+    if response is not None:
+        found.derive(
+            "output_schema",
+            infer_schema(response["response"]),
+            response["lines"],
+            "from the response example",
+        )
+    else:
+        found.derive("output_schema", {"type": "object"}, None, "no response example: any object")
+    if request is not None:
+        example: dict[str, Any] = {"name": "python", "request": data, "lines": request["lines"]}
+        if response is not None:
+            example["response"] = response["response"]
+        found.state("examples", [example], request["lines"])
+
+
+def _union_lines(*groups: list[tuple[int, int]]) -> tuple[int, int] | None:
+    spans = [span for group in groups for span in group]
+    if not spans:
+        return None
+    return min(s[0] for s in spans), max(s[1] for s in spans)

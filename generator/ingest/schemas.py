@@ -1,0 +1,108 @@
+"""JSON Schema helpers for ingest: validity, inference from examples, the SSE branch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jsonschema
+
+JsonSchema = dict[str, Any]
+SSE_CONTENT_TYPE = "text/event-stream"
+
+
+def metaschema_problems(schema: Any) -> list[str]:
+    """Messages for every way schema breaks the Draft 2020-12 metaschema."""
+    validator = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
+    try:
+        errors = sorted(validator.iter_errors(schema), key=lambda e: list(e.absolute_path))
+    except RecursionError:
+        return ["schema nested too deeply to check"]
+    return [f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in errors]
+
+
+def infer_schema(value: Any) -> JsonSchema:
+    """The narrowest plain schema an example value suggests (types only, nothing required)."""
+    if isinstance(value, bool):
+        return {"type": "boolean"}
+    if isinstance(value, int):
+        return {"type": "integer"}
+    if isinstance(value, float):
+        return {"type": "number"}
+    if isinstance(value, str):
+        return {"type": "string"}
+    if value is None:
+        return {"type": "null"}
+    if isinstance(value, list):
+        schema: JsonSchema = {"type": "array"}
+        if value:
+            schema["items"] = _merge_item_schemas([infer_schema(item) for item in value])
+        return schema
+    if isinstance(value, dict):
+        return {"type": "object", "properties": {str(k): infer_schema(v) for k, v in value.items()}}
+    return {}
+
+
+def _merge_item_schemas(schemas: list[JsonSchema]) -> JsonSchema:
+    """One schema for a list's items; object keys every item carries become required."""
+    first = schemas[0]
+    if all(s.get("type") == "object" for s in schemas):
+        properties: dict[str, JsonSchema] = {}
+        for schema in schemas:
+            for name, sub in schema.get("properties", {}).items():
+                properties.setdefault(name, sub)
+        common = set.intersection(*(set(s.get("properties", {})) for s in schemas))
+        merged: JsonSchema = {"type": "object", "properties": properties}
+        if common:
+            merged["required"] = [name for name in properties if name in common]
+        return merged
+    if all(s == first for s in schemas):
+        return first
+    return {}
+
+
+def is_stream_branch(branch: Any, streams_by_flag: bool) -> bool:
+    """A `string`/`binary` output branch that stands for an SSE stream."""
+    if not isinstance(branch, dict) or branch.get("type") != "string":
+        return False
+    if branch.get("contentType") == SSE_CONTENT_TYPE:
+        return True
+    return streams_by_flag and branch.get("format") == "binary" and "contentType" not in branch
+
+
+def split_stream_branch(output: JsonSchema, streams_by_flag: bool) -> tuple[JsonSchema, JsonSchema | None]:
+    """Separate the SSE branch of a `oneOf` output from the JSON response it alternates with."""
+    branches = output.get("oneOf")
+    if not isinstance(branches, list):
+        return output, None
+    stream = [b for b in branches if is_stream_branch(b, streams_by_flag)]
+    rest = [b for b in branches if not is_stream_branch(b, streams_by_flag)]
+    if len(stream) != 1 or not rest:
+        return output, None
+    others = {k: v for k, v in output.items() if k != "oneOf"}
+    if len(rest) == 1:
+        return {**others, **rest[0]}, stream[0]
+    return {**others, "oneOf": rest}, stream[0]
+
+
+def object_branches(schema: JsonSchema) -> Iterator[JsonSchema]:
+    """The schema itself and each of its `oneOf`/`anyOf` branches that is a mapping."""
+    yield schema
+    for keyword in ("oneOf", "anyOf"):
+        for branch in schema.get(keyword, []) or []:
+            if isinstance(branch, dict):
+                yield branch
+
+
+def property_schemas(schema: JsonSchema, name: str) -> list[JsonSchema]:
+    """Every top-level (or branch-level) definition of one property."""
+    found = []
+    for branch in object_branches(schema):
+        properties = branch.get("properties")
+        if isinstance(properties, dict) and isinstance(properties.get(name), dict):
+            found.append(properties[name])
+    return found
+
+
+def has_boolean_property(schema: JsonSchema, name: str) -> bool:
+    return any(p.get("type") == "boolean" for p in property_schemas(schema, name))

@@ -1,0 +1,72 @@
+"""Read the source documents: bytes, hash and text, bounded in size."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.diagnostics import Diagnostic, error
+
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+SOURCES_PREFIX = PurePosixPath("sources")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One vendor document as published."""
+
+    path: PurePosixPath  # under the catalog root, e.g. sources/cloudflare/x.md
+    sha256: str
+    text: str
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def _is_document(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink() and not path.name.startswith(".")
+
+
+def load_sources(directory: Path) -> tuple[list[SourceDocument], list[Diagnostic]]:
+    """Read every file below directory; unreadable ones become diagnostics, not exceptions."""
+    if not directory.is_dir():
+        return [], [error(str(directory), None, "sources directory does not exist")]
+    documents: list[SourceDocument] = []
+    diagnostics: list[Diagnostic] = []
+    for path in sorted(p for p in directory.rglob("*") if _is_document(p)):
+        name = str(SOURCES_PREFIX / path.relative_to(directory).as_posix())
+        document, problem = read_document(path, PurePosixPath(name))
+        if document is not None:
+            documents.append(document)
+        if problem is not None:
+            diagnostics.append(problem)
+    return documents, diagnostics
+
+
+def read_document(path: Path, name: PurePosixPath) -> tuple[SourceDocument | None, Diagnostic | None]:
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
+        return None, error(str(name), None, f"{size} bytes is over the {limit} MiB document limit")
+    data = path.read_bytes()
+    return decode_document(data, name)
+
+
+def decode_document(data: bytes, name: PurePosixPath) -> tuple[SourceDocument | None, Diagnostic | None]:
+    if not data.strip():
+        return None, error(str(name), None, "empty document")
+    if b"\x00" in data:
+        return None, error(str(name), None, "binary data (NUL bytes), not a text document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, error(str(name), line, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+    text = text.removeprefix("\ufeff")
+    return SourceDocument(name, hashlib.sha256(data).hexdigest(), text), None

@@ -1,0 +1,126 @@
+"""Line-aware helpers for reading scraped and markdown documents."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+def line_at(text: str, offset: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, offset) + 1
+
+
+def span_of(text: str, start: int, end: int) -> tuple[int, int]:
+    return line_at(text, start), line_at(text, max(start, end - 1))
+
+
+@dataclass(frozen=True)
+class Found:
+    value: str
+    start: int
+    end: int
+    lines: tuple[int, int]
+
+
+def search(pattern: str | re.Pattern[str], text: str, group: int = 1) -> Found | None:
+    match = re.search(pattern, text)
+    if match is None:
+        return None
+    return Found(match.group(group), match.start(), match.end(), span_of(text, *match.span()))
+
+
+def search_all(pattern: str | re.Pattern[str], text: str, group: int = 1) -> list[Found]:
+    return [
+        Found(m.group(group), m.start(), m.end(), span_of(text, *m.span()))
+        for m in re.finditer(pattern, text)
+    ]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[str, ...]
+    line: int
+
+
+def table_rows(text: str) -> Iterator[TableRow]:
+    """Yield markdown table rows (`| a | b |`), skipping separator rows."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped.startswith("|"):
+            continue
+        cells = tuple(cell.strip() for cell in stripped.strip("|").split("|"))
+        if all(re.fullmatch(r":?-{2,}:?", cell) for cell in cells if cell):
+            continue
+        yield TableRow(cells, number)
+
+
+@dataclass(frozen=True)
+class JsonFound:
+    value: Any
+    lines: tuple[int, int]
+    end: int
+
+
+class JsonTextError(ValueError):
+    """JSON that does not parse, with the document line it starts on."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def decode_json_at(text: str, offset: int) -> JsonFound:
+    """Decode one JSON value starting at offset (whitespace allowed before it)."""
+    while offset < len(text) and text[offset].isspace():
+        offset += 1
+    try:
+        value, end = json.JSONDecoder().raw_decode(text, offset)
+    except json.JSONDecodeError as exc:
+        raise JsonTextError(
+            f"{exc.msg} (line {exc.lineno}, column {exc.colno})", line_at(text, exc.pos)
+        ) from exc
+    except RecursionError as exc:
+        raise JsonTextError("JSON nested too deeply", line_at(text, offset)) from exc
+    return JsonFound(value, span_of(text, offset, end), end)
+
+
+def fenced_blocks(text: str, language: str) -> list[Found]:
+    """The bodies of ``` fenced blocks of one language, with their line spans."""
+    pattern = re.compile(rf"^```{re.escape(language)}[ \t]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+    return [
+        Found(m.group(1), m.start(1), m.end(1), span_of(text, m.start(1), m.end(1)))
+        for m in pattern.finditer(text)
+    ]
+
+
+def split_front_matter(text: str) -> tuple[str, int] | None:
+    """The YAML between leading `---` lines and the line it starts on, or None."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            return "".join(lines[1:index]), 2
+    return None
+
+
+def parse_number(raw: str) -> int | float:
+    cleaned = raw.replace(",", "")
+    value = float(cleaned)
+    return int(value) if re.fullmatch(r"-?\d+", cleaned) else value
+
+
+_SUFFIX = {"k": 1024, "m": 1024 * 1024}
+
+
+def parse_token_count(raw: str) -> int | None:
+    """'4,096 tokens' -> 4096; '128K' -> 131072 (token windows count in powers of two)."""
+    match = re.search(r"(\d[\d,]*)\s*([kKmM]?)\b", raw)
+    if match is None:
+        return None
+    number = int(match.group(1).replace(",", ""))
+    return number * _SUFFIX.get(match.group(2).lower(), 1)

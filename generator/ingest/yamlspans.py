@@ -1,0 +1,65 @@
+"""Parse YAML and remember the line span of every mapping key, for provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_YAML_DEPTH = 64
+
+_Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlProblem(ValueError):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class LocatedYaml:
+    data: Any
+    spans: dict[str, tuple[int, int]]  # dotted key path -> first and last line
+
+    def lines(self, path: str) -> tuple[int, int] | None:
+        return self.spans.get(path)
+
+
+def load_located(text: str, first_line: int = 1) -> LocatedYaml:
+    """Load YAML safely; first_line is where text starts in its file."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + first_line if exc.problem_mark else None
+        raise YamlProblem(f"YAML does not parse: {exc.problem or exc}", line) from exc
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML does not parse: {exc}", None) from exc
+    except RecursionError as exc:
+        raise YamlProblem("YAML nested too deeply", None) from exc
+    if node is None:
+        return LocatedYaml(None, {})
+    spans: dict[str, tuple[int, int]] = {}
+    _collect(node, "", spans, first_line, 0)
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:  # e.g. a constructor problem compose does not see
+        raise YamlProblem(f"YAML does not load: {exc}", None) from exc
+    return LocatedYaml(data, spans)
+
+
+def _collect(node: yaml.Node, prefix: str, spans: dict[str, tuple[int, int]], base: int, depth: int) -> None:
+    if depth > MAX_YAML_DEPTH:
+        raise YamlProblem(f"YAML nested deeper than {MAX_YAML_DEPTH} levels", node.start_mark.line + base)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            end_line = value_node.end_mark.line + base
+            if value_node.end_mark.column == 0 and end_line > key_node.start_mark.line + base:
+                end_line -= 1  # block values end at column 0 of the next line
+            spans[key] = (key_node.start_mark.line + base, end_line)
+            _collect(value_node, key, spans, base, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect(item, f"{prefix}[{index}]", spans, base, depth + 1)

@@ -1,0 +1,116 @@
+"""Write a rendered file tree to disk all-or-nothing, and compare one with what is on disk."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+MANIFEST = ".cardgen-files"
+
+FileTree = Mapping[PurePosixPath, str]
+
+
+class UnsafeTarget(Exception):
+    """The output directory holds files cardgen did not write."""
+
+
+@dataclass
+class TreeDiff:
+    stale: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.stale or self.missing or self.extra)
+
+    def lines(self) -> list[str]:
+        return (
+            [f"stale:   {p}" for p in self.stale]
+            + [f"missing: {p}" for p in self.missing]
+            + [f"extra:   {p}" for p in self.extra]
+        )
+
+
+def _on_disk(target: Path) -> set[str]:
+    if not target.is_dir():
+        return set()
+    return {
+        p.relative_to(target).as_posix()
+        for p in target.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.name != MANIFEST
+    }
+
+
+def _manifest(target: Path) -> set[str]:
+    path = target / MANIFEST
+    return set(path.read_text("utf-8").splitlines()) if path.is_file() else set()
+
+
+def compare_tree(target: Path, files: FileTree) -> TreeDiff:
+    """What differs between the rendered files and the directory."""
+    present = _on_disk(target)
+    wanted = {str(p): text for p, text in files.items()}
+    diff = TreeDiff()
+    for name in sorted(wanted):
+        if name not in present:
+            diff.missing.append(name)
+        elif (target / name).read_bytes() != wanted[name].encode("utf-8"):
+            diff.stale.append(name)
+    diff.extra = sorted(present - set(wanted))
+    return diff
+
+
+def _check_path(name: PurePosixPath) -> None:
+    if name.is_absolute() or ".." in name.parts or not name.parts:
+        raise ValueError(f"refusing to write outside the output directory: {name}")
+
+
+def write_tree(target: Path, files: FileTree) -> TreeDiff:
+    """Make target hold exactly files: stage every change first, then swap each into place.
+
+    Unchanged files are not touched (their mtime stays). Files a previous run wrote and this
+    one does not are removed; files cardgen never wrote make it refuse rather than delete them.
+    """
+    for name in files:
+        _check_path(name)
+    diff = compare_tree(target, files)
+    owned = _manifest(target)
+    foreign = [name for name in diff.extra if name not in owned]
+    if foreign:
+        raise UnsafeTarget(
+            f"{target} holds files cardgen did not write ({', '.join(foreign[:5])}); "
+            "move them away or choose another output directory"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for changed in diff.stale + diff.missing:
+            destination = target / changed
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".cardgen-", dir=destination.parent)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(files[PurePosixPath(changed)])
+            staged.append((Path(temporary), destination))
+    except BaseException:
+        for staged_file, _ in staged:
+            staged_file.unlink(missing_ok=True)
+        raise
+    for staged_file, destination in staged:
+        staged_file.replace(destination)
+    for extra in diff.extra:
+        (target / extra).unlink()
+        _remove_empty_parents((target / extra).parent, target)
+    manifest = "".join(f"{path}\n" for path in sorted(str(p) for p in files))
+    if (target / MANIFEST).is_file() is False or (target / MANIFEST).read_text("utf-8") != manifest:
+        (target / MANIFEST).write_text(manifest, "utf-8")
+    return diff
+
+
+def _remove_empty_parents(directory: Path, stop: Path) -> None:
+    while directory != stop and directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
+        directory = directory.parent
