@@ -6,11 +6,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-import jsonschema
-
 from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import Diagnostic, error, warning
-from generator.ingest.schemas import metaschema_problems, property_schemas
+from generator.ingest.schemas import metaschema_problems, property_schemas, violations
 
 RANGE_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
@@ -43,12 +41,12 @@ def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
         if valid["input_schema"]:
             diagnostics.extend(
                 warning(file, line, f"example {example.name!r} request does not fit input_schema: {m}")
-                for m in _violations(entry.input_schema, example.request)
+                for m in violations(entry.input_schema, example.request)
             )
         if valid["output_schema"] and example.response is not None:
             diagnostics.extend(
                 warning(file, line, f"example {example.name!r} response does not fit output_schema: {m}")
-                for m in _violations(entry.output_schema, example.response)
+                for m in violations(entry.output_schema, example.response)
             )
     flag = entry.streaming.request_flag
     if entry.streaming.supported and flag and not property_schemas(entry.input_schema, flag):
@@ -57,14 +55,6 @@ def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
             warning(file, line, f"the model streams but input_schema has no `{flag}` property")
         )
     return diagnostics
-
-
-def _violations(schema: dict[str, Any], instance: Any) -> list[str]:
-    validator = jsonschema.Draft202012Validator(schema)
-    return [
-        f"/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"
-        for e in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
-    ][:5]
 
 
 def _range(schema: dict[str, Any]) -> tuple[Any, ...] | None:

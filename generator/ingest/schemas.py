@@ -21,6 +21,25 @@ def metaschema_problems(schema: Any) -> list[str]:
     return [f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in errors]
 
 
+def violations(schema: JsonSchema, instance: Any, limit: int = 5) -> list[str]:
+    """Why instance does not fit schema: for each failure, the most specific cause and where."""
+    validator = jsonschema.Draft202012Validator(schema)
+    found = []
+    for failure in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))[:limit]:
+        cause = _deepest(failure)
+        message = cause.message if len(cause.message) <= 160 else cause.message[:157] + "..."
+        found.append(f"/{'/'.join(str(p) for p in cause.absolute_path)}: {message}")
+    return found
+
+
+def _deepest(failure: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """Inside a failed oneOf/anyOf, the branch error that got furthest into the instance."""
+    if not failure.context:
+        return failure
+    causes = [_deepest(e) for e in failure.context]
+    return max(causes, key=lambda e: len(e.absolute_path))
+
+
 def infer_schema(value: Any) -> JsonSchema:
     """The narrowest plain schema an example value suggests (types only, nothing required)."""
     if isinstance(value, bool):

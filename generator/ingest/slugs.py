@@ -20,7 +20,7 @@ def _clean(text: str) -> str:
 
 def candidate_slugs(model_id: str) -> list[str]:
     """'@cf/meta/llama-3' -> ['llama_3', 'meta_llama_3', 'cf_meta_llama_3']: shortest first."""
-    parts = [p for p in re.split(r"[/:]", model_id) if p.strip("@")]
+    parts = [p for p in re.split(r"[/:]", model_id) if re.search(r"[A-Za-z0-9]", p)]
     candidates = [_clean("_".join(parts[-n:])) for n in range(1, len(parts) + 1)]
     return list(dict.fromkeys(candidates)) or [_clean(model_id)]
 

@@ -33,7 +33,10 @@ def load_located(text: str, first_line: int = 1) -> LocatedYaml:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + first_line if exc.problem_mark else None
-        raise YamlProblem(f"YAML does not parse: {exc.problem or exc}", line) from exc
+        context = ""
+        if exc.context and exc.context_mark and exc.context_mark.line + first_line != line:
+            context = f" ({exc.context} opened on line {exc.context_mark.line + first_line})"
+        raise YamlProblem(f"YAML does not parse: {exc.problem or exc}{context}", line) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML does not parse: {exc}", None) from exc
     except RecursionError as exc:

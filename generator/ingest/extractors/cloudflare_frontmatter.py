@@ -17,10 +17,10 @@ class CloudflareFrontMatter:
     name = "cloudflare-frontmatter"
 
     def confidence(self, document: SourceDocument) -> float:
-        front = split_front_matter(document.text)
-        if front is None:
+        if not document.text.startswith("---"):
             return 0.0
-        body = front[0]
+        front = split_front_matter(document.text)
+        body = front[0] if front else document.text
         score = 0.0
         if "json_schema:" in body:
             score += 0.6

@@ -1,0 +1,124 @@
+"""`cardgen ingest` and `cardgen catalog` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.conftest import CATALOG_ROOT, MODELS, REPO
+
+
+def _copy_catalog_root(tmp_path: Path) -> Path:
+    root = tmp_path / "catalog"
+    for part in ("sources", "providers", "overlays", "models"):
+        shutil.copytree(CATALOG_ROOT / part, root / part)
+    return root
+
+
+def _ingest(root: Path, *extra: str) -> tuple[int, str]:
+    outcome = CliRunner().invoke(
+        cli, ["ingest", "--sources", str(root / "sources"), "--catalog", str(root / "models"), *extra]
+    )
+    return outcome.exit_code, outcome.output
+
+
+def test_committed_catalog_equals_a_fresh_ingest() -> None:
+    outcome = CliRunner().invoke(
+        cli, ["ingest", "--check", "--sources", str(CATALOG_ROOT / "sources"), "--catalog", str(MODELS)]
+    )
+    assert outcome.exit_code == 0, outcome.output
+
+
+def test_check_names_the_entries_that_differ(tmp_path: Path) -> None:
+    root = _copy_catalog_root(tmp_path)
+    entry = root / "models" / "segmind" / "deepseek_reasoner.yaml"
+    entry.write_text(entry.read_text("utf-8").replace("DeepSeek R1", "DeepSeek R2"), "utf-8")
+    (root / "models" / "cloudflare" / "deepseek_math_7b_base.yaml").unlink()
+    code, output = _ingest(root, "--check")
+    assert code == 1
+    assert "stale:   segmind/deepseek_reasoner.yaml" in output
+    assert "missing: cloudflare/deepseek_math_7b_base.yaml" in output
+    assert entry.read_text("utf-8").count("DeepSeek R2") == 1, "--check must not write"
+
+
+def test_ingest_rewrites_only_what_changed_and_removes_stale_entries(tmp_path: Path) -> None:
+    root = _copy_catalog_root(tmp_path)
+    kept = root / "models" / "cloudflare" / "tinyllama_1_1b_chat_v1_0.yaml"
+    before = kept.stat().st_mtime_ns
+    (root / "sources" / "cloudflare" / "deepseek-math-7b-base.md").unlink()
+    code, output = _ingest(root)
+    assert code == 0, output
+    assert "1 removed" in output
+    assert not (root / "models" / "cloudflare" / "deepseek_math_7b_base.yaml").exists()
+    assert kept.stat().st_mtime_ns == before
+
+
+def test_ingest_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("0", "1"):
+        target = tmp_path / f"models-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "generator", "ingest", "--catalog", str(target)],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        outputs.append(
+            {p.relative_to(target): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()}
+        )
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) == 6  # five entries and the manifest
+
+
+def test_catalog_table_lists_every_model() -> None:
+    outcome = CliRunner().invoke(cli, ["catalog", "--catalog", str(MODELS)])
+    assert outcome.exit_code == 0
+    lines = outcome.output.splitlines()
+    assert lines[0].split() == ["PROVIDER", "MODEL", "ID", "SLUG", "TASK", "STREAM"]
+    assert len(lines) == 6
+    assert lines[1].split() == [
+        "cloudflare",
+        "@hf/thebloke/deepseek-coder-6.7b-base-awq",
+        "deepseek_coder_6_7b_base_awq",
+        "text-generation",
+        "yes",
+    ]
+
+
+def test_catalog_json_is_every_entry_with_its_schemas() -> None:
+    outcome = CliRunner().invoke(cli, ["catalog", "--json", "--catalog", str(MODELS)])
+    entries = json.loads(outcome.output)
+    assert [e["slug"] for e in entries][-1] == "deepseek_reasoner"
+    assert all("input_schema" in e and "output_schema" in e and "provenance" in e for e in entries)
+
+
+def test_catalog_without_a_catalog_explains(tmp_path: Path) -> None:
+    outcome = CliRunner().invoke(cli, ["catalog", "--catalog", str(tmp_path / "none")])
+    assert outcome.exit_code == 1
+    assert "run `cardgen ingest` first" in outcome.output
+
+
+def test_refuses_to_delete_files_it_did_not_write(tmp_path: Path) -> None:
+    root = _copy_catalog_root(tmp_path)
+    (root / "models" / "notes.txt").write_text("mine\n", "utf-8")
+    code, output = _ingest(root)
+    assert code == 1
+    assert "notes.txt" in output
+    assert (root / "models" / "notes.txt").read_text("utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("command", [["--help"], ["ingest", "--help"], ["catalog", "--help"]])
+def test_help_explains(command: list[str]) -> None:
+    outcome = CliRunner().invoke(cli, command, prog_name="cardgen")
+    assert outcome.exit_code == 0
+    assert "Usage: cardgen" in outcome.output
