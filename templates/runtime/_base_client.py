@@ -1,0 +1,431 @@
+"""Send requests for the per-model clients: URLs, auth, retries, status errors, envelopes and streams."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+import httpx
+
+from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ResponseValidationError,
+    StreamError,
+    provider_errors_of,
+    status_error,
+)
+from ._redact import SENSITIVE_HEADERS, redact_headers, scrub, secrets_of
+from ._retry import RETRYABLE_ERRORS, is_retryable_status, parse_retry_after, retry_delay
+from ._sse import aiter_sse_lines, iter_sse_lines
+from ._streaming import Signal, StreamDecoder
+from ._urls import join_path, normalize_base_url
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "AsyncAPIClient",
+    "ResponseEnvelope",
+    "SyncAPIClient",
+    "redact_headers",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_USER_AGENT = "python-sdk"
+_JSON = "application/json"
+_EVENT_STREAM = "text/event-stream"
+
+_ClientT = TypeVar("_ClientT", httpx.Client, httpx.AsyncClient)
+
+
+class _BaseAPIClient(Generic[_ClientT]):
+    """Configuration and every decision shared by the sync and async clients; no I/O here."""
+
+    base_url: str
+    max_retries: int
+    timeout: httpx.Timeout
+    _client: _ClientT
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth_header: str,
+        auth_value: str | None,
+        timeout: float | httpx.Timeout,
+        max_retries: int,
+        request_envelope: tuple[str, str] | None,
+        response_envelope: ResponseEnvelope | None,
+        stream_terminator: str | None,
+        default_headers: Mapping[str, str] | None,
+        user_agent: str,
+    ) -> None:
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.base_url = normalize_base_url(base_url)
+        self.max_retries = max_retries
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._request_envelope = request_envelope
+        self._response_envelope = response_envelope
+        self._errors_key = (response_envelope.errors_key if response_envelope else None) or "errors"
+        self._stream_terminator = stream_terminator
+        # Headers are built once here so that a call only merges them into its request.
+        headers = httpx.Headers({"Accept": _JSON, "Content-Type": _JSON, "User-Agent": user_agent})
+        headers.update(default_headers or {})
+        if auth_value is not None:
+            headers[auth_header] = auth_value
+        self._json_headers = headers
+        self._stream_headers = headers.copy()
+        self._stream_headers["Accept"] = _EVENT_STREAM
+        self._secrets = secrets_of(auth_value) + tuple(
+            secret
+            for name, value in (default_headers or {}).items()
+            if name.lower() in SENSITIVE_HEADERS
+            for secret in secrets_of(value)
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _build_request(self, path: str, body: object, model_id: str, *, stream: bool) -> httpx.Request:
+        """Return the POST request for `path` carrying `body` as JSON, in the request envelope if any."""
+        url = join_path(self.base_url, path)
+        payload = wrap_request(self._request_envelope, model_id, body)
+        content = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        headers = self._stream_headers if stream else self._json_headers
+        return self._client.build_request("POST", url, content=content, headers=headers, timeout=self.timeout)
+
+    def _delay_after_response(
+        self, request: httpx.Request, response: httpx.Response, attempt: int
+    ) -> float | None:
+        """Return None to accept a 2xx answer, the wait before retrying, or raise its status error."""
+        self._log(request, response.status_code, attempt)
+        if response.is_success:
+            return None
+        if attempt < self.max_retries and is_retryable_status(response.status_code):
+            return retry_delay(attempt, parse_retry_after(response.headers))
+        raise self._status_error(response)
+
+    def _delay_after_error(self, request: httpx.Request, exc: httpx.RequestError, attempt: int) -> float:
+        """Return the wait before retrying after a network failure, or raise it as an SDK error."""
+        self._log(request, type(exc).__name__, attempt)
+        if attempt < self.max_retries and isinstance(exc, RETRYABLE_ERRORS):
+            return retry_delay(attempt, None)
+        raise self._connection_error(request, exc) from exc
+
+    def _log(self, request: httpx.Request, outcome: object, attempt: int) -> None:
+        """Log one attempt; the URL never carries credentials, the headers are not logged."""
+        logger.debug(
+            "%s %s -> %s (attempt %d of %d)",
+            request.method,
+            request.url,
+            outcome,
+            attempt + 1,
+            self.max_retries + 1,
+        )
+
+    def _status_error(self, response: httpx.Response) -> APIStatusError:
+        """Return the exception for a non-2xx answer whose body has been read."""
+        body = _decode_lenient(response)
+        return status_error(response, body, provider_errors_of(body, self._errors_key), secrets=self._secrets)
+
+    def _connection_error(self, request: httpx.Request, exc: httpx.RequestError) -> APIConnectionError:
+        """Return the exception for a request that got no answer."""
+        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        what = "Request timed out" if cls is APITimeoutError else "Connection error"
+        message = f"{what}: {request.method} {request.url}: {type(exc).__name__}: {exc}"
+        return cls(scrub(message, self._secrets), request=request)
+
+    def _interrupted(self, exc: httpx.RequestError) -> StreamError:
+        """Return the exception for a stream whose connection failed after it started."""
+        return StreamError(scrub(f"stream interrupted: {type(exc).__name__}: {exc}", self._secrets))
+
+    def _parse_response(self, response: httpx.Response) -> object:
+        """Return a 2xx answer's JSON without its envelope, or its raw bytes when it is not JSON."""
+        if not _is_json(_media_type(response)):
+            return response.content
+        try:
+            body = json.loads(response.content)
+        except ValueError as exc:
+            raise ResponseValidationError(
+                "response declares JSON but is not valid JSON", expected="JSON", body=response.text
+            ) from exc
+        return unwrap_response(self._response_envelope, body, secrets=self._secrets)
+
+    def _stream_decoder(self) -> StreamDecoder:
+        """Return a decoder for one event stream."""
+        return StreamDecoder(self._stream_terminator, self._secrets)
+
+    def _not_a_stream(self, response: httpx.Response) -> StreamError:
+        """Return the exception for a 2xx answer that is not an event stream; raise ProviderError first."""
+        media_type = _media_type(response)
+        body = _decode_lenient(response)
+        if _is_json(media_type):
+            # A provider that refuses to stream may still explain why in its envelope.
+            with contextlib.suppress(ResponseValidationError):
+                unwrap_response(self._response_envelope, body, secrets=self._secrets)
+        return StreamError(f"expected {_EVENT_STREAM}, got {media_type or 'no content type'}", data=body)
+
+
+class SyncAPIClient(_BaseAPIClient[httpx.Client]):
+    """Blocking HTTP client for one provider; use it as a context manager or call `close()`.
+
+    `sleep` replaces `time.sleep` between retries (tests pass a recorder so that they do not wait).
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth_header: str,
+        auth_value: str | None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        request_envelope: tuple[str, str] | None = None,
+        response_envelope: ResponseEnvelope | None = None,
+        stream_terminator: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            auth_header=auth_header,
+            auth_value=auth_value,
+            timeout=timeout,
+            max_retries=max_retries,
+            request_envelope=request_envelope,
+            response_envelope=response_envelope,
+            stream_terminator=stream_terminator,
+            default_headers=default_headers,
+            user_agent=user_agent,
+        )
+        if http_client is not None and transport is not None:
+            raise ValueError("pass http_client or transport, not both")
+        self._owns_client = http_client is None
+        # Redirects are never followed: httpx would replay the credential header to whatever host a
+        # redirect names, and a POST body would not survive a 301/302 anyway. `send` repeats this per
+        # request so that a caller's own http_client cannot turn it back on.
+        self._client = (
+            http_client
+            if http_client is not None
+            else httpx.Client(transport=transport, timeout=self.timeout, follow_redirects=False)
+        )
+        self._sleep = sleep if sleep is not None else time.sleep
+
+    def post_json(self, path: str, *, body: object, model_id: str) -> object:
+        """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
+        request = self._build_request(path, body, model_id, stream=False)
+        return self._parse_response(self._send(request, stream=False))
+
+    def stream_events(self, path: str, *, body: object, model_id: str) -> Iterator[object]:
+        """POST `body` (which asks for a stream) to `path`; yield each event's decoded JSON data.
+
+        The request is sent when iteration starts; close the iterator to stop early.
+        """
+        return self._iter_events(self._build_request(path, body, model_id, stream=True))
+
+    def _iter_events(self, request: httpx.Request) -> Iterator[object]:
+        """Send `request` and yield its stream's payloads until the terminator."""
+        response = self._send(request, stream=True)
+        try:
+            decoder = self._stream_decoder()
+            try:
+                if _media_type(response) != _EVENT_STREAM:
+                    response.read()
+                    raise self._not_a_stream(response)
+                for event in iter_sse_lines(response.iter_bytes()):
+                    payload = decoder.decode(event)
+                    if payload is Signal.DONE:
+                        return
+                    if payload is not Signal.SKIP:
+                        yield payload
+            except httpx.RequestError as exc:
+                raise self._interrupted(exc) from exc
+            decoder.finish()
+        finally:
+            response.close()
+
+    def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        """Send `request`, retrying as the policy allows; return a 2xx answer or raise."""
+        attempt = 0
+        while True:
+            try:
+                response = self._client.send(request, stream=stream, follow_redirects=False)
+                if stream and not response.is_success:
+                    try:
+                        response.read()
+                    finally:
+                        response.close()
+            except httpx.RequestError as exc:
+                delay = self._delay_after_error(request, exc, attempt)
+            else:
+                maybe_delay = self._delay_after_response(request, response, attempt)
+                if maybe_delay is None:
+                    return response
+                delay = maybe_delay
+            self._sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        """Close the underlying HTTP client unless the caller supplied it."""
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
+    """Asynchronous HTTP client for one provider; use it as an async context manager or call `aclose()`.
+
+    `sleep` replaces `asyncio.sleep` between retries (pass `trio.sleep` under trio, a recorder in tests).
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth_header: str,
+        auth_value: str | None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        request_envelope: tuple[str, str] | None = None,
+        response_envelope: ResponseEnvelope | None = None,
+        stream_terminator: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            auth_header=auth_header,
+            auth_value=auth_value,
+            timeout=timeout,
+            max_retries=max_retries,
+            request_envelope=request_envelope,
+            response_envelope=response_envelope,
+            stream_terminator=stream_terminator,
+            default_headers=default_headers,
+            user_agent=user_agent,
+        )
+        if http_client is not None and transport is not None:
+            raise ValueError("pass http_client or transport, not both")
+        self._owns_client = http_client is None
+        # Never follow redirects: see SyncAPIClient.
+        self._client = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(transport=transport, timeout=self.timeout, follow_redirects=False)
+        )
+        self._sleep = sleep if sleep is not None else asyncio.sleep
+
+    async def post_json(self, path: str, *, body: object, model_id: str) -> object:
+        """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
+        request = self._build_request(path, body, model_id, stream=False)
+        return self._parse_response(await self._send(request, stream=False))
+
+    def stream_events(self, path: str, *, body: object, model_id: str) -> AsyncIterator[object]:
+        """POST `body` (which asks for a stream) to `path`; yield each event's decoded JSON data.
+
+        The request is sent when iteration starts; to stop early, `aclose()` the iterator
+        (e.g. with `contextlib.aclosing`) so that the connection is released at once.
+        """
+        return self._iter_events(self._build_request(path, body, model_id, stream=True))
+
+    async def _iter_events(self, request: httpx.Request) -> AsyncIterator[object]:
+        """Send `request` and yield its stream's payloads until the terminator."""
+        response = await self._send(request, stream=True)
+        try:
+            decoder = self._stream_decoder()
+            try:
+                if _media_type(response) != _EVENT_STREAM:
+                    await response.aread()
+                    raise self._not_a_stream(response)
+                async for event in aiter_sse_lines(response.aiter_bytes()):
+                    payload = decoder.decode(event)
+                    if payload is Signal.DONE:
+                        return
+                    if payload is not Signal.SKIP:
+                        yield payload
+            except httpx.RequestError as exc:
+                raise self._interrupted(exc) from exc
+            decoder.finish()
+        finally:
+            await response.aclose()
+
+    async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        """Send `request`, retrying as the policy allows; return a 2xx answer or raise."""
+        attempt = 0
+        while True:
+            try:
+                response = await self._client.send(request, stream=stream, follow_redirects=False)
+                if stream and not response.is_success:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
+            except httpx.RequestError as exc:
+                delay = self._delay_after_error(request, exc, attempt)
+            else:
+                maybe_delay = self._delay_after_response(request, response, attempt)
+                if maybe_delay is None:
+                    return response
+                delay = maybe_delay
+            await self._sleep(delay)
+            attempt += 1
+
+    async def aclose(self) -> None:
+        """Close the underlying HTTP client unless the caller supplied it."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _media_type(response: httpx.Response) -> str:
+    """Return the response's media type, lower-cased, without parameters."""
+    return str(response.headers.get("content-type", "")).partition(";")[0].strip().lower()
+
+
+def _is_json(media_type: str) -> bool:
+    """Return whether a media type is JSON."""
+    return media_type == _JSON or media_type.endswith("+json")
+
+
+def _decode_lenient(response: httpx.Response) -> object:
+    """Return a read body decoded as JSON when it is JSON, else as text."""
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return response.text

@@ -1,0 +1,210 @@
+"""Exceptions raised by the SDK, one class per failure and per HTTP status."""
+
+from collections.abc import Iterable
+
+import httpx
+
+from ._redact import scrub
+from ._retry import parse_retry_after
+
+_MAX_DETAIL = 300
+
+
+class SDKError(Exception):
+    """Root of every error the SDK raises."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class APIConnectionError(SDKError):
+    """The request did not get an answer: the network failed or the server hung up."""
+
+    request: httpx.Request | None
+
+    def __init__(self, message: str = "Connection error.", *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request did not get an answer in time."""
+
+    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+
+
+class APIStatusError(SDKError):
+    """The server answered with a status outside 2xx."""
+
+    status_code: int
+    body: object
+    provider_errors: list[object]
+    response: httpx.Response
+    retry_after: float | None
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, body: object, provider_errors: list[object]
+    ) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+        self.provider_errors = provider_errors
+        self.retry_after = parse_retry_after(response.headers)
+
+
+class BadRequestError(APIStatusError):
+    """400: the server rejected the request as malformed."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the credential is missing or invalid."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credential may not use this resource."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such model or endpoint."""
+
+
+class MethodNotAllowedError(APIStatusError):
+    """405: the endpoint does not accept this method."""
+
+
+class InsufficientCreditsError(APIStatusError):
+    """406: the account has not enough credits (Segmind's answer)."""
+
+
+class RequestTimeoutError(APIStatusError):
+    """408: the server gave up waiting for the request."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well-formed but its values are invalid."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; see `retry_after`."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    406: InsufficientCreditsError,
+    408: RequestTimeoutError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+class ProviderError(SDKError):
+    """The server answered 200 but its envelope reports failure (`success: false`)."""
+
+    provider_errors: list[object]
+    messages: list[object]
+    body: object
+
+    def __init__(
+        self, message: str, *, provider_errors: list[object], messages: list[object], body: object
+    ) -> None:
+        super().__init__(message)
+        self.provider_errors = provider_errors
+        self.messages = messages
+        self.body = body
+
+
+class StreamError(SDKError):
+    """An event stream failed: an error event, a cut before its terminator, or undecodable data."""
+
+    data: object
+
+    def __init__(self, message: str, *, data: object = None) -> None:
+        super().__init__(message)
+        self.data = data
+
+
+class ResponseValidationError(SDKError):
+    """A response body does not fit the type the SDK expected."""
+
+    expected: str
+    body: object
+
+    def __init__(self, message: str, *, expected: str, body: object) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.body = body
+
+
+def provider_errors_of(body: object, errors_key: str = "errors") -> list[object]:
+    """Return the provider's list of errors from a decoded body, or an empty list."""
+    if isinstance(body, dict):
+        errors = body.get(errors_key)
+        if isinstance(errors, list):
+            return errors
+    return []
+
+
+def describe(body: object, provider_errors: list[object]) -> str:
+    """Return a short human-readable reason from a provider's error body."""
+    if provider_errors:
+        return "; ".join(_describe_one(error) for error in provider_errors)
+    if isinstance(body, dict):
+        for key in ("error", "message", "detail", "msg"):
+            value = body.get(key)
+            if value:
+                return _describe_one(value)
+    if isinstance(body, str):
+        return _truncate(body.strip())
+    return ""
+
+
+def _describe_one(error: object) -> str:
+    """Return one provider error as `code: message`, or its compact text."""
+    if isinstance(error, str):
+        return _truncate(error)
+    if isinstance(error, dict):
+        message = error.get("message") or error.get("msg") or error.get("detail")
+        code = error.get("code") or error.get("type")
+        if message is not None:
+            return _truncate(f"{code}: {message}" if code is not None else str(message))
+    return _truncate(repr(error))
+
+
+def _truncate(text: str) -> str:
+    """Return `text` cut to a length fit for an exception message."""
+    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 3] + "..."
+
+
+def status_error(
+    response: httpx.Response, body: object, provider_errors: list[object], *, secrets: Iterable[str] = ()
+) -> APIStatusError:
+    """Return the exception for a non-2xx answer, its class chosen by status; `secrets` are scrubbed."""
+    status = response.status_code
+    if status in _STATUS_CLASSES:
+        cls = _STATUS_CLASSES[status]
+    elif status >= 500:
+        cls = InternalServerError
+    else:
+        cls = APIStatusError
+    reason = describe(body, provider_errors)
+    head = f"{status} {response.reason_phrase}".rstrip()
+    message = scrub(f"{head}: {reason}" if reason else head, secrets)
+    return cls(message, response=response, body=body, provider_errors=provider_errors)

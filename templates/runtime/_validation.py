@@ -1,0 +1,50 @@
+"""Validate decoded response data against the type a call promises."""
+
+from typing import Any, TypeVar, cast
+
+import pydantic
+
+from ._exceptions import ResponseValidationError
+
+T = TypeVar("T")
+_MAX_LISTED_ERRORS = 5
+_ADAPTERS: dict[object, pydantic.TypeAdapter[Any]] = {}
+
+
+def validate_as(type_: type[T], data: object) -> T:
+    """Return `data` validated as `type_`; raise ResponseValidationError naming the type on a mismatch."""
+    try:
+        if isinstance(type_, type) and issubclass(type_, pydantic.BaseModel):
+            return cast(T, type_.model_validate(data))
+        return _adapter(type_).validate_python(data)
+    except pydantic.ValidationError as exc:
+        raise ResponseValidationError(
+            _summary(_name_of(type_), exc), expected=_name_of(type_), body=data
+        ) from exc
+
+
+def _adapter(type_: type[T]) -> pydantic.TypeAdapter[T]:
+    """Return a TypeAdapter for `type_`, built once: building one costs far more than using it."""
+    adapter = _ADAPTERS.get(type_)
+    if adapter is None:
+        adapter = _ADAPTERS[type_] = pydantic.TypeAdapter(type_)
+    return cast(pydantic.TypeAdapter[T], adapter)
+
+
+def _name_of(type_: object) -> str:
+    """Return a readable name for a type or a type expression."""
+    # A generic alias such as list[Chunk] forwards __qualname__ to its origin, which would hide the item type.
+    return type_.__qualname__ if isinstance(type_, type) else repr(type_)
+
+
+def _summary(type_name: str, exc: pydantic.ValidationError) -> str:
+    """Return a compact message listing where the data fails, without echoing the data."""
+    errors = exc.errors(include_url=False, include_input=False)
+    lines = [
+        f"{'.'.join(str(part) for part in error['loc']) or '<root>'}: {error['msg']}"
+        for error in errors[:_MAX_LISTED_ERRORS]
+    ]
+    if len(errors) > _MAX_LISTED_ERRORS:
+        lines.append(f"... and {len(errors) - _MAX_LISTED_ERRORS} more")
+    count = f"{len(errors)} validation error{'s' if len(errors) != 1 else ''}"
+    return f"response does not match {type_name}: {count}: " + "; ".join(lines)

@@ -1,0 +1,138 @@
+"""Status-to-exception mapping and what the exceptions carry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from .support import Recorder, json_response, make_sync
+
+STATUS_CLASSES = [
+    (400, "BadRequestError"),
+    (401, "AuthenticationError"),
+    (403, "PermissionDeniedError"),
+    (404, "NotFoundError"),
+    (405, "MethodNotAllowedError"),
+    (406, "InsufficientCreditsError"),
+    (408, "RequestTimeoutError"),
+    (409, "ConflictError"),
+    (410, "APIStatusError"),
+    (418, "APIStatusError"),
+    (422, "UnprocessableEntityError"),
+    (429, "RateLimitError"),
+    (500, "InternalServerError"),
+    (503, "InternalServerError"),
+    (599, "InternalServerError"),
+]
+
+
+@pytest.mark.parametrize(("status", "class_name"), STATUS_CLASSES)
+def test_each_status_raises_its_class(rt: Any, status: int, class_name: str) -> None:
+    client = make_sync(rt, Recorder(json_response(status, {"error": "nope"})), max_retries=0)
+    with pytest.raises(rt.APIStatusError) as caught:
+        client.post_json("m", body={}, model_id="m")
+    assert type(caught.value) is getattr(rt, class_name)
+    assert caught.value.status_code == status
+    assert isinstance(caught.value, rt.SDKError)
+
+
+def test_the_hierarchy(rt: Any) -> None:
+    assert issubclass(rt.APITimeoutError, rt.APIConnectionError)
+    for name in (
+        "APIConnectionError",
+        "APIStatusError",
+        "ProviderError",
+        "StreamError",
+        "ResponseValidationError",
+    ):
+        assert issubclass(getattr(rt, name), rt.SDKError)
+    assert issubclass(rt.InternalServerError, rt.APIStatusError)
+
+
+def test_segmind_406_reads_as_insufficient_credits(rt: Any) -> None:
+    response = httpx.Response(406, json={"error": "Not enough credits"})
+    error = rt.status_error(response, response.json(), [])
+    assert isinstance(error, rt.InsufficientCreditsError)
+    assert error.message == "406 Not Acceptable: Not enough credits"
+    assert str(error) == error.message
+
+
+def test_provider_errors_and_body_are_kept(rt: Any) -> None:
+    body = {"success": False, "errors": [{"code": 7003, "message": "No route for that URI"}], "messages": []}
+    client = make_sync(rt, Recorder(json_response(400, body)), response_envelope=rt.ResponseEnvelope())
+    with pytest.raises(rt.BadRequestError) as caught:
+        client.post_json("m", body={}, model_id="m")
+    error = caught.value
+    assert error.body == body
+    assert error.provider_errors == [{"code": 7003, "message": "No route for that URI"}]
+    assert error.message == "400 Bad Request: 7003: No route for that URI"
+    assert error.response.status_code == 400
+
+
+def test_the_errors_key_of_the_envelope_is_used(rt: Any) -> None:
+    body = {"ok": False, "problems": ["quota"]}
+    envelope = rt.ResponseEnvelope(
+        result_key="out", success_key="ok", errors_key="problems", messages_key=None
+    )
+    client = make_sync(rt, Recorder(json_response(403, body)), response_envelope=envelope)
+    with pytest.raises(rt.PermissionDeniedError) as caught:
+        client.post_json("m", body={}, model_id="m")
+    assert caught.value.provider_errors == ["quota"]
+
+
+def test_a_text_body_is_kept_as_text_and_shortened_in_the_message(rt: Any) -> None:
+    page = "<html>" + "x" * 1000 + "</html>"
+    client = make_sync(rt, Recorder(httpx.Response(502, text=page)), max_retries=0)
+    with pytest.raises(rt.InternalServerError) as caught:
+        client.post_json("m", body={}, model_id="m")
+    assert caught.value.body == page
+    assert caught.value.provider_errors == []
+    assert caught.value.message.startswith("502 Bad Gateway: <html>xxx")
+    assert len(caught.value.message) < 400
+
+
+def test_nested_error_objects_are_described(rt: Any) -> None:
+    response = httpx.Response(401, json={"error": {"message": "Invalid token", "type": "auth"}})
+    assert rt.status_error(response, response.json(), []).message == "401 Unauthorized: auth: Invalid token"
+
+
+def test_an_empty_body_gives_the_status_line(rt: Any) -> None:
+    response = httpx.Response(404)
+    assert rt.status_error(response, "", []).message == "404 Not Found"
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"retry-after": "7"}, 7.0),
+        ({"retry-after": "0.5"}, 0.5),
+        ({"retry-after-ms": "1500"}, 1.5),
+        ({"retry-after-ms": "250", "retry-after": "9"}, 0.25),
+        ({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, 0.0),
+        ({"retry-after": "soon"}, None),
+        ({"retry-after": "-3"}, None),
+        ({}, None),
+    ],
+)
+def test_retry_after_is_parsed_onto_the_error(
+    rt: Any, headers: dict[str, str], expected: float | None
+) -> None:
+    response = httpx.Response(429, headers=headers)
+    assert rt.status_error(response, "", []).retry_after == expected
+
+
+def test_retry_after_as_a_future_http_date(rt: Any) -> None:
+    import email.utils
+    import time
+
+    date = email.utils.formatdate(time.time() + 30, usegmt=True)
+    seconds = rt.parse_retry_after(httpx.Headers({"retry-after": date}))
+    assert 28 <= seconds <= 30
+
+
+def test_a_secret_echoed_by_the_server_is_scrubbed_from_the_message(rt: Any) -> None:
+    response = httpx.Response(401, json={"error": "bad key sk-live-0123456789abcdef"})
+    error = rt.status_error(response, response.json(), [], secrets=["sk-live-0123456789abcdef"])
+    assert error.message == "401 Unauthorized: bad key <redacted>"

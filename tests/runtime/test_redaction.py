@@ -1,0 +1,123 @@
+"""The credential never shows in reprs, exception messages or logs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from .support import API_KEY, Recorder, json_response, make_async, make_sync, sse
+
+ECHO = {
+    "error": f"invalid key {API_KEY}",
+    "errors": [{"code": 10000, "message": f"Bearer {API_KEY} rejected"}],
+}
+
+
+def assert_clean(*texts: str) -> None:
+    for text in texts:
+        assert API_KEY not in text
+        assert API_KEY[:-1] not in text
+
+
+def exception_texts(error: BaseException) -> list[str]:
+    return [str(error), repr(error), getattr(error, "message", "")]
+
+
+def test_redact_headers(rt: Any) -> None:
+    headers = {
+        "Authorization": "Bearer x",
+        "X-API-Key": "k",
+        "api-key": "k",
+        "Cookie": "c",
+        "Content-Type": "application/json",
+    }
+    assert rt.redact_headers(headers) == {
+        "Authorization": "<redacted>",
+        "X-API-Key": "<redacted>",
+        "api-key": "<redacted>",
+        "Cookie": "<redacted>",
+        "Content-Type": "application/json",
+    }
+    assert rt.redact_headers(httpx.Headers({"x-api-key": "k"})) == {"x-api-key": "<redacted>"}
+
+
+@pytest.mark.parametrize(
+    ("header", "value"), [("Authorization", f"Bearer {API_KEY}"), ("x-api-key", API_KEY)]
+)
+def test_the_client_repr_shows_the_base_url_only(rt: Any, header: str, value: str) -> None:
+    client = make_sync(rt, Recorder(), auth_header=header, auth_value=value)
+    assert repr(client) == "SyncAPIClient(base_url='https://api.example.test/v1')"
+    assert_clean(repr(client), str(client))
+
+
+@pytest.mark.parametrize(
+    ("header", "value"), [("Authorization", f"Bearer {API_KEY}"), ("x-api-key", API_KEY)]
+)
+def test_status_errors_do_not_repeat_an_echoed_key(rt: Any, header: str, value: str) -> None:
+    client = make_sync(rt, Recorder(json_response(401, ECHO)), auth_header=header, auth_value=value)
+    with pytest.raises(rt.AuthenticationError) as caught:
+        client.post_json("m", body={}, model_id="m")
+    assert "<redacted>" in caught.value.message
+    assert_clean(*exception_texts(caught.value))
+
+
+def test_provider_and_stream_errors_do_not_repeat_an_echoed_key(rt: Any) -> None:
+    failed = json_response(200, {"success": False, **ECHO})
+    client = make_sync(rt, Recorder(failed), response_envelope=rt.ResponseEnvelope())
+    with pytest.raises(rt.ProviderError) as provider:
+        client.post_json("m", body={}, model_id="m")
+    echo = f'data: {{"error": "bad {API_KEY}"}}\n\n'.encode()
+    events = make_sync(rt, Recorder(sse(echo)), stream_terminator="[DONE]").stream_events(
+        "m", body={}, model_id="m"
+    )
+    with pytest.raises(rt.StreamError) as stream:
+        list(events)
+    assert_clean(*exception_texts(provider.value), *exception_texts(stream.value))
+
+
+def test_connection_errors_do_not_carry_the_key(rt: Any) -> None:
+    client = make_sync(rt, Recorder(httpx.ConnectError(f"proxy said: Bearer {API_KEY}")), max_retries=0)
+    with pytest.raises(rt.APIConnectionError) as caught:
+        client.post_json("m", body={}, model_id="m")
+    assert "POST https://api.example.test/v1/m" in caught.value.message
+    assert_clean(*exception_texts(caught.value))
+
+
+def test_a_key_given_in_default_headers_is_scrubbed_too(rt: Any) -> None:
+    client = make_sync(
+        rt, Recorder(json_response(403, ECHO)), auth_value=None, default_headers={"x-api-key": API_KEY}
+    )
+    with pytest.raises(rt.PermissionDeniedError) as caught:
+        client.post_json("m", body={}, model_id="m")
+    assert_clean(*exception_texts(caught.value), repr(client))
+
+
+def test_debug_logs_show_each_attempt_without_the_key(rt: Any, caplog: pytest.LogCaptureFixture) -> None:
+    recorder = Recorder(json_response(503, ECHO), httpx.ConnectError("x"), json_response(200, {}))
+    with caplog.at_level(logging.DEBUG):
+        make_sync(rt, recorder).post_json("m", body={}, model_id="m")
+        with pytest.raises(rt.AuthenticationError):
+            make_sync(rt, Recorder(json_response(401, ECHO)), max_retries=0).post_json(
+                "m", body={}, model_id="m"
+            )
+    lines = [record.getMessage() for record in caplog.records if record.name.startswith("rtpkg")]
+    assert lines == [
+        "POST https://api.example.test/v1/m -> 503 (attempt 1 of 3)",
+        "POST https://api.example.test/v1/m -> ConnectError (attempt 2 of 3)",
+        "POST https://api.example.test/v1/m -> 200 (attempt 3 of 3)",
+        "POST https://api.example.test/v1/m -> 401 (attempt 1 of 1)",
+    ]
+    assert_clean(caplog.text)
+
+
+@pytest.mark.anyio
+async def test_async_repr_errors_and_logs_are_clean(rt: Any, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        async with make_async(rt, Recorder(json_response(401, ECHO))) as client:
+            assert_clean(repr(client))
+            with pytest.raises(rt.AuthenticationError) as caught:
+                await client.post_json("m", body={}, model_id="m")
+    assert_clean(*exception_texts(caught.value), caplog.text)

@@ -1,0 +1,161 @@
+"""Which answers are retried, how often, and how long the client waits in between."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from .support import Recorder, json_response, make_async, make_sync
+
+OK = json_response(200, {"ok": True})
+
+
+def test_429_is_retried_after_the_wait_the_server_asks_for(rt: Any) -> None:
+    recorder = Recorder(json_response(429, {"error": "slow down"}, {"retry-after": "3"}), OK)
+    sleeps: list[float] = []
+    assert make_sync(rt, recorder, sleeps).post_json("m", body={}, model_id="m") == {"ok": True}
+    assert recorder.attempts == 2
+    assert sleeps == [3.0]
+
+
+def test_retry_after_ms_wins_and_long_waits_are_capped(rt: Any) -> None:
+    recorder = Recorder(
+        json_response(429, {}, {"retry-after-ms": "1200", "retry-after": "5"}),
+        json_response(503, {}, {"retry-after": "3600"}),
+        OK,
+    )
+    sleeps: list[float] = []
+    make_sync(rt, recorder, sleeps).post_json("m", body={}, model_id="m")
+    assert sleeps == [1.2, 60.0]
+
+
+def test_5xx_is_retried_up_to_max_retries_then_raised(rt: Any) -> None:
+    recorder = Recorder(json_response(500, {"error": "boom"}))
+    sleeps: list[float] = []
+    with pytest.raises(rt.InternalServerError):
+        make_sync(rt, recorder, sleeps, max_retries=3).post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 4
+    assert len(sleeps) == 3
+    # Full jitter: each wait lies between 0 and base * 2**attempt.
+    for attempt, seconds in enumerate(sleeps):
+        assert 0.0 <= seconds <= 0.5 * 2**attempt
+
+
+def test_backoff_never_exceeds_its_cap(rt: Any) -> None:
+    assert all(0.0 <= rt.retry_delay(attempt, None) <= 8.0 for attempt in range(30))
+
+
+@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])
+def test_retryable_statuses(rt: Any, status: int) -> None:
+    recorder = Recorder(json_response(status, {}), OK)
+    assert make_sync(rt, recorder).post_json("m", body={}, model_id="m") == {"ok": True}
+    assert recorder.attempts == 2
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 406, 422])
+def test_client_errors_are_never_retried(rt: Any, status: int) -> None:
+    recorder = Recorder(json_response(status, {"error": "no"}), OK)
+    sleeps: list[float] = []
+    with pytest.raises(rt.APIStatusError):
+        make_sync(rt, recorder, sleeps, max_retries=5).post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 1
+    assert sleeps == []
+
+
+def test_max_retries_zero_makes_one_attempt(rt: Any) -> None:
+    recorder = Recorder(json_response(503, {}))
+    with pytest.raises(rt.InternalServerError):
+        make_sync(rt, recorder, max_retries=0).post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 1
+
+
+def test_a_connection_error_is_retried(rt: Any) -> None:
+    recorder = Recorder(httpx.ConnectError("refused"), OK)
+    sleeps: list[float] = []
+    assert make_sync(rt, recorder, sleeps).post_json("m", body={}, model_id="m") == {"ok": True}
+    assert recorder.attempts == 2
+    assert len(sleeps) == 1
+
+
+def test_persistent_connection_errors_raise_api_connection_error(rt: Any) -> None:
+    recorder = Recorder(httpx.ConnectError("refused"))
+    with pytest.raises(rt.APIConnectionError) as caught:
+        make_sync(rt, recorder).post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 3
+    assert not isinstance(caught.value, rt.APITimeoutError)
+    assert caught.value.request is recorder.requests[-1]
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+
+
+def test_timeouts_raise_api_timeout_error(rt: Any) -> None:
+    recorder = Recorder(httpx.ReadTimeout("slow"))
+    with pytest.raises(rt.APITimeoutError):
+        make_sync(rt, recorder, max_retries=1).post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 2
+
+
+def test_an_unsupported_protocol_is_not_retried(rt: Any) -> None:
+    recorder = Recorder(httpx.UnsupportedProtocol("gopher"))
+    with pytest.raises(rt.APIConnectionError):
+        make_sync(rt, recorder).post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 1
+
+
+def test_a_stream_is_retried_before_it_starts(rt: Any) -> None:
+    stream = httpx.Response(200, headers={"content-type": "text/event-stream"}, content=b"data: [DONE]\n\n")
+    recorder = Recorder(json_response(429, {}, {"retry-after": "1"}), httpx.ConnectError("x"), stream)
+    sleeps: list[float] = []
+    client = make_sync(rt, recorder, sleeps, stream_terminator="[DONE]")
+    assert list(client.stream_events("m", body={"stream": True}, model_id="m")) == []
+    assert recorder.attempts == 3
+    assert sleeps[0] == 1.0
+
+
+def test_the_default_sleep_really_waits(rt: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    waited: list[float] = []
+    monkeypatch.setattr("time.sleep", waited.append)
+    recorder = Recorder(json_response(429, {}, {"retry-after": "0.01"}), OK)
+    settings = {"base_url": "https://x.test", "auth_header": "x-api-key", "auth_value": None}
+    with rt.SyncAPIClient(**settings, transport=httpx.MockTransport(recorder)) as client:
+        client.post_json("m", body={}, model_id="m")
+    assert waited == [0.01]
+
+
+@pytest.mark.anyio
+async def test_async_429_then_success(rt: Any) -> None:
+    recorder = Recorder(json_response(429, {}, {"retry-after": "2"}), OK)
+    sleeps: list[float] = []
+    async with make_async(rt, recorder, sleeps) as client:
+        assert await client.post_json("m", body={}, model_id="m") == {"ok": True}
+    assert recorder.attempts == 2
+    assert sleeps == [2.0]
+
+
+@pytest.mark.anyio
+async def test_async_5xx_exhausts_retries(rt: Any) -> None:
+    recorder = Recorder(json_response(502, {}))
+    async with make_async(rt, recorder) as client:
+        with pytest.raises(rt.InternalServerError):
+            await client.post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 3
+
+
+@pytest.mark.anyio
+async def test_async_401_is_not_retried(rt: Any) -> None:
+    recorder = Recorder(json_response(401, {"error": "bad key"}))
+    async with make_async(rt, recorder) as client:
+        with pytest.raises(rt.AuthenticationError):
+            await client.post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 1
+
+
+@pytest.mark.anyio
+async def test_async_connection_error_is_retried(rt: Any) -> None:
+    recorder = Recorder(httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), OK)
+    sleeps: list[float] = []
+    async with make_async(rt, recorder, sleeps) as client:
+        assert await client.post_json("m", body={}, model_id="m") == {"ok": True}
+    assert recorder.attempts == 3
+    assert len(sleeps) == 2
