@@ -18,17 +18,21 @@ ingest: setup
 	$(BIN)/cardgen ingest
 
 generate: ingest
-	@if $(BIN)/cardgen generate --help >/dev/null 2>&1; then $(BIN)/cardgen generate; fi
+	$(BIN)/cardgen generate
 
 check: setup
 	$(BIN)/cardgen ingest --check
+	$(BIN)/cardgen generate --check
 
 lint: setup
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check --config templates/ruff.toml generated
+	$(BIN)/ruff format --check --config templates/ruff.toml generated
 
 typecheck: setup
 	$(BIN)/mypy
+	cd generated && ../$(BIN)/mypy --strict --config-file /dev/null modelsdk
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,10 +14,14 @@ from generator import __version__
 from generator.catalog.store import load_catalog
 from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
+from generator.render.context import RenderError
+from generator.render.format import FormatError, format_tree
+from generator.render.render import RenderOptions, render
 from generator.tree import UnsafeTarget, compare_tree, write_tree
 
 DEFAULT_SOURCES = Path("catalog/sources")
 DEFAULT_CATALOG = Path("catalog/models")
+DEFAULT_OUT = Path("generated")
 
 
 def _report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
@@ -138,6 +143,66 @@ def catalog_command(catalog_dir: Path, as_json: bool) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+@cli.command("generate")
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="The catalog to render.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Directory that receives the package (and its tests).",
+)
+@click.option(
+    "--package",
+    default="modelsdk",
+    show_default=True,
+    help="Import name of the generated package; vendor it under any name.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files.")
+def generate_command(catalog_dir: Path, out: Path, package: str, check: bool) -> None:
+    """Render the catalog into a typed Python SDK (pydantic types, sync and async clients).
+
+    Every file is rendered and formatted in memory first; the output directory is changed only
+    when all of it succeeded, and files of models no longer in the catalog are removed.
+    """
+    started = time.perf_counter()
+    try:
+        catalog = load_catalog(catalog_dir)
+        click.echo(f"rendering {len(catalog)} models from {catalog_dir} as `{package}`...", err=True)
+        files = format_tree(
+            render(catalog, RenderOptions(package=package, catalog_label=catalog_dir.as_posix()))
+        )
+    except (ValueError, RenderError, FormatError) as exc:
+        click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
+        sys.exit(1)
+    if check:
+        diff = compare_tree(out, files)
+        if not diff.clean:
+            click.echo(f"{out} is out of date with {catalog_dir} (run `cardgen generate`):", err=True)
+            for line in diff.lines():
+                click.echo(f"  {line}", err=True)
+            sys.exit(1)
+        click.echo(f"{out} is up to date ({len(files)} files)")
+        return
+    try:
+        diff = write_tree(out, files)
+    except UnsafeTarget as exc:
+        click.echo(f"generate: {exc}", err=True)
+        sys.exit(1)
+    changed = len(diff.stale) + len(diff.missing)
+    click.echo(
+        f"generated {len(files)} files in {out}: {changed} written, {len(diff.extra)} removed, "
+        f"{len(files) - changed} unchanged ({time.perf_counter() - started:.1f}s)"
+    )
 
 
 def main() -> None:

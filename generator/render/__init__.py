@@ -1,0 +1,1 @@
+"""Render: catalog -> in-memory file tree of the SDK (never touches the disk)."""

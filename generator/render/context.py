@@ -1,0 +1,136 @@
+"""The resolved view templates see: names sanitised, literals escaped, collections sorted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from generator.catalog.entry import CatalogEntry
+from generator.render.model_types import ModelTypes
+from generator.render.names import class_name
+
+MODEL_ID_PATTERN = r"^[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*$"
+
+
+class RenderError(Exception):
+    """The catalog cannot be rendered as it is; the message says which entry and why."""
+
+
+def safe_model_id(model_id: str, where: str) -> str:
+    if not re.match(MODEL_ID_PATTERN, model_id) or any(part in {".", ".."} for part in model_id.split("/")):
+        raise RenderError(
+            f"{where}: model id {model_id!r} is not a safe path; ids are [A-Za-z0-9@._:+-] segments"
+        )
+    return model_id
+
+
+def encoded_path(template: str, model_id: str) -> str:
+    """Fill `{model_id}` with each segment percent-encoded; keep named parameters as `{name}`."""
+    encoded = "/".join(quote(segment, safe="@:") for segment in model_id.split("/"))
+    return template.replace("{model_id}", encoded)
+
+
+@dataclass(frozen=True)
+class ModelView:
+    entry: CatalogEntry
+    types: ModelTypes
+    source: str  # the catalog file it was rendered from, for headers
+
+    @property
+    def slug(self) -> str:
+        return self.entry.slug
+
+    @property
+    def class_name(self) -> str:
+        return class_name(self.entry.slug, "Model")
+
+    @property
+    def path(self) -> str:
+        return encoded_path(self.entry.endpoint.path, self.entry.model_id)
+
+    @property
+    def streams(self) -> bool:
+        return self.entry.streaming.supported and bool(self.entry.streaming.request_flag)
+
+    @property
+    def response_type(self) -> str:
+        return "bytes" if self.types.binary_response else "Response"
+
+    @property
+    def type_names(self) -> list[str]:
+        names = {"Request", *(v.class_name for v in self.types.variants)}
+        if not self.types.binary_response:
+            names.add("Response")
+        if self.streams:
+            names.add("StreamChunk")
+        mentioned = {
+            word
+            for variant in self.types.variants
+            for param in variant.params
+            for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", param.annotation)
+        }
+        names.update(name for name in self.types.class_names if name in mentioned)
+        return sorted(names)
+
+    @property
+    def example_call(self) -> str:
+        """A one-line call for the README, from the document's first example when there is one."""
+        if self.entry.examples and isinstance(self.entry.examples[0].request, dict):
+            request = self.entry.examples[0].request
+            arguments = ", ".join(
+                f"{key}={value!r}" for key, value in request.items() if str(key).isidentifier()
+            )
+            return f"run({arguments})"
+        return "run(...)"
+
+
+@dataclass(frozen=True)
+class ProviderView:
+    name: str
+    models: tuple[ModelView, ...]
+
+    @property
+    def first(self) -> CatalogEntry:
+        return self.models[0].entry
+
+    @property
+    def class_name(self) -> str:
+        return class_name(self.name, "Provider")
+
+    @property
+    def env_prefix(self) -> str:
+        return re.sub(r"[^A-Z0-9]+", "_", self.name.upper())
+
+    @property
+    def path_params(self) -> list[tuple[str, str]]:
+        return sorted(self.first.endpoint.path_params.items())
+
+    @property
+    def generic_path(self) -> str:
+        return self.first.endpoint.path
+
+
+SHARED_FIELDS = ("endpoint.base_url", "auth", "request.envelope", "response.envelope", "endpoint.path_params")
+
+
+def _shared_value(entry: CatalogEntry, field: str) -> object:
+    value: object = entry
+    for part in field.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def provider_view(name: str, models: Sequence[ModelView]) -> ProviderView:
+    """Group a provider's models; they must agree on what the provider's client holds once."""
+    ordered = tuple(sorted(models, key=lambda m: m.slug))
+    first = ordered[0]
+    for model in ordered[1:]:
+        for field in SHARED_FIELDS:
+            if _shared_value(model.entry, field) != _shared_value(first.entry, field):
+                raise RenderError(
+                    f"{model.source}: {field} differs from {first.source}; "
+                    f"one {name} client cannot serve both"
+                )
+    return ProviderView(name, ordered)

@@ -1,0 +1,55 @@
+"""The one place that drives datamodel-code-generator: every option spelled out, version pinned."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+from datamodel_code_generator import generate
+from datamodel_code_generator.enums import DataModelType, InputFileType
+from datamodel_code_generator.format import PythonVersion
+
+# Pinned in pyproject.toml with `==`: a different version writes different code.
+BASE_CLASS_MARKER = "cardgen_marker_base.StrictModel"
+ROOT_CLASS_MARKER = "CardgenUnusedRoot"
+
+_OPTIONS: dict[str, Any] = {
+    "input_file_type": InputFileType.JsonSchema,
+    "output_model_type": DataModelType.PydanticV2BaseModel,
+    "target_python_version": PythonVersion.PY_311,
+    "base_class": BASE_CLASS_MARKER,
+    "class_name": ROOT_CLASS_MARKER,
+    "disable_timestamp": True,
+    "formatters": [],  # ruff formats the whole tree once, as the last stage
+    "strict_types": ["str", "int", "float", "bool", "bytes"],
+    "strict_nullable": True,
+    "field_constraints": True,
+    "use_annotated": True,
+    "use_standard_collections": True,
+    "use_union_operator": True,
+    "use_schema_description": True,
+    "use_field_description": True,
+    "use_title_as_name": True,
+    "reuse_model": True,
+    "keep_model_order": True,
+    "enum_field_as_literal": "all",
+    "allow_remote_refs": False,
+}
+
+
+class CodegenError(Exception):
+    """datamodel-code-generator refused a schema."""
+
+
+def generate_models(schema: dict[str, Any]) -> str:
+    """Python source for every titled schema in `schema['$defs']`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its deprecation notices are about options we set explicitly
+        try:
+            output = generate(json.dumps(schema), **_OPTIONS)
+        except Exception as exc:  # it raises many kinds; all mean "this schema"
+            raise CodegenError(f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(output, str):
+        raise CodegenError("expected one module of code")
+    return output

@@ -1,0 +1,185 @@
+"""Name every class a model's schemas will produce, and note the rules pydantic cannot express.
+
+The plan sets a `title` on a copy of each object schema so that datamodel-code-generator names
+classes as we decide (`PromptRequest`, `Message`, `Usage`, never `Model1`), and records, per
+class, which optional properties must not be null and which unions come from an exclusive
+`oneOf` — the post-processor turns those notes into validators.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.render.names import class_name, singular
+
+JsonSchema = dict[str, Any]
+COMBINATORS = ("oneOf", "anyOf")
+
+
+@dataclass
+class ClassPlan:
+    name: str
+    not_null: list[str] = field(default_factory=list)  # optional properties that reject null
+
+
+@dataclass
+class TypePlan:
+    """The schema to hand to the code generator, and what to do to its output."""
+
+    schema: JsonSchema
+    classes: dict[str, ClassPlan]
+    one_of_groups: list[tuple[str, ...]]
+    variants: dict[str, list[str]]  # root class -> its oneOf/anyOf variant classes
+
+
+def _is_object_like(schema: JsonSchema) -> bool:
+    kind = schema.get("type")
+    has_fields = isinstance(schema.get("properties"), dict)
+    return (kind == "object" and has_fields) or (kind is None and has_fields)
+
+
+def allows_null(schema: Any) -> bool:
+    """Whether null validates against schema (conservatively: True when unsure)."""
+    if schema is True or schema == {}:
+        return True
+    if not isinstance(schema, dict):
+        return False
+    if "const" in schema:
+        return schema["const"] is None
+    if "enum" in schema:
+        return None in (schema["enum"] or [])
+    kind = schema.get("type")
+    if kind is not None:
+        kinds = kind if isinstance(kind, list) else [kind]
+        if "null" not in kinds:
+            return False
+    for keyword in COMBINATORS:
+        branches = schema.get(keyword)
+        if isinstance(branches, list) and branches:
+            return any(allows_null(b) for b in branches)
+    return kind is not None or not any(k in schema for k in ("properties", "items", "required"))
+
+
+class _Namer:
+    def __init__(self) -> None:
+        self.classes: dict[str, ClassPlan] = {}
+        self.by_shape: dict[str, str] = {}
+        self.one_of_groups: list[tuple[str, ...]] = []
+        self.variants: dict[str, list[str]] = {}
+
+    def unique(self, wanted: str, parent: str) -> str:
+        name = wanted
+        if name in self.classes:
+            name = f"{parent}{wanted}" if not wanted.startswith(parent) else wanted
+        suffix = 2
+        base = name
+        while name in self.classes:
+            name = f"{base}{suffix}"
+            suffix += 1
+        return name
+
+    def visit(self, schema: Any, wanted: str, parent: str, parent_is_object: bool = False) -> None:
+        if not isinstance(schema, dict):
+            return
+        schema.pop("title", None)
+        if parent_is_object and "type" not in schema and "properties" in schema:
+            schema["type"] = "object"  # a branch of an object schema: same meaning, clearer to codegen
+        if _is_object_like(schema):
+            self._name_object(schema, wanted, parent)
+            return
+        self._visit_combinators(schema, wanted, parent, schema.get("type") == "object")
+        self._visit_children(schema, wanted, parent)
+
+    def _name_object(self, schema: JsonSchema, wanted: str, parent: str) -> None:
+        shape = json.dumps(schema, sort_keys=True)
+        if shape in self.by_shape:
+            schema["title"] = self.by_shape[shape]
+            return
+        name = self.unique(wanted, parent)
+        self.by_shape[shape] = name
+        schema["title"] = name
+        required = set(schema.get("required") or [])
+        plan = ClassPlan(name)
+        for prop, sub in schema["properties"].items():
+            if prop not in required and not allows_null(sub):
+                plan.not_null.append(prop)
+        self.classes[name] = plan
+        for prop, sub in schema["properties"].items():
+            self.visit(sub, class_name(prop, "Field"), name)
+        self._visit_combinators(schema, name, parent, True)
+        self._visit_children(schema, name, parent, skip_properties=True)
+
+    def _visit_combinators(self, schema: JsonSchema, owner: str, parent: str, is_object: bool) -> None:
+        for keyword in COMBINATORS:
+            branches = schema.get(keyword)
+            if not isinstance(branches, list):
+                continue
+            names = []
+            for index, branch in enumerate(branches):
+                if not isinstance(branch, dict):
+                    continue
+                if is_object and "type" not in branch and "properties" in branch:
+                    branch["type"] = "object"
+                wanted = _variant_name(branch, branches, index) + owner
+                self.visit(branch, wanted, owner, is_object)
+                if isinstance(branch.get("title"), str):
+                    names.append(branch["title"])
+            if len(names) > 1:
+                self.variants.setdefault(owner, names)
+                if keyword == "oneOf":
+                    self.one_of_groups.append(tuple(names))
+
+    def _visit_children(
+        self, schema: JsonSchema, owner: str, parent: str, skip_properties: bool = False
+    ) -> None:
+        if not skip_properties and isinstance(schema.get("properties"), dict):
+            for prop, sub in schema["properties"].items():
+                self.visit(sub, class_name(prop, "Field"), owner)
+        items = schema.get("items")
+        item_name = class_name(singular(owner), "Item") if owner else "Item"
+        if isinstance(items, dict):
+            self.visit(items, item_name, parent)
+        additional = schema.get("additionalProperties")
+        if isinstance(additional, dict):
+            self.visit(additional, f"{owner}Value", parent)
+        for keyword in ("$defs", "definitions"):
+            for key, sub in (schema.get(keyword) or {}).items():
+                self.visit(sub, class_name(key, "Definition"), "")
+
+
+def _variant_name(branch: JsonSchema, branches: list[Any], index: int) -> str:
+    """A branch's own title, else the first required property no sibling requires."""
+    title = branch.get("title")
+    if isinstance(title, str) and title.strip():
+        return class_name(title, f"Variant{index + 1}")
+    others: set[str] = set()
+    for position, sibling in enumerate(branches):
+        if position != index and isinstance(sibling, dict):
+            others.update(sibling.get("required") or [])
+    for prop in branch.get("required") or []:
+        if prop not in others:
+            return class_name(str(prop), f"Variant{index + 1}")
+    kind = branch.get("type")
+    if isinstance(kind, str):
+        return class_name(kind, f"Variant{index + 1}")
+    return f"Variant{index + 1}"
+
+
+def plan_types(roles: dict[str, JsonSchema]) -> TypePlan:
+    """Plan one module holding a class (or union) per role, e.g. {'Request': ..., 'Response': ...}."""
+    namer = _Namer()
+    defs: dict[str, JsonSchema] = {}
+    for role, schema in roles.items():
+        copied = copy.deepcopy(schema)
+        if _is_object_like(copied):
+            namer.visit(copied, role, "")
+        else:
+            copied.pop("title", None)
+            namer.classes[role] = ClassPlan(role)
+            namer.visit(copied, role, "")
+            copied["title"] = role
+        defs[role] = copied
+    return TypePlan({"$defs": defs}, namer.classes, namer.one_of_groups, namer.variants)

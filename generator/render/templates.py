@@ -1,0 +1,64 @@
+"""The one jinja2 environment, and the filters that make untrusted text safe in Python source."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def python_literal(value: object) -> str:
+    """A Python literal for str/int/bool/None data: it can only ever be read back as data."""
+    if value is None or isinstance(value, bool | int):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def docstring_text(value: object) -> str:
+    """Text safe inside a triple-quoted docstring: backslashes and quotes escaped, no trailing quote."""
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def comment_text(value: object) -> str:
+    """Text safe in a `#` comment: one line."""
+    return " ".join(str(value).split())
+
+
+def markdown_text(value: object) -> str:
+    """Text safe in a Markdown table cell: one line, markup characters escaped."""
+    text = " ".join(str(value).split())
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
+
+
+def markdown_code(value: object) -> str:
+    """Text safe inside single backticks in a table: one line, no backticks, pipes escaped."""
+    return " ".join(str(value).split()).replace("`", "'").replace("|", "\\|")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # noqa: S701 - we write Python and Markdown; literals go through the filters
+    )
+    env.filters["py"] = python_literal
+    env.filters["doc"] = docstring_text
+    env.filters["comment"] = comment_text
+    env.filters["md"] = markdown_text
+    env.filters["md_code"] = markdown_code
+    return env
+
+
+def render_template(name: str, **context: object) -> str:
+    return environment().get_template(name).render(**context)

@@ -1,0 +1,112 @@
+"""Validation rules the JSON Schemas need and pydantic's defaults do not give."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, Strict, ValidationError
+from pydantic_core import PydanticCustomError, core_schema
+
+from ._exceptions import ResponseValidationError
+
+
+class StrictModel(BaseModel):
+    """Base of every request and response class: no coercion, unknown keys kept as sent."""
+
+    model_config = ConfigDict(
+        strict=True,
+        extra="allow",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        allow_inf_nan=False,
+    )
+
+
+def _integral(value: Any) -> Any:
+    # JSON Schema counts 1.0 as an integer; JSON parsers hand it over as a float.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, Strict(), BeforeValidator(_integral)]
+"""An integer as JSON Schema means it: 3 or 3.0, never "3" or true."""
+
+
+def _reject_null(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("not_null", "null is not allowed here; leave the field out instead")
+    return value
+
+
+NOT_NULL = BeforeValidator(_reject_null)
+"""Marks an optional field whose schema does not allow null: omit it, do not send None."""
+
+
+class _ExactlyOne:
+    """A union validated as JSON Schema's `oneOf`: the value must fit exactly one member."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        members: tuple[type[BaseModel], ...] = get_args(source)
+
+        def validate(value: Any, inner: core_schema.ValidatorFunctionWrapHandler) -> Any:
+            result = inner(value)
+            fitting = [m.__name__ for m in members if _fits(m, value)]
+            if len(fitting) != 1:
+                names = ", ".join(m.__name__ for m in members)
+                raise PydanticCustomError(
+                    "one_of",
+                    "fits {count} of the exclusive alternatives {names}; it must fit exactly one",
+                    {"count": len(fitting), "names": names},
+                )
+            return result
+
+        return core_schema.no_info_wrap_validator_function(validate, handler(source))
+
+
+def _fits(member: type[BaseModel], value: Any) -> bool:
+    if isinstance(value, BaseModel):
+        return isinstance(value, member)
+    try:
+        member.model_validate(value)
+    except ValidationError:
+        return False
+    return True
+
+
+ONE_OF = _ExactlyOne()
+
+
+class NotGiven:
+    """Stands for an argument that was not passed (distinct from an explicit None)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse_as(model: type[ModelT], data: Any, model_id: str) -> ModelT:
+    """Validate a provider's answer against the type the catalog promises for it."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ResponseValidationError(
+            f"{model_id} answered with a {model.__name__} that does not fit its schema: {exc}",
+            expected=model.__name__,
+            body=data,
+        ) from exc
