@@ -11,6 +11,7 @@ from typing import Generic, Self, TypeVar
 
 import httpx
 
+from ._content import EVENT_STREAM, JSON, decode_lenient, is_json, media_type
 from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
 from ._exceptions import (
     APIConnectionError,
@@ -41,8 +42,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_USER_AGENT = "python-sdk"
-_JSON = "application/json"
-_EVENT_STREAM = "text/event-stream"
 
 _ClientT = TypeVar("_ClientT", httpx.Client, httpx.AsyncClient)
 
@@ -79,13 +78,13 @@ class _BaseAPIClient(Generic[_ClientT]):
         self._errors_key = (response_envelope.errors_key if response_envelope else None) or "errors"
         self._stream_terminator = stream_terminator
         # Headers are built once here so that a call only merges them into its request.
-        headers = httpx.Headers({"Accept": _JSON, "Content-Type": _JSON, "User-Agent": user_agent})
+        headers = httpx.Headers({"Accept": JSON, "Content-Type": JSON, "User-Agent": user_agent})
         headers.update(default_headers or {})
         if auth_value is not None:
             headers[auth_header] = auth_value
         self._json_headers = headers
         self._stream_headers = headers.copy()
-        self._stream_headers["Accept"] = _EVENT_STREAM
+        self._stream_headers["Accept"] = EVENT_STREAM
         self._secrets = secrets_of(auth_value) + tuple(
             secret
             for name, value in (default_headers or {}).items()
@@ -94,6 +93,7 @@ class _BaseAPIClient(Generic[_ClientT]):
         )
 
     def __repr__(self) -> str:
+        """Show the base URL, never the credential."""
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def _build_request(self, path: str, body: object, model_id: str, *, stream: bool) -> httpx.Request:
@@ -135,7 +135,7 @@ class _BaseAPIClient(Generic[_ClientT]):
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         """Return the exception for a non-2xx answer whose body has been read."""
-        body = _decode_lenient(response)
+        body = decode_lenient(response)
         return status_error(response, body, provider_errors_of(body, self._errors_key), secrets=self._secrets)
 
     def _connection_error(self, request: httpx.Request, exc: httpx.RequestError) -> APIConnectionError:
@@ -151,7 +151,7 @@ class _BaseAPIClient(Generic[_ClientT]):
 
     def _parse_response(self, response: httpx.Response) -> object:
         """Return a 2xx answer's JSON without its envelope, or its raw bytes when it is not JSON."""
-        if not _is_json(_media_type(response)):
+        if not is_json(media_type(response)):
             return response.content
         try:
             body = json.loads(response.content)
@@ -167,13 +167,13 @@ class _BaseAPIClient(Generic[_ClientT]):
 
     def _not_a_stream(self, response: httpx.Response) -> StreamError:
         """Return the exception for a 2xx answer that is not an event stream; raise ProviderError first."""
-        media_type = _media_type(response)
-        body = _decode_lenient(response)
-        if _is_json(media_type):
+        media = media_type(response)
+        body = decode_lenient(response)
+        if is_json(media):
             # A provider that refuses to stream may still explain why in its envelope.
             with contextlib.suppress(ResponseValidationError):
                 unwrap_response(self._response_envelope, body, secrets=self._secrets)
-        return StreamError(f"expected {_EVENT_STREAM}, got {media_type or 'no content type'}", data=body)
+        return StreamError(f"expected {EVENT_STREAM}, got {media or 'no content type'}", data=body)
 
 
 class SyncAPIClient(_BaseAPIClient[httpx.Client]):
@@ -242,7 +242,7 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         try:
             decoder = self._stream_decoder()
             try:
-                if _media_type(response) != _EVENT_STREAM:
+                if media_type(response) != EVENT_STREAM:
                     response.read()
                     raise self._not_a_stream(response)
                 for event in iter_sse_lines(response.iter_bytes()):
@@ -284,6 +284,7 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
             self._client.close()
 
     def __enter__(self) -> Self:
+        """Return the client itself."""
         return self
 
     def __exit__(
@@ -292,6 +293,7 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        """Close the client."""
         self.close()
 
 
@@ -360,7 +362,7 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         try:
             decoder = self._stream_decoder()
             try:
-                if _media_type(response) != _EVENT_STREAM:
+                if media_type(response) != EVENT_STREAM:
                     await response.aread()
                     raise self._not_a_stream(response)
                 async for event in aiter_sse_lines(response.aiter_bytes()):
@@ -402,6 +404,7 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
             await self._client.aclose()
 
     async def __aenter__(self) -> Self:
+        """Return the client itself."""
         return self
 
     async def __aexit__(
@@ -410,22 +413,5 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        """Close the client."""
         await self.aclose()
-
-
-def _media_type(response: httpx.Response) -> str:
-    """Return the response's media type, lower-cased, without parameters."""
-    return str(response.headers.get("content-type", "")).partition(";")[0].strip().lower()
-
-
-def _is_json(media_type: str) -> bool:
-    """Return whether a media type is JSON."""
-    return media_type == _JSON or media_type.endswith("+json")
-
-
-def _decode_lenient(response: httpx.Response) -> object:
-    """Return a read body decoded as JSON when it is JSON, else as text."""
-    try:
-        return json.loads(response.content)
-    except ValueError:
-        return response.text
