@@ -32,7 +32,7 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy
-	cd generated && ../$(BIN)/mypy --strict --config-file /dev/null modelsdk
+	cd generated && ../$(BIN)/mypy --strict --config-file /dev/null --cache-dir ../.mypy_cache modelsdk
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -145,6 +145,14 @@ def catalog_command(catalog_dir: Path, as_json: bool) -> None:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
+def _label(directory: Path) -> str:
+    """How generated headers name a directory: relative to here, so output never holds our paths."""
+    try:
+        return directory.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return directory.name
+
+
 @cli.command("generate")
 @click.option(
     "--catalog",
@@ -179,7 +187,7 @@ def generate_command(catalog_dir: Path, out: Path, package: str, check: bool) ->
         catalog = load_catalog(catalog_dir)
         click.echo(f"rendering {len(catalog)} models from {catalog_dir} as `{package}`...", err=True)
         files = format_tree(
-            render(catalog, RenderOptions(package=package, catalog_label=catalog_dir.as_posix()))
+            render(catalog, RenderOptions(package=package, catalog_label=_label(catalog_dir)))
         )
     except (ValueError, RenderError, FormatError) as exc:
         click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)

@@ -36,12 +36,13 @@ class TreeDiff:
 
 
 def _on_disk(target: Path) -> set[str]:
+    """Files below target, less caches and hidden files (tools' droppings, our manifest)."""
     if not target.is_dir():
         return set()
     return {
-        p.relative_to(target).as_posix()
-        for p in target.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.name != MANIFEST
+        relative.as_posix()
+        for relative in (p.relative_to(target) for p in target.rglob("*") if p.is_file())
+        if not any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
     }
 
 

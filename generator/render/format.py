@@ -11,6 +11,7 @@ from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from generator.render.templates import TEMPLATES
 
 RUFF_CONFIG = TEMPLATES / "ruff.toml"
+FORMATTED = frozenset({".py", ".md"})  # ruff formats the Python blocks of Markdown too
 
 
 class FormatError(Exception):
@@ -18,8 +19,8 @@ class FormatError(Exception):
 
 
 def format_tree(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
-    """Return files with every .py formatted; other files unchanged."""
-    python = {path: text for path, text in files.items() if path.suffix == ".py"}
+    """Return files with Python (and Markdown code blocks) formatted; other files unchanged."""
+    python = {path: text for path, text in files.items() if path.suffix in FORMATTED}
     with tempfile.TemporaryDirectory(prefix="cardgen-format-") as scratch:
         root = Path(scratch)
         for path, text in python.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -48,7 +49,7 @@ def _model_views(catalog: Catalog, options: RenderOptions) -> list[ModelView]:
 
 def render(catalog: Catalog, options: RenderOptions) -> dict[PurePosixPath, str]:
     """Every file of the package, keyed by its path under the output directory."""
-    if not options.package.isidentifier():
+    if not options.package.isidentifier() or keyword.iskeyword(options.package):
         raise RenderError(f"package name {options.package!r} is not a Python identifier")
     if not len(catalog):
         raise RenderError("the catalog is empty: nothing to generate")
@@ -60,24 +61,47 @@ def render(catalog: Catalog, options: RenderOptions) -> dict[PurePosixPath, str]
     files: dict[PurePosixPath, str] = {}
     for provider in providers:
         files.update(_provider_files(root, provider, options))
-    files.update(_package_files(root, providers, options))
+    common = _common(providers, options)
+    files.update(_package_files(root, common, options))
+    packages = sorted({".".join((options.package, *p.parent.parts[1:])) for p in files if p.suffix == ".py"})
+    files[root / "pyproject.toml"] = render_template("pyproject.toml.jinja", packages=packages, **common)
     return dict(sorted(files.items()))
+
+
+def _common(providers: list[ProviderView], options: RenderOptions) -> dict[str, object]:
+    return {
+        "package": options.package,
+        "providers": providers,
+        "model_count": sum(len(p.models) for p in providers),
+        "version": options.version,
+        "header_text": header(options.catalog_label).removeprefix("# "),
+    }
 
 
 def _module(source: str, docstring: str) -> str:
     return f'{header(source)}\n"""{docstring}"""\n'
 
 
-def _provider_files(root: PurePosixPath, provider: ProviderView, options: RenderOptions) -> dict[PurePosixPath, str]:
+def _provider_files(
+    root: PurePosixPath, provider: ProviderView, options: RenderOptions
+) -> dict[PurePosixPath, str]:
     name, label = provider.name, options.catalog_label
     files = {
-        root / "providers" / f"{name}.py": render_template("provider.py.jinja", header=header(label), provider=provider),
-        root / "types" / name / "__init__.py": _module(label, f"Request and response types of {provider.class_name}."),
-        root / "resources" / name / "__init__.py": _module(label, f"Clients of {provider.class_name} models."),
+        root / "providers" / f"{name}.py": render_template(
+            "provider.py.jinja", header=header(label), provider=provider
+        ),
+        root / "types" / name / "__init__.py": _module(
+            label, f"Request and response types of {provider.class_name}."
+        ),
+        root / "resources" / name / "__init__.py": _module(
+            label, f"Clients of {provider.class_name} models."
+        ),
     }
     for model in provider.models:
         docstring = f"Types of `{model.entry.model_id}`, from its input and output schemas."
-        files[root / "types" / name / f"{model.slug}.py"] = f"{_module(model.source, docstring)}\n{model.types.code}"
+        files[root / "types" / name / f"{model.slug}.py"] = (
+            f"{_module(model.source, docstring)}\n{model.types.code}"
+        )
         files[root / "resources" / name / f"{model.slug}.py"] = render_template(
             "resource.py.jinja", header=header(model.source), provider=provider, model=model
         )
@@ -85,16 +109,9 @@ def _provider_files(root: PurePosixPath, provider: ProviderView, options: Render
 
 
 def _package_files(
-    root: PurePosixPath, providers: list[ProviderView], options: RenderOptions
+    root: PurePosixPath, common: dict[str, object], options: RenderOptions
 ) -> dict[PurePosixPath, str]:
     label = options.catalog_label
-    common = {
-        "package": options.package,
-        "providers": providers,
-        "model_count": sum(len(p.models) for p in providers),
-        "version": options.version,
-        "header_text": header(label).removeprefix("# "),
-    }
     files = {
         root / "__init__.py": render_template(
             "package_init.py.jinja", header=header(label), exceptions=EXCEPTIONS, **common
@@ -107,7 +124,7 @@ def _package_files(
     }
     for directory in STATIC_DIRECTORIES:
         for path in sorted((TEMPLATES / directory).glob("*.py")):
-            files[root / path.name] = f"{header(f'templates/{directory}/{path.name}')}\n{path.read_text('utf-8')}"
-    packages = sorted({".".join((options.package, *p.parent.parts[1:])) for p in files if p.suffix == ".py"})
-    files[root / "pyproject.toml"] = render_template("pyproject.toml.jinja", packages=packages, **common)
+            files[root / path.name] = (
+                f"{header(f'templates/{directory}/{path.name}')}\n{path.read_text('utf-8')}"
+            )
     return files

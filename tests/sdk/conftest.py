@@ -1,0 +1,94 @@
+"""The committed generated SDK, importable as `modelsdk`, and helpers to drive it in memory."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.catalog.entry import CatalogEntry
+from generator.catalog.store import load_catalog
+from tests.conftest import MODELS, REPO
+
+GENERATED = REPO / "generated"
+if str(GENERATED) not in sys.path:
+    sys.path.insert(0, str(GENERATED))
+
+CATALOG = load_catalog(MODELS)
+ENTRIES = list(CATALOG)
+CREDENTIALS: dict[str, dict[str, str]] = {
+    "cloudflare": {"api_key": "cf-secret-token", "account_id": "acct-123"},
+    "dataoorts": {"api_key": "do-secret-key"},
+    "segmind": {"api_key": "sg-secret-key"},
+}
+
+
+def entry_id(entry: CatalogEntry) -> str:
+    return f"{entry.provider}/{entry.slug}"
+
+
+def minimal_instance(schema: dict[str, Any]) -> Any:
+    """A small value that fits a schema: required properties only, simplest values."""
+    for keyword in ("oneOf", "anyOf"):
+        if schema.get(keyword):
+            rest = {key: value for key, value in schema.items() if key not in ("oneOf", "anyOf")}
+            return minimal_instance(rest | schema[keyword][0])
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type", "object")
+    kind = next(k for k in kind if k != "null") if isinstance(kind, list) else kind
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: minimal_instance(properties.get(name, {})) for name in schema.get("required", [])}
+    return {
+        "string": "text",
+        "integer": schema.get("minimum", 1),
+        "number": schema.get("minimum", 0.5),
+        "boolean": True,
+        "array": [],
+        "null": None,
+    }[kind]
+
+
+class Recorder:
+    """An in-memory provider: records each request and answers from a queue (or a default)."""
+
+    def __init__(self, default: Callable[[httpx.Request], httpx.Response]) -> None:
+        self.requests: list[httpx.Request] = []
+        self.queue: list[httpx.Response] = []
+        self.default = default
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return self.queue.pop(0) if self.queue else self.default(request)
+
+    @property
+    def last_json(self) -> Any:
+        return json.loads(self.requests[-1].content)
+
+
+def wire_answer(entry: CatalogEntry, result: Any) -> dict[str, Any] | Any:
+    envelope = entry.response.envelope
+    if envelope is None:
+        return result
+    return {envelope.result_key: result, envelope.success_key: True, envelope.errors_key: [], "messages": []}
+
+
+def sse(*events: str) -> bytes:
+    return "".join(f"data: {event}\n\n" for event in events).encode()
+
+
+@pytest.fixture
+def sdk() -> Iterator[Any]:
+    import modelsdk
+
+    yield modelsdk
+
+
+def client_for(sdk: Any, entry: CatalogEntry, recorder: Recorder, **options: Any) -> Any:
+    cls = getattr(sdk, entry.provider.capitalize())
+    return cls(transport=httpx.MockTransport(recorder), **CREDENTIALS[entry.provider], **options)
