@@ -1,0 +1,107 @@
+"""The `cardgen serve` command."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import click
+
+from generator.backend.app import BackendOptions
+from generator.backend.faults import FaultScript, FaultSpecError, parse_faults
+from generator.backend.server import serve_forever
+from generator.catalog.store import load_catalog
+
+DEFAULT_CATALOG = Path("catalog/models")
+
+
+def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> FaultScript | None:
+    if not value:
+        return None
+    try:
+        return parse_faults(value)
+    except FaultSpecError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@click.command("serve")
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="The normalized entries to serve.",
+)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it loopback)."
+)
+@click.option("--port", type=int, default=8787, show_default=True, help="Port to listen on.")
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed for drawn responses: same seed + body, same bytes.",
+)
+@click.option("--token", default=None, help="Accept only this token [default: any non-empty token].")
+@click.option(
+    "--faults",
+    callback=_faults,
+    default=None,
+    help="Fault script for every request, e.g. '429;retry-after=1;times=2' (grammar below).",
+)
+@click.option("--examples", is_flag=True, help="Answer the documents' example responses where they exist.")
+def serve_command(
+    catalog_dir: Path,
+    host: str,
+    port: int,
+    seed: int,
+    token: str | None,
+    faults: FaultScript | None,
+    examples: bool,
+) -> None:
+    """Serve every catalog model over HTTP, in its provider's protocol, for tests and local work.
+
+    Point a client at http://HOST:PORT instead of the provider's base URL. Paths, method, auth
+    header and envelopes come from each catalog entry. Requests are checked against the model's
+    input schema (400 with every problem and its JSON path); answers are drawn from the output
+    schema, reproducibly for a given --seed and body, or streamed as SSE when the request sets
+    the model's stream flag.
+
+    \b
+    Per-request headers:
+      x-cardgen-example: 1       answer the document's example response, if it has one
+      x-cardgen-fault: SPEC      inject a fault (overrides --faults)
+      x-cardgen-fault-key: KEY   count attempts under KEY (default: hash of method, path, body)
+
+    \b
+    Fault SPEC := STEP[,STEP...]   STEP := KIND[;PARAM...]
+      KIND   400..599 (e.g. 429, 500, 503, 406) | slow | cut | malformed
+      PARAM  retry-after=SECONDS | ms=MILLISECONDS (slow, default 200) | times=N
+      A step with times=N covers the next N attempts of a key, one without covers the
+      rest; past the script, requests succeed. '429;retry-after=0;times=2' fails twice.
+      cut: a stream ends early without its terminator, a body stops half-way.
+      malformed: 200 with a body that is not JSON.
+
+    \b
+    Also served:
+      GET    /__cardgen/requests   attempts per key, and the total
+      DELETE /__cardgen/requests   reset the counts
+      GET    /__cardgen/models     every model with its method and path
+    """
+    try:
+        catalog = load_catalog(catalog_dir)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not _is_loopback(host):
+        click.echo(f"warning: serving on {host}, which is not a loopback address", err=True)
+    click.echo(f"cardgen backend: {len(catalog)} models from {catalog_dir} on http://{host}:{port}", err=True)
+    serve_forever(catalog, BackendOptions(seed, token, faults, examples), host, port)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
