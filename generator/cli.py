@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.backend.cli import serve_command
 from generator.catalog.store import load_catalog
 from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
@@ -211,6 +212,9 @@ def generate_command(catalog_dir: Path, out: Path, package: str, check: bool) ->
         f"generated {len(files)} files in {out}: {changed} written, {len(diff.extra)} removed, "
         f"{len(files) - changed} unchanged ({time.perf_counter() - started:.1f}s)"
     )
+
+
+cli.add_command(serve_command)
 
 
 def main() -> None:

@@ -93,3 +93,11 @@ def test_the_server_serves_logs_and_stops_cleanly(stop: signal.Signals) -> None:
     assert f"model={ENTRIES[0].model_id} status=401" in stderr
     assert f"model={ENTRIES[0].model_id} status=200" in stderr
     assert "fault=slow" in stderr
+
+
+def test_cardgen_has_the_serve_command() -> None:
+    from generator.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "Usage: cli serve" in result.output or "serve [OPTIONS]" in result.output
