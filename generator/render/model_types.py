@@ -37,7 +37,7 @@ def model_types(entry: CatalogEntry, runtime_module: str) -> ModelTypes:
         roles[RESPONSE] = entry.output_schema
     if entry.streaming.supported and entry.streaming.chunk_schema is not None:
         roles[CHUNK] = entry.streaming.chunk_schema
-    code, variant_names = _shaped(json.dumps(roles), runtime_module)
+    code, variant_names = types_code(json.dumps(roles), runtime_module)
     content_type = str(entry.output_schema.get("contentType", "application/octet-stream")) if binary else None
     variants = request_variants(code, list(variant_names) or [REQUEST])
     classes = tuple(node.name for node in ast.parse(code).body if isinstance(node, ast.ClassDef))
@@ -45,7 +45,7 @@ def model_types(entry: CatalogEntry, runtime_module: str) -> ModelTypes:
 
 
 @lru_cache(maxsize=4096)
-def _shaped(roles_json: str, runtime_module: str) -> tuple[str, tuple[str, ...]]:
+def types_code(roles_json: str, runtime_module: str) -> tuple[str, tuple[str, ...]]:
     """Cached on the schemas themselves: catalogs repeat the same schemas across many models."""
     roles = json.loads(roles_json)
     ordered = {role: roles[role] for role in (REQUEST, RESPONSE, CHUNK) if role in roles}

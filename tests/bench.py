@@ -1,0 +1,152 @@
+"""`make bench`: figures and ratios for generation, import and call overhead (printed, never asserted)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from generator.catalog.entry import CatalogEntry
+from generator.catalog.store import Catalog, load_catalog
+from generator.render.format import format_tree
+from generator.render.model_types import types_code
+from generator.render.render import RenderOptions, render
+from generator.tree import write_tree
+from tests.conftest import MODELS
+
+SYNTHETIC = 500
+
+
+def synthetic_catalog(seed: Catalog, size: int, unique_schemas: bool) -> Catalog:
+    """The seed entries cloned under new ids; optionally each with a schema of its own."""
+    entries: list[CatalogEntry] = []
+    for index in range(size):
+        base = seed.entries[index % len(seed.entries)]
+        changes: dict[str, Any] = {"slug": f"{base.slug}_{index}", "model_id": f"{base.model_id}-{index}"}
+        if unique_schemas:
+            changes["input_schema"] = {**base.input_schema, "description": f"clone {index}"}
+        entries.append(base.model_copy(update=changes))
+    return Catalog(tuple(sorted(entries, key=lambda e: e.key)))
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _generate(catalog: Catalog, out: Path) -> float:
+    started = time.perf_counter()
+    write_tree(out, format_tree(render(catalog, RenderOptions())))
+    return time.perf_counter() - started
+
+
+def bench_generation(seed: Catalog) -> None:
+    print("== generation (render + ruff), wall time")
+    for label, catalog in (
+        ("seed catalog", seed),
+        (f"{SYNTHETIC} clones, shared schemas", synthetic_catalog(seed, SYNTHETIC, unique_schemas=False)),
+        (f"{SYNTHETIC} clones, every schema unique", synthetic_catalog(seed, SYNTHETIC, unique_schemas=True)),
+    ):
+        types_code.cache_clear()
+        with tempfile.TemporaryDirectory() as out:
+            first = timed(
+                lambda c=catalog, o=out: write_tree(Path(o), format_tree(render(c, RenderOptions())))
+            )
+            again = timed(
+                lambda c=catalog, o=out: write_tree(Path(o), format_tree(render(c, RenderOptions())))
+            )
+        per_model = first / len(catalog) * 1000
+        print(f"  {label:38} {first:6.2f} s  {per_model:6.1f} ms/model  unchanged re-run {again:5.2f} s")
+    print("  target: <= 25 ms/model at 500 models")
+
+
+def _import_seconds(root: Path, statement: str) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(5)
+    ]
+    return statistics.median(runs)
+
+
+def bench_import(seed: Catalog) -> None:
+    print("== import cost (median of 5 fresh interpreters)")
+    with tempfile.TemporaryDirectory() as scratch:
+        floor = _import_seconds(Path(scratch), "import httpx, pydantic")
+        print(f"  floor: import httpx, pydantic            {floor * 1000:7.1f} ms")
+        for size in (len(seed), SYNTHETIC):
+            root = Path(scratch) / str(size)
+            catalog = seed if size == len(seed) else synthetic_catalog(seed, size, unique_schemas=False)
+            write_tree(root, format_tree(render(catalog, RenderOptions())))
+            bare = _import_seconds(root, "import modelsdk")
+            client = _import_seconds(root, "import modelsdk; modelsdk.Segmind(api_key='k')")
+            first_use = _import_seconds(
+                root,
+                "import modelsdk; modelsdk.Segmind(api_key='k').models.deepseek_reasoner_4"
+                if size != len(seed)
+                else "import modelsdk; modelsdk.Segmind(api_key='k').models.deepseek_reasoner",
+            )
+            print(
+                f"  {size:4} models: import {bare * 1000:6.1f} ms, + client {client * 1000:6.1f} ms,"
+                f" + first model {first_use * 1000:6.1f} ms ({first_use / floor:4.2f}x the floor)"
+            )
+
+
+def bench_call_overhead() -> None:
+    print("== per-call overhead of run() over a raw httpx call, in-memory transport")
+    sys.path.insert(0, str(MODELS.parent.parent / "generated"))
+    import modelsdk
+
+    answer = {"id": "x", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=answer))
+    payload = {"messages": [{"role": "user", "content": "hello"}]}
+    raw = httpx.Client(transport=transport, base_url="https://api.segmind.com")
+    client = modelsdk.Segmind(api_key="k", transport=transport)
+    model = client.models.deepseek_reasoner
+    calls = 2000
+
+    def raw_calls() -> None:
+        for _ in range(calls):
+            raw.post("/v1/deepseek-reasoner", json=payload, headers={"x-api-key": "k"}).json()
+
+    def sdk_calls() -> None:
+        for _ in range(calls):
+            model.run(**payload)
+
+    raw_calls()  # warm up both paths
+    sdk_calls()
+    raw_time, sdk_time = timed(raw_calls), timed(sdk_calls)
+    print(
+        f"  raw httpx {raw_time / calls * 1e6:6.0f} us/call   run() {sdk_time / calls * 1e6:6.0f} us/call"
+        f"   overhead {(sdk_time - raw_time) / calls * 1e6:5.0f} us ({sdk_time / raw_time:4.2f}x)"
+    )
+
+
+def main() -> None:
+    seed = load_catalog(MODELS)
+    bench_generation(seed)
+    bench_import(seed)
+    bench_call_overhead()
+    backend = Path(__file__).with_name("bench_backend.py")
+    if backend.exists():
+        from tests import bench_backend
+
+        bench_backend.main()
+    print(json.dumps({"done": True}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Rendering whole catalogs: refusals, binary outputs, providers that disagree."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.catalog.entry import CatalogEntry
+from generator.catalog.store import Catalog
+from generator.render.context import RenderError
+from generator.render.render import RenderOptions, render
+from generator.tree import write_tree
+from tests.sdk.conftest import CATALOG
+
+TINY = next(e for e in CATALOG if e.slug == "tinyllama_1_1b_chat_v1_0")
+
+
+def _variant(entry: CatalogEntry, **changes: Any) -> CatalogEntry:
+    return entry.model_copy(update=changes)
+
+
+@pytest.mark.parametrize(
+    "model_id", ["../../admin", "@cf/x/../../y", "https://elsewhere.example/x", "a?b", "a#b", "//x"]
+)
+def test_unsafe_model_ids_are_refused(model_id: str) -> None:
+    catalog = Catalog((_variant(TINY, model_id=model_id),))
+    with pytest.raises(RenderError, match="not a safe path"):
+        render(catalog, RenderOptions())
+
+
+def test_an_empty_catalog_is_refused() -> None:
+    with pytest.raises(RenderError, match="empty"):
+        render(Catalog(()), RenderOptions())
+
+
+def test_entries_of_one_provider_must_agree_on_its_client() -> None:
+    other = _variant(
+        TINY, slug="other", model_id="@cf/x/other", auth=TINY.auth.model_copy(update={"env_var": "X"})
+    )
+    with pytest.raises(RenderError, match="auth differs"):
+        render(Catalog((TINY, other)), RenderOptions())
+
+
+def test_binary_outputs_are_bytes_not_a_union_member(tmp_path: Path) -> None:
+    image = {"type": "string", "format": "binary", "contentType": "image/png"}
+    entry = _variant(
+        TINY,
+        slug="painter",
+        model_id="@cf/x/painter",
+        input_schema={"type": "object", "properties": {"prompt": {"type": "string"}}, "required": ["prompt"]},
+        output_schema=image,
+        streaming=TINY.streaming.model_copy(update={"supported": False}),
+    )
+    write_tree(tmp_path, render(Catalog((entry,)), RenderOptions(package="binsdk")))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        sdk = importlib.import_module("binsdk")
+        png = b"\x89PNG\r\n\x1a\n"
+        transport = httpx.MockTransport(
+            lambda r: httpx.Response(200, headers={"content-type": "image/png"}, content=png)
+        )
+        client = sdk.Cloudflare(api_key="k", account_id="a", transport=transport)
+        assert client.models.painter.run(prompt="a cat") == png
+        types = importlib.import_module("binsdk.types.cloudflare.painter")
+        assert not hasattr(types, "Response")
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith("binsdk")]:
+            del sys.modules[name]

@@ -1,0 +1,210 @@
+"""Generated request/response classes accept exactly what their JSON Schema accepts."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from generator.render.model_types import types_code
+from tests.conftest import REPO
+
+TEMPLATES = REPO / "templates"
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("types")
+    pkg = root / "typespkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", "utf-8")
+    for folder in ("runtime", "package"):
+        for path in (TEMPLATES / folder).glob("*.py"):
+            shutil.copy(path, pkg / path.name)
+    sys.path.insert(0, str(root))
+    yield pkg
+    sys.path.remove(str(root))
+
+
+Build = Callable[..., Any]
+
+
+@pytest.fixture
+def build(package: Path) -> Build:
+    """Generate the types of some schemas, import them, return the module."""
+
+    def make(**roles: dict[str, Any]) -> Any:
+        code, _ = types_code(json.dumps(roles), "._models")
+        name = f"m{next(_counter)}"
+        (package / f"{name}.py").write_text(code, "utf-8")
+        return importlib.import_module(f"typespkg.{name}")
+
+    return make
+
+
+def _accepts(model: type[BaseModel], value: Any) -> bool:
+    try:
+        model.model_validate(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def assert_agree(schema: dict[str, Any], model: type[BaseModel], values: list[Any]) -> None:
+    validator = jsonschema.Draft202012Validator(schema)
+    for value in values:
+        assert _accepts(model, value) == validator.is_valid(value), (value, validator.is_valid(value))
+
+
+CHAT = {
+    "type": "object",
+    "oneOf": [
+        {
+            "properties": {
+                "prompt": {"type": "string", "minLength": 1, "maxLength": 10},
+                "raw": {"type": "boolean", "default": False},
+                "top_k": {"type": "integer", "minimum": 1, "maximum": 50},
+                "temperature": {"type": "number", "minimum": 0, "maximum": 5},
+            },
+            "required": ["prompt"],
+        },
+        {
+            "properties": {
+                "messages": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"role": {"type": "string"}, "content": {"type": "string"}},
+                        "required": ["role", "content"],
+                    },
+                },
+                "temperature": {"type": "number"},
+            },
+            "required": ["messages"],
+        },
+    ],
+}
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+def test_the_cases_pydantic_gets_wrong_by_default(build: Build) -> None:
+    module = build(Request=CHAT)
+    assert_agree(
+        CHAT,
+        module.Request,
+        [
+            {"prompt": "x", "temperature": None},
+            {"prompt": "x", "top_k": "3"},
+            {"prompt": "x", "raw": "true"},
+            {"prompt": "x", "messages": MESSAGES},
+            {"prompt": "x", "top_k": 3.0},
+            {"prompt": "x", "top_k": True},
+            {"prompt": "x", "top_k": 0},
+            {"prompt": ""},
+            {"prompt": "x" * 11},
+            {"prompt": "x", "unknown": [1]},
+            {"messages": MESSAGES, "temperature": 7},
+            {"messages": [{"role": "user"}]},
+            {"messages": MESSAGES, "temperature": 1},
+            {},
+            "not an object",
+        ],
+    )
+
+
+def test_variants_are_named_after_what_they_require(build: Build) -> None:
+    module = build(Request=CHAT)
+    assert {"PromptRequest", "MessagesRequest", "Request", "Message"} <= set(vars(module))
+    assert not any(
+        name.startswith("Model") or name[-1].isdigit() for name in vars(module) if name[0].isupper()
+    )
+
+
+def test_unset_optionals_are_not_dumped_and_defaults_are_the_schemas(build: Build) -> None:
+    module = build(Request=CHAT)
+    request = module.Request.model_validate({"prompt": "x"})
+    assert request.root.raw is False
+    assert request.model_dump(mode="json", exclude_unset=True) == {"prompt": "x"}
+
+
+NESTED = {
+    "type": "object",
+    "properties": {
+        "tools": {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+                    {
+                        "type": "object",
+                        "properties": {"function": {"type": "string"}},
+                        "required": ["function"],
+                    },
+                ]
+            },
+        },
+        "nullable": {"type": ["string", "null"]},
+        "closed": {"type": "object", "properties": {"k": {"type": "string"}}, "additionalProperties": False},
+        "mode": {"type": "string", "enum": ["fast", "slow"]},
+        "seed": {"type": "integer", "maximum": 9999999999},
+        "usage": {"type": "object", "properties": {"tokens": {"type": "integer"}}},
+    },
+}
+
+
+def test_nested_one_of_null_closed_objects_enums_and_big_integers(build: Build) -> None:
+    module = build(Request=NESTED)
+    assert_agree(
+        NESTED,
+        module.Request,
+        [
+            {"tools": [{"name": "a"}, {"function": "f"}]},
+            {"tools": [{"name": "a", "function": "f"}]},
+            {"tools": [{}]},
+            {"nullable": None},
+            {"nullable": "x"},
+            {"closed": {"k": "v"}},
+            {"closed": {"k": "v", "other": 1}},
+            {"closed": None},
+            {"mode": "fast"},
+            {"mode": "medium"},
+            {"seed": 9999999999},
+            {"seed": 10000000000},
+            {"usage": None},
+            {"usage": {"tokens": 1.0}},
+            {"usage": {"tokens": 1.5}},
+        ],
+    )
+
+
+def test_descriptions_become_docstrings_and_hostile_text_stays_data(build: Build) -> None:
+    hostile = '""" + __import__("os").system("exit 3") + """ {{ x }} \\'
+    schema = {
+        "type": "object",
+        "description": hostile,
+        "properties": {"p": {"type": "string", "description": hostile, "default": hostile}},
+    }
+    module = build(Request=schema)
+    assert hostile in (module.Request.__doc__ or "")
+    assert module.Request.model_validate({}).p == hostile
+
+
+def test_response_and_chunk_roles_share_one_module(build: Build) -> None:
+    response = {"type": "object", "properties": {"response": {"type": "string"}}, "required": ["response"]}
+    module = build(
+        Request=CHAT,
+        Response=response,
+        StreamChunk={"type": "object", "properties": {"response": {"type": "string"}}},
+    )
+    assert_agree(response, module.Response, [{"response": "x"}, {}, {"response": None}, {"response": 1}])
+    assert module.StreamChunk.model_validate({"response": "x"}).response == "x"
