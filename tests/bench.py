@@ -58,12 +58,8 @@ def bench_generation(seed: Catalog) -> None:
     ):
         types_code.cache_clear()
         with tempfile.TemporaryDirectory() as out:
-            first = timed(
-                lambda c=catalog, o=out: write_tree(Path(o), format_tree(render(c, RenderOptions())))
-            )
-            again = timed(
-                lambda c=catalog, o=out: write_tree(Path(o), format_tree(render(c, RenderOptions())))
-            )
+            first = _generate(catalog, Path(out))
+            again = _generate(catalog, Path(out))
         per_model = first / len(catalog) * 1000
         print(f"  {label:38} {first:6.2f} s  {per_model:6.1f} ms/model  unchanged re-run {again:5.2f} s")
     print("  target: <= 25 ms/model at 500 models")
