@@ -38,8 +38,8 @@ def request_seed(seed: int, model: ServedModel, data: Any) -> int:
 
 
 def example_response(entry: CatalogEntry, data: Any) -> Any | None:
-    """The document's example response for this input if it shows one, else its first one."""
-    shown = [e for e in entry.examples if e.response is not None]
+    """The document's (non-streaming) example response for this input, else its first one."""
+    shown = [e for e in entry.examples if e.response is not None and not e.stream]
     for example in shown:
         if example.request == data:
             return example.response

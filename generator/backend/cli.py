@@ -49,7 +49,7 @@ def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> Fa
     "--faults",
     callback=_faults,
     default=None,
-    help="Fault script for every request, e.g. '429;retry-after=1;times=2' (grammar below).",
+    help="Fault script for every request, e.g. '429;retry-after=1;times=2' (grammar above).",
 )
 @click.option("--examples", is_flag=True, help="Answer the documents' example responses where they exist.")
 def serve_command(

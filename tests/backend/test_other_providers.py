@@ -23,7 +23,7 @@ from tests.backend.conftest import ENTRIES
 def variant(**changes: Any) -> CatalogEntry:
     """A committed entry with some fields replaced, validated like any entry."""
     data = ENTRIES[0].model_dump(mode="json")
-    data.update(examples=[], errors=[], **changes)
+    data.update({"examples": [], "errors": [], **changes})
     return CatalogEntry.model_validate(data)
 
 
@@ -79,11 +79,28 @@ BODY = variant(
     },
 )
 PIXEL_PATH = "/v2/eu-west/images/acme/pix@v2:generate"
+# The generator does not invert regular expressions: this output schema defeats it.
+STUBBORN = variant(
+    provider="stubco",
+    model_id="stub",
+    slug="stub",
+    endpoint={"base_url": "https://stub.example", "path": "/stub/{model_id}", "method": "POST"},
+    auth={"scheme": "api_key", "header": "x-key", "env_var": "STUB_KEY"},
+    response={"content_type": "application/json"},
+    streaming={"supported": False},
+    input_schema={"type": "object"},
+    output_schema={"type": "string", "pattern": "^[0-9]{4}$"},
+    examples=[{"name": "doc", "request": {"q": 1}, "response": "1234"}],
+)
+HOPELESS = STUBBORN.model_copy(update={"model_id": "hopeless", "slug": "hopeless", "examples": []})
 
 
 @pytest.fixture(scope="module")
 def others() -> Iterator[httpx.Client]:
-    with running_backend(Catalog((PIXEL, BODY))) as handle, httpx.Client(base_url=handle.url) as http:
+    with (
+        running_backend(Catalog((PIXEL, BODY, STUBBORN, HOPELESS))) as handle,
+        httpx.Client(base_url=handle.url) as http,
+    ):
         yield http
 
 
@@ -159,6 +176,21 @@ def test_its_own_stream_flag_chunks_and_terminator(others: httpx.Client) -> None
     payloads = sse_payloads(response.text)
     assert payloads[-1] == "END"
     assert all(isinstance(json.loads(p)["delta"], str) for p in payloads[:-1])
+
+
+def test_an_output_schema_the_generator_cannot_fill_falls_back_to_the_example(others: httpx.Client) -> None:
+    response = others.post("/stub/stub", json={"q": 2}, headers={"x-key": "k"})
+    assert response.status_code == 200
+    assert response.json() == "1234"
+    assert response.headers["x-cardgen-source"] == "example"
+
+
+def test_without_an_example_to_fall_back_on_it_is_a_clear_500(others: httpx.Client) -> None:
+    response = others.post("/stub/hopeless", json={}, headers={"x-key": "k"})
+    assert response.status_code == 500
+    message = error_of(HOPELESS, response)[0][1]
+    assert "could not draw a response that fits the output schema of 'hopeless'" in message
+    assert "does not match '^[0-9]{4}$'" in message
 
 
 def test_two_entries_serving_one_model_at_one_path_are_refused() -> None:
