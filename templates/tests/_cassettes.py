@@ -1,0 +1,455 @@
+"""Replay recorded provider exchanges (vcrpy-compatible YAML cassettes) without a server; record new ones.
+
+Cassettes live as `<root>/<provider>/<slug>/<name>.yaml`. A request matches a recording when the
+method, the URL path (scheme, host and port are ignored; a recorded `ACCOUNT_ID` segment stands for
+any one segment) and the body, compared as parsed JSON, are the same. Nothing else falls through:
+a request without a recording raises `UnmatchedRequestError`.
+
+Why this cannot hang on event streams the way vcrpy's httpx patching can: vcrpy (9.4.2,
+`vcr/stubs/httpx_stubs.py`) records by joining the whole response stream (`b"".join(stream)`)
+before it hands the response to the client, so a stream that stays open until the client acts
+never returns (kevin1024/vcrpy#989: SSE and streamable HTTP hang under vcrpy; #597: streaming
+httpx calls broke outright before the 8.0 rewrite). Here a replayed answer is a finite in-memory
+byte stream that no socket backs, so reading it always ends; and `RecordingTransport` passes each
+chunk on as it arrives and writes the cassette when the client closes the response, never
+reading ahead of the client.
+"""
+
+import json
+import os
+import re
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import httpx
+import yaml
+
+__all__ = [
+    "WILDCARDS",
+    "CassetteError",
+    "Interaction",
+    "RecordingTransport",
+    "ReplayTransport",
+    "UnmatchedRequestError",
+    "dump_cassette",
+    "load_cassettes",
+]
+
+# Recorded path segments that stand for any one segment: credentials scrubbed at record time.
+WILDCARDS = frozenset({"ACCOUNT_ID"})
+# Request headers are kept by allowlist, so no auth header (whatever its name) is ever stored.
+KEPT_REQUEST_HEADERS = frozenset({"accept", "content-type"})
+# Response headers that differ on every run, describe the connection, or carry credentials.
+DROPPED_RESPONSE_HEADERS = frozenset(
+    {
+        "authorization",
+        "connection",
+        "content-encoding",
+        "content-length",
+        "cookie",
+        "date",
+        "keep-alive",
+        "proxy-authorization",
+        "server",
+        "set-cookie",
+        "transfer-encoding",
+        "x-api-key",
+    }
+)
+CASSETTE_FORMAT_VERSION = 1
+_EVENT_END = re.compile(rb"(?<=\n\n)|(?<=\r\n\r\n)")
+_SHOWN_BODY = 200
+
+Headers = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One request and its answer, as stored in a cassette; header names are lower case."""
+
+    method: str
+    uri: str
+    request_body: str
+    request_headers: Headers
+    status: int
+    response_headers: Headers
+    response_body: str
+
+
+class CassetteError(ValueError):
+    """A cassette file is not a cassette, or an exchange cannot be stored in one."""
+
+
+class UnmatchedRequestError(LookupError):
+    """No recording answers a request."""
+
+
+def load_cassettes(paths: Iterable[str | os.PathLike[str]]) -> list[Interaction]:
+    """Read cassette files, and every `*.yaml` below the directories given, in path order."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        files.extend(sorted(path.rglob("*.yaml")) if path.is_dir() else [path])
+    return [interaction for path in files for interaction in _read(path)]
+
+
+def _read(path: Path) -> list[Interaction]:
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+        raw = data["interactions"]
+        if not isinstance(raw, list):
+            raise TypeError("`interactions` is not a list")
+        return [_interaction(item) for item in raw]
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        raise CassetteError(f"{path}: not a cassette: {type(exc).__name__}: {exc}") from exc
+
+
+def _interaction(item: Mapping[str, Any]) -> Interaction:
+    request, response = item["request"], item["response"]
+    return Interaction(
+        method=str(request["method"]).upper(),
+        uri=str(request["uri"]),
+        request_body=_text(request.get("body")),
+        request_headers=_pairs(request.get("headers")),
+        status=int(response["status"]["code"]),
+        response_headers=_pairs(response.get("headers")),
+        response_body=_text(response["body"]["string"]),
+    )
+
+
+def _text(body: object) -> str:
+    if body is None:
+        return ""
+    if isinstance(body, bytes):
+        return body.decode("utf-8")
+    if isinstance(body, str):
+        return body
+    raise TypeError(f"a body must be text, got {type(body).__name__}")
+
+
+def _pairs(headers: object) -> Headers:
+    if headers is None:
+        return ()
+    if not isinstance(headers, Mapping):
+        raise TypeError("headers must map names to lists of values")
+    pairs: list[tuple[str, str]] = []
+    for name, values in headers.items():
+        for value in values if isinstance(values, list) else [values]:
+            pairs.append((str(name).lower(), str(value)))
+    return tuple(pairs)
+
+
+def dump_cassette(interactions: Sequence[Interaction]) -> str:
+    """Render interactions as vcrpy's YAML cassette format; same input, same bytes."""
+    data = {
+        "interactions": [
+            {
+                "request": {
+                    "body": i.request_body,
+                    "headers": _grouped(i.request_headers),
+                    "method": i.method,
+                    "uri": i.uri,
+                },
+                "response": {
+                    "body": {"string": i.response_body},
+                    "headers": _grouped(i.response_headers),
+                    "status": {"code": i.status, "message": _phrase(i.status)},
+                },
+            }
+            for i in interactions
+        ],
+        "version": CASSETTE_FORMAT_VERSION,
+    }
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=100, default_flow_style=False
+    )
+
+
+def _grouped(pairs: Headers) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for name, value in pairs:
+        grouped.setdefault(name, []).append(value)
+    return grouped
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for multi-line strings, so event streams read one event per line."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML falls back to a quoted scalar by itself when a block cannot hold the text exactly.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _segments(path: str) -> list[str]:
+    return [unquote(segment) for segment in path.split("/")]
+
+
+def _body_key(body: str) -> str:
+    """Bodies compare as parsed JSON (key order and spacing aside), else as text."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return "text:" + body
+    return "json:" + json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _shown(body: str) -> str:
+    return body if len(body) <= _SHOWN_BODY else body[:_SHOWN_BODY] + "..."
+
+
+def _request_path(request: httpx.Request) -> str:
+    return request.url.raw_path.decode("ascii").split("?", 1)[0]
+
+
+class _ReplayStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A recorded body, event by event for event streams: finite, in memory, never waiting."""
+
+    def __init__(self, body: bytes) -> None:
+        self._chunks = [chunk for chunk in _EVENT_END.split(body) if chunk] or [b""]
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks:
+            yield chunk
+
+
+class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Answer requests from recordings, for `httpx.Client` and `httpx.AsyncClient` alike.
+
+    Recordings that match the same request are played in order; the last one then repeats.
+    """
+
+    def __init__(self, interactions: Iterable[Interaction], *, wildcards: Iterable[str] = WILDCARDS) -> None:
+        self.interactions = list(interactions)
+        self._wildcards = frozenset(wildcards)
+        self._keys = [
+            (i.method, _segments(urlsplit(i.uri).path), _body_key(i.request_body)) for i in self.interactions
+        ]
+        self._played = [0] * len(self.interactions)
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        return self._answer(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        return self._answer(request)
+
+    def _matches(self, index: int, method: str, segments: list[str], body: str) -> bool:
+        recorded_method, recorded_segments, recorded_body = self._keys[index]
+        return (
+            recorded_method == method
+            and recorded_body == body
+            and len(recorded_segments) == len(segments)
+            and all(r == s or r in self._wildcards for r, s in zip(recorded_segments, segments, strict=True))
+        )
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        path = _request_path(request)
+        text = request.content.decode("utf-8", errors="replace")
+        key = (request.method, _segments(path), _body_key(text))
+        with self._lock:
+            found = [index for index in range(len(self.interactions)) if self._matches(index, *key)]
+            if not found:
+                raise UnmatchedRequestError(self._unmatched(request.method, path, text))
+            index = next((i for i in found if self._played[i] == 0), found[-1])
+            self._played[index] += 1
+        recorded = self.interactions[index]
+        return httpx.Response(
+            recorded.status,
+            headers=list(recorded.response_headers),
+            stream=_ReplayStream(recorded.response_body.encode("utf-8")),
+        )
+
+    def _unmatched(self, method: str, path: str, body: str) -> str:
+        recorded = [
+            f"  {i.method} {urlsplit(i.uri).path} {_shown(i.request_body)}" for i in self.interactions
+        ] or ["  (nothing)"]
+        return (
+            f"no recording matches {method} {path} with body {_shown(body)}\n"
+            f"recorded ({len(self.interactions)}):\n" + "\n".join(recorded)
+        )
+
+
+def _scrub(text: str, placeholders: Mapping[str, str]) -> str:
+    for value, placeholder in sorted(placeholders.items(), key=lambda item: -len(item[0])):
+        if value:
+            text = text.replace(value, placeholder).replace(quote(value, safe=""), placeholder)
+    return text
+
+
+class _TeeStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """Pass the inner body on chunk by chunk, keeping a copy; report it once, when closed."""
+
+    def __init__(
+        self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, finished: Callable[[bytes], None]
+    ) -> None:
+        self._inner = inner
+        self._finished = finished
+        self._seen = bytearray()
+        self._reported = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        if not isinstance(self._inner, httpx.SyncByteStream):
+            raise TypeError("the inner transport answered with an async stream")
+        for chunk in self._inner:
+            self._seen += chunk
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if not isinstance(self._inner, httpx.AsyncByteStream):
+            raise TypeError("the inner transport answered with a sync stream")
+        async for chunk in self._inner:
+            self._seen += chunk
+            yield chunk
+
+    def close(self) -> None:
+        try:
+            if isinstance(self._inner, httpx.SyncByteStream):
+                self._inner.close()
+        finally:
+            self._report()
+
+    async def aclose(self) -> None:
+        try:
+            if isinstance(self._inner, httpx.AsyncByteStream):
+                await self._inner.aclose()
+        finally:
+            self._report()
+
+    def _report(self) -> None:
+        # What was read when the client closed is what passed through: a stream closed at its
+        # terminator is whole, and one the client abandoned is kept as far as it went.
+        if not self._reported:
+            self._reported = True
+            self._finished(bytes(self._seen))
+
+
+class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Forward requests to `inner` and write each finished exchange to the cassette at `sink_path`.
+
+    `placeholders` maps each secret value (API key, account id...) to what is stored instead, e.g.
+    `{"acct-123": "ACCOUNT_ID"}`; it applies to the URI, bodies and header values. Request
+    headers other than Accept and Content-Type are not stored, so neither is any auth header.
+    `base_url` replaces the scheme and host in stored URIs (record from a local server, store the
+    provider's URL). The cassette is rewritten whole, atomically, after each exchange.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport | httpx.AsyncBaseTransport,
+        sink_path: str | os.PathLike[str],
+        placeholders: Mapping[str, str],
+        *,
+        base_url: str | None = None,
+    ) -> None:
+        self.inner = inner
+        self.sink_path = Path(sink_path)
+        self.interactions: list[Interaction] = []
+        self._placeholders = dict(placeholders)
+        self._base_url = base_url.rstrip("/") if base_url else None
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not isinstance(self.inner, httpx.BaseTransport):
+            raise TypeError("the inner transport is async-only; use an httpx.AsyncClient")
+        request.read()
+        self._prepare(request)
+        return self._tee(request, self.inner.handle_request(request))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not isinstance(self.inner, httpx.AsyncBaseTransport):
+            raise TypeError("the inner transport is sync-only; use an httpx.Client")
+        await request.aread()
+        self._prepare(request)
+        return self._tee(request, await self.inner.handle_async_request(request))
+
+    def close(self) -> None:
+        if isinstance(self.inner, httpx.BaseTransport):
+            self.inner.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self.inner, httpx.AsyncBaseTransport):
+            await self.inner.aclose()
+
+    @staticmethod
+    def _prepare(request: httpx.Request) -> None:
+        # Cassettes hold text bodies: ask for them unencoded (compressed ones are decoded below).
+        request.headers["accept-encoding"] = "identity"
+
+    def _tee(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        def finished(body: bytes) -> None:
+            self._store(request, response, body)
+
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=_TeeStream(response.stream, finished),
+            extensions=response.extensions,
+        )
+
+    def _store(self, request: httpx.Request, response: httpx.Response, raw: bytes) -> None:
+        encoding = response.headers.get("content-encoding", "identity")
+        body = (
+            raw
+            if encoding == "identity"
+            else httpx.Response(200, headers=[("content-encoding", encoding)], content=raw).content
+        )
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CassetteError(f"{request.method} {request.url.path}: the answer is not UTF-8 text") from exc
+        secrets = self._placeholders
+        origin = self._base_url or f"{request.url.scheme}://{request.url.netloc.decode('ascii')}"
+        interaction = Interaction(
+            method=request.method,
+            uri=origin + _scrub(request.url.raw_path.decode("ascii"), secrets),
+            request_body=_scrub(request.content.decode("utf-8"), secrets),
+            request_headers=tuple(
+                (name.lower(), _scrub(value, secrets))
+                for name, value in request.headers.multi_items()
+                if name.lower() in KEPT_REQUEST_HEADERS
+            ),
+            status=response.status_code,
+            response_headers=tuple(
+                (name.lower(), _scrub(value, secrets))
+                for name, value in response.headers.multi_items()
+                if name.lower() not in DROPPED_RESPONSE_HEADERS
+            ),
+            response_body=_scrub(text, secrets),
+        )
+        with self._lock:
+            self.interactions.append(interaction)
+            _write_atomically(self.sink_path, dump_cassette(self.interactions))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,125 @@
+"""RecordingTransport keeps what passes through, scrubbed; what it keeps replays the same answers."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.backend.server import BackendHandle, running_backend
+from tests.cassettes.conftest import CATALOG, CREDENTIALS, entry_named, sdk_model
+
+CLOUDFLARE = entry_named("cloudflare", "tinyllama_1_1b_chat_v1_0")
+SECRETS = {
+    CREDENTIALS["cloudflare"]["api_key"]: "API_KEY",
+    CREDENTIALS["cloudflare"]["account_id"]: "ACCOUNT_ID",
+}
+
+
+@pytest.fixture(scope="module")
+def backend() -> Iterator[BackendHandle]:
+    with running_backend(CATALOG, seed=5, token=CREDENTIALS["cloudflare"]["api_key"]) as handle:
+        yield handle
+
+
+def recorder(cassettes: Any, inner: Any, sink: Path) -> Any:
+    return cassettes.RecordingTransport(inner, sink, SECRETS, base_url=CLOUDFLARE.endpoint.base_url)
+
+
+def test_sse_record_then_replay_round_trip(
+    sdk: Any, cassettes: Any, backend: BackendHandle, tmp_path: Path
+) -> None:
+    sink = tmp_path / "cloudflare" / CLOUDFLARE.slug / "stream.yaml"
+    live = sdk_model(sdk, CLOUDFLARE, recorder(cassettes, httpx.HTTPTransport(), sink), base_url=backend.url)
+    recorded = [chunk.response for chunk in live.stream(prompt="Tell me a story")]
+    assert recorded
+    text = sink.read_text("utf-8")
+    for secret in SECRETS:
+        assert secret not in text
+    [interaction] = cassettes.load_cassettes([sink])
+    assert interaction.uri == (
+        "https://api.cloudflare.com/client/v4/accounts/ACCOUNT_ID/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0"
+    )
+    assert dict(interaction.request_headers) == {
+        "accept": "text/event-stream",
+        "content-type": "application/json",
+    }
+    assert dict(interaction.response_headers)["content-type"].startswith("text/event-stream")
+    assert interaction.response_body.endswith("data: [DONE]\n\n")
+    replayed = sdk_model(sdk, CLOUDFLARE, cassettes.ReplayTransport([interaction]))
+    assert [chunk.response for chunk in replayed.stream(prompt="Tell me a story")] == recorded
+
+
+@pytest.mark.anyio
+async def test_async_record_then_replay(
+    sdk: Any, cassettes: Any, backend: BackendHandle, tmp_path: Path
+) -> None:
+    sink = tmp_path / "run.yaml"
+    live = sdk_model(
+        sdk,
+        CLOUDFLARE,
+        recorder(cassettes, httpx.AsyncHTTPTransport(), sink),
+        asynchronous=True,
+        base_url=backend.url,
+    )
+    first = await live.run(prompt="one")
+    streamed = [chunk async for chunk in live.stream(prompt="two")]
+    interactions = cassettes.load_cassettes([sink])
+    assert [i.request_body for i in interactions] == ['{"prompt":"one"}', '{"prompt":"two","stream":true}']
+    replayed = sdk_model(sdk, CLOUDFLARE, cassettes.ReplayTransport(interactions), asynchronous=True)
+    assert await replayed.run(prompt="one") == first
+    assert [chunk async for chunk in replayed.stream(prompt="two")] == streamed
+
+
+def test_secrets_in_bodies_and_headers_are_replaced_and_gzip_is_stored_as_text(
+    cassettes: Any, tmp_path: Path
+) -> None:
+    def provider(request: httpx.Request) -> httpx.Response:
+        assert request.headers["accept-encoding"] == "identity"
+        echoed = request.content.replace(b"}", b',"account":"acct-replay-42"}')
+        return httpx.Response(
+            200,
+            headers={"content-encoding": "gzip", "x-echo": "Bearer cf-replay-token", "date": "Mon"},
+            content=gzip.compress(echoed),
+        )
+
+    sink = tmp_path / "c.yaml"
+    transport = cassettes.RecordingTransport(httpx.MockTransport(provider), sink, SECRETS)
+    with httpx.Client(transport=transport) as client:
+        response = client.post(
+            "https://h.example/v1/acct-replay-42/run",
+            content=b'{"key":"cf-replay-token"}',
+            headers={"Authorization": "Bearer cf-replay-token", "x-api-key": "cf-replay-token"},
+        )
+    assert response.json() == {"key": "cf-replay-token", "account": "acct-replay-42"}
+    text = sink.read_text("utf-8")
+    assert "cf-replay-token" not in text
+    assert "acct-replay-42" not in text
+    [interaction] = cassettes.load_cassettes([sink])
+    assert interaction.uri == "https://h.example/v1/ACCOUNT_ID/run"
+    assert interaction.request_body == '{"key":"API_KEY"}'
+    assert interaction.response_body == '{"key":"API_KEY","account":"ACCOUNT_ID"}'
+    assert dict(interaction.response_headers) == {"x-echo": "Bearer API_KEY"}
+    assert {name for name, _ in interaction.request_headers} <= {"accept", "content-type"}
+
+
+def test_a_stream_abandoned_early_is_kept_as_far_as_it_went(cassettes: Any, tmp_path: Path) -> None:
+    def provider(request: httpx.Request) -> httpx.Response:
+        events = (f"data: {n}\n\n".encode() for n in range(1000))
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=events)
+
+    sink = tmp_path / "c.yaml"
+    with (
+        httpx.Client(
+            transport=cassettes.RecordingTransport(httpx.MockTransport(provider), sink, {})
+        ) as client,
+        client.stream("GET", "https://h.example/events") as response,
+    ):
+        first = next(response.iter_raw())
+    assert first == b"data: 0\n\n"
+    [interaction] = cassettes.load_cassettes([sink])
+    assert interaction.response_body == "data: 0\n\n"
