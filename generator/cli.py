@@ -12,6 +12,7 @@ import click
 
 from generator import __version__
 from generator.backend.cli import serve_command
+from generator.cassettes.cli import record_command
 from generator.catalog.store import load_catalog
 from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
@@ -215,6 +216,9 @@ def generate_command(catalog_dir: Path, out: Path, package: str, check: bool) ->
 
 
 cli.add_command(serve_command)
+
+
+cli.add_command(record_command)
 
 
 def main() -> None:

@@ -1,0 +1,150 @@
+"""Send each model's planned requests to a backend in its provider's protocol, and keep the exchanges."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import httpx
+
+from generator.cassettes import scrub
+from generator.cassettes.plan import PlannedRequest, UnplannableRequest, plan_requests
+from generator.catalog.entry import CatalogEntry
+from generator.diagnostics import Diagnostic, error
+from generator.render.cassettes import (
+    EVENT_STREAM,
+    JSON,
+    Interaction,
+    cassette_yaml,
+    endpoint_path,
+    endpoint_uri,
+    json_text,
+    placeholder,
+    wrap_request,
+)
+
+DUMMY_KEY = "cardgen-record-key"
+KEY_PLACEHOLDER = "API_KEY"
+TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+class RecordFailed(Exception):
+    """A request could not be recorded."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What one provider needs to be called: the key and the path parameters' values."""
+
+    api_key: str
+    params: Mapping[str, str]
+
+    @classmethod
+    def of(cls, entry: CatalogEntry, environ: Mapping[str, str]) -> Credentials:
+        """Values from environ (the entry's env vars), else dummies that a local backend accepts."""
+        params = {
+            name: environ.get(env_var) or f"cardgen-record-{name.replace('_', '-')}"
+            for name, env_var in entry.endpoint.path_params.items()
+        }
+        return cls(environ.get(entry.auth.env_var) or DUMMY_KEY, params)
+
+    def auth_value(self, entry: CatalogEntry) -> str:
+        return f"Bearer {self.api_key}" if entry.auth.scheme == "bearer" else self.api_key
+
+    def secrets(self) -> dict[str, str]:
+        """Each credential value -> the placeholder stored in its place."""
+        return {self.api_key: KEY_PLACEHOLDER} | {
+            value: placeholder(name) for name, value in self.params.items()
+        }
+
+
+@dataclass
+class Recording:
+    """The cassettes recorded, by path below the output directory, and what went wrong."""
+
+    files: dict[PurePosixPath, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def model_folder(entry: CatalogEntry) -> PurePosixPath:
+    return PurePosixPath(entry.provider) / entry.slug
+
+
+def record_models(
+    entries: Iterable[CatalogEntry],
+    base_url: str,
+    *,
+    client: httpx.Client,
+    environ: Mapping[str, str] | None = None,
+    origin: str = "catalog/models",
+) -> Recording:
+    """Record every planned request of every entry against base_url; one cassette per request."""
+    environment = os.environ if environ is None else environ
+    recording = Recording()
+    for entry in entries:
+        where = f"{origin}/{entry.provider}/{entry.slug}.yaml"
+        try:
+            planned = plan_requests(entry)
+        except UnplannableRequest as exc:
+            recording.diagnostics.append(error(where, None, str(exc)))
+            continue
+        credentials = Credentials.of(entry, environment)
+        for request in planned:
+            try:
+                interaction = exchange(client, entry, base_url, request, credentials)
+            except RecordFailed as exc:
+                recording.diagnostics.append(error(where, None, f"{request.name}: {exc}"))
+                continue
+            path = model_folder(entry) / f"{request.name}.yaml"
+            recording.files[path] = cassette_yaml([interaction])
+    return recording
+
+
+def exchange(
+    client: httpx.Client,
+    entry: CatalogEntry,
+    base_url: str,
+    planned: PlannedRequest,
+    credentials: Credentials,
+) -> Interaction:
+    """Send one planned request (streams read to their end) and return it scrubbed."""
+    body = json_text(wrap_request(entry, planned.data))
+    headers = [
+        ("accept", EVENT_STREAM if planned.stream else JSON),
+        ("content-type", entry.request.content_type),
+        # Identity bodies are what a cassette stores as text; httpx would decode others anyway.
+        ("accept-encoding", "identity"),
+        (entry.auth.header, credentials.auth_value(entry)),
+    ]
+    url = base_url.rstrip("/") + endpoint_path(entry, credentials.params)
+    request = client.build_request(entry.endpoint.method, url, content=body.encode(), headers=headers)
+    secrets = credentials.secrets()
+    try:
+        response = client.send(request, stream=True, follow_redirects=False)
+        try:
+            content = response.read()
+        finally:
+            response.close()
+    except httpx.HTTPError as exc:
+        raise RecordFailed(scrub.scrub_text(f"{type(exc).__name__}: {exc}", secrets)) from exc
+    if not response.is_success:
+        answer = content.decode("utf-8", errors="replace")[:300]
+        raise RecordFailed(scrub.scrub_text(f"HTTP {response.status_code}: {answer}", secrets))
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if planned.stream and media != EVENT_STREAM:
+        raise RecordFailed(f"asked for a stream, got {media or 'no content type'}")
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordFailed("the answer is not UTF-8 text; cassettes store text bodies") from exc
+    return Interaction(
+        method=entry.endpoint.method,
+        uri=endpoint_uri(entry),
+        request_body=scrub.scrub_text(body, secrets),
+        request_headers=scrub.request_headers(request.headers.multi_items(), secrets),
+        status=response.status_code,
+        response_headers=scrub.response_headers(response.headers.multi_items(), secrets),
+        response_body=scrub.scrub_text(text, secrets),
+    )

@@ -1,0 +1,131 @@
+"""`cardgen record`: one cassette per planned request, no credentials, same seed -> same bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from generator.backend.server import running_backend
+from generator.cassettes.cli import record_command
+from generator.cassettes.record import DUMMY_KEY
+from generator.cli import cli
+from tests.cassettes.conftest import CATALOG, ENTRIES, recorded_files
+from tests.conftest import MODELS
+
+EXPECTED = [
+    "cloudflare/deepseek_coder_6_7b_base_awq/example-1.yaml",
+    "cloudflare/deepseek_coder_6_7b_base_awq/stream.yaml",
+    "cloudflare/deepseek_math_7b_base/minimal.yaml",
+    "cloudflare/deepseek_math_7b_base/stream.yaml",
+    "cloudflare/tinyllama_1_1b_chat_v1_0/minimal.yaml",
+    "cloudflare/tinyllama_1_1b_chat_v1_0/stream.yaml",
+    "dataoorts/deepseek_math_7b_instruct/example-1.yaml",
+    "segmind/deepseek_reasoner/example-1.yaml",
+]
+SECRET_KEY = "tok-SECRET-5151"
+SECRET_ACCOUNT = "acct-SECRET-7272"
+
+
+def record(*args: str) -> Result:
+    return CliRunner().invoke(record_command, ["--catalog", str(MODELS), *args], catch_exceptions=False)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in recorded_files(root)}
+
+
+def test_local_backend_gives_one_cassette_per_request_per_model(tmp_path: Path) -> None:
+    result = record("--backend", "local", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert sorted(tree(tmp_path)) == EXPECTED
+    assert {p.split("/")[0] + "/" + p.split("/")[1] for p in EXPECTED} == {
+        f"{e.provider}/{e.slug}" for e in ENTRIES
+    }
+    assert "recorded 8 cassettes of 5 models" in result.output
+
+
+def test_cassettes_look_like_the_provider_and_hold_no_credentials(tmp_path: Path) -> None:
+    record("--out", str(tmp_path))
+    for name, content in tree(tmp_path).items():
+        text = content.decode()
+        assert DUMMY_KEY not in text
+        assert "cardgen-record" not in text
+        assert "authorization" not in text.lower()
+        assert "127.0.0.1" not in text
+        [interaction] = yaml.safe_load(text)["interactions"]
+        provider, slug, _ = name.split("/")
+        entry = next(e for e in ENTRIES if (e.provider, e.slug) == (provider, slug))
+        assert interaction["request"]["uri"].startswith(entry.endpoint.base_url + "/")
+        if entry.endpoint.path_params:
+            assert "/accounts/ACCOUNT_ID/" in interaction["request"]["uri"]
+
+
+def test_same_seed_same_bytes_other_seed_other_answers(tmp_path: Path) -> None:
+    for run in ("a", "b"):
+        assert record("--seed", "3", "--out", str(tmp_path / run)).exit_code == 0
+    record("--seed", "4", "--out", str(tmp_path / "c"))
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    assert tree(tmp_path / "a") != tree(tmp_path / "c")
+
+
+def test_url_backend_sends_env_credentials_and_stores_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for entry in ENTRIES:
+        monkeypatch.setenv(entry.auth.env_var, SECRET_KEY)
+    monkeypatch.setenv("CLOUDFLARE_ACCOUNT_ID", SECRET_ACCOUNT)
+    # The server accepts only SECRET_KEY: the recording succeeds only if the env key was sent.
+    with running_backend(CATALOG, seed=0, token=SECRET_KEY) as backend:
+        result = record("--backend", backend.url, "--out", str(tmp_path))
+        assert result.exit_code == 0, result.output
+    files = tree(tmp_path)
+    assert sorted(files) == EXPECTED
+    for content in files.values():
+        assert SECRET_KEY.encode() not in content
+        assert SECRET_ACCOUNT.encode() not in content
+
+
+def test_a_failed_request_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    assert record("--out", str(out)).exit_code == 0
+    before = tree(out)
+    for entry in ENTRIES:
+        monkeypatch.setenv(entry.auth.env_var, "wrong-key")
+    with running_backend(CATALOG, seed=9, token=SECRET_KEY) as backend:
+        result = record("--backend", backend.url, "--out", str(out))
+    assert result.exit_code == 1
+    assert "HTTP 401" in result.output
+    assert "wrong-key" not in result.output
+    assert f"record failed; nothing written to {out}" in result.output
+    assert tree(out) == before
+
+
+def test_model_glob_records_only_those_and_keeps_the_others(tmp_path: Path) -> None:
+    assert record("--seed", "1", "--out", str(tmp_path)).exit_code == 0
+    before = tree(tmp_path)
+    result = record("--seed", "2", "--model", "segmind/*", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    after = tree(tmp_path)
+    assert sorted(after) == EXPECTED
+    changed = {name for name in EXPECTED if before[name] != after[name]}
+    assert changed == {"segmind/deepseek_reasoner/example-1.yaml"}
+
+
+def test_unknown_model_glob_is_an_error(tmp_path: Path) -> None:
+    result = record("--model", "nobody/*", "--out", str(tmp_path))
+    assert result.exit_code != 0
+    assert "no model" in result.output
+    assert not tmp_path.joinpath("nobody").exists()
+
+
+def test_bad_backend_is_refused(tmp_path: Path) -> None:
+    result = record("--backend", "ftp://example.org", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "expected `local` or an http(s) URL" in result.output
+
+
+def test_registered_as_cardgen_record() -> None:
+    assert cli.commands["record"] is record_command
