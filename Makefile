@@ -27,15 +27,18 @@ check: setup
 lint: setup
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
-	$(BIN)/ruff check --config templates/ruff.toml generated
-	$(BIN)/ruff format --check --config templates/ruff.toml generated
+	cd generated && ../$(BIN)/ruff check --no-cache --config ruff.toml . && ../$(BIN)/ruff format --check --no-cache --config ruff.toml .
 
 typecheck: setup
 	$(BIN)/mypy
 	cd generated && ../$(BIN)/mypy --strict --config-file /dev/null --cache-dir ../.mypy_cache modelsdk
+	cd generated/tests && ../../$(BIN)/mypy --strict --config-file /dev/null --cache-dir ../../.mypy_cache \
+		--ignore-missing-imports --follow-imports=silent .
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/cardgen conform --backend local
+	$(BIN)/cardgen conform --backend recorded
 
 bench: setup
 	$(BIN)/python -m tests.bench

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -14,12 +15,14 @@ from generator import __version__
 from generator.backend.cli import serve_command
 from generator.cassettes.cli import record_command
 from generator.catalog.store import load_catalog
+from generator.conform.results import table
+from generator.conform.run import ConformOptions, run_conformance
 from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
 from generator.render.context import RenderError
 from generator.render.format import FormatError, format_tree
 from generator.render.render import RenderOptions, render
-from generator.tree import UnsafeTarget, compare_tree, write_tree
+from generator.tree import UnsafeTarget, compare_tree, read_tree, write_tree
 
 DEFAULT_SOURCES = Path("catalog/sources")
 DEFAULT_CATALOG = Path("catalog/models")
@@ -177,8 +180,16 @@ def _label(directory: Path) -> str:
     show_default=True,
     help="Import name of the generated package; vendor it under any name.",
 )
+@click.option(
+    "--recordings",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Cassettes from `cardgen record` [default: recordings/ beside the catalog].",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files.")
-def generate_command(catalog_dir: Path, out: Path, package: str, check: bool) -> None:
+def generate_command(
+    catalog_dir: Path, out: Path, package: str, recordings: Path | None, check: bool
+) -> None:
     """Render the catalog into a typed Python SDK (pydantic types, sync and async clients).
 
     Every file is rendered and formatted in memory first; the output directory is changed only
@@ -189,7 +200,11 @@ def generate_command(catalog_dir: Path, out: Path, package: str, check: bool) ->
         catalog = load_catalog(catalog_dir)
         click.echo(f"rendering {len(catalog)} models from {catalog_dir} as `{package}`...", err=True)
         files = format_tree(
-            render(catalog, RenderOptions(package=package, catalog_label=_label(catalog_dir)))
+            render(
+                catalog,
+                RenderOptions(package=package, catalog_label=_label(catalog_dir)),
+                read_tree(recordings or catalog_dir.parent / "recordings", "*/*/*.yaml"),
+            )
         )
     except (ValueError, RenderError, FormatError) as exc:
         click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
@@ -216,6 +231,57 @@ def generate_command(catalog_dir: Path, out: Path, package: str, check: bool) ->
 
 
 cli.add_command(serve_command)
+
+
+@cli.command("conform")
+@click.option(
+    "--backend",
+    default="local",
+    show_default=True,
+    help="local (started and stopped here), recorded (cassettes, no server), or a URL.",
+)
+@click.option(
+    "--model", "model_glob", default="*", show_default=True, help="Models to run, e.g. 'cloudflare/*'."
+)
+@click.option(
+    "--examples",
+    type=int,
+    default=lambda: int(os.environ.get("CARDGEN_EXAMPLES", "20")),
+    show_default="20, or $CARDGEN_EXAMPLES",
+    help="Hypothesis examples per property.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Where `cardgen generate` wrote the SDK and its tests.",
+)
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="The catalog the local backend serves.",
+)
+def conform_command(backend: str, model_glob: str, examples: int, out: Path, catalog_dir: Path) -> None:
+    """Run the generated conformance suite and print a table: model x property.
+
+    \b
+    Properties: each request/response/chunk class accepts exactly what its JSON Schema
+    accepts; valid values round-trip; every valid request sent through the client is
+    accepted and its answer parses (local or URL backends); errors and faults (400, 401,
+    429 + Retry-After, 5xx, cut streams) behave (local backend); every cassette replays.
+    """
+    options = ConformOptions(out / "tests", catalog_dir, backend, model_glob, examples)
+    if not options.tests.is_dir():
+        raise click.ClickException(f"no generated tests in {options.tests}: run `cardgen generate` first")
+    code, results = run_conformance(options)
+    click.echo("\n".join(table(results, examples)))
+    if code != 0 or results.failed:
+        click.echo(f"conformance failed (pytest exit {code})", err=True)
+        sys.exit(1)
 
 
 cli.add_command(record_command)

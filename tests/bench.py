@@ -120,7 +120,7 @@ def bench_call_overhead() -> None:
 
     def sdk_calls() -> None:
         for _ in range(calls):
-            model.run(**payload)
+            model.run(messages=payload["messages"])
 
     raw_calls()  # warm up both paths
     sdk_calls()

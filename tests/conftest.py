@@ -6,6 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Every property test in this repository is reproducible: same examples on every run and machine.
+settings.register_profile("cardgen", derandomize=True, database=None, deadline=None)
+settings.load_profile("cardgen")
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOG_ROOT = REPO / "catalog"

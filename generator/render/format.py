@@ -8,9 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
-from generator.render.templates import TEMPLATES
-
-RUFF_CONFIG = TEMPLATES / "ruff.toml"
+RUFF_CONFIG = PurePosixPath("ruff.toml")  # rendered into the output root; ruff finds it there
 FORMATTED = frozenset({".py", ".md"})  # ruff formats the Python blocks of Markdown too
 
 
@@ -19,8 +17,11 @@ class FormatError(Exception):
 
 
 def format_tree(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
-    """Return files with Python (and Markdown code blocks) formatted; other files unchanged."""
-    python = {path: text for path, text in files.items() if path.suffix in FORMATTED}
+    """Return files with Python (and Markdown code blocks) formatted; other files unchanged.
+
+    The tree's own ruff.toml (at its root) says how: the same file a user or CI lints with.
+    """
+    python = {path: text for path, text in files.items() if path.suffix in FORMATTED or path == RUFF_CONFIG}
     with tempfile.TemporaryDirectory(prefix="cardgen-format-") as scratch:
         root = Path(scratch)
         for path, text in python.items():

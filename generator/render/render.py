@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import keyword
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from generator.catalog.store import Catalog, entry_path
+from generator.render.conformance import conformance_files
 from generator.render.context import ModelView, ProviderView, RenderError, provider_view, safe_model_id
 from generator.render.datamodel import CodegenError
 from generator.render.model_types import model_types
@@ -47,8 +49,13 @@ def _model_views(catalog: Catalog, options: RenderOptions) -> list[ModelView]:
     return views
 
 
-def render(catalog: Catalog, options: RenderOptions) -> dict[PurePosixPath, str]:
-    """Every file of the package, keyed by its path under the output directory."""
+def render(
+    catalog: Catalog, options: RenderOptions, recordings: Mapping[PurePosixPath, str] | None = None
+) -> dict[PurePosixPath, str]:
+    """Every file of the package and its tests, keyed by path under the output directory.
+
+    recordings are cassettes captured with `cardgen record`, keyed `<provider>/<slug>/<name>.yaml`.
+    """
     if not options.package.isidentifier() or keyword.iskeyword(options.package):
         raise RenderError(f"package name {options.package!r} is not a Python identifier")
     if not len(catalog):
@@ -64,7 +71,11 @@ def render(catalog: Catalog, options: RenderOptions) -> dict[PurePosixPath, str]
     common = _common(providers, options)
     files.update(_package_files(root, common, options))
     packages = sorted({".".join((options.package, *p.parent.parts[1:])) for p in files if p.suffix == ".py"})
+    files.update(
+        conformance_files(providers, options.package, header(options.catalog_label)[2:], recordings or {})
+    )
     files[root / "pyproject.toml"] = render_template("pyproject.toml.jinja", packages=packages, **common)
+    files[PurePosixPath("ruff.toml")] = render_template("ruff.toml.jinja", **common)
     return dict(sorted(files.items()))
 
 

@@ -41,10 +41,12 @@ def test_check_lists_stale_missing_and_extra_files(tmp_path: Path) -> None:
 
 
 def _tree(directory: Path) -> dict[str, bytes]:
+    """What cardgen wrote: tools' caches and hidden files left out, as `generate --check` does."""
+    files = {p.relative_to(directory): p for p in sorted(directory.rglob("*")) if p.is_file()}
     return {
-        p.relative_to(directory).as_posix(): p.read_bytes()
-        for p in sorted(directory.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
+        relative.as_posix(): path.read_bytes()
+        for relative, path in files.items()
+        if not any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
     }
 
 

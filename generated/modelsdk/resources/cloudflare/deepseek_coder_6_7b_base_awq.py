@@ -51,6 +51,7 @@ class DeepseekCoder67bBaseAwq:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
     @overload
@@ -70,13 +71,16 @@ class DeepseekCoder67bBaseAwq:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
-    def run(self, **params: Any) -> Response:
+    def run(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Response:
         """Run the model and return its typed answer.
 
-        Pass the fields of one of: PromptRequest, MessagesRequest.
+        Pass the fields of one of: PromptRequest, MessagesRequest;
+        `extra_body` adds properties the input schema allows beyond them.
         """
+        params.update(extra_body or {})
         params.pop(STREAM_FLAG, None)
         return self._send(params)
 
@@ -96,6 +100,7 @@ class DeepseekCoder67bBaseAwq:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Iterator[StreamChunk]: ...
 
     @overload
@@ -115,11 +120,12 @@ class DeepseekCoder67bBaseAwq:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Iterator[StreamChunk]: ...
 
-    def stream(self, **params: Any) -> Iterator[StreamChunk]:
+    def stream(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Iterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
-        body = self._body({**params, STREAM_FLAG: True})
+        body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
         for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
@@ -158,6 +164,7 @@ class AsyncDeepseekCoder67bBaseAwq:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
     @overload
@@ -177,13 +184,16 @@ class AsyncDeepseekCoder67bBaseAwq:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
-    async def run(self, **params: Any) -> Response:
+    async def run(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Response:
         """Run the model and return its typed answer.
 
-        Pass the fields of one of: PromptRequest, MessagesRequest.
+        Pass the fields of one of: PromptRequest, MessagesRequest;
+        `extra_body` adds properties the input schema allows beyond them.
         """
+        params.update(extra_body or {})
         params.pop(STREAM_FLAG, None)
         return await self._send(params)
 
@@ -203,6 +213,7 @@ class AsyncDeepseekCoder67bBaseAwq:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> AsyncIterator[StreamChunk]: ...
 
     @overload
@@ -222,11 +233,14 @@ class AsyncDeepseekCoder67bBaseAwq:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> AsyncIterator[StreamChunk]: ...
 
-    async def stream(self, **params: Any) -> AsyncIterator[StreamChunk]:
+    async def stream(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Any
+    ) -> AsyncIterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
-        body = self._body({**params, STREAM_FLAG: True})
+        body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
         async for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
             yield parse_as(StreamChunk, data, MODEL_ID)
 

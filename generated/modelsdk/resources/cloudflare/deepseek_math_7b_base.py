@@ -38,6 +38,7 @@ class DeepseekMath7bBase:
         prompt: str,
         raw: bool = ...,
         max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
     @overload
@@ -46,13 +47,16 @@ class DeepseekMath7bBase:
         *,
         messages: Sequence[Message | Mapping[str, Any]],
         max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
-    def run(self, **params: Any) -> Response:
+    def run(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Response:
         """Run the model and return its typed answer.
 
-        Pass the fields of one of: PromptRequest, MessagesRequest.
+        Pass the fields of one of: PromptRequest, MessagesRequest;
+        `extra_body` adds properties the input schema allows beyond them.
         """
+        params.update(extra_body or {})
         params.pop(STREAM_FLAG, None)
         return self._send(params)
 
@@ -63,6 +67,7 @@ class DeepseekMath7bBase:
         prompt: str,
         raw: bool = ...,
         max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Iterator[StreamChunk]: ...
 
     @overload
@@ -71,11 +76,12 @@ class DeepseekMath7bBase:
         *,
         messages: Sequence[Message | Mapping[str, Any]],
         max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Iterator[StreamChunk]: ...
 
-    def stream(self, **params: Any) -> Iterator[StreamChunk]:
+    def stream(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Iterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
-        body = self._body({**params, STREAM_FLAG: True})
+        body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
         for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
@@ -105,6 +111,7 @@ class AsyncDeepseekMath7bBase:
         prompt: str,
         raw: bool = ...,
         max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
     @overload
@@ -113,13 +120,16 @@ class AsyncDeepseekMath7bBase:
         *,
         messages: Sequence[Message | Mapping[str, Any]],
         max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
-    async def run(self, **params: Any) -> Response:
+    async def run(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Response:
         """Run the model and return its typed answer.
 
-        Pass the fields of one of: PromptRequest, MessagesRequest.
+        Pass the fields of one of: PromptRequest, MessagesRequest;
+        `extra_body` adds properties the input schema allows beyond them.
         """
+        params.update(extra_body or {})
         params.pop(STREAM_FLAG, None)
         return await self._send(params)
 
@@ -130,6 +140,7 @@ class AsyncDeepseekMath7bBase:
         prompt: str,
         raw: bool = ...,
         max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> AsyncIterator[StreamChunk]: ...
 
     @overload
@@ -138,11 +149,14 @@ class AsyncDeepseekMath7bBase:
         *,
         messages: Sequence[Message | Mapping[str, Any]],
         max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> AsyncIterator[StreamChunk]: ...
 
-    async def stream(self, **params: Any) -> AsyncIterator[StreamChunk]:
+    async def stream(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Any
+    ) -> AsyncIterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
-        body = self._body({**params, STREAM_FLAG: True})
+        body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
         async for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
             yield parse_as(StreamChunk, data, MODEL_ID)
 

@@ -45,6 +45,7 @@ class Tinyllama11bChatV10:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
     @overload
@@ -60,13 +61,16 @@ class Tinyllama11bChatV10:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
-    def run(self, **params: Any) -> Response:
+    def run(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Response:
         """Run the model and return its typed answer.
 
-        Pass the fields of one of: PromptRequest, MessagesRequest.
+        Pass the fields of one of: PromptRequest, MessagesRequest;
+        `extra_body` adds properties the input schema allows beyond them.
         """
+        params.update(extra_body or {})
         params.pop(STREAM_FLAG, None)
         return self._send(params)
 
@@ -84,6 +88,7 @@ class Tinyllama11bChatV10:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Iterator[StreamChunk]: ...
 
     @overload
@@ -99,11 +104,12 @@ class Tinyllama11bChatV10:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Iterator[StreamChunk]: ...
 
-    def stream(self, **params: Any) -> Iterator[StreamChunk]:
+    def stream(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Iterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
-        body = self._body({**params, STREAM_FLAG: True})
+        body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
         for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
@@ -140,6 +146,7 @@ class AsyncTinyllama11bChatV10:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
     @overload
@@ -155,13 +162,16 @@ class AsyncTinyllama11bChatV10:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> Response: ...
 
-    async def run(self, **params: Any) -> Response:
+    async def run(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Response:
         """Run the model and return its typed answer.
 
-        Pass the fields of one of: PromptRequest, MessagesRequest.
+        Pass the fields of one of: PromptRequest, MessagesRequest;
+        `extra_body` adds properties the input schema allows beyond them.
         """
+        params.update(extra_body or {})
         params.pop(STREAM_FLAG, None)
         return await self._send(params)
 
@@ -179,6 +189,7 @@ class AsyncTinyllama11bChatV10:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> AsyncIterator[StreamChunk]: ...
 
     @overload
@@ -194,11 +205,14 @@ class AsyncTinyllama11bChatV10:
         repetition_penalty: float = ...,
         frequency_penalty: float = ...,
         presence_penalty: float = ...,
+        extra_body: Mapping[str, Any] | None = ...,
     ) -> AsyncIterator[StreamChunk]: ...
 
-    async def stream(self, **params: Any) -> AsyncIterator[StreamChunk]:
+    async def stream(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Any
+    ) -> AsyncIterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
-        body = self._body({**params, STREAM_FLAG: True})
+        body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
         async for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
             yield parse_as(StreamChunk, data, MODEL_ID)
 

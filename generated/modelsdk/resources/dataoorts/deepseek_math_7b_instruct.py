@@ -37,11 +37,13 @@ class DeepseekMath7bInstruct:
         repetition_penalty: float | NotGiven = NOT_GIVEN,
         frequency_penalty: float | NotGiven = NOT_GIVEN,
         presence_penalty: float | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Response:
         """Run the model and return its typed answer.
 
         Args:
             max_tokens: The maximum number of tokens to generate in the response
+            extra_body: further properties to send as they are, where the input schema allows them.
         """
         params: dict[str, Any] = {
             "messages": messages,
@@ -53,6 +55,7 @@ class DeepseekMath7bInstruct:
             "repetition_penalty": repetition_penalty,
             "frequency_penalty": frequency_penalty,
             "presence_penalty": presence_penalty,
+            **(extra_body or {}),
         }
         return self._send({k: v for k, v in params.items() if v is not NOT_GIVEN})
 
@@ -87,11 +90,13 @@ class AsyncDeepseekMath7bInstruct:
         repetition_penalty: float | NotGiven = NOT_GIVEN,
         frequency_penalty: float | NotGiven = NOT_GIVEN,
         presence_penalty: float | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> Response:
         """Run the model and return its typed answer.
 
         Args:
             max_tokens: The maximum number of tokens to generate in the response
+            extra_body: further properties to send as they are, where the input schema allows them.
         """
         params: dict[str, Any] = {
             "messages": messages,
@@ -103,6 +108,7 @@ class AsyncDeepseekMath7bInstruct:
             "repetition_penalty": repetition_penalty,
             "frequency_penalty": frequency_penalty,
             "presence_penalty": presence_penalty,
+            **(extra_body or {}),
         }
         return await self._send({k: v for k, v in params.items() if v is not NOT_GIVEN})
 

@@ -26,18 +26,15 @@ class DeepseekReasoner:
         self._path = path
 
     def run(
-        self,
-        *,
-        messages: Sequence[Message | Mapping[str, Any]],
+        self, *, messages: Sequence[Message | Mapping[str, Any]], extra_body: Mapping[str, Any] | None = None
     ) -> Response:
         """Run the model and return its typed answer.
 
         Args:
             messages: An array of objects containing the role and content
+            extra_body: further properties to send as they are, where the input schema allows them.
         """
-        params: dict[str, Any] = {
-            "messages": messages,
-        }
+        params: dict[str, Any] = {"messages": messages, **(extra_body or {})}
         return self._send({k: v for k, v in params.items() if v is not NOT_GIVEN})
 
     def _send(self, params: Mapping[str, Any]) -> Response:
@@ -60,18 +57,15 @@ class AsyncDeepseekReasoner:
         self._path = path
 
     async def run(
-        self,
-        *,
-        messages: Sequence[Message | Mapping[str, Any]],
+        self, *, messages: Sequence[Message | Mapping[str, Any]], extra_body: Mapping[str, Any] | None = None
     ) -> Response:
         """Run the model and return its typed answer.
 
         Args:
             messages: An array of objects containing the role and content
+            extra_body: further properties to send as they are, where the input schema allows them.
         """
-        params: dict[str, Any] = {
-            "messages": messages,
-        }
+        params: dict[str, Any] = {"messages": messages, **(extra_body or {})}
         return await self._send({k: v for k, v in params.items() if v is not NOT_GIVEN})
 
     async def _send(self, params: Mapping[str, Any]) -> Response:

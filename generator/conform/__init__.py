@@ -1,0 +1,1 @@
+"""`cardgen conform`: run the generated conformance suite and report per model and property."""

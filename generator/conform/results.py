@@ -1,0 +1,77 @@
+"""Read pytest's JUnit XML into verdicts per model and property, and lay them out as a table."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+PROPERTIES = {
+    "agrees_with_the_input_schema": "request",
+    "request_round_trips": "req-trip",
+    "agrees_with_the_output_schema": "response",
+    "response_round_trips": "resp-trip",
+    "agrees_with_the_chunk_schema": "chunk",
+    "client_against_backend": "client",
+    "stream_against_backend": "stream",
+    "errors_and_faults": "faults",
+    "recordings_replay": "replay",
+}
+_MODULE = re.compile(r"test_(?P<provider>[a-z0-9_]+?)__(?P<slug>[a-z0-9_]+)$")
+
+
+@dataclass
+class ModelResult:
+    outcomes: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    models: dict[str, ModelResult] = field(default_factory=lambda: defaultdict(ModelResult))
+
+    @property
+    def failed(self) -> bool:
+        return not self.models or any("FAIL" in r.outcomes.values() for r in self.models.values())
+
+
+def read_junit(path: Path) -> Results:
+    results = Results()
+    if not path.is_file():
+        return results
+    for case in ElementTree.parse(path).getroot().iter("testcase"):  # noqa: S314 - pytest wrote it just now
+        module = _MODULE.search(case.get("classname", "").rsplit(".", 1)[-1])
+        if module is None:
+            continue
+        name = case.get("name", "").split("[")[0].removeprefix("test_")
+        column = next((label for key, label in PROPERTIES.items() if name.endswith(key)), name)
+        result = results.models[f"{module['provider']}/{module['slug']}"]
+        result.seconds += float(case.get("time", "0"))
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if problem is not None:
+            result.outcomes[column] = "FAIL"
+            result.notes.append(f"{column}: {(problem.get('message') or '').splitlines()[0][:300]}")
+        elif case.find("skipped") is not None:
+            result.outcomes[column] = "n/a"
+        else:
+            result.outcomes[column] = "ok"
+    return results
+
+
+def table(results: Results, examples: int) -> list[str]:
+    columns = list(PROPERTIES.values())
+    rows = [["MODEL", *(c.upper() for c in columns), "EXAMPLES", "TIME"]]
+    for model, result in sorted(results.models.items()):
+        rows.append(
+            [model, *(result.outcomes.get(c, "-") for c in columns), str(examples), f"{result.seconds:.1f}s"]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    for model, result in sorted(results.models.items()):
+        lines.extend(f"{model}: {note}" for note in result.notes)
+    return lines

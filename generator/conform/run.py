@@ -1,0 +1,64 @@
+"""Run the generated suite in a child pytest, against the backend asked for."""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.backend.server import running_backend
+from generator.catalog.store import load_catalog
+from generator.conform.results import Results, read_junit
+
+
+@dataclass(frozen=True)
+class ConformOptions:
+    tests: Path  # the generated tests/ directory
+    catalog: Path
+    backend: str  # local, recorded or a URL
+    model_glob: str
+    examples: int
+
+
+@contextlib.contextmanager
+def _backend_url(options: ConformOptions) -> Iterator[str]:
+    if options.backend != "local":
+        yield options.backend
+        return
+    key = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
+    with running_backend(load_catalog(options.catalog), token=key) as handle:
+        yield handle.url
+
+
+def selected_modules(options: ConformOptions) -> list[Path]:
+    """Test modules whose `<provider>/<slug>` (or slug) matches the glob."""
+    modules = []
+    for path in sorted(options.tests.glob("test_*__*.py")):
+        provider, _, slug = path.stem.removeprefix("test_").partition("__")
+        if fnmatch.fnmatch(f"{provider}/{slug}", options.model_glob) or fnmatch.fnmatch(
+            slug, options.model_glob
+        ):
+            modules.append(path)
+    return modules
+
+
+def run_conformance(options: ConformOptions) -> tuple[int, Results]:
+    """pytest's exit code and the verdicts; the local backend runs here, in a thread, meanwhile."""
+    modules = selected_modules(options)
+    if not modules:
+        return 5, Results()
+    with _backend_url(options) as url, tempfile.TemporaryDirectory(prefix="cardgen-conform-") as scratch:
+        report = Path(scratch) / "junit.xml"
+        command = [
+            sys.executable, "-m", "pytest", *map(str, modules), "-q", "--no-header", "-p", "no:cacheprovider",
+            f"--rootdir={options.tests}", f"--junitxml={report}", "-o", "junit_family=xunit1",
+            f"--backend={url}", f"--examples={options.examples}", f"--catalog={options.catalog}",
+        ]  # fmt: skip
+        done = subprocess.run(command, check=False)  # noqa: S603 - our own interpreter and arguments
+        return done.returncode, read_junit(report)

@@ -1,0 +1,48 @@
+"""Where the clients under test send their requests, and how to count what a backend saw."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+KEY = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where the clients under test send their requests."""
+
+    kind: str  # local, recorded or url
+    url: str | None
+
+    def attempts(self, key: str) -> int:
+        """Requests a cardgen backend saw with this fault key."""
+        assert self.url is not None
+        counts = httpx.get(f"{self.url.rstrip('/')}/__cardgen/requests").json()
+        count: int = counts["by_key"].get(key, 0)
+        return count
+
+    def speaks_faults(self) -> bool:
+        if self.url is None:
+            return False
+        try:
+            return httpx.get(f"{self.url.rstrip('/')}/__cardgen/requests").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+def local_backend(catalog: str | None, project: Path) -> Iterator[Backend]:
+    """Start cardgen's local backend for the catalog (default: the project's catalog/models)."""
+    try:
+        from generator.backend.server import running_backend
+        from generator.catalog.store import load_catalog
+    except ImportError:
+        pytest.exit("--backend local needs cardgen installed; or start one and pass --backend URL", returncode=4)
+    directory = Path(catalog) if catalog else project / "catalog" / "models"
+    with running_backend(load_catalog(directory), token=KEY) as handle:
+        yield Backend("local", handle.url)

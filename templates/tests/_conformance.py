@@ -1,0 +1,367 @@
+"""Properties every generated model must satisfy: its types, its schemas and a backend agree.
+
+Each check takes the classes and clients it exercises as arguments, so a test can hand it a
+deliberately broken one and watch it fail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, get_args
+
+import httpx
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+from _cassettes import ReplayTransport
+from hypothesis_jsonschema import from_schema
+from pydantic import BaseModel, ValidationError
+
+JsonSchema = dict[str, Any]
+NASTY: tuple[Any, ...] = (None, "3", "true", "1.5", "", 3, 3.5, -1, 0, 10**12, True, False, [], {}, "x" * 10_000)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What the conformance suite needs to know about one generated model."""
+
+    provider: str
+    slug: str
+    model_id: str
+    client_class: str
+    input_schema: JsonSchema
+    output_schema: JsonSchema
+    chunk_schema: JsonSchema | None = None
+    stream_flag: str | None = None
+    request_envelope: tuple[str, str] | None = None
+    binary_output: bool = False
+    credentials: Mapping[str, str] = field(default_factory=dict)
+
+
+def settings_for(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    )
+
+
+@cache
+def _valid_cached(schema_json: str) -> st.SearchStrategy[Any]:
+    return from_schema(json.loads(schema_json))
+
+
+def valid_payloads(schema: JsonSchema) -> st.SearchStrategy[Any]:
+    """Values the schema accepts (hypothesis-jsonschema), cached per schema."""
+    try:
+        strategy = _valid_cached(json.dumps(schema, sort_keys=True))
+        strategy.validate()
+    except (HypothesisException, jsonschema.exceptions.SchemaError, RecursionError) as exc:
+        pytest.skip(f"hypothesis-jsonschema cannot generate values for this schema: {type(exc).__name__}: {exc}")
+    return strategy
+
+
+def _properties(schema: Any) -> dict[str, JsonSchema]:
+    """Every property the schema or its branches define, by name."""
+    found: dict[str, JsonSchema] = {}
+    if not isinstance(schema, dict):
+        return found
+    for name, sub in (schema.get("properties") or {}).items():
+        if isinstance(sub, dict):
+            found.setdefault(name, sub)
+            for nested, nested_sub in _properties(sub).items():
+                found.setdefault(nested, nested_sub)
+    for keyword in ("oneOf", "anyOf", "allOf"):
+        for branch in schema.get(keyword) or []:
+            for name, sub in _properties(branch).items():
+                found.setdefault(name, sub)
+    items = schema.get("items")
+    if isinstance(items, dict):
+        for name, sub in _properties(items).items():
+            found.setdefault(name, sub)
+    return found
+
+
+def _boundaries(sub: JsonSchema) -> list[Any]:
+    """Values just inside and just outside a property's limits."""
+    values: list[Any] = []
+    for key, step in (("minimum", -1), ("maximum", 1), ("exclusiveMinimum", 0), ("exclusiveMaximum", 0)):
+        bound = sub.get(key)
+        if isinstance(bound, int | float) and not isinstance(bound, bool):
+            values += [bound, bound + step, bound + step / 1000 if step else bound]
+    for key, step in (("minLength", -1), ("maxLength", 1)):
+        length = sub.get(key)
+        if isinstance(length, int):
+            values += ["a" * max(length, 0), "a" * max(length + step, 0)]
+    return values
+
+
+@st.composite
+def _mutation(draw: st.DrawFn, value: Any, schema: JsonSchema) -> Any:
+    """One edit a careless caller would make: wrong type, null, bound, missing key, mixed branches."""
+    if not isinstance(value, dict) or not value:
+        return draw(st.sampled_from(NASTY))
+    properties = _properties(schema)
+    key = draw(st.sampled_from(sorted(value)))
+    operation = draw(st.sampled_from(["replace", "bound", "delete", "add", "mix", "deep"]))
+    changed = dict(value)
+    if operation == "delete":
+        del changed[key]
+    elif operation == "bound" and _boundaries(properties.get(key, {})):
+        changed[key] = draw(st.sampled_from(_boundaries(properties[key])))
+    elif operation == "add" and properties:
+        changed[draw(st.sampled_from(sorted(properties)))] = draw(st.sampled_from(NASTY))
+    elif operation == "mix" and len(schema.get("oneOf") or []) > 1:
+        branch = draw(st.sampled_from(schema["oneOf"]))
+        other = draw(valid_payloads({**{k: v for k, v in schema.items() if k != "oneOf"}, **branch}))
+        if isinstance(other, dict):
+            changed = {**other, **changed}
+    elif operation == "deep" and isinstance(value[key], dict | list):
+        nested = value[key]
+        changed[key] = draw(_mutation(nested, properties.get(key, {}))) if isinstance(nested, dict) else [
+            draw(_mutation(item, properties.get(key, {}).get("items", {}))) for item in nested
+        ]
+    else:
+        changed[key] = draw(st.sampled_from(NASTY))
+    return changed
+
+
+@st.composite
+def valid_and_invalid(draw: st.DrawFn, schema: JsonSchema) -> Any:
+    """Half valid values, half one careless edit away from valid."""
+    value = draw(valid_payloads(schema))
+    return draw(_mutation(value, schema)) if draw(st.booleans()) else value
+
+
+def _field_names(model: Any) -> dict[str, str]:
+    """Schema property name -> Python argument name, over a class or a union of classes."""
+    names: dict[str, str] = {}
+    members = [model]
+    while members:
+        current = members.pop()
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if "root" in current.model_fields:
+                members.append(current.model_fields["root"].annotation)
+                continue
+            for name, info in current.model_fields.items():
+                names[info.alias or name] = name
+        else:
+            members.extend(get_args(current))
+    return names
+
+
+def as_arguments(payload: dict[str, Any], request_class: Any, skip: str | None) -> dict[str, Any]:
+    """Typed keyword arguments for the known fields; everything else goes in `extra_body`."""
+    known = _field_names(request_class)
+    arguments = {known[k]: v for k, v in payload.items() if k in known and k != skip}
+    extra = {k: v for k, v in payload.items() if k not in known and k != skip}
+    return {**arguments, "extra_body": extra} if extra else arguments
+
+
+def accepts(model: type[BaseModel], value: Any) -> bool:
+    try:
+        model.model_validate(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _verdict(accepted: bool) -> str:
+    return "accepts" if accepted else "rejects"
+
+
+def check_schema_agreement(schema: JsonSchema, model: type[BaseModel], examples: int) -> None:
+    """The class accepts exactly what the JSON Schema accepts."""
+    validator = jsonschema.Draft202012Validator(schema)
+
+    @settings_for(examples)
+    @given(valid_and_invalid(schema))
+    def agree(value: Any) -> None:
+        by_schema, by_class = validator.is_valid(value), accepts(model, value)
+        assert by_class == by_schema, (
+            f"{model.__name__} {_verdict(by_class)} but the JSON Schema {_verdict(by_schema)}: "
+            f"{json.dumps(value)[:500]}"
+        )
+
+    agree()
+
+
+def check_round_trip(schema: JsonSchema, model: type[BaseModel], examples: int) -> None:
+    """A parsed valid value dumps (set fields only) to JSON that validates and equals the original."""
+    validator = jsonschema.Draft202012Validator(schema)
+
+    @settings_for(examples)
+    @given(valid_payloads(schema))
+    def round_trip(value: Any) -> None:
+        dumped = model.model_validate(value).model_dump(mode="json", exclude_unset=True)
+        assert validator.is_valid(dumped), f"{model.__name__} dumped {dumped!r}, which the schema rejects"
+        assert json.loads(json.dumps(dumped)) == value, f"{model.__name__} changed {value!r} into {dumped!r}"
+
+    round_trip()
+
+
+class CapturingTransport(httpx.BaseTransport):
+    """Passes requests on and keeps their JSON bodies, to compare what was sent with what was meant."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.bodies: list[Any] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.bodies.append(json.loads(request.read() or b"null"))
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _on_the_wire(spec: ModelSpec, body: Any) -> Any:
+    if spec.request_envelope is None:
+        return body
+    model_key, data_key = spec.request_envelope
+    assert body.get(model_key) == spec.model_id, f"envelope names {body.get(model_key)!r}, not {spec.model_id!r}"
+    return body[data_key]
+
+
+ClientFactory = Callable[..., Any]
+
+
+def check_client_against_backend(
+    spec: ModelSpec, make_client: ClientFactory, request_class: Any, response_type: type[Any], examples: int
+) -> None:
+    """Every valid request goes out unchanged, is accepted, and its answer parses."""
+    capture = CapturingTransport(httpx.HTTPTransport())
+    with make_client(transport=capture) as client:
+        model = getattr(client.models, spec.slug)
+
+        @settings_for(examples)
+        @given(valid_payloads(spec.input_schema))
+        def call(payload: dict[str, Any]) -> None:
+            answer = model.run(**as_arguments(payload, request_class, spec.stream_flag))
+            assert isinstance(answer, response_type), f"run() returned {type(answer).__name__}"
+            sent = _on_the_wire(spec, capture.bodies[-1])
+            meant = {k: v for k, v in payload.items() if k != spec.stream_flag}
+            assert sent == meant, f"the client sent {sent!r} for {meant!r}"
+
+        call()
+
+
+def check_stream_against_backend(
+    spec: ModelSpec, make_client: ClientFactory, request_class: Any, chunk_type: type[Any], examples: int
+) -> None:
+    """Streaming calls yield typed chunks and end cleanly at the terminator."""
+    with make_client() as client:
+        model = getattr(client.models, spec.slug)
+
+        @settings_for(examples)
+        @given(valid_payloads(spec.input_schema))
+        def stream(payload: dict[str, Any]) -> None:
+            chunks = list(model.stream(**as_arguments(payload, request_class, spec.stream_flag)))
+            assert chunks, "the stream ended without a single chunk"
+            assert all(isinstance(chunk, chunk_type) for chunk in chunks)
+
+        stream()
+
+
+def invalid_payload(schema: JsonSchema) -> dict[str, Any]:
+    """A payload the schema rejects, chosen without randomness."""
+    validator = jsonschema.Draft202012Validator(schema)
+    candidates: list[dict[str, Any]] = [{}]
+    candidates += [{name: {"not": "valid"}} for name in sorted(_properties(schema))]
+    for candidate in candidates:
+        if not validator.is_valid(candidate):
+            return candidate
+    raise AssertionError("every candidate fits the schema; it accepts anything")
+
+
+@dataclass(frozen=True)
+class Faults:
+    """How to ask the local backend for a fault and count the attempts it saw."""
+
+    attempts: Callable[[str], int]
+
+
+def _fault_headers(spec: str, key: str) -> dict[str, str]:
+    return {"x-cardgen-fault": spec, "x-cardgen-fault-key": key}
+
+
+def _no_sleep(client: Any) -> None:
+    client._client._sleep = lambda seconds: None  # the SDK's retry waits are not what is under test here
+
+
+def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactory, faults: Faults) -> None:
+    """400 for an invalid payload sent raw, 401 not retried, 429 and 5xx retried, cut streams raise."""
+    payload = invalid_payload(spec.input_schema)
+    with make_client(max_retries=0) as client, pytest.raises(sdk.BadRequestError):
+        client.run(spec.model_id, payload)
+
+    key = f"{spec.provider}/{spec.slug}/401"
+    headers = _fault_headers("none", key)
+    with make_client(api_key="wrong-key", max_retries=3, default_headers=headers) as client, pytest.raises(
+        sdk.AuthenticationError
+    ):
+        client.run(spec.model_id, payload)
+    assert faults.attempts(key) == 1, "a 401 must not be retried"
+
+    valid = _a_valid_request(spec.input_schema)
+    key = f"{spec.provider}/{spec.slug}/429"
+    with make_client(max_retries=2, default_headers=_fault_headers("429;retry-after=0;times=2", key)) as client:
+        client.run(spec.model_id, valid)
+    assert faults.attempts(key) == 3, "two 429 answers, then success"
+
+    key = f"{spec.provider}/{spec.slug}/503"
+    with make_client(max_retries=2, default_headers=_fault_headers("503", key)) as client:
+        _no_sleep(client)
+        with pytest.raises(sdk.InternalServerError):
+            client.run(spec.model_id, valid)
+    assert faults.attempts(key) == 3, "a 5xx is retried max_retries times, then raised"
+
+    if spec.stream_flag:
+        key = f"{spec.provider}/{spec.slug}/cut"
+        with make_client(max_retries=0, default_headers=_fault_headers("cut", key)) as client, pytest.raises(
+            sdk.StreamError
+        ):
+            list(client.stream(spec.model_id, {**valid, spec.stream_flag: True}))
+
+
+def _a_valid_request(schema: JsonSchema) -> dict[str, Any]:
+    """A valid request, the same on every run (no shrinking: any valid one will do)."""
+    value: dict[str, Any] = find(
+        valid_payloads(schema),
+        lambda v: isinstance(v, dict),
+        settings=settings(database=None, derandomize=True, phases=[Phase.generate]),
+    )
+    return value
+
+
+def check_recordings(
+    spec: ModelSpec,
+    make_client: ClientFactory,
+    interactions: list[Any],
+    request_class: Any,
+    response_type: type[Any],
+    chunk_type: type[Any] | None,
+) -> None:
+    """Every recorded exchange replays through the typed client and parses."""
+    assert interactions, f"no recordings for {spec.provider}/{spec.slug}: run `cardgen record`"
+
+    for interaction in interactions:
+        with make_client(transport=ReplayTransport([interaction])) as client:
+            model = getattr(client.models, spec.slug)
+            body = _on_the_wire(spec, json.loads(interaction.request_body))
+            arguments = as_arguments(body, request_class, spec.stream_flag)
+            if spec.stream_flag and body.get(spec.stream_flag) is True:
+                assert chunk_type is not None, "a streamed recording of a model that does not stream"
+                chunks = list(model.stream(**arguments))
+                assert chunks and all(isinstance(c, chunk_type) for c in chunks)
+            else:
+                assert isinstance(model.run(**arguments), response_type)
+
+
+def iter_specs(*specs: ModelSpec) -> Iterator[ModelSpec]:
+    yield from specs

@@ -1,0 +1,123 @@
+"""The conformance properties fail on deliberately broken classes, clients and servers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import BaseModel, ConfigDict, StrictInt
+
+from generator.backend.server import running_backend
+from generator.catalog.store import Catalog
+from tests.conftest import REPO
+from tests.sdk.conftest import CATALOG
+
+sys.path[:0] = [str(REPO / "generated"), str(REPO / "generated" / "tests")]
+import _conformance as conformance  # noqa: E402 - the harness as it ships with the SDK
+import modelsdk  # noqa: E402
+from modelsdk.types.cloudflare.tinyllama_1_1b_chat_v1_0 import Request, Response  # noqa: E402
+
+TINY = next(e for e in CATALOG if e.slug == "tinyllama_1_1b_chat_v1_0")
+TOP_K = {"type": "object", "properties": {"top_k": {"type": "integer", "minimum": 1}}}
+SPEC = conformance.ModelSpec(
+    provider="cloudflare",
+    slug=TINY.slug,
+    model_id=TINY.model_id,
+    client_class="Cloudflare",
+    input_schema=TINY.input_schema,
+    output_schema=TINY.output_schema,
+    stream_flag="stream",
+)
+
+
+class Coercing(BaseModel):
+    """Pydantic's lax default: '3' becomes 3."""
+
+    top_k: int | None = None
+
+
+class AcceptsNull(BaseModel):
+    """Strict, but an optional field typed `X | None` takes an explicit null."""
+
+    model_config = ConfigDict(strict=True)
+    top_k: StrictInt | None = None
+
+
+@pytest.mark.parametrize("broken", [Coercing, AcceptsNull])
+def test_a_class_that_accepts_more_than_its_schema_is_caught(broken: type[BaseModel]) -> None:
+    with pytest.raises(AssertionError, match="accepts but the JSON Schema rejects"):
+        conformance.check_schema_agreement(TOP_K, broken, 200)
+
+
+def test_the_generated_request_class_passes_where_the_broken_ones_fail() -> None:
+    conformance.check_schema_agreement(TINY.input_schema, Request, 100)
+
+
+@pytest.fixture(scope="module")
+def backend_url() -> Iterator[str]:
+    with running_backend(CATALOG, token="k") as handle:
+        yield handle.url
+
+
+class DroppingTransport(httpx.BaseTransport):
+    """A client bug: an optional field (the last of several) is lost on the way out."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.read())
+        if len(body) > 1:
+            body.pop(list(body)[-1])
+        content = json.dumps(body).encode()
+        headers = {**request.headers, "content-length": str(len(content))}
+        return self.inner.handle_request(
+            httpx.Request(request.method, request.url, headers=headers, content=content)
+        )
+
+
+def failure_of(check: Callable[[], None]) -> str:
+    """Run a check that must fail; the text of every error it raised (hypothesis may group them)."""
+    try:
+        check()
+    except BaseException as exc:  # any failure is the point; its text is checked
+        found = exc.exceptions if isinstance(exc, BaseExceptionGroup) else [exc]
+        return "\n".join(f"{type(e).__name__}: {e}" for e in found)
+    raise AssertionError("the check passed; it should have caught the breakage")
+
+
+def _client(url: str, **options: Any) -> Any:
+    return modelsdk.Cloudflare(api_key="k", account_id="a", base_url=url, **options)
+
+
+def test_a_client_that_drops_a_field_is_caught(backend_url: str) -> None:
+    def broken(transport: httpx.BaseTransport, **options: Any) -> Any:
+        return _client(backend_url, transport=DroppingTransport(transport), **options)
+
+    text = failure_of(lambda: conformance.check_client_against_backend(SPEC, broken, Request, Response, 20))
+    assert "AssertionError: the client sent" in text
+
+
+def test_a_server_that_answers_outside_the_output_schema_is_caught() -> None:
+    wrong = {"type": "object", "properties": {"response": {"type": "integer"}}, "required": ["response"]}
+    lying = Catalog((TINY.model_copy(update={"output_schema": wrong}),))
+    with running_backend(lying, token="k") as handle:
+        text = failure_of(
+            lambda: conformance.check_client_against_backend(
+                SPEC, lambda **o: _client(handle.url, **o), Request, Response, 5
+            )
+        )
+    assert "ResponseValidationError" in text and "does not fit its schema" in text
+
+
+def test_the_honest_client_and_server_pass(backend_url: str) -> None:
+    conformance.check_client_against_backend(
+        SPEC, lambda **o: _client(backend_url, **o), Request, Response, 10
+    )
