@@ -1,0 +1,61 @@
+"""The `cardgen diff` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from generator.catalog.store import Catalog
+from generator.evolve.entry_diff import diff_catalogs
+from generator.evolve.report import render_json, render_text
+from generator.evolve.revisions import RevisionError, load_catalog_at
+
+
+class InputError(click.ClickException):
+    """A catalog could not be read: exit 2, so that 1 keeps meaning 'breaking'."""
+
+    exit_code = 2
+
+
+def _load(spec: str, name: str) -> Catalog:
+    try:
+        return load_catalog_at(spec)
+    except RevisionError as exc:
+        raise InputError(f"{name}: {exc}") from exc
+    except ValueError as exc:
+        raise InputError(f"{name} ({spec}): {exc}") from exc
+
+
+@click.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON document instead of the report.")
+@click.option("--allow-breaking", is_flag=True, help="Exit 0 even when something breaks callers.")
+def diff_command(old: str, new: str, as_json: bool, allow_breaking: bool) -> None:
+    """Say what changing the catalog from OLD to NEW does to callers of the generated SDK.
+
+    \b
+    OLD and NEW are catalog directories (e.g. catalog/models) or git revisions of
+    this repository (HEAD~1, origin/main, a sha), read with git without a checkout;
+    a directory wins over a revision of the same name.
+
+    Every change gets a stable rule id and a severity: breaking (callers' code stops
+    type-checking), breaking-wire (it compiles, but requests or responses that worked
+    now fail), compatible, informational. The suggested version bump follows: major,
+    minor, patch or none.
+
+    \b
+    Exit status: 0 nothing breaking (or --allow-breaking), 1 something breaking,
+    2 a catalog could not be read.
+    """
+    before, after = _load(old, "OLD"), _load(new, "NEW")
+    try:
+        diff = diff_catalogs(before, after)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    click.echo(render_json(diff) if as_json else render_text(diff), nl=False)
+    if diff.breaking and not allow_breaking:
+        if not as_json:
+            click.echo("breaking changes found (pass --allow-breaking to accept them)", err=True)
+        sys.exit(1)

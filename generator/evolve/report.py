@@ -1,0 +1,77 @@
+"""Render a catalog diff for people (grouped by model) and for machines (JSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.evolve.changes import CatalogDiff, Change
+from generator.evolve.schema_facts import short
+
+ABSENT = "(absent)"
+WIDTH = 15  # the longest severity, "informational", and a space
+
+
+def _value(value: Any) -> str:
+    return ABSENT if value is None else short(value, 50)
+
+
+def _change_lines(change: Change) -> list[str]:
+    indent = " " * (2 + WIDTH)
+    return [
+        f"  {change.severity:<{WIDTH}}{change.rule}  {change.path}",
+        f"{indent}{_value(change.old)} -> {_value(change.new)}",
+        f"{indent}{change.message}",
+    ]
+
+
+def render_text(diff: CatalogDiff) -> str:
+    """The report: each model's changes, most severe first, then counts and the suggested bump."""
+    lines: list[str] = []
+    for model in diff.models:
+        lines.append(f"{model.provider} {model.model_id}: {model.status}")
+        for change in model.changes:
+            lines.extend(_change_lines(change))
+        lines.append("")
+    if diff.models:
+        statuses = [model.status for model in diff.models]
+        counts = diff.counts()
+        lines.append(
+            f"{len(statuses)} model(s): {statuses.count('added')} added, "
+            f"{statuses.count('removed')} removed, {statuses.count('changed')} changed; "
+            + ", ".join(f"{count} {severity}" for severity, count in counts.items())
+        )
+    else:
+        lines.append("no changes")
+    lines.append(f"suggested version bump: {diff.bump}")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(diff: CatalogDiff) -> dict[str, Any]:
+    """The machine-readable document; models and changes in the diff's deterministic order."""
+    return {
+        "bump": diff.bump,
+        "models": [
+            {
+                "provider": model.provider,
+                "model_id": model.model_id,
+                "status": model.status,
+                "changes": [
+                    {
+                        "rule": change.rule,
+                        "severity": change.severity,
+                        "path": change.path,
+                        "old": change.old,
+                        "new": change.new,
+                        "message": change.message,
+                    }
+                    for change in model.changes
+                ],
+            }
+            for model in diff.models
+        ],
+    }
+
+
+def render_json(diff: CatalogDiff) -> str:
+    return json.dumps(to_json(diff), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,85 @@
+"""Load a catalog from a directory, or from a git revision without checking anything out."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path, PurePosixPath
+
+from generator.catalog.store import Catalog, load_catalog, parse_entry
+
+CATALOG_IN_REPO = PurePosixPath("catalog/models")
+
+
+class RevisionError(ValueError):
+    """A catalog argument that is neither a directory nor a revision, or a revision git cannot read."""
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    git = shutil.which("git")
+    if git is None:
+        raise RevisionError("git is not installed, so only catalog directories can be compared")
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    return subprocess.run(  # noqa: S603 - git itself, with a revision that --end-of-options guards
+        [git, "-C", str(repo), *args], input=stdin, capture_output=True, check=False, env=env
+    )
+
+
+def _commit(spec: str, repo: Path) -> tuple[Path, str] | None:
+    """The repository's top level and the commit a revision names, or None."""
+    top = _git(repo, "rev-parse", "--show-toplevel")
+    if top.returncode != 0 or not spec:
+        return None
+    found = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}")
+    if found.returncode != 0:
+        return None
+    return Path(top.stdout.decode().strip()), found.stdout.decode().strip()
+
+
+def _entry_paths(top: Path, commit: str, catalog: PurePosixPath) -> list[str]:
+    listed = _git(top, "ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", str(catalog))
+    if listed.returncode != 0:
+        raise RevisionError(f"git ls-tree {commit}: {listed.stderr.decode().strip()}")
+    paths = []
+    for name in listed.stdout.decode().split("\0"):
+        path = PurePosixPath(name)
+        # `<provider>/<slug>.yaml`, exactly as load_catalog reads a directory.
+        if name and "\n" not in name and path.suffix == ".yaml" and path.parent.parent == catalog:
+            paths.append(name)
+    return sorted(paths)
+
+
+def _read_blobs(top: Path, commit: str, paths: list[str]) -> dict[str, str]:
+    """Read many files of one commit in one `git cat-file --batch`."""
+    request = "".join(f"{commit}:{path}\n" for path in paths).encode()
+    done = _git(top, "cat-file", "--batch", stdin=request)
+    if done.returncode != 0:
+        raise RevisionError(f"git cat-file {commit}: {done.stderr.decode().strip()}")
+    out, position, texts = done.stdout, 0, {}
+    for path in paths:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise RevisionError(f"{commit}:{path}: git cannot read it as a file")
+        size = int(header[2])
+        texts[path] = out[end + 1 : end + 1 + size].decode("utf-8")
+        position = end + 1 + size + 1
+    return texts
+
+
+def load_catalog_at(spec: str, repo: Path | None = None, catalog: PurePosixPath = CATALOG_IN_REPO) -> Catalog:
+    """Load a catalog from a directory, else from `<catalog>/*/*.yaml` at a git revision of repo.
+
+    A directory wins over a revision of the same name; nothing in the work tree is touched.
+    """
+    if Path(spec).is_dir():
+        return load_catalog(Path(spec))
+    repo = repo or Path.cwd()
+    found = _commit(spec, repo)
+    if found is None:
+        raise RevisionError(f"{spec!r} is neither a catalog directory nor a git revision of {repo}")
+    top, commit = found
+    texts = _read_blobs(top, commit, _entry_paths(top, commit, catalog))
+    entries = [parse_entry(text, f"{spec}:{path}") for path, text in texts.items()]
+    return Catalog(tuple(sorted(entries, key=lambda e: e.key)))
