@@ -73,7 +73,7 @@ def load_catalog_at(spec: str, repo: Path | None = None, catalog: PurePosixPath 
 
     A directory wins over a revision of the same name; nothing in the work tree is touched.
     """
-    if Path(spec).is_dir():
+    if spec and Path(spec).is_dir():
         return load_catalog(Path(spec))
     repo = repo or Path.cwd()
     found = _commit(spec, repo)

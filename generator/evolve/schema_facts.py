@@ -49,11 +49,27 @@ def kinds(schema: JsonSchema) -> frozenset[str] | None:
         return frozenset({kind} - {"null"})
     if isinstance(kind, list):
         return frozenset(k for k in kind if isinstance(k, str) and k != "null")
+    listed = constants(schema)
+    if listed is not None:
+        return frozenset(json_type(value) for value in listed.values())
     if "properties" in schema:
         return frozenset({"object"})
     if "items" in schema:
         return frozenset({"array"})
     return None
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type of a (non-null) JSON value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    if isinstance(value, str):
+        return "string"
+    return "object" if isinstance(value, dict) else "array"
 
 
 def covers(wide: frozenset[str], narrow: frozenset[str]) -> bool:

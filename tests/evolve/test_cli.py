@@ -1,0 +1,224 @@
+"""`cardgen diff` on catalog directories and on git revisions: output, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.catalog.store import Catalog, dump_entry, entry_path
+from generator.evolve import RevisionError, load_catalog_at
+from generator.evolve.cli import diff_command
+from tests.conftest import REPO
+from tests.evolve.cases import CASES
+
+BY_ID = {case.id: case for case in CASES}
+GIT_ENV = {
+    **os.environ,
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+}
+
+
+def write_catalog(directory: Path, catalog: Catalog) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for entry in catalog:
+        path = directory / entry_path(entry)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump_entry(entry), "utf-8")
+    return directory
+
+
+def catalog_dirs(tmp_path: Path, case_id: str) -> tuple[str, str]:
+    old, new = BY_ID[case_id].catalogs()
+    return str(write_catalog(tmp_path / "old", old)), str(write_catalog(tmp_path / "new", new))
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(diff_command, list(args))
+
+
+def texts(catalog: Catalog) -> list[str]:
+    return [dump_entry(entry) for entry in catalog]
+
+
+@pytest.mark.parametrize("case_id", ["request-property-removed", "request-range-narrowed"])
+def test_breaking_changes_exit_1_unless_allowed(tmp_path: Path, case_id: str) -> None:
+    old, new = catalog_dirs(tmp_path, case_id)
+    refused = run(old, new)
+    assert refused.exit_code == 1, refused.output
+    assert case_id in refused.stdout
+    assert "suggested version bump: major" in refused.stdout
+    assert "--allow-breaking" in refused.stderr
+    allowed = run(old, new, "--allow-breaking")
+    assert allowed.exit_code == 0, allowed.output
+    assert allowed.stdout == refused.stdout
+
+
+@pytest.mark.parametrize(
+    ("case_id", "bump"), [("request-property-added-optional", "minor"), ("description-changed", "patch")]
+)
+def test_changes_that_break_nothing_exit_0(tmp_path: Path, case_id: str, bump: str) -> None:
+    result = run(*catalog_dirs(tmp_path, case_id))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"suggested version bump: {bump}\n")
+    assert result.stderr == ""
+
+
+def test_json_output(tmp_path: Path) -> None:
+    old, new = catalog_dirs(tmp_path, "request-oneof-branch-removed")
+    result = run(old, new, "--json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["bump"] == "major"
+    [model] = document["models"]
+    assert model["status"] == "changed"
+    assert [(c["rule"], c["severity"], c["path"]) for c in model["changes"]] == [
+        ("request-oneof-branch-removed", "breaking", "$.input_schema.oneOf[1]")
+    ]
+    assert run(old, new, "--json", "--allow-breaking").exit_code == 0
+
+
+def test_identical_catalogs(tmp_path: Path) -> None:
+    old, _ = catalog_dirs(tmp_path, "model-removed")
+    result = run(old, old)
+    assert (result.exit_code, result.stdout) == (0, "no changes\nsuggested version bump: none\n")
+    assert json.loads(run(old, old, "--json").stdout) == {"bump": "none", "models": []}
+
+
+def test_an_argument_that_is_neither_directory_nor_revision_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    old, _ = catalog_dirs(tmp_path, "model-removed")
+    result = run(old, "no/such/thing")
+    assert result.exit_code == 2
+    assert "NEW: 'no/such/thing' is neither a catalog directory nor a git revision" in result.stderr
+
+
+def test_an_unreadable_entry_exits_2_naming_the_file(tmp_path: Path) -> None:
+    old, new = catalog_dirs(tmp_path, "model-removed")
+    broken = Path(new) / "acme" / "broken.yaml"
+    broken.parent.mkdir()
+    broken.write_text("format: 1\nslug: x\n", "utf-8")
+    result = run(old, new)
+    assert result.exit_code == 2
+    assert "broken.yaml: not a catalog entry" in result.stderr
+
+
+def test_output_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
+    old, new = catalog_dirs(tmp_path, "request-branches-matched-by-required")
+    code = "import sys; from generator.evolve.cli import diff_command; diff_command(sys.argv[1:])"
+    outputs = set()
+    for seed in ("0", "1"):
+        done = subprocess.run(
+            [sys.executable, "-c", code, old, new, "--json", "--allow-breaking"],
+            cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert "request-length-narrowed" in outputs.pop()
+
+
+# Git revisions
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], env=GIT_ENV, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository with two commits: the catalog of a case before, then after its change."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    old, new = BY_ID["request-property-removed"].catalogs()
+    models = write_catalog(root / "catalog" / "models", old)
+    (models / ".cardgen-files").write_text("not an entry\n", "utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "old")
+    write_catalog(models, new)
+    git(root, "commit", "-q", "-am", "new")
+    return root
+
+
+def test_load_catalog_at_a_revision(repo: Path) -> None:
+    old, new = BY_ID["request-property-removed"].catalogs()
+    assert texts(load_catalog_at("HEAD~1", repo)) == texts(old)
+    assert texts(load_catalog_at("HEAD", repo)) == texts(new)
+    sha = git(repo, "rev-parse", "HEAD~1").strip()
+    assert texts(load_catalog_at(sha, repo / "catalog")) == texts(old)  # from a subdirectory, too
+
+
+def test_diff_between_revisions(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    status = git(repo, "status", "--porcelain")
+    result = run("HEAD~1", "HEAD", "--json")
+    assert result.exit_code == 1, result.output
+    [model] = json.loads(result.stdout)["models"]
+    assert [c["rule"] for c in model["changes"]] == ["request-property-removed"]
+    assert run("HEAD", "HEAD").stdout == "no changes\nsuggested version bump: none\n"
+    assert git(repo, "status", "--porcelain") == status  # nothing checked out or written
+
+
+def test_diff_between_a_revision_and_a_directory(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    old, _ = BY_ID["request-property-removed"].catalogs()
+    write_catalog(repo / "catalog" / "models", old)  # an uncommitted edit: back to the old catalog
+    result = run("HEAD", "catalog/models")
+    assert result.exit_code == 0, result.output
+    assert "request-property-added-optional  $.input_schema.properties.b" in result.stdout
+    assert run("HEAD~1", "catalog/models").stdout.startswith("no changes")
+
+
+def test_a_directory_wins_over_a_revision_of_the_same_name(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    old, _ = BY_ID["request-property-removed"].catalogs()
+    write_catalog(repo / "HEAD", old)
+    result = run("HEAD", "HEAD~1")  # the directory holds what HEAD~1 holds; the revision HEAD does not
+    assert (result.exit_code, result.stdout) == (0, "no changes\nsuggested version bump: none\n")
+
+
+@pytest.mark.parametrize("spec", ["no-such-branch", "", "--output=hijacked", "HEAD~5"])
+def test_what_is_not_a_revision_is_refused(repo: Path, spec: str) -> None:
+    with pytest.raises(RevisionError, match="is neither a catalog directory nor a git revision"):
+        load_catalog_at(spec, repo)
+    assert not (repo / "hijacked").exists()
+
+
+def test_outside_a_repository_only_directories_work(tmp_path: Path) -> None:
+    with pytest.raises(RevisionError, match="'HEAD' is neither"):
+        load_catalog_at("HEAD", tmp_path)
+
+
+def test_a_broken_entry_at_a_revision_is_named(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = repo / "catalog" / "models" / "acme" / "broken.yaml"
+    broken.parent.mkdir()
+    broken.write_text("format: 1\nslug: x\n", "utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "broken")
+    with pytest.raises(ValueError, match=r"HEAD:catalog/models/acme/broken.yaml: not a catalog entry"):
+        load_catalog_at("HEAD", repo)
+    monkeypatch.chdir(repo)
+    result = run("HEAD~1", "HEAD")
+    assert result.exit_code == 2
+    assert "broken.yaml" in result.stderr

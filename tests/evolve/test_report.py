@@ -1,0 +1,129 @@
+"""The version bump for each mix of severities, and both renderings of a diff."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.catalog.entry import CatalogEntry
+from generator.catalog.store import Catalog
+from generator.evolve import CatalogDiff, bump_for, diff_catalogs
+from generator.evolve.report import render_json, render_text
+from tests.evolve.cases import CASES, Case
+
+BY_ID = {case.id: case for case in CASES}
+
+
+def merged(*case_ids: str) -> tuple[Catalog, Catalog]:
+    """The named cases side by side in one catalog pair, each under its own model id."""
+    old: list[CatalogEntry] = []
+    new: list[CatalogEntry] = []
+    for number, case_id in enumerate(case_ids):
+        pair = BY_ID[case_id].catalogs()
+        for side, catalog in zip((old, new), pair, strict=True):
+            side.extend(
+                e.model_copy(update={"model_id": f"model-{number}", "slug": f"{e.slug}_{number}"})
+                for e in catalog
+            )
+    return Catalog(tuple(old)), Catalog(tuple(new))
+
+
+@pytest.mark.parametrize(
+    ("case_ids", "bump"),
+    [
+        ((), "none"),
+        (("description-changed", "provenance-changed"), "patch"),
+        (("description-changed", "request-property-added-optional"), "minor"),
+        (("model-added", "response-no-longer-nullable"), "minor"),
+        (("request-range-narrowed", "description-changed"), "major"),  # breaking-wire alone is major
+        (("request-property-added-optional", "response-property-removed"), "major"),
+        (("model-removed",), "major"),
+    ],
+)
+def test_bump_follows_the_most_severe_change(case_ids: tuple[str, ...], bump: str) -> None:
+    diff = diff_catalogs(*merged(*case_ids))
+    assert diff.bump == bump
+    assert diff.breaking is (bump == "major")
+
+
+def test_bump_for_each_severity_set() -> None:
+    assert bump_for(set()) == "none"
+    assert bump_for({"informational"}) == "patch"
+    assert bump_for({"informational", "compatible"}) == "minor"
+    assert bump_for({"compatible", "breaking-wire"}) == "major"
+    assert bump_for({"breaking"}) == "major"
+
+
+def _mixed() -> CatalogDiff:
+    return diff_catalogs(
+        *merged("description-changed", "model-added", "request-range-narrowed", "model-removed")
+    )
+
+
+def test_json_document_shape() -> None:
+    document = json.loads(render_json(_mixed()))
+    assert list(document) == ["bump", "models"]
+    assert document["bump"] == "major"
+    for model in document["models"]:
+        assert list(model) == ["provider", "model_id", "status", "changes"]
+        assert model["status"] in {"added", "removed", "changed"}
+        for change in model["changes"]:
+            assert list(change) == ["rule", "severity", "path", "old", "new", "message"]
+    statuses = {m["model_id"]: m["status"] for m in document["models"]}
+    assert statuses == {"model-0": "changed", "model-1": "added", "model-2": "changed", "model-3": "removed"}
+    narrowed = document["models"][2]["changes"][0]
+    assert narrowed == {
+        "rule": "request-range-narrowed",
+        "severity": "breaking-wire",
+        "path": "$.input_schema.properties.a.maximum",
+        "old": 5,
+        "new": 2,
+        "message": "upper bound <= 5 -> <= 2",
+    }
+
+
+def test_order_does_not_depend_on_the_order_of_entries() -> None:
+    old, new = merged("model-removed", "request-oneof-branch-added", "default-changed", "model-added")
+    flipped = diff_catalogs(Catalog(old.entries[::-1]), Catalog(new.entries[::-1]))
+    assert render_json(flipped) == render_json(diff_catalogs(old, new))
+    assert [(m.provider, m.model_id) for m in flipped.models] == sorted(
+        (m.provider, m.model_id) for m in flipped.models
+    )
+
+
+def test_changes_come_most_severe_first() -> None:
+    case = Case(
+        "mixed",
+        {"input_schema": {"type": "object", "properties": {"a": {"type": "integer", "maximum": 5}}}},
+        {
+            "input_schema": {
+                "type": "object",
+                "description": "now documented",
+                "properties": {"a": {"type": "integer", "maximum": 2}, "b": {}},
+                "required": ["a"],
+            }
+        },
+        (),
+    )
+    severities = [c.severity for c in diff_catalogs(*case.catalogs()).changes]
+    assert severities == ["breaking", "breaking-wire", "compatible", "informational"]
+
+
+def test_text_report() -> None:
+    old, new = BY_ID["request-property-removed"].catalogs()
+    entry = new.entries[0]
+    assert render_text(diff_catalogs(old, new)) == (
+        f"{entry.provider} {entry.model_id}: changed\n"
+        "  breaking       request-property-removed  $.input_schema.properties.b\n"
+        '                 {"type": "string"} -> (absent)\n'
+        "                 property `b` removed\n"
+        "\n"
+        "1 model(s): 0 added, 0 removed, 1 changed; 1 breaking, 0 breaking-wire, 0 compatible, 0 informational\n"
+        "suggested version bump: major\n"
+    )
+
+
+def test_text_report_without_changes() -> None:
+    old, _ = BY_ID["model-added"].catalogs()
+    assert render_text(diff_catalogs(old, old)) == "no changes\nsuggested version bump: none\n"
