@@ -18,6 +18,7 @@ from generator.catalog.store import load_catalog
 from generator.conform.results import table
 from generator.conform.run import ConformOptions, run_conformance
 from generator.diagnostics import Diagnostic, Level, has_errors
+from generator.evolve.cli import diff_command
 from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
 from generator.render.context import RenderError
 from generator.render.format import FormatError, format_tree
@@ -285,6 +286,7 @@ def conform_command(backend: str, model_glob: str, examples: int, out: Path, cat
 
 
 cli.add_command(record_command)
+cli.add_command(diff_command)
 
 
 def main() -> None:

@@ -222,3 +222,13 @@ def test_a_broken_entry_at_a_revision_is_named(repo: Path, monkeypatch: pytest.M
     result = run("HEAD~1", "HEAD")
     assert result.exit_code == 2
     assert "broken.yaml" in result.stderr
+
+
+def test_registered_as_cardgen_diff(tmp_path: Path) -> None:
+    from generator.cli import cli
+
+    assert "Exit status" in CliRunner().invoke(cli, ["diff", "--help"]).stdout
+    old, new = catalog_dirs(tmp_path, "model-added")
+    result = CliRunner().invoke(cli, ["diff", old, new])
+    assert result.exit_code == 0, result.output
+    assert "model-added" in result.stdout
