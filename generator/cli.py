@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
 import time
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePosixPath
 
 import click
 
@@ -19,10 +20,13 @@ from generator.conform.results import table
 from generator.conform.run import ConformOptions, run_conformance
 from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.evolve.cli import diff_command
+from generator.generate import Previous, generate
 from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
+from generator.lockfile import LOCK_NAME, read_lock, why_stale
+from generator.render.changelog import CHANGELOG_NAME
 from generator.render.context import RenderError
-from generator.render.format import FormatError, format_tree
-from generator.render.render import RenderOptions, render
+from generator.render.format import FormatError
+from generator.render.render import RenderOptions
 from generator.tree import UnsafeTarget, compare_tree, read_tree, write_tree
 
 DEFAULT_SOURCES = Path("catalog/sources")
@@ -173,7 +177,7 @@ def _label(directory: Path) -> str:
     type=click.Path(path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
-    help="Directory that receives the package (and its tests).",
+    help="Directory that receives the package and its tests.",
 )
 @click.option(
     "--package",
@@ -187,51 +191,77 @@ def _label(directory: Path) -> str:
     default=None,
     help="Cassettes from `cardgen record` [default: recordings/ beside the catalog].",
 )
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files.")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files, and why."
+)
 def generate_command(
     catalog_dir: Path, out: Path, package: str, recordings: Path | None, check: bool
 ) -> None:
-    """Render the catalog into a typed Python SDK (pydantic types, sync and async clients).
+    """Render the catalog into a typed Python SDK (pydantic types, sync and async clients) and its tests.
 
-    Every file is rendered and formatted in memory first; the output directory is changed only
-    when all of it succeeded, and files of models no longer in the catalog are removed.
+    Models whose catalog entry, recordings and toolchain are unchanged since the last run (see
+    <out>/cardgen.lock) keep their files untouched. The package version moves by what changed in
+    the catalog (`cardgen diff` rules) and <out>/CHANGELOG.md says why. Everything is rendered and
+    formatted in memory first; the output directory changes only when all of it succeeded.
     """
     started = time.perf_counter()
+    previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
     try:
         catalog = load_catalog(catalog_dir)
         click.echo(f"rendering {len(catalog)} models from {catalog_dir} as `{package}`...", err=True)
-        files = format_tree(
-            render(
-                catalog,
-                RenderOptions(package=package, catalog_label=_label(catalog_dir)),
-                read_tree(recordings or catalog_dir.parent / "recordings", "*/*/*.yaml"),
-            )
+        generation = generate(
+            catalog,
+            RenderOptions(package=package, catalog_label=_label(catalog_dir)),
+            read_tree(recordings or catalog_dir.parent / "recordings", "*/*/*.yaml"),
+            previous,
         )
     except (ValueError, RenderError, FormatError) as exc:
         click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
         sys.exit(1)
+    files = generation.files
     if check:
-        diff = compare_tree(out, files)
+        diff = compare_tree(out, files, generation.verified)
         if not diff.clean:
             click.echo(f"{out} is out of date with {catalog_dir} (run `cardgen generate`):", err=True)
             for line in diff.lines():
                 click.echo(f"  {line}", err=True)
+            documents = _document_hashes(catalog_dir.parent / "sources")
+            for reason in why_stale(previous.lock, generation.lock, documents):
+                click.echo(f"why: {reason}", err=True)
             sys.exit(1)
         click.echo(f"{out} is up to date ({len(files)} files)")
         return
     try:
-        diff = write_tree(out, files)
+        diff = write_tree(out, files, generation.verified)
     except UnsafeTarget as exc:
         click.echo(f"generate: {exc}", err=True)
         sys.exit(1)
     changed = len(diff.stale) + len(diff.missing)
     click.echo(
-        f"generated {len(files)} files in {out}: {changed} written, {len(diff.extra)} removed, "
-        f"{len(files) - changed} unchanged ({time.perf_counter() - started:.1f}s)"
+        f"generated {len(files)} files in {out} (version {generation.lock.version}): {changed} written, "
+        f"{len(diff.extra)} removed, {len(files) - changed} unchanged; {len(generation.rendered)} models "
+        f"rendered, {len(generation.reused)} reused ({time.perf_counter() - started:.1f}s)"
     )
 
 
-cli.add_command(serve_command)
+def _read_text(path: Path) -> str | None:
+    return path.read_text("utf-8") if path.is_file() else None
+
+
+def _reader(root: Path) -> Callable[[list[PurePosixPath]], dict[PurePosixPath, str] | None]:
+    def read(paths: list[PurePosixPath]) -> dict[PurePosixPath, str] | None:
+        texts = {path: _read_text(root / path) for path in paths}
+        return None if any(text is None for text in texts.values()) else {p: t for p, t in texts.items() if t}
+
+    return read
+
+
+def _document_hashes(sources: Path) -> dict[str, str]:
+    return {
+        f"sources/{path.relative_to(sources).as_posix()}": hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(sources.rglob("*"))
+        if path.is_file()
+    }
 
 
 @cli.command("conform")
@@ -285,6 +315,7 @@ def conform_command(backend: str, model_glob: str, examples: int, out: Path, cat
         sys.exit(1)
 
 
+cli.add_command(serve_command)
 cli.add_command(record_command)
 cli.add_command(diff_command)
 

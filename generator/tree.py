@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -51,15 +51,19 @@ def _manifest(target: Path) -> set[str]:
     return set(path.read_text("utf-8").splitlines()) if path.is_file() else set()
 
 
-def compare_tree(target: Path, files: FileTree) -> TreeDiff:
-    """What differs between the rendered files and the directory."""
+def compare_tree(target: Path, files: FileTree, verified: Collection[PurePosixPath] = ()) -> TreeDiff:
+    """What differs between the rendered files and the directory.
+
+    verified: files just read from target and found as they should be; not read again.
+    """
     present = _on_disk(target)
     wanted = {str(p): text for p, text in files.items()}
+    known = {str(p) for p in verified}
     diff = TreeDiff()
     for name in sorted(wanted):
         if name not in present:
             diff.missing.append(name)
-        elif (target / name).read_bytes() != wanted[name].encode("utf-8"):
+        elif name not in known and (target / name).read_bytes() != wanted[name].encode("utf-8"):
             diff.stale.append(name)
     diff.extra = sorted(present - set(wanted))
     return diff
@@ -70,7 +74,7 @@ def _check_path(name: PurePosixPath) -> None:
         raise ValueError(f"refusing to write outside the output directory: {name}")
 
 
-def write_tree(target: Path, files: FileTree) -> TreeDiff:
+def write_tree(target: Path, files: FileTree, verified: Collection[PurePosixPath] = ()) -> TreeDiff:
     """Make target hold exactly files: stage every change first, then swap each into place.
 
     Unchanged files are not touched (their mtime stays). Files a previous run wrote and this
@@ -78,7 +82,7 @@ def write_tree(target: Path, files: FileTree) -> TreeDiff:
     """
     for name in files:
         _check_path(name)
-    diff = compare_tree(target, files)
+    diff = compare_tree(target, files, verified)
     owned = _manifest(target)
     foreign = [name for name in diff.extra if name not in owned]
     if foreign:

@@ -34,6 +34,8 @@ def conformance_files(
     files[TESTS / "pytest.ini"] = f"# {header}\n{(TEMPLATES / 'tests' / 'pytest.ini').read_text('utf-8')}"
     for provider in providers:
         for model in provider.models:
+            if not model.rendered:
+                continue  # reused as it is
             where = PurePosixPath(provider.name) / model.slug
             files[TESTS / f"test_{provider.name}__{model.slug}.py"] = render_template(
                 "test_model.py.jinja",
@@ -45,6 +47,8 @@ def conformance_files(
             files[TESTS / "schemas" / provider.name / f"{model.slug}.json"] = _schemas(model)
             for index, interaction in enumerate(example_interactions(model.entry), start=1):
                 files[TESTS / "cassettes" / where / f"example-{index}.yaml"] = cassette_yaml([interaction])
+    rendered = {f"{p.name}/{m.slug}" for p in providers for m in p.models if m.rendered}
     for path, text in recordings.items():
-        files[TESTS / "cassettes" / path] = text
+        if "/".join(path.parts[:2]) in rendered:
+            files[TESTS / "cassettes" / path] = text
     return files

@@ -35,8 +35,18 @@ def encoded_path(template: str, model_id: str) -> str:
 @dataclass(frozen=True)
 class ModelView:
     entry: CatalogEntry
-    types: ModelTypes
+    types_or_none: ModelTypes | None  # None: the model's files are reused from a previous run
     source: str  # the catalog file it was rendered from, for headers
+
+    @property
+    def types(self) -> ModelTypes:
+        if self.types_or_none is None:
+            raise RenderError(f"{self.source}: rendering a model whose files were to be reused")
+        return self.types_or_none
+
+    @property
+    def rendered(self) -> bool:
+        return self.types_or_none is not None
 
     @property
     def slug(self) -> str:

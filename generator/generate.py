@@ -1,0 +1,104 @@
+"""The generate stage end to end: reuse what has not changed, render the rest, version and lock it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+
+from generator.catalog.entry import CatalogEntry
+from generator.catalog.store import Catalog
+from generator.lockfile import LOCK_NAME, Lock, build_lock, cache_key, lock_text, model_key, toolchain
+from generator.render.changelog import CHANGELOG_NAME, changelog_text, next_version
+from generator.render.context import SHARED_FIELDS
+from generator.render.format import format_tree
+from generator.render.render import RenderOptions, render
+
+ReadFiles = Callable[[list[PurePosixPath]], dict[PurePosixPath, str] | None]
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the output directory held before this run."""
+
+    lock: Lock | None
+    changelog: str | None
+    read: ReadFiles  # the current text of some output files, or None if any is missing
+
+
+@dataclass(frozen=True)
+class Generation:
+    files: dict[PurePosixPath, str]
+    lock: Lock
+    rendered: list[str]  # models rendered afresh
+    reused: list[str]  # models whose files were kept from the previous run
+    verified: frozenset[PurePosixPath]  # files read back from the output and found intact
+
+
+def _provider_fingerprint(entry: CatalogEntry) -> str:
+    shared = {field: repr(_get(entry, field)) for field in SHARED_FIELDS}
+    return json.dumps(shared, sort_keys=True)
+
+
+def _get(entry: CatalogEntry, field: str) -> object:
+    value: object = entry
+    for part in field.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _keys(catalog: Catalog, package: str, recordings: Mapping[PurePosixPath, str]) -> dict[str, str]:
+    tools = toolchain()
+    keys = {}
+    for entry in catalog:
+        name = model_key(entry)
+        own = "".join(text for path, text in sorted(recordings.items()) if "/".join(path.parts[:2]) == name)
+        keys[name] = cache_key(entry, package, _provider_fingerprint(entry), own, tools)
+    return keys
+
+
+def _reusable(
+    keys: Mapping[str, str], previous: Previous, package: str
+) -> dict[str, dict[PurePosixPath, str]]:
+    """Files of models whose cache key is unchanged and whose files are still as they were written."""
+    if previous.lock is None or previous.lock.package != package:
+        return {}
+    kept: dict[str, dict[PurePosixPath, str]] = {}
+    for name, key in keys.items():
+        before = previous.lock.models.get(name)
+        if before is None or before.key != key or not before.files:
+            continue
+        paths = [PurePosixPath(p) for p in sorted(before.files)]
+        texts = previous.read(paths)
+        if texts is None:
+            continue
+        intact = all(
+            hashlib.sha256(texts[p].encode("utf-8")).hexdigest() == before.files[str(p)] for p in paths
+        )
+        if intact:
+            kept[name] = texts
+    return kept
+
+
+def generate(
+    catalog: Catalog,
+    options: RenderOptions,
+    recordings: Mapping[PurePosixPath, str],
+    previous: Previous,
+) -> Generation:
+    keys = _keys(catalog, options.package, recordings)
+    version, changes = next_version(previous.lock, catalog, keys, options.version)
+    options = replace(options, version=version)
+    reused = _reusable(keys, previous, options.package)
+    files = render(catalog, options, recordings, reused)
+    untouched = {path for kept in reused.values() for path in kept}
+    files = format_tree(files, skip=untouched)
+    files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
+        previous.changelog, options.package, version, changes
+    )
+    lock = build_lock(catalog, options.package, version, keys, files, previous.lock)
+    files[LOCK_NAME] = lock_text(lock)
+    rendered = sorted(set(keys) - set(reused))
+    return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), frozenset(untouched))

@@ -1,0 +1,195 @@
+"""The generation lock: what a generated tree was made from, to tell why it is stale and what to reuse."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from generator import __version__
+from generator.catalog.entry import CatalogEntry
+from generator.catalog.store import Catalog
+from generator.render.templates import TEMPLATES
+
+LOCK_NAME = PurePosixPath("cardgen.lock")
+LOCK_FORMAT = 1
+PINNED = ("datamodel-code-generator", "ruff", "pydantic", "jinja2")
+
+
+def _sha(text: str | bytes) -> str:
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
+
+
+def toolchain() -> dict[str, str]:
+    """Versions and template contents that shape the output; any change invalidates every model."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(TEMPLATES).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return {
+        "cardgen": __version__,
+        **{name: version(name) for name in PINNED},
+        "templates": digest.hexdigest(),
+    }
+
+
+def model_key(entry: CatalogEntry) -> str:
+    return f"{entry.provider}/{entry.slug}"
+
+
+def owner_of(path: PurePosixPath, package: str) -> str | None:
+    """The `<provider>/<slug>` whose files include path, or None for files shared by all models."""
+    parts = path.parts
+    if len(parts) == 4 and parts[0] == package and parts[1] in {"types", "resources"}:
+        return f"{parts[2]}/{PurePosixPath(parts[3]).stem}"
+    if len(parts) == 2 and parts[0] == "tests" and "__" in parts[1]:
+        provider, _, slug = PurePosixPath(parts[1]).stem.removeprefix("test_").partition("__")
+        return f"{provider}/{slug}"
+    if len(parts) == 4 and parts[:2] == ("tests", "schemas"):
+        return f"{parts[2]}/{PurePosixPath(parts[3]).stem}"
+    if len(parts) == 5 and parts[:2] == ("tests", "cassettes"):
+        return f"{parts[2]}/{parts[3]}"
+    return None
+
+
+def files_by_model(package: str, paths: Iterable[PurePosixPath]) -> dict[str, list[PurePosixPath]]:
+    """The output files that belong to each model alone."""
+    owned: dict[str, list[PurePosixPath]] = {}
+    for path in sorted(paths):
+        owner = owner_of(path, package)
+        if owner is not None:
+            owned.setdefault(owner, []).append(path)
+    return owned
+
+
+@dataclass(frozen=True)
+class ModelLock:
+    entry: dict[str, Any]  # the catalog entry as generated, to diff the next catalog against
+    key: str  # what the model's files depend on: entry, package, provider, recordings, toolchain
+    files: dict[str, str]  # path -> sha256 of its content
+    line: str | None = field(default=None, compare=False)  # its line in the lock file, when read from one
+
+
+@dataclass(frozen=True)
+class Lock:
+    package: str
+    version: str
+    toolchain: dict[str, str]
+    documents: dict[str, str]  # source path -> sha256 the entries were read from
+    models: dict[str, ModelLock] = field(default_factory=dict)
+
+    def catalog(self, only: Iterable[str] | None = None) -> Catalog:
+        """The catalog it was generated from (or just the named models of it)."""
+        names = self.models if only is None else [n for n in only if n in self.models]
+        entries = (CatalogEntry.model_validate(self.models[n].entry) for n in names)
+        return Catalog(tuple(sorted(entries, key=lambda e: e.key)))
+
+
+def cache_key(
+    entry: CatalogEntry, package: str, provider: str, recordings: str, tools: Mapping[str, str]
+) -> str:
+    parts = [entry.model_dump_json(), package, provider, recordings, json.dumps(dict(tools), sort_keys=True)]
+    return _sha("\0".join(parts))
+
+
+def build_lock(
+    catalog: Catalog,
+    package: str,
+    package_version: str,
+    keys: Mapping[str, str],
+    files: Mapping[PurePosixPath, str],
+    previous: Lock | None = None,
+) -> Lock:
+    models = {}
+    owned_by = files_by_model(package, files)
+    for entry in catalog:
+        name = model_key(entry)
+        before = previous.models.get(name) if previous else None
+        if before is not None and before.key == keys[name]:
+            models[name] = before  # same key: same entry and, reused, the same files
+            continue
+        owned = owned_by.get(name, [])
+        models[name] = ModelLock(
+            entry.model_dump(mode="json", exclude_none=True),
+            keys[name],
+            {str(p): _sha(files[p]) for p in owned},
+        )
+    documents = {e.provenance.source.path: e.provenance.source.sha256 for e in catalog}
+    return Lock(package, package_version, toolchain(), dict(sorted(documents.items())), models)
+
+
+def lock_text(lock: Lock) -> str:
+    """JSON with one line per model: diffs show which models moved, and it writes fast at 500 models."""
+    head = {
+        "cardgen_lock": LOCK_FORMAT,
+        "documents": lock.documents,
+        "package": lock.package,
+        "toolchain": lock.toolchain,
+        "version": lock.version,
+    }
+    lines = [json.dumps(head, indent=1, sort_keys=True, ensure_ascii=False)[:-2] + ',\n "models": {']
+    models = sorted(lock.models.items())
+    for index, (name, model) in enumerate(models):
+        line = model.line or _model_line(name, model)
+        lines.append(line + ("," if index < len(models) - 1 else ""))
+    lines.append(" }\n}\n")
+    return "\n".join(lines)
+
+
+def _model_line(name: str, model: ModelLock) -> str:
+    body = {"entry": model.entry, "files": model.files, "key": model.key}
+    return f"  {json.dumps(name)}: {json.dumps(body, sort_keys=True, ensure_ascii=False)}"
+
+
+def read_lock(path: Path) -> Lock | None:
+    """The lock a previous run wrote, or None (absent, unreadable or another format: start afresh)."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError:
+        return None
+    head, models_at, rest = text.partition('\n "models": {\n')
+    try:
+        data = json.loads(head.rstrip().removesuffix(",") + "}")
+        models = dict(_read_model_line(line) for line in rest.splitlines() if line.startswith('  "'))
+    except (ValueError, KeyError, TypeError):
+        return None  # not written by this version of cardgen: render everything afresh
+    if not models_at or data.get("cardgen_lock") != LOCK_FORMAT:
+        return None
+    return Lock(data["package"], data["version"], data["toolchain"], data["documents"], models)
+
+
+def _read_model_line(line: str) -> tuple[str, ModelLock]:
+    """One `  "name": {...}` line of the models section, kept verbatim for the next lock."""
+    line = line.rstrip(",")
+    ((name, model),) = json.loads("{" + line + "}").items()
+    return name, ModelLock(model["entry"], model["key"], dict(model["files"]), line)
+
+
+def why_stale(old: Lock | None, new: Lock, documents_now: Mapping[str, str]) -> list[str]:
+    """Where a difference between the committed tree and a fresh render comes from."""
+    if old is None:
+        return ["no cardgen.lock: the tree was never generated, or was generated by hand"]
+    reasons = []
+    changed_docs = sorted(p for p, sha in documents_now.items() if old.documents.get(p) not in (None, sha))
+    if changed_docs:
+        reasons.append(
+            f"documents changed since generation: {', '.join(changed_docs)} (run `cardgen ingest`)"
+        )
+    tools = sorted(k for k in new.toolchain if old.toolchain.get(k) != new.toolchain[k])
+    if tools:
+        moved = ", ".join(f"{k} {old.toolchain.get(k, '-')[:12]} -> {new.toolchain[k][:12]}" for k in tools)
+        reasons.append(f"toolchain changed: {moved}")
+    added = sorted(set(new.models) - set(old.models))
+    removed = sorted(set(old.models) - set(new.models))
+    changed = sorted(
+        n for n in set(new.models) & set(old.models) if new.models[n].entry != old.models[n].entry
+    )
+    for label, names in (("added", added), ("removed", removed), ("changed", changed)):
+        if names:
+            reasons.append(f"catalog entries {label}: {', '.join(names)}")
+    if not reasons:
+        reasons.append("generated files were edited by hand (the lock matches a fresh render)")
+    return reasons

@@ -1,0 +1,161 @@
+"""Generating as the catalog evolves: incremental reuse, version bumps, changelog, the lock's 'why'."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from generator.cli import cli
+from tests.conftest import CATALOG_ROOT
+
+TINY = "cloudflare/tinyllama_1_1b_chat_v1_0.yaml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the catalog, generated once into tmp/generated."""
+    for part in ("sources", "providers", "overlays", "models", "recordings"):
+        shutil.copytree(CATALOG_ROOT / part, tmp_path / "catalog" / part)
+    assert _generate(tmp_path).exit_code == 0
+    return tmp_path
+
+
+def _generate(root: Path, *extra: str) -> Result:
+    args = [
+        "generate",
+        "--catalog",
+        str(root / "catalog" / "models"),
+        "--out",
+        str(root / "generated"),
+        *extra,
+    ]
+    return CliRunner().invoke(cli, args)
+
+
+def _edit_entry(root: Path, path: str, change: object) -> None:
+    target = root / "catalog" / "models" / path
+    data = yaml.safe_load(target.read_text("utf-8"))
+    change(data)  # type: ignore[operator]
+    target.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+
+
+def _mtimes(directory: Path) -> dict[str, int]:
+    return {
+        p.relative_to(directory).as_posix(): p.stat().st_mtime_ns for p in directory.rglob("*") if p.is_file()
+    }
+
+
+def _lock(root: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads((root / "generated" / "cardgen.lock").read_text("utf-8"))
+    return data
+
+
+def _narrow_top_p(data: dict[str, object]) -> None:
+    for branch in data["input_schema"]["oneOf"]:  # type: ignore[index]
+        branch["properties"]["top_p"]["maximum"] = 1
+
+
+def test_unchanged_models_are_reused_untouched_and_equal_a_full_render(project: Path, tmp_path: Path) -> None:
+    before = _mtimes(project / "generated")
+    _edit_entry(project, TINY, lambda d: d.update(description="A smaller description."))
+    outcome = _generate(project)
+    assert outcome.exit_code == 0, outcome.output
+    assert "1 models rendered, 4 reused" in outcome.output
+    after = _mtimes(project / "generated")
+    untouched = [p for p in before if "tinyllama" not in p and p not in {"cardgen.lock", "CHANGELOG.md"}]
+    changed_elsewhere = [p for p in untouched if before[p] != after[p] and not p.startswith("modelsdk/")]
+    assert not changed_elsewhere, changed_elsewhere
+    assert (
+        after["modelsdk/types/cloudflare/deepseek_math_7b_base.py"]
+        == before["modelsdk/types/cloudflare/deepseek_math_7b_base.py"]
+    )
+    assert (
+        after["modelsdk/resources/cloudflare/tinyllama_1_1b_chat_v1_0.py"]
+        != before["modelsdk/resources/cloudflare/tinyllama_1_1b_chat_v1_0.py"]
+    )
+
+    # The incremental result equals a render from scratch (whose version cannot know the history).
+    fresh = CliRunner().invoke(
+        cli, ["generate", "--catalog", str(project / "catalog" / "models"), "--out", str(tmp_path / "fresh")]
+    )
+    assert fresh.exit_code == 0, fresh.output
+    for path in (project / "generated" / "modelsdk" / "types").rglob("*.py"):
+        relative = path.relative_to(project / "generated")
+        assert path.read_text("utf-8") == (tmp_path / "fresh" / relative).read_text("utf-8"), relative
+
+
+def test_a_breaking_change_bumps_the_version_and_is_logged_once(project: Path) -> None:
+    _edit_entry(project, TINY, _narrow_top_p)
+    assert _generate(project).exit_code == 0
+    lock = _lock(project)
+    assert lock["version"] == "0.2.0"
+    changelog = (project / "generated" / "CHANGELOG.md").read_text("utf-8")
+    assert "## 0.2.0" in changelog and "request-range-narrowed" in changelog
+    assert changelog.index("## 0.2.0") < changelog.index("## 0.1.0")
+    init = (project / "generated" / "modelsdk" / "__init__.py").read_text("utf-8")
+    assert '__version__ = "0.2.0"' in init
+
+    again = _generate(project)
+    assert "0 models rendered, 5 reused" in again.output
+    assert _lock(project)["version"] == "0.2.0"
+    assert (project / "generated" / "CHANGELOG.md").read_text("utf-8") == changelog
+
+
+def test_a_description_change_is_a_patch(project: Path) -> None:
+    _edit_entry(project, TINY, lambda d: d.update(description="Reworded."))
+    assert _generate(project).exit_code == 0
+    assert _lock(project)["version"] == "0.1.1"
+
+
+def _why(root: Path) -> list[str]:
+    outcome = _generate(root, "--check")
+    assert outcome.exit_code == 1
+    return [line for line in outcome.output.splitlines() if line.startswith("why: ")]
+
+
+def test_check_says_the_catalog_changed(project: Path) -> None:
+    _edit_entry(project, TINY, _narrow_top_p)
+    assert _why(project) == ["why: catalog entries changed: cloudflare/tinyllama_1_1b_chat_v1_0"]
+
+
+def test_check_says_the_documents_changed(project: Path) -> None:
+    source = project / "catalog" / "sources" / "segmind" / "deepseek-r1.txt"
+    source.write_text(source.read_text("utf-8") + "\nNew paragraph.\n", "utf-8")
+    _edit_entry(
+        project, "segmind/deepseek_reasoner.yaml", lambda d: d.update(display_name="DeepSeek R1 (new)")
+    )
+    reasons = _why(project)
+    assert any(
+        r.startswith("why: documents changed since generation: sources/segmind/deepseek-r1.txt")
+        for r in reasons
+    )
+
+
+def test_check_says_the_toolchain_changed(project: Path) -> None:
+    lock_path = project / "generated" / "cardgen.lock"
+    text = lock_path.read_text("utf-8")
+    ruff = json.loads(text.split('\n "models"')[0].rstrip(",") + "}")["toolchain"]["ruff"]
+    text = text.replace(f'"ruff": "{ruff}"', '"ruff": "0.0.1"')
+    text = text.replace('"version": "0.1.0"', '"version": "0.0.9"')  # so --check has a difference to explain
+    lock_path.write_text(text, "utf-8")
+    assert any("toolchain changed: ruff 0.0.1 -> " in r for r in _why(project))
+
+
+def test_check_says_files_were_edited_by_hand(project: Path) -> None:
+    target = project / "generated" / "modelsdk" / "providers" / "segmind.py"
+    target.write_text(target.read_text("utf-8") + "# hand edit\n", "utf-8")
+    assert _why(project) == ["why: generated files were edited by hand (the lock matches a fresh render)"]
+
+
+def test_a_hand_edited_model_file_is_rendered_again_not_reused(project: Path) -> None:
+    target = project / "generated" / "modelsdk" / "types" / "segmind" / "deepseek_reasoner.py"
+    original = target.read_text("utf-8")
+    target.write_text(original + "# hand edit\n", "utf-8")
+    outcome = _generate(project)
+    assert "1 models rendered, 4 reused" in outcome.output
+    assert target.read_text("utf-8") == original
