@@ -27,7 +27,7 @@ from generator.render.changelog import CHANGELOG_NAME
 from generator.render.context import RenderError
 from generator.render.format import FormatError
 from generator.render.render import RenderOptions
-from generator.tree import UnsafeTarget, compare_tree, read_tree, write_tree
+from generator.tree import TreeDiff, UnsafeTarget, compare_tree, read_tree, write_tree
 
 DEFAULT_SOURCES = Path("catalog/sources")
 DEFAULT_CATALOG = Path("catalog/models")
@@ -108,25 +108,13 @@ def ingest_command(
         click.echo(f"ingest failed: {count} error(s); nothing written to {catalog_dir}", err=True)
         sys.exit(1)
     files = render_catalog(result.catalog)
-    if check:
-        diff = compare_tree(catalog_dir, files)
-        if not diff.clean:
-            click.echo(f"{catalog_dir} is out of date with {sources} (run `cardgen ingest`):", err=True)
-            for line in diff.lines():
-                click.echo(f"  {line}", err=True)
-            sys.exit(1)
-        click.echo(f"{catalog_dir} is up to date ({len(files)} entries)")
-        return
-    try:
-        diff = write_tree(catalog_dir, files)
-    except UnsafeTarget as exc:
-        click.echo(f"ingest: {exc}", err=True)
-        sys.exit(1)
-    changed = len(diff.stale) + len(diff.missing)
-    click.echo(
-        f"ingested {result.documents} documents into {len(files)} entries in {catalog_dir}: "
-        f"{changed} written, {len(diff.extra)} removed, {len(files) - changed} unchanged"
-    )
+    diff = _sync(catalog_dir, files, check, f"{sources} (run `cardgen ingest`)", "ingest")
+    if diff is not None:
+        changed = len(diff.stale) + len(diff.missing)
+        click.echo(
+            f"ingested {result.documents} documents into {len(files)} entries in {catalog_dir}: "
+            f"{changed} written, {len(diff.extra)} removed, {len(files) - changed} unchanged"
+        )
 
 
 @cli.command("catalog")
@@ -219,29 +207,50 @@ def generate_command(
         click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
         sys.exit(1)
     files = generation.files
+    diff = _sync(
+        out,
+        files,
+        check,
+        f"{catalog_dir} (run `cardgen generate`)",
+        "generate",
+        generation.verified,
+        lambda: why_stale(previous.lock, generation.lock, _document_hashes(catalog_dir.parent / "sources")),
+    )
+    if diff is not None:
+        changed = len(diff.stale) + len(diff.missing)
+        click.echo(
+            f"generated {len(files)} files in {out} (version {generation.lock.version}): {changed} written, "
+            f"{len(diff.extra)} removed, {len(files) - changed} unchanged; {len(generation.rendered)} models "
+            f"rendered, {len(generation.reused)} reused ({time.perf_counter() - started:.1f}s)"
+        )
+
+
+def _sync(
+    target: Path,
+    files: dict[PurePosixPath, str],
+    check: bool,
+    stale_against: str,
+    command: str,
+    verified: frozenset[PurePosixPath] = frozenset(),
+    why: Callable[[], list[str]] = list,
+) -> TreeDiff | None:
+    """Write files to target, or with check compare and exit 1 when stale; None when only checked."""
     if check:
-        diff = compare_tree(out, files, generation.verified)
+        diff = compare_tree(target, files, verified)
         if not diff.clean:
-            click.echo(f"{out} is out of date with {catalog_dir} (run `cardgen generate`):", err=True)
+            click.echo(f"{target} is out of date with {stale_against}:", err=True)
             for line in diff.lines():
                 click.echo(f"  {line}", err=True)
-            documents = _document_hashes(catalog_dir.parent / "sources")
-            for reason in why_stale(previous.lock, generation.lock, documents):
+            for reason in why():
                 click.echo(f"why: {reason}", err=True)
             sys.exit(1)
-        click.echo(f"{out} is up to date ({len(files)} files)")
-        return
+        click.echo(f"{target} is up to date ({len(files)} files)")
+        return None
     try:
-        diff = write_tree(out, files, generation.verified)
+        return write_tree(target, files, verified)
     except UnsafeTarget as exc:
-        click.echo(f"generate: {exc}", err=True)
+        click.echo(f"{command}: {exc}", err=True)
         sys.exit(1)
-    changed = len(diff.stale) + len(diff.missing)
-    click.echo(
-        f"generated {len(files)} files in {out} (version {generation.lock.version}): {changed} written, "
-        f"{len(diff.extra)} removed, {len(files) - changed} unchanged; {len(generation.rendered)} models "
-        f"rendered, {len(generation.reused)} reused ({time.perf_counter() - started:.1f}s)"
-    )
 
 
 def _read_text(path: Path) -> str | None:
