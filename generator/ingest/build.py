@@ -13,6 +13,7 @@ from generator.diagnostics import Diagnostic, Level, error, info, warning
 from generator.ingest.checks import check_catalog, check_entry
 from generator.ingest.extractors import detect
 from generator.ingest.facts import Extraction, Fact
+from generator.ingest.hygiene import clean_schema_facts
 from generator.ingest.overlays import Overlay, merge_patch
 from generator.ingest.providers import ProviderDefaults
 from generator.ingest.schemas import property_schemas
@@ -131,6 +132,7 @@ def _merged_facts(
             error(name, None, f"the document states no {', '.join(missing)} and none could be derived")
         )
         return facts, diagnostics
+    diagnostics.extend(clean_schema_facts(facts, name))
     _derive_limits(facts)
     return facts, diagnostics
 

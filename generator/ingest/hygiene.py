@@ -1,0 +1,193 @@
+"""Make an untrusted JSON Schema safe to keep: no outside references, no generator directives.
+
+A document's schema reaches datamodel-code-generator, which follows `$ref`s to files and URLs and
+obeys `x-python-*`-style keys that name Python types and imports. None of that may come from a
+document: external references are errors, directives are dropped, and risky patterns are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from generator.diagnostics import Diagnostic, error, warning
+from generator.ingest.facts import Fact
+from generator.ingest.patterns import pattern_problem
+
+MAX_SCHEMA_DEPTH = 64
+REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
+# datamodel-code-generator's extension keys that steer the Python it writes (types, imports, bases).
+DIRECTIVE_KEYS = frozenset(
+    {
+        "customTypePath",
+        "customBasePath",
+        "x-is-base-class",
+        "x-is-classvar",
+        "x-enum-varnames",
+        "x-enumNames",
+        "x-enum-field-as-literal",
+    }
+)
+DIRECTIVE_PREFIXES = ("x-python-", "x-datamodel-code-generator")
+DATA_KEYS = frozenset({"enum", "const", "default", "examples", "example"})
+NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+MODEL_ID = re.compile(r"[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*")
+
+
+@dataclass(frozen=True)
+class Finding:
+    error: bool
+    path: str  # JSON pointer into the schema
+    message: str
+
+
+@dataclass
+class Cleaned:
+    schema: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def is_directive(key: str) -> bool:
+    return key in DIRECTIVE_KEYS or key.startswith(DIRECTIVE_PREFIXES)
+
+
+def clean_schema(schema: dict[str, Any]) -> Cleaned:
+    """A copy of schema without outside refs or directives, and what was wrong with it."""
+    result = Cleaned({})
+    cleaned = _clean(schema, "", 0, result.findings)
+    result.schema = cleaned if isinstance(cleaned, dict) else {}
+    if not any(f.error for f in result.findings):
+        result.findings.extend(_local_ref_problems(result.schema))
+    return result
+
+
+def model_id_problem(model_id: str) -> str | None:
+    """Why model_id cannot be a path below the SDK's package, or None."""
+    if MODEL_ID.fullmatch(model_id) and not any(p in {".", ".."} for p in model_id.split("/")):
+        return None
+    return f"model id {model_id!r} is not a safe path; ids are /-separated [A-Za-z0-9@._:+-] segments"
+
+
+def _pointer(path: str, key: object) -> str:
+    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
+    if depth > MAX_SCHEMA_DEPTH:
+        findings.append(Finding(True, path or "/", f"nested deeper than {MAX_SCHEMA_DEPTH} levels"))
+        return {}
+    if isinstance(node, list):
+        return [_clean(item, _pointer(path, i), depth + 1, findings) for i, item in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    kept: dict[str, Any] = {}
+    for key, value in node.items():
+        where = _pointer(path, key)
+        if is_directive(key):
+            findings.append(Finding(False, where, f"generator directive `{key}` dropped"))
+        elif key in REF_KEYS and not (isinstance(value, str) and value.startswith("#")):
+            findings.append(
+                Finding(True, where, f"`{key}` {value!r} points outside the document; not followed")
+            )
+        elif key == "$id" and isinstance(value, str) and not value.startswith("#"):
+            findings.append(
+                Finding(False, where, f"`$id` {value!r} dropped: it would move where refs resolve")
+            )
+        elif key == "pattern" and isinstance(value, str):
+            _check_pattern(value, where, findings)
+            kept[key] = value
+        elif key in DATA_KEYS:
+            kept[key] = value
+        elif key in NAMED_SCHEMAS and isinstance(value, dict):
+            if key == "patternProperties":
+                for name in value:
+                    _check_pattern(str(name), _pointer(where, name), findings)
+            kept[key] = {
+                name: _clean(sub, _pointer(where, name), depth + 1, findings) for name, sub in value.items()
+            }
+        else:
+            kept[key] = _clean(value, where, depth + 1, findings)
+    return kept
+
+
+def _check_pattern(pattern: str, where: str, findings: list[Finding]) -> None:
+    problem = pattern_problem(pattern)
+    if problem:
+        findings.append(Finding(True, where, f"pattern {pattern[:60]!r} refused: it {problem}"))
+
+
+def _resolve(schema: dict[str, Any], ref: str) -> tuple[bool, Any]:
+    node: Any = schema
+    for raw in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False, None
+    return True, node
+
+
+def _local_ref_problems(schema: dict[str, Any]) -> list[Finding]:
+    """Local refs that point nowhere, or only at each other (validating would never end)."""
+    findings: list[Finding] = []
+    stack: list[tuple[Any, str]] = [(schema, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, _pointer(path, i)) for i, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            problem = _chain_problem(schema, ref)
+            if problem:
+                findings.append(Finding(True, _pointer(path, "$ref"), problem))
+        stack.extend((v, _pointer(path, k)) for k, v in node.items() if k not in DATA_KEYS)
+    return sorted(findings, key=lambda f: f.path)
+
+
+def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
+    seen: list[str] = []
+    while True:
+        if ref in seen:
+            return f"`$ref` {seen[0]!r} only leads back to itself ({' -> '.join([*seen, ref])})"
+        seen.append(ref)
+        found, target = _resolve(schema, ref)
+        if not found:
+            return f"`$ref` {ref!r} points to nothing in this schema"
+        following = target.get("$ref") if isinstance(target, dict) else None
+        if not isinstance(following, str) or len(target) > 1:
+            return None
+        ref = following
+
+
+SCHEMA_FACTS = ("input_schema", "output_schema", "streaming.chunk_schema")
+
+
+def clean_schema_facts(facts: dict[str, Fact], document: str) -> list[Diagnostic]:
+    """Replace each schema fact by its cleaned copy; say what was dropped or refused, and where."""
+    diagnostics: list[Diagnostic] = []
+    model_id = facts.get("model_id")
+    if model_id is not None:
+        problem = model_id_problem(str(model_id.value))
+        if problem:
+            diagnostics.append(error(model_id.file or document, _line(model_id), problem))
+    for key in SCHEMA_FACTS:
+        fact = facts.get(key)
+        if fact is None or not isinstance(fact.value, dict):
+            continue
+        cleaned = clean_schema(fact.value)
+        facts[key] = replace(fact, value=cleaned.schema)
+        for finding in cleaned.findings:
+            report = error if finding.error else warning
+            message = f"{key} at {finding.path or '/'}: {finding.message}"
+            diagnostics.append(report(fact.file or document, _line(fact), message, key))
+    return diagnostics
+
+
+def _line(fact: Fact) -> int | None:
+    return fact.lines[0] if fact.lines else None

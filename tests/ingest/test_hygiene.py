@@ -1,0 +1,76 @@
+"""Schema hygiene: outside refs refused, generator directives dropped, risky patterns refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.ingest.hygiene import clean_schema, model_id_problem
+from generator.ingest.patterns import pattern_problem
+
+
+@pytest.mark.parametrize(
+    "ref", ["../x.json", "/etc/passwd", "file:///etc/passwd", "https://example.com/s.json", "s.json#/a"]
+)
+def test_refs_outside_the_document_are_errors_and_removed(ref: str) -> None:
+    cleaned = clean_schema({"properties": {"a": {"$ref": ref}}})
+    assert cleaned.schema == {"properties": {"a": {}}}
+    assert [(f.error, f.path) for f in cleaned.findings] == [(True, "/properties/a/$ref")]
+
+
+def test_local_refs_stay() -> None:
+    schema = {"properties": {"a": {"$ref": "#/$defs/t"}}, "$defs": {"t": {"type": "string"}}}
+    assert clean_schema(schema) == type(clean_schema(schema))(schema, [])
+
+
+def test_directives_are_dropped_but_properties_of_that_name_are_not() -> None:
+    schema = {
+        "customTypePath": "os.system",
+        "properties": {"x-python-type": {"type": "string", "x-python-import": "os"}},
+        "enum": [{"x-python-type": "data, not a directive"}],
+    }
+    cleaned = clean_schema(schema)
+    assert cleaned.schema == {
+        "properties": {"x-python-type": {"type": "string"}},
+        "enum": [{"x-python-type": "data, not a directive"}],
+    }
+    assert [(f.error, f.path) for f in cleaned.findings] == [
+        (False, "/customTypePath"),
+        (False, "/properties/x-python-type/x-python-import"),
+    ]
+
+
+def test_self_reference_only_is_an_error_but_recursion_through_structure_is_not() -> None:
+    assert clean_schema({"$ref": "#"}).findings[0].error
+    tree = {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#"}}}}
+    assert clean_schema(tree).findings == []
+
+
+def test_depth_is_bounded() -> None:
+    schema: dict[str, object] = {}
+    node = schema
+    for _ in range(5000):
+        node["items"] = {}
+        node = node["items"]  # type: ignore[assignment]
+    assert any("nested deeper" in f.message for f in clean_schema(schema).findings)
+
+
+@pytest.mark.parametrize(
+    "pattern", ["(a+)+", "(a*)*", "(a|a)*", "(a|ab)*$", r"(\w+\s?)*$", "(?=a)", "(?<!a)b", r"(a)\1", "["]
+)
+def test_risky_patterns_are_refused(pattern: str) -> None:
+    assert pattern_problem(pattern) is not None
+
+
+@pytest.mark.parametrize("pattern", ["^[a-z0-9_-]{1,64}$", "^(foo|bar)*$", r"^\d{4}-\d{2}-\d{2}$", "(ab){3}"])
+def test_ordinary_patterns_pass(pattern: str) -> None:
+    assert pattern_problem(pattern) is None
+
+
+@pytest.mark.parametrize("model_id", ["../etc", "/abs", "a/../b", "a//b", "a b", "a\nb", "", "a/./b"])
+def test_unsafe_model_ids(model_id: str) -> None:
+    assert model_id_problem(model_id) is not None
+
+
+@pytest.mark.parametrize("model_id", ["@cf/meta/llama-3.1-8b", "deepseek-r1", "a:b+c"])
+def test_safe_model_ids(model_id: str) -> None:
+    assert model_id_problem(model_id) is None
