@@ -1,0 +1,116 @@
+"""Documents too big, too deep or cut short: a diagnostic with file and line, never a crash.
+
+The inputs are generated here, into tmp_path, rather than committed: some are megabytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Level
+from generator.ingest.pipeline import IngestInputs, ingest
+from tests.conftest import PROVIDERS, SOURCES
+
+FRONT_MATTER_SEED = SOURCES / "cloudflare" / "tinyllama-1.1b-chat-v1.0.md"
+DOCS_PAGE_SEED = SOURCES / "cloudflare" / "deepseek-coder-6.7b-base-awq.txt"
+DEEP = 10_000
+
+
+def _ingest(tmp_path: Path, name: str, data: bytes, level: Level = Level.ERROR) -> list[str]:
+    sources = tmp_path / "sources"
+    (sources / "cloudflare").mkdir(parents=True, exist_ok=True)
+    (sources / "cloudflare" / name).write_bytes(data)
+    result = ingest(IngestInputs(sources, PROVIDERS, tmp_path / "overlays"))
+    return [d.render() for d in result.diagnostics if d.level >= level]
+
+
+def _with_input_schema(schema_text: str) -> bytes:
+    lines = FRONT_MATTER_SEED.read_text("utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("  input: "))
+    lines[index] = f"  input: {json.dumps(schema_text)}\n"
+    return "".join(lines).encode()
+
+
+def test_a_50_mb_document_is_refused_without_being_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = tmp_path / "sources" / "cloudflare"
+    sources.mkdir(parents=True)
+    with (sources / "huge.md").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: costs no disk
+
+    def refuse(self: Path) -> bytes:
+        raise AssertionError(f"{self} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = ingest(IngestInputs(tmp_path / "sources", PROVIDERS, tmp_path / "overlays"))
+    assert [d.render() for d in result.diagnostics] == [
+        "sources/cloudflare/huge.md: error: 52428800 bytes is over the 4 MiB document limit"
+    ]
+
+
+def test_json_nested_10000_levels_in_a_front_matter_schema(tmp_path: Path) -> None:
+    data = _with_input_schema('{"items":' * DEEP + "{}" + "}" * DEEP)
+    assert _ingest(tmp_path, "deep.md", data) == [
+        "sources/cloudflare/deep.md:23: error: `json_schema.input` is nested too deeply"
+    ]
+
+
+def test_json_nested_10000_levels_in_a_docs_page_schema_block(tmp_path: Path) -> None:
+    lines = DOCS_PAGE_SEED.read_text("utf-8").splitlines(keepends=True)
+    index = lines.index("API Schemas\n") + 2
+    lines[index] = '{"a":' * DEEP + "{}" + "}" * DEEP + "\n"
+    assert _ingest(tmp_path, "deep.txt", "".join(lines).encode()) == [
+        f"sources/cloudflare/deep.txt:{index + 1}: error: API Schemas: the input schema is not JSON: "
+        "JSON nested too deeply"
+    ]
+
+
+def test_json_nested_below_the_recursion_limit_is_still_bounded(tmp_path: Path) -> None:
+    data = _with_input_schema('{"items":' * 500 + "{}" + "}" * 500)
+    assert _ingest(tmp_path, "deep.md", data) == [
+        "sources/cloudflare/deep.md:23: error: input_schema at "
+        + "/items" * 65
+        + ": nested deeper than 64 levels"
+    ]
+
+
+def test_yaml_nested_10000_levels(tmp_path: Path) -> None:
+    data = b"---\nmodel:\n  name: " + b"[" * DEEP + b"]" * DEEP + b"\njson_schema: {}\n---\n"
+    errors = _ingest(tmp_path, "deep.md", data)
+    assert len(errors) == 1
+    assert "nested" in errors[0]
+
+
+@pytest.mark.parametrize("fraction", [0.25, 0.5, 0.9, 0.99])
+def test_truncated_front_matter(tmp_path: Path, fraction: float) -> None:
+    data = FRONT_MATTER_SEED.read_bytes()
+    cut = data[: int(len(data) * fraction)]
+    assert _ingest(tmp_path, "cut.md", cut) == [
+        "sources/cloudflare/cut.md:1: error: front-matter has no closing `---` line"
+    ]
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.25, 0.5, 0.9])
+def test_truncated_front_matter_closed_again(tmp_path: Path, fraction: float) -> None:
+    data = FRONT_MATTER_SEED.read_bytes()
+    errors = _ingest(tmp_path, "cut.md", data[: int(len(data) * fraction)] + b"\n---\n", Level.WARNING)
+    assert errors, "a front-matter cut short must not ingest silently"
+    assert all(e.startswith("sources/cloudflare/cut.md") for e in errors)
+
+
+def test_schema_string_that_is_not_json(tmp_path: Path) -> None:
+    assert _ingest(tmp_path, "m.md", _with_input_schema("{'type': 'object'}")) == [
+        "sources/cloudflare/m.md:23: error: `json_schema.input` is not JSON: Expecting property name "
+        "enclosed in double quotes at line 1 column 2 of the string"
+    ]
+
+
+@pytest.mark.parametrize("data", [b"", b"\n \n", bytes(range(256)) * 64, b"\xff\xfe\xfd" * 100])
+def test_empty_and_binary(tmp_path: Path, data: bytes) -> None:
+    errors = _ingest(tmp_path, "x.md", data)
+    assert len(errors) == 1
+    assert errors[0].startswith("sources/cloudflare/x.md")
