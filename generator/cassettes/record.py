@@ -136,9 +136,11 @@ def exchange(
     if planned.stream and media != EVENT_STREAM:
         raise RecordFailed(f"asked for a stream, got {media or 'no content type'}")
     try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RecordFailed("the answer is not UTF-8 text; cassettes store text bodies") from exc
+        answer_body: str | bytes = scrub.scrub_text(content.decode("utf-8"), secrets)
+    except UnicodeDecodeError:
+        if media in {JSON, EVENT_STREAM}:
+            raise RecordFailed(f"the {media} answer is not UTF-8 text") from None
+        answer_body = content  # a binary answer (an image, audio) is stored as bytes
     return Interaction(
         method=entry.endpoint.method,
         uri=endpoint_uri(entry),
@@ -146,5 +148,5 @@ def exchange(
         request_headers=scrub.request_headers(request.headers.multi_items(), secrets),
         status=response.status_code,
         response_headers=scrub.response_headers(response.headers.multi_items(), secrets),
-        response_body=scrub.scrub_text(text, secrets),
+        response_body=answer_body,
     )

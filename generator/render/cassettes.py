@@ -32,7 +32,7 @@ class Interaction:
     request_headers: Headers
     status: int
     response_headers: Headers
-    response_body: str
+    response_body: str | bytes  # bytes: a binary answer (an image), stored as `!!binary` as vcrpy does
 
 
 def placeholder(name: str) -> str:

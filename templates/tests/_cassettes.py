@@ -79,7 +79,7 @@ class Interaction:
     request_headers: Headers
     status: int
     response_headers: Headers
-    response_body: str
+    response_body: str | bytes  # bytes: a binary answer (an image), stored as `!!binary` as vcrpy does
 
 
 class CassetteError(ValueError):
@@ -119,7 +119,7 @@ def _interaction(item: Mapping[str, Any]) -> Interaction:
         request_headers=_pairs(request.get("headers")),
         status=int(response["status"]["code"]),
         response_headers=_pairs(response.get("headers")),
-        response_body=_text(response["body"]["string"]),
+        response_body=_text_or_bytes(response["body"]["string"]),
     )
 
 
@@ -131,6 +131,15 @@ def _text(body: object) -> str:
     if isinstance(body, str):
         return body
     raise TypeError(f"a body must be text, got {type(body).__name__}")
+
+
+def _text_or_bytes(body: object) -> str | bytes:
+    if isinstance(body, bytes):
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body
+    return _text(body)
 
 
 def _pairs(headers: object) -> Headers:
@@ -278,7 +287,7 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return httpx.Response(
             recorded.status,
             headers=list(recorded.response_headers),
-            stream=_ReplayStream(recorded.response_body.encode("utf-8")),
+            stream=_ReplayStream(_as_bytes(recorded.response_body)),
         )
 
     def _unmatched(self, method: str, path: str, body: str) -> str:
@@ -415,11 +424,11 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             if encoding == "identity"
             else httpx.Response(200, headers=[("content-encoding", encoding)], content=raw).content
         )
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise CassetteError(f"{request.method} {request.url.path}: the answer is not UTF-8 text") from exc
         secrets = self._placeholders
+        try:
+            answer: str | bytes = _scrub(body.decode("utf-8"), secrets)
+        except UnicodeDecodeError:
+            answer = body  # a binary answer (an image, audio) is stored as bytes
         origin = self._base_url or f"{request.url.scheme}://{request.url.netloc.decode('ascii')}"
         interaction = Interaction(
             method=request.method,
@@ -436,11 +445,15 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 for name, value in response.headers.multi_items()
                 if name.lower() not in DROPPED_RESPONSE_HEADERS
             ),
-            response_body=_scrub(text, secrets),
+            response_body=answer,
         )
         with self._lock:
             self.interactions.append(interaction)
             _write_atomically(self.sink_path, dump_cassette(self.interactions))
+
+
+def _as_bytes(body: str | bytes) -> bytes:
+    return body if isinstance(body, bytes) else body.encode("utf-8")
 
 
 def _write_atomically(path: Path, text: str) -> None:
