@@ -24,10 +24,15 @@ def _sha(text: str | bytes) -> str:
     return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
+def _is_source(relative: Path) -> bool:
+    """Template files, not tools' caches or hidden files left beside them."""
+    return not any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+
+
 def toolchain() -> dict[str, str]:
     """Versions and template contents that shape the output; any change invalidates every model."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(p for p in TEMPLATES.rglob("*") if p.is_file() and _is_source(p.relative_to(TEMPLATES))):
         digest.update(path.relative_to(TEMPLATES).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return {
         "cardgen": __version__,
