@@ -7,6 +7,7 @@ document: external references are errors, directives are dropped, and risky patt
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -80,6 +81,7 @@ def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
     if isinstance(node, list):
         return [_clean(item, _pointer(path, i), depth + 1, findings) for i, item in enumerate(node)]
     if not isinstance(node, dict):
+        _check_finite(node, path, findings)
         return node
     kept: dict[str, Any] = {}
     for key, value in node.items():
@@ -98,6 +100,7 @@ def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
             _check_pattern(value, where, findings)
             kept[key] = value
         elif key in DATA_KEYS:
+            _check_finite(value, where, findings)
             kept[key] = value
         elif key in NAMED_SCHEMAS and isinstance(value, dict):
             if key == "patternProperties":
@@ -109,6 +112,20 @@ def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
         else:
             kept[key] = _clean(value, where, depth + 1, findings)
     return kept
+
+
+def _check_finite(value: Any, where: str, findings: list[Finding]) -> None:
+    """NaN and infinities parse (Python's json reads `NaN`, `1e999`) but are not JSON and not bounds."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            findings.append(Finding(True, where, f"{item} is not a finite number"))
+            return
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _check_pattern(pattern: str, where: str, findings: list[Finding]) -> None:
@@ -123,7 +140,7 @@ def _resolve(schema: dict[str, Any], ref: str) -> tuple[bool, Any]:
         part = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, list) and part.isdigit() and len(part) < 10 and int(part) < len(node):
             node = node[int(part)]
         else:
             return False, None

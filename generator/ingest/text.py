@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,6 +86,8 @@ def decode_json_at(text: str, offset: int) -> JsonFound:
         ) from exc
     except RecursionError as exc:
         raise JsonTextError("JSON nested too deeply", line_at(text, offset)) from exc
+    except ValueError as exc:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise JsonTextError(str(exc).split(";")[0], line_at(text, offset)) from exc
     return JsonFound(value, span_of(text, offset, end), end)
 
 
@@ -111,7 +114,7 @@ def split_front_matter(text: str) -> tuple[str, int] | None:
 def parse_number(raw: str) -> int | float:
     cleaned = raw.replace(",", "")
     value = float(cleaned)
-    return int(value) if re.fullmatch(r"-?\d+", cleaned) else value
+    return int(value) if re.fullmatch(r"-?\d+", cleaned) and math.isfinite(value) else value
 
 
 _SUFFIX = {"k": 1024, "m": 1024 * 1024}
@@ -122,5 +125,8 @@ def parse_token_count(raw: str) -> int | None:
     match = re.search(r"(\d[\d,]*)\s*([kKmM]?)\b", raw)
     if match is None:
         return None
-    number = int(match.group(1).replace(",", ""))
+    digits = match.group(1).replace(",", "")
+    if len(digits) > 18:
+        return None
+    number = int(digits)
     return number * _SUFFIX.get(match.group(2).lower(), 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,10 @@ def load_located(text: str, first_line: int = 1) -> LocatedYaml:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:  # e.g. a constructor problem compose does not see
         raise YamlProblem(f"YAML does not load: {exc}", None) from exc
+    except ValueError as exc:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        long_number = re.search(r"\d{4000,}", text)
+        line = text.count("\n", 0, long_number.start()) + first_line if long_number else None
+        raise YamlProblem(f"YAML does not load: {str(exc).split(';')[0]}", line) from exc
     return LocatedYaml(data, spans)
 
 

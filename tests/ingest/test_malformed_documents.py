@@ -114,3 +114,49 @@ def test_empty_and_binary(tmp_path: Path, data: bytes) -> None:
     errors = _ingest(tmp_path, "x.md", data)
     assert len(errors) == 1
     assert errors[0].startswith("sources/cloudflare/x.md")
+
+
+LONG = "9" * 5000  # past Python's 4300-digit limit on int(str)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "6144",
+            LONG,
+            "23: error: `json_schema.input`: Exceeds the limit (4300 digits) for integer string conversion: "
+            "value has 5000 digits",
+        ),
+        (
+            "weight: 0",
+            f"weight: {LONG}",
+            "20: error: front-matter: YAML does not load: Exceeds the limit (4300 digits) for integer string "
+            "conversion: value has 5000 digits",
+        ),
+        (
+            "6144",
+            "1e999999",
+            "23: error: input_schema at /oneOf/0/properties/prompt/maxLength: inf is not a finite number",
+        ),
+        (
+            '\\"default\\": 256',
+            '\\"default\\": NaN',
+            "23: error: input_schema at /oneOf/0/properties/max_tokens/default: nan is not a finite number",
+        ),
+    ],
+    ids=["json-integer-too-long", "yaml-integer-too-long", "json-infinity", "json-nan"],
+)
+def test_numbers_python_cannot_hold(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    text = FRONT_MATTER_SEED.read_text("utf-8").replace(old, new, 1)
+    assert _ingest(tmp_path, "m.md", text.encode()) == [f"sources/cloudflare/m.md:{expected}"]
+
+
+def test_a_docs_page_number_too_long(tmp_path: Path) -> None:
+    lines = DOCS_PAGE_SEED.read_text("utf-8").splitlines(keepends=True)
+    index = lines.index("API Schemas\n") + 2
+    lines[index] = lines[index].replace("9999999999", LONG, 1)
+    assert _ingest(tmp_path, "p.txt", "".join(lines).encode()) == [
+        f"sources/cloudflare/p.txt:{index + 1}: error: API Schemas: the input schema is not JSON: "
+        "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"
+    ]

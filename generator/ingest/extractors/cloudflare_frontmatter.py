@@ -131,6 +131,9 @@ def _read_schemas(found: Extraction, parsed: LocatedYaml) -> None:
         except RecursionError:
             found.report(Level.ERROR, _first_line(parsed, key), f"`{key}` is nested too deeply")
             continue
+        except ValueError as exc:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+            found.report(Level.ERROR, _first_line(parsed, key), f"`{key}`: {str(exc).split(';')[0]}")
+            continue
         if not isinstance(schema, dict):
             found.report(Level.ERROR, _first_line(parsed, key), f"`{key}` is not a JSON object")
             continue
