@@ -15,6 +15,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.facts import Fact
 from generator.ingest.patterns import pattern_problem
+from generator.ingest.refs import DATA_KEYS, local_ref_problems, pointer
 
 MAX_SCHEMA_DEPTH = 64
 REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
@@ -31,7 +32,6 @@ DIRECTIVE_KEYS = frozenset(
     }
 )
 DIRECTIVE_PREFIXES = ("x-python-", "x-datamodel-code-generator")
-DATA_KEYS = frozenset({"enum", "const", "default", "examples", "example"})
 NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 MODEL_ID = re.compile(r"[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*")
 
@@ -59,7 +59,9 @@ def clean_schema(schema: dict[str, Any]) -> Cleaned:
     cleaned = _clean(schema, "", 0, result.findings)
     result.schema = cleaned if isinstance(cleaned, dict) else {}
     if not any(f.error for f in result.findings):
-        result.findings.extend(_local_ref_problems(result.schema))
+        result.findings.extend(
+            Finding(True, path, message) for path, message in local_ref_problems(result.schema)
+        )
     return result
 
 
@@ -70,22 +72,18 @@ def model_id_problem(model_id: str) -> str | None:
     return f"model id {model_id!r} is not a safe path; ids are /-separated [A-Za-z0-9@._:+-] segments"
 
 
-def _pointer(path: str, key: object) -> str:
-    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
-
-
 def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
     if depth > MAX_SCHEMA_DEPTH:
         findings.append(Finding(True, path or "/", f"nested deeper than {MAX_SCHEMA_DEPTH} levels"))
         return {}
     if isinstance(node, list):
-        return [_clean(item, _pointer(path, i), depth + 1, findings) for i, item in enumerate(node)]
+        return [_clean(item, pointer(path, i), depth + 1, findings) for i, item in enumerate(node)]
     if not isinstance(node, dict):
         _check_finite(node, path, findings)
         return node
     kept: dict[str, Any] = {}
     for key, value in node.items():
-        where = _pointer(path, key)
+        where = pointer(path, key)
         if is_directive(key):
             findings.append(Finding(False, where, f"generator directive `{key}` dropped"))
         elif key in REF_KEYS and not (isinstance(value, str) and value.startswith("#")):
@@ -105,9 +103,9 @@ def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
         elif key in NAMED_SCHEMAS and isinstance(value, dict):
             if key == "patternProperties":
                 for name in value:
-                    _check_pattern(str(name), _pointer(where, name), findings)
+                    _check_pattern(str(name), pointer(where, name), findings)
             kept[key] = {
-                name: _clean(sub, _pointer(where, name), depth + 1, findings) for name, sub in value.items()
+                name: _clean(sub, pointer(where, name), depth + 1, findings) for name, sub in value.items()
             }
         else:
             kept[key] = _clean(value, where, depth + 1, findings)
@@ -132,54 +130,6 @@ def _check_pattern(pattern: str, where: str, findings: list[Finding]) -> None:
     problem = pattern_problem(pattern)
     if problem:
         findings.append(Finding(True, where, f"pattern {pattern[:60]!r} refused: it {problem}"))
-
-
-def _resolve(schema: dict[str, Any], ref: str) -> tuple[bool, Any]:
-    node: Any = schema
-    for raw in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and len(part) < 10 and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False, None
-    return True, node
-
-
-def _local_ref_problems(schema: dict[str, Any]) -> list[Finding]:
-    """Local refs that point nowhere, or only at each other (validating would never end)."""
-    findings: list[Finding] = []
-    stack: list[tuple[Any, str]] = [(schema, "")]
-    while stack:
-        node, path = stack.pop()
-        if isinstance(node, list):
-            stack.extend((item, _pointer(path, i)) for i, item in enumerate(node))
-            continue
-        if not isinstance(node, dict):
-            continue
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            problem = _chain_problem(schema, ref)
-            if problem:
-                findings.append(Finding(True, _pointer(path, "$ref"), problem))
-        stack.extend((v, _pointer(path, k)) for k, v in node.items() if k not in DATA_KEYS)
-    return sorted(findings, key=lambda f: f.path)
-
-
-def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
-    seen: list[str] = []
-    while True:
-        if ref in seen:
-            return f"`$ref` {seen[0]!r} only leads back to itself ({' -> '.join([*seen, ref])})"
-        seen.append(ref)
-        found, target = _resolve(schema, ref)
-        if not found:
-            return f"`$ref` {ref!r} points to nothing in this schema"
-        following = target.get("$ref") if isinstance(target, dict) else None
-        if not isinstance(following, str) or len(target) > 1:
-            return None
-        ref = following
 
 
 SCHEMA_FACTS = ("input_schema", "output_schema", "streaming.chunk_schema")

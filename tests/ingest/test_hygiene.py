@@ -39,10 +39,23 @@ def test_directives_are_dropped_but_properties_of_that_name_are_not() -> None:
     ]
 
 
-def test_self_reference_only_is_an_error_but_recursion_through_structure_is_not() -> None:
-    assert clean_schema({"$ref": "#"}).findings[0].error
+def test_self_reference_only_is_an_error() -> None:
+    assert clean_schema({"$ref": "#"}).findings[0].message == "`$ref` '#' only leads back to itself (# -> #)"
+
+
+def test_recursion_is_refused_because_generation_cannot_type_it() -> None:
     tree = {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#"}}}}
-    assert clean_schema(tree).findings == []
+    [finding] = clean_schema(tree).findings
+    assert (finding.error, finding.path) == (True, "/properties/children/items/$ref")
+    assert "recursive" in finding.message
+
+
+def test_refs_to_shared_definitions_are_not_recursion() -> None:
+    schema = {
+        "properties": {"a": {"$ref": "#/$defs/t"}, "b": {"$ref": "#/$defs/u"}},
+        "$defs": {"t": {"type": "string"}, "u": {"type": "array", "items": {"$ref": "#/$defs/t"}}},
+    }
+    assert clean_schema(schema).findings == []
 
 
 def test_depth_is_bounded() -> None:

@@ -1,0 +1,98 @@
+"""Local `$ref`s of a schema: each must point somewhere, and not back into itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DATA_KEYS = frozenset({"enum", "const", "default", "examples", "example"})
+Problem = tuple[str, str]  # (JSON pointer of the `$ref`, what is wrong)
+
+
+def pointer(path: str, key: object) -> str:
+    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+def local_ref_problems(schema: dict[str, Any]) -> list[Problem]:
+    """Refs that point nowhere, only at each other, or back into the schema they point to.
+
+    Recursive schemas are valid JSON Schema, but the SDK generator cannot type them (it emits a
+    base class it never defines), so they are refused here rather than failing at import later.
+    """
+    inside: dict[str, set[str]] = {}
+    verdicts: dict[str, str | None] = {}  # one verdict per distinct ref, however often it is used
+    problems: list[Problem] = []
+    for path, ref in _refs(schema, ""):
+        if ref not in verdicts:
+            verdicts[ref] = _chain_problem(schema, ref)
+            if verdicts[ref] is None and _recursive(schema, ref, inside):
+                verdicts[ref] = (
+                    f"`$ref` {ref!r} makes the schema recursive, which the SDK generator cannot type (yet)"
+                )
+        problem = verdicts[ref]
+        if problem:
+            problems.append((pointer(path, "$ref"), problem))
+    return sorted(problems)
+
+
+def _refs(node: Any, path: str) -> list[tuple[str, str]]:
+    """(path, ref) of every local `$ref` below node, outside data keywords."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str]] = [(node, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, list):
+            stack.extend((sub, pointer(where, i)) for i, sub in enumerate(item))
+        elif isinstance(item, dict):
+            if isinstance(item.get("$ref"), str):
+                found.append((where, item["$ref"]))
+            stack.extend((v, pointer(where, k)) for k, v in item.items() if k not in DATA_KEYS)
+    return found
+
+
+def _resolve(schema: dict[str, Any], ref: str) -> tuple[bool, Any]:
+    node: Any = schema
+    for raw in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and len(part) < 10 and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False, None
+    return True, node
+
+
+def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
+    seen: list[str] = []
+    while True:
+        if ref in seen:
+            return f"`$ref` {seen[0]!r} only leads back to itself ({' -> '.join([*seen, ref])})"
+        seen.append(ref)
+        found, target = _resolve(schema, ref)
+        if not found:
+            return f"`$ref` {ref!r} points to nothing in this schema"
+        following = target.get("$ref") if isinstance(target, dict) else None
+        if not isinstance(following, str) or len(target) > 1:
+            return None
+        ref = following
+
+
+def _recursive(schema: dict[str, Any], start: str, inside: dict[str, set[str]]) -> bool:
+    """Whether following refs from start's target ever reaches start again."""
+    seen: set[str] = set()
+    stack = list(_refs_inside(schema, start, inside))
+    while stack:
+        ref = stack.pop()
+        if ref == start:
+            return True
+        if ref not in seen:
+            seen.add(ref)
+            stack.extend(_refs_inside(schema, ref, inside))
+    return False
+
+
+def _refs_inside(schema: dict[str, Any], ref: str, inside: dict[str, set[str]]) -> set[str]:
+    if ref not in inside:
+        found, target = _resolve(schema, ref)
+        inside[ref] = {r for _, r in _refs(target, "")} if found else set()
+    return inside[ref]
