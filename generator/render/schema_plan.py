@@ -118,6 +118,7 @@ class _Namer:
             if not isinstance(branches, list):
                 continue
             names = []
+            exclusive = keyword == "oneOf" and _types_overlap(branches)
             for index, branch in enumerate(branches):
                 if not isinstance(branch, dict):
                     continue
@@ -125,6 +126,10 @@ class _Namer:
                     branch["type"] = "object"
                 wanted = _variant_name(branch, branches, index) + owner
                 self.visit(branch, wanted, owner, is_object)
+                if exclusive and "title" not in branch:
+                    # A named (root) class per branch, so the union can be checked as exactly-one.
+                    branch["title"] = self.unique(wanted, owner)
+                    self.classes[branch["title"]] = ClassPlan(branch["title"])
                 if isinstance(branch.get("title"), str):
                     names.append(branch["title"])
             if len(names) > 1:
@@ -148,6 +153,22 @@ class _Namer:
         for keyword in ("$defs", "definitions"):
             for key, sub in (schema.get(keyword) or {}).items():
                 self.visit(sub, class_name(key, "Definition"), "")
+
+
+def _types_overlap(branches: list[Any]) -> bool:
+    """Whether one value could fit two branches by type alone (an integer is also a number)."""
+    seen: set[str] = set()
+    for branch in branches:
+        kind = branch.get("type") if isinstance(branch, dict) else None
+        if kind is None:
+            return True  # untyped branch: it may accept anything
+        kinds = set(kind if isinstance(kind, list) else [kind])
+        if "number" in kinds:
+            kinds.add("integer")
+        if kinds & seen:
+            return True
+        seen |= kinds
+    return False
 
 
 def _variant_name(branch: JsonSchema, branches: list[Any], index: int) -> str:

@@ -208,3 +208,45 @@ def test_response_and_chunk_roles_share_one_module(build: Build) -> None:
     )
     assert_agree(response, module.Response, [{"response": "x"}, {}, {"response": None}, {"response": 1}])
     assert module.StreamChunk.model_validate({"response": "x"}).response == "x"
+
+
+PRIMITIVES = {
+    "type": "object",
+    "properties": {
+        "text": {
+            "oneOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string"}}]
+        },
+        "scale": {"oneOf": [{"type": "integer"}, {"type": "number"}]},
+        "key": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        "maybe": {"type": ["string", "null"]},
+        "vectors": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
+    },
+}
+SCORES = {"type": "array", "items": {"type": "object", "properties": {"label": {"type": "string"}}}}
+
+
+def test_one_of_and_any_of_primitives_type_lists_and_array_roots(build: Build) -> None:
+    module = build(Request=PRIMITIVES, Response=SCORES)
+    assert_agree(
+        PRIMITIVES,
+        module.Request,
+        [
+            {"text": "a"},
+            {"text": ""},
+            {"text": ["a", "b"]},
+            {"text": [1]},
+            {"scale": 1.5},
+            {"scale": 3},  # fits both branches of an exclusive oneOf
+            {"scale": 3.0},
+            {"scale": "3"},
+            {"key": "a"},
+            {"key": 2},
+            {"key": 2.5},
+            {"maybe": None},
+            {"maybe": 1},
+            {"vectors": [[1, 2.5], []]},
+            {"vectors": [1]},
+        ],
+    )
+    assert_agree(SCORES, module.Response, [[{"label": "a"}], [], {"label": "a"}, [{"label": None}]])
+    assert module.Response.model_validate([{"label": "a"}]).root[0].label == "a"
