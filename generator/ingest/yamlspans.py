@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 MAX_YAML_DEPTH = 64
+MAX_YAML_NODES = 100_000  # after aliases expand: `*a` repeated is how a billion laughs start
 
 _Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -45,10 +46,14 @@ def load_located(text: str, first_line: int = 1) -> LocatedYaml:
     if node is None:
         return LocatedYaml(None, {})
     spans: dict[str, tuple[int, int]] = {}
-    _collect(node, "", spans, first_line, 0)
+    _collect(node, "", spans, first_line, 0, [0])
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
-    except yaml.YAMLError as exc:  # e.g. a constructor problem compose does not see
+    except yaml.MarkedYAMLError as exc:  # e.g. a constructor problem compose does not see
+        line = exc.problem_mark.line + first_line if exc.problem_mark else None
+        reason = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+        raise YamlProblem(f"YAML does not load: {reason}", line) from exc
+    except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML does not load: {exc}", None) from exc
     except ValueError as exc:  # an integer longer than Python converts (sys.get_int_max_str_digits)
         long_number = re.search(r"\d{4000,}", text)
@@ -57,9 +62,17 @@ def load_located(text: str, first_line: int = 1) -> LocatedYaml:
     return LocatedYaml(data, spans)
 
 
-def _collect(node: yaml.Node, prefix: str, spans: dict[str, tuple[int, int]], base: int, depth: int) -> None:
+def _collect(
+    node: yaml.Node, prefix: str, spans: dict[str, tuple[int, int]], base: int, depth: int, count: list[int]
+) -> None:
     if depth > MAX_YAML_DEPTH:
         raise YamlProblem(f"YAML nested deeper than {MAX_YAML_DEPTH} levels", node.start_mark.line + base)
+    count[0] += 1
+    if count[0] > MAX_YAML_NODES:
+        raise YamlProblem(
+            f"YAML expands to more than {MAX_YAML_NODES} values (aliases repeated?)",
+            node.start_mark.line + base,
+        )
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
@@ -67,7 +80,7 @@ def _collect(node: yaml.Node, prefix: str, spans: dict[str, tuple[int, int]], ba
             if value_node.end_mark.column == 0 and end_line > key_node.start_mark.line + base:
                 end_line -= 1  # block values end at column 0 of the next line
             spans[key] = (key_node.start_mark.line + base, end_line)
-            _collect(value_node, key, spans, base, depth + 1)
+            _collect(value_node, key, spans, base, depth + 1, count)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect(item, f"{prefix}[{index}]", spans, base, depth + 1)
+            _collect(item, f"{prefix}[{index}]", spans, base, depth + 1, count)

@@ -160,3 +160,34 @@ def test_a_docs_page_number_too_long(tmp_path: Path) -> None:
         f"sources/cloudflare/p.txt:{index + 1}: error: API Schemas: the input schema is not JSON: "
         "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"
     ]
+
+
+LAUGHS = "lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"lol{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 10)
+)
+
+
+@pytest.mark.parametrize(
+    ("new", "expected"),
+    [
+        (LAUGHS, ":19: error: front-matter: YAML expands to more than 100000 values (aliases repeated?)"),
+        (
+            "layout: {? [a, b]: c}\n",
+            ":19: error: front-matter: YAML does not load: while constructing a mapping found unhashable key",
+        ),
+        (
+            "layout: !!timestamp 2020-13-45\n",
+            ": error: front-matter: YAML does not load: month must be in 1..12",
+        ),
+        (
+            "layout: !!python/object/apply:os.system ['touch cardgen_pwned']\n",
+            ":19: error: front-matter: YAML does not load: could not determine a constructor for the tag "
+            "'tag:yaml.org,2002:python/object/apply:os.system'",
+        ),
+    ],
+    ids=["billion-laughs", "unhashable-key", "bad-timestamp", "python-tag"],
+)
+def test_yaml_that_parses_but_does_not_load(tmp_path: Path, new: str, expected: str) -> None:
+    text = FRONT_MATTER_SEED.read_text("utf-8").replace('layout: "model"\n', new)
+    assert _ingest(tmp_path, "m.md", text.encode()) == [f"sources/cloudflare/m.md{expected}"]
+    assert not (tmp_path / "cardgen_pwned").exists()
