@@ -61,8 +61,18 @@ class ModelView:
         return encoded_path(self.entry.endpoint.path, self.entry.model_id)
 
     @property
+    def request_root(self) -> str | None:
+        """What `run()` takes positionally when the input is one JSON value, not an object."""
+        variants = self.types.variants
+        if len(variants) == 1 and variants[0].root and len(variants[0].params) == 1:
+            return variants[0].params[0].annotation
+        return None
+
+    @property
     def streams(self) -> bool:
-        return self.entry.streaming.supported and bool(self.entry.streaming.request_flag)
+        # The stream flag is a property of the request object; a non-object input cannot carry it.
+        flagged = self.entry.streaming.supported and bool(self.entry.streaming.request_flag)
+        return flagged and (self.types_or_none is None or self.request_root is None)
 
     @property
     def response_type(self) -> str:

@@ -27,6 +27,7 @@ class Param:
 class Variant:
     class_name: str
     params: tuple[Param, ...]
+    root: bool = False  # a RootModel: the input is one JSON value (an array, a string), its `root`
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def request_variants(code: str, class_names: list[str]) -> list[Variant]:
                     _docstring_after(node.body, index),
                 )
             )
-        variants.append(Variant(name, tuple(sorted(params, key=lambda p: not p.required))))
+        ordered = tuple(sorted(params, key=lambda p: not p.required))
+        variants.append(Variant(name, ordered, name in module.roots))
     return variants
 
 

@@ -40,6 +40,7 @@ class ModelSpec:
     stream_flag: str | None = None
     request_envelope: tuple[str, str] | None = None
     binary_output: bool = False
+    request_root: bool = False  # the input is one JSON value (an array, a string), passed positionally
     credentials: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -163,6 +164,19 @@ def as_arguments(payload: dict[str, Any], request_class: Any, skip: str | None) 
     return {**arguments, "extra_body": extra} if extra else arguments
 
 
+def run_typed(model: Any, payload: Any, request_class: Any, spec: ModelSpec) -> Any:
+    """Call a model's typed `run()` with a payload: positionally for a non-object input."""
+    if spec.request_root:
+        return model.run(payload)
+    return model.run(**as_arguments(payload, request_class, spec.stream_flag))
+
+
+def _meant(payload: Any, spec: ModelSpec) -> Any:
+    if spec.request_root:
+        return payload
+    return {k: v for k, v in payload.items() if k != spec.stream_flag}
+
+
 def accepts(model: type[BaseModel], value: Any) -> bool:
     try:
         model.model_validate(value)
@@ -241,11 +255,11 @@ def check_client_against_backend(
 
         @settings_for(examples)
         @given(valid_payloads(spec.input_schema))
-        def call(payload: dict[str, Any]) -> None:
-            answer = model.run(**as_arguments(payload, request_class, spec.stream_flag))
+        def call(payload: Any) -> None:
+            answer = run_typed(model, payload, request_class, spec)
             assert isinstance(answer, response_type), f"run() returned {type(answer).__name__}"
             sent = _on_the_wire(spec, capture.bodies[-1])
-            meant = {k: v for k, v in payload.items() if k != spec.stream_flag}
+            meant = _meant(payload, spec)
             assert sent == meant, f"the client sent {sent!r} for {meant!r}"
 
         call()
@@ -308,7 +322,7 @@ def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactor
         client.run(spec.model_id, payload)
     assert faults.attempts(key) == 1, "a 401 must not be retried"
 
-    valid = _a_valid_request(spec.input_schema)
+    valid = _a_valid_request(spec.input_schema, spec.request_root)
     key = f"{spec.provider}/{spec.slug}/429"
     with make_client(max_retries=2, default_headers=_fault_headers("429;retry-after=0;times=2", key)) as client:
         client.run(spec.model_id, valid)
@@ -329,11 +343,11 @@ def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactor
             list(client.stream(spec.model_id, {**valid, spec.stream_flag: True}))
 
 
-def _a_valid_request(schema: JsonSchema) -> dict[str, Any]:
+def _a_valid_request(schema: JsonSchema, root: bool = False) -> Any:
     """A valid request, the same on every run (no shrinking: any valid one will do)."""
-    value: dict[str, Any] = find(
+    value: Any = find(
         valid_payloads(schema),
-        lambda v: isinstance(v, dict),
+        lambda v: root or isinstance(v, dict),
         settings=settings(database=None, derandomize=True, phases=[Phase.generate]),
     )
     return value
@@ -354,13 +368,12 @@ def check_recordings(
         with make_client(transport=ReplayTransport([interaction])) as client:
             model = getattr(client.models, spec.slug)
             body = _on_the_wire(spec, json.loads(interaction.request_body))
-            arguments = as_arguments(body, request_class, spec.stream_flag)
-            if spec.stream_flag and body.get(spec.stream_flag) is True:
+            if spec.stream_flag and isinstance(body, dict) and body.get(spec.stream_flag) is True:
                 assert chunk_type is not None, "a streamed recording of a model that does not stream"
-                chunks = list(model.stream(**arguments))
+                chunks = list(model.stream(**as_arguments(body, request_class, spec.stream_flag)))
                 assert chunks and all(isinstance(c, chunk_type) for c in chunks)
             else:
-                assert isinstance(model.run(**arguments), response_type)
+                assert isinstance(run_typed(model, body, request_class, spec), response_type)
 
 
 def iter_specs(*specs: ModelSpec) -> Iterator[ModelSpec]:

@@ -72,3 +72,34 @@ def test_binary_outputs_are_bytes_not_a_union_member(tmp_path: Path) -> None:
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.startswith("binsdk")]:
             del sys.modules[name]
+
+
+def test_a_non_object_input_is_one_positional_argument(tmp_path: Path) -> None:
+    entry = _variant(
+        TINY,
+        slug="batch",
+        model_id="@cf/x/batch",
+        input_schema={"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        output_schema={"type": "array", "items": {"type": "number"}},
+        streaming=TINY.streaming.model_copy(update={"supported": False}),
+    )
+    write_tree(tmp_path, render(Catalog((entry,)), RenderOptions(package="rootsdk")))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        sdk = importlib.import_module("rootsdk")
+        sent: list[bytes] = []
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            sent.append(request.content)
+            return httpx.Response(200, json={"result": [0.5, 1], "success": True, "errors": []})
+
+        client = sdk.Cloudflare(api_key="k", account_id="a", transport=httpx.MockTransport(answer))
+        assert client.models.batch.run(["a", "b"]).root == [0.5, 1]
+        assert sent == [b'["a","b"]']
+        with pytest.raises(ValueError, match="at least 1 item"):
+            client.models.batch.run([])
+        assert client.run("@cf/x/batch", ["c"]) == [0.5, 1]
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith("rootsdk")]:
+            del sys.modules[name]

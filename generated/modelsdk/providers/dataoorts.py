@@ -108,14 +108,15 @@ class Dataoorts:
     def __repr__(self) -> str:
         return f"Dataoorts(base_url={self._client.base_url!r})"
 
-    def run(self, model_id: str, payload: Mapping[str, Any]) -> Any:
+    def run(self, model_id: str, payload: Mapping[str, Any] | object) -> Any:
         """Call any model by its id with an untyped payload; returns the unwrapped JSON (or bytes).
 
         The escape hatch for models newer than this SDK. The id is checked and percent-encoded: it
         can never change the host or the API path the credentials are sent to.
         """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        return self._client.post_json(path, body=dict(payload), model_id=model_id)
+        body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
+        return self._client.post_json(path, body=body, model_id=model_id)
 
     def stream(self, model_id: str, payload: Mapping[str, Any]) -> Iterator[Any]:
         """Stream any model by its id; yields each event's JSON data, untyped."""
@@ -182,14 +183,15 @@ class AsyncDataoorts:
     def __repr__(self) -> str:
         return f"AsyncDataoorts(base_url={self._client.base_url!r})"
 
-    async def run(self, model_id: str, payload: Mapping[str, Any]) -> Any:
+    async def run(self, model_id: str, payload: Mapping[str, Any] | object) -> Any:
         """Call any model by its id with an untyped payload; returns the unwrapped JSON (or bytes).
 
         The escape hatch for models newer than this SDK. The id is checked and percent-encoded: it
         can never change the host or the API path the credentials are sent to.
         """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        return await self._client.post_json(path, body=dict(payload), model_id=model_id)
+        body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
+        return await self._client.post_json(path, body=body, model_id=model_id)
 
     async def stream(self, model_id: str, payload: Mapping[str, Any]) -> AsyncIterator[Any]:
         """Stream any model by its id; yields each event's JSON data, untyped."""
