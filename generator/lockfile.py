@@ -32,7 +32,9 @@ def _is_source(relative: Path) -> bool:
 def toolchain() -> dict[str, str]:
     """Versions and template contents that shape the output; any change invalidates every model."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in TEMPLATES.rglob("*") if p.is_file() and _is_source(p.relative_to(TEMPLATES))):
+    for path in sorted(
+        p for p in TEMPLATES.rglob("*") if p.is_file() and _is_source(p.relative_to(TEMPLATES))
+    ):
         digest.update(path.relative_to(TEMPLATES).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return {
         "cardgen": __version__,
