@@ -18,13 +18,15 @@ def local_ref_problems(schema: dict[str, Any]) -> list[Problem]:
     Recursive schemas are valid JSON Schema, but the SDK generator cannot type them (it emits a
     base class it never defines), so they are refused here rather than failing at import later.
     """
-    inside: dict[str, set[str]] = {}
+    refs = _refs(schema, "")
+    edges = {ref: _refs_inside(schema, ref) for ref in {ref for _, ref in refs}}
+    recursive = _on_cycles(edges)
     verdicts: dict[str, str | None] = {}  # one verdict per distinct ref, however often it is used
     problems: list[Problem] = []
-    for path, ref in _refs(schema, ""):
+    for path, ref in refs:
         if ref not in verdicts:
             verdicts[ref] = _chain_problem(schema, ref)
-            if verdicts[ref] is None and _recursive(schema, ref, inside):
+            if verdicts[ref] is None and ref in recursive:
                 verdicts[ref] = (
                     f"`$ref` {ref!r} makes the schema recursive, which the SDK generator cannot type (yet)"
                 )
@@ -77,22 +79,49 @@ def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
         ref = following
 
 
-def _recursive(schema: dict[str, Any], start: str, inside: dict[str, set[str]]) -> bool:
-    """Whether following refs from start's target ever reaches start again."""
-    seen: set[str] = set()
-    stack = list(_refs_inside(schema, start, inside))
-    while stack:
-        ref = stack.pop()
-        if ref == start:
-            return True
-        if ref not in seen:
-            seen.add(ref)
-            stack.extend(_refs_inside(schema, ref, inside))
-    return False
+def _refs_inside(schema: dict[str, Any], ref: str) -> set[str]:
+    """Refs within ref's target. Each node lies below at most MAX depth targets, so this is bounded."""
+    found, target = _resolve(schema, ref)
+    return {r for _, r in _refs(target, "")} if found else set()
 
 
-def _refs_inside(schema: dict[str, Any], ref: str, inside: dict[str, set[str]]) -> set[str]:
-    if ref not in inside:
-        found, target = _resolve(schema, ref)
-        inside[ref] = {r for _, r in _refs(target, "")} if found else set()
-    return inside[ref]
+def _on_cycles(edges: dict[str, set[str]]) -> set[str]:
+    """Refs that can reach themselves again (Tarjan's strongly connected components, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cyclic: set[str] = set()
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work: list[tuple[str, list[str]]] = [(root, sorted(edges.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, pending = work[-1]
+            if pending:
+                following = pending.pop()
+                if following not in index:
+                    index[following] = low[following] = len(index)
+                    stack.append(following)
+                    on_stack.add(following)
+                    work.append((following, sorted(edges.get(following, ()))))
+                elif following in on_stack:
+                    low[node] = min(low[node], index[following])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in edges.get(node, ()):
+                    cyclic.update(component)
+    return cyclic

@@ -25,7 +25,11 @@ def violations(schema: JsonSchema, instance: Any, limit: int = 5) -> list[str]:
     """Why instance does not fit schema: for each failure, the most specific cause and where."""
     validator = jsonschema.Draft202012Validator(schema)
     found = []
-    for failure in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))[:limit]:
+    try:
+        failures = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+    except RecursionError:
+        return ["/: the schema's references nest too deeply to check"]
+    for failure in failures[:limit]:
         cause = _deepest(failure)
         message = cause.message if len(cause.message) <= 160 else cause.message[:157] + "..."
         found.append(f"/{'/'.join(str(p) for p in cause.absolute_path)}: {message}")

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 
 def line_at(text: str, offset: int) -> int:
     """1-based line number of a character offset."""
-    return text.count("\n", 0, offset) + 1
+    return bisect.bisect_left(_newlines(text), offset) + 1
+
+
+@lru_cache(maxsize=4)
+def _newlines(text: str) -> list[int]:
+    """Offsets of every newline; counting from 0 per lookup made many lookups quadratic."""
+    return [match.start() for match in re.finditer("\n", text)]
 
 
 def span_of(text: str, start: int, end: int) -> tuple[int, int]:
@@ -93,11 +101,25 @@ def decode_json_at(text: str, offset: int) -> JsonFound:
 
 def fenced_blocks(text: str, language: str) -> list[Found]:
     """The bodies of ``` fenced blocks of one language, with their line spans."""
-    pattern = re.compile(rf"^```{re.escape(language)}[ \t]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
-    return [
-        Found(m.group(1), m.start(1), m.end(1), span_of(text, m.start(1), m.end(1)))
-        for m in pattern.finditer(text)
-    ]
+    opener = re.compile(rf"^```{re.escape(language)}[ \t]*\n", re.MULTILINE)
+    closer = re.compile(r"^```", re.MULTILINE)
+    found: list[Found] = []
+    position = 0
+    # Found by hand, not by one lazy regex: that rescans to the end from every unclosed opener.
+    while (start := opener.search(text, position)) is not None:
+        end = closer.search(text, start.end())
+        if end is None:
+            break
+        found.append(
+            Found(
+                text[start.end() : end.start()],
+                start.end(),
+                end.start(),
+                span_of(text, start.end(), end.start()),
+            )
+        )
+        position = end.end()
+    return found
 
 
 def split_front_matter(text: str) -> tuple[str, int] | None:

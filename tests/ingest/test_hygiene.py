@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from generator.ingest.hygiene import clean_schema, model_id_problem
@@ -87,3 +89,28 @@ def test_unsafe_model_ids(model_id: str) -> None:
 @pytest.mark.parametrize("model_id", ["@cf/meta/llama-3.1-8b", "deepseek-r1", "a:b+c"])
 def test_safe_model_ids(model_id: str) -> None:
     assert model_id_problem(model_id) is None
+
+
+def test_mutual_recursion_through_definitions_is_found() -> None:
+    schema = {
+        "properties": {"a": {"$ref": "#/$defs/a"}},
+        "$defs": {
+            "a": {"type": "object", "properties": {"b": {"$ref": "#/$defs/b"}}},
+            "b": {"type": "array", "items": {"$ref": "#/$defs/a"}},
+        },
+    }
+    assert {f.path for f in clean_schema(schema).findings} == {
+        "/properties/a/$ref",
+        "/$defs/a/properties/b/$ref",
+        "/$defs/b/items/$ref",
+    }
+
+
+def test_a_long_chain_of_references_is_checked_in_linear_time() -> None:
+    count = 20_000
+    defs: dict[str, object] = {f"d{n}": {"allOf": [{"$ref": f"#/$defs/d{n + 1}"}]} for n in range(count)}
+    defs[f"d{count}"] = {"type": "string"}
+    schema = {"properties": {f"p{n}": {"$ref": f"#/$defs/d{n}"} for n in range(0, count, 7)}, "$defs": defs}
+    started = time.perf_counter()
+    assert clean_schema(schema).findings == []
+    assert time.perf_counter() - started < 5

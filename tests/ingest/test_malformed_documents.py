@@ -6,6 +6,7 @@ The inputs are generated here, into tmp_path, rather than committed: some are me
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,22 @@ def test_yaml_that_parses_but_does_not_load(tmp_path: Path, new: str, expected: 
     text = FRONT_MATTER_SEED.read_text("utf-8").replace('layout: "model"\n', new)
     assert _ingest(tmp_path, "m.md", text.encode()) == [f"sources/cloudflare/m.md{expected}"]
     assert not (tmp_path / "cardgen_pwned").exists()
+
+
+@pytest.mark.parametrize(
+    ("seed", "unit"),
+    [
+        ("dataoorts/deepseek-math-7b-instruct.md", "```python\n"),  # openers without a closer
+        ("segmind/deepseek-r1.txt", "rolestr\nsome text\n"),  # an attribute per two lines
+        ("cloudflare/deepseek-coder-6.7b-base-awq.txt", '-d \'{"a": [1,\n'),  # curl bodies that do not parse
+    ],
+    ids=["unclosed-fences", "many-attributes", "many-bad-curl-bodies"],
+)
+def test_repetitive_documents_near_the_size_limit_ingest_in_bounded_time(
+    tmp_path: Path, seed: str, unit: str
+) -> None:
+    """Each of these took minutes when a loop rescanned the document from the top per match."""
+    data = (SOURCES / seed).read_text("utf-8") + unit * (2_000_000 // len(unit))
+    started = time.perf_counter()
+    _ingest(tmp_path, Path(seed).name, data.encode())
+    assert time.perf_counter() - started < 10

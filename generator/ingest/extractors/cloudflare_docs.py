@@ -23,6 +23,7 @@ _RUN_URL = re.compile(r"""(https://[\w.-]+)(/client/v4/accounts/)[^/\s"']+(/ai/r
 _AUTH_HEADER = re.compile(r"""-H\s+["'](Authorization):\s*Bearer\s+\$(\w+)["']""")
 _ACCOUNT_VAR = re.compile(r"/accounts/\$(\w+)/")
 _CURL_BODY = re.compile(r"""-d\s+'""")
+MAX_EXAMPLES = 20  # each failed JSON decode counts lines from the top: unbounded, that is quadratic
 _SCHEMAS_HEADING = re.compile(r"^API Schemas\s*$", re.MULTILINE)
 
 
@@ -145,7 +146,14 @@ def _read_endpoint(found: Extraction) -> None:
 def _read_examples(found: Extraction) -> None:
     text = found.document.text
     examples = []
-    for match in _CURL_BODY.finditer(text):
+    for index, match in enumerate(_CURL_BODY.finditer(text)):
+        if index == MAX_EXAMPLES:
+            found.report(
+                Level.WARNING,
+                line_at(text, match.start()),
+                f"more than {MAX_EXAMPLES} curl examples; the rest are ignored",
+            )
+            break
         try:
             body = decode_json_at(text, match.end())
         except JsonTextError as exc:

@@ -14,6 +14,7 @@ from generator.ingest.sources import SourceDocument
 from generator.ingest.text import (
     JsonTextError,
     decode_json_at,
+    line_at,
     parse_token_count,
     search,
     search_all,
@@ -26,6 +27,7 @@ _STATUS = re.compile(r"^(\d{3}) - (.+)$", re.MULTILINE)
 _ATTRIBUTE = re.compile(
     r"^([a-z_][a-z0-9_]*)(Array|str|int|float|bool|Object|image|number)\s*$", re.MULTILINE
 )
+_PARAGRAPH = re.compile(r"\S[^\n]*")
 _CHOICES = re.compile(r"""[Cc]ould be ((?:"[^"]+"(?:,\s*|\s+or\s+)?)+)""")
 _CREDITS_HEADER = re.compile(r"\b(x-remaining-credits)\b[^.]*\.")
 _CONTEXT = re.compile(r"^Context Length:\s*(.+)$", re.MULTILINE)
@@ -185,13 +187,14 @@ def _attributes(found: Extraction) -> dict[str, tuple[dict[str, Any], tuple[int,
     for attribute in search_all(_ATTRIBUTE, text, group=0):
         match = _ATTRIBUTE.match(attribute.value)
         assert match is not None
-        paragraph = search(r"\S[^\n]*", text[attribute.end :], group=0)
+        paragraph = _PARAGRAPH.search(text, attribute.end)
         facts: dict[str, Any] = {"type": _ATTRIBUTE_TYPES[match.group(2)]}
         end_line = attribute.lines[1]
         if paragraph is not None:
-            facts["description"] = paragraph.value.strip()
-            end_line = attribute.lines[1] + paragraph.lines[1] - 1
-            choices = _CHOICES.search(paragraph.value)
+            facts["description"] = paragraph.group(0).strip()
+            # Counted as the committed catalog records it (one short when the match took its newline).
+            end_line = attribute.lines[1] + line_at(text, paragraph.end() - 1) - line_at(text, attribute.end)
+            choices = _CHOICES.search(paragraph.group(0))
             if choices:
                 facts["enum"] = re.findall(r'"([^"]+)"', choices.group(1))
         described[match.group(1)] = (facts, (attribute.lines[0], end_line))
