@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import Diagnostic, error, warning
+from generator.ingest.hygiene import clean_schema
 from generator.ingest.schemas import metaschema_problems, property_schemas, violations
 
 RANGE_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
@@ -35,6 +36,13 @@ def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
         file, line = _where(entry, field)
         diagnostics.extend(
             error(file, line, f"{field} is not a valid JSON Schema: {p}") for p in problems[:5]
+        )
+        # Documents' schemas were cleaned while building; this catches what an overlay brought in.
+        diagnostics.extend(
+            error(
+                file, line, f"{field} at {f.path or '/'}: {f.message}{'' if f.error else ' is not allowed'}"
+            )
+            for f in clean_schema(schema).findings
         )
     for index, example in enumerate(entry.examples):
         file, line = _where(entry, f"examples[{index}]")

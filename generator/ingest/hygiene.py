@@ -38,7 +38,7 @@ MODEL_ID = re.compile(r"[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9
 
 @dataclass(frozen=True)
 class Finding:
-    error: bool
+    error: bool  # False: the key is dropped, and that is all
     path: str  # JSON pointer into the schema
     message: str
 
@@ -85,15 +85,13 @@ def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
     for key, value in node.items():
         where = pointer(path, key)
         if is_directive(key):
-            findings.append(Finding(False, where, f"generator directive `{key}` dropped"))
+            findings.append(Finding(False, where, f"generator directive `{key}`"))
         elif key in REF_KEYS and not (isinstance(value, str) and value.startswith("#")):
             findings.append(
                 Finding(True, where, f"`{key}` {value!r} points outside the document; not followed")
             )
         elif key == "$id" and isinstance(value, str) and not value.startswith("#"):
-            findings.append(
-                Finding(False, where, f"`$id` {value!r} dropped: it would move where refs resolve")
-            )
+            findings.append(Finding(False, where, f"`$id` {value!r} (it would move where refs resolve)"))
         elif key == "pattern" and isinstance(value, str):
             _check_pattern(value, where, findings)
             kept[key] = value
@@ -151,7 +149,8 @@ def clean_schema_facts(facts: dict[str, Fact], document: str) -> list[Diagnostic
         facts[key] = replace(fact, value=cleaned.schema)
         for finding in cleaned.findings:
             report = error if finding.error else warning
-            message = f"{key} at {finding.path or '/'}: {finding.message}"
+            dropped = "" if finding.error else " dropped"
+            message = f"{key} at {finding.path or '/'}: {finding.message}{dropped}"
             diagnostics.append(report(fact.file or document, _line(fact), message, key))
     return diagnostics
 

@@ -6,8 +6,11 @@ import time
 
 import pytest
 
+from generator.catalog.store import dump_entry
 from generator.ingest.hygiene import clean_schema, model_id_problem
 from generator.ingest.patterns import pattern_problem
+from generator.ingest.pipeline import IngestInputs, ingest
+from tests.conftest import FIXTURES, PROVIDERS
 
 
 @pytest.mark.parametrize(
@@ -114,3 +117,14 @@ def test_a_long_chain_of_references_is_checked_in_linear_time() -> None:
     started = time.perf_counter()
     assert clean_schema(schema).findings == []
     assert time.perf_counter() - started < 5
+
+
+def test_the_catalog_entry_keeps_no_directive() -> None:
+    fixture = FIXTURES / "bad" / "schema-generator-directive"
+    result = ingest(IngestInputs(fixture / "sources", PROVIDERS, fixture / "overlays"))
+    [entry] = result.catalog
+    dumped = dump_entry(entry)
+    for key in ("x-python-import", "customTypePath", "customBasePath", "x-enum-varnames", "x-is-base-class"):
+        assert key not in dumped
+    assert entry.input_schema["properties"]["prompt"] == {"type": "string"}
+    assert "x-python-type" in entry.input_schema["properties"]  # a property's name, not a directive
