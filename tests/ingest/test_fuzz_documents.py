@@ -29,13 +29,16 @@ def mutated(draw: st.DrawFn) -> tuple[Path, bytes]:
         lines = data.splitlines(keepends=True) or [b""]
         at = draw(st.integers(0, max(len(data) - 1, 0)))
         line = draw(st.integers(0, len(lines) - 1))
-        kind = draw(st.sampled_from(["flip", "delete", "duplicate", "truncate", "insert"]))
+        kind = draw(st.sampled_from(["flip", "delete", "duplicate", "cut-line", "truncate", "insert"]))
         if kind == "flip" and data:
             data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1 :]
         elif kind == "delete":
             data = b"".join(lines[:line] + lines[line + 1 :])
         elif kind == "duplicate":
             data = b"".join(lines[: line + 1] + lines[line:])
+        elif kind == "cut-line":
+            cut = lines[line][: draw(st.integers(0, len(lines[line])))]
+            data = b"".join([*lines[:line], cut, *lines[line + 1 :]])
         elif kind == "truncate":
             data = data[:at]
         else:
