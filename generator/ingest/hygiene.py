@@ -15,7 +15,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.facts import Fact
 from generator.ingest.patterns import pattern_problem
-from generator.ingest.refs import DATA_KEYS, local_ref_problems, pointer
+from generator.ingest.refs import DATA_KEYS, local_ref_problems, pointer, shown
 
 MAX_SCHEMA_DEPTH = 64
 REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
@@ -85,7 +85,7 @@ def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
     for key, value in node.items():
         where = pointer(path, key)
         if is_directive(key):
-            findings.append(Finding(False, where, f"generator directive `{key}`"))
+            findings.append(Finding(False, where, f"generator directive `{shown(key)}`"))
         elif key in REF_KEYS and not (isinstance(value, str) and value.startswith("#")):
             findings.append(
                 Finding(True, where, f"`{key}` {value!r} points outside the document; not followed")

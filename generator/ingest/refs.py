@@ -9,7 +9,13 @@ Problem = tuple[str, str]  # (JSON pointer of the `$ref`, what is wrong)
 
 
 def pointer(path: str, key: object) -> str:
-    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
+    """A JSON pointer for messages: keys are a document's text, so control characters are escaped."""
+    return f"{path}/{shown(str(key).replace('~', '~0').replace('/', '~1'))}"
+
+
+def shown(text: str) -> str:
+    """text, with newlines and terminal escapes spelled out so a message stays one honest line."""
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
 
 
 def local_ref_problems(schema: dict[str, Any]) -> list[Problem]:

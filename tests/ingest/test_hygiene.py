@@ -128,3 +128,10 @@ def test_the_catalog_entry_keeps_no_directive() -> None:
         assert key not in dumped
     assert entry.input_schema["properties"]["prompt"] == {"type": "string"}
     assert "x-python-type" in entry.input_schema["properties"]  # a property's name, not a directive
+
+
+def test_paths_in_messages_spell_out_control_characters() -> None:
+    schema = {"properties": {"a\nsources/x.md:1: error: forged": {"$ref": "../x"}}, "x-python-\x1b[2J": 1}
+    for finding in clean_schema(schema).findings:
+        assert finding.path.isprintable()
+        assert finding.message.isprintable()
