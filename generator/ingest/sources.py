@@ -50,11 +50,17 @@ def load_sources(directory: Path) -> tuple[list[SourceDocument], list[Diagnostic
 
 
 def read_document(path: Path, name: PurePosixPath) -> tuple[SourceDocument | None, Diagnostic | None]:
-    size = path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
-        limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
-        return None, error(str(name), None, f"{size} bytes is over the {limit} MiB document limit")
-    data = path.read_bytes()
+    limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            return None, error(str(name), None, f"{size} bytes is over the {limit} MiB document limit")
+        with path.open("rb") as handle:  # read no more than the limit, even if the file grew since
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        return None, error(str(name), None, f"cannot be read: {exc.strerror or exc}")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return None, error(str(name), None, f"over the {limit} MiB document limit")
     return decode_document(data, name)
 
 

@@ -6,13 +6,16 @@ The inputs are generated here, into tmp_path, rather than committed: some are me
 from __future__ import annotations
 
 import json
+import os
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 
 from generator.diagnostics import Level
 from generator.ingest.pipeline import IngestInputs, ingest
+from generator.ingest.sources import MAX_DOCUMENT_BYTES, read_document
 from tests.conftest import PROVIDERS, SOURCES
 
 FRONT_MATTER_SEED = SOURCES / "cloudflare" / "tinyllama-1.1b-chat-v1.0.md"
@@ -211,3 +214,34 @@ def test_repetitive_documents_near_the_size_limit_ingest_in_bounded_time(
     started = time.perf_counter()
     _ingest(tmp_path, Path(seed).name, data.encode())
     assert time.perf_counter() - started < 10
+
+
+def test_an_unreadable_document_is_a_diagnostic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = Path.open
+
+    def open_except_locked(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "locked.md":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    sources = tmp_path / "sources" / "cloudflare"
+    sources.mkdir(parents=True)
+    (sources / "locked.md").write_bytes(FRONT_MATTER_SEED.read_bytes())
+    monkeypatch.setattr(Path, "open", open_except_locked)
+    result = ingest(IngestInputs(tmp_path / "sources", PROVIDERS, tmp_path / "overlays"))
+    assert [d.render() for d in result.diagnostics] == [
+        "sources/cloudflare/locked.md: error: cannot be read: Permission denied"
+    ]
+
+
+def test_a_document_that_grew_after_stat_is_read_no_further_than_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "grown.md"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_DOCUMENT_BYTES + 10)
+    monkeypatch.setattr(Path, "stat", lambda self, **kwargs: os.stat_result((0,) * 6 + (10, 0, 0, 0)))
+    document, problem = read_document(path, PurePosixPath("sources/cloudflare/grown.md"))
+    assert document is None
+    assert problem is not None
+    assert problem.render() == "sources/cloudflare/grown.md: error: over the 4 MiB document limit"
