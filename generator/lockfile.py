@@ -16,6 +16,7 @@ from generator.catalog.store import Catalog
 from generator.render.templates import TEMPLATES
 
 LOCK_NAME = PurePosixPath("cardgen.lock")
+RENDERER = Path(__file__).resolve().parent / "render"  # the code that turns entries into files
 LOCK_FORMAT = 1
 PINNED = ("datamodel-code-generator", "ruff", "pydantic", "jinja2")
 
@@ -29,17 +30,20 @@ def _is_source(relative: Path) -> bool:
     return not any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
 
 
-def toolchain() -> dict[str, str]:
-    """Versions and template contents that shape the output; any change invalidates every model."""
+def _digest(root: Path, pattern: str) -> str:
     digest = hashlib.sha256()
-    for path in sorted(
-        p for p in TEMPLATES.rglob("*") if p.is_file() and _is_source(p.relative_to(TEMPLATES))
-    ):
-        digest.update(path.relative_to(TEMPLATES).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(p for p in root.rglob(pattern) if p.is_file() and _is_source(p.relative_to(root))):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def toolchain() -> dict[str, str]:
+    """Versions, templates and rendering code that shape the output; any change invalidates every model."""
     return {
         "cardgen": __version__,
+        "renderer": _digest(RENDERER, "*.py"),
         **{name: version(name) for name in PINNED},
-        "templates": digest.hexdigest(),
+        "templates": _digest(TEMPLATES, "*"),
     }
 
 

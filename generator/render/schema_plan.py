@@ -41,12 +41,31 @@ def _is_object_like(schema: JsonSchema) -> bool:
     return (kind == "object" and has_fields) or (kind is None and has_fields)
 
 
-def allows_null(schema: Any) -> bool:
+def resolve_pointer(document: Any, ref: str) -> Any:
+    """The value a local `#/a/b` reference points at in document, or None."""
+    node = document
+    for escaped in ref.removeprefix("#").split("/")[1:]:
+        part = escaped.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def allows_null(schema: Any, document: Any = None, seen: frozenset[str] = frozenset()) -> bool:
     """Whether null validates against schema (conservatively: True when unsure)."""
     if schema is True or schema == {}:
         return True
     if not isinstance(schema, dict):
         return False
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#") and document is not None and ref not in seen:
+        target = resolve_pointer(document, ref)
+        if target is not None and not allows_null(target, document, seen | {ref}):
+            return False
     if "const" in schema:
         return schema["const"] is None
     if "enum" in schema:
@@ -59,7 +78,7 @@ def allows_null(schema: Any) -> bool:
     for keyword in COMBINATORS:
         branches = schema.get(keyword)
         if isinstance(branches, list) and branches:
-            return any(allows_null(b) for b in branches)
+            return any(allows_null(b, document, seen) for b in branches)
     return kind is not None or not any(k in schema for k in ("properties", "items", "required"))
 
 
@@ -69,6 +88,7 @@ class _Namer:
         self.by_shape: dict[str, str] = {}
         self.one_of_groups: list[tuple[str, ...]] = []
         self.variants: dict[str, list[str]] = {}
+        self.document: Any = None  # the combined document, for resolving local references
 
     def unique(self, wanted: str, parent: str) -> str:
         name = wanted
@@ -104,7 +124,7 @@ class _Namer:
         required = set(schema.get("required") or [])
         plan = ClassPlan(name)
         for prop, sub in schema["properties"].items():
-            if prop not in required and not allows_null(sub):
+            if prop not in required and not allows_null(sub, self.document):
                 plan.not_null.append(prop)
         self.classes[name] = plan
         for prop, sub in schema["properties"].items():
@@ -189,12 +209,27 @@ def _variant_name(branch: JsonSchema, branches: list[Any], index: int) -> str:
     return f"Variant{index + 1}"
 
 
+def _rebase_refs(schema: Any, base: str) -> Any:
+    """Point each local `$ref` at the same place once the schema sits at `base` in a larger document."""
+    if isinstance(schema, list):
+        return [_rebase_refs(item, base) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    rebased = {key: _rebase_refs(value, base) for key, value in schema.items()}
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        rebased["$ref"] = f"#{base}{ref[1:]}"
+    return rebased
+
+
 def plan_types(roles: dict[str, JsonSchema]) -> TypePlan:
     """Plan one module holding a class (or union) per role, e.g. {'Request': ..., 'Response': ...}."""
     namer = _Namer()
     defs: dict[str, JsonSchema] = {}
+    namer.document = {"$defs": defs}
     for role, schema in roles.items():
-        copied = copy.deepcopy(schema)
+        copied = _rebase_refs(copy.deepcopy(schema), f"/$defs/{role}")
+        defs[role] = copied
         if _is_object_like(copied):
             namer.visit(copied, role, "")
         else:
@@ -202,5 +237,4 @@ def plan_types(roles: dict[str, JsonSchema]) -> TypePlan:
             namer.classes[role] = ClassPlan(role)
             namer.visit(copied, role, "")
             copied["title"] = role
-        defs[role] = copied
     return TypePlan({"$defs": defs}, namer.classes, namer.one_of_groups, namer.variants)

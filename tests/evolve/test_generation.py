@@ -159,3 +159,20 @@ def test_a_hand_edited_model_file_is_rendered_again_not_reused(project: Path) ->
     outcome = _generate(project)
     assert "1 models rendered, 4 reused" in outcome.output
     assert target.read_text("utf-8") == original
+
+
+def test_a_change_to_the_rendering_code_invalidates_every_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import lockfile
+
+    renderer = tmp_path / "render"
+    shutil.copytree(lockfile.RENDERER, renderer, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(lockfile, "RENDERER", renderer)
+    before = lockfile.toolchain()
+    (renderer / "postprocess.py").write_text(
+        (renderer / "postprocess.py").read_text("utf-8") + "# changed\n", "utf-8"
+    )
+    after = lockfile.toolchain()
+    assert before["renderer"] != after["renderer"]
+    assert {k for k in before if before[k] != after[k]} == {"renderer"}

@@ -250,3 +250,42 @@ def test_one_of_and_any_of_primitives_type_lists_and_array_roots(build: Build) -
     )
     assert_agree(SCORES, module.Response, [[{"label": "a"}], [], {"label": "a"}, [{"label": None}]])
     assert module.Response.model_validate([{"label": "a"}]).root[0].label == "a"
+
+
+POINTS = {
+    "type": "object",
+    "$defs": {"Point": {"type": "object", "properties": {"x": {"type": "integer"}}, "required": ["x"]}},
+    "properties": {
+        "a": {"$ref": "#/$defs/Point"},
+        "b": {"type": "array", "items": {"$ref": "#/$defs/Point"}},
+        "c": {"$ref": "#/properties/a"},
+    },
+}
+
+
+def test_local_refs_resolve_inside_their_own_schema(build: Build) -> None:
+    response = {
+        "type": "object",
+        "properties": {"p": {"$ref": "#/$defs/Q"}},
+        "$defs": {"Q": {"type": "string"}},
+    }
+    module = build(Request=POINTS, Response=response)
+    assert_agree(
+        POINTS,
+        module.Request,
+        [
+            {"a": {"x": 1}},
+            {"a": {"x": "1"}},
+            {"b": [{"x": 2}, {}]},
+            {"c": {"x": 3}},
+            {"c": None},
+            {"a": None},
+        ],
+    )
+    assert_agree(response, module.Response, [{"p": "text"}, {"p": 1}, {"p": None}, {}])
+
+
+def test_annotated_is_imported_when_only_the_rules_use_it(build: Build) -> None:
+    schema = {"type": "object", "properties": {"mode": {"enum": ["a", "b"]}, "flag": {"const": "on"}}}
+    module = build(Request=schema)
+    assert_agree(schema, module.Request, [{"mode": "a"}, {"mode": None}, {"flag": "on"}, {"flag": "off"}])
