@@ -88,12 +88,17 @@ class _Namer:
         self.by_shape: dict[str, str] = {}
         self.one_of_groups: list[tuple[str, ...]] = []
         self.variants: dict[str, list[str]] = {}
+        self.wanted: dict[str, str] = {}  # class name -> the name it wanted before disambiguation
         self.document: Any = None  # the combined document, for resolving local references
 
     def unique(self, wanted: str, parent: str) -> str:
         name = wanted
         if name in self.classes:
-            name = f"{parent}{wanted}" if not wanted.startswith(parent) else wanted
+            # Qualified by the parent's own name, not its qualified one: names stay short however deep.
+            for prefix in dict.fromkeys((self.wanted.get(parent, parent), parent)):
+                name = f"{prefix}{wanted}" if not wanted.startswith(prefix) else wanted
+                if name not in self.classes:
+                    break
         suffix = 2
         base = name
         while name in self.classes:
@@ -119,6 +124,7 @@ class _Namer:
             schema["title"] = self.by_shape[shape]
             return
         name = self.unique(wanted, parent)
+        self.wanted[name] = wanted
         self.by_shape[shape] = name
         schema["title"] = name
         required = set(schema.get("required") or [])
@@ -139,12 +145,16 @@ class _Namer:
                 continue
             names = []
             exclusive = keyword == "oneOf" and _types_overlap(branches)
+            # Named before any branch is visited: visiting replaces a branch's title with its class name.
+            wanted_names = [
+                _variant_name(b, branches, i) if isinstance(b, dict) else "" for i, b in enumerate(branches)
+            ]
             for index, branch in enumerate(branches):
                 if not isinstance(branch, dict):
                     continue
                 if is_object and "type" not in branch and "properties" in branch:
                     branch["type"] = "object"
-                wanted = _variant_name(branch, branches, index) + owner
+                wanted = wanted_names[index] + owner
                 self.visit(branch, wanted, owner, is_object)
                 if exclusive and "title" not in branch:
                     # A named (root) class per branch, so the union can be checked as exactly-one.
@@ -194,8 +204,9 @@ def _types_overlap(branches: list[Any]) -> bool:
 def _variant_name(branch: JsonSchema, branches: list[Any], index: int) -> str:
     """A branch's own title, else the first required property no sibling requires."""
     title = branch.get("title")
-    if isinstance(title, str) and title.strip():
-        return class_name(title, f"Variant{index + 1}")
+    titles = [b.get("title") for b in branches if isinstance(b, dict)]
+    if isinstance(title, str) and title.strip() and titles.count(title) == 1:
+        return class_name(title, f"Variant{index + 1}")  # a title shared by branches names none of them
     others: set[str] = set()
     for position, sibling in enumerate(branches):
         if position != index and isinstance(sibling, dict):

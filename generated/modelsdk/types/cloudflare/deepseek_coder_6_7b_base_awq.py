@@ -15,6 +15,25 @@ class Function(StrictModel):
     code: StrictStr
 
 
+class FunctionParameters(StrictModel):
+    """
+    Schema defining the parameters accepted by the function.
+    """
+
+    type: StrictStr
+    """
+    The type of the parameters object (usually 'object').
+    """
+    required: Annotated[list[StrictStr] | None, NOT_NULL] = None
+    """
+    List of required parameter names.
+    """
+    properties: dict[str, PropertiesValue]
+    """
+    Definitions of each parameter.
+    """
+
+
 class Message(StrictModel):
     role: StrictStr
     """
@@ -242,28 +261,9 @@ class TypeToolFunction(StrictModel):
     """
     A brief description of what the function does.
     """
-    parameters: TypeToolFunctionParameters
+    parameters: FunctionParameters
     """
     Schema defining the parameters accepted by the function.
-    """
-
-
-class TypeToolFunctionParameters(StrictModel):
-    """
-    Schema defining the parameters accepted by the function.
-    """
-
-    type: StrictStr
-    """
-    The type of the parameters object (usually 'object').
-    """
-    required: Annotated[list[StrictStr] | None, NOT_NULL] = None
-    """
-    List of required parameter names.
-    """
-    properties: dict[str, PropertiesValue]
-    """
-    Definitions of each parameter.
     """
 
 
