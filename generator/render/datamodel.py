@@ -10,6 +10,17 @@ from datamodel_code_generator import generate
 from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import PythonVersion
 
+RUN_RESERVED = (
+    "self",
+    "params",
+    "extra_body",
+    "NOT_GIVEN",
+    "MODEL_ID",
+    "STREAM_FLAG",
+    "parse_as",
+    "StreamChunk",
+)
+
 # Pinned in pyproject.toml with `==`: a different version writes different code.
 BASE_CLASS_MARKER = "cardgen_marker_base.StrictModel"
 ROOT_CLASS_MARKER = "CardgenUnusedRoot"
@@ -35,6 +46,9 @@ _OPTIONS: dict[str, Any] = {
     "keep_model_order": True,
     "enum_field_as_literal": "all",
     "allow_remote_refs": False,
+    # Names run()/stream() already use for themselves or their locals: such a property gets a
+    # trailing underscore in Python and keeps its name on the wire (an alias), like `class_`.
+    "aliases": {name: f"{name}_" for name in RUN_RESERVED},
 }
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 from _cassettes import ReplayTransport
 from hypothesis_jsonschema import from_schema
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 JsonSchema = dict[str, Any]
 NASTY: tuple[Any, ...] = (None, "3", "true", "1.5", "", 3, 3.5, -1, 0, 10**12, True, False, [], {}, "x" * 10_000)
@@ -146,7 +146,7 @@ def _field_names(model: Any) -> dict[str, str]:
     while members:
         current = members.pop()
         if isinstance(current, type) and issubclass(current, BaseModel):
-            if "root" in current.model_fields:
+            if issubclass(current, RootModel):  # not a model that merely has a `root` property
                 members.append(current.model_fields["root"].annotation)
                 continue
             for name, info in current.model_fields.items():
