@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -46,6 +47,7 @@ m = Cloudflare(api_key="k", account_id="a").models
 kw: KeywordsResponse = m.keywords.run(
     prompt="p", class_="c", with_="w", from_="f", type="t", id="i", format="x", schema_="s",
     model="m", json_="j", model_config_="mc", dict_="d", a_b="ab", field_1abc="n",
+    self_="s", params_="p", extra_body_="e", root="r", extra_body={"x-trace": "1"},
 )
 klass: str | None = kw.class_
 dashed: str | None = kw.a_b
@@ -152,7 +154,8 @@ def test_odd_property_names_go_on_the_wire_as_the_schema_spells_them(work: Path)
         "from modelsdk.resources.cloudflare.keywords import Keywords\n"
         "from modelsdk.types.cloudflare.keywords import Response\n"
         "body = Keywords._body({'prompt': 'p', 'class_': 'c', 'a_b': 'x', 'field_1abc': 'y',"
-        " 'model_config_': 'm', 'json_': 'j', 'type': 't'})\n"
+        " 'model_config_': 'm', 'json_': 'j', 'type': 't', 'self_': 's', 'params_': 'q',"
+        " 'extra_body_': 'e', 'root': 'r'})\n"
         "back = Response.model_validate({'response': 'r', 'class': 'c', 'a-b': 'd', 'json': 'j'})\n"
         "print(json.dumps([body, back.model_dump(mode='json', exclude_unset=True)], sort_keys=True))\n"
     )
@@ -166,8 +169,9 @@ def test_odd_property_names_go_on_the_wire_as_the_schema_spells_them(work: Path)
         "prompt": "p",
         "type": "t",
     }
+    wire |= {"self": "s", "params": "q", "extra_body": "e", "root": "r"}
     parsed = {"a-b": "d", "class": "c", "json": "j", "response": "r"}
-    assert out.strip() == __import__("json").dumps([wire, parsed], sort_keys=True)
+    assert out.strip() == json.dumps([wire, parsed], sort_keys=True)
 
 
 def test_typed_extras_are_validated(work: Path) -> None:
