@@ -26,7 +26,7 @@ from generator.catalog.store import load_catalog
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "constructs"
-SLUGS = {"keywords", "titles", "maps", "deep", "scalars", "leftovers", "large"}
+SLUGS = {"keywords", "titles", "maps", "deep", "scalars", "leftovers", "large", "pure_map"}
 GENERATE_BUDGET_S = 20.0  # the whole catalog, the 300 KB schema included; it takes about 2 s
 
 
@@ -55,6 +55,7 @@ m.titles.run(prompt="Hi", options={"temperature": 0.5})
 m.titles.run(messages=[{"role": "user", "content": "Hi"}], options={"top_k": 3})
 m.maps.run(prompt="Hi", metadata={"k": "v"}, logit_bias={"42": -1.5}, extra_body={"n_best": 2})
 extras: dict[str, int] | None = MapsRequest(prompt="x").model_extra
+logprobs: dict[str, float] = m.pure_map.run(prompt="Hi", top_n=5).root
 m.deep.run(prompt="Hi", context={"level1": {"level2": {"level3": {"level4": {}}}}})
 out = m.scalars.run(prompt="Hi", version="v1", mode="chat", seed=2**64 - 1, offset=-(2**63), stop=None)
 big: int | None = out.tokens
