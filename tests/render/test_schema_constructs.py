@@ -23,6 +23,7 @@ from types import ModuleType
 import pytest
 
 from generator.catalog.store import load_catalog
+from generator.render.schema_plan import plan_types
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "constructs"
@@ -215,3 +216,23 @@ def test_the_conformance_suite_passes_against_the_local_backend(work: Path) -> N
     rows = [line for line in table.splitlines() if line.startswith("cloudflare/")]
     assert sorted(row.split()[0] for row in rows) == sorted(f"cloudflare/{slug}" for slug in SLUGS)
     assert not [row for row in rows if "FAIL" in row or "skip" in row], table
+
+
+def test_branches_sharing_a_title_are_named_by_what_sets_them_apart() -> None:
+    def branch(prop: str) -> dict[str, object]:
+        return {
+            "title": "Input",
+            "type": "object",
+            "properties": {prop: {"type": "string"}},
+            "required": [prop],
+        }
+
+    plan = plan_types({"Request": {"type": "object", "oneOf": [branch("prompt"), branch("messages")]}})
+    assert plan.one_of_groups == [("PromptRequest", "MessagesRequest")]
+
+
+def test_names_of_colliding_nested_classes_do_not_grow_with_depth() -> None:
+    build = _build()
+    plan = plan_types({"Request": build.nested(14, {"type": "string"}), "Response": build.nested(14, {})})
+    assert len(plan.classes) == 2 * 14  # each root and the 13 objects inside it
+    assert max(map(len, plan.classes)) == len("Level12Level13")
