@@ -167,3 +167,40 @@ def test_generic_run_is_the_escape_hatch(sdk: Any) -> None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+HOSTILE_IDS = [
+    "../admin",
+    "@cf/x/../../y",
+    "https://elsewhere.example/x",
+    "a?b=1",
+    "a#frag",
+    "//elsewhere.example",
+    "/abs",
+]
+
+
+@pytest.mark.parametrize("model_id", HOSTILE_IDS)
+@pytest.mark.parametrize(
+    "entry", [ENTRIES[0], *(e for e in ENTRIES if e.provider != "cloudflare")], ids=entry_id
+)
+def test_generic_run_refuses_ids_that_could_leave_the_api_path(
+    sdk: Any, entry: CatalogEntry, model_id: str
+) -> None:
+    recorder = Recorder(lambda r: httpx.Response(200, json={}))
+    client = client_for(sdk, entry, recorder)
+    with pytest.raises(ValueError, match="not a model id"):
+        client.run(model_id, {"prompt": "x"})
+    with pytest.raises(ValueError, match="not a model id"):
+        list(client.stream(model_id, {"prompt": "x"}))
+    assert recorder.requests == [], "nothing may be sent, and no credentials with it"
+
+
+def test_a_redirect_is_not_followed_with_credentials(sdk: Any) -> None:
+    entry = next(e for e in ENTRIES if e.provider == "segmind")
+    moved = httpx.Response(307, headers={"location": "https://elsewhere.example/steal"})
+    recorder = Recorder(lambda r: moved)
+    client = client_for(sdk, entry, recorder, max_retries=0)
+    with pytest.raises(sdk.APIStatusError):
+        client.models.deepseek_reasoner.run(messages=[{"role": "user", "content": "hi"}])
+    assert [str(r.url.host) for r in recorder.requests] == ["api.segmind.com"]
