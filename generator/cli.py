@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -22,6 +21,7 @@ from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.evolve.cli import diff_command
 from generator.generate import Previous, generate
 from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
+from generator.ingest.sources import load_sources
 from generator.lockfile import LOCK_NAME, read_lock, why_stale
 from generator.render.changelog import CHANGELOG_NAME
 from generator.render.context import RenderError
@@ -260,17 +260,16 @@ def _read_text(path: Path) -> str | None:
 def _reader(root: Path) -> Callable[[list[PurePosixPath]], dict[PurePosixPath, str] | None]:
     def read(paths: list[PurePosixPath]) -> dict[PurePosixPath, str] | None:
         texts = {path: _read_text(root / path) for path in paths}
-        return None if any(text is None for text in texts.values()) else {p: t for p, t in texts.items() if t}
+        if any(text is None for text in texts.values()):
+            return None
+        return {path: text for path, text in texts.items() if text is not None}
 
     return read
 
 
 def _document_hashes(sources: Path) -> dict[str, str]:
-    return {
-        f"sources/{path.relative_to(sources).as_posix()}": hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(sources.rglob("*"))
-        if path.is_file()
-    }
+    documents, _ = load_sources(sources)
+    return {document.name: document.sha256 for document in documents}
 
 
 @cli.command("conform")
