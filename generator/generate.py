@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -10,9 +9,18 @@ from pathlib import PurePosixPath
 
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
-from generator.lockfile import LOCK_NAME, Lock, build_lock, cache_key, lock_text, model_key, toolchain
+from generator.lockfile import (
+    LOCK_NAME,
+    Lock,
+    build_lock,
+    cache_key,
+    lock_text,
+    model_key,
+    sha256_text,
+    toolchain,
+)
 from generator.render.changelog import CHANGELOG_NAME, changelog_text, next_version
-from generator.render.context import SHARED_FIELDS
+from generator.render.context import SHARED_FIELDS, recordings_of, shared_value
 from generator.render.format import format_tree
 from generator.render.render import RenderOptions, render
 
@@ -38,23 +46,16 @@ class Generation:
 
 
 def _provider_fingerprint(entry: CatalogEntry) -> str:
-    shared = {field: repr(_get(entry, field)) for field in SHARED_FIELDS}
-    return json.dumps(shared, sort_keys=True)
-
-
-def _get(entry: CatalogEntry, field: str) -> object:
-    value: object = entry
-    for part in field.split("."):
-        value = getattr(value, part)
-    return value
+    return json.dumps({field: repr(shared_value(entry, field)) for field in SHARED_FIELDS}, sort_keys=True)
 
 
 def _keys(catalog: Catalog, package: str, recordings: Mapping[PurePosixPath, str]) -> dict[str, str]:
     tools = toolchain()
+    grouped = recordings_of(recordings)
     keys = {}
     for entry in catalog:
         name = model_key(entry)
-        own = "".join(text for path, text in sorted(recordings.items()) if "/".join(path.parts[:2]) == name)
+        own = "".join(grouped.get(name, {}).values())
         keys[name] = cache_key(entry, package, _provider_fingerprint(entry), own, tools)
     return keys
 
@@ -74,9 +75,7 @@ def _reusable(
         texts = previous.read(paths)
         if texts is None:
             continue
-        intact = all(
-            hashlib.sha256(texts[p].encode("utf-8")).hexdigest() == before.files[str(p)] for p in paths
-        )
+        intact = all(sha256_text(texts[p]) == before.files[str(p)] for p in paths)
         if intact:
             kept[name] = texts
     return kept

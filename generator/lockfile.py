@@ -14,6 +14,7 @@ from generator import __version__
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
 from generator.render.templates import TEMPLATES
+from generator.tree import is_dropping
 
 LOCK_NAME = PurePosixPath("cardgen.lock")
 RENDERER = Path(__file__).resolve().parent / "render"  # the code that turns entries into files
@@ -21,18 +22,15 @@ LOCK_FORMAT = 1
 PINNED = ("datamodel-code-generator", "ruff", "pydantic", "jinja2")
 
 
-def _sha(text: str | bytes) -> str:
+def sha256_text(text: str | bytes) -> str:
     return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
-
-
-def _is_source(relative: Path) -> bool:
-    """Template files, not tools' caches or hidden files left beside them."""
-    return not any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
 
 
 def _digest(root: Path, pattern: str) -> str:
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob(pattern) if p.is_file() and _is_source(p.relative_to(root))):
+    for path in sorted(
+        p for p in root.rglob(pattern) if p.is_file() and not is_dropping(p.relative_to(root))
+    ):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -103,7 +101,7 @@ def cache_key(
     entry: CatalogEntry, package: str, provider: str, recordings: str, tools: Mapping[str, str]
 ) -> str:
     parts = [entry.model_dump_json(), package, provider, recordings, json.dumps(dict(tools), sort_keys=True)]
-    return _sha("\0".join(parts))
+    return sha256_text("\0".join(parts))
 
 
 def build_lock(
@@ -126,7 +124,7 @@ def build_lock(
         models[name] = ModelLock(
             entry.model_dump(mode="json", exclude_none=True),
             keys[name],
-            {str(p): _sha(files[p]) for p in owned},
+            {str(p): sha256_text(files[p]) for p in owned},
         )
     documents = {e.provenance.source.path: e.provenance.source.sha256 for e in catalog}
     return Lock(package, package_version, toolchain(), dict(sorted(documents.items())), models)

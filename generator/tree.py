@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 
 MANIFEST = ".cardgen-files"
 
@@ -35,14 +35,19 @@ class TreeDiff:
         )
 
 
+def is_dropping(relative: PurePath) -> bool:
+    """A cache or hidden file that tools leave beside sources (and our manifest): never content."""
+    return any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+
+
 def _on_disk(target: Path) -> set[str]:
-    """Files below target, less caches and hidden files (tools' droppings, our manifest)."""
+    """Files below target, less caches and hidden files."""
     if not target.is_dir():
         return set()
     return {
         relative.as_posix()
         for relative in (p.relative_to(target) for p in target.rglob("*") if p.is_file())
-        if not any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+        if not is_dropping(relative)
     }
 
 

@@ -8,7 +8,7 @@ deliberately broken one and watch it fail.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, get_args
@@ -402,7 +402,3 @@ def check_recordings(
                 assert chunks and all(isinstance(c, chunk_type) for c in chunks)
             else:
                 assert isinstance(run_typed(model, body, request_class, spec), response_type)
-
-
-def iter_specs(*specs: ModelSpec) -> Iterator[ModelSpec]:
-    yield from specs

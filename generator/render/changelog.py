@@ -13,12 +13,6 @@ if TYPE_CHECKING:
 
 CHANGELOG_NAME = "CHANGELOG.md"
 
-
-class _Missing:
-    key = None
-
-
-_NONE = _Missing()
 _BUMPS = {"major": 0, "minor": 1, "patch": 2}
 
 
@@ -48,7 +42,7 @@ def next_version(
     moved = {
         name
         for name in set(keys) | set(previous.models)
-        if previous.models.get(name, _NONE).key != keys.get(name)
+        if name not in previous.models or previous.models[name].key != keys.get(name)
     }
     current = Catalog(tuple(e for e in catalog if f"{e.provider}/{e.slug}" in moved))
     difference = diff_catalogs(previous.catalog(sorted(moved)), current)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from generator.render.cassettes import cassette_yaml, example_interactions
-from generator.render.context import ModelView, ProviderView
+from generator.render.context import ModelView, ProviderView, recordings_of
 from generator.render.templates import TEMPLATES, render_template
 
 HARNESS = ("conftest.py", "_backends.py", "_conformance.py", "_cassettes.py")
@@ -48,7 +48,7 @@ def conformance_files(
             for index, interaction in enumerate(example_interactions(model.entry), start=1):
                 files[TESTS / "cassettes" / where / f"example-{index}.yaml"] = cassette_yaml([interaction])
     rendered = {f"{p.name}/{m.slug}" for p in providers for m in p.models if m.rendered}
-    for path, text in recordings.items():
-        if "/".join(path.parts[:2]) in rendered:
-            files[TESTS / "cassettes" / path] = text
+    for owner, own in recordings_of(recordings).items():
+        if owner in rendered:
+            files.update({TESTS / "cassettes" / path: text for path, text in own.items()})
     return files

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from generator.catalog.entry import CatalogEntry
@@ -135,11 +136,19 @@ class ProviderView:
 SHARED_FIELDS = ("endpoint.base_url", "auth", "request.envelope", "response.envelope", "endpoint.path_params")
 
 
-def _shared_value(entry: CatalogEntry, field: str) -> object:
+def shared_value(entry: CatalogEntry, field: str) -> object:
     value: object = entry
     for part in field.split("."):
         value = getattr(value, part)
     return value
+
+
+def recordings_of(recordings: Mapping[PurePosixPath, str]) -> dict[str, dict[PurePosixPath, str]]:
+    """Recordings keyed `<provider>/<slug>/<name>.yaml`, grouped by `<provider>/<slug>`."""
+    grouped: dict[str, dict[PurePosixPath, str]] = {}
+    for path, text in sorted(recordings.items()):
+        grouped.setdefault("/".join(path.parts[:2]), {})[path] = text
+    return grouped
 
 
 def provider_view(name: str, models: Sequence[ModelView]) -> ProviderView:
@@ -148,7 +157,7 @@ def provider_view(name: str, models: Sequence[ModelView]) -> ProviderView:
     first = ordered[0]
     for model in ordered[1:]:
         for field in SHARED_FIELDS:
-            if _shared_value(model.entry, field) != _shared_value(first.entry, field):
+            if shared_value(model.entry, field) != shared_value(first.entry, field):
                 raise RenderError(
                     f"{model.source}: {field} differs from {first.source}; "
                     f"one {name} client cannot serve both"

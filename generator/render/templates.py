@@ -26,11 +26,6 @@ def docstring_text(value: object) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def comment_text(value: object) -> str:
-    """Text safe in a `#` comment: one line."""
-    return " ".join(str(value).split())
-
-
 def markdown_text(value: object) -> str:
     """Text safe in a Markdown table cell: one line, markup characters escaped."""
     text = " ".join(str(value).split())
@@ -54,7 +49,6 @@ def environment() -> jinja2.Environment:
     )
     env.filters["py"] = python_literal
     env.filters["doc"] = docstring_text
-    env.filters["comment"] = comment_text
     env.filters["md"] = markdown_text
     env.filters["md_code"] = markdown_code
     return env

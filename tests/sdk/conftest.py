@@ -31,29 +31,6 @@ def entry_id(entry: CatalogEntry) -> str:
     return f"{entry.provider}/{entry.slug}"
 
 
-def minimal_instance(schema: dict[str, Any]) -> Any:
-    """A small value that fits a schema: required properties only, simplest values."""
-    for keyword in ("oneOf", "anyOf"):
-        if schema.get(keyword):
-            rest = {key: value for key, value in schema.items() if key not in ("oneOf", "anyOf")}
-            return minimal_instance(rest | schema[keyword][0])
-    if "enum" in schema:
-        return schema["enum"][0]
-    kind = schema.get("type", "object")
-    kind = next(k for k in kind if k != "null") if isinstance(kind, list) else kind
-    if kind == "object":
-        properties = schema.get("properties", {})
-        return {name: minimal_instance(properties.get(name, {})) for name in schema.get("required", [])}
-    return {
-        "string": "text",
-        "integer": schema.get("minimum", 1),
-        "number": schema.get("minimum", 0.5),
-        "boolean": True,
-        "array": [],
-        "null": None,
-    }[kind]
-
-
 class Recorder:
     """An in-memory provider: records each request and answers from a queue (or a default)."""
 

@@ -9,6 +9,7 @@ import httpx
 import jsonschema
 import pytest
 
+from generator.cassettes.minimal import minimal_instance
 from generator.catalog.entry import CatalogEntry
 from tests.sdk.conftest import (
     CREDENTIALS,
@@ -16,7 +17,6 @@ from tests.sdk.conftest import (
     Recorder,
     client_for,
     entry_id,
-    minimal_instance,
     sse,
     wire_answer,
 )

@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sdk.conftest import CREDENTIALS, ENTRIES, Recorder, client_for, minimal_instance, wire_answer
+from generator.cassettes.minimal import minimal_instance
+from tests.sdk.conftest import CREDENTIALS, ENTRIES, Recorder, client_for, wire_answer
 
 SEGMIND = next(e for e in ENTRIES if e.provider == "segmind")
 CLOUDFLARE = next(e for e in ENTRIES if e.provider == "cloudflare")

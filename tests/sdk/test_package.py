@@ -16,6 +16,7 @@ from generator.catalog.store import Catalog
 from generator.cli import cli
 from generator.render.format import format_tree
 from generator.render.render import RenderOptions, render
+from generator.tree import is_dropping, write_tree
 from tests.conftest import MODELS, REPO
 from tests.sdk.conftest import CATALOG, GENERATED
 
@@ -46,7 +47,7 @@ def _tree(directory: Path) -> dict[str, bytes]:
     return {
         relative.as_posix(): path.read_bytes()
         for relative, path in files.items()
-        if not any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+        if not is_dropping(relative)
     }
 
 
@@ -78,8 +79,6 @@ def test_no_absolute_paths_or_timestamps_in_the_output() -> None:
 def test_removed_models_disappear_and_unchanged_files_keep_their_mtime(tmp_path: Path) -> None:
     out = tmp_path / "generated"
     full = format_tree(render(CATALOG, RenderOptions()))
-    from generator.tree import write_tree
-
     write_tree(out, full)
     kept = out / "modelsdk" / "types" / "cloudflare" / "tinyllama_1_1b_chat_v1_0.py"
     before = kept.stat().st_mtime_ns
