@@ -16,7 +16,7 @@ from modelsdk.types.cloudflare.deepseek_math_7b_base import (
     StreamChunk,
 )
 
-from _backends import KEY, Backend
+from _backends import DUMMY_CREDENTIALS_FOR_URLS, KEY, Backend
 from _cassettes import load_cassettes
 from _conformance import (
     Faults,
@@ -47,10 +47,10 @@ NEEDS_SERVER = "needs a server: run with --backend local or --backend URL"
 
 
 def make_client(backend: Backend, **overrides: Any) -> Any:
-    options: dict[str, Any] = {
-        "api_key": KEY,
-        "account_id": "ACCOUNT_ID",
-    }
+    options: dict[str, Any] = {}
+    if backend.kind != "url" or DUMMY_CREDENTIALS_FOR_URLS:
+        options["api_key"] = KEY
+        options["account_id"] = "ACCOUNT_ID"
     if backend.url is not None:
         options["base_url"] = backend.url
     return sdk.Cloudflare(**{**options, **overrides})

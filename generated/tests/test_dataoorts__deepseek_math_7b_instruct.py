@@ -12,7 +12,7 @@ import pytest
 import modelsdk as sdk
 from modelsdk.types.dataoorts.deepseek_math_7b_instruct import Request, Response
 
-from _backends import KEY, Backend
+from _backends import DUMMY_CREDENTIALS_FOR_URLS, KEY, Backend
 from _cassettes import load_cassettes
 from _conformance import (
     Faults,
@@ -43,9 +43,9 @@ NEEDS_SERVER = "needs a server: run with --backend local or --backend URL"
 
 
 def make_client(backend: Backend, **overrides: Any) -> Any:
-    options: dict[str, Any] = {
-        "api_key": KEY,
-    }
+    options: dict[str, Any] = {}
+    if backend.kind != "url" or DUMMY_CREDENTIALS_FOR_URLS:
+        options["api_key"] = KEY
     if backend.url is not None:
         options["base_url"] = backend.url
     return sdk.Dataoorts(**{**options, **overrides})

@@ -26,14 +26,17 @@ class ConformOptions:
     examples: int
 
 
+KEY = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
+
+
 @contextlib.contextmanager
-def _backend_url(options: ConformOptions) -> Iterator[str]:
+def _backend_url(options: ConformOptions) -> Iterator[tuple[str, dict[str, str]]]:
+    """The URL to test against, and the environment that tells the suite which credentials to use."""
     if options.backend != "local":
-        yield options.backend
+        yield options.backend, dict(os.environ)
         return
-    key = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
-    with running_backend(load_catalog(options.catalog), token=key) as handle:
-        yield handle.url
+    with running_backend(load_catalog(options.catalog), token=KEY) as handle:
+        yield handle.url, {**os.environ, "CARDGEN_CONFORMANCE_KEY": KEY}
 
 
 def selected_modules(options: ConformOptions) -> list[Path]:
@@ -53,12 +56,15 @@ def run_conformance(options: ConformOptions) -> tuple[int, Results]:
     modules = selected_modules(options)
     if not modules:
         return 5, Results()
-    with _backend_url(options) as url, tempfile.TemporaryDirectory(prefix="cardgen-conform-") as scratch:
+    with (
+        _backend_url(options) as (url, environment),
+        tempfile.TemporaryDirectory(prefix="cardgen-conform-") as scratch,
+    ):
         report = Path(scratch) / "junit.xml"
         command = [
             sys.executable, "-m", "pytest", *map(str, modules), "-q", "--no-header", "-p", "no:cacheprovider",
             f"--rootdir={options.tests}", f"--junitxml={report}", "-o", "junit_family=xunit1",
             f"--backend={url}", f"--examples={options.examples}", f"--catalog={options.catalog}",
         ]  # fmt: skip
-        done = subprocess.run(command, check=False)  # noqa: S603 - our own interpreter and arguments
+        done = subprocess.run(command, check=False, env=environment)  # noqa: S603 - our own interpreter and arguments
         return done.returncode, read_junit(report)

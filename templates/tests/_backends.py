@@ -11,6 +11,9 @@ import httpx
 import pytest
 
 KEY = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
+# Against a URL, dummy credentials only when asked for (cardgen conform sets this for its own
+# backend); otherwise the clients read the provider's own variables, e.g. for a live provider.
+DUMMY_CREDENTIALS_FOR_URLS = "CARDGEN_CONFORMANCE_KEY" in os.environ
 
 
 @dataclass(frozen=True)
