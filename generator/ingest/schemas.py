@@ -11,9 +11,12 @@ JsonSchema = dict[str, Any]
 SSE_CONTENT_TYPE = "text/event-stream"
 
 
+_METASCHEMA = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
+
+
 def metaschema_problems(schema: Any) -> list[str]:
     """Messages for every way schema breaks the Draft 2020-12 metaschema."""
-    validator = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
+    validator = _METASCHEMA
     try:
         errors = sorted(validator.iter_errors(schema), key=lambda e: list(e.absolute_path))
     except RecursionError:

@@ -103,3 +103,12 @@ def test_a_non_object_input_is_one_positional_argument(tmp_path: Path) -> None:
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.startswith("rootsdk")]:
             del sys.modules[name]
+
+
+def test_the_sdk_runtime_checks_model_ids_with_the_generators_pattern() -> None:
+    # The runtime cannot import cardgen, so the pattern is written twice; this keeps them one.
+    from generator.render.context import MODEL_ID_PATTERN
+    from tests.conftest import REPO
+
+    runtime = (REPO / "templates" / "package" / "_config.py").read_text("utf-8")
+    assert f'_MODEL_ID = re.compile(r"{MODEL_ID_PATTERN}")' in runtime
