@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.diagnostics import Level
 from generator.ingest.extractors.common import slugify_task, split_url
+from generator.ingest.extractors.dataoorts_params import HYPER_HEADING, hyper_parameters, parameter_schema
 from generator.ingest.facts import Extraction
 from generator.ingest.schemas import infer_schema
 from generator.ingest.sources import SourceDocument
@@ -17,7 +18,6 @@ from generator.ingest.text import (
     TableRow,
     decode_json_at,
     fenced_blocks,
-    parse_number,
     parse_token_count,
     search,
     split_front_matter,
@@ -25,16 +25,7 @@ from generator.ingest.text import (
 )
 from generator.ingest.yamlspans import YamlProblem, load_located
 
-_HYPER_HEADING = re.compile(r"^#+ .*hyper-?parameters", re.IGNORECASE | re.MULTILINE)
-_PRICE = re.compile(r"\$\s*([\d.]+)\s+per\s+million\s+tokens", re.IGNORECASE)
-_BOUND = {
-    "default": re.compile(r"default\s+(-?[\d.,]+)", re.IGNORECASE),
-    "minimum": re.compile(r"minimum\s+(-?[\d.,]+)", re.IGNORECASE),
-    "maximum": re.compile(r"maximum\s+(-?[\d.,]+)", re.IGNORECASE),
-}
-_ONLY_BOUNDS = re.compile(
-    r"^(?:\s*(?:default|minimum|maximum|min|max|and)\s*(?:-?[\d.,]+)?)*\s*$", re.IGNORECASE
-)
+_PRICE = re.compile(r"\$\s*([\d.]+)\s+per\s+(million\s+tokens|request)\b", re.IGNORECASE)
 _INFO_ATTRIBUTES = {
     "model hosted (region)": "hosted_region",
     "model available (region)": "available_region",
@@ -77,6 +68,8 @@ def _read_front_matter(found: Extraction) -> None:
     data = parsed.data if isinstance(parsed.data, dict) else {}
     if isinstance(data.get("title"), str):
         found.state("model_id", data["title"].strip(), parsed.lines("title"))
+    if isinstance(data.get("parent"), str):
+        found.state("task", slugify_task(data["parent"]), parsed.lines("parent"), "the page's docs section")
     dates = {k: str(data[k]) for k in ("published", "updated") if k in data}
     if dates:
         found.state("attributes", dates, parsed.lines("published") or parsed.lines("updated"))
@@ -84,13 +77,13 @@ def _read_front_matter(found: Extraction) -> None:
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), 0)
     for number in range(end + 1, len(lines)):
         heading = re.match(r"^###\s+(.+)$", lines[number])
-        if heading and not _HYPER_HEADING.match(lines[number]):
+        if heading and not HYPER_HEADING.match(lines[number]):
             found.state("description", heading.group(1).strip(), (number + 1, number + 1))
             break
 
 
 def _info_rows(found: Extraction) -> list[TableRow]:
-    hyper = _HYPER_HEADING.search(found.document.text)
+    hyper = HYPER_HEADING.search(found.document.text)
     limit = found.document.text.count("\n", 0, hyper.start()) + 1 if hyper else None
     return [r for r in table_rows(found.document.text) if limit is None or r.line < limit]
 
@@ -109,14 +102,17 @@ def _read_info_table(found: Extraction) -> None:
                 found.report(Level.WARNING, row.line, f"model name {value!r} differs from the page title")
             found.state("model_id", value, lines)
         elif label == "model type":
-            found.state("task", slugify_task(value), lines)
+            _state_task(found, value, lines)
         elif label.startswith("model cost"):
-            price = _PRICE.search(value)
-            item = "output_tokens" if "output" in label else "input_tokens"
+            price = _price(label, value)
             if price is None:
-                found.report(Level.WARNING, row.line, f"cost {value!r} is not '$N Per Million Tokens'")
+                found.report(
+                    Level.WARNING,
+                    row.line,
+                    f"cost {value!r} is not '$N Per Million Tokens' or '$N Per Request'",
+                )
             else:
-                prices.append({"item": item, "amount": price.group(1), "currency": "USD", "per": 1_000_000})
+                prices.append(price)
                 price_lines.append(lines)
         elif label == "context window":
             count = parse_token_count(value)
@@ -133,6 +129,27 @@ def _read_info_table(found: Extraction) -> None:
         found.state("pricing", prices, _union_lines(price_lines))
     if attributes:
         found.state("attributes", attributes, _union_lines([span for span in attribute_lines if span]))
+
+
+def _state_task(found: Extraction, name: str, lines: tuple[int, int]) -> None:
+    """The Model Type row names the task; the front-matter `parent` (the docs' section) should agree."""
+    task = slugify_task(name)
+    parent = found.facts.get("task")
+    if parent is not None and parent.value != task:
+        found.report(
+            Level.WARNING, lines[0], f"model type {task!r} differs from the page's parent {parent.value!r}"
+        )
+    found.state("task", task, lines)
+
+
+def _price(label: str, value: str) -> dict[str, Any] | None:
+    price = _PRICE.search(value)
+    if price is None:
+        return None
+    if price.group(2).lower() == "request":
+        return {"item": "request", "amount": price.group(1), "currency": "USD", "per": 1}
+    item = "output_tokens" if "output" in label else "input_tokens"
+    return {"item": item, "amount": price.group(1), "currency": "USD", "per": 1_000_000}
 
 
 def _python_assignments(block: Found) -> dict[str, tuple[Any, tuple[int, int]]]:
@@ -210,68 +227,25 @@ def _read_response_example(found: Extraction) -> dict[str, Any] | None:
     return {"response": body, "lines": decoded.lines}
 
 
-def _hyper_parameters(found: Extraction) -> dict[str, tuple[dict[str, Any], int]]:
-    heading = _HYPER_HEADING.search(found.document.text)
-    if heading is None:
-        return {}
-    start = found.document.text.count("\n", 0, heading.start()) + 1
-    params: dict[str, tuple[dict[str, Any], int]] = {}
-    for row in table_rows(found.document.text):
-        if row.line <= start or len(row.cells) < 2 or not re.fullmatch(r"[A-Za-z_]\w*", row.cells[0]):
-            continue
-        text = row.cells[1]
-        facts: dict[str, Any] = {}
-        for key, pattern in _BOUND.items():
-            match = pattern.search(text)
-            if match:
-                facts[key] = parse_number(match.group(1).rstrip(".,"))
-        if not _ONLY_BOUNDS.match(text):
-            facts["description"] = text.rstrip(".")
-        params[row.cells[0]] = (facts, row.line)
-    return params
-
-
-def _parameter_schema(
-    name: str, facts: dict[str, Any], example: Any, found: Extraction, line: int
-) -> dict[str, Any]:
-    if isinstance(example, bool) or example is None:
-        kind = "number"
-    elif isinstance(example, int):
-        kind = "integer"
-    elif isinstance(example, float):
-        kind = "number"
-    else:
-        kind = "number"
-    if example is None:
-        found.report(Level.INFO, line, f"`{name}`: type not stated and not in the example; taken as number")
-    schema: dict[str, Any] = {"type": kind}
-    if "description" in facts:
-        schema["description"] = facts["description"]
-    for key in ("default", "minimum", "maximum"):
-        if key in facts:
-            schema[key] = facts[key]
-    return schema
-
-
 def _derive_schemas(
     found: Extraction, request: dict[str, Any] | None, response: dict[str, Any] | None
 ) -> None:
-    params = _hyper_parameters(found)
+    params = hyper_parameters(found)
     data: dict[str, Any] = request["request"] if request and isinstance(request["request"], dict) else {}
     properties: dict[str, Any] = {}
     for key, value in data.items():
         if key in params:
-            properties[key] = _parameter_schema(key, params[key][0], value, found, params[key][1])
+            properties[key] = parameter_schema(key, params[key], value, found)
         else:
             properties[key] = infer_schema(value)
-    for key, (facts, line) in params.items():
+    for key, param in params.items():
         if key not in properties:
-            properties[key] = _parameter_schema(key, facts, None, found, line)
+            properties[key] = parameter_schema(key, param, None, found)
     required = [key for key in data if key not in params]
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
         schema["required"] = required
-    lines = _union_lines([request["lines"]] if request else [], [(line, line) for _, line in params.values()])
+    lines = _union_lines([request["lines"]] if request else [], [(p.line, p.line) for p in params.values()])
     note = "from the request example and the hyper-parameter table"
     found.derive("input_schema", schema, lines, note)
     if response is not None:
