@@ -51,9 +51,22 @@ class RequestEnvelope(Strict):
     data_key: str = Field(description="Key that carries the model input.")
 
 
+class RawBody(Strict):
+    """Bytes a request may carry as its body instead of JSON: an image, an audio file, a form."""
+
+    property: str | None = Field(
+        default=None,
+        description="Input property written `{body, contentType}`: its bytes are the body and the other "
+        "inputs go in the query string. None: the whole input may be raw bytes instead of JSON.",
+    )
+    required: bool = Field(default=False, description="Every request must be raw bytes.")
+    description: str = ""
+
+
 class RequestShape(Strict):
     content_type: str = "application/json"
     envelope: RequestEnvelope | None = None
+    raw_body: RawBody | None = None
 
 
 class ResponseEnvelope(Strict):

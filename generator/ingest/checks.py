@@ -56,6 +56,9 @@ def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
                 warning(file, line, f"example {example.name!r} response does not fit output_schema: {m}")
                 for m in violations(entry.output_schema, example.response)
             )
+    if entry.request.raw_body is not None and entry.request.envelope is not None:
+        file, line = _where(entry, "request.raw_body")
+        diagnostics.append(error(file, line, "a raw-bytes input cannot travel inside the request envelope"))
     flag = entry.streaming.request_flag
     if entry.streaming.supported and flag and not property_schemas(entry.input_schema, flag):
         file, line = _where(entry, "input_schema")

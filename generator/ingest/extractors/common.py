@@ -6,8 +6,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.diagnostics import Level
 from generator.ingest.facts import Extraction
 from generator.ingest.schemas import has_boolean_property, split_stream_branch
+from generator.ingest.uploads import split_raw_body
 
 Located = tuple[dict[str, Any], tuple[int, int] | None]
 
@@ -20,7 +22,14 @@ def slugify_task(name: str) -> str:
 def state_schemas(found: Extraction, input_schema: Located, output_schema: Located) -> None:
     """Record both schemas; an SSE `oneOf` branch of the output becomes the streaming fact."""
     schema, lines = input_schema
-    found.state("input_schema", schema, lines)
+    split = split_raw_body(schema)
+    if split.problem is not None:
+        found.report(Level.ERROR, lines[0] if lines else None, f"input_schema: {split.problem}", "input_schema")
+    if split.raw_body is None:
+        found.state("input_schema", schema, lines)
+    else:
+        found.derive("input_schema", split.input_schema, lines, split.note or "")
+        found.derive("request.raw_body", split.raw_body, lines, split.note or "")
     streams_by_flag = has_boolean_property(schema, "stream")
     output, output_lines = output_schema
     response, stream_branch = split_stream_branch(output, streams_by_flag)
