@@ -44,6 +44,7 @@ _EXPORTS = {
     "ResponseValidationError": "._exceptions",
     "MissingCredentialsError": "._config",
     "NOT_GIVEN": "._models",
+    "Upload": "._uploads",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -105,6 +106,7 @@ if TYPE_CHECKING:
         UnprocessableEntityError as UnprocessableEntityError,
     )
     from ._models import NOT_GIVEN as NOT_GIVEN
+    from ._uploads import Upload as Upload
     from .providers.cloudflare import AsyncCloudflare as AsyncCloudflare
     from .providers.cloudflare import Cloudflare as Cloudflare
     from .providers.dataoorts import AsyncDataoorts as AsyncDataoorts

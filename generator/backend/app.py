@@ -1,6 +1,7 @@
 """Build the Starlette app that serves every catalog model in its provider's protocol.
 
-Each request goes: route (404) -> method (405) -> auth (401) -> JSON body (400) -> model named
+Each request goes: route (404) -> method (405) -> auth (401) -> JSON body, or for a model that
+takes raw bytes a non-JSON body and its query parameters (400) -> model named
 in the body, for enveloped requests (404) -> fault, if any -> input schema (400) -> stream flag
 (400 if the model cannot stream) -> answer. Besides the models' own paths the app serves
 `GET /__cardgen/requests` (attempt counts per fault key; `DELETE` resets them) and
@@ -34,6 +35,7 @@ from generator.backend.faults import (
     request_key,
 )
 from generator.backend.protocols import PLAIN, Problem, Protocol
+from generator.backend.raw import is_json_media, media_of, raw_input
 from generator.backend.replies import answer_response, error_response, stream_response
 from generator.backend.routes import RouteTable
 from generator.backend.served import ServedModel
@@ -117,7 +119,15 @@ class Backend:
         )
         if (why := exchange.protocol.auth_problem(request.headers, self.options.token)) is not None:
             raise Problem(401, why)
-        named, data, at = exchange.protocol.unwrap(_parse_json(body, request.method))
+        raw = match.model.entry.request.raw_body if match.model else None
+        content_type = request.headers.get("content-type", "")
+        if raw is not None and match.model and not is_json_media(media_of(content_type)):
+            named, at = None, "$"
+            data = raw_input(match.model, raw, body, content_type, request.query_params.multi_items())
+        elif raw is not None and raw.required:
+            raise Problem(400, f"{exchange.model_id!r} takes its input as the raw request body, not JSON")
+        else:
+            named, data, at = exchange.protocol.unwrap(_parse_json(body, request.method))
         model = match.model or match.group.models.get(named or "")
         if model is None:
             exchange.model_id = named or "-"
@@ -128,7 +138,7 @@ class Backend:
         if fault is not None:
             exchange.notes.append(f"fault={fault.kind if fault.kind != 'status' else fault.status}")
             await _apply(fault, model)
-        problems = model.input_problems(data, at)
+        problems = model.input_problems(data, at) if data is not None or raw is None else ()
         if problems:
             count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
             raise Problem(

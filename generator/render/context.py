@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from generator.catalog.entry import CatalogEntry
 from generator.render.model_types import ModelTypes
-from generator.render.names import class_name
+from generator.render.names import class_name, snake_name
 
 MODEL_ID_PATTERN = r"^[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*$"
 
@@ -73,7 +73,36 @@ class ModelView:
     def streams(self) -> bool:
         # The stream flag is a property of the request object; a non-object input cannot carry it.
         flagged = self.entry.streaming.supported and bool(self.entry.streaming.request_flag)
-        return flagged and (self.types_or_none is None or self.request_root is None)
+        raw = self.entry.request.raw_body
+        return (
+            flagged
+            and not (raw and raw.required)
+            and (self.types_or_none is None or self.request_root is None)
+        )
+
+    @property
+    def raw_only(self) -> bool:
+        """The input is raw bytes and nothing else: `run(content, /)`."""
+        raw = self.entry.request.raw_body
+        return raw is not None and raw.property is None and raw.required
+
+    @property
+    def raw_alternative(self) -> bool:
+        """The whole input may be raw bytes instead of the JSON keyword arguments."""
+        raw = self.entry.request.raw_body
+        return raw is not None and raw.property is None and not raw.required
+
+    @property
+    def upload_param(self) -> str | None:
+        """The `run()` argument whose bytes are the body, when one input property is an upload."""
+        raw = self.entry.request.raw_body
+        if raw is None or raw.property is None:
+            return None
+        taken = {p.name for variant in self.types.variants for p in variant.params} | {"self", "extra_body"}
+        name = snake_name(raw.property, "upload")
+        while name in taken:
+            name += "_"
+        return name
 
     @property
     def response_type(self) -> str:

@@ -26,6 +26,7 @@ from ._redact import SENSITIVE_HEADERS, redact_headers, scrub, secrets_of
 from ._retry import RETRYABLE_ERRORS, is_retryable_status, parse_retry_after, retry_delay
 from ._sse import aiter_sse_lines, iter_sse_lines
 from ._streaming import Signal, StreamDecoder
+from ._uploads import Upload
 from ._urls import join_path, normalize_base_url
 
 __all__ = [
@@ -103,6 +104,19 @@ class _BaseAPIClient(Generic[_ClientT]):
         content = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         headers = self._stream_headers if stream else self._json_headers
         return self._client.build_request("POST", url, content=content, headers=headers, timeout=self.timeout)
+
+    def _build_upload_request(
+        self, path: str, upload: Upload, query: list[tuple[str, str]], model_id: str
+    ) -> httpx.Request:
+        """Return the POST request for `path` carrying `upload` as its body and `query` in the URL."""
+        if self._request_envelope is not None:
+            raise TypeError(f"{model_id}: this provider wraps every input in JSON; it takes no raw body")
+        headers = self._json_headers.copy()
+        headers["Content-Type"] = upload.content_type
+        url = join_path(self.base_url, path)
+        return self._client.build_request(
+            "POST", url, params=tuple(query), content=upload.content, headers=headers, timeout=self.timeout
+        )
 
     def _delay_after_response(
         self, request: httpx.Request, response: httpx.Response, attempt: int
@@ -229,6 +243,13 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         request = self._build_request(path, body, model_id, stream=False)
         return self._parse_response(self._send(request, stream=False))
 
+    def post_upload(
+        self, path: str, *, upload: Upload, query: list[tuple[str, str]], model_id: str
+    ) -> object:
+        """POST `upload` as the raw body to `path`, `query` in the URL; return the decoded result."""
+        request = self._build_upload_request(path, upload, query, model_id)
+        return self._parse_response(self._send(request, stream=False))
+
     def stream_events(self, path: str, *, body: object, model_id: str) -> Iterator[object]:
         """POST `body` (which asks for a stream) to `path`; yield each event's decoded JSON data.
 
@@ -346,6 +367,13 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
     async def post_json(self, path: str, *, body: object, model_id: str) -> object:
         """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
         request = self._build_request(path, body, model_id, stream=False)
+        return self._parse_response(await self._send(request, stream=False))
+
+    async def post_upload(
+        self, path: str, *, upload: Upload, query: list[tuple[str, str]], model_id: str
+    ) -> object:
+        """POST `upload` as the raw body to `path`, `query` in the URL; return the decoded result."""
+        request = self._build_upload_request(path, upload, query, model_id)
         return self._parse_response(await self._send(request, stream=False))
 
     def stream_events(self, path: str, *, body: object, model_id: str) -> AsyncIterator[object]:

@@ -16,6 +16,7 @@ import httpx
 
 from .._base_client import AsyncAPIClient, ResponseEnvelope, SyncAPIClient
 from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, USER_AGENT, fill_path, model_path, require
+from .._uploads import Upload, query_params
 
 if TYPE_CHECKING:
     from ..resources.dataoorts.deepseek_math_7b_instruct import (
@@ -108,13 +109,23 @@ class Dataoorts:
     def __repr__(self) -> str:
         return f"Dataoorts(base_url={self._client.base_url!r})"
 
-    def run(self, model_id: str, payload: Mapping[str, Any] | object) -> Any:
+    def run(
+        self, model_id: str, payload: Mapping[str, Any] | object, *, query: Mapping[str, Any] | None = None
+    ) -> Any:
         """Call any model by its id with an untyped payload; returns the unwrapped JSON (or bytes).
 
         The escape hatch for models newer than this SDK. The id is checked and percent-encoded: it
-        can never change the host or the API path the credentials are sent to.
+        can never change the host or the API path the credentials are sent to. An `Upload` (or
+        bytes) payload is sent as the raw body, with `query` as the other inputs.
         """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
+        if isinstance(payload, bytes | Upload):
+            query_list = query_params(query or {})
+            return self._client.post_upload(
+                path, upload=Upload.of(payload), query=query_list, model_id=model_id
+            )
+        if query:
+            raise TypeError("`query` goes with a raw-body payload (an Upload or bytes) only")
         body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
         return self._client.post_json(path, body=body, model_id=model_id)
 
@@ -183,13 +194,23 @@ class AsyncDataoorts:
     def __repr__(self) -> str:
         return f"AsyncDataoorts(base_url={self._client.base_url!r})"
 
-    async def run(self, model_id: str, payload: Mapping[str, Any] | object) -> Any:
+    async def run(
+        self, model_id: str, payload: Mapping[str, Any] | object, *, query: Mapping[str, Any] | None = None
+    ) -> Any:
         """Call any model by its id with an untyped payload; returns the unwrapped JSON (or bytes).
 
         The escape hatch for models newer than this SDK. The id is checked and percent-encoded: it
-        can never change the host or the API path the credentials are sent to.
+        can never change the host or the API path the credentials are sent to. An `Upload` (or
+        bytes) payload is sent as the raw body, with `query` as the other inputs.
         """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
+        if isinstance(payload, bytes | Upload):
+            query_list = query_params(query or {})
+            return await self._client.post_upload(
+                path, upload=Upload.of(payload), query=query_list, model_id=model_id
+            )
+        if query:
+            raise TypeError("`query` goes with a raw-body payload (an Upload or bytes) only")
         body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
         return await self._client.post_json(path, body=body, model_id=model_id)
 

@@ -130,7 +130,10 @@ class DeepseekCoder67bBaseAwq:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     def _send(self, params: Mapping[str, Any]) -> Response:
-        data = self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
 
     @staticmethod
@@ -245,7 +248,12 @@ class AsyncDeepseekCoder67bBaseAwq:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     async def _send(self, params: Mapping[str, Any]) -> Response:
-        data = await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        return self._answer(
+            await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        )
+
+    @staticmethod
+    def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
 
     @staticmethod

@@ -114,7 +114,10 @@ class Tinyllama11bChatV10:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     def _send(self, params: Mapping[str, Any]) -> Response:
-        data = self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
 
     @staticmethod
@@ -217,7 +220,12 @@ class AsyncTinyllama11bChatV10:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     async def _send(self, params: Mapping[str, Any]) -> Response:
-        data = await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        return self._answer(
+            await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        )
+
+    @staticmethod
+    def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
 
     @staticmethod

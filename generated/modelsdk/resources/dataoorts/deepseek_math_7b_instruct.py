@@ -57,10 +57,14 @@ class DeepseekMath7bInstruct:
             "presence_penalty": presence_penalty,
             **(extra_body or {}),
         }
-        return self._send({k: v for k, v in params.items() if v is not NOT_GIVEN})
+        given = {k: v for k, v in params.items() if v is not NOT_GIVEN}
+        return self._send(given)
 
     def _send(self, params: Mapping[str, Any]) -> Response:
-        data = self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
 
     @staticmethod
@@ -110,10 +114,16 @@ class AsyncDeepseekMath7bInstruct:
             "presence_penalty": presence_penalty,
             **(extra_body or {}),
         }
-        return await self._send({k: v for k, v in params.items() if v is not NOT_GIVEN})
+        given = {k: v for k, v in params.items() if v is not NOT_GIVEN}
+        return await self._send(given)
 
     async def _send(self, params: Mapping[str, Any]) -> Response:
-        data = await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        return self._answer(
+            await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        )
+
+    @staticmethod
+    def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
 
     @staticmethod

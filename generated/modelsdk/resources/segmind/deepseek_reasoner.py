@@ -35,10 +35,14 @@ class DeepseekReasoner:
             extra_body: further properties to send as they are, where the input schema allows them.
         """
         params: dict[str, Any] = {"messages": messages, **(extra_body or {})}
-        return self._send({k: v for k, v in params.items() if v is not NOT_GIVEN})
+        given = {k: v for k, v in params.items() if v is not NOT_GIVEN}
+        return self._send(given)
 
     def _send(self, params: Mapping[str, Any]) -> Response:
-        data = self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
 
     @staticmethod
@@ -66,10 +70,16 @@ class AsyncDeepseekReasoner:
             extra_body: further properties to send as they are, where the input schema allows them.
         """
         params: dict[str, Any] = {"messages": messages, **(extra_body or {})}
-        return await self._send({k: v for k, v in params.items() if v is not NOT_GIVEN})
+        given = {k: v for k, v in params.items() if v is not NOT_GIVEN}
+        return await self._send(given)
 
     async def _send(self, params: Mapping[str, Any]) -> Response:
-        data = await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        return self._answer(
+            await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        )
+
+    @staticmethod
+    def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
 
     @staticmethod
