@@ -12,10 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, get_args
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import jsonschema
 import pytest
+from _raw_bodies import assert_raw_sent, decode_query, expected_query, uploads_for
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
@@ -59,6 +61,13 @@ class ModelSpec:
     request_envelope: tuple[str, str] | None = None
     binary_output: bool = False
     request_root: bool = False  # the input is one JSON value (an array, a string), passed positionally
+    raw_content: str = ""  # "alternative": run(content) may replace the JSON input; "only": it is the input
+    upload_param: str | None = (
+        None  # the run() argument sent as the raw body; the other inputs go in the query
+    )
+    upload_required: bool = False
+    upload_form: bool = False  # the raw body must be a multipart form
+    upload_class: Any = None  # the SDK's Upload, for models that take raw bytes
     credentials: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -242,14 +251,19 @@ def check_round_trip(schema: JsonSchema, model: type[BaseModel], examples: int) 
 
 
 class CapturingTransport(httpx.BaseTransport):
-    """Passes requests on and keeps their JSON bodies, to compare what was sent with what was meant."""
+    """Passes requests on and keeps them, to compare what was sent with what was meant."""
 
     def __init__(self, inner: httpx.BaseTransport) -> None:
         self.inner = inner
-        self.bodies: list[Any] = []
+        self.sent: list[httpx.Request] = []
+
+    @property
+    def last_json(self) -> Any:
+        return json.loads(self.sent[-1].content or b"null")
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.bodies.append(json.loads(request.read() or b"null"))
+        request.read()
+        self.sent.append(request)
         return self.inner.handle_request(request)
 
     def close(self) -> None:
@@ -282,11 +296,37 @@ def check_client_against_backend(
         def call(payload: Any) -> None:
             answer = run_typed(model, payload, request_class, spec)
             assert isinstance(answer, response_type), f"run() returned {type(answer).__name__}"
-            sent = _on_the_wire(spec, capture.bodies[-1])
+            sent = _on_the_wire(spec, capture.last_json)
             meant = _meant(payload, spec)
             assert sent == meant, f"the client sent {sent!r} for {meant!r}"
 
-        call()
+        @settings_for(examples)
+        @given(st.binary(min_size=1, max_size=64), st.booleans())
+        def call_raw(content: bytes, as_upload: bool) -> None:
+            upload = spec.upload_class(content, "application/octet-stream")
+            answer = model.run(upload if as_upload else content)
+            assert isinstance(answer, response_type), f"run(content) returned {type(answer).__name__}"
+            assert_raw_sent(capture.sent[-1], upload, [])
+
+        @settings_for(examples)
+        @given(valid_payloads(spec.input_schema), uploads_for(spec))
+        def call_with_upload(payload: Any, upload: Any) -> None:
+            arguments = as_arguments(payload, request_class, spec.stream_flag)
+            if upload is not None:
+                arguments[spec.upload_param or ""] = upload
+            answer = model.run(**arguments)
+            assert isinstance(answer, response_type), f"run() returned {type(answer).__name__}"
+            if upload is None:
+                assert _on_the_wire(spec, capture.last_json) == _meant(payload, spec)
+            else:
+                assert_raw_sent(capture.sent[-1], upload, expected_query(_meant(payload, spec)))
+
+        if spec.upload_param:
+            call_with_upload()
+        elif spec.raw_content != "only":
+            call()
+        if spec.raw_content:
+            call_raw()
 
 
 def check_stream_against_backend(
@@ -332,9 +372,23 @@ def _no_sleep(client: Any) -> None:
     client._client._sleep = lambda seconds: None  # the SDK's retry waits are not what is under test here
 
 
+def _generic_run(client: Any, spec: ModelSpec, data: Any) -> Any:
+    """Call the model through the untyped `run(model_id, ...)`, raw-bodied where the model must be."""
+    if spec.raw_content == "only" or spec.upload_required:
+        upload = (
+            spec.upload_class.form({"prompt": "cardgen"})
+            if spec.upload_form
+            else spec.upload_class(b"\x00\xff")
+        )
+        return client.run(spec.model_id, upload, query=data if spec.upload_param else None)
+    return client.run(spec.model_id, data)
+
+
 def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactory, faults: Faults) -> None:
     """400 for an invalid payload sent raw, 401 not retried, 429 and 5xx retried, cut streams raise."""
-    payload = invalid_payload(spec.input_schema)
+    # A model that takes only raw bytes refuses any JSON body.
+    raw_only = spec.raw_content == "only" or spec.upload_required
+    payload = {} if raw_only else invalid_payload(spec.input_schema)
     with make_client(max_retries=0) as client, pytest.raises(sdk.BadRequestError):
         client.run(spec.model_id, payload)
 
@@ -352,14 +406,14 @@ def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactor
     with make_client(
         max_retries=2, default_headers=_fault_headers("429;retry-after=0;times=2", key)
     ) as client:
-        client.run(spec.model_id, valid)
+        _generic_run(client, spec, valid)
     assert faults.attempts(key) == 3, "two 429 answers, then success"
 
     key = f"{spec.provider}/{spec.slug}/503"
     with make_client(max_retries=2, default_headers=_fault_headers("503", key)) as client:
         _no_sleep(client)
         with pytest.raises(sdk.InternalServerError):
-            client.run(spec.model_id, valid)
+            _generic_run(client, spec, valid)
     assert faults.attempts(key) == 3, "a 5xx is retried max_retries times, then raised"
 
     if spec.stream_flag:
@@ -395,6 +449,10 @@ def check_recordings(
     for interaction in interactions:
         with make_client(transport=ReplayTransport([interaction])) as client:
             model = getattr(client.models, spec.slug)
+            content_type = dict(interaction.request_headers).get("content-type", "application/json")
+            if (spec.raw_content or spec.upload_param) and "json" not in content_type:
+                _replay_raw(model, spec, interaction, content_type, request_class, response_type)
+                continue
             body = _on_the_wire(spec, json.loads(interaction.request_body))
             if spec.stream_flag and isinstance(body, dict) and body.get(spec.stream_flag) is True:
                 assert chunk_type is not None, "a streamed recording of a model that does not stream"
@@ -402,3 +460,23 @@ def check_recordings(
                 assert chunks and all(isinstance(c, chunk_type) for c in chunks)
             else:
                 assert isinstance(run_typed(model, body, request_class, spec), response_type)
+
+
+def _replay_raw(
+    model: Any,
+    spec: ModelSpec,
+    interaction: Any,
+    content_type: str,
+    request_class: Any,
+    response_type: type[Any],
+) -> None:
+    body = interaction.request_body
+    upload = spec.upload_class(body if isinstance(body, bytes) else body.encode("utf-8"), content_type)
+    if spec.upload_param is None:
+        answer = model.run(upload)
+    else:
+        query = decode_query(
+            spec.input_schema, parse_qsl(urlsplit(interaction.uri).query, keep_blank_values=True)
+        )
+        answer = model.run(**as_arguments(query, request_class, None), **{spec.upload_param: upload})
+    assert isinstance(answer, response_type), f"replayed run() returned {type(answer).__name__}"

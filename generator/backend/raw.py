@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.backend.protocols import Problem
@@ -25,6 +25,19 @@ def media_of(content_type: str) -> str:
 
 def is_json_media(media: str) -> bool:
     return media == "application/json" or media.endswith("+json")
+
+
+def encode_query(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Inputs beside a raw body as query parameters, as the generated SDK writes them."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in values.items():
+        items = value if isinstance(value, list) and value else [value]
+        pairs += [(name, item if isinstance(item, str) else _json(item)) for item in items]
+    return pairs
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def raw_input(

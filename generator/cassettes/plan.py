@@ -19,6 +19,16 @@ class PlannedRequest:
     name: str
     data: Any
     stream: bool
+    upload: tuple[bytes, str] | None = None  # raw body and its media type; `data` then goes in the query
+
+
+# Deterministic stand-ins for a file: not UTF-8 (so cassettes must keep bytes), and a small form.
+SAMPLE_BYTES = (b"cardgen sample \x00\xff\xfe bytes", "application/octet-stream")
+FORM_BOUNDARY = "cardgen-form-boundary"
+SAMPLE_FORM = (
+    f'--{FORM_BOUNDARY}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\ncardgen\r\n--{FORM_BOUNDARY}--\r\n'.encode(),
+    f"multipart/form-data; boundary={FORM_BOUNDARY}",
+)
 
 
 class UnplannableRequest(ValueError):
@@ -41,8 +51,12 @@ def plan_requests(entry: CatalogEntry) -> list[PlannedRequest]:
     streamed = [p for p in examples if p.stream]
     if streams and not streamed:
         streamed = [PlannedRequest("stream", plain[0].data, True)]
-    planned = plain + [PlannedRequest(p.name, _with_flag(entry, p.data), True) for p in streamed]
+    planned = _with_uploads(entry, plain) + [
+        PlannedRequest(p.name, _with_flag(entry, p.data), True) for p in streamed
+    ]
     for request in planned:
+        if request.upload is not None and request.data is None:
+            continue  # the bytes are the whole input
         problems = schema_problems(entry.input_schema, request.data)
         if problems:
             raise UnplannableRequest(
@@ -62,3 +76,14 @@ def _with_flag(entry: CatalogEntry, data: Any) -> Any:
     if not isinstance(data, dict):
         raise UnplannableRequest("a streaming request must be a JSON object to carry the stream flag")
     return {**data, stream_flag(entry): True}
+
+
+def _with_uploads(entry: CatalogEntry, plain: list[PlannedRequest]) -> list[PlannedRequest]:
+    """Add a raw-body request for a model that takes one; drop JSON requests where it must."""
+    raw = entry.request.raw_body
+    if raw is None:
+        return plain
+    sample = SAMPLE_FORM if raw.property == "multipart" else SAMPLE_BYTES
+    query = (plain[0].data if raw.property is not None else None) if plain else None
+    upload = PlannedRequest("upload", query, False, sample)
+    return [upload] if raw.required else [*plain, upload]

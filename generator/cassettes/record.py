@@ -6,9 +6,11 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from urllib.parse import urlencode
 
 import httpx
 
+from generator.backend.raw import encode_query
 from generator.cassettes import scrub
 from generator.cassettes.plan import PlannedRequest, UnplannableRequest, plan_requests
 from generator.catalog.entry import CatalogEntry
@@ -110,16 +112,24 @@ def exchange(
     credentials: Credentials,
 ) -> Interaction:
     """Send one planned request (streams read to their end) and return it scrubbed."""
-    body = json_text(wrap_request(entry, planned.data))
+    body: str | bytes
+    query = ""
+    if planned.upload is not None:
+        body, content_type = planned.upload
+        query = urlencode(encode_query(planned.data or {}))
+    else:
+        body, content_type = json_text(wrap_request(entry, planned.data)), entry.request.content_type
     headers = [
         ("accept", EVENT_STREAM if planned.stream else JSON),
-        ("content-type", entry.request.content_type),
+        ("content-type", content_type),
         # Identity bodies are what a cassette stores as text; httpx would decode others anyway.
         ("accept-encoding", "identity"),
         (entry.auth.header, credentials.auth_value(entry)),
     ]
-    url = base_url.rstrip("/") + endpoint_path(entry, credentials.params)
-    request = client.build_request(entry.endpoint.method, url, content=body.encode(), headers=headers)
+    suffix = f"?{query}" if query else ""
+    url = base_url.rstrip("/") + endpoint_path(entry, credentials.params) + suffix
+    payload = body.encode() if isinstance(body, str) else body
+    request = client.build_request(entry.endpoint.method, url, content=payload, headers=headers)
     secrets = credentials.secrets()
     try:
         response = client.send(request, stream=True, follow_redirects=False)
@@ -143,8 +153,8 @@ def exchange(
         answer_body = content  # a binary answer (an image, audio) is stored as bytes
     return Interaction(
         method=entry.endpoint.method,
-        uri=endpoint_uri(entry),
-        request_body=scrub.scrub_text(body, secrets),
+        uri=endpoint_uri(entry) + suffix,
+        request_body=scrub.scrub_text(body, secrets) if isinstance(body, str) else body,
         request_headers=scrub.request_headers(request.headers.multi_items(), secrets),
         status=response.status_code,
         response_headers=scrub.response_headers(response.headers.multi_items(), secrets),

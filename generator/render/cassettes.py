@@ -28,7 +28,7 @@ class Interaction:
 
     method: str
     uri: str
-    request_body: str
+    request_body: str | bytes  # bytes: a raw body (an upload), stored as `!!binary`
     request_headers: Headers
     status: int
     response_headers: Headers

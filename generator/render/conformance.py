@@ -10,7 +10,7 @@ from generator.render.cassettes import cassette_yaml, example_interactions
 from generator.render.context import ModelView, ProviderView, recordings_of
 from generator.render.templates import TEMPLATES, render_template
 
-HARNESS = ("conftest.py", "_backends.py", "_conformance.py", "_cassettes.py")
+HARNESS = ("conftest.py", "_backends.py", "_conformance.py", "_cassettes.py", "_raw_bodies.py")
 TESTS = PurePosixPath("tests")
 
 

@@ -2,7 +2,8 @@
 
 Cassettes live as `<root>/<provider>/<slug>/<name>.yaml`. A request matches a recording when the
 method, the URL path (scheme, host and port are ignored; a recorded `ACCOUNT_ID` segment stands for
-any one segment) and the body, compared as parsed JSON, are the same. Nothing else falls through:
+any one segment), the query parameters and the body, compared as parsed JSON (else as text or bytes),
+are the same. Nothing else falls through:
 a request without a recording raises `UnmatchedRequestError`.
 
 Why this cannot hang on event streams the way vcrpy's httpx patching can: vcrpy (9.4.2,
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import httpx
 import yaml
@@ -75,7 +76,7 @@ class Interaction:
 
     method: str
     uri: str
-    request_body: str
+    request_body: str | bytes  # bytes: a raw body (an upload) that is not UTF-8, stored as `!!binary`
     request_headers: Headers
     status: int
     response_headers: Headers
@@ -115,7 +116,7 @@ def _interaction(item: Mapping[str, Any]) -> Interaction:
     return Interaction(
         method=str(request["method"]).upper(),
         uri=str(request["uri"]),
-        request_body=_text(request.get("body")),
+        request_body=_text_or_bytes(request.get("body")),
         request_headers=_pairs(request.get("headers")),
         status=int(response["status"]["code"]),
         response_headers=_pairs(response.get("headers")),
@@ -210,21 +211,40 @@ def _segments(path: str) -> list[str]:
     return [unquote(segment) for segment in path.split("/")]
 
 
-def _body_key(body: str) -> str:
-    """Bodies compare as parsed JSON (key order and spacing aside), else as text."""
+def _body_key(body: str | bytes) -> str:
+    """Bodies compare as parsed JSON (key order and spacing aside), else as text, else as bytes."""
+    if isinstance(body, bytes):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return "bytes:" + body.hex()
+    else:
+        text = body
     try:
-        parsed = json.loads(body)
+        parsed = json.loads(text, parse_float=_number)
     except ValueError:
-        return "text:" + body
+        return "text:" + text
     return "json:" + json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _shown(body: str) -> str:
-    return body if len(body) <= _SHOWN_BODY else body[:_SHOWN_BODY] + "..."
+def _number(text: str) -> float | int:
+    """A JSON number by value: `0.0` and `0` are one number (a client may write either)."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _shown(body: str | bytes) -> str:
+    text = body if isinstance(body, str) else repr(body)
+    return text if len(text) <= _SHOWN_BODY else text[:_SHOWN_BODY] + "..."
 
 
 def _request_path(request: httpx.Request) -> str:
     return request.url.raw_path.decode("ascii").split("?", 1)[0]
+
+
+def _query(uri_or_query: str) -> list[tuple[str, str]]:
+    """Query parameters in order (inputs beside a raw body travel there)."""
+    return parse_qsl(uri_or_query, keep_blank_values=True)
 
 
 class _ReplayStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -251,7 +271,13 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.interactions = list(interactions)
         self._wildcards = frozenset(wildcards)
         self._keys = [
-            (i.method, _segments(urlsplit(i.uri).path), _body_key(i.request_body)) for i in self.interactions
+            (
+                i.method,
+                _segments(urlsplit(i.uri).path),
+                _query(urlsplit(i.uri).query),
+                _body_key(i.request_body),
+            )
+            for i in self.interactions
         ]
         self._played = [0] * len(self.interactions)
         self._lock = threading.Lock()
@@ -264,23 +290,32 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         await request.aread()
         return self._answer(request)
 
-    def _matches(self, index: int, method: str, segments: list[str], body: str) -> bool:
-        recorded_method, recorded_segments, recorded_body = self._keys[index]
+    def _matches(
+        self, index: int, method: str, segments: list[str], query: list[tuple[str, str]], body: str
+    ) -> bool:
+        recorded_method, recorded_segments, recorded_query, recorded_body = self._keys[index]
         return (
             recorded_method == method
             and recorded_body == body
+            and recorded_query == query
             and len(recorded_segments) == len(segments)
             and all(r == s or r in self._wildcards for r, s in zip(recorded_segments, segments, strict=True))
         )
 
     def _answer(self, request: httpx.Request) -> httpx.Response:
         path = _request_path(request)
-        text = request.content.decode("utf-8", errors="replace")
-        key = (request.method, _segments(path), _body_key(text))
+        key = (
+            request.method,
+            _segments(path),
+            _query(request.url.query.decode("ascii")),
+            _body_key(request.content),
+        )
         with self._lock:
             found = [index for index in range(len(self.interactions)) if self._matches(index, *key)]
             if not found:
-                raise UnmatchedRequestError(self._unmatched(request.method, path, text))
+                raise UnmatchedRequestError(
+                    self._unmatched(request.method, request.url.raw_path.decode("ascii"), request.content)
+                )
             index = next((i for i in found if self._played[i] == 0), found[-1])
             self._played[index] += 1
         recorded = self.interactions[index]
@@ -290,12 +325,16 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             stream=_ReplayStream(_as_bytes(recorded.response_body)),
         )
 
-    def _unmatched(self, method: str, path: str, body: str) -> str:
+    def _unmatched(self, method: str, path: str, body: bytes) -> str:
         recorded = [
             f"  {i.method} {urlsplit(i.uri).path} {_shown(i.request_body)}" for i in self.interactions
         ] or ["  (nothing)"]
+        try:
+            shown = _shown(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            shown = _shown(body)
         return (
-            f"no recording matches {method} {path} with body {_shown(body)}\n"
+            f"no recording matches {method} {path} with body {shown}\n"
             f"recorded ({len(self.interactions)}):\n" + "\n".join(recorded)
         )
 
@@ -433,7 +472,7 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         interaction = Interaction(
             method=request.method,
             uri=origin + _scrub(request.url.raw_path.decode("ascii"), secrets),
-            request_body=_scrub(request.content.decode("utf-8"), secrets),
+            request_body=_request_body(request.content, secrets),
             request_headers=tuple(
                 (name.lower(), _scrub(value, secrets))
                 for name, value in request.headers.multi_items()
@@ -450,6 +489,13 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         with self._lock:
             self.interactions.append(interaction)
             _write_atomically(self.sink_path, dump_cassette(self.interactions))
+
+
+def _request_body(content: bytes, secrets: Mapping[str, str]) -> str | bytes:
+    try:
+        return _scrub(content.decode("utf-8"), secrets)
+    except UnicodeDecodeError:
+        return content  # a raw body (an upload) is stored as bytes
 
 
 def _as_bytes(body: str | bytes) -> bytes:

@@ -11,19 +11,38 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, get_args
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import jsonschema
 import pytest
+from _raw_bodies import assert_raw_sent, decode_query, expected_query, uploads_for
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
-from _cassettes import ReplayTransport
 from hypothesis_jsonschema import from_schema
 from pydantic import BaseModel, RootModel, ValidationError
 
+from _cassettes import ReplayTransport
+
 JsonSchema = dict[str, Any]
-NASTY: tuple[Any, ...] = (None, "3", "true", "1.5", "", 3, 3.5, -1, 0, 10**12, True, False, [], {}, "x" * 10_000)
+NASTY: tuple[Any, ...] = (
+    None,
+    "3",
+    "true",
+    "1.5",
+    "",
+    3,
+    3.5,
+    -1,
+    0,
+    10**12,
+    True,
+    False,
+    [],
+    {},
+    "x" * 10_000,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,13 @@ class ModelSpec:
     request_envelope: tuple[str, str] | None = None
     binary_output: bool = False
     request_root: bool = False  # the input is one JSON value (an array, a string), passed positionally
+    raw_content: str = ""  # "alternative": run(content) may replace the JSON input; "only": it is the input
+    upload_param: str | None = (
+        None  # the run() argument sent as the raw body; the other inputs go in the query
+    )
+    upload_required: bool = False
+    upload_form: bool = False  # the raw body must be a multipart form
+    upload_class: Any = None  # the SDK's Upload, for models that take raw bytes
     credentials: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -63,7 +89,9 @@ def valid_payloads(schema: JsonSchema) -> st.SearchStrategy[Any]:
         strategy = _valid_cached(json.dumps(schema, sort_keys=True))
         strategy.validate()
     except (HypothesisException, jsonschema.exceptions.SchemaError, RecursionError) as exc:
-        pytest.skip(f"hypothesis-jsonschema cannot generate values for this schema: {type(exc).__name__}: {exc}")
+        pytest.skip(
+            f"hypothesis-jsonschema cannot generate values for this schema: {type(exc).__name__}: {exc}"
+        )
     return strategy
 
 
@@ -124,9 +152,11 @@ def _mutation(draw: st.DrawFn, value: Any, schema: JsonSchema) -> Any:
             changed = {**other, **changed}
     elif operation == "deep" and isinstance(value[key], dict | list):
         nested = value[key]
-        changed[key] = draw(_mutation(nested, properties.get(key, {}))) if isinstance(nested, dict) else [
-            draw(_mutation(item, properties.get(key, {}).get("items", {}))) for item in nested
-        ]
+        changed[key] = (
+            draw(_mutation(nested, properties.get(key, {})))
+            if isinstance(nested, dict)
+            else [draw(_mutation(item, properties.get(key, {}).get("items", {}))) for item in nested]
+        )
     else:
         changed[key] = draw(st.sampled_from(NASTY))
     return changed
@@ -220,14 +250,19 @@ def check_round_trip(schema: JsonSchema, model: type[BaseModel], examples: int) 
 
 
 class CapturingTransport(httpx.BaseTransport):
-    """Passes requests on and keeps their JSON bodies, to compare what was sent with what was meant."""
+    """Passes requests on and keeps them, to compare what was sent with what was meant."""
 
     def __init__(self, inner: httpx.BaseTransport) -> None:
         self.inner = inner
-        self.bodies: list[Any] = []
+        self.sent: list[httpx.Request] = []
+
+    @property
+    def last_json(self) -> Any:
+        return json.loads(self.sent[-1].content or b"null")
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.bodies.append(json.loads(request.read() or b"null"))
+        request.read()
+        self.sent.append(request)
         return self.inner.handle_request(request)
 
     def close(self) -> None:
@@ -238,7 +273,9 @@ def _on_the_wire(spec: ModelSpec, body: Any) -> Any:
     if spec.request_envelope is None:
         return body
     model_key, data_key = spec.request_envelope
-    assert body.get(model_key) == spec.model_id, f"envelope names {body.get(model_key)!r}, not {spec.model_id!r}"
+    assert body.get(model_key) == spec.model_id, (
+        f"envelope names {body.get(model_key)!r}, not {spec.model_id!r}"
+    )
     return body[data_key]
 
 
@@ -258,11 +295,37 @@ def check_client_against_backend(
         def call(payload: Any) -> None:
             answer = run_typed(model, payload, request_class, spec)
             assert isinstance(answer, response_type), f"run() returned {type(answer).__name__}"
-            sent = _on_the_wire(spec, capture.bodies[-1])
+            sent = _on_the_wire(spec, capture.last_json)
             meant = _meant(payload, spec)
             assert sent == meant, f"the client sent {sent!r} for {meant!r}"
 
-        call()
+        @settings_for(examples)
+        @given(st.binary(min_size=1, max_size=64), st.booleans())
+        def call_raw(content: bytes, as_upload: bool) -> None:
+            upload = spec.upload_class(content, "application/octet-stream")
+            answer = model.run(upload if as_upload else content)
+            assert isinstance(answer, response_type), f"run(content) returned {type(answer).__name__}"
+            assert_raw_sent(capture.sent[-1], upload, [])
+
+        @settings_for(examples)
+        @given(valid_payloads(spec.input_schema), uploads_for(spec))
+        def call_with_upload(payload: Any, upload: Any) -> None:
+            arguments = as_arguments(payload, request_class, spec.stream_flag)
+            if upload is not None:
+                arguments[spec.upload_param or ""] = upload
+            answer = model.run(**arguments)
+            assert isinstance(answer, response_type), f"run() returned {type(answer).__name__}"
+            if upload is None:
+                assert _on_the_wire(spec, capture.last_json) == _meant(payload, spec)
+            else:
+                assert_raw_sent(capture.sent[-1], upload, expected_query(_meant(payload, spec)))
+
+        if spec.upload_param:
+            call_with_upload()
+        elif spec.raw_content != "only":
+            call()
+        if spec.raw_content:
+            call_raw()
 
 
 def check_stream_against_backend(
@@ -308,37 +371,55 @@ def _no_sleep(client: Any) -> None:
     client._client._sleep = lambda seconds: None  # the SDK's retry waits are not what is under test here
 
 
+def _generic_run(client: Any, spec: ModelSpec, data: Any) -> Any:
+    """Call the model through the untyped `run(model_id, ...)`, raw-bodied where the model must be."""
+    if spec.raw_content == "only" or spec.upload_required:
+        upload = (
+            spec.upload_class.form({"prompt": "cardgen"})
+            if spec.upload_form
+            else spec.upload_class(b"\x00\xff")
+        )
+        return client.run(spec.model_id, upload, query=data if spec.upload_param else None)
+    return client.run(spec.model_id, data)
+
+
 def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactory, faults: Faults) -> None:
     """400 for an invalid payload sent raw, 401 not retried, 429 and 5xx retried, cut streams raise."""
-    payload = invalid_payload(spec.input_schema)
+    # A model that takes only raw bytes refuses any JSON body.
+    raw_only = spec.raw_content == "only" or spec.upload_required
+    payload = {} if raw_only else invalid_payload(spec.input_schema)
     with make_client(max_retries=0) as client, pytest.raises(sdk.BadRequestError):
         client.run(spec.model_id, payload)
 
     key = f"{spec.provider}/{spec.slug}/401"
     headers = _fault_headers("none", key)
-    with make_client(api_key="wrong-key", max_retries=3, default_headers=headers) as client, pytest.raises(
-        sdk.AuthenticationError
+    with (
+        make_client(api_key="wrong-key", max_retries=3, default_headers=headers) as client,
+        pytest.raises(sdk.AuthenticationError),
     ):
         client.run(spec.model_id, payload)
     assert faults.attempts(key) == 1, "a 401 must not be retried"
 
     valid = _a_valid_request(spec.input_schema, spec.request_root)
     key = f"{spec.provider}/{spec.slug}/429"
-    with make_client(max_retries=2, default_headers=_fault_headers("429;retry-after=0;times=2", key)) as client:
-        client.run(spec.model_id, valid)
+    with make_client(
+        max_retries=2, default_headers=_fault_headers("429;retry-after=0;times=2", key)
+    ) as client:
+        _generic_run(client, spec, valid)
     assert faults.attempts(key) == 3, "two 429 answers, then success"
 
     key = f"{spec.provider}/{spec.slug}/503"
     with make_client(max_retries=2, default_headers=_fault_headers("503", key)) as client:
         _no_sleep(client)
         with pytest.raises(sdk.InternalServerError):
-            client.run(spec.model_id, valid)
+            _generic_run(client, spec, valid)
     assert faults.attempts(key) == 3, "a 5xx is retried max_retries times, then raised"
 
     if spec.stream_flag:
         key = f"{spec.provider}/{spec.slug}/cut"
-        with make_client(max_retries=0, default_headers=_fault_headers("cut", key)) as client, pytest.raises(
-            sdk.StreamError
+        with (
+            make_client(max_retries=0, default_headers=_fault_headers("cut", key)) as client,
+            pytest.raises(sdk.StreamError),
         ):
             list(client.stream(spec.model_id, {**valid, spec.stream_flag: True}))
 
@@ -367,6 +448,10 @@ def check_recordings(
     for interaction in interactions:
         with make_client(transport=ReplayTransport([interaction])) as client:
             model = getattr(client.models, spec.slug)
+            content_type = dict(interaction.request_headers).get("content-type", "application/json")
+            if (spec.raw_content or spec.upload_param) and "json" not in content_type:
+                _replay_raw(model, spec, interaction, content_type, request_class, response_type)
+                continue
             body = _on_the_wire(spec, json.loads(interaction.request_body))
             if spec.stream_flag and isinstance(body, dict) and body.get(spec.stream_flag) is True:
                 assert chunk_type is not None, "a streamed recording of a model that does not stream"
@@ -374,3 +459,23 @@ def check_recordings(
                 assert chunks and all(isinstance(c, chunk_type) for c in chunks)
             else:
                 assert isinstance(run_typed(model, body, request_class, spec), response_type)
+
+
+def _replay_raw(
+    model: Any,
+    spec: ModelSpec,
+    interaction: Any,
+    content_type: str,
+    request_class: Any,
+    response_type: type[Any],
+) -> None:
+    body = interaction.request_body
+    upload = spec.upload_class(body if isinstance(body, bytes) else body.encode("utf-8"), content_type)
+    if spec.upload_param is None:
+        answer = model.run(upload)
+    else:
+        query = decode_query(
+            spec.input_schema, parse_qsl(urlsplit(interaction.uri).query, keep_blank_values=True)
+        )
+        answer = model.run(**as_arguments(query, request_class, None), **{spec.upload_param: upload})
+    assert isinstance(answer, response_type), f"replayed run() returned {type(answer).__name__}"

@@ -37,6 +37,15 @@ def test_matches_any_host_any_account_and_any_key_order(cassettes: Any) -> None:
     assert response.headers["content-type"] == "application/json"
 
 
+def test_numbers_match_by_value_so_a_client_may_write_3_as_3_0(cassettes: Any) -> None:
+    with httpx.Client(transport=replay(cassettes, recording())) as client:
+        response = client.post(
+            "https://api.cloudflare.com/client/v4/accounts/acct/ai/run/@cf/meta/m",
+            content=b'{"prompt":"hi","max_tokens":3.0}',
+        )
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
@@ -44,9 +53,10 @@ def test_matches_any_host_any_account_and_any_key_order(cassettes: Any) -> None:
         ("POST", "/client/v4/accounts/acct/ai/run/@cf/meta/other", b'{"prompt":"hi","max_tokens":3}'),
         ("POST", "/client/v4/accounts/a/b/ai/run/@cf/meta/m", b'{"prompt":"hi","max_tokens":3}'),
         ("PUT", "/client/v4/accounts/acct/ai/run/@cf/meta/m", b'{"prompt":"hi","max_tokens":3}'),
-        ("POST", "/client/v4/accounts/acct/ai/run/@cf/meta/m", b'{"prompt":"hi","max_tokens":3.0}'),
+        ("POST", "/client/v4/accounts/acct/ai/run/@cf/meta/m", b'{"prompt":"hi","max_tokens":3.5}'),
+        ("POST", "/client/v4/accounts/acct/ai/run/@cf/meta/m?stream=true", b'{"prompt":"hi","max_tokens":3}'),
     ],
-    ids=["body", "path", "extra-segment", "method", "int-vs-float"],
+    ids=["body", "path", "extra-segment", "method", "other-number", "query"],
 )
 def test_unmatched_request_raises_naming_it_and_listing_recordings(
     cassettes: Any, method: str, path: str, body: bytes
@@ -126,7 +136,8 @@ def test_rendered_example_replays_through_vcrpy_itself(tmp_path: Path) -> None:
     path.write_text(cassette_yaml([interaction]), "utf-8")
     recorder = vcr.VCR(record_mode="none", match_on=["method", "scheme", "host", "port", "path", "body"])
     with recorder.use_cassette(str(path)) as cassette, httpx.Client() as client:
-        response = client.post(interaction.uri, content=interaction.request_body.encode())
+        body = interaction.request_body
+        response = client.post(interaction.uri, content=body.encode() if isinstance(body, str) else body)
         assert cassette.play_count == 1
     assert response.status_code == 200
     assert response.json()["result"]["usage"] == {

@@ -24,7 +24,9 @@ def state_schemas(found: Extraction, input_schema: Located, output_schema: Locat
     schema, lines = input_schema
     split = split_raw_body(schema)
     if split.problem is not None:
-        found.report(Level.ERROR, lines[0] if lines else None, f"input_schema: {split.problem}", "input_schema")
+        found.report(
+            Level.ERROR, lines[0] if lines else None, f"input_schema: {split.problem}", "input_schema"
+        )
     if split.raw_body is None:
         found.state("input_schema", schema, lines)
     else:
