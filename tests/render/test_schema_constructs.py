@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -236,3 +237,24 @@ def test_names_of_colliding_nested_classes_do_not_grow_with_depth() -> None:
     plan = plan_types({"Request": build.nested(14, {"type": "string"}), "Response": build.nested(14, {})})
     assert len(plan.classes) == 2 * 14  # each root and the 13 objects inside it
     assert max(map(len, plan.classes)) == len("Level12Level13")
+
+
+def test_the_package_imports_only_what_its_pyproject_declares(work: Path) -> None:
+    package = work / "gen" / "modelsdk"
+    declared = {
+        re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].replace("-", "_").lower()
+        for requirement in tomllib.loads((package / "pyproject.toml").read_text("utf-8"))["project"][
+            "dependencies"
+        ]
+    }
+    imported: set[str] = set()
+    for module in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    # pydantic pins its own pydantic_core exactly; declaring it apart could only conflict.
+    third_party = imported - set(sys.stdlib_module_names) - {"__future__", "pydantic_core"}
+    assert "typing_extensions" in third_party  # the pure-map output needs it on Python 3.11
+    assert third_party <= declared, f"imported but not declared: {sorted(third_party - declared)}"
