@@ -154,7 +154,11 @@ def test_package_metadata_declares_only_runtime_dependencies() -> None:
     import tomllib
 
     meta = tomllib.loads((GENERATED / "modelsdk" / "pyproject.toml").read_text("utf-8"))
-    assert [d.split(">")[0] for d in meta["project"]["dependencies"]] == ["httpx", "pydantic"]
+    assert [d.split(">")[0] for d in meta["project"]["dependencies"]] == [
+        "httpx",
+        "pydantic",
+        "typing_extensions",
+    ]
     assert (GENERATED / "modelsdk" / "py.typed").exists()
     packages = set(meta["tool"]["setuptools"]["packages"])
     assert {
