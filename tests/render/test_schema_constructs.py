@@ -11,10 +11,8 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 import tomllib
@@ -26,6 +24,7 @@ import pytest
 from generator.catalog.store import load_catalog
 from generator.render.schema_plan import plan_types
 from tests.conftest import REPO
+from tests.render.pipeline import conformance_rows, generate, ingest_and_record, ok, run_python, strict_errors
 
 FIXTURES = REPO / "tests" / "fixtures" / "constructs"
 SLUGS = {"keywords", "titles", "maps", "deep", "scalars", "leftovers", "large", "pure_map"}
@@ -79,18 +78,6 @@ m.titles.run(prompt="Hi", messages=[])
 """
 
 
-def _run(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CI": "1"}  # derandomized hypothesis, no example database
-    return subprocess.run(
-        [sys.executable, *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
-
-
-def _ok(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The constructs catalog (with the large schema) ingested, recorded, and generated."""
@@ -98,11 +85,9 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(FIXTURES / "sources", root / "sources")
     shutil.copytree(FIXTURES / "providers", root / "providers")
     assert _build().write_large(root / "sources" / "cloudflare") > 290_000
-    cardgen = ("-m", "generator")
-    _ok(_run(*cardgen, "ingest", "--sources", root / "sources", "--catalog", root / "models", cwd=root))
-    _ok(_run(*cardgen, "record", "--catalog", root / "models", "--out", root / "recordings", cwd=root))
+    ingest_and_record(root / "sources", root)
     started = time.monotonic()
-    _ok(_run(*cardgen, "generate", "--catalog", root / "models", "--out", root / "gen", cwd=root))
+    generate(root)
     (root / "generate_seconds").write_text(f"{time.monotonic() - started:.2f}", "utf-8")
     return root
 
@@ -141,14 +126,7 @@ def test_class_names_come_from_the_schema_and_never_collide(work: Path) -> None:
 
 
 def test_the_package_and_its_use_type_check_strictly(work: Path) -> None:
-    gen = work / "gen"
-    (gen / "good_use.py").write_text(GOOD_USE, "utf-8")
-    (gen / "bad_use.py").write_text(BAD_USE, "utf-8")
-    strict = ("-m", "mypy", "--strict", "--config-file", os.devnull, "--cache-dir", work / ".mypy_cache")
-    _ok(_run(*strict, "modelsdk", "good_use.py", cwd=gen))
-    done = _run(*strict, "bad_use.py", cwd=gen)
-    flagged = {line.split(":")[1] for line in done.stdout.splitlines() if ": error:" in line}
-    assert flagged == {str(n) for n in range(4, 10)}, done.stdout
+    assert strict_errors(work, GOOD_USE, BAD_USE) == set(range(4, 10))
 
 
 def test_odd_property_names_go_on_the_wire_as_the_schema_spells_them(work: Path) -> None:
@@ -162,7 +140,7 @@ def test_odd_property_names_go_on_the_wire_as_the_schema_spells_them(work: Path)
         "back = Response.model_validate({'response': 'r', 'class': 'c', 'a-b': 'd', 'json': 'j'})\n"
         "print(json.dumps([body, back.model_dump(mode='json', exclude_unset=True)], sort_keys=True))\n"
     )
-    out = _ok(_run("-c", code, cwd=work / "gen"))
+    out = ok(run_python("-c", code, cwd=work / "gen"))
     wire = {
         "1abc": "y",
         "a-b": "x",
@@ -189,14 +167,14 @@ def test_typed_extras_are_validated(work: Path) -> None:
         "        continue\n"
         "    raise SystemExit(f'accepted {bad}')\n"
     )
-    _ok(_run("-c", code, cwd=work / "gen"))
+    ok(run_python("-c", code, cwd=work / "gen"))
 
 
 def test_required_inside_properties_is_a_precise_diagnostic(tmp_path: Path) -> None:
     (tmp_path / "sources" / "cloudflare").mkdir(parents=True)
     shutil.copytree(FIXTURES / "providers", tmp_path / "providers")
     shutil.copy(FIXTURES / "broken.md", tmp_path / "sources" / "cloudflare" / "broken.md")
-    done = _run(
+    done = run_python(
         "-m", "generator", "ingest", "--sources", tmp_path / "sources", "--catalog", "models", cwd=tmp_path
     )
     assert done.returncode == 1
@@ -209,14 +187,8 @@ def test_required_inside_properties_is_a_precise_diagnostic(tmp_path: Path) -> N
 
 
 def test_the_conformance_suite_passes_against_the_local_backend(work: Path) -> None:
-    done = _run(
-        "-m", "generator", "conform", "--backend", "local", "--catalog", work / "models",
-        "--out", work / "gen", "--examples", "10", cwd=work,
-    )  # fmt: skip
-    table = _ok(done)
-    rows = [line for line in table.splitlines() if line.startswith("cloudflare/")]
+    rows = conformance_rows(work, "cloudflare")
     assert sorted(row.split()[0] for row in rows) == sorted(f"cloudflare/{slug}" for slug in SLUGS)
-    assert not [row for row in rows if "FAIL" in row or "skip" in row], table
 
 
 def test_branches_sharing_a_title_are_named_by_what_sets_them_apart() -> None:

@@ -7,15 +7,13 @@ array responses, `oneOf` of primitive types, arrays of arrays, enums and 34-bit 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator.catalog.store import load_catalog
 from tests.conftest import REPO
+from tests.render.pipeline import conformance_rows, generate, ingest_and_record, strict_errors
 
 FIXTURES = REPO / "tests" / "fixtures" / "tasks"
 TASKS = {
@@ -68,26 +66,12 @@ m.distilbert_sst_2_int8.run(text="x").label
 """
 
 
-def _run(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CI": "1"}  # derandomized hypothesis, no example database
-    return subprocess.run(
-        [sys.executable, *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
-
-
-def _ok(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixtures catalog ingested, recorded from the local backend, and generated."""
     root = tmp_path_factory.mktemp("tasks")
-    cardgen = ("-m", "generator")
-    _ok(_run(*cardgen, "ingest", "--sources", FIXTURES / "sources", "--catalog", root / "models", cwd=root))
-    _ok(_run(*cardgen, "record", "--catalog", root / "models", "--out", root / "recordings", cwd=root))
-    _ok(_run(*cardgen, "generate", "--catalog", root / "models", "--out", root / "gen", cwd=root))
+    ingest_and_record(FIXTURES / "sources", root)
+    generate(root)
     return root
 
 
@@ -96,22 +80,9 @@ def test_one_fixture_per_task_type(work: Path) -> None:
 
 
 def test_the_package_and_its_use_type_check_strictly(work: Path) -> None:
-    gen = work / "gen"
-    (gen / "good_use.py").write_text(GOOD_USE, "utf-8")
-    (gen / "bad_use.py").write_text(BAD_USE, "utf-8")
-    strict = ("-m", "mypy", "--strict", "--config-file", os.devnull, "--cache-dir", work / ".mypy_cache")
-    _ok(_run(*strict, "modelsdk", "good_use.py", cwd=gen))
-    done = _run(*strict, "bad_use.py", cwd=gen)
-    flagged = {line.split(":")[1] for line in done.stdout.splitlines() if ": error:" in line}
-    assert flagged == {str(n) for n in range(4, 10)}, done.stdout
+    assert strict_errors(work, GOOD_USE, BAD_USE) == set(range(4, 10))
 
 
 def test_the_conformance_suite_passes_against_the_local_backend(work: Path) -> None:
-    done = _run(
-        "-m", "generator", "conform", "--backend", "local", "--catalog", work / "models",
-        "--out", work / "gen", "--examples", "10", cwd=work,
-    )  # fmt: skip
-    table = _ok(done)
-    rows = [line for line in table.splitlines() if line.startswith("cloudflare/")]
+    rows = conformance_rows(work, "cloudflare")
     assert sorted(row.split()[0] for row in rows) == sorted(f"cloudflare/{slug}" for slug in TASKS.values())
-    assert not [row for row in rows if "FAIL" in row or "skip" in row], table
