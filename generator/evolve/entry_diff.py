@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.catalog.entry import CatalogEntry
+from generator.catalog.entry import CatalogEntry, RawBody
 from generator.catalog.store import Catalog
 from generator.evolve.changes import CatalogDiff, Change, ModelDiff
 from generator.evolve.schema_diff import diff_schema
@@ -37,6 +37,25 @@ def _leaves(rule: str, path: str, old: Any, new: Any, depth: int = 1) -> list[Ch
 
 def _field(rule: str, old: CatalogEntry, new: CatalogEntry, name: str, depth: int = 1) -> list[Change]:
     return _leaves(rule, join(ROOT, name), getattr(old, name), getattr(new, name), depth)
+
+
+def _raw_body(was: RawBody | None, now: RawBody | None) -> list[Change]:
+    where = "$.request.raw_body"
+    if was == now:
+        return []
+    if now is None:
+        return [Change("raw-body-withdrawn", where, _json(was), None, "no longer takes raw bytes")]
+    if was is None:
+        rule, only = ("raw-body-required", " only") if now.required else ("raw-body-added", "")
+        return [Change(rule, where, None, _json(now), f"now takes raw bytes{only}")]
+    if was.property != now.property or (now.required and not was.required):
+        message = (
+            f"upload {was.property!r} (required {was.required}) -> {now.property!r} (required {now.required})"
+        )
+        return [Change("raw-body-changed", where, _json(was), _json(now), message)]
+    if was.required and not now.required:
+        return [Change("raw-body-relaxed", where, _json(was), _json(now), "raw bytes are now optional")]
+    return _leaves("description-changed", where, was, now)
 
 
 def _streaming(old: CatalogEntry, new: CatalogEntry) -> list[Change]:
@@ -72,7 +91,10 @@ def diff_entries(old: CatalogEntry, new: CatalogEntry) -> list[Change]:
     changes += _field("pricing-changed", old, new, "pricing")
     changes += _field("endpoint-changed", old, new, "endpoint")
     changes += _field("auth-changed", old, new, "auth")
-    changes += _field("envelope-changed", old, new, "request")
+    for name in ("content_type", "envelope"):
+        was, now = getattr(old.request, name), getattr(new.request, name)
+        changes += _leaves("envelope-changed", f"$.request.{name}", was, now)
+    changes += _raw_body(old.request.raw_body, new.request.raw_body)
     for name in ("content_type", "envelope"):
         was, now = getattr(old.response, name), getattr(new.response, name)
         changes += _leaves("envelope-changed", f"$.response.{name}", was, now)

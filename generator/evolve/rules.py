@@ -41,6 +41,17 @@ RULES: tuple[Rule, ...] = (
     Rule("endpoint-changed", "breaking-wire", "The URL, method or path parameters of a model changed."),
     Rule("auth-changed", "breaking-wire", "The auth scheme, header or environment variable changed."),
     Rule("envelope-changed", "breaking-wire", "The request or response content type or envelope changed."),
+    Rule(
+        "raw-body-added", "compatible", "A model also takes raw bytes: `run(content)` or an upload argument."
+    ),
+    Rule("raw-body-required", "breaking", "A model takes only raw bytes now; JSON calls are gone."),
+    Rule(
+        "raw-body-withdrawn",
+        "breaking",
+        "A model no longer takes raw bytes; `run(content)` or the upload is gone.",
+    ),
+    Rule("raw-body-changed", "breaking", "The upload argument was renamed, or raw bytes became required."),
+    Rule("raw-body-relaxed", "compatible", "Raw bytes, once required, are now optional."),
     # The request: what callers send.
     Rule("request-property-removed", "breaking", "A request property is gone, and its typed argument."),
     Rule("request-property-added-required", "breaking", "A new request property must be passed."),
