@@ -144,3 +144,13 @@ def test_prose_after_default_is_not_taken_for_a_string_default() -> None:
     seed = _extract(text).value("input_schema")["properties"]["seed"]
     assert (seed["type"], seed["maximum"]) == ("number", 9999999999)
     assert "default" not in seed
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Min 1, max 10", "Minimum 1 and maximum 10", "MIN 1 MAX 10"],
+)
+def test_short_and_long_bound_words_both_give_bounds(text: str) -> None:
+    from generator.ingest.extractors.dataoorts_params import _read_row
+
+    assert _read_row(text, 1).facts == {"minimum": 1, "maximum": 10}

@@ -14,8 +14,8 @@ from generator.ingest.text import parse_number, table_rows
 HYPER_HEADING = re.compile(r"^#+ .*hyper-?parameters", re.IGNORECASE | re.MULTILINE)
 _BOUND = {
     "default": re.compile(r"default\s+(-?[\d.,]+)", re.IGNORECASE),
-    "minimum": re.compile(r"minimum\s+(-?[\d.,]+)", re.IGNORECASE),
-    "maximum": re.compile(r"maximum\s+(-?[\d.,]+)", re.IGNORECASE),
+    "minimum": re.compile(r"\bmin(?:imum)?\s+(-?[\d.,]+)", re.IGNORECASE),
+    "maximum": re.compile(r"\bmax(?:imum)?\s+(-?[\d.,]+)", re.IGNORECASE),
 }
 # A word default ends its clause ("default en", "default `mean`;"): "default value is 5" names none.
 _WORD_DEFAULT = re.compile(r"default\s+(`?)([A-Za-z][\w-]*)\1(?=\s*(?:[.;)]|$))", re.IGNORECASE)
