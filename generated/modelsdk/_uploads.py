@@ -28,7 +28,7 @@ class Upload:
         return f"Upload(<{len(self.content)} bytes>, content_type={self.content_type!r})"
 
     @classmethod
-    def of(cls, value: "bytes | Upload") -> "Upload":
+    def of(cls, value: "bytes | bytearray | Upload") -> "Upload":
         """`value` itself, or its bytes as `application/octet-stream`."""
         return value if isinstance(value, Upload) else cls(bytes(value))
 

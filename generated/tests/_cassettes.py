@@ -243,9 +243,25 @@ def _request_path(request: httpx.Request) -> str:
     return request.url.raw_path.decode("ascii").split("?", 1)[0]
 
 
-def _query(uri_or_query: str) -> list[tuple[str, str]]:
-    """Query parameters in order (inputs beside a raw body travel there)."""
-    return parse_qsl(uri_or_query, keep_blank_values=True)
+def _path_and_query(uri: str) -> str:
+    parts = urlsplit(uri)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def _query(query: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Query parameters (the inputs beside a raw body) by name, numbers by value; a repeated one keeps its order."""
+    grouped: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        grouped.setdefault(name, []).append(_query_value(value))
+    return tuple(sorted((name, tuple(values)) for name, values in grouped.items()))
+
+
+def _query_value(text: str) -> str:
+    try:
+        value = json.loads(text, parse_float=_number)
+    except ValueError:
+        return text
+    return json.dumps(value) if isinstance(value, int | float) and not isinstance(value, bool) else text
 
 
 class _ReplayStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -292,7 +308,12 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return self._answer(request)
 
     def _matches(
-        self, index: int, method: str, segments: list[str], query: list[tuple[str, str]], body: str
+        self,
+        index: int,
+        method: str,
+        segments: list[str],
+        query: tuple[tuple[str, tuple[str, ...]], ...],
+        body: str,
     ) -> bool:
         recorded_method, recorded_segments, recorded_query, recorded_body = self._keys[index]
         return (
@@ -328,7 +349,7 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def _unmatched(self, method: str, path: str, body: bytes) -> str:
         recorded = [
-            f"  {i.method} {urlsplit(i.uri).path} {_shown(i.request_body)}" for i in self.interactions
+            f"  {i.method} {_path_and_query(i.uri)} {_shown(i.request_body)}" for i in self.interactions
         ] or ["  (nothing)"]
         try:
             shown = _shown(body.decode("utf-8"))
@@ -496,7 +517,13 @@ def _request_body(content: bytes, secrets: Mapping[str, str]) -> str | bytes:
     try:
         return _scrub(content.decode("utf-8"), secrets)
     except UnicodeDecodeError:
-        return content  # a raw body (an upload) is stored as bytes
+        for (
+            value,
+            placeholder,
+        ) in secrets.items():  # a raw body (an upload) is stored as bytes, still scrubbed
+            if value:
+                content = content.replace(value.encode("utf-8"), placeholder.encode("utf-8"))
+        return content
 
 
 def _as_bytes(body: str | bytes) -> bytes:

@@ -121,9 +121,11 @@ class Backend:
             raise Problem(401, why)
         raw = match.model.entry.request.raw_body if match.model else None
         content_type = request.headers.get("content-type", "")
+        whole_body_is_the_input = False
         if raw is not None and match.model and not is_json_media(media_of(content_type)):
             named, at = None, "$"
             data = raw_input(match.model, raw, body, content_type, request.query_params.multi_items())
+            whole_body_is_the_input = data is None
         elif raw is not None and raw.required:
             raise Problem(400, f"{exchange.model_id!r} takes its input as the raw request body, not JSON")
         else:
@@ -138,7 +140,7 @@ class Backend:
         if fault is not None:
             exchange.notes.append(f"fault={fault.kind if fault.kind != 'status' else fault.status}")
             await _apply(fault, model)
-        problems = model.input_problems(data, at) if data is not None or raw is None else ()
+        problems = () if whole_body_is_the_input else model.input_problems(data, at)
         if problems:
             count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
             raise Problem(

@@ -53,6 +53,10 @@ def raw_input(
     # Workers AI names a form upload `multipart`; its body is only useful as a form.
     if raw.property == "multipart" and (media != MULTIPART or "boundary=" not in content_type):
         raise Problem(400, f"{name!r} takes a {MULTIPART} body with a boundary, not {content_type!r}")
+    if raw.property is not None and any(key == raw.property for key, _ in query):
+        raise Problem(
+            400, f"`{raw.property}` is the raw body of {name!r}; it cannot also be a query parameter"
+        )
     if raw.property is None:
         if query:
             keys = sorted({k for k, _ in query})
@@ -87,7 +91,7 @@ def _extra_schema(schema: dict[str, Any]) -> Any:
 def _decode(model: ServedModel, text: str, schema: Any) -> Any:
     readings: list[Any] = [text]
     with contextlib.suppress(ValueError):
-        readings.append(json.loads(text))
+        readings.append(json.loads(text, parse_constant=_refuse_constant))
     fallback = readings[-1]  # what a refusal shows: the JSON reading if there is one
     if isinstance(schema, dict) and ("items" in schema or "array" in _types(schema)):
         readings.append([_decode(model, text, schema.get("items", {}))])
@@ -95,6 +99,10 @@ def _decode(model: ServedModel, text: str, schema: Any) -> Any:
         if model.input_validator.evolve(schema=schema).is_valid(reading):
             return reading
     return fallback
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")  # NaN and Infinity stay text, as the SDK never sends them
 
 
 def _types(schema: dict[str, Any]) -> list[str]:

@@ -65,7 +65,10 @@ def _by_name(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def decode_query(schema: JsonSchema, pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """Query parameters back into inputs: per parameter, the first reading its schema accepts."""
+    """Query parameters back into inputs: per parameter, the first reading its schema accepts.
+
+    The readings, in order: the text, the text as JSON (never NaN or Infinity), a one-item list of it.
+    """
     validator = jsonschema.Draft202012Validator(schema)
     properties = schema.get("properties") or {}
     grouped: dict[str, list[str]] = {}
@@ -75,15 +78,29 @@ def decode_query(schema: JsonSchema, pairs: list[tuple[str, str]]) -> dict[str, 
     def decode(text: str, sub: Any) -> Any:
         readings: list[Any] = [text]
         with contextlib.suppress(ValueError):
-            readings.append(json.loads(text))
+            readings.append(json.loads(text, parse_constant=_refuse))
         fallback = readings[-1]
-        if isinstance(sub, dict) and ("items" in sub or sub.get("type") == "array"):
+        if _admits_array(sub):
             readings.append([decode(text, sub.get("items", {}))])
         return next((r for r in readings if validator.evolve(schema=sub).is_valid(r)), fallback)
 
+    def items_of(sub: Any) -> Any:
+        return sub.get("items", {}) if isinstance(sub, dict) else {}
+
     return {
-        key: [decode(v, properties.get(key, {}).get("items", {})) for v in values]
+        key: [decode(v, items_of(properties.get(key, {}))) for v in values]
         if len(values) > 1
         else decode(values[0], properties.get(key, {}))
         for key, values in grouped.items()
     }
+
+
+def _admits_array(sub: Any) -> bool:
+    if not isinstance(sub, dict):
+        return False
+    kind = sub.get("type")
+    return "items" in sub or kind == "array" or (isinstance(kind, list) and "array" in kind)
+
+
+def _refuse(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")

@@ -108,3 +108,22 @@ def test_the_sdk_and_the_backend_share_one_wire_rule() -> None:
     spec.loader.exec_module(module)
     values = {"s": "3", "n": 3, "f": 1.5, "b": False, "z": None, "l": ["a", 2], "e": [], "o": {"é": [1]}}
     assert module.query_params(values) == encode_query(values)
+
+
+def test_a_json_null_is_still_checked_against_the_json_alternative(server: BackendHandle) -> None:
+    response = post(server, "@cf/openai/whisper", b"null", "application/json")
+    assert response.status_code == 400
+    assert "None is not of type 'object'" in messages(response)
+
+
+def test_nan_in_the_query_is_no_number(server: BackendHandle) -> None:
+    for text in ("NaN", "Infinity", "-Infinity"):
+        response = post(server, "@cf/deepgram/nova-3", b"ID3", "audio/mpeg", utt_split=text)
+        assert response.status_code == 400, text
+        assert f"$.utt_split: '{text}' is not of type 'number'" in messages(response)
+
+
+def test_the_upload_cannot_also_be_a_query_parameter(server: BackendHandle) -> None:
+    response = post(server, "@cf/deepgram/nova-3", b"ID3", "audio/mpeg", audio="2")
+    assert response.status_code == 400
+    assert "is the raw body" in messages(response)

@@ -123,3 +123,17 @@ def test_a_stream_abandoned_early_is_kept_as_far_as_it_went(cassettes: Any, tmp_
     assert first == b"data: 0\n\n"
     [interaction] = cassettes.load_cassettes([sink])
     assert interaction.response_body == "data: 0\n\n"
+
+
+def test_a_binary_upload_is_stored_as_bytes_with_secrets_scrubbed(cassettes: Any, tmp_path: Path) -> None:
+    sink = tmp_path / "upload.yaml"
+    transport = cassettes.RecordingTransport(
+        httpx.MockTransport(lambda request: httpx.Response(200, json={"ok": True})), sink, SECRETS
+    )
+    secret = next(iter(SECRETS))
+    content = b"\xff\x00" + secret.encode() + b"\xfe"
+    with httpx.Client(transport=transport) as client:
+        client.post("https://h.example/run?x=1", content=content, headers={"content-type": "audio/mpeg"})
+    [interaction] = cassettes.load_cassettes([sink])
+    assert interaction.request_body == b"\xff\x00" + SECRETS[secret].encode() + b"\xfe"
+    assert interaction.uri.endswith("/run?x=1")

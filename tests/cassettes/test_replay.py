@@ -158,3 +158,44 @@ def test_vcrpy_refuses_a_request_our_cassette_does_not_hold(tmp_path: Path) -> N
         pytest.raises(vcr.errors.CannotOverwriteExistingCassetteException),
     ):
         client.post(interaction.uri, content=b'{"model":"other","data":{}}')
+
+
+NOVA = "https://api.cloudflare.com/client/v4/accounts/ACCOUNT_ID/ai/run/@cf/deepgram/nova-3"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["channels=2&utt_split=1&keyterm=a&keyterm=b", "utt_split=1.0&keyterm=a&channels=2&keyterm=b"],
+    ids=["as-recorded", "other-order-and-1.0"],
+)
+def test_raw_bodies_match_with_their_query_in_any_order_numbers_by_value(cassettes: Any, query: str) -> None:
+    recorded = Interaction(
+        "POST", NOVA + "?channels=2&utt_split=1&keyterm=a&keyterm=b", b"\x00\xff", (), 200, (), '{"ok":1}'
+    )
+    with httpx.Client(transport=replay(cassettes, recorded)) as client:
+        response = client.post(NOVA.replace("ACCOUNT_ID", "acct") + "?" + query, content=b"\x00\xff")
+    assert response.json() == {"ok": 1}
+
+
+@pytest.mark.parametrize(
+    ("query", "body"),
+    [
+        ("channels=2&utt_split=1&keyterm=b&keyterm=a", b"\x00\xff"),
+        ("channels=2&utt_split=1.5&keyterm=a&keyterm=b", b"\x00\xff"),
+        ("channels=2&keyterm=a&keyterm=b", b"\x00\xff"),
+        ("channels=2&utt_split=1&keyterm=a&keyterm=b", b"\x00\xfe"),
+    ],
+    ids=["repeated-values-reordered", "other-number", "missing-parameter", "other-bytes"],
+)
+def test_raw_bodies_do_not_match_another_query_or_other_bytes(
+    cassettes: Any, query: str, body: bytes
+) -> None:
+    recorded = Interaction(
+        "POST", NOVA + "?channels=2&utt_split=1&keyterm=a&keyterm=b", b"\x00\xff", (), 200, (), '{"ok":1}'
+    )
+    with (
+        httpx.Client(transport=replay(cassettes, recorded)) as client,
+        pytest.raises(cassettes.UnmatchedRequestError) as raised,
+    ):
+        client.post(NOVA + "?" + query, content=body)
+    assert "/ai/run/@cf/deepgram/nova-3?channels=2&utt_split=1&keyterm=a&keyterm=b" in str(raised.value)

@@ -189,7 +189,7 @@ class Cloudflare:
         bytes) payload is sent as the raw body, with `query` as the other inputs.
         """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        if isinstance(payload, bytes | Upload):
+        if isinstance(payload, bytes | bytearray | Upload):
             query_list = query_params(query or {})
             return self._client.post_upload(
                 path, upload=Upload.of(payload), query=query_list, model_id=model_id
@@ -278,7 +278,7 @@ class AsyncCloudflare:
         bytes) payload is sent as the raw body, with `query` as the other inputs.
         """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        if isinstance(payload, bytes | Upload):
+        if isinstance(payload, bytes | bytearray | Upload):
             query_list = query_params(query or {})
             return await self._client.post_upload(
                 path, upload=Upload.of(payload), query=query_list, model_id=model_id
