@@ -10,8 +10,6 @@ from urllib.parse import quote
 
 from ._exceptions import SDKError
 
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_MAX_RETRIES = 2
 USER_AGENT = "cardgen-sdk/1"
 
 _MODEL_ID = re.compile(r"^[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*$")

@@ -14,8 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._base_client import AsyncAPIClient, ResponseEnvelope, SyncAPIClient
-from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, USER_AGENT, fill_path, model_path, require
+from .._base_client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncAPIClient,
+    ResponseEnvelope,
+    SyncAPIClient,
+)
+from .._config import USER_AGENT, fill_path, model_path, require
 from .._uploads import Upload, query_params
 
 if TYPE_CHECKING:
