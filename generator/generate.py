@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
 from generator.lockfile import (
     LOCK_NAME,
@@ -20,7 +19,7 @@ from generator.lockfile import (
     toolchain,
 )
 from generator.render.changelog import CHANGELOG_NAME, changelog_text, next_version
-from generator.render.context import SHARED_FIELDS, recordings_of, shared_value
+from generator.render.context import recordings_of
 from generator.render.format import format_tree
 from generator.render.render import RenderOptions, render
 
@@ -45,18 +44,17 @@ class Generation:
     verified: frozenset[PurePosixPath]  # files read back from the output and found intact
 
 
-def _provider_fingerprint(entry: CatalogEntry) -> str:
-    return json.dumps({field: repr(shared_value(entry, field)) for field in SHARED_FIELDS}, sort_keys=True)
-
-
-def _keys(catalog: Catalog, package: str, recordings: Mapping[PurePosixPath, str]) -> dict[str, str]:
+def _keys(
+    catalog: Catalog, options: RenderOptions, recordings: Mapping[PurePosixPath, str]
+) -> dict[str, str]:
     tools = toolchain()
     grouped = recordings_of(recordings)
     keys = {}
     for entry in catalog:
         name = model_key(entry)
-        own = "".join(grouped.get(name, {}).values())
-        keys[name] = cache_key(entry, package, _provider_fingerprint(entry), own, tools)
+        # Paths count too: a renamed cassette is a different file in the output.
+        own = json.dumps({str(path): text for path, text in grouped.get(name, {}).items()}, sort_keys=True)
+        keys[name] = cache_key(entry, options.package, options.catalog_label, own, tools)
     return keys
 
 
@@ -87,7 +85,7 @@ def generate(
     recordings: Mapping[PurePosixPath, str],
     previous: Previous,
 ) -> Generation:
-    keys = _keys(catalog, options.package, recordings)
+    keys = _keys(catalog, options, recordings)
     version, changes = next_version(previous.lock, catalog, keys, options.version)
     options = replace(options, version=version)
     reused = _reusable(keys, previous, options.package)

@@ -98,9 +98,16 @@ class Lock:
 
 
 def cache_key(
-    entry: CatalogEntry, package: str, provider: str, recordings: str, tools: Mapping[str, str]
+    entry: CatalogEntry, package: str, catalog_label: str, recordings: str, tools: Mapping[str, str]
 ) -> str:
-    parts = [entry.model_dump_json(), package, provider, recordings, json.dumps(dict(tools), sort_keys=True)]
+    """What a model's files depend on; the provider's shared fields are inside the entry itself."""
+    parts = [
+        entry.model_dump_json(),
+        package,
+        catalog_label,
+        recordings,
+        json.dumps(dict(tools), sort_keys=True),
+    ]
     return sha256_text("\0".join(parts))
 
 
@@ -162,7 +169,9 @@ def read_lock(path: Path) -> Lock | None:
     head, models_at, rest = text.partition('\n "models": {\n')
     try:
         data = json.loads(head.rstrip().removesuffix(",") + "}")
-        models = dict(_read_model_line(line) for line in rest.splitlines() if line.startswith('  "'))
+        models = dict(
+            _read_model_line(line) for line in rest.split("\n") if line.startswith('  "')
+        )  # not splitlines(): U+2028 may stand raw in JSON
     except (ValueError, KeyError, TypeError):
         return None  # not written by this version of cardgen: render everything afresh
     if not models_at or data.get("cardgen_lock") != LOCK_FORMAT:

@@ -176,3 +176,34 @@ def test_a_change_to_the_rendering_code_invalidates_every_model(
     after = lockfile.toolchain()
     assert before["renderer"] != after["renderer"]
     assert {k for k in before if before[k] != after[k]} == {"renderer"}
+
+
+def test_a_renamed_cassette_renders_its_model_again(project: Path) -> None:
+    folder = project / "catalog" / "recordings" / "cloudflare" / "tinyllama_1_1b_chat_v1_0"
+    (folder / "minimal.yaml").rename(folder / "renamed.yaml")
+    outcome = _generate(project)
+    assert "1 models rendered, 4 reused" in outcome.output, outcome.output
+    cassettes = project / "generated" / "tests" / "cassettes" / "cloudflare" / "tinyllama_1_1b_chat_v1_0"
+    assert sorted(p.name for p in cassettes.iterdir()) == ["renamed.yaml", "stream.yaml"]
+
+
+def test_another_catalog_path_renders_every_model_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # headers name the catalog relative to here
+    assert _generate(project).exit_code == 0
+    shutil.copytree(project / "catalog", tmp_path / "elsewhere")
+    args = ["generate", "--catalog", "elsewhere/models", "--out", str(project / "generated")]
+    outcome = CliRunner().invoke(cli, args)
+    assert "5 models rendered, 0 reused" in outcome.output, outcome.output
+    types = project / "generated" / "modelsdk" / "types" / "cloudflare" / "tinyllama_1_1b_chat_v1_0.py"
+    assert "from elsewhere/models/cloudflare/" in types.read_text("utf-8").splitlines()[0]
+
+
+def test_the_lock_survives_line_separators_inside_an_entry(project: Path) -> None:
+    _edit_entry(project, TINY, lambda d: d.update(description="one\u2028two\u2029three\x85four"))
+    assert _generate(project).exit_code == 0
+    assert _lock(project)["version"] == "0.1.1"
+    again = _generate(project)
+    assert "0 models rendered, 5 reused" in again.output, again.output
+    assert _lock(project)["version"] == "0.1.1"
