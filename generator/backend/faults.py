@@ -82,10 +82,10 @@ def _parse_step(text: str) -> Fault:
         name, sep, raw = param.partition("=")
         if not sep or name not in _PARAMS:
             raise FaultSpecError(f"{param!r}: expected one of {', '.join(f'{p}=N' for p in _PARAMS)}")
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             raise FaultSpecError(f"{param!r}: {name} takes a whole number")
         values[_PARAMS[name]] = int(raw)
-    if kind_text.isdigit():
+    if kind_text.isascii() and kind_text.isdigit():
         status = int(kind_text)
         if not 400 <= status <= 599:
             raise FaultSpecError(f"{kind_text!r}: a fault status must be between 400 and 599")

@@ -49,7 +49,7 @@ def _instance(root: JsonSchema, schema: JsonSchema, depth: int) -> Any:
     for keyword in ("oneOf", "anyOf"):
         if schema.get(keyword):
             rest = {key: value for key, value in schema.items() if key != keyword}
-            return _instance(root, rest | _resolve(root, schema[keyword][0]), depth + 1)
+            return _instance(root, _merge(rest, _resolve(root, schema[keyword][0])), depth + 1)
     if schema.get("allOf"):
         merged = {key: value for key, value in schema.items() if key != "allOf"}
         for part in schema["allOf"]:
@@ -63,9 +63,12 @@ def _instance(root: JsonSchema, schema: JsonSchema, depth: int) -> Any:
 
 
 def _merge(left: JsonSchema, right: JsonSchema) -> JsonSchema:
+    """Both schemas' constraints; properties and required names from either side are kept."""
     merged = {**left, **right}
-    merged["properties"] = {**left.get("properties", {}), **right.get("properties", {})}
-    merged["required"] = [*left.get("required", []), *right.get("required", [])]
+    if "properties" in left or "properties" in right:
+        merged["properties"] = {**left.get("properties", {}), **right.get("properties", {})}
+    if "required" in left or "required" in right:
+        merged["required"] = [*left.get("required", []), *right.get("required", [])]
     return merged
 
 

@@ -55,11 +55,10 @@ def read_junit(path: Path) -> Results:
             problem = case.find("error")
         if problem is not None:
             result.outcomes[column] = "FAIL"
-            result.notes.append(f"{column}: {(problem.get('message') or '').splitlines()[0][:300]}")
-        elif case.find("skipped") is not None:
-            result.outcomes[column] = "n/a"
-        else:
-            result.outcomes[column] = "ok"
+            first_line = ((problem.get("message") or "").splitlines() or [""])[0]
+            result.notes.append(f"{column}: {first_line[:300]}")
+        elif result.outcomes.get(column) != "FAIL":  # a later pass never hides an earlier failure
+            result.outcomes[column] = "n/a" if case.find("skipped") is not None else "ok"
     return results
 
 

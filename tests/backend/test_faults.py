@@ -170,6 +170,8 @@ def test_specs_parse(spec: str, expected: tuple[Fault, ...]) -> None:
         ("cut;ms=5", "takes no ms"),
         ("500;ms=5", "takes no ms"),
         ("", "expected an HTTP status"),
+        ("429;times=\u00b2", "whole number"),
+        ("\u00b2", "expected an HTTP status"),
     ],
 )
 def test_bad_specs_say_what_is_wrong(spec: str, problem: str) -> None:

@@ -30,6 +30,11 @@ SCHEMAS: list[dict[str, Any]] = [
         "properties": {"c": {"const": 7}, "t": {"type": ["null", "boolean"]}},
         "required": ["c", "t"],
     },
+    {
+        "properties": {"a": {"type": "string"}},
+        "required": ["a"],
+        "oneOf": [{"properties": {"b": {"type": "integer"}}, "required": ["b"]}],
+    },
 ]
 
 
@@ -41,6 +46,7 @@ def test_minimal_instance_fits_its_schema(schema: dict[str, Any]) -> None:
 def test_minimal_instance_keeps_required_properties_only() -> None:
     assert minimal_instance(SCHEMAS[0]) == {"a": "Hello"}
     assert minimal_instance(SCHEMAS[1]) == {"p": "He"}
+    assert minimal_instance(SCHEMAS[-1]) == {"a": "Hello", "b": 0}  # a oneOf branch adds to the base
 
 
 def test_non_local_references_are_refused() -> None:
