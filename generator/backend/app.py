@@ -35,7 +35,7 @@ from generator.backend.faults import (
     request_key,
 )
 from generator.backend.protocols import PLAIN, Problem, Protocol
-from generator.backend.raw import is_json_media, media_of, raw_input
+from generator.backend.raw import is_json_media, media_of, raw_input, refuse_constant
 from generator.backend.replies import answer_response, error_response, stream_response
 from generator.backend.routes import RouteTable
 from generator.backend.served import ServedModel
@@ -206,13 +206,9 @@ def _parse_json(body: bytes, method: str) -> Any:
     if not body and method == "GET":
         return {}
     try:
-        return json.loads(body, parse_constant=_refuse_constant)
+        return json.loads(body, parse_constant=refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, f"the body is not JSON: {exc}") from exc
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
 
 
 async def _apply(fault: Fault, model: ServedModel) -> None:

@@ -12,15 +12,22 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from generator.backend.merge import types_of
 from generator.backend.protocols import Problem
 from generator.backend.served import ServedModel
 from generator.catalog.entry import RawBody
+from generator.render.cassettes import json_text
 
 MULTIPART = "multipart/form-data"
 
 
 def media_of(content_type: str) -> str:
     return content_type.partition(";")[0].strip().lower()
+
+
+def refuse_constant(name: str) -> Any:
+    """For `json.loads`: NaN and Infinity are no JSON values (and the SDK never sends them)."""
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def is_json_media(media: str) -> bool:
@@ -32,12 +39,8 @@ def encode_query(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():
         items = value if isinstance(value, list) and value else [value]
-        pairs += [(name, item if isinstance(item, str) else _json(item)) for item in items]
+        pairs += [(name, item if isinstance(item, str) else json_text(item)) for item in items]
     return pairs
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def raw_input(
@@ -91,26 +94,11 @@ def _extra_schema(schema: dict[str, Any]) -> Any:
 def _decode(model: ServedModel, text: str, schema: Any) -> Any:
     readings: list[Any] = [text]
     with contextlib.suppress(ValueError):
-        readings.append(json.loads(text, parse_constant=_refuse_constant))
+        readings.append(json.loads(text, parse_constant=refuse_constant))
     fallback = readings[-1]  # what a refusal shows: the JSON reading if there is one
-    if isinstance(schema, dict) and ("items" in schema or "array" in _types(schema)):
+    if isinstance(schema, dict) and ("items" in schema or "array" in types_of(schema.get("type", []))):
         readings.append([_decode(model, text, schema.get("items", {}))])
     for reading in readings:
         if model.input_validator.evolve(schema=schema).is_valid(reading):
             return reading
     return fallback
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")  # NaN and Infinity stay text, as the SDK never sends them
-
-
-def _types(schema: dict[str, Any]) -> list[str]:
-    kind = schema.get("type")
-    return (
-        [kind]
-        if isinstance(kind, str)
-        else [k for k in kind if isinstance(k, str)]
-        if isinstance(kind, list)
-        else []
-    )

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from generator.backend.raw import encode_query
+from generator.backend.raw import encode_query, media_of
 from generator.cassettes import scrub
 from generator.cassettes.plan import PlannedRequest, UnplannableRequest, plan_requests
 from generator.catalog.entry import CatalogEntry
@@ -142,7 +142,7 @@ def exchange(
     if not response.is_success:
         answer = content.decode("utf-8", errors="replace")[:300]
         raise RecordFailed(scrub.scrub_text(f"HTTP {response.status_code}: {answer}", secrets))
-    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = media_of(response.headers.get("content-type", ""))
     if planned.stream and media != EVENT_STREAM:
         raise RecordFailed(f"asked for a stream, got {media or 'no content type'}")
     try:
