@@ -132,6 +132,8 @@ def test_the_catalog_entry_keeps_no_directive() -> None:
 
 def test_paths_in_messages_spell_out_control_characters() -> None:
     schema = {"properties": {"a\nsources/x.md:1: error: forged": {"$ref": "../x"}}, "x-python-\x1b[2J": 1}
-    for finding in clean_schema(schema).findings:
+    findings = clean_schema(schema).findings
+    assert len(findings) == 2  # the outside `$ref` and the directive
+    for finding in findings:
         assert finding.path.isprintable()
         assert finding.message.isprintable()
