@@ -92,6 +92,15 @@ def test_only_set_fields_are_sent(sdk: Any, entry: CatalogEntry) -> None:
 
 
 @pytest.mark.parametrize("entry", STREAMING, ids=entry_id)
+def test_run_drops_a_stream_flag_slipped_in_through_extra_body(sdk: Any, entry: CatalogEntry) -> None:
+    answer = wire_answer(entry, minimal_instance(entry.output_schema))
+    recorder = Recorder(lambda request: httpx.Response(200, json=answer))
+    model = getattr(client_for(sdk, entry, recorder).models, entry.slug)
+    model.run(messages=[{"role": "user", "content": "hi"}], extra_body={"stream": True})
+    assert "stream" not in recorder.last_json
+
+
+@pytest.mark.parametrize("entry", STREAMING, ids=entry_id)
 def test_stream_yields_typed_chunks_until_done(sdk: Any, entry: CatalogEntry) -> None:
     events = sse('{"response": "Hel"}', '{"response": "lo"}', "[DONE]")
     recorder = Recorder(

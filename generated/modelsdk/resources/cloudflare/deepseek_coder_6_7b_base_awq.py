@@ -81,7 +81,6 @@ class DeepseekCoder67bBaseAwq:
         `extra_body` adds properties the input schema allows beyond them.
         """
         params.update(extra_body or {})
-        params.pop(STREAM_FLAG, None)
         return self._send(params)
 
     @overload
@@ -130,6 +129,8 @@ class DeepseekCoder67bBaseAwq:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     def _send(self, params: Mapping[str, Any]) -> Response:
+        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
+        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
         return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
 
     @staticmethod
@@ -197,7 +198,6 @@ class AsyncDeepseekCoder67bBaseAwq:
         `extra_body` adds properties the input schema allows beyond them.
         """
         params.update(extra_body or {})
-        params.pop(STREAM_FLAG, None)
         return await self._send(params)
 
     @overload
@@ -248,6 +248,8 @@ class AsyncDeepseekCoder67bBaseAwq:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     async def _send(self, params: Mapping[str, Any]) -> Response:
+        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
+        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
         return self._answer(
             await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
         )

@@ -57,7 +57,6 @@ class DeepseekMath7bBase:
         `extra_body` adds properties the input schema allows beyond them.
         """
         params.update(extra_body or {})
-        params.pop(STREAM_FLAG, None)
         return self._send(params)
 
     @overload
@@ -86,6 +85,8 @@ class DeepseekMath7bBase:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     def _send(self, params: Mapping[str, Any]) -> Response:
+        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
+        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
         return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
 
     @staticmethod
@@ -133,7 +134,6 @@ class AsyncDeepseekMath7bBase:
         `extra_body` adds properties the input schema allows beyond them.
         """
         params.update(extra_body or {})
-        params.pop(STREAM_FLAG, None)
         return await self._send(params)
 
     @overload
@@ -164,6 +164,8 @@ class AsyncDeepseekMath7bBase:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     async def _send(self, params: Mapping[str, Any]) -> Response:
+        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
+        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
         return self._answer(
             await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
         )

@@ -71,7 +71,6 @@ class Tinyllama11bChatV10:
         `extra_body` adds properties the input schema allows beyond them.
         """
         params.update(extra_body or {})
-        params.pop(STREAM_FLAG, None)
         return self._send(params)
 
     @overload
@@ -114,6 +113,8 @@ class Tinyllama11bChatV10:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     def _send(self, params: Mapping[str, Any]) -> Response:
+        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
+        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
         return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
 
     @staticmethod
@@ -175,7 +176,6 @@ class AsyncTinyllama11bChatV10:
         `extra_body` adds properties the input schema allows beyond them.
         """
         params.update(extra_body or {})
-        params.pop(STREAM_FLAG, None)
         return await self._send(params)
 
     @overload
@@ -220,6 +220,8 @@ class AsyncTinyllama11bChatV10:
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     async def _send(self, params: Mapping[str, Any]) -> Response:
+        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
+        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
         return self._answer(
             await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
         )
