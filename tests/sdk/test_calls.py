@@ -213,3 +213,37 @@ def test_a_redirect_is_not_followed_with_credentials(sdk: Any) -> None:
     with pytest.raises(sdk.APIStatusError):
         client.models.deepseek_reasoner.run(messages=[{"role": "user", "content": "hi"}])
     assert [str(r.url.host) for r in recorder.requests] == ["api.segmind.com"]
+
+
+def test_the_generic_run_does_not_follow_a_redirect_either(sdk: Any) -> None:
+    moved = httpx.Response(302, headers={"location": "https://elsewhere.example/steal"})
+    recorder = Recorder(lambda r: moved)
+    client = sdk.Cloudflare(
+        transport=httpx.MockTransport(recorder), max_retries=0, **CREDENTIALS["cloudflare"]
+    )
+    with pytest.raises(sdk.APIStatusError):
+        client.run("@cf/meta/llama-new", {"prompt": "x"})
+    assert [str(r.url.host) for r in recorder.requests] == ["api.cloudflare.com"]
+
+
+@pytest.mark.parametrize(
+    "account", ["../../admin", "a/b", "a?x=1", "a#f", "https://elsewhere.example/x", "%2e%2e"]
+)
+def test_a_path_value_is_one_encoded_segment_of_the_api_path(sdk: Any, account: str) -> None:
+    recorder = Recorder(lambda r: httpx.Response(200, json={"result": {}, "success": True, "errors": []}))
+    client = sdk.Cloudflare(transport=httpx.MockTransport(recorder), api_key="k", account_id=account)
+    client.run("@cf/meta/llama-new", {"prompt": "x"})
+    [sent] = recorder.requests
+    assert sent.url.host == "api.cloudflare.com"
+    assert sent.url.query == b"" and sent.url.fragment == ""
+    segments = sent.url.raw_path.decode("ascii").split("/")
+    assert segments[:4] == ["", "client", "v4", "accounts"]
+    assert segments[5:] == ["ai", "run", "@cf", "meta", "llama-new"]
+    assert httpx.URL("https://x/" + segments[4]).path == "/" + account  # decodes back to the value itself
+
+
+def test_the_generic_run_percent_encodes_what_an_id_may_carry(sdk: Any) -> None:
+    recorder = Recorder(lambda r: httpx.Response(200, json={"result": {}, "success": True, "errors": []}))
+    client = sdk.Cloudflare(transport=httpx.MockTransport(recorder), **CREDENTIALS["cloudflare"])
+    client.run("@cf/acme/model+v1:2", {"prompt": "x"})
+    assert recorder.requests[-1].url.raw_path.decode("ascii").endswith("/ai/run/@cf/acme/model%2Bv1:2")
