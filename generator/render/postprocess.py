@@ -6,7 +6,9 @@ passes, so no edit has to know about another:
   2. wrap each union that came from a `oneOf` in `Annotated[..., ONE_OF]` (exactly one branch);
   3. mark optional properties whose schema rejects null with `NOT_NULL`;
   4. swap `StrictInt` for `JsonInt` (JSON Schema counts 1.0 as an integer) and point the
-     base class at the package's own runtime.
+     base class at the package's own runtime;
+  5. escape every control or separator character a string holds raw (descriptions in docstrings).
+ast counts columns in UTF-8 bytes, so edits are applied to the encoded source.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from generator.render.datamodel import BASE_CLASS_MARKER, ROOT_CLASS_MARKER
+from generator.render.datamodel import BASE_CLASS_MARKER, ROOT_CLASS_MARKER, CodegenError
+from generator.render.pytext import docstring_literal, unprintable
 from generator.render.schema_plan import TypePlan
 
 RUNTIME_NAMES = ("JsonInt", "NOT_NULL", "ONE_OF", "StrictModel")
@@ -23,41 +26,56 @@ RUNTIME_NAMES = ("JsonInt", "NOT_NULL", "ONE_OF", "StrictModel")
 
 @dataclass(frozen=True)
 class _Edit:
-    start: int
+    start: int  # byte offsets into the UTF-8 source
     end: int
     text: str
 
 
-def _offsets(source: str) -> list[int]:
-    starts = [0]
-    for line in source.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-    return starts
+@dataclass(frozen=True)
+class _Source:
+    """Code as UTF-8 bytes: ast's col_offset and end_col_offset count bytes, not characters."""
+
+    data: bytes
+    starts: tuple[int, ...]  # byte offset of each line
+
+    @classmethod
+    def of(cls, code: str) -> _Source:
+        data = code.encode("utf-8")
+        starts = [0]
+        # bytes.splitlines() ends lines at \n, \r\n and \r only, as Python's tokenizer does;
+        # str.splitlines() would also end them at U+2028, U+0085, form feed and others.
+        for line in data.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        return cls(data, tuple(starts))
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        lineno, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+        end_lineno, end_col = node.end_lineno, node.end_col_offset  # type: ignore[attr-defined]
+        return self.starts[lineno - 1] + col, self.starts[end_lineno - 1] + end_col
+
+    def segment(self, node: ast.AST) -> str:
+        """The node's source text (ast.get_source_segment re-splits the source on every call)."""
+        start, end = self.span(node)
+        return self.data[start:end].decode("utf-8")
+
+    def edit(self, node: ast.AST, text: str) -> _Edit:
+        return _Edit(*self.span(node), text)
 
 
-def _span(node: ast.AST, starts: list[int]) -> tuple[int, int]:
-    lineno, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
-    end_lineno, end_col = node.end_lineno, node.end_col_offset  # type: ignore[attr-defined]
-    return starts[lineno - 1] + col, starts[end_lineno - 1] + end_col
-
-
-def _segment(source: str, node: ast.AST, starts: list[int]) -> str:
-    """The node's source text (ast.get_source_segment re-splits the source on every call)."""
-    start, end = _span(node, starts)
-    return source[start:end]
-
-
-def _apply(source: str, edits: list[_Edit]) -> str:
+def _apply(data: bytes, edits: list[_Edit]) -> bytes:
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
-        source = source[: edit.start] + edit.text + source[edit.end :]
-    return source
+        data = data[: edit.start] + edit.text.encode("utf-8") + data[edit.end :]
+    return data
 
 
-def _pass(source: str, collect: Callable[[ast.Module, str, list[int]], Iterator[_Edit]]) -> str:
-    tree = ast.parse(source)
-    starts = _offsets(source)
-    edits = list(collect(tree, source, starts))
-    return _apply(source, _outermost(edits))
+_Collect = Callable[[ast.Module, _Source], Iterator[_Edit]]
+
+
+def _pass(code: str, collect: _Collect) -> str:
+    tree = ast.parse(code)
+    source = _Source.of(code)
+    edits = list(collect(tree, source))
+    return _apply(source.data, _outermost(edits)).decode("utf-8")
 
 
 def _outermost(edits: list[_Edit]) -> list[_Edit]:
@@ -90,11 +108,10 @@ def _alias(node: ast.AnnAssign) -> str | None:
     return None
 
 
-def _drop_root_and_titles(tree: ast.Module, source: str, starts: list[int]) -> Iterator[_Edit]:
+def _drop_root_and_titles(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
     for cls in _classes(tree):
         if cls.name == ROOT_CLASS_MARKER:
-            start, end = _span(cls, starts)
-            yield _Edit(start, end, "")
+            yield source.edit(cls, "")
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):
             continue
@@ -103,9 +120,9 @@ def _drop_root_and_titles(tree: ast.Module, source: str, starts: list[int]) -> I
         kept = [e for e in node.slice.elts if not _is_title_only_field(e)]
         if len(kept) == len(node.slice.elts):
             continue
-        parts = [_segment(source, e, starts) for e in kept]
+        parts = [source.segment(e) for e in kept]
         text = parts[0] if len(parts) == 1 else f"Annotated[{', '.join(parts)}]"
-        yield _Edit(*_span(node, starts), text)
+        yield source.edit(node, text)
 
 
 def _is_title_only_field(node: ast.expr) -> bool:
@@ -127,23 +144,23 @@ def _union_members(node: ast.expr) -> list[str] | None:
     return None
 
 
-def _mark_one_of(plan: TypePlan) -> Callable[[ast.Module, str, list[int]], Iterator[_Edit]]:
+def _mark_one_of(plan: TypePlan) -> _Collect:
     groups = {frozenset(group) for group in plan.one_of_groups}
 
-    def collect(tree: ast.Module, source: str, starts: list[int]) -> Iterator[_Edit]:
+    def collect(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
         for cls in _classes(tree):
             for _, field in _fields(cls):
                 for node in ast.walk(field.annotation):
                     members = _union_members(node) if isinstance(node, ast.BinOp) else None
                     if members and frozenset(members) in groups and len(members) == len(set(members)):
-                        text = _segment(source, node, starts)
-                        yield _Edit(*_span(node, starts), f"Annotated[{text}, ONE_OF]")
+                        text = source.segment(node)
+                        yield source.edit(node, f"Annotated[{text}, ONE_OF]")
 
     return collect
 
 
-def _mark_not_null(plan: TypePlan) -> Callable[[ast.Module, str, list[int]], Iterator[_Edit]]:
-    def collect(tree: ast.Module, source: str, starts: list[int]) -> Iterator[_Edit]:
+def _mark_not_null(plan: TypePlan) -> _Collect:
+    def collect(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
         for cls in _classes(tree):
             rules = plan.classes.get(cls.name)
             if rules is None:
@@ -155,25 +172,48 @@ def _mark_not_null(plan: TypePlan) -> Callable[[ast.Module, str, list[int]], Ite
                     isinstance(n, ast.Constant) and n.value is None for n in ast.walk(field.annotation)
                 ):
                     continue  # the type itself already rejects null
-                text = _segment(source, field.annotation, starts)
+                text = source.segment(field.annotation)
                 annotated = isinstance(field.annotation, ast.Subscript) and text.startswith("Annotated[")
                 marked = f"{text[:-1]}, NOT_NULL]" if annotated else f"Annotated[{text}, NOT_NULL]"
-                yield _Edit(*_span(field.annotation, starts), marked)
+                yield source.edit(field.annotation, marked)
 
     return collect
 
 
-def _runtime_names(tree: ast.Module, source: str, starts: list[int]) -> Iterator[_Edit]:
+def _runtime_names(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id == "StrictInt":
-            yield _Edit(*_span(node, starts), "JsonInt")
+            yield source.edit(node, "JsonInt")
         elif isinstance(node, ast.ImportFrom):
             names = [alias.name for alias in node.names]
             if node.module == BASE_CLASS_MARKER.rpartition(".")[0]:
-                yield _Edit(*_span(node, starts), "")
+                yield source.edit(node, "")
             elif node.module == "pydantic" and "StrictInt" in names:
                 kept = sorted(n for n in names if n != "StrictInt")
-                yield _Edit(*_span(node, starts), f"from pydantic import {', '.join(kept)}" if kept else "")
+                yield source.edit(node, f"from pydantic import {', '.join(kept)}" if kept else "")
+
+
+def _escape_text(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
+    """Rewrite each string whose source holds a raw control or separator character with escapes.
+
+    datamodel-code-generator writes descriptions into docstrings as they are (only NUL, quotes
+    and backslashes escaped): a form feed, ESC or U+2028 would stand raw in the module.
+    """
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    in_fstrings = {
+        id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values
+    }
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in in_fstrings:
+            continue
+        if unprintable(source.segment(node)) is None:
+            continue
+        literal = docstring_literal(node.value) if id(node) in docstrings else repr(node.value)
+        yield source.edit(node, literal)
 
 
 def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
@@ -182,7 +222,9 @@ def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
     code = _pass(code, _mark_one_of(plan))
     code = _pass(code, _mark_not_null(plan))
     code = _pass(code, _runtime_names)
-    body = "\n".join(line for line in code.splitlines() if not line.startswith("#   filename:"))
+    code = _pass(code, _escape_text)
+    # Lines are "\n" lines: str.splitlines() would also split inside a docstring at U+2028.
+    body = "\n".join(line for line in code.split("\n") if not line.startswith("#   filename:"))
     body = body.replace("# generated by datamodel-codegen:\n", "", 1)
     tree = ast.parse(body)
     mentioned = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
@@ -197,4 +239,8 @@ def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
     if "Annotated" in mentioned and "Annotated" not in imported:
         imports = f"from typing import Annotated\n{imports}"  # the rules above may be its only use
     future, _, rest = body.partition("from __future__ import annotations\n")
-    return f"{future.strip()}\nfrom __future__ import annotations\n\n{imports}{rest}".lstrip()
+    shaped = f"{future.strip()}\nfrom __future__ import annotations\n\n{imports}{rest}".lstrip()
+    raw = unprintable(shaped)
+    if raw is not None:  # a place the passes above do not know, e.g. a comment: refuse, never write it
+        raise CodegenError(f"the generated types would hold a raw U+{ord(raw):04X} outside any string")
+    return shaped

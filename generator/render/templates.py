@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jinja2
 
+from generator.render.pytext import escape_unprintable
+
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
@@ -16,25 +18,30 @@ def python_literal(value: object) -> str:
     if value is None or isinstance(value, bool | int):
         return repr(value)
     if isinstance(value, str):
-        return repr(value)
+        return repr(value)  # repr escapes every unprintable character, U+2028 and NUL included
     raise TypeError(f"no literal for {type(value).__name__}")
 
 
+def _one_line(value: object) -> str:
+    """Whitespace runs (U+2028, U+0085, form feed and the like too) as one space."""
+    return " ".join(str(value).split())
+
+
 def docstring_text(value: object) -> str:
-    """Text safe inside a triple-quoted docstring: backslashes and quotes escaped, no trailing quote."""
-    text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """Text safe inside a triple-quoted docstring: backslashes and quotes escaped, controls escaped."""
+    text = _one_line(value).replace("\\", "\\\\").replace('"', '\\"')
+    return escape_unprintable(text)  # NUL, ESC, DEL and the like read back as themselves
 
 
 def markdown_text(value: object) -> str:
-    """Text safe in a Markdown table cell: one line, markup characters escaped."""
-    text = " ".join(str(value).split())
-    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
+    """Text safe in a Markdown table cell: one line, markup characters and controls escaped."""
+    text = re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", _one_line(value))
+    return escape_unprintable(text)
 
 
 def markdown_code(value: object) -> str:
-    """Text safe inside single backticks in a table: one line, no backticks, pipes escaped."""
-    return " ".join(str(value).split()).replace("`", "'").replace("|", "\\|")
+    """Text safe inside single backticks in a table: one line, no backticks, pipes and controls escaped."""
+    return escape_unprintable(_one_line(value).replace("`", "'").replace("|", "\\|"))
 
 
 @cache
