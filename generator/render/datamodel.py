@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 from datamodel_code_generator import generate
 from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import PythonVersion
-
-RUN_RESERVED = (
-    "self",
-    "params",
-    "extra_body",
-    "NOT_GIVEN",
-    "MODEL_ID",
-    "STREAM_FLAG",
-    "parse_as",
-    "StreamChunk",
-)
 
 # Pinned in pyproject.toml with `==`: a different version writes different code.
 BASE_CLASS_MARKER = "cardgen_marker_base.StrictModel"
@@ -46,9 +36,7 @@ _OPTIONS: dict[str, Any] = {
     "keep_model_order": True,
     "enum_field_as_literal": "all",
     "allow_remote_refs": False,
-    # Names run()/stream() already use for themselves or their locals: such a property gets a
-    # trailing underscore in Python and keeps its name on the wire (an alias), like `class_`.
-    "aliases": {name: f"{name}_" for name in RUN_RESERVED},
+    "aliases": {},  # see generate_models(renamed=...)
 }
 
 
@@ -56,12 +44,17 @@ class CodegenError(Exception):
     """datamodel-code-generator refused a schema."""
 
 
-def generate_models(schema: dict[str, Any]) -> str:
-    """Python source for every titled schema in `schema['$defs']`."""
+def generate_models(schema: dict[str, Any], renamed: Mapping[str, str] | None = None) -> str:
+    """Python source for every titled schema in `schema['$defs']`.
+
+    renamed maps further property names to the Python names their fields take (an alias keeps
+    the property's own name on the wire).
+    """
+    options = {**_OPTIONS, "aliases": dict(renamed or {})}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its deprecation notices are about options we set explicitly
         try:
-            output = generate(json.dumps(schema), **_OPTIONS)
+            output = generate(json.dumps(schema), **options)
         except Exception as exc:  # it raises many kinds; all mean "this schema"
             raise CodegenError(f"{type(exc).__name__}: {exc}") from exc
     if not isinstance(output, str):

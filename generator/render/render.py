@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import keyword
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
+from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, entry_path
+from generator.render.bindings import module_bindings, names_used
 from generator.render.conformance import conformance_files
 from generator.render.context import ModelView, ProviderView, RenderError, provider_view, safe_model_id
 from generator.render.datamodel import CodegenError
-from generator.render.model_types import model_types
+from generator.render.model_types import SHADOWING_ROUNDS, model_types
 from generator.render.templates import TEMPLATES, render_template
 
 EXCEPTIONS = (
@@ -22,6 +25,8 @@ EXCEPTIONS = (
     "RateLimitError", "InternalServerError", "ProviderError", "StreamError", "ResponseValidationError",
 )  # fmt: skip
 STATIC_DIRECTORIES = ("runtime", "package")
+RUNTIME_MODULE = "..._models"  # how a types module imports the runtime
+PROBE = "cardgen_probe_"  # stand-in argument names; the template uses no name starting so
 
 
 @dataclass(frozen=True)
@@ -42,12 +47,50 @@ def _model_views(catalog: Catalog, options: RenderOptions, reused: Mapping[str, 
         try:
             safe_model_id(entry.model_id, source)
             kept = f"{entry.provider}/{entry.slug}" in reused
-            views.append(ModelView(entry, None if kept else model_types(entry, "..._models"), source))
+            views.append(ModelView(entry, None, source) if kept else _typed_view(entry, source))
         except (RenderError, CodegenError) as exc:
             problems.append(f"{source}: {exc}" if isinstance(exc, CodegenError) else str(exc))
     if problems:
         raise RenderError("\n".join(problems))
     return views
+
+
+def _typed_view(entry: CatalogEntry, source: str) -> ModelView:
+    """The model's view, its types renamed until no run() argument or class shadows the resource's names."""
+    reserved: frozenset[str] = frozenset()
+    for _ in range(SHADOWING_ROUNDS):
+        view = ModelView(entry, model_types(entry, RUNTIME_MODULE, reserved), source)
+        clashes = _resource_clashes(view)
+        if not clashes:
+            return view
+        reserved |= clashes
+    raise RenderError(f"{source}: names still shadow the resource module's own: {sorted(clashes)}")
+
+
+def _resource_clashes(view: ModelView) -> frozenset[str]:
+    """Property arguments and type classes named like something the resource module uses itself.
+
+    The module is rendered with stand-in argument names and read back: its imports, constants,
+    classes and run()'s own arguments and locals are what it uses, whatever the template says.
+    """
+    types = view.types
+    params = {p.name for variant in types.variants for p in variant.params}
+    stand_ins = tuple(
+        replace(variant, params=tuple(replace(p, name=f"{PROBE}{i}") for i, p in enumerate(variant.params)))
+        for variant in types.variants
+    )
+    probe = ModelView(view.entry, replace(types, variants=stand_ins), view.source)
+    code = render_template(
+        "resource.py.jinja", header="", provider=provider_view(view.entry.provider, [probe]), model=probe
+    )
+    tree = ast.parse(code)
+    own = ast.Module([node for node in tree.body if not _imports_types(node)], [])
+    used = {name for name in names_used(tree) if not name.startswith(PROBE)}
+    return frozenset((params & used) | (set(types.class_names) & module_bindings(own)))
+
+
+def _imports_types(node: ast.stmt) -> bool:
+    return isinstance(node, ast.ImportFrom) and (node.module or "").startswith("types.")
 
 
 def render(

@@ -13,10 +13,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.render.json_types import json_types
 from generator.render.names import class_name, singular
 
 JsonSchema = dict[str, Any]
 COMBINATORS = ("oneOf", "anyOf")
+READ_ROLES = frozenset({"Response", "StreamChunk"})
 
 
 @dataclass
@@ -83,7 +85,10 @@ def allows_null(schema: Any, document: Any = None, seen: frozenset[str] = frozen
 
 
 class _Namer:
-    def __init__(self) -> None:
+    reading = False  # naming an answer's schema: its oneOf unions are not exclusive
+
+    def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
+        self.reserved = reserved  # names the module binds otherwise (imports): no class takes them
         self.classes: dict[str, ClassPlan] = {}
         self.by_shape: dict[str, str] = {}
         self.one_of_groups: list[tuple[str, ...]] = []
@@ -91,17 +96,20 @@ class _Namer:
         self.wanted: dict[str, str] = {}  # class name -> the name it wanted before disambiguation
         self.document: Any = None  # the combined document, for resolving local references
 
+    def taken(self, name: str) -> bool:
+        return name in self.classes or name in self.reserved
+
     def unique(self, wanted: str, parent: str) -> str:
         name = wanted
-        if name in self.classes:
+        if self.taken(name):
             # Qualified by the parent's own name, not its qualified one: names stay short however deep.
             for prefix in dict.fromkeys((self.wanted.get(parent, parent), parent)):
                 name = f"{prefix}{wanted}" if not wanted.startswith(prefix) else wanted
-                if name not in self.classes:
+                if not self.taken(name):
                     break
         suffix = 2
         base = name
-        while name in self.classes:
+        while self.taken(name):
             name = f"{base}{suffix}"
             suffix += 1
         return name
@@ -164,7 +172,7 @@ class _Namer:
                     names.append(branch["title"])
             if len(names) > 1:
                 self.variants.setdefault(owner, names)
-                if keyword == "oneOf":
+                if keyword == "oneOf" and not self.reading:
                     self.one_of_groups.append(tuple(names))
 
     def _visit_children(
@@ -233,12 +241,17 @@ def _rebase_refs(schema: Any, base: str) -> Any:
     return rebased
 
 
-def plan_types(roles: dict[str, JsonSchema]) -> TypePlan:
-    """Plan one module holding a class (or union) per role, e.g. {'Request': ..., 'Response': ...}."""
-    namer = _Namer()
+def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozenset()) -> TypePlan:
+    """Plan one module holding a class (or union) per role, e.g. {'Request': ..., 'Response': ...}.
+
+    reserved: names no class may take (what the module imports).
+    """
+    namer = _Namer(reserved)
     defs: dict[str, JsonSchema] = {}
     namer.document = {"$defs": defs}
     for role, schema in roles.items():
+        # Answers are read with anyOf semantics: a provider's answer may fit several branches.
+        namer.reading = role in READ_ROLES
         copied = _rebase_refs(copy.deepcopy(schema), f"/$defs/{role}")
         defs[role] = copied
         if _is_object_like(copied):
@@ -248,4 +261,4 @@ def plan_types(roles: dict[str, JsonSchema]) -> TypePlan:
             namer.classes[role] = ClassPlan(role)
             namer.visit(copied, role, "")
             copied["title"] = role
-    return TypePlan({"$defs": defs}, namer.classes, namer.one_of_groups, namer.variants)
+    return TypePlan(json_types({"$defs": defs}), namer.classes, namer.one_of_groups, namer.variants)

@@ -1,0 +1,89 @@
+"""Names a generated module binds for itself, and the properties and classes that would shadow them.
+
+A class attribute named like an import (`Field`, `Annotated`, `JsonInt`) or a class of the module
+hides it inside the class body: pydantic then resolves annotations and calls defaults against the
+field, not the import. Which names are bound is read from the module itself, never kept as a list.
+"""
+
+from __future__ import annotations
+
+import ast
+
+
+def imported_names(tree: ast.Module) -> set[str]:
+    """Every name an import binds, and the name it imports when it binds it under an alias."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                names.add(alias.name.partition(".")[0])
+                if alias.asname:
+                    names.add(alias.asname)
+    return names
+
+
+def module_bindings(tree: ast.Module) -> set[str]:
+    """Every name the module binds at its top level: imports, classes, functions, assignments."""
+    names = imported_names(tree)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return names
+
+
+def field_alias(node: ast.AnnAssign) -> str | None:
+    """The `alias=` of the field's `Field(...)`, if it has one."""
+    for call in ast.walk(node):
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id.startswith("Field")
+        ):
+            for keyword in call.keywords:
+                if keyword.arg == "alias" and isinstance(keyword.value, ast.Constant):
+                    return str(keyword.value.value)
+    return None
+
+
+def shadowing_fields(code: str, reserved: frozenset[str] = frozenset()) -> dict[str, str]:
+    """{property as the schema spells it: the Python name to give it} for fields named like a binding.
+
+    A property the code generator renamed its own way (`Options` -> `Options_1` beside a class
+    `Options`) counts too, so that every such property is renamed alike: `Options_`. reserved
+    are names another module uses with these fields (run()'s own names in the resource module).
+    """
+    tree = ast.parse(code)
+    bound = module_bindings(tree) | reserved
+    shadowing: dict[str, str] = {}
+    for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+        for node in cls.body:
+            if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
+                continue
+            name = node.target.id
+            prop = field_alias(node) or name
+            if name in bound:
+                shadowing[prop] = f"{name}_"
+            elif prop in bound and name != f"{prop}_":
+                shadowing[prop] = f"{prop}_"
+    return shadowing
+
+
+def shadowing_classes(code: str) -> set[str]:
+    """Classes named like something the module imports (`class Field` beside pydantic's Field)."""
+    tree = ast.parse(code)
+    imported = imported_names(tree)
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef) and node.name in imported}
+
+
+def names_used(tree: ast.Module) -> set[str]:
+    """Every name the module binds or reads anywhere: its bindings, arguments, locals and globals."""
+    names = module_bindings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return names
