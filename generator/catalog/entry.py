@@ -24,7 +24,9 @@ class Limits(Strict):
 
 
 class Price(Strict):
-    item: Literal["input_tokens", "output_tokens", "request", "credits"]
+    item: Literal[
+        "input_tokens", "output_tokens", "tokens", "request", "image", "second", "character", "credits"
+    ] = Field(description="What is bought: `tokens` counts input and output alike; `second` is of audio.")
     amount: str = Field(description="Decimal amount as written, to keep it exact.")
     currency: str
     per: int = Field(description="How many items the amount is for.")
