@@ -8,8 +8,10 @@ from typing import Any
 
 from generator.diagnostics import Level
 from generator.ingest.extractors.common import slugify_task, split_url
+from generator.ingest.extractors.dataoorts_comments import commented_parameters
 from generator.ingest.extractors.dataoorts_params import HYPER_HEADING, hyper_parameters, parameter_schema
 from generator.ingest.facts import Extraction
+from generator.ingest.prices import read_prices
 from generator.ingest.schemas import infer_schema
 from generator.ingest.sources import SourceDocument
 from generator.ingest.text import (
@@ -25,7 +27,7 @@ from generator.ingest.text import (
 )
 from generator.ingest.yamlspans import YamlProblem, load_located
 
-_PRICE = re.compile(r"\$\s*([\d.]+)\s+per\s+(million\s+tokens|request)\b", re.IGNORECASE)
+_ENVELOPE_KEYS = {"result", "success", "errors", "messages"}
 _INFO_ATTRIBUTES = {
     "model hosted (region)": "hosted_region",
     "model available (region)": "available_region",
@@ -104,15 +106,13 @@ def _read_info_table(found: Extraction) -> None:
         elif label == "model type":
             _state_task(found, value, lines)
         elif label.startswith("model cost"):
-            price = _price(label, value)
-            if price is None:
+            reading = read_prices(label, value)
+            if reading.problem is not None:
                 found.report(
-                    Level.WARNING,
-                    row.line,
-                    f"cost {value!r} is not '$N Per Million Tokens' or '$N Per Request'",
+                    Level.WARNING, row.line, f"cost {value!r} not read: {reading.problem}", "pricing"
                 )
             else:
-                prices.append(price)
+                prices.extend(reading.prices)
                 price_lines.append(lines)
         elif label == "context window":
             count = parse_token_count(value)
@@ -140,16 +140,6 @@ def _state_task(found: Extraction, name: str, lines: tuple[int, int]) -> None:
             Level.WARNING, lines[0], f"model type {task!r} differs from the page's parent {parent.value!r}"
         )
     found.state("task", task, lines)
-
-
-def _price(label: str, value: str) -> dict[str, Any] | None:
-    price = _PRICE.search(value)
-    if price is None:
-        return None
-    if price.group(2).lower() == "request":
-        return {"item": "request", "amount": price.group(1), "currency": "USD", "per": 1}
-    item = "output_tokens" if "output" in label else "input_tokens"
-    return {"item": item, "amount": price.group(1), "currency": "USD", "per": 1_000_000}
 
 
 def _python_assignments(block: Found) -> dict[str, tuple[Any, tuple[int, int]]]:
@@ -204,7 +194,8 @@ def _read_request_example(found: Extraction) -> dict[str, Any] | None:
     found.state("request.envelope", {"model_key": "model", "data_key": data_key}, lines)
     if body["model"] != found.value("model_id"):
         found.report(Level.WARNING, lines[0], f"example payload names model {body['model']!r}")
-    return {"request": body[data_key], "lines": lines}
+    commented = commented_parameters(blocks[0], "payload", data_key)
+    return {"request": body[data_key], "lines": lines, "commented": commented}
 
 
 def _read_response_example(found: Extraction) -> dict[str, Any] | None:
@@ -218,13 +209,31 @@ def _read_response_example(found: Extraction) -> dict[str, Any] | None:
         found.report(Level.WARNING, exc.line, f"JSON response example does not parse: {exc}")
         return None
     body = decoded.value
-    if isinstance(body, dict) and {"result", "success"} <= body.keys():
-        envelope = {"result_key": "result", "success_key": "success", "errors_key": "errors"}
-        if "messages" in body:
-            envelope["messages_key"] = "messages"
-        found.state("response.envelope", envelope, decoded.lines)
+    # `{"result": ...}` alone is the envelope too: taking it for the output would wrap the output twice.
+    if isinstance(body, dict) and "result" in body and ("success" in body or body.keys() <= _ENVELOPE_KEYS):
+        _state_envelope(found, body.keys() & _ENVELOPE_KEYS, decoded.lines)
         return {"response": body["result"], "lines": decoded.lines}
     return {"response": body, "lines": decoded.lines}
+
+
+def _state_envelope(found: Extraction, shown: set[str], lines: tuple[int, int]) -> None:
+    """A whole envelope is stated; keys an example leaves out are the provider's, as one client serves all."""
+    if shown == _ENVELOPE_KEYS:
+        envelope = {
+            "result_key": "result",
+            "success_key": "success",
+            "errors_key": "errors",
+            "messages_key": "messages",
+        }
+        found.state("response.envelope", envelope, lines)
+        return
+    found.report(
+        Level.INFO,
+        lines[0],
+        f"the response example shows {', '.join(f'`{k}`' for k in sorted(shown))} of the envelope; "
+        "the provider's envelope is kept",
+        "response.envelope",
+    )
 
 
 def _derive_schemas(
@@ -238,6 +247,13 @@ def _derive_schemas(
             properties[key] = parameter_schema(key, params[key], value, found)
         else:
             properties[key] = infer_schema(value)
+    commented: dict[str, tuple[Any, tuple[int, int]]] = request["commented"] if request else {}
+    for key, (value, _) in commented.items():
+        if key in properties or (value is None and key not in params):
+            continue
+        properties[key] = (
+            parameter_schema(key, params[key], value, found) if key in params else infer_schema(value)
+        )
     for key, param in params.items():
         if key not in properties:
             properties[key] = parameter_schema(key, param, None, found)
@@ -245,8 +261,15 @@ def _derive_schemas(
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
         schema["required"] = required
-    lines = _union_lines([request["lines"]] if request else [], [(p.line, p.line) for p in params.values()])
-    note = "from the request example and the hyper-parameter table"
+    lines = _union_lines(
+        [request["lines"]] if request else [],
+        [span for _, span in commented.values()],
+        [(p.line, p.line) for p in params.values()],
+    )
+    example_part = (
+        "the request example (commented-out parameters optional)" if commented else "the request example"
+    )
+    note = f"from {example_part} and the hyper-parameter table"
     found.derive("input_schema", schema, lines, note)
     if response is not None:
         found.derive(
