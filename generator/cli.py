@@ -36,7 +36,7 @@ DEFAULT_OUT = Path("generated")
 
 def _report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
     for diagnostic in diagnostics:
-        if diagnostic.level >= Level.WARNING or verbose:
+        if diagnostic.level >= Level.NOTE or verbose:
             click.echo(diagnostic.render(), err=True)
 
 
@@ -86,6 +86,12 @@ def cli() -> None:
     is_flag=True,
     help="Write nothing; exit 1 if the catalog differs from a fresh ingest.",
 )
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="On errors, still write the good entries (and keep the last entry of a document that "
+    "no longer yields one); exit 1 all the same.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
 def ingest_command(
     sources: Path,
@@ -93,21 +99,33 @@ def ingest_command(
     overlays: Path | None,
     catalog_dir: Path,
     check: bool,
+    keep_going: bool,
     verbose: bool,
 ) -> None:
     """Read every source document into one normalized, validated catalog entry per model.
 
-    Errors (a document that does not parse, a schema that is not JSON or not a valid
-    JSON Schema, two documents claiming one model) are printed with file and line, and
-    then nothing is written: the previous catalog stays as it was.
+    \b
+    Every document becomes an entry, a note or a diagnostic:
+      note     a page that is not a model page (an index, a listing, a "get started" page): skipped
+      warning  a document no extractor recognises, a fact a page leaves out
+      error    a page that does not parse, a schema that is not valid, two pages claiming one
+               model, a sources folder that yields no entry, a document that yielded an entry in
+               the catalog and no longer does
+
+    Any error: nothing is written and the previous catalog stays as it was (with --keep-going
+    the good entries are written), and the exit status is 1. Provider defaults ship with cardgen;
+    `providers/<name>.yaml` beside the sources overrides them field by field.
     """
-    result = ingest(IngestInputs.beside(sources, providers, overlays))
+    result = ingest(IngestInputs.beside(sources, providers, overlays, catalog_dir))
     _report(result.diagnostics, verbose)
-    if has_errors(result.diagnostics):
+    failed = has_errors(result.diagnostics)
+    if failed and (check or not keep_going):
         count = sum(1 for d in result.diagnostics if d.level is Level.ERROR)
         click.echo(f"ingest failed: {count} error(s); nothing written to {catalog_dir}", err=True)
         sys.exit(1)
     files = render_catalog(result.catalog)
+    if failed:  # --keep-going: a document that broke keeps the entry it had
+        files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
     diff = _sync(catalog_dir, files, check, f"{sources} (run `cardgen ingest`)", "ingest")
     if diff is not None:
         changed = len(diff.stale) + len(diff.missing)
@@ -115,6 +133,10 @@ def ingest_command(
             f"ingested {result.documents} documents into {len(files)} entries in {catalog_dir}: "
             f"{changed} written, {len(diff.extra)} removed, {len(files) - changed} unchanged"
         )
+    if failed:
+        count = sum(1 for d in result.diagnostics if d.level is Level.ERROR)
+        click.echo(f"ingest failed: {count} error(s); the good entries were written (--keep-going)", err=True)
+        sys.exit(1)
 
 
 @cli.command("catalog")

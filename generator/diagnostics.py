@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 class Level(enum.IntEnum):
     INFO = 0
-    WARNING = 1
-    ERROR = 2
+    NOTE = 1  # shown without --verbose, changes nothing: a page skipped on purpose
+    WARNING = 2
+    ERROR = 3
 
     @property
     def label(self) -> str:
@@ -41,6 +42,10 @@ def error(file: str, line: int | None, message: str, field: str | None = None) -
 
 def warning(file: str, line: int | None, message: str, field: str | None = None) -> Diagnostic:
     return Diagnostic(file, line, Level.WARNING, message, field)
+
+
+def note(file: str, line: int | None, message: str, field: str | None = None) -> Diagnostic:
+    return Diagnostic(file, line, Level.NOTE, message, field)
 
 
 def info(file: str, line: int | None, message: str, field: str | None = None) -> Diagnostic:

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 from generator.catalog.store import Catalog, dump_entry, entry_path
 from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.ingest.build import build_catalog
+from generator.ingest.continuity import lost_entries, nothing_ingested, previous_sources
 from generator.ingest.overlays import load_overlays
 from generator.ingest.providers import load_providers
 from generator.ingest.sources import load_sources
@@ -16,18 +17,24 @@ from generator.ingest.sources import load_sources
 @dataclass(frozen=True)
 class IngestInputs:
     sources: Path
-    providers: Path
+    providers: Path | None
     overlays: Path
+    catalog: Path | None = None  # the catalog on disk now, whose entries must not vanish silently
 
     @classmethod
     def beside(
-        cls, sources: Path, providers: Path | None = None, overlays: Path | None = None
+        cls,
+        sources: Path,
+        providers: Path | None = None,
+        overlays: Path | None = None,
+        catalog: Path | None = None,
     ) -> IngestInputs:
         """Providers and overlays default to siblings of the sources directory."""
         return cls(
             sources,
             providers or sources.parent / "providers",
             overlays or sources.parent / "overlays",
+            catalog,
         )
 
 
@@ -36,6 +43,7 @@ class IngestResult:
     catalog: Catalog
     documents: int
     diagnostics: list[Diagnostic]
+    lost: tuple[str, ...] = ()  # entry files (`provider/slug.yaml`) whose documents no longer yield them
 
 
 def ingest(inputs: IngestInputs) -> IngestResult:
@@ -44,7 +52,12 @@ def ingest(inputs: IngestInputs) -> IngestResult:
     overlays, overlay_diagnostics = load_overlays(inputs.overlays)
     catalog, build_diagnostics = build_catalog(documents, providers, overlays)
     everything = diagnostics + provider_diagnostics + overlay_diagnostics + build_diagnostics
-    return IngestResult(catalog, len(documents), sort_diagnostics(everything))
+    everything += nothing_ingested(len(documents), catalog, everything)
+    lost = {}
+    if inputs.catalog is not None:
+        lost = lost_entries(previous_sources(inputs.catalog), documents, catalog, everything)
+        everything += lost.values()
+    return IngestResult(catalog, len(documents), sort_diagnostics(everything), tuple(sorted(lost)))
 
 
 def render_catalog(catalog: Catalog) -> dict[PurePosixPath, str]:

@@ -1,8 +1,14 @@
-"""Provider defaults: what holds for every model of a provider unless its document says otherwise."""
+"""Provider defaults: what holds for every model of a provider unless its document says otherwise.
+
+The defaults for the providers cardgen knows ship inside cardgen (`provider_defaults/`), so ingest
+works from any folder and from an installed cardgen. A project's `providers/<name>.yaml` overrides
+them field by field (`streaming.terminator` alone, say), or defines a provider cardgen does not know.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, error
@@ -11,6 +17,7 @@ from generator.ingest.yamlspans import YamlProblem, load_located
 
 SECTIONS = ("endpoint", "auth", "request", "response", "streaming")
 PROVIDERS_PREFIX = "providers"
+BUILTIN_PREFIX = "cardgen:providers"  # how provenance names a default that ships with cardgen
 
 
 @dataclass(frozen=True)
@@ -20,33 +27,71 @@ class ProviderDefaults:
     facts: dict[str, Fact]
 
 
-def load_providers(directory: Path) -> tuple[dict[str, ProviderDefaults], list[Diagnostic]]:
-    providers: dict[str, ProviderDefaults] = {}
-    diagnostics: list[Diagnostic] = []
-    if not directory.is_dir():
+def load_providers(directory: Path | None) -> tuple[dict[str, ProviderDefaults], list[Diagnostic]]:
+    """The built-in defaults, each field overridden by the project's file for that provider, if any."""
+    providers, diagnostics = _load_builtin()
+    if directory is None or not directory.is_dir():
         return providers, diagnostics
     for path in sorted(directory.glob("*.yaml")):
         name = f"{PROVIDERS_PREFIX}/{path.name}"
         try:
-            parsed = load_located(path.read_text("utf-8"))
-        except (YamlProblem, UnicodeDecodeError) as exc:
-            diagnostics.append(error(name, getattr(exc, "line", None), str(exc)))
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            diagnostics.append(error(name, None, f"cannot be read: {exc}"))
             continue
-        data = parsed.data
-        if not isinstance(data, dict) or data.get("provider") != path.stem:
-            diagnostics.append(error(name, 1, f"must be a mapping with `provider: {path.stem}`"))
+        override, problems = parse_provider(text, path.stem, name)
+        diagnostics.extend(problems)
+        if override is None:
             continue
-        facts: dict[str, Fact] = {}
-        for section in SECTIONS:
-            values = data.get(section) or {}
-            if not isinstance(values, dict):
-                diagnostics.append(error(name, None, f"`{section}` must be a mapping"))
-                continue
-            for key, value in values.items():
-                dotted = f"{section}.{key}"
-                facts[dotted] = Fact(value, parsed.lines(dotted), "default", None, name)
-        unknown = sorted(set(data) - {"provider", *SECTIONS})
-        if unknown:
-            diagnostics.append(error(name, None, f"unknown keys: {', '.join(unknown)}"))
+        base = providers.get(path.stem)
+        facts = {**base.facts, **override.facts} if base else override.facts
         providers[path.stem] = ProviderDefaults(path.stem, name, facts)
     return providers, diagnostics
+
+
+def _load_builtin() -> tuple[dict[str, ProviderDefaults], list[Diagnostic]]:
+    providers: dict[str, ProviderDefaults] = {}
+    diagnostics: list[Diagnostic] = []
+    folder = resources.files("generator.ingest").joinpath("provider_defaults")
+    for resource in sorted(folder.iterdir(), key=lambda r: r.name):
+        if not resource.name.endswith(".yaml"):
+            continue
+        stem = resource.name.removesuffix(".yaml")
+        parsed, problems = parse_provider(
+            resource.read_text("utf-8"), stem, f"{BUILTIN_PREFIX}/{resource.name}"
+        )
+        diagnostics.extend(problems)
+        if parsed is not None:
+            providers[stem] = parsed
+    return providers, diagnostics
+
+
+def parse_provider(text: str, stem: str, name: str) -> tuple[ProviderDefaults | None, list[Diagnostic]]:
+    """One provider file's facts, keyed `section.key`; a broken file is diagnostics and None."""
+    try:
+        parsed = load_located(text)
+    except YamlProblem as exc:
+        return None, [error(name, exc.line, str(exc))]
+    data = parsed.data
+    if not isinstance(data, dict) or data.get("provider") != stem:
+        return None, [error(name, 1, f"must be a mapping with `provider: {stem}`")]
+    diagnostics: list[Diagnostic] = []
+    facts: dict[str, Fact] = {}
+    for section in SECTIONS:
+        values = data.get(section) or {}
+        if not isinstance(values, dict):
+            diagnostics.append(error(name, _line(parsed.lines(section)), f"`{section}` must be a mapping"))
+            continue
+        for key, value in values.items():
+            dotted = f"{section}.{key}"
+            facts[dotted] = Fact(value, parsed.lines(dotted), "default", None, name)
+    unknown = sorted(set(data) - {"provider", *SECTIONS})
+    if unknown:
+        diagnostics.append(
+            error(name, _line(parsed.lines(unknown[0])), f"unknown keys: {', '.join(unknown)}")
+        )
+    return ProviderDefaults(stem, name, facts), diagnostics
+
+
+def _line(span: tuple[int, int] | None) -> int | None:
+    return span[0] if span else None

@@ -13,7 +13,7 @@ from generator.ingest.pipeline import IngestInputs, ingest
 from tests.conftest import FIXTURES, PROVIDERS, assert_snapshot
 
 BAD = sorted(p for p in (FIXTURES / "bad").iterdir() if p.is_dir())
-ONLY_WARNS = {"unknown-format", "example-does-not-fit-schema", "schema-generator-directive"}
+ONLY_WARNS = {"example-does-not-fit-schema", "schema-generator-directive"}
 
 
 def _inputs(fixture: Path) -> IngestInputs:

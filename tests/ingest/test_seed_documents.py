@@ -11,6 +11,7 @@ from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import Level
 from generator.ingest.extractors import detect
 from generator.ingest.pipeline import IngestInputs, IngestResult, ingest
+from generator.ingest.providers import BUILTIN_PREFIX
 from generator.ingest.schemas import property_schemas
 from generator.ingest.sources import decode_document
 from tests.conftest import OVERLAYS, PROVIDERS, SOURCES
@@ -196,6 +197,16 @@ def test_documents_disagreeing_on_ranges_are_warned_about(result: IngestResult) 
     assert any("`frequency_penalty` ranges over [-2, 2]" in m for m in messages)
 
 
+PROVIDER_DEFAULTS = Path(__file__).parents[2] / "generator" / "ingest" / "provider_defaults"
+
+
+def _provenance_file(name: str) -> Path:
+    """Where a provenance file name points: below the catalog root, or among cardgen's own defaults."""
+    if name.startswith(f"{BUILTIN_PREFIX}/"):
+        return PROVIDER_DEFAULTS / name.removeprefix(f"{BUILTIN_PREFIX}/")
+    return SOURCES.parent / name
+
+
 def test_provenance_hashes_match_the_sources(result: IngestResult) -> None:
     import hashlib
 
@@ -203,9 +214,10 @@ def test_provenance_hashes_match_the_sources(result: IngestResult) -> None:
         data = (SOURCES.parent / entry.provenance.source.path).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry.provenance.source.sha256
         for field, source in entry.provenance.fields.items():
-            assert (SOURCES.parent / source.file).is_file(), (entry.slug, field)
+            path = _provenance_file(source.file)
+            assert path.is_file(), (entry.slug, field)
             if source.lines:
-                count = len((SOURCES.parent / source.file).read_text("utf-8").splitlines())
+                count = len(path.read_text("utf-8").splitlines())
                 assert 1 <= source.lines[0] <= source.lines[1] <= count, (entry.slug, field)
 
 
@@ -215,5 +227,6 @@ def test_unknown_document_is_reported_and_skipped(tmp_path: Path) -> None:
     outcome = ingest(IngestInputs(tmp_path / "sources", PROVIDERS, tmp_path / "overlays"))
     assert len(outcome.catalog) == 0
     assert [d.render() for d in outcome.diagnostics] == [
-        "sources/x/notes.md: warning: no extractor recognises this document; skipped"
+        "sources: error: no model entry came out of 1 document(s)",
+        "sources/x/notes.md: warning: no extractor recognises this document; skipped",
     ]

@@ -1,0 +1,63 @@
+"""Entries may only leave the catalog with their documents: a damaged page must not drop its model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import yaml
+
+from generator.catalog.store import Catalog, entry_path
+from generator.diagnostics import Diagnostic, Level, error
+from generator.ingest.sources import SOURCES_PREFIX, SourceDocument
+
+_Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def previous_sources(catalog_dir: Path) -> dict[str, str]:
+    """Source document -> entry file, for each entry the catalog on disk holds now."""
+    found: dict[str, str] = {}
+    for path in sorted(catalog_dir.glob("*/*.yaml")) if catalog_dir.is_dir() else ():
+        try:
+            data = yaml.load(path.read_text("utf-8"), Loader=_Loader)  # noqa: S506 (a safe loader)
+            source = data["provenance"]["source"]["path"]
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+            continue  # not an entry cardgen wrote; `ingest` replaces it either way
+        if isinstance(source, str):
+            found[source] = f"{path.parent.name}/{path.name}"
+    return found
+
+
+def lost_entries(
+    previous: dict[str, str],
+    documents: Sequence[SourceDocument],
+    catalog: Catalog,
+    diagnostics: Iterable[Diagnostic],
+) -> dict[str, Diagnostic]:
+    """Entry file -> an error, for each document that exists but no longer yields the entry it did."""
+    producing = {entry.provenance.source.path for entry in catalog}
+    kept = {str(entry_path(entry)) for entry in catalog}  # another document may now yield it
+    why: dict[str, list[str]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.level >= Level.NOTE:
+            why.setdefault(diagnostic.file, []).append(diagnostic.message)
+    lost: dict[str, Diagnostic] = {}
+    for document in documents:
+        entry = previous.get(document.name)
+        if entry is None or document.name in producing or entry in kept:
+            continue
+        reasons = "; ".join(why.get(document.name, [])) or "it yields no entry"
+        lost[entry] = error(
+            document.name,
+            None,
+            f"produced the catalog entry {entry} and no longer does ({reasons}); "
+            "mend the document, or delete it to remove the model",
+        )
+    return lost
+
+
+def nothing_ingested(documents: int, catalog: Catalog, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """An error when nothing else explains an empty catalog: exit 0 with no models helps nobody."""
+    if len(catalog) or any(d.level is Level.ERROR for d in diagnostics):
+        return []
+    return [error(str(SOURCES_PREFIX), None, f"no model entry came out of {documents} document(s)")]

@@ -1,0 +1,187 @@
+"""A docs folder as published: every document is an entry, a note or a diagnostic, each on its own."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from generator.cli import cli
+from generator.diagnostics import Level
+from generator.ingest.pipeline import IngestInputs, ingest
+from tests.conftest import FIXTURES
+
+CATALOGS = FIXTURES / "catalogs"
+TASKS = FIXTURES / "tasks" / "sources" / "cloudflare"
+
+# Pages of real docs folders that describe no model, and the reason each is skipped for.
+NON_MODEL_PAGES = {
+    "cloudflare/index.md": "a navigation page",
+    "cloudflare/get-started.md": "a get-started page",
+    "cloudflare/text-generation-overview.md": "a concept page",
+    "cloudflare/models.json": "a JSON listing (`result` holds 2 items)",
+    "cloudflare/tasks.json": "a JSON list of 2 items",
+    "dataoorts/index.md": "a section index",
+    "dataoorts/text-generation.md": "a section index",
+    "dataoorts/getting-started.md": "titled 'Getting Started'",
+    "segmind/models.txt": "requests 2 different models",
+}
+
+
+def _cardgen(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def _project(tmp_path: Path, *documents: Path) -> Path:
+    """A sources folder holding copies of documents, each under sources/<its folder's name>/."""
+    for document in documents:
+        target = tmp_path / "sources" / document.parent.name / document.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(document, target)
+    return tmp_path / "sources"
+
+
+@pytest.mark.parametrize("page", sorted(NON_MODEL_PAGES))
+def test_a_page_that_is_no_model_page_is_skipped_with_a_note(page: str, tmp_path: Path) -> None:
+    provider, name = page.split("/")
+    sources = _project(tmp_path, CATALOGS / provider / "sources" / provider / name, TASKS / "whisper.md")
+    result = ingest(IngestInputs.beside(sources))
+    shown = [d for d in result.diagnostics if d.level >= Level.NOTE and "whisper" not in d.file]
+    assert [(d.file, d.level) for d in shown] == [(f"sources/{page}", Level.NOTE)], shown
+    assert NON_MODEL_PAGES[page] in shown[0].message
+    assert shown[0].message.startswith("not a model page: ")
+    assert [e.model_id for e in result.catalog] == ["@cf/openai/whisper"]
+
+
+def test_a_page_its_extractor_finds_no_model_in_is_skipped_with_a_note(tmp_path: Path) -> None:
+    """The Dataoorts reader takes any page naming dataoorts.com; a billing page states no model."""
+    page = tmp_path / "dataoorts" / "billing.md"
+    page.parent.mkdir()
+    page.write_text(
+        "---\nlayout: page\ntitle: Billing\n---\n\n# Billing\n\n"
+        "Top up credits at https://cloud.dataoorts.com/billing; each call is charged per token.\n",
+        "utf-8",
+    )
+    result = ingest(IngestInputs.beside(_project(tmp_path / "p", page, TASKS / "whisper.md")))
+    shown = [d.render() for d in result.diagnostics if d.level >= Level.NOTE and "whisper" not in d.file]
+    assert shown == [
+        "sources/dataoorts/billing.md: note: not a model page: it states no task and no schema; skipped"
+    ]
+    page.write_text(page.read_text("utf-8") + "\n## API Schemas\n", "utf-8")
+    result = ingest(IngestInputs.beside(_project(tmp_path / "q", page, TASKS / "whisper.md")))
+    levels = {d.level for d in result.diagnostics if "billing" in d.file}
+    assert Level.NOTE not in levels, "a page with a schema heading is read as a model page"
+
+
+def test_a_document_no_extractor_recognises_is_a_warning_naming_it(tmp_path: Path) -> None:
+    odd = tmp_path / "odd" / "frob.txt"
+    odd.parent.mkdir()
+    odd.write_text("Frobnicator 3000\n\nSays nothing about what it is.\n", "utf-8")
+    result = ingest(IngestInputs.beside(_project(tmp_path / "p", odd, TASKS / "whisper.md")))
+    shown = [d.render() for d in result.diagnostics if d.level >= Level.NOTE and "whisper" not in d.file]
+    assert shown == ["sources/odd/frob.txt: warning: no extractor recognises this document; skipped"]
+    assert len(result.catalog) == 1
+
+
+def test_every_bad_page_is_reported_in_one_run(tmp_path: Path) -> None:
+    sources = _project(tmp_path, *sorted(TASKS.glob("*.md")))
+    for name, cut in (("melotts.md", 200), ("resnet-50.md", 300)):
+        page = sources / "cloudflare" / name
+        text = page.read_text("utf-8")
+        page.write_text(text.replace("json_schema:", "json_schema: [\n", 1)[: len(text) - cut], "utf-8")
+    result = ingest(IngestInputs.beside(sources))
+    failed = {d.file for d in result.diagnostics if d.level is Level.ERROR}
+    assert failed == {"sources/cloudflare/melotts.md", "sources/cloudflare/resnet-50.md"}
+    assert len(result.catalog) == len(list(TASKS.glob("*.md"))) - 2
+
+
+def test_a_folder_that_yields_no_entry_fails(tmp_path: Path) -> None:
+    sources = _project(tmp_path, CATALOGS / "cloudflare" / "sources" / "cloudflare" / "index.md")
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", tmp_path / "models")
+    assert outcome.exit_code == 1, outcome.output
+    assert "sources: error: no model entry came out of 1 document(s)" in outcome.output
+    assert not (tmp_path / "models").exists()
+
+
+def _damage(page: Path) -> None:
+    page.write_text(page.read_text("utf-8")[:300], "utf-8")  # cut before its schemas
+
+
+def test_a_damaged_page_does_not_silently_remove_its_model(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md", TASKS / "melotts.md", TASKS / "m2m100-1.2b.md")
+    models = tmp_path / "models"
+    assert _cardgen("ingest", "--sources", sources, "--catalog", models).exit_code == 0
+    before = {p.name: p.read_text("utf-8") for p in models.rglob("*.yaml")}
+    _damage(sources / "cloudflare" / "melotts.md")
+    _damage(sources / "cloudflare" / "whisper.md")
+
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", models)
+    assert outcome.exit_code == 1, outcome.output
+    for page, entry in (("melotts.md", "melotts.yaml"), ("whisper.md", "whisper.yaml")):
+        assert (
+            f"sources/cloudflare/{page}: error: produced the catalog entry cloudflare/{entry}"
+            in outcome.output
+        )
+    assert {p.name: p.read_text("utf-8") for p in models.rglob("*.yaml")} == before
+    assert _cardgen("ingest", "--check", "--sources", sources, "--catalog", models).exit_code == 1
+
+    kept_going = _cardgen("ingest", "--keep-going", "--sources", sources, "--catalog", models)
+    assert kept_going.exit_code == 1, kept_going.output
+    assert "the good entries were written (--keep-going)" in kept_going.output
+    assert {p.name: p.read_text("utf-8") for p in models.rglob("*.yaml")} == before
+
+    (sources / "cloudflare" / "melotts.md").unlink()  # a model leaves with its document
+    (sources / "cloudflare" / "whisper.md").unlink()
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", models)
+    assert outcome.exit_code == 0, outcome.output
+    assert sorted(p.name for p in models.rglob("*.yaml")) == ["m2m100_1_2b.yaml"]
+
+
+def test_keep_going_writes_the_good_entries(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md", TASKS / "melotts.md")
+    (sources / "cloudflare" / "melotts.md").write_text("---\nmodel: [\njson_schema:\n---\n", "utf-8")
+    models = tmp_path / "models"
+    outcome = _cardgen("ingest", "--keep-going", "--sources", sources, "--catalog", models)
+    assert outcome.exit_code == 1, outcome.output
+    assert "sources/cloudflare/melotts.md:" in outcome.output
+    assert sorted(p.name for p in models.rglob("*.yaml")) == ["whisper.yaml"]
+
+
+def test_provider_defaults_ship_with_cardgen(tmp_path: Path) -> None:
+    """No providers/ folder anywhere: ingest from an unrelated directory still knows Cloudflare."""
+    sources = _project(tmp_path / "elsewhere", TASKS / "whisper.md")
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", tmp_path / "models")
+    assert outcome.exit_code == 0, outcome.output
+    entry = yaml.safe_load((tmp_path / "models" / "cloudflare" / "whisper.yaml").read_text("utf-8"))
+    assert entry["endpoint"]["path"] == "/client/v4/accounts/{account_id}/ai/run/{model_id}"
+    assert entry["provenance"]["fields"]["endpoint.path"]["file"] == "cardgen:providers/cloudflare.yaml"
+
+
+def test_a_project_overrides_provider_defaults_field_by_field(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md")
+    (tmp_path / "providers").mkdir()
+    (tmp_path / "providers" / "cloudflare.yaml").write_text(
+        "provider: cloudflare\nendpoint:\n  base_url: https://gateway.example\n", "utf-8"
+    )
+    result = ingest(IngestInputs.beside(sources))
+    (entry,) = result.catalog
+    assert entry.endpoint.base_url == "https://gateway.example"
+    assert entry.endpoint.path == "/client/v4/accounts/{account_id}/ai/run/{model_id}"
+    assert entry.auth.env_var == "CLOUDFLARE_AUTH_TOKEN"
+    fields = entry.provenance.fields
+    assert fields["endpoint.base_url"].file == "providers/cloudflare.yaml"
+    assert fields["endpoint.path"].file == "cardgen:providers/cloudflare.yaml"
+
+
+def test_a_broken_project_provider_file_is_an_error_with_its_line(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md")
+    (tmp_path / "providers").mkdir()
+    (tmp_path / "providers" / "cloudflare.yaml").write_text(
+        "provider: cloudflare\nendpoint:\n  base_url: x\nstreamng: {}\n", "utf-8"
+    )
+    result = ingest(IngestInputs.beside(sources))
+    errors = [d.render() for d in result.diagnostics if d.level is Level.ERROR]
+    assert errors == ["providers/cloudflare.yaml:4: error: unknown keys: streamng"]
