@@ -21,15 +21,31 @@ class Limits(Strict):
     context_window: int | None = Field(default=None, description="Tokens the model attends to.")
     max_prompt_length: int | None = Field(default=None, description="Characters allowed in `prompt`.")
     max_message_length: int | None = Field(default=None, description="Characters per message.")
+    max_input_tokens: int | None = Field(default=None, description="Tokens allowed in one request's input.")
+    max_total_tokens: int | None = Field(default=None, description="Tokens of input and output together.")
 
 
 class Price(Strict):
     item: Literal[
-        "input_tokens", "output_tokens", "tokens", "request", "image", "second", "character", "credits"
-    ] = Field(description="What is bought: `tokens` counts input and output alike; `second` is of audio.")
+        "input_tokens",
+        "output_tokens",
+        "tokens",
+        "request",
+        "image",
+        "second",
+        "character",
+        "credits",
+        "step",
+        "tile",
+        "other",
+    ] = Field(
+        description="What is bought: `tokens` counts input and output alike; `second` is of audio; "
+        "`other`: only `unit` says."
+    )
     amount: str = Field(description="Decimal amount as written, to keep it exact.")
     currency: str
     per: int = Field(description="How many items the amount is for.")
+    unit: str | None = Field(default=None, description="The unit as the document writes it ('per step').")
 
 
 class Endpoint(Strict):
