@@ -11,6 +11,7 @@ from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, entry_format_errors
 from generator.diagnostics import Diagnostic, Level, error, info, warning
 from generator.ingest.checks import check_catalog, check_entry
+from generator.ingest.duplicates import resolve_duplicate_ids
 from generator.ingest.extractors import detect
 from generator.ingest.facts import Extraction, Fact
 from generator.ingest.hygiene import clean_schema_facts
@@ -45,7 +46,7 @@ def build_catalog(
 ) -> tuple[Catalog, list[Diagnostic]]:
     """Extract, merge, patch and validate; entries with errors are left out, and reported."""
     extractions, diagnostics = extract_all(documents)
-    extractions = _without_duplicate_ids(extractions, diagnostics)
+    extractions = resolve_duplicate_ids(extractions, diagnostics)
     slugs = {
         provider: assign_slugs(str(e.value("model_id")) for e in extractions if e.provider == provider)
         for provider in {e.provider for e in extractions}
@@ -75,29 +76,6 @@ def build_catalog(
     entries.sort(key=lambda e: e.key)
     diagnostics.extend(check_catalog(entries))
     return Catalog(tuple(entries)), diagnostics
-
-
-def _without_duplicate_ids(extractions: list[Extraction], diagnostics: list[Diagnostic]) -> list[Extraction]:
-    claims: dict[tuple[str, str], list[Extraction]] = {}
-    for extraction in extractions:
-        claims.setdefault((extraction.provider, str(extraction.value("model_id"))), []).append(extraction)
-    kept = []
-    for (provider, model_id), claimants in claims.items():
-        if len(claimants) == 1:
-            kept.append(claimants[0])
-            continue
-        names = [c.document.name for c in claimants]
-        for claimant in claimants:
-            line = claimant.facts["model_id"].lines
-            others = ", ".join(n for n in names if n != claimant.document.name)
-            diagnostics.append(
-                error(
-                    claimant.document.name,
-                    line[0] if line else None,
-                    f"{provider} model {model_id!r} is also claimed by {others}",
-                )
-            )
-    return kept
 
 
 def _merged_facts(
