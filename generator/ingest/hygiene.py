@@ -65,6 +65,46 @@ def clean_schema(schema: dict[str, Any]) -> Cleaned:
     return result
 
 
+def lone_surrogates(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """(JSON pointer, character) for each string or key in value that holds a lone surrogate.
+
+    JSON's `\\ud800` and YAML's `"\\ud800"` escapes parse to a half of a UTF-16 pair that is no
+    Unicode text: no UTF-8 file can hold it, so the catalog entry could never be written or read.
+    """
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            char = _surrogate(item)
+            if char:
+                found.append((where, char))
+        elif isinstance(item, dict):
+            for key, sub in item.items():
+                char = _surrogate(str(key))
+                if char:
+                    found.append((pointer(where, key), char))
+                stack.append((pointer(where, key), sub))
+        elif isinstance(item, list):
+            stack.extend((pointer(where, i), sub) for i, sub in enumerate(item))
+    return sorted(found)
+
+
+def _surrogate(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return text[exc.start]
+    return None
+
+
+def surrogate_message(field: str, where: str, char: str) -> str:
+    return (
+        f"{field} at {where or '/'}: a lone surrogate U+{ord(char):04X} is not text "
+        "(a \\u escape without the other half of its pair)"
+    )
+
+
 def model_id_problem(model_id: str) -> str | None:
     """Why model_id cannot be a path below the SDK's package, or None."""
     if MODEL_ID.fullmatch(model_id) and not any(p in {".", ".."} for p in model_id.split("/")):
@@ -134,8 +174,15 @@ SCHEMA_FACTS = ("input_schema", "output_schema", "streaming.chunk_schema")
 
 
 def clean_schema_facts(facts: dict[str, Fact], document: str) -> list[Diagnostic]:
-    """Replace each schema fact by its cleaned copy; say what was dropped or refused, and where."""
+    """Replace each schema fact by its cleaned copy; say what was dropped or refused, and where.
+
+    Every fact, not only the schemas, is checked for text no UTF-8 file can hold.
+    """
     diagnostics: list[Diagnostic] = []
+    for name, stated in facts.items():
+        for where, char in lone_surrogates(stated.value):
+            message = surrogate_message(name, where, char)
+            diagnostics.append(error(stated.file or document, _line(stated), message, name))
     model_id = facts.get("model_id")
     if model_id is not None:
         problem = model_id_problem(str(model_id.value))

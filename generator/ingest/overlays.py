@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, error
+from generator.ingest.hygiene import lone_surrogates, surrogate_message
 from generator.ingest.yamlspans import YamlProblem, load_located
 
 OVERLAYS_PREFIX = "overlays"
@@ -50,6 +51,14 @@ def load_overlays(directory: Path) -> tuple[list[Overlay], list[Diagnostic]]:
             diagnostics.append(error(name, getattr(exc, "line", None), str(exc)))
             continue
         data = parsed.data
+        surrogates = lone_surrogates(data)
+        if surrogates:
+            where, char = surrogates[0]
+            parts = where.split("/")[1:]
+            found = [parsed.lines(".".join(parts[:n])) for n in range(len(parts), 0, -1)]
+            first = next((span[0] for span in found if span), None)
+            diagnostics.append(error(name, first, surrogate_message("the overlay", where, char)))
+            continue
         if not isinstance(data, dict) or not isinstance(data.get("patch"), dict):
             diagnostics.append(error(name, 1, "an overlay is a mapping with `reason` and `patch`"))
             continue

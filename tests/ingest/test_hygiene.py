@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.catalog.store import dump_entry
-from generator.ingest.hygiene import clean_schema, model_id_problem
+from generator.diagnostics import Level
+from generator.ingest import yamlspans
+from generator.ingest.facts import Fact
+from generator.ingest.hygiene import clean_schema, clean_schema_facts, model_id_problem
 from generator.ingest.patterns import pattern_problem
 from generator.ingest.pipeline import IngestInputs, ingest
 from tests.conftest import FIXTURES, PROVIDERS
@@ -137,3 +142,41 @@ def test_paths_in_messages_spell_out_control_characters() -> None:
     for finding in findings:
         assert finding.path.isprintable()
         assert finding.message.isprintable()
+
+
+def test_lone_surrogates_in_any_fact_are_errors_naming_line_and_place() -> None:
+    facts = {
+        "description": Fact("half \ud800 of a pair", (3, 3)),
+        "input_schema": Fact({"properties": {"a\udc00": {"enum": ["ok", "\udfff"]}}}, (9, 9)),
+        "display_name": Fact("a whole 🦙 pair", (4, 4)),
+    }
+    shown = [d.render() for d in clean_schema_facts(facts, "sources/x.md")]
+    tail = "is not text (a \\u escape without the other half of its pair)"
+    assert shown == [
+        f"sources/x.md:3: error: description at /: a lone surrogate U+D800 {tail}",
+        f"sources/x.md:9: error: input_schema at /properties/a\\udc00: a lone surrogate U+DC00 {tail}",
+        f"sources/x.md:9: error: input_schema at /properties/a\\udc00/enum/1: a lone surrogate U+DFFF {tail}",
+    ]
+
+
+def test_lone_surrogates_are_refused_with_the_pure_python_yaml_loader_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """libyaml refuses a YAML `\\ud800` escape itself; PyYAML's own loader reads it as text."""
+    monkeypatch.setattr(yamlspans, "_Loader", yaml.SafeLoader)
+    (tmp_path / "sources" / "cloudflare").mkdir(parents=True)
+    (tmp_path / "overlays" / "cloudflare").mkdir(parents=True)
+    page = (FIXTURES / "bad" / "lone-surrogate" / "sources" / "cloudflare" / "yaml-escape.md").read_text(
+        "utf-8"
+    )
+    (tmp_path / "sources" / "cloudflare" / "yaml-escape.md").write_text(page, "utf-8")
+    overlay = 'reason: "a patch"\npatch:\n  description: "half \\udc00"\n'
+    (tmp_path / "overlays" / "cloudflare" / "yaml_escape.yaml").write_text(overlay, "utf-8")
+    result = ingest(IngestInputs(tmp_path / "sources", PROVIDERS, tmp_path / "overlays"))
+    errors = [d.render() for d in result.diagnostics if d.level is Level.ERROR]
+    assert errors == [
+        "overlays/cloudflare/yaml_escape.yaml:3: error: the overlay at /patch/description: a lone surrogate "
+        "U+DC00 is not text (a \\u escape without the other half of its pair)",
+        "sources/cloudflare/yaml-escape.md:4: error: description at /: a lone surrogate U+D800 "
+        "is not text (a \\u escape without the other half of its pair)",
+    ]
