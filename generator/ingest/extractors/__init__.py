@@ -5,11 +5,13 @@ from __future__ import annotations
 from generator.ingest.extractors.base import Extractor
 from generator.ingest.extractors.cloudflare_docs import CloudflareDocsPage
 from generator.ingest.extractors.cloudflare_frontmatter import CloudflareFrontMatter
+from generator.ingest.extractors.cloudflare_json import CloudflareJson
 from generator.ingest.extractors.dataoorts_page import DataoortsPage
 from generator.ingest.extractors.segmind_page import SegmindPage
 from generator.ingest.sources import SourceDocument
 
 EXTRACTORS: tuple[Extractor, ...] = (
+    CloudflareJson(),
     CloudflareFrontMatter(),
     CloudflareDocsPage(),
     DataoortsPage(),
