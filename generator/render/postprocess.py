@@ -21,7 +21,9 @@ from generator.render.datamodel import BASE_CLASS_MARKER, ROOT_CLASS_MARKER, Cod
 from generator.render.pytext import docstring_literal, unprintable
 from generator.render.schema_plan import TypePlan
 
-RUNTIME_NAMES = ("JsonInt", "NOT_NULL", "ONE_OF", "StrictModel")
+RUNTIME_NAMES = ("Base64Text", "JsonInt", "JsonNumber", "NOT_NULL", "ONE_OF", "StrictModel")
+# JSON Schema counts 1.0 as an integer, and any JSON number as a number: the runtime's own types.
+SWAPPED = {"StrictInt": "JsonInt", "StrictFloat": "JsonNumber"}
 
 
 @dataclass(frozen=True)
@@ -182,15 +184,29 @@ def _mark_not_null(plan: TypePlan) -> _Collect:
 
 def _runtime_names(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id == "StrictInt":
-            yield source.edit(node, "JsonInt")
+        if isinstance(node, ast.Name) and node.id in SWAPPED:
+            yield source.edit(node, SWAPPED[node.id])
         elif isinstance(node, ast.ImportFrom):
             names = [alias.name for alias in node.names]
             if node.module == BASE_CLASS_MARKER.rpartition(".")[0]:
                 yield source.edit(node, "")
-            elif node.module == "pydantic" and "StrictInt" in names:
-                kept = sorted(n for n in names if n != "StrictInt")
+            elif node.module == "pydantic" and SWAPPED.keys() & set(names):
+                kept = sorted(n for n in names if n not in SWAPPED)
                 yield source.edit(node, f"from pydantic import {', '.join(kept)}" if kept else "")
+        elif isinstance(node, ast.Assign) and _allows_custom_types(node.value):
+            # The generator's answer to a `customTypePath`; the runtime's types need no such licence.
+            assert isinstance(node.value, ast.Call)
+            kept = [source.segment(k) for k in node.value.keywords if k.arg != "arbitrary_types_allowed"]
+            yield source.edit(node, f"model_config = ConfigDict({', '.join(kept)})" if kept else "")
+
+
+def _allows_custom_types(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "ConfigDict"
+        and any(k.arg == "arbitrary_types_allowed" for k in node.keywords)
+    )
 
 
 def _escape_text(tree: ast.Module, source: _Source) -> Iterator[_Edit]:

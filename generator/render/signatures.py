@@ -11,6 +11,8 @@ _BUILTIN = {
     "StrictBool": "bool",
     "StrictBytes": "bytes",
     "JsonInt": "int",
+    "JsonNumber": "float",  # an int is a float to a type checker
+    "Base64Text": "str | bytes",  # bytes are base64-encoded
     "Any": "Any",
 }
 
