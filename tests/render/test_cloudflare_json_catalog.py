@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,7 +106,7 @@ def test_the_conformance_suite_passes(work: Path, backend: str) -> None:
     "a second class (NameTool1, Parameters1) that the NOT_NULL pass does not know",
 )
 def test_a_repeated_object_shape_rejects_null_like_the_schema(work: Path) -> None:
-    parameters = {"type": "object", "properties": {}, "required": None}
+    parameters: dict[str, Any] = {"type": "object", "properties": {}, "required": None}
     body = {
         "messages": [{"role": "user", "content": "Hi"}],
         "tools": [
