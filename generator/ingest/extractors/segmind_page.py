@@ -65,16 +65,20 @@ class SegmindPage:
         _read_statuses(found)
         _read_prose_facts(found)
         _derive_input_schema(found, request)
-        response = search(r"(?m)^RESPONSE\s*$", document.text, group=0)
-        found.derive("output_schema", {"type": "object"}, None, "the page does not show the response body")
-        found.report(
-            Level.WARNING,
-            response.lines[0] if response else None,
-            "the page does not describe the response body; typed as an open object"
-            " (an overlay can supply it)",
-            "output_schema",
-        )
-        if request is not None and isinstance(request["request"], dict) and "messages" in request["request"]:
+        inputs = request["request"] if request is not None and isinstance(request["request"], dict) else {}
+        if not _derive_media_output(found, inputs):
+            response = search(r"(?m)^RESPONSE\s*$", document.text, group=0)
+            found.derive(
+                "output_schema", {"type": "object"}, None, "the page does not show the response body"
+            )
+            found.report(
+                Level.WARNING,
+                response.lines[0] if response else None,
+                "the page does not describe the response body; typed as an open object"
+                " (an overlay can supply it)",
+                "output_schema",
+            )
+        if "messages" in inputs and request is not None:
             found.derive(
                 "task",
                 "text-generation",
@@ -82,6 +86,33 @@ class SegmindPage:
                 "the page states no task; chat `messages` input",
             )
         return found
+
+
+# A media response says what the model makes; with the request's inputs, what its task is.
+_MEDIA_TASKS = {
+    "image": ("text-to-image", "image-to-image"),
+    "audio": ("text-to-speech", "audio-to-audio"),
+    "video": ("text-to-video", "image-to-video"),
+}
+
+
+def _derive_media_output(found: Extraction, inputs: dict[str, Any]) -> bool:
+    """An image, audio or video response is the whole body: a binary output schema and a task."""
+    media = found.facts.get("response.content_type")
+    kind = str(media.value).split("/", 1)[0] if media is not None else ""
+    if media is None or kind not in _MEDIA_TASKS:
+        return False
+    schema = {"type": "string", "format": "binary", "contentType": media.value}
+    found.derive("output_schema", schema, media.lines, "the page's RESPONSE content type")
+    from_text, otherwise = _MEDIA_TASKS[kind]
+    takes_text = "prompt" in inputs or "text" in inputs
+    found.derive(
+        "task",
+        from_text if takes_text else otherwise,
+        media.lines,
+        f"the page states no task; it answers {'a prompt' if takes_text else 'media'} with {media.value}",
+    )
+    return True
 
 
 def _read_heading(found: Extraction) -> None:
