@@ -213,15 +213,19 @@ def test_unknown_property_ids_are_kept_as_attributes() -> None:
         {"property_id": "batch_size", "value": 32},
         {"property_id": "context_window", "value": "about 8k"},
     ]
-    found = _extract(json.dumps(_minimal(properties=properties, rollout="gradual"), indent=2))
+    model = _minimal(properties=properties, rollout="gradual", stage=2, owners=["a"])
+    found = _extract(json.dumps(model, indent=2))
     assert found.value("attributes.regions") == '{"eu": true}'
     assert found.value("attributes.batch_size") == "32"
     assert found.value("attributes.context_window") == "about 8k"
     assert found.value("attributes.rollout") == "gradual"
+    assert found.value("attributes.stage") == "2"
+    assert found.value("attributes.owners") == '["a"]'
     assert "limits.context_window" not in found.facts
     assert sorted(d.message for d in found.diagnostics) == [
         "context_window 'about 8k' is not a whole number; kept as an attribute",
         "property 'regions' is not text; kept as JSON text",
+        "top-level `owners` is not text; kept as JSON text",
     ]
 
 

@@ -60,7 +60,7 @@ class CloudflareJson:
         _read_model(found, parsed)
         read_properties(found, parsed)
         _read_schemas(found, parsed)
-        _report_unread(found, parsed)
+        _keep_unknown(found, parsed)
         return found
 
 
@@ -143,18 +143,22 @@ def _read_schemas(found: Extraction, parsed: LocatedJson) -> None:
             found.facts[key] = Fact(fact.value, fact.lines, fact.how, note, fact.file)
 
 
-def _report_unread(found: Extraction, parsed: LocatedJson) -> None:
-    """A top-level key this extractor does not know is kept if it is text, and reported if not."""
+def _keep_unknown(found: Extraction, parsed: LocatedJson) -> None:
+    """A top-level key this extractor does not know is kept as an attribute: text as it is, else as JSON."""
     for key, value in parsed.data.items():
-        if key in _READ or not isinstance(key, str):
+        if key in _READ:
             continue
         at = pointer(key)
         if isinstance(value, str):
-            _state(found, f"attributes.{key}", value, parsed, at)
+            text = value
+        elif isinstance(value, (bool, int, float)) or value is None:
+            text = parsed.written(at) or json.dumps(value)
         else:
+            text = json.dumps(value, ensure_ascii=False)
             found.report(
                 Level.WARNING,
                 _first_line(parsed, at),
-                f"top-level `{key}` is not a string and is not read",
-                "attributes",
+                f"top-level `{key}` is not text; kept as JSON text",
+                key,
             )
+        _state(found, f"attributes.{key}", text, parsed, at)
