@@ -9,34 +9,58 @@ from pydantic import ValidationError
 
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, entry_format_errors
-from generator.diagnostics import Diagnostic, Level, error, info, warning
+from generator.diagnostics import Diagnostic, Level, error, info, note, warning
 from generator.ingest.checks import check_catalog, check_entry
 from generator.ingest.duplicates import resolve_duplicate_ids
 from generator.ingest.extractors import detect
 from generator.ingest.facts import Extraction, Fact
 from generator.ingest.hygiene import clean_schema_facts
 from generator.ingest.overlays import Overlay, merge_patch
+from generator.ingest.pages import non_model_reason, shows_a_model
 from generator.ingest.providers import ProviderDefaults
 from generator.ingest.schemas import property_schemas
 from generator.ingest.slugs import assign_slugs
 from generator.ingest.sources import SourceDocument
 
+# A page that shows no model and whose extractor finds none of these describes no model (a billing
+# page that names the provider's host, say); a model page, however damaged, keeps one of them.
+MODEL_PAGE_FACTS = ("task", "input_schema", "output_schema")
 STREAM_DETAILS = ("format", "content_type", "request_flag", "terminator", "chunk_schema")
 
 
 def extract_all(documents: Sequence[SourceDocument]) -> tuple[list[Extraction], list[Diagnostic]]:
+    """Every document becomes an extraction, a note (not a model page) or a diagnostic."""
     extractions: list[Extraction] = []
     diagnostics: list[Diagnostic] = []
     for document in documents:
+        reason = non_model_reason(document)
+        if reason is not None:
+            diagnostics.append(note(document.name, None, f"not a model page: {reason}; skipped"))
+            continue
         extractor = detect(document)
         if extractor is None:
             diagnostics.append(warning(document.name, None, "no extractor recognises this document; skipped"))
             continue
         extraction = extractor.extract(document)
+        failed = any(d.level is Level.ERROR for d in extraction.diagnostics)
+        if not failed and not shows_a_model(document) and not _describes_a_model(extraction):
+            diagnostics.append(
+                note(document.name, None, "not a model page: it states no task and no schema; skipped")
+            )
+            continue
         diagnostics.extend(extraction.diagnostics)
-        if not any(d.level is Level.ERROR for d in extraction.diagnostics):
+        if not failed:
             extractions.append(extraction)
     return extractions, diagnostics
+
+
+def _describes_a_model(extraction: Extraction) -> bool:
+    """A task, or a schema the page shows; a schema derived from nothing on the page is no sign."""
+    return any(
+        fact.how == "stated" or fact.lines is not None
+        for key in MODEL_PAGE_FACTS
+        if (fact := extraction.facts.get(key)) is not None
+    )
 
 
 def build_catalog(
@@ -56,8 +80,14 @@ def build_catalog(
     for extraction in extractions:
         defaults = providers.get(extraction.provider)
         if defaults is None:
+            known = ", ".join(sorted(providers)) or "none"
             diagnostics.append(
-                error(extraction.document.name, None, f"no providers/{extraction.provider}.yaml")
+                error(
+                    extraction.document.name,
+                    None,
+                    f"no defaults for provider {extraction.provider!r} (cardgen knows {known}); "
+                    f"write providers/{extraction.provider}.yaml beside the sources",
+                )
             )
             continue
         slug = slugs[extraction.provider][str(extraction.value("model_id"))]
