@@ -29,6 +29,7 @@ DIRECTIVE_KEYS = frozenset(
         "x-enum-varnames",
         "x-enumNames",
         "x-enum-field-as-literal",
+        "default_factory",  # not JSON Schema: it would write `Field(default_factory=...)`
     }
 )
 DIRECTIVE_PREFIXES = ("x-python-", "x-datamodel-code-generator")

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from generator.catalog.entry import CatalogEntry
+from generator.ingest.refs import pointer
 from generator.render.bindings import shadowing_classes, shadowing_fields
 from generator.render.datamodel import CodegenError, generate_models
 from generator.render.postprocess import shape_models
@@ -49,6 +50,35 @@ def model_types(
     return ModelTypes(code, tuple(variants), bool(variant_names), content_type, classes)
 
 
+ROLE_FIELDS = {REQUEST: "input_schema", RESPONSE: "output_schema", CHUNK: "streaming.chunk_schema"}
+DEFINITIONS = ("$defs", "definitions")
+
+
+def _suspects(roles: dict[str, Any]) -> str:
+    """Where in the schemas the code generator's known refusals come from, for the message.
+
+    A dotted definition name is read as a module path (`a.b`: class `b` in module `a`), and
+    `default_factory` must name dict, list or set.
+    """
+    found: list[str] = []
+    for role, schema in roles.items():
+        stack: list[tuple[str, Any]] = [("", schema)]
+        while stack:
+            path, node = stack.pop()
+            if isinstance(node, list):
+                stack.extend((pointer(path, i), item) for i, item in enumerate(node))
+            if not isinstance(node, dict):
+                continue
+            for key, value in node.items():
+                if key in DEFINITIONS and isinstance(value, dict):
+                    dotted = [pointer(pointer(path, key), name) for name in value if "." in str(name)]
+                    found.extend(f"{ROLE_FIELDS[role]} at {p}: a definition name with a dot" for p in dotted)
+                elif key == "default_factory":
+                    found.append(f"{ROLE_FIELDS[role]} at {pointer(path, key)}: default_factory")
+                stack.append((pointer(path, key), value))
+    return "".join(f"\n  {line}" for line in sorted(found))
+
+
 @lru_cache(maxsize=4096)
 def types_code(
     roles_json: str, runtime_module: str, reserved: frozenset[str] = frozenset()
@@ -61,7 +91,10 @@ def types_code(
     for _ in range(SHADOWING_ROUNDS):
         # Names the module binds are read off the module: each round renames what shadows them.
         plan = plan_types(ordered, frozenset(taken))
-        code = shape_models(generate_models(plan.schema, renamed), plan, runtime_module)
+        try:
+            code = shape_models(generate_models(plan.schema, renamed), plan, runtime_module)
+        except CodegenError as exc:
+            raise CodegenError(f"{exc}{_suspects(ordered)}") from exc
         classes, fields = shadowing_classes(code), shadowing_fields(code, reserved)
         if not classes and not fields:
             return code, tuple(plan.variants.get(REQUEST, []))
