@@ -180,3 +180,9 @@ def test_lone_surrogates_are_refused_with_the_pure_python_yaml_loader_too(
         "sources/cloudflare/yaml-escape.md:4: error: description at /: a lone surrogate U+D800 "
         "is not text (a \\u escape without the other half of its pair)",
     ]
+
+
+def test_default_factory_is_a_directive_dropped_with_its_path() -> None:
+    cleaned = clean_schema({"properties": {"stop": {"type": "array", "default_factory": "os.system"}}})
+    assert cleaned.schema == {"properties": {"stop": {"type": "array"}}}
+    assert [(f.error, f.path) for f in cleaned.findings] == [(False, "/properties/stop/default_factory")]
