@@ -44,6 +44,7 @@ _EXPORTS = {
     "ResponseValidationError": "._exceptions",
     "MissingCredentialsError": "._config",
     "NOT_GIVEN": "._models",
+    "StreamSettings": "._streaming",
     "Upload": "._uploads",
 }
 
@@ -106,6 +107,7 @@ if TYPE_CHECKING:
         UnprocessableEntityError as UnprocessableEntityError,
     )
     from ._models import NOT_GIVEN as NOT_GIVEN
+    from ._streaming import StreamSettings as StreamSettings
     from ._uploads import Upload as Upload
     from .providers.cloudflare import AsyncCloudflare as AsyncCloudflare
     from .providers.cloudflare import Cloudflare as Cloudflare

@@ -12,7 +12,7 @@ from typing import Generic, Self, TypeVar
 
 import httpx
 
-from ._content import EVENT_STREAM, JSON, decode_lenient, is_json, media_type
+from ._content import JSON, decode_lenient, is_json, media_of, media_type
 from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
 from ._exceptions import (
     APIConnectionError,
@@ -26,7 +26,7 @@ from ._exceptions import (
 from ._redact import SENSITIVE_HEADERS, redact_headers, scrub, secrets_of
 from ._retry import RETRYABLE_ERRORS, is_retryable_status, parse_retry_after, retry_delay
 from ._sse import aiter_sse_lines, iter_sse_lines
-from ._streaming import Signal, StreamDecoder
+from ._streaming import Signal, StreamDecoder, StreamSettings
 from ._uploads import Upload
 from ._urls import join_path, normalize_base_url
 
@@ -66,7 +66,6 @@ class _BaseAPIClient(Generic[_ClientT]):
         max_retries: int,
         request_envelope: tuple[str, str] | None,
         response_envelope: ResponseEnvelope | None,
-        stream_terminator: str | None,
         default_headers: Mapping[str, str] | None,
         user_agent: str,
     ) -> None:
@@ -78,15 +77,12 @@ class _BaseAPIClient(Generic[_ClientT]):
         self._request_envelope = request_envelope
         self._response_envelope = response_envelope
         self._errors_key = (response_envelope.errors_key if response_envelope else None) or "errors"
-        self._stream_terminator = stream_terminator
         # Headers are built once here so that a call only merges them into its request.
         headers = httpx.Headers({"Accept": JSON, "Content-Type": JSON, "User-Agent": user_agent})
         headers.update(default_headers or {})
         if auth_value is not None:
             headers[auth_header] = auth_value
         self._json_headers = headers
-        self._stream_headers = headers.copy()
-        self._stream_headers["Accept"] = EVENT_STREAM
         self._secrets = secrets_of(auth_value) + tuple(
             secret
             for name, value in (default_headers or {}).items()
@@ -98,12 +94,20 @@ class _BaseAPIClient(Generic[_ClientT]):
         """Show the base URL, never the credential."""
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
-    def _build_request(self, path: str, body: object, model_id: str, *, stream: bool) -> httpx.Request:
-        """Return the POST request for `path` carrying `body` as JSON, in the request envelope if any."""
+    def _build_request(
+        self, path: str, body: object, model_id: str, *, settings: StreamSettings | None = None
+    ) -> httpx.Request:
+        """Return the POST request for `path` carrying `body` as JSON, in the request envelope if any.
+
+        A streaming request accepts the media type of the model's own stream.
+        """
         url = join_path(self.base_url, path)
         payload = wrap_request(self._request_envelope, model_id, body)
         content = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-        headers = self._stream_headers if stream else self._json_headers
+        headers = self._json_headers
+        if settings is not None:
+            headers = headers.copy()
+            headers["Accept"] = settings.content_type
         return self._client.build_request("POST", url, content=content, headers=headers, timeout=self.timeout)
 
     def _build_upload_request(
@@ -176,11 +180,18 @@ class _BaseAPIClient(Generic[_ClientT]):
             ) from exc
         return unwrap_response(self._response_envelope, body, secrets=self._secrets)
 
-    def _stream_decoder(self) -> StreamDecoder:
-        """Return a decoder for one event stream."""
-        return StreamDecoder(self._stream_terminator, self._secrets)
+    def _stream_decoder(self, settings: StreamSettings) -> StreamDecoder:
+        """Return a decoder for one event stream of a model that streams as `settings` say."""
+        if settings.format != "sse":
+            raise StreamError(f"stream format {settings.format!r} is not one this SDK decodes")
+        return StreamDecoder(settings.terminator, self._secrets)
 
-    def _not_a_stream(self, response: httpx.Response) -> StreamError:
+    @staticmethod
+    def _is_stream(response: httpx.Response, settings: StreamSettings) -> bool:
+        """Return whether a 2xx answer is the model's event stream."""
+        return media_type(response) == media_of(settings.content_type)
+
+    def _not_a_stream(self, response: httpx.Response, settings: StreamSettings) -> StreamError:
         """Return the exception for a 2xx answer that is not an event stream; raise ProviderError first."""
         media = media_type(response)
         body = decode_lenient(response)
@@ -188,7 +199,8 @@ class _BaseAPIClient(Generic[_ClientT]):
             # A provider that refuses to stream may still explain why in its envelope.
             with contextlib.suppress(ResponseValidationError):
                 unwrap_response(self._response_envelope, body, secrets=self._secrets)
-        return StreamError(f"expected {EVENT_STREAM}, got {media or 'no content type'}", data=body)
+        expected = media_of(settings.content_type)
+        return StreamError(f"expected {expected}, got {media or 'no content type'}", data=body)
 
 
 class SyncAPIClient(_BaseAPIClient[httpx.Client]):
@@ -209,7 +221,6 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         transport: httpx.BaseTransport | None = None,
         request_envelope: tuple[str, str] | None = None,
         response_envelope: ResponseEnvelope | None = None,
-        stream_terminator: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         sleep: Callable[[float], None] | None = None,
@@ -222,7 +233,6 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
             max_retries=max_retries,
             request_envelope=request_envelope,
             response_envelope=response_envelope,
-            stream_terminator=stream_terminator,
             default_headers=default_headers,
             user_agent=user_agent,
         )
@@ -241,7 +251,7 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
 
     def post_json(self, path: str, *, body: object, model_id: str) -> object:
         """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
-        request = self._build_request(path, body, model_id, stream=False)
+        request = self._build_request(path, body, model_id)
         return self._parse_response(self._send(request, stream=False))
 
     def post_upload(
@@ -251,31 +261,34 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         request = self._build_upload_request(path, upload, query, model_id)
         return self._parse_response(self._send(request, stream=False))
 
-    def stream_events(self, path: str, *, body: object, model_id: str) -> Iterator[object]:
+    def stream_events(
+        self, path: str, *, body: object, model_id: str, settings: StreamSettings
+    ) -> Iterator[object]:
         """POST `body` (which asks for a stream) to `path`; yield each event's decoded JSON data.
+
+        `settings` say how this model streams: the media type it answers with and its terminator.
 
         The request is sent when iteration starts; close the iterator to stop early.
         """
-        return self._iter_events(self._build_request(path, body, model_id, stream=True))
+        return self._iter_events(self._build_request(path, body, model_id, settings=settings), settings)
 
-    def _iter_events(self, request: httpx.Request) -> Iterator[object]:
+    def _iter_events(self, request: httpx.Request, settings: StreamSettings) -> Iterator[object]:
         """Send `request` and yield its stream's payloads until the terminator."""
+        decoder = self._stream_decoder(settings)
         response = self._send(request, stream=True)
         try:
-            decoder = self._stream_decoder()
-            try:
-                if media_type(response) != EVENT_STREAM:
-                    response.read()
-                    raise self._not_a_stream(response)
-                for event in iter_sse_lines(response.iter_bytes()):
-                    payload = decoder.decode(event)
-                    if payload is Signal.DONE:
-                        return
-                    if payload is not Signal.SKIP:
-                        yield payload
-            except httpx.RequestError as exc:
-                raise self._interrupted(exc) from exc
+            if not self._is_stream(response, settings):
+                response.read()
+                raise self._not_a_stream(response, settings)
+            for event in iter_sse_lines(response.iter_bytes()):
+                payload = decoder.decode(event)
+                if payload is Signal.DONE:
+                    return
+                if payload is not Signal.SKIP:
+                    yield payload
             decoder.finish()
+        except httpx.RequestError as exc:
+            raise self._interrupted(exc) from exc
         finally:
             response.close()
 
@@ -337,7 +350,6 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         transport: httpx.AsyncBaseTransport | None = None,
         request_envelope: tuple[str, str] | None = None,
         response_envelope: ResponseEnvelope | None = None,
-        stream_terminator: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         sleep: Callable[[float], Awaitable[None]] | None = None,
@@ -350,7 +362,6 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
             max_retries=max_retries,
             request_envelope=request_envelope,
             response_envelope=response_envelope,
-            stream_terminator=stream_terminator,
             default_headers=default_headers,
             user_agent=user_agent,
         )
@@ -367,7 +378,7 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
 
     async def post_json(self, path: str, *, body: object, model_id: str) -> object:
         """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
-        request = self._build_request(path, body, model_id, stream=False)
+        request = self._build_request(path, body, model_id)
         return self._parse_response(await self._send(request, stream=False))
 
     async def post_upload(
@@ -377,32 +388,35 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         request = self._build_upload_request(path, upload, query, model_id)
         return self._parse_response(await self._send(request, stream=False))
 
-    def stream_events(self, path: str, *, body: object, model_id: str) -> AsyncIterator[object]:
+    def stream_events(
+        self, path: str, *, body: object, model_id: str, settings: StreamSettings
+    ) -> AsyncIterator[object]:
         """POST `body` (which asks for a stream) to `path`; yield each event's decoded JSON data.
+
+        `settings` say how this model streams: the media type it answers with and its terminator.
 
         The request is sent when iteration starts; to stop early, `aclose()` the iterator
         (e.g. with `contextlib.aclosing`) so that the connection is released at once.
         """
-        return self._iter_events(self._build_request(path, body, model_id, stream=True))
+        return self._iter_events(self._build_request(path, body, model_id, settings=settings), settings)
 
-    async def _iter_events(self, request: httpx.Request) -> AsyncIterator[object]:
+    async def _iter_events(self, request: httpx.Request, settings: StreamSettings) -> AsyncIterator[object]:
         """Send `request` and yield its stream's payloads until the terminator."""
+        decoder = self._stream_decoder(settings)
         response = await self._send(request, stream=True)
         try:
-            decoder = self._stream_decoder()
-            try:
-                if media_type(response) != EVENT_STREAM:
-                    await response.aread()
-                    raise self._not_a_stream(response)
-                async for event in aiter_sse_lines(response.aiter_bytes()):
-                    payload = decoder.decode(event)
-                    if payload is Signal.DONE:
-                        return
-                    if payload is not Signal.SKIP:
-                        yield payload
-            except httpx.RequestError as exc:
-                raise self._interrupted(exc) from exc
+            if not self._is_stream(response, settings):
+                await response.aread()
+                raise self._not_a_stream(response, settings)
+            async for event in aiter_sse_lines(response.aiter_bytes()):
+                payload = decoder.decode(event)
+                if payload is Signal.DONE:
+                    return
+                if payload is not Signal.SKIP:
+                    yield payload
             decoder.finish()
+        except httpx.RequestError as exc:
+            raise self._interrupted(exc) from exc
         finally:
             await response.aclose()
 

@@ -4,7 +4,10 @@
 import enum
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
 
+from ._content import EVENT_STREAM
 from ._exceptions import StreamError, describe, provider_errors_of
 from ._redact import scrub
 from ._sse import ServerSentEvent
@@ -19,6 +22,18 @@ class Signal(enum.Enum):
 
     SKIP = "skip"
     DONE = "done"
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    """How one model streams: its wire format, the media type it answers with, the payload that ends it.
+
+    Every model has its own; a provider's models need not agree.
+    """
+
+    terminator: str | None = None
+    content_type: str = EVENT_STREAM
+    format: Literal["sse"] = "sse"
 
 
 class StreamDecoder:

@@ -91,9 +91,14 @@ def sse_text(chunks: Iterable[Any], terminator: str | None) -> str:
     return "".join(f"data: {event}\n\n" for event in events)
 
 
+def stream_media(entry: CatalogEntry) -> str:
+    """The media type of this model's own event stream."""
+    return entry.streaming.content_type or EVENT_STREAM
+
+
 def request_headers(entry: CatalogEntry, *, stream: bool) -> Headers:
     """The headers a cassette keeps for a request: never the auth header."""
-    return (("accept", EVENT_STREAM if stream else JSON), ("content-type", entry.request.content_type))
+    return (("accept", stream_media(entry) if stream else JSON), ("content-type", entry.request.content_type))
 
 
 def example_interactions(entry: CatalogEntry) -> list[Interaction]:
@@ -108,7 +113,7 @@ def _example(entry: CatalogEntry, example: Example) -> Interaction:
         data = {**data, streaming.request_flag: True}
     if example.stream:
         chunks = example.response if isinstance(example.response, list) else [example.response]
-        content_type = streaming.content_type or EVENT_STREAM
+        content_type = stream_media(entry)
         body = sse_text(chunks, streaming.terminator)
     else:
         content_type = entry.response.content_type

@@ -6,9 +6,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any, cast
 from urllib.parse import quote
 
-from generator.catalog.entry import CatalogEntry
+from generator.catalog.entry import Auth, CatalogEntry, RequestEnvelope, ResponseEnvelope
+from generator.render.cassettes import stream_media
 from generator.render.model_types import ModelTypes
 from generator.render.names import class_name, snake_name
 
@@ -31,6 +33,15 @@ def encoded_path(template: str, model_id: str) -> str:
     """Fill `{model_id}` with each segment percent-encoded; keep named parameters as `{name}`."""
     encoded = "/".join(quote(segment, safe="@:") for segment in model_id.split("/"))
     return template.replace("{model_id}", encoded)
+
+
+@dataclass(frozen=True)
+class StreamView:
+    """How one model streams, as the SDK's `StreamSettings` hold it."""
+
+    terminator: str | None
+    content_type: str
+    format: str
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,14 @@ class ModelView:
             and not (raw and raw.required)
             and (self.types_or_none is None or self.request_root is None)
         )
+
+    @property
+    def stream_settings(self) -> StreamView | None:
+        """This model's own stream settings; None when it does not stream."""
+        streaming = self.entry.streaming
+        if not streaming.supported:
+            return None
+        return StreamView(streaming.terminator, stream_media(self.entry), streaming.format or "sse")
 
     @property
     def raw_only(self) -> bool:
@@ -136,14 +155,28 @@ class ModelView:
         return "run(...)"
 
 
+# What one provider client holds for all its models; `provider_view` checks that every model agrees.
+# Anything else (streaming above all) is each model's own and goes in its resource module.
+SHARED_FIELDS = (
+    "endpoint.base_url",
+    "endpoint.path",  # the untyped `run(model_id, ...)` fills it with any model id
+    "endpoint.path_params",
+    "auth",
+    "request.envelope",
+    "response.envelope",
+)
+
+
 @dataclass(frozen=True)
 class ProviderView:
     name: str
     models: tuple[ModelView, ...]
 
-    @property
-    def first(self) -> CatalogEntry:
-        return self.models[0].entry
+    def _shared(self, field: str) -> Any:
+        """A field every model of the provider has the same value for (checked by `provider_view`)."""
+        if field not in SHARED_FIELDS:
+            raise RenderError(f"{self.name}: {field} is each model's own, not the provider's")
+        return shared_value(self.models[0].entry, field)
 
     @property
     def class_name(self) -> str:
@@ -154,15 +187,37 @@ class ProviderView:
         return re.sub(r"[^A-Z0-9]+", "_", self.name.upper())
 
     @property
+    def base_url(self) -> str:
+        return str(self._shared("endpoint.base_url"))
+
+    @property
+    def auth(self) -> Auth:
+        return cast(Auth, self._shared("auth"))
+
+    @property
+    def request_envelope(self) -> RequestEnvelope | None:
+        return cast(RequestEnvelope | None, self._shared("request.envelope"))
+
+    @property
+    def response_envelope(self) -> ResponseEnvelope | None:
+        return cast(ResponseEnvelope | None, self._shared("response.envelope"))
+
+    @property
     def path_params(self) -> list[tuple[str, str]]:
-        return sorted(self.first.endpoint.path_params.items())
+        return sorted(cast(dict[str, str], self._shared("endpoint.path_params")).items())
 
     @property
     def generic_path(self) -> str:
-        return self.first.endpoint.path
+        return str(self._shared("endpoint.path"))
 
-
-SHARED_FIELDS = ("endpoint.base_url", "auth", "request.envelope", "response.envelope", "endpoint.path_params")
+    @property
+    def streaming_models(self) -> list[tuple[str, StreamView]]:
+        """Each streaming model's id and its own stream settings, for the untyped `stream()`."""
+        return [
+            (model.entry.model_id, settings)
+            for model in self.models
+            if (settings := model.stream_settings) is not None
+        ]
 
 
 def shared_value(entry: CatalogEntry, field: str) -> object:

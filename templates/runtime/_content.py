@@ -10,7 +10,12 @@ EVENT_STREAM = "text/event-stream"
 
 def media_type(response: httpx.Response) -> str:
     """Return the response's media type, lower-cased, without parameters."""
-    return str(response.headers.get("content-type", "")).partition(";")[0].strip().lower()
+    return media_of(str(response.headers.get("content-type", "")))
+
+
+def media_of(content_type: str) -> str:
+    """Return a content type's media type, lower-cased, without parameters."""
+    return content_type.partition(";")[0].strip().lower()
 
 
 def is_json(media: str) -> bool:

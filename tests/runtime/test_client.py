@@ -134,7 +134,7 @@ def test_unsafe_paths_are_refused(rt: Any, path: str) -> None:
     with pytest.raises(ValueError, match="path"):
         client.post_json(path, body={}, model_id="m")
     with pytest.raises(ValueError, match="path"):
-        client.stream_events(path, body={}, model_id="m")
+        client.stream_events(path, body={}, model_id="m", settings=rt.StreamSettings())
     assert recorder.attempts == 0
 
 

@@ -70,8 +70,8 @@ def test_provider_and_stream_errors_do_not_repeat_an_echoed_key(rt: Any) -> None
     with pytest.raises(rt.ProviderError) as provider:
         client.post_json("m", body={}, model_id="m")
     echo = f'data: {{"error": "bad {API_KEY}"}}\n\n'.encode()
-    events = make_sync(rt, Recorder(sse(echo)), stream_terminator="[DONE]").stream_events(
-        "m", body={}, model_id="m"
+    events = make_sync(rt, Recorder(sse(echo))).stream_events(
+        "m", body={}, model_id="m", settings=rt.StreamSettings(terminator="[DONE]")
     )
     with pytest.raises(rt.StreamError) as stream:
         list(events)

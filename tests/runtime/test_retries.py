@@ -107,8 +107,9 @@ def test_a_stream_is_retried_before_it_starts(rt: Any) -> None:
     stream = httpx.Response(200, headers={"content-type": "text/event-stream"}, content=b"data: [DONE]\n\n")
     recorder = Recorder(json_response(429, {}, {"retry-after": "1"}), httpx.ConnectError("x"), stream)
     sleeps: list[float] = []
-    client = make_sync(rt, recorder, sleeps, stream_terminator="[DONE]")
-    assert list(client.stream_events("m", body={"stream": True}, model_id="m")) == []
+    client = make_sync(rt, recorder, sleeps)
+    settings = rt.StreamSettings(terminator="[DONE]")
+    assert list(client.stream_events("m", body={"stream": True}, model_id="m", settings=settings)) == []
     assert recorder.attempts == 3
     assert sleeps[0] == 1.0
 

@@ -13,9 +13,15 @@ from .support import Recorder, json_response, make_async, make_sync, sse
 BODY = {"prompt": "hi", "stream": True}
 
 
-def stream(rt: Any, recorder: Recorder, **options: Any) -> list[Any]:
-    options.setdefault("stream_terminator", "[DONE]")
-    return list(make_sync(rt, recorder, **options).stream_events("run/m", body=BODY, model_id="m"))
+def done(rt: Any) -> Any:
+    """The stream settings most models have: server-sent events ended by `[DONE]`."""
+    return rt.StreamSettings(terminator="[DONE]")
+
+
+def stream(rt: Any, recorder: Recorder, terminator: str | None = "[DONE]", **options: Any) -> list[Any]:
+    settings = rt.StreamSettings(terminator=terminator)
+    client = make_sync(rt, recorder, **options)
+    return list(client.stream_events("run/m", body=BODY, model_id="m", settings=settings))
 
 
 def test_payloads_are_yielded_until_the_terminator(rt: Any) -> None:
@@ -31,6 +37,39 @@ def test_payloads_are_yielded_until_the_terminator(rt: Any) -> None:
     assert recorder.json_bodies() == [BODY]
 
 
+def test_each_stream_ends_at_its_own_models_terminator(rt: Any) -> None:
+    """One client serves models whose streams end differently; the client itself holds no terminator."""
+    ends_done = sse(b'data: {"a": 1}\n\ndata: [DONE]\n\n')
+    recorder = Recorder(ends_done, sse(b'data: {"b": 2}\n\ndata: [END]\n\n'), ends_done)
+    client = make_sync(rt, recorder)
+    assert list(client.stream_events("m", body={}, model_id="m", settings=done(rt))) == [{"a": 1}]
+    ended = rt.StreamSettings(terminator="[END]")
+    assert list(client.stream_events("n", body={}, model_id="n", settings=ended)) == [{"b": 2}]
+    with pytest.raises(rt.StreamError, match="undecodable event data: '\\[DONE\\]'"):
+        list(client.stream_events("n", body={}, model_id="n", settings=ended))
+
+
+def test_a_stream_is_accepted_in_its_models_own_media_type(rt: Any) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = b'data: {"a": 1}\n\ndata: [DONE]\n\n'
+        return httpx.Response(200, headers={"content-type": "Application/X-Events; v=2"}, content=body)
+
+    recorder = Recorder(handler)
+    own = rt.StreamSettings(terminator="[DONE]", content_type="application/x-events")
+    assert list(make_sync(rt, recorder).stream_events("m", body={}, model_id="m", settings=own)) == [{"a": 1}]
+    assert recorder.requests[0].headers["accept"] == "application/x-events"
+    with pytest.raises(rt.StreamError, match="expected text/event-stream, got application/x-events"):
+        stream(rt, recorder)
+
+
+def test_a_stream_format_the_runtime_cannot_decode_sends_nothing(rt: Any) -> None:
+    recorder = Recorder(sse(b"data: [DONE]\n\n"))
+    unknown = rt.StreamSettings(terminator="[DONE]", format="ndjson")
+    with pytest.raises(rt.StreamError, match="'ndjson'"):
+        list(make_sync(rt, recorder).stream_events("m", body={}, model_id="m", settings=unknown))
+    assert recorder.attempts == 0
+
+
 def test_nothing_after_the_terminator_is_read(rt: Any) -> None:
     recorder = Recorder(sse(b"data: [DONE]\n\n", b"data: {not json\n\n", error=httpx.ReadError("late")))
     assert stream(rt, recorder) == []
@@ -40,16 +79,14 @@ def test_a_stream_cut_before_its_terminator_is_an_error(rt: Any) -> None:
     recorder = Recorder(sse(b'data: {"response": "a"}\n\n'))
     received: list[Any] = []
     with pytest.raises(rt.StreamError, match="terminator"):
-        for payload in make_sync(rt, recorder, stream_terminator="[DONE]").stream_events(
-            "m", body={}, model_id="m"
-        ):
+        for payload in make_sync(rt, recorder).stream_events("m", body={}, model_id="m", settings=done(rt)):
             received.append(payload)
     assert received == [{"response": "a"}]
 
 
 def test_without_a_terminator_the_end_of_the_body_ends_the_stream(rt: Any) -> None:
     recorder = Recorder(sse(b'data: {"a": 1}\n\ndata: {"a": 2}'))
-    assert stream(rt, recorder, stream_terminator=None) == [{"a": 1}, {"a": 2}]
+    assert stream(rt, recorder, terminator=None) == [{"a": 1}, {"a": 2}]
 
 
 def test_an_error_event_mid_stream_is_an_error(rt: Any) -> None:
@@ -125,7 +162,7 @@ def test_closing_the_iterator_early_closes_the_response(rt: Any) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Body())
 
-    events = make_sync(rt, handler, stream_terminator="[DONE]").stream_events("m", body={}, model_id="m")
+    events = make_sync(rt, handler).stream_events("m", body={}, model_id="m", settings=done(rt))
     assert next(events) == {"a": 1}
     events.close()
     assert closed == [True]
@@ -133,14 +170,15 @@ def test_closing_the_iterator_early_closes_the_response(rt: Any) -> None:
 
 def test_no_request_is_sent_until_iteration(rt: Any) -> None:
     recorder = Recorder(sse(b"data: [DONE]\n\n"))
-    events = make_sync(rt, recorder, stream_terminator="[DONE]").stream_events("m", body={}, model_id="m")
+    events = make_sync(rt, recorder).stream_events("m", body={}, model_id="m", settings=done(rt))
     assert recorder.attempts == 0
     assert list(events) == []
     assert recorder.attempts == 1
 
 
-async def collect(client: Any) -> list[Any]:
-    async with contextlib.aclosing(client.stream_events("run/m", body=BODY, model_id="m")) as events:
+async def collect(client: Any, settings: Any) -> list[Any]:
+    opened = client.stream_events("run/m", body=BODY, model_id="m", settings=settings)
+    async with contextlib.aclosing(opened) as events:
         return [payload async for payload in events]
 
 
@@ -149,28 +187,28 @@ async def test_async_payloads_until_the_terminator(rt: Any) -> None:
     recorder = Recorder(
         sse(b'data: {"response": "a"}\r', b'\n\r\ndata: {"response": "b"}\n\ndata: [DONE]\n\n')
     )
-    async with make_async(rt, recorder, stream_terminator="[DONE]") as client:
-        assert await collect(client) == [{"response": "a"}, {"response": "b"}]
+    async with make_async(rt, recorder) as client:
+        assert await collect(client, done(rt)) == [{"response": "a"}, {"response": "b"}]
 
 
 @pytest.mark.anyio
 async def test_async_cut_stream_and_error_event(rt: Any) -> None:
     recorder = Recorder(sse(b'data: {"response": "a"}\n\n'), sse(b'event: error\ndata: "boom"\n\n'))
-    async with make_async(rt, recorder, stream_terminator="[DONE]") as client:
+    async with make_async(rt, recorder) as client:
         with pytest.raises(rt.StreamError, match="terminator"):
-            await collect(client)
+            await collect(client, done(rt))
         with pytest.raises(rt.StreamError, match="boom"):
-            await collect(client)
+            await collect(client, done(rt))
 
 
 @pytest.mark.anyio
 async def test_async_stream_status_errors_and_retries(rt: Any) -> None:
     recorder = Recorder(json_response(503, {}), sse(b"data: [DONE]\n\n"), json_response(403, {"error": "no"}))
     sleeps: list[float] = []
-    async with make_async(rt, recorder, sleeps, stream_terminator="[DONE]") as client:
-        assert await collect(client) == []
+    async with make_async(rt, recorder, sleeps) as client:
+        assert await collect(client, done(rt)) == []
         with pytest.raises(rt.PermissionDeniedError):
-            await collect(client)
+            await collect(client, done(rt))
     assert recorder.attempts == 3
     assert len(sleeps) == 1
 
@@ -178,6 +216,6 @@ async def test_async_stream_status_errors_and_retries(rt: Any) -> None:
 @pytest.mark.anyio
 async def test_async_network_failure_mid_stream(rt: Any) -> None:
     recorder = Recorder(sse(b'data: {"a": 1}\n\n', error=httpx.RemoteProtocolError("cut")))
-    async with make_async(rt, recorder, stream_terminator="[DONE]") as client:
+    async with make_async(rt, recorder) as client:
         with pytest.raises(rt.StreamError, match="interrupted"):
-            await collect(client)
+            await collect(client, done(rt))

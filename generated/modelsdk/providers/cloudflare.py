@@ -22,6 +22,7 @@ from .._base_client import (
     SyncAPIClient,
 )
 from .._config import USER_AGENT, fill_path, model_path, require
+from .._streaming import StreamSettings
 from .._uploads import Upload, query_params
 
 if TYPE_CHECKING:
@@ -36,6 +37,28 @@ DEFAULT_BASE_URL = "https://api.cloudflare.com"
 API_KEY_ENV = "CLOUDFLARE_AUTH_TOKEN"
 BASE_URL_ENV = "CLOUDFLARE_BASE_URL"
 GENERIC_PATH = "/client/v4/accounts/{account_id}/ai/run/{model_id}"
+# How each catalog model streams, for the untyped `stream()`: every model has its own settings.
+STREAMS: dict[str, StreamSettings] = {
+    "@hf/thebloke/deepseek-coder-6.7b-base-awq": StreamSettings(
+        terminator="[DONE]", content_type="text/event-stream", format="sse"
+    ),
+    "@cf/deepseek-ai/deepseek-math-7b-base": StreamSettings(
+        terminator="[DONE]", content_type="text/event-stream", format="sse"
+    ),
+    "@cf/tinyllama/tinyllama-1.1b-chat-v1.0": StreamSettings(
+        terminator="[DONE]", content_type="text/event-stream", format="sse"
+    ),
+}
+
+
+def stream_settings(model_id: str) -> StreamSettings:
+    """How a catalog model streams; a model that does not, or that this SDK does not know, has none."""
+    settings = STREAMS.get(model_id)
+    if settings is None:
+        raise ValueError(
+            f"{model_id!r} does not stream in this SDK's catalog: pass `settings=StreamSettings(...)` to try"
+        )
+    return settings
 
 
 class CloudflareModels:
@@ -176,7 +199,6 @@ class Cloudflare:
                 errors_key="errors",
                 messages_key="messages",
             ),
-            stream_terminator="[DONE]",
             default_headers=default_headers,
             user_agent=USER_AGENT,
         )
@@ -205,10 +227,17 @@ class Cloudflare:
         body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
         return self._client.post_json(path, body=body, model_id=model_id)
 
-    def stream(self, model_id: str, payload: Mapping[str, Any]) -> Iterator[Any]:
-        """Stream any model by its id; yields each event's JSON data, untyped."""
+    def stream(
+        self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
+    ) -> Iterator[Any]:
+        """Stream any model by its id; yields each event's JSON data, untyped.
+
+        `payload` asks for the stream itself (its stream flag). `settings` say how the model streams;
+        a catalog model's own are the default, and a model this SDK does not know needs them.
+        """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        yield from self._client.stream_events(path, body=dict(payload), model_id=model_id)
+        settings = settings or stream_settings(model_id)
+        yield from self._client.stream_events(path, body=dict(payload), model_id=model_id, settings=settings)
 
     def close(self) -> None:
         """Close the connections this client opened."""
@@ -265,7 +294,6 @@ class AsyncCloudflare:
                 errors_key="errors",
                 messages_key="messages",
             ),
-            stream_terminator="[DONE]",
             default_headers=default_headers,
             user_agent=USER_AGENT,
         )
@@ -294,10 +322,19 @@ class AsyncCloudflare:
         body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
         return await self._client.post_json(path, body=body, model_id=model_id)
 
-    async def stream(self, model_id: str, payload: Mapping[str, Any]) -> AsyncIterator[Any]:
-        """Stream any model by its id; yields each event's JSON data, untyped."""
+    async def stream(
+        self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
+    ) -> AsyncIterator[Any]:
+        """Stream any model by its id; yields each event's JSON data, untyped.
+
+        `payload` asks for the stream itself (its stream flag). `settings` say how the model streams;
+        a catalog model's own are the default, and a model this SDK does not know needs them.
+        """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        async for data in self._client.stream_events(path, body=dict(payload), model_id=model_id):
+        settings = settings or stream_settings(model_id)
+        async for data in self._client.stream_events(
+            path, body=dict(payload), model_id=model_id, settings=settings
+        ):
             yield data
 
     async def close(self) -> None:

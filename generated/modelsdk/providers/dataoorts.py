@@ -22,6 +22,7 @@ from .._base_client import (
     SyncAPIClient,
 )
 from .._config import USER_AGENT, fill_path, model_path, require
+from .._streaming import StreamSettings
 from .._uploads import Upload, query_params
 
 if TYPE_CHECKING:
@@ -34,6 +35,18 @@ DEFAULT_BASE_URL = "https://cloud.dataoorts.com"
 API_KEY_ENV = "DATAOORTS_API_KEY"
 BASE_URL_ENV = "DATAOORTS_BASE_URL"
 GENERIC_PATH = "/api/v1"
+# How each catalog model streams, for the untyped `stream()`: every model has its own settings.
+STREAMS: dict[str, StreamSettings] = {}
+
+
+def stream_settings(model_id: str) -> StreamSettings:
+    """How a catalog model streams; a model that does not, or that this SDK does not know, has none."""
+    settings = STREAMS.get(model_id)
+    if settings is None:
+        raise ValueError(
+            f"{model_id!r} does not stream in this SDK's catalog: pass `settings=StreamSettings(...)` to try"
+        )
+    return settings
 
 
 class DataoortsModels:
@@ -106,7 +119,6 @@ class Dataoorts:
                 errors_key="errors",
                 messages_key="messages",
             ),
-            stream_terminator=None,
             default_headers=default_headers,
             user_agent=USER_AGENT,
         )
@@ -135,10 +147,17 @@ class Dataoorts:
         body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
         return self._client.post_json(path, body=body, model_id=model_id)
 
-    def stream(self, model_id: str, payload: Mapping[str, Any]) -> Iterator[Any]:
-        """Stream any model by its id; yields each event's JSON data, untyped."""
+    def stream(
+        self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
+    ) -> Iterator[Any]:
+        """Stream any model by its id; yields each event's JSON data, untyped.
+
+        `payload` asks for the stream itself (its stream flag). `settings` say how the model streams;
+        a catalog model's own are the default, and a model this SDK does not know needs them.
+        """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        yield from self._client.stream_events(path, body=dict(payload), model_id=model_id)
+        settings = settings or stream_settings(model_id)
+        yield from self._client.stream_events(path, body=dict(payload), model_id=model_id, settings=settings)
 
     def close(self) -> None:
         """Close the connections this client opened."""
@@ -191,7 +210,6 @@ class AsyncDataoorts:
                 errors_key="errors",
                 messages_key="messages",
             ),
-            stream_terminator=None,
             default_headers=default_headers,
             user_agent=USER_AGENT,
         )
@@ -220,10 +238,19 @@ class AsyncDataoorts:
         body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
         return await self._client.post_json(path, body=body, model_id=model_id)
 
-    async def stream(self, model_id: str, payload: Mapping[str, Any]) -> AsyncIterator[Any]:
-        """Stream any model by its id; yields each event's JSON data, untyped."""
+    async def stream(
+        self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
+    ) -> AsyncIterator[Any]:
+        """Stream any model by its id; yields each event's JSON data, untyped.
+
+        `payload` asks for the stream itself (its stream flag). `settings` say how the model streams;
+        a catalog model's own are the default, and a model this SDK does not know needs them.
+        """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        async for data in self._client.stream_events(path, body=dict(payload), model_id=model_id):
+        settings = settings or stream_settings(model_id)
+        async for data in self._client.stream_events(
+            path, body=dict(payload), model_id=model_id, settings=settings
+        ):
             yield data
 
     async def close(self) -> None:

@@ -21,6 +21,7 @@ from .._base_client import (
     SyncAPIClient,
 )
 from .._config import USER_AGENT, fill_path, model_path, require
+from .._streaming import StreamSettings
 from .._uploads import Upload, query_params
 
 if TYPE_CHECKING:
@@ -30,6 +31,18 @@ DEFAULT_BASE_URL = "https://api.segmind.com"
 API_KEY_ENV = "SEGMIND_API_KEY"
 BASE_URL_ENV = "SEGMIND_BASE_URL"
 GENERIC_PATH = "/v1/{model_id}"
+# How each catalog model streams, for the untyped `stream()`: every model has its own settings.
+STREAMS: dict[str, StreamSettings] = {}
+
+
+def stream_settings(model_id: str) -> StreamSettings:
+    """How a catalog model streams; a model that does not, or that this SDK does not know, has none."""
+    settings = STREAMS.get(model_id)
+    if settings is None:
+        raise ValueError(
+            f"{model_id!r} does not stream in this SDK's catalog: pass `settings=StreamSettings(...)` to try"
+        )
+    return settings
 
 
 class SegmindModels:
@@ -97,7 +110,6 @@ class Segmind:
             transport=transport,
             request_envelope=None,
             response_envelope=None,
-            stream_terminator=None,
             default_headers=default_headers,
             user_agent=USER_AGENT,
         )
@@ -126,10 +138,17 @@ class Segmind:
         body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
         return self._client.post_json(path, body=body, model_id=model_id)
 
-    def stream(self, model_id: str, payload: Mapping[str, Any]) -> Iterator[Any]:
-        """Stream any model by its id; yields each event's JSON data, untyped."""
+    def stream(
+        self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
+    ) -> Iterator[Any]:
+        """Stream any model by its id; yields each event's JSON data, untyped.
+
+        `payload` asks for the stream itself (its stream flag). `settings` say how the model streams;
+        a catalog model's own are the default, and a model this SDK does not know needs them.
+        """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        yield from self._client.stream_events(path, body=dict(payload), model_id=model_id)
+        settings = settings or stream_settings(model_id)
+        yield from self._client.stream_events(path, body=dict(payload), model_id=model_id, settings=settings)
 
     def close(self) -> None:
         """Close the connections this client opened."""
@@ -177,7 +196,6 @@ class AsyncSegmind:
             transport=transport,
             request_envelope=None,
             response_envelope=None,
-            stream_terminator=None,
             default_headers=default_headers,
             user_agent=USER_AGENT,
         )
@@ -206,10 +224,19 @@ class AsyncSegmind:
         body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
         return await self._client.post_json(path, body=body, model_id=model_id)
 
-    async def stream(self, model_id: str, payload: Mapping[str, Any]) -> AsyncIterator[Any]:
-        """Stream any model by its id; yields each event's JSON data, untyped."""
+    async def stream(
+        self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
+    ) -> AsyncIterator[Any]:
+        """Stream any model by its id; yields each event's JSON data, untyped.
+
+        `payload` asks for the stream itself (its stream flag). `settings` say how the model streams;
+        a catalog model's own are the default, and a model this SDK does not know needs them.
+        """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
-        async for data in self._client.stream_events(path, body=dict(payload), model_id=model_id):
+        settings = settings or stream_settings(model_id)
+        async for data in self._client.stream_events(
+            path, body=dict(payload), model_id=model_id, settings=settings
+        ):
             yield data
 
     async def close(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any, overload
 
 from ..._base_client import AsyncAPIClient, SyncAPIClient
 from ..._models import parse_as
+from ..._streaming import StreamSettings
 from ...types.cloudflare.deepseek_coder_6_7b_base_awq import (
     Function,
     Message,
@@ -24,6 +25,7 @@ from ...types.cloudflare.deepseek_coder_6_7b_base_awq import (
 
 MODEL_ID = "@hf/thebloke/deepseek-coder-6.7b-base-awq"
 STREAM_FLAG = "stream"
+STREAM = StreamSettings(terminator="[DONE]", content_type="text/event-stream", format="sse")
 
 
 class DeepseekCoder67bBaseAwq:
@@ -125,7 +127,7 @@ class DeepseekCoder67bBaseAwq:
     def stream(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Iterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
         body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
-        for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
+        for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID, settings=STREAM):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     def _send(self, params: Mapping[str, Any]) -> Response:
@@ -244,7 +246,9 @@ class AsyncDeepseekCoder67bBaseAwq:
     ) -> AsyncIterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
         body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
-        async for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
+        async for data in self._client.stream_events(
+            self._path, body=body, model_id=MODEL_ID, settings=STREAM
+        ):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     async def _send(self, params: Mapping[str, Any]) -> Response:

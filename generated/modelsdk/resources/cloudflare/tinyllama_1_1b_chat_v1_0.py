@@ -11,6 +11,7 @@ from typing import Any, overload
 
 from ..._base_client import AsyncAPIClient, SyncAPIClient
 from ..._models import parse_as
+from ..._streaming import StreamSettings
 from ...types.cloudflare.tinyllama_1_1b_chat_v1_0 import (
     Message,
     Request,
@@ -20,6 +21,7 @@ from ...types.cloudflare.tinyllama_1_1b_chat_v1_0 import (
 
 MODEL_ID = "@cf/tinyllama/tinyllama-1.1b-chat-v1.0"
 STREAM_FLAG = "stream"
+STREAM = StreamSettings(terminator="[DONE]", content_type="text/event-stream", format="sse")
 
 
 class Tinyllama11bChatV10:
@@ -109,7 +111,7 @@ class Tinyllama11bChatV10:
     def stream(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Iterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
         body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
-        for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
+        for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID, settings=STREAM):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     def _send(self, params: Mapping[str, Any]) -> Response:
@@ -216,7 +218,9 @@ class AsyncTinyllama11bChatV10:
     ) -> AsyncIterator[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated."""
         body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
-        async for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID):
+        async for data in self._client.stream_events(
+            self._path, body=body, model_id=MODEL_ID, settings=STREAM
+        ):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
     async def _send(self, params: Mapping[str, Any]) -> Response:
