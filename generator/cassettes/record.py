@@ -24,6 +24,7 @@ from generator.render.cassettes import (
     endpoint_uri,
     json_text,
     placeholder,
+    stream_media,
     wrap_request,
 )
 
@@ -120,7 +121,7 @@ def exchange(
     else:
         body, content_type = json_text(wrap_request(entry, planned.data)), entry.request.content_type
     headers = [
-        ("accept", EVENT_STREAM if planned.stream else JSON),
+        ("accept", stream_media(entry) if planned.stream else JSON),
         ("content-type", content_type),
         # Identity bodies are what a cassette stores as text; httpx would decode others anyway.
         ("accept-encoding", "identity"),
@@ -143,14 +144,17 @@ def exchange(
         answer = content.decode("utf-8", errors="replace")[:300]
         raise RecordFailed(scrub.scrub_text(f"HTTP {response.status_code}: {answer}", secrets))
     media = media_of(response.headers.get("content-type", ""))
-    if planned.stream and media != EVENT_STREAM:
-        raise RecordFailed(f"asked for a stream, got {media or 'no content type'}")
+    if planned.stream and media != media_of(stream_media(entry)):
+        raise RecordFailed(f"asked for a stream ({stream_media(entry)}), got {media or 'no content type'}")
     try:
         answer_body: str | bytes = scrub.scrub_text(content.decode("utf-8"), secrets)
     except UnicodeDecodeError:
-        if media in {JSON, EVENT_STREAM}:
+        if media in {JSON, EVENT_STREAM, media_of(stream_media(entry))}:
             raise RecordFailed(f"the {media} answer is not UTF-8 text") from None
         answer_body = content  # a binary answer (an image, audio) is stored as bytes
+    terminator = entry.streaming.terminator
+    if planned.stream and terminator is not None and not _ends_with(answer_body, terminator):
+        raise RecordFailed(f"the stream ended without this model's terminator {terminator!r}")
     return Interaction(
         method=entry.endpoint.method,
         uri=endpoint_uri(entry) + suffix,
@@ -160,3 +164,10 @@ def exchange(
         response_headers=scrub.response_headers(response.headers.multi_items(), secrets),
         response_body=answer_body,
     )
+
+
+def _ends_with(stream: str | bytes, terminator: str) -> bool:
+    """Whether an event stream's last `data:` payload is the terminator, as the SDK decodes it."""
+    text = stream.decode("utf-8", errors="replace") if isinstance(stream, bytes) else stream
+    data = [line.removeprefix("data:") for line in text.splitlines() if line.startswith("data:")]
+    return bool(data) and data[-1].strip() == terminator
