@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -26,7 +27,24 @@ class SourceDocument:
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return text_lines(self.text)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def text_lines(text: str, keepends: bool = False) -> list[str]:
+    """The lines an editor shows: ended by \\n, \\r\\n or \\r only.
+
+    str.splitlines() also ends lines at U+2028, U+2029, U+0085, form feed and other controls a
+    description may hold, and every line number after one would be wrong.
+    """
+    if keepends:
+        ends = [m.end() for m in _LINE_END.finditer(text)]
+        starts = [0, *ends]
+        return [text[a:b] for a, b in zip(starts, [*ends, len(text)], strict=True) if a < b]
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def _is_document(path: Path) -> bool:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from generator.ingest.sources import text_lines
+
 
 def line_at(text: str, offset: int) -> int:
     """1-based line number of a character offset."""
@@ -57,7 +59,7 @@ class TableRow:
 
 def table_rows(text: str) -> Iterator[TableRow]:
     """Yield markdown table rows (`| a | b |`), skipping separator rows."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text_lines(text), start=1):
         stripped = line.strip()
         if not stripped.startswith("|"):
             continue
@@ -124,7 +126,7 @@ def fenced_blocks(text: str, language: str) -> list[Found]:
 
 def split_front_matter(text: str) -> tuple[str, int] | None:
     """The YAML between leading `---` lines and the line it starts on, or None."""
-    lines = text.splitlines(keepends=True)
+    lines = text_lines(text, keepends=True)
     if not lines or lines[0].rstrip() != "---":
         return None
     for index in range(1, len(lines)):

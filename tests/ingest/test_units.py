@@ -7,6 +7,7 @@ import pytest
 from generator.ingest.overlays import merge_patch
 from generator.ingest.schemas import infer_schema, split_stream_branch
 from generator.ingest.slugs import assign_slugs, candidate_slugs
+from generator.ingest.sources import text_lines
 from generator.ingest.text import parse_token_count, table_rows
 from generator.ingest.yamlspans import YamlProblem, load_located
 
@@ -101,3 +102,10 @@ def test_token_counts(raw: str, count: int | None) -> None:
 def test_table_rows_skip_separators() -> None:
     rows = list(table_rows("| a | b |\n|---|---|\n| c | d |\n"))
     assert [(r.cells, r.line) for r in rows] == [(("a", "b"), 1), (("c", "d"), 3)]
+
+
+def test_lines_end_where_an_editor_ends_them_not_at_u2028_or_form_feed() -> None:
+    text = "| a\u2028b | c\x0cd |\r\n|---|---|\r| e\x85 | f |\n"
+    assert [row.line for row in table_rows(text)] == [1, 3]
+    assert text_lines(text) == ["| a\u2028b | c\x0cd |", "|---|---|", "| e\x85 | f |"]
+    assert "".join(text_lines(text, keepends=True)) == text
