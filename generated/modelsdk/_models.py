@@ -3,9 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar, get_args
+import base64
+from typing import Annotated, Any, TypeAlias, TypeVar, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, Strict, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    PlainSerializer,
+    Strict,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    WrapValidator,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 from ._exceptions import ResponseValidationError
@@ -24,15 +36,40 @@ class StrictModel(BaseModel):
     )
 
 
-def _integral(value: Any) -> Any:
-    # JSON Schema counts 1.0 as an integer; JSON parsers hand it over as a float.
+class IntegralFloat(int):
+    """An integer that JSON wrote as a float (`3.0`): an int to Python, `3.0` again on the wire."""
+
+    __slots__ = ()
+
+
+def _integral(value: Any, inner: core_schema.ValidatorFunctionWrapHandler) -> Any:
+    # JSON Schema counts 3.0 as an integer; JSON parsers hand it over as a float.
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return IntegralFloat(inner(int(value)))
+    if isinstance(value, IntegralFloat):
+        return IntegralFloat(inner(int(value)))
+    return inner(value)
+
+
+def _as_written(value: int) -> int | float:
+    return float(value) if isinstance(value, IntegralFloat) else value
+
+
+JsonInt = Annotated[int, Strict(), WrapValidator(_integral), PlainSerializer(_as_written, when_used="json")]
+"""An integer as JSON Schema means it: 3 or 3.0 (sent on as written), never "3" or true."""
+
+JsonNumber: TypeAlias = StrictInt | StrictFloat
+"""Any JSON number, as it was written: an int of any size stays an int, a float a float; never "3" or true."""
+
+
+def _base64(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
-JsonInt = Annotated[int, Strict(), BeforeValidator(_integral)]
-"""An integer as JSON Schema means it: 3 or 3.0, never "3" or true."""
+Base64Text = Annotated[str, Strict(), BeforeValidator(_base64)]
+"""A `format: binary` string documented as base64: text as it is, or bytes that are base64-encoded."""
 
 
 def _reject_null(value: Any) -> Any:

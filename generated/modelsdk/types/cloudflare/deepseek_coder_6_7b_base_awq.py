@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, RootModel, StrictBool, StrictFloat, StrictStr
+from pydantic import Field, RootModel, StrictBool, StrictStr
 
-from ..._models import NOT_NULL, ONE_OF, JsonInt, StrictModel
+from ..._models import NOT_NULL, ONE_OF, JsonInt, JsonNumber, StrictModel
 
 
 class Function(StrictModel):
@@ -68,11 +68,11 @@ class MessagesRequest(StrictModel):
     """
     The maximum number of tokens to generate in the response.
     """
-    temperature: Annotated[StrictFloat, Field(ge=0.0, le=5.0)] = 0.6
+    temperature: Annotated[JsonNumber, Field(ge=0, le=5)] = 0.6
     """
     Controls the randomness of the output; higher values produce more random results.
     """
-    top_p: Annotated[StrictFloat | None, Field(ge=0.001, le=1.0), NOT_NULL] = None
+    top_p: Annotated[JsonNumber | None, Field(ge=0.001, le=1), NOT_NULL] = None
     """
     Adjusts the creativity of the AI's responses by controlling how many possible words it considers. Lower values make outputs more predictable; higher values allow for more varied and creative responses.
     """
@@ -84,15 +84,15 @@ class MessagesRequest(StrictModel):
     """
     Random seed for reproducibility of the generation.
     """
-    repetition_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
+    repetition_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
     """
     Penalty for repeated tokens; higher values discourage repetition.
     """
-    frequency_penalty: Annotated[StrictFloat | None, Field(ge=-2.0, le=2.0), NOT_NULL] = None
+    frequency_penalty: Annotated[JsonNumber | None, Field(ge=-2, le=2), NOT_NULL] = None
     """
     Decreases the likelihood of the model repeating the same lines verbatim.
     """
-    presence_penalty: Annotated[StrictFloat | None, Field(ge=-2.0, le=2.0), NOT_NULL] = None
+    presence_penalty: Annotated[JsonNumber | None, Field(ge=-2, le=2), NOT_NULL] = None
     """
     Increases the likelihood of the model introducing new topics.
     """
@@ -154,11 +154,11 @@ class PromptRequest(StrictModel):
     """
     The maximum number of tokens to generate in the response.
     """
-    temperature: Annotated[StrictFloat, Field(ge=0.0, le=5.0)] = 0.6
+    temperature: Annotated[JsonNumber, Field(ge=0, le=5)] = 0.6
     """
     Controls the randomness of the output; higher values produce more random results.
     """
-    top_p: Annotated[StrictFloat | None, Field(ge=0.001, le=1.0), NOT_NULL] = None
+    top_p: Annotated[JsonNumber | None, Field(ge=0.001, le=1), NOT_NULL] = None
     """
     Adjusts the creativity of the AI's responses by controlling how many possible words it considers. Lower values make outputs more predictable; higher values allow for more varied and creative responses.
     """
@@ -170,15 +170,15 @@ class PromptRequest(StrictModel):
     """
     Random seed for reproducibility of the generation.
     """
-    repetition_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
+    repetition_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
     """
     Penalty for repeated tokens; higher values discourage repetition.
     """
-    frequency_penalty: Annotated[StrictFloat | None, Field(ge=-2.0, le=2.0), NOT_NULL] = None
+    frequency_penalty: Annotated[JsonNumber | None, Field(ge=-2, le=2), NOT_NULL] = None
     """
     Decreases the likelihood of the model repeating the same lines verbatim.
     """
-    presence_penalty: Annotated[StrictFloat | None, Field(ge=-2.0, le=2.0), NOT_NULL] = None
+    presence_penalty: Annotated[JsonNumber | None, Field(ge=-2, le=2), NOT_NULL] = None
     """
     Increases the likelihood of the model introducing new topics.
     """
@@ -272,15 +272,15 @@ class Usage(StrictModel):
     Usage statistics for the inference request
     """
 
-    prompt_tokens: StrictFloat = 0
+    prompt_tokens: JsonNumber = 0
     """
     Total number of tokens in input
     """
-    completion_tokens: StrictFloat = 0
+    completion_tokens: JsonNumber = 0
     """
     Total number of tokens in output
     """
-    total_tokens: StrictFloat = 0
+    total_tokens: JsonNumber = 0
     """
     Total number of input and output tokens
     """

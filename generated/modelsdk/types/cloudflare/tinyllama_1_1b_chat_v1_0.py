@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, RootModel, StrictBool, StrictFloat, StrictStr
+from pydantic import Field, RootModel, StrictBool, StrictStr
 
-from ..._models import NOT_NULL, ONE_OF, JsonInt, StrictModel
+from ..._models import NOT_NULL, ONE_OF, JsonInt, JsonNumber, StrictModel
 
 
 class Message(StrictModel):
@@ -19,13 +19,13 @@ class MessagesRequest(StrictModel):
     messages: list[Message]
     stream: StrictBool = False
     max_tokens: JsonInt = 256
-    temperature: Annotated[StrictFloat | None, Field(ge=0.0, le=5.0), NOT_NULL] = None
-    top_p: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
+    temperature: Annotated[JsonNumber | None, Field(ge=0, le=5), NOT_NULL] = None
+    top_p: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
     top_k: Annotated[JsonInt | None, Field(ge=1, le=50), NOT_NULL] = None
     seed: Annotated[JsonInt | None, Field(ge=1, le=9999999999), NOT_NULL] = None
-    repetition_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
-    frequency_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
-    presence_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
+    repetition_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
+    frequency_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
+    presence_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
 
 
 class PromptRequest(StrictModel):
@@ -33,13 +33,13 @@ class PromptRequest(StrictModel):
     raw: StrictBool = False
     stream: StrictBool = False
     max_tokens: JsonInt = 256
-    temperature: Annotated[StrictFloat | None, Field(ge=0.0, le=5.0), NOT_NULL] = None
-    top_p: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
+    temperature: Annotated[JsonNumber | None, Field(ge=0, le=5), NOT_NULL] = None
+    top_p: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
     top_k: Annotated[JsonInt | None, Field(ge=1, le=50), NOT_NULL] = None
     seed: Annotated[JsonInt | None, Field(ge=1, le=9999999999), NOT_NULL] = None
-    repetition_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
-    frequency_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
-    presence_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
+    repetition_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
+    frequency_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
+    presence_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
 
 
 class Request(RootModel[PromptRequest | MessagesRequest]):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StrictFloat, StrictStr
+from pydantic import Field, StrictStr
 
-from ..._models import NOT_NULL, JsonInt, StrictModel
+from ..._models import NOT_NULL, JsonInt, JsonNumber, StrictModel
 
 
 class Message(StrictModel):
@@ -17,17 +17,17 @@ class Message(StrictModel):
 
 class Request(StrictModel):
     messages: list[Message]
-    temperature: Annotated[StrictFloat, Field(ge=0.0, le=5.0)] = 0.6
-    top_p: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
+    temperature: Annotated[JsonNumber, Field(ge=0, le=5)] = 0.6
+    top_p: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
     top_k: Annotated[JsonInt | None, Field(ge=1, le=50), NOT_NULL] = None
     max_tokens: Annotated[JsonInt | None, NOT_NULL] = None
     """
     The maximum number of tokens to generate in the response
     """
-    seed: Annotated[StrictFloat | None, Field(ge=1.0, le=9999999999.0), NOT_NULL] = None
-    repetition_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
-    frequency_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
-    presence_penalty: Annotated[StrictFloat | None, Field(ge=0.0, le=2.0), NOT_NULL] = None
+    seed: Annotated[JsonNumber | None, Field(ge=1, le=9999999999), NOT_NULL] = None
+    repetition_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
+    frequency_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
+    presence_penalty: Annotated[JsonNumber | None, Field(ge=0, le=2), NOT_NULL] = None
 
 
 class Response(StrictModel):
