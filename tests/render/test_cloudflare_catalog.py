@@ -1,8 +1,13 @@
-"""Cloudflare's current JSON format, end to end: ingest, record, generate, mypy --strict, conform.
+"""A Cloudflare docs folder as published, end to end: ingest, record, generate, mypy --strict, conform.
 
-tests/fixtures/catalogs/cloudflare/sources/cloudflare/*.json are Cloudflare JSON documents written
-for these tests, one per task type (two text-to-image: binary PNG and base64 inside JSON); one
-model, chat-tiny, is also there as a front-matter page, and the JSON document makes its entry.
+tests/fixtures/catalogs/cloudflare/sources/cloudflare/ holds, written for these tests:
+- `*.json`: Cloudflare's current JSON format, one per task type (two text-to-image: binary PNG and
+  base64 inside JSON); one model, chat-tiny, is also there as a front-matter page, and the JSON
+  document makes its entry;
+- `docs-*.txt` and `fm-*.md` (written by ../build.py): each JSON model again, under its own id, as a
+  scraped developer-docs page and as a front-matter page, so every task type is read in every format;
+- index, get-started, overview and listing pages, each skipped with a note.
+The first model by slug (caption_small) does not stream; the chat models after it do.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from tests.conftest import FIXTURES
 from tests.render.pipeline import conformance_rows, generate, ingest_and_record, run_python, strict_errors
 
 CATALOG = FIXTURES / "catalogs" / "cloudflare"
-MODELS = {
+JSON_MODELS = {
     "caption_small": "image-to-text",
     "chat_1b_instruct": "text-generation",
     "chat_tiny": "text-generation",
@@ -33,6 +38,13 @@ MODELS = {
     "speak_1": "text-to-speech",
     "summarize_base": "summarization",
     "translate_m": "translation",
+}
+FORMATS = {"": "cloudflare-json", "_docs": "cloudflare-docs-page", "_fm": "cloudflare-frontmatter"}
+MODELS = {
+    f"{slug}{suffix}": task
+    for slug, task in JSON_MODELS.items()
+    for suffix in FORMATS
+    if slug != "chat_tiny" or not suffix
 }
 
 # What a caller writes: every line must type-check under --strict.
@@ -56,6 +68,9 @@ heard: str = m.hear_base.run(audio=[0, 1, 2]).text
 caption: str | None = m.caption_small.run(image="iVBORw0KGgo=", prompt="What is it?").description
 french: str | None = m.translate_m.run(text="Hello", target_lang="fr").translated_text
 labels: list[str | None] = [item.label for item in m.sentiment_int8.run(text="great").root]
+older: list[str | None] = [chunk.response for chunk in m.chat_1b_instruct_docs.stream(prompt="Hi")]
+wav: bytes = m.speak_1_fm.run(text="Hallo", speaker="tenor")
+boxes = [item.box for item in m.detect_50_fm.run(image=[0, 255]).root]
 """
 
 # Each line from the fourth on is a mistake the types must catch.
@@ -83,11 +98,23 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_every_json_document_makes_an_entry(work: Path) -> None:
+def test_every_model_page_makes_an_entry_in_its_format(work: Path) -> None:
     entries = {entry.slug: entry for entry in load_catalog(work / "models")}
     assert {slug: entry.task for slug, entry in entries.items()} == MODELS
-    assert {entry.provenance.source.extractor for entry in entries.values()} == {"cloudflare-json"}
+    for slug, entry in entries.items():
+        suffix = next((s for s in FORMATS if s and slug.endswith(s)), "")
+        assert entry.provenance.source.extractor == FORMATS[suffix], slug
     assert entries["chat_tiny"].provenance.source.path == "sources/cloudflare/chat-tiny.json"
+
+
+def test_one_model_reads_the_same_in_every_format(work: Path) -> None:
+    """The facts that make the SDK do not depend on which of Cloudflare's formats a page uses."""
+    entries = {entry.slug: entry for entry in load_catalog(work / "models")}
+    for slug in JSON_MODELS.keys() - {"chat_tiny"}:
+        for suffix in ("_docs", "_fm"):
+            ours, theirs = entries[slug], entries[slug + suffix]
+            for field in ("input_schema", "output_schema", "streaming", "request", "response", "task"):
+                assert getattr(theirs, field) == getattr(ours, field), (slug + suffix, field)
 
 
 def test_the_package_and_its_use_type_check_strictly(work: Path) -> None:
