@@ -58,7 +58,7 @@ def answer(model: ServedModel, data: Any, *, seed: int, use_example: bool) -> An
         rng = random.Random(rseed)  # noqa: S311 - reproducible, not secret
         return Answer(binary_payload(media_type, rng), media_type, "synth")
     try:
-        result = draw(output, model.output_validator, rseed, optional=OUTPUT_OPTIONAL)
+        result = draw(model.output_validator.schema, model.output_validator, rseed, optional=OUTPUT_OPTIONAL)
     except Unsatisfiable as exc:
         example = example_response(entry, data)
         if example is None:
@@ -74,7 +74,7 @@ def answer(model: ServedModel, data: Any, *, seed: int, use_example: bool) -> An
 def stream_chunks(model: ServedModel, data: Any, *, seed: int) -> list[bytes]:
     """Draw the `data:` payloads of a stream from the chunk schema, terminator excluded."""
     entry = model.entry
-    schema = entry.streaming.chunk_schema or entry.output_schema
+    schema = model.chunk_validator.schema  # the chunk schema (else the output's), as the SDK reads it
     rseed = request_seed(seed, model, data)
     count = random.Random(derive_seed(rseed, "events")).randint(MIN_EVENTS, MAX_EVENTS)  # noqa: S311
     try:

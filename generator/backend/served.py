@@ -13,6 +13,8 @@ from generator.backend.protocols import DEFAULT_STREAM_FLAG, Detail, Protocol
 from generator.catalog.entry import CatalogEntry
 
 MAX_MESSAGE = 300
+DATA_KEYS = frozenset({"enum", "const", "default", "examples", "example"})  # values, not schemas
+NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,8 @@ class ServedModel:
             entry=entry,
             protocol=Protocol.of(entry),
             input_validator=jsonschema.Draft202012Validator(entry.input_schema),
-            output_validator=jsonschema.Draft202012Validator(entry.output_schema),
-            chunk_validator=jsonschema.Draft202012Validator(chunk_schema),
+            output_validator=jsonschema.Draft202012Validator(as_read(entry.output_schema)),
+            chunk_validator=jsonschema.Draft202012Validator(as_read(chunk_schema)),
         )
 
     @property
@@ -68,6 +70,27 @@ class ServedModel:
 
     def _accepts(self, schema: Any, instance: Any) -> bool:
         return bool(self.input_validator.evolve(schema=schema).is_valid(instance))
+
+
+def as_read(schema: Any) -> Any:
+    """An answer's schema as the SDK reads it: each `oneOf` an `anyOf`, since answers may fit several branches."""
+    if isinstance(schema, list):
+        return [as_read(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    read: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in DATA_KEYS:
+            read[key] = value
+        elif key in NAMED_SCHEMAS and isinstance(value, dict):
+            read[key] = {name: as_read(sub) for name, sub in value.items()}
+        elif key == "oneOf" and "anyOf" in schema:  # both: each must hold
+            read["allOf"] = [*read.get("allOf", []), {"anyOf": as_read(value)}]
+        elif key == "allOf":
+            read["allOf"] = [*as_read(value), *read.get("allOf", [])]
+        else:
+            read["anyOf" if key == "oneOf" else key] = as_read(value)
+    return read
 
 
 def _order(error: jsonschema.ValidationError) -> tuple[list[str], list[str], str]:

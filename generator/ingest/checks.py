@@ -9,9 +9,11 @@ from typing import Any
 from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.hygiene import clean_schema
+from generator.ingest.overlaps import overlapping_one_ofs
 from generator.ingest.schemas import metaschema_problems, property_schemas, violations
 
 RANGE_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+ANSWERS_READ = "answers are read as anyOf: the first branch that fits"
 
 
 def _where(entry: CatalogEntry, field: str) -> tuple[str, int | None]:
@@ -44,6 +46,11 @@ def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
             )
             for f in clean_schema(schema).findings
         )
+        if valid[field]:
+            policy = "a request must still fit exactly one" if field == "input_schema" else ANSWERS_READ
+            diagnostics.extend(
+                warning(file, line, f"{field} {o.describe()}; {policy}") for o in overlapping_one_ofs(schema)
+            )
     for index, example in enumerate(entry.examples):
         file, line = _where(entry, f"examples[{index}]")
         if valid["input_schema"]:

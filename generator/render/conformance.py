@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
+from generator.ingest.overlaps import overlapping_one_ofs
 from generator.render.cassettes import cassette_yaml, example_interactions
 from generator.render.context import ModelView, ProviderView, recordings_of
 from generator.render.templates import TEMPLATES, render_template
@@ -19,6 +20,16 @@ def _schemas(model: ModelView) -> str:
     if model.streams and model.entry.streaming.chunk_schema is not None:
         schemas["chunk"] = model.entry.streaming.chunk_schema
     return json.dumps(schemas, indent=2, ensure_ascii=False) + "\n"
+
+
+def _defects(model: ModelView) -> tuple[str, ...]:
+    """Overlapping `oneOf` branches of what the model answers: read as anyOf, reported as defects."""
+    schemas = {"output_schema": model.entry.output_schema}
+    if model.streams and model.entry.streaming.chunk_schema is not None:
+        schemas["chunk_schema"] = model.entry.streaming.chunk_schema
+    return tuple(
+        f"{name} {o.describe()}" for name, schema in schemas.items() for o in overlapping_one_ofs(schema)
+    )
 
 
 def conformance_files(
@@ -43,6 +54,7 @@ def conformance_files(
                 package=package,
                 provider=provider,
                 model=model,
+                output_defects=_defects(model),
             )
             files[TESTS / "schemas" / provider.name / f"{model.slug}.json"] = _schemas(model)
             for index, interaction in enumerate(example_interactions(model.entry), start=1):

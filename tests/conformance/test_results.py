@@ -27,3 +27,18 @@ def test_a_failure_stays_failed_when_a_later_case_of_the_column_passes(tmp_path:
     assert model.outcomes == {"client": "FAIL"}
     assert model.notes == ["client: "]
     assert results.failed
+
+
+def test_a_defect_recorded_by_a_passing_case_is_reported_not_failed(tmp_path: Path) -> None:
+    defect = "output_schema at /oneOf: branches 0 and 1 overlap (both accept {})"
+    results = read_junit(
+        _junit(
+            tmp_path,
+            f'<testcase classname="{MODULE}" name="test_response_class_agrees_with_the_output_schema">'
+            f'<properties><property name="defect" value="{defect}"/></properties></testcase>',
+        )
+    )
+    model = results.models["cloudflare/tinyllama"]
+    assert model.outcomes == {"response": "defect"}
+    assert model.notes == [f"response: defect: {defect}"]
+    assert not results.failed
