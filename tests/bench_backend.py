@@ -17,7 +17,10 @@ import httpx
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import load_catalog
 from tests.backend.calls import auth_headers, model_path, stream_flag, valid_input, wrap
-from tests.conftest import MODELS, REPO
+from tests.conftest import REPO
+
+# The bench measures the product as committed, unlike the tests.
+MODELS = REPO / "catalog" / "models"
 
 SECONDS_PER_RUN = 0.6
 CLIENTS = (1, 16)

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
+
+from generator.catalog.store import Catalog
+from generator.diagnostics import has_errors
+from generator.ingest.pipeline import IngestInputs, ingest
 
 # Every property test in this repository is reproducible: same examples on every run and machine.
 settings.register_profile("cardgen", derandomize=True, database=None, deadline=None)
 settings.load_profile("cardgen")
 
 REPO = Path(__file__).resolve().parent.parent
-CATALOG_ROOT = REPO / "catalog"
-SOURCES = CATALOG_ROOT / "sources"
-PROVIDERS = CATALOG_ROOT / "providers"
-OVERLAYS = CATALOG_ROOT / "overlays"
-MODELS = CATALOG_ROOT / "models"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The tests' own copy of the seed documents, never catalog/: documents added to or changed in the
+# committed catalog must not change what these tests see (`make check` and `cardgen conform` check it).
+CATALOG_ROOT = FIXTURES / "seed-catalog"
+SOURCES = CATALOG_ROOT / "sources"
+PROVIDERS = CATALOG_ROOT / "providers"  # absent, as in catalog/: cardgen's built-in defaults apply
+OVERLAYS = CATALOG_ROOT / "overlays"
+RECORDINGS = CATALOG_ROOT / "recordings"
 UPDATE_SNAPSHOTS = os.environ.get("CARDGEN_UPDATE_SNAPSHOTS") == "1"
 
 
@@ -29,3 +42,56 @@ def assert_snapshot(path: Path, actual: str) -> None:
         if not UPDATE_SNAPSHOTS:
             pytest.fail(f"snapshot {path} did not exist; written now, review and commit it")
     assert actual == path.read_text("utf-8"), f"differs from snapshot {path}"
+
+
+@cache
+def seed_catalog() -> Catalog:
+    """The seed documents ingested in memory; known at collection time, so tests can parametrize on it."""
+    result = ingest(IngestInputs(SOURCES, PROVIDERS, OVERLAYS))
+    assert not has_errors(result.diagnostics), result.diagnostics
+    return result.catalog
+
+
+def cardgen(root: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
+    """Run `cardgen ARGS` in root the way a user does: generated headers name paths relative to it."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == expect, done.stdout + done.stderr
+    return done
+
+
+def build_seed_project(root: Path) -> Path:
+    """A project laid out like this repository, from the seed fixtures: catalog/ ingested, generated/."""
+    for part in ("sources", "overlays", "recordings"):
+        shutil.copytree(CATALOG_ROOT / part, root / "catalog" / part)
+    cardgen(root, "ingest")
+    cardgen(root, "generate")
+    return root
+
+
+@pytest.fixture(scope="session")
+def seed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per session; tests must not change it (copy it first)."""
+    return build_seed_project(tmp_path_factory.mktemp("seed-project"))
+
+
+@pytest.fixture(scope="session")
+def seed_sdk(seed_project: Path) -> Iterator[ModuleType]:
+    """The seed project's generated package, imported as `modelsdk` (its tests' harness importable too)."""
+    generated = seed_project / "generated"
+    paths = [str(generated), str(generated / "tests")]
+    sys.path[:0] = paths
+    try:
+        modelsdk = importlib.import_module("modelsdk")
+        assert Path(str(modelsdk.__file__)).is_relative_to(generated), modelsdk.__file__
+        yield modelsdk
+    finally:
+        for path in paths:
+            sys.path.remove(path)

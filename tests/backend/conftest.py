@@ -1,4 +1,4 @@
-"""The committed catalog, served on loopback for the whole session."""
+"""The seed catalog (tests/fixtures/seed-catalog), served on loopback for the whole session."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 
 from generator.backend.server import BackendHandle, running_backend
 from generator.catalog.entry import CatalogEntry
-from generator.catalog.store import Catalog, load_catalog
-from tests.conftest import MODELS
+from generator.catalog.store import Catalog
+from tests.conftest import seed_catalog
 
-CATALOG = load_catalog(MODELS)
+CATALOG = seed_catalog()
 ENTRIES = list(CATALOG)
 TOKEN = "s3cret-token"
 

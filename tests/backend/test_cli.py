@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,7 +16,7 @@ from click.testing import CliRunner
 from generator.backend.cli import serve_command
 from tests.backend.calls import auth_headers, call, valid_input
 from tests.backend.conftest import ENTRIES
-from tests.conftest import MODELS, REPO
+from tests.conftest import REPO
 
 LAUNCH = "from generator.backend.cli import serve_command; serve_command(prog_name='cardgen serve')"
 
@@ -55,11 +56,11 @@ def test_a_missing_catalog_is_reported() -> None:
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_the_server_serves_logs_and_stops_cleanly(stop: signal.Signals) -> None:
+def test_the_server_serves_logs_and_stops_cleanly(seed_project: Path, stop: signal.Signals) -> None:
     port = free_port()
     args = [
         "--catalog",
-        str(MODELS),
+        str(seed_project / "catalog" / "models"),
         "--port",
         str(port),
         "--seed",

@@ -1,4 +1,4 @@
-"""Providers the committed catalog lacks, served from their entries alone: nothing is hard-coded."""
+"""Providers the seed catalog lacks, served from their entries alone: nothing is hard-coded."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from tests.backend.conftest import ENTRIES
 
 
 def variant(**changes: Any) -> CatalogEntry:
-    """A committed entry with some fields replaced, validated like any entry."""
+    """A seed entry with some fields replaced, validated like any entry."""
     data = ENTRIES[0].model_dump(mode="json")
     data.update({"examples": [], "errors": [], **changes})
     return CatalogEntry.model_validate(data)

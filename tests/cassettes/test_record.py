@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,6 @@ from generator.cassettes.cli import record_command
 from generator.cassettes.record import DUMMY_KEY
 from generator.cli import cli
 from tests.cassettes.conftest import CATALOG, ENTRIES, recorded_files
-from tests.conftest import MODELS
 
 EXPECTED = [
     "cloudflare/deepseek_coder_6_7b_base_awq/example-1.yaml",
@@ -29,15 +29,25 @@ SECRET_KEY = "tok-SECRET-5151"
 SECRET_ACCOUNT = "acct-SECRET-7272"
 
 
-def record(*args: str) -> Result:
-    return CliRunner().invoke(record_command, ["--catalog", str(MODELS), *args], catch_exceptions=False)
+Record = Callable[..., Result]
+
+
+@pytest.fixture
+def record(seed_project: Path) -> Record:
+    """`cardgen record ARGS` over the seed project's catalog."""
+    models = seed_project / "catalog" / "models"
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(record_command, ["--catalog", str(models), *args], catch_exceptions=False)
+
+    return run
 
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in recorded_files(root)}
 
 
-def test_local_backend_gives_one_cassette_per_request_per_model(tmp_path: Path) -> None:
+def test_local_backend_gives_one_cassette_per_request_per_model(record: Record, tmp_path: Path) -> None:
     result = record("--backend", "local", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert sorted(tree(tmp_path)) == EXPECTED
@@ -47,7 +57,7 @@ def test_local_backend_gives_one_cassette_per_request_per_model(tmp_path: Path) 
     assert "recorded 8 cassettes of 5 models" in result.output
 
 
-def test_cassettes_look_like_the_provider_and_hold_no_credentials(tmp_path: Path) -> None:
+def test_cassettes_look_like_the_provider_and_hold_no_credentials(record: Record, tmp_path: Path) -> None:
     record("--out", str(tmp_path))
     for name, content in tree(tmp_path).items():
         text = content.decode()
@@ -63,7 +73,7 @@ def test_cassettes_look_like_the_provider_and_hold_no_credentials(tmp_path: Path
             assert "/accounts/ACCOUNT_ID/" in interaction["request"]["uri"]
 
 
-def test_same_seed_same_bytes_other_seed_other_answers(tmp_path: Path) -> None:
+def test_same_seed_same_bytes_other_seed_other_answers(record: Record, tmp_path: Path) -> None:
     for run in ("a", "b"):
         assert record("--seed", "3", "--out", str(tmp_path / run)).exit_code == 0
     record("--seed", "4", "--out", str(tmp_path / "c"))
@@ -72,7 +82,7 @@ def test_same_seed_same_bytes_other_seed_other_answers(tmp_path: Path) -> None:
 
 
 def test_url_backend_sends_env_credentials_and_stores_none(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    record: Record, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for entry in ENTRIES:
         monkeypatch.setenv(entry.auth.env_var, SECRET_KEY)
@@ -88,7 +98,9 @@ def test_url_backend_sends_env_credentials_and_stores_none(
         assert SECRET_ACCOUNT.encode() not in content
 
 
-def test_a_failed_request_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_request_writes_nothing(
+    record: Record, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     assert record("--out", str(out)).exit_code == 0
     before = tree(out)
@@ -103,7 +115,7 @@ def test_a_failed_request_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mon
     assert tree(out) == before
 
 
-def test_model_glob_records_only_those_and_keeps_the_others(tmp_path: Path) -> None:
+def test_model_glob_records_only_those_and_keeps_the_others(record: Record, tmp_path: Path) -> None:
     assert record("--seed", "1", "--out", str(tmp_path)).exit_code == 0
     before = tree(tmp_path)
     result = record("--seed", "2", "--model", "segmind/*", "--out", str(tmp_path))
@@ -114,14 +126,14 @@ def test_model_glob_records_only_those_and_keeps_the_others(tmp_path: Path) -> N
     assert changed == {"segmind/deepseek_reasoner/example-1.yaml"}
 
 
-def test_unknown_model_glob_is_an_error(tmp_path: Path) -> None:
+def test_unknown_model_glob_is_an_error(record: Record, tmp_path: Path) -> None:
     result = record("--model", "nobody/*", "--out", str(tmp_path))
     assert result.exit_code != 0
     assert "no model" in result.output
     assert not tmp_path.joinpath("nobody").exists()
 
 
-def test_bad_backend_is_refused(tmp_path: Path) -> None:
+def test_bad_backend_is_refused(record: Record, tmp_path: Path) -> None:
     result = record("--backend", "ftp://example.org", "--out", str(tmp_path))
     assert result.exit_code == 2
     assert "expected `local` or an http(s) URL" in result.output

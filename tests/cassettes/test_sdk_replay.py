@@ -1,7 +1,8 @@
-"""The generated SDK runs on cassettes: the document's example, and every committed recording."""
+"""The generated SDK runs on cassettes: the document's example, and every recording of the seed catalog."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ import pytest
 
 from generator.catalog.entry import CatalogEntry
 from generator.render.cassettes import cassette_yaml, example_interactions
-from tests.cassettes.conftest import ENTRIES, RECORDINGS, entry_named, recorded_files, sdk_model
+from tests.cassettes.conftest import ENTRIES, entry_named, recorded_files, sdk_model
+from tests.conftest import RECORDINGS
 
 RECORDED = recorded_files()
 
@@ -47,7 +49,8 @@ def test_dataoorts_document_example_parses_into_its_typed_response(
     (tmp_path / "example-1.yaml").write_text(cassette_yaml(example_interactions(entry)), "utf-8")
     model = sdk_model(sdk, entry, cassettes.ReplayTransport(cassettes.load_cassettes([tmp_path])))
     response = model.run(**entry.examples[0].request)
-    from modelsdk.types.dataoorts.deepseek_math_7b_instruct import Response, Usage
+    types = importlib.import_module(f"{sdk.__name__}.types.dataoorts.deepseek_math_7b_instruct")
+    Response, Usage = types.Response, types.Usage
 
     assert type(response) is Response
     assert type(response.usage) is Usage
@@ -70,7 +73,7 @@ def test_every_catalog_model_has_recordings_and_every_streaming_model_a_stream()
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=lambda p: p.relative_to(RECORDINGS).as_posix())
-def test_committed_recording_replays_through_the_sdk(sdk: Any, cassettes: Any, path: Path) -> None:
+def test_each_recording_replays_through_the_sdk(sdk: Any, cassettes: Any, path: Path) -> None:
     entry = entry_of(path)
     [interaction] = cassettes.load_cassettes([path])
     model = sdk_model(sdk, entry, cassettes.ReplayTransport([interaction]))
@@ -92,9 +95,7 @@ def test_committed_recording_replays_through_the_sdk(sdk: Any, cassettes: Any, p
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("path", RECORDED, ids=lambda p: p.relative_to(RECORDINGS).as_posix())
-async def test_committed_recording_replays_through_the_async_sdk(
-    sdk: Any, cassettes: Any, path: Path
-) -> None:
+async def test_each_recording_replays_through_the_async_sdk(sdk: Any, cassettes: Any, path: Path) -> None:
     entry = entry_of(path)
     [interaction] = cassettes.load_cassettes([path])
     model = sdk_model(sdk, entry, cassettes.ReplayTransport([interaction]), asynchronous=True)

@@ -1,4 +1,4 @@
-"""The committed catalog: valid entries, valid schemas, a format schema in step with the model."""
+"""Catalog entries as ingest writes them (from the seed fixtures): valid schemas, a format schema in step."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from generator.catalog.entry import CatalogEntry
 from generator.catalog.schema import render_entry_schema
-from generator.catalog.store import ENTRY_SCHEMA_RESOURCE, dump_entry, load_catalog, parse_entry
-from tests.conftest import MODELS, REPO
+from generator.catalog.store import ENTRY_SCHEMA_RESOURCE, dump_entry, entry_path, load_catalog, parse_entry
+from tests.conftest import REPO, seed_catalog
 
-ENTRY_FILES = sorted(MODELS.glob("*/*.yaml"))
+ENTRIES = list(seed_catalog())
+
+
+def _written(project: Path, entry: CatalogEntry) -> Path:
+    """The entry's file as `cardgen ingest` wrote it in the seed project."""
+    return project / "catalog" / "models" / entry_path(entry)
 
 
 def test_entry_format_schema_is_in_step_with_the_model() -> None:
@@ -19,16 +25,19 @@ def test_entry_format_schema_is_in_step_with_the_model() -> None:
     assert committed == render_entry_schema(), "run `python -m generator.catalog.schema`"
 
 
-@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_schemas_are_valid_draft_2020_12(path: Path) -> None:
-    entry = parse_entry(path.read_text("utf-8"), str(path))
-    for schema in (entry.input_schema, entry.output_schema, entry.streaming.chunk_schema or {}):
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: f"{e.provider}/{e.slug}")
+def test_schemas_are_valid_draft_2020_12(seed_project: Path, entry: CatalogEntry) -> None:
+    path = _written(seed_project, entry)
+    written = parse_entry(path.read_text("utf-8"), str(path))
+    for schema in (written.input_schema, written.output_schema, written.streaming.chunk_schema or {}):
         jsonschema.Draft202012Validator.check_schema(schema)
 
 
-@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_entries_round_trip_through_the_store(path: Path) -> None:
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: f"{e.provider}/{e.slug}")
+def test_entries_round_trip_through_the_store(seed_project: Path, entry: CatalogEntry) -> None:
+    path = _written(seed_project, entry)
     text = path.read_text("utf-8")
+    assert text == dump_entry(entry)
     assert dump_entry(parse_entry(text, str(path))) == text
 
 
@@ -37,7 +46,8 @@ def test_a_file_that_is_not_an_entry_is_named_with_its_problem() -> None:
         parse_entry("format: 1\nslug: x\n", "broken.yaml")
 
 
-def test_catalog_loads_sorted() -> None:
-    catalog = load_catalog(MODELS)
+def test_catalog_loads_sorted(seed_project: Path) -> None:
+    catalog = load_catalog(seed_project / "catalog" / "models")
+    assert len(catalog) == 5
     assert [e.key for e in catalog] == sorted(e.key for e in catalog)
     assert catalog.providers() == ["cloudflare", "dataoorts", "segmind"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
-import sys
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -13,25 +14,35 @@ from pydantic import BaseModel, ConfigDict, StrictInt
 
 from generator.backend.server import running_backend
 from generator.catalog.store import Catalog
-from tests.conftest import REPO
 from tests.sdk.conftest import CATALOG
-
-sys.path[:0] = [str(REPO / "generated"), str(REPO / "generated" / "tests")]
-import _conformance as conformance  # noqa: E402 - the harness as it ships with the SDK
-import modelsdk  # noqa: E402
-from modelsdk.types.cloudflare.tinyllama_1_1b_chat_v1_0 import Request, Response  # noqa: E402
 
 TINY = next(e for e in CATALOG if e.slug == "tinyllama_1_1b_chat_v1_0")
 TOP_K = {"type": "object", "properties": {"top_k": {"type": "integer", "minimum": 1}}}
-SPEC = conformance.ModelSpec(
-    provider="cloudflare",
-    slug=TINY.slug,
-    model_id=TINY.model_id,
-    client_class="Cloudflare",
-    input_schema=TINY.input_schema,
-    output_schema=TINY.output_schema,
-    stream_flag="stream",
-)
+
+
+@pytest.fixture(scope="module")
+def conformance(seed_sdk: ModuleType) -> ModuleType:
+    """The harness as it ships with the SDK generated from the seed catalog (its tests/_conformance.py)."""
+    return importlib.import_module("_conformance")
+
+
+@pytest.fixture(scope="module")
+def spec(conformance: ModuleType) -> Any:
+    return conformance.ModelSpec(
+        provider="cloudflare",
+        slug=TINY.slug,
+        model_id=TINY.model_id,
+        client_class="Cloudflare",
+        input_schema=TINY.input_schema,
+        output_schema=TINY.output_schema,
+        stream_flag="stream",
+    )
+
+
+@pytest.fixture(scope="module")
+def types(seed_sdk: ModuleType) -> ModuleType:
+    """tinyllama's generated Request and Response."""
+    return importlib.import_module(f"{seed_sdk.__name__}.types.cloudflare.{TINY.slug}")
 
 
 class Coercing(BaseModel):
@@ -48,13 +59,17 @@ class AcceptsNull(BaseModel):
 
 
 @pytest.mark.parametrize("broken", [Coercing, AcceptsNull])
-def test_a_class_that_accepts_more_than_its_schema_is_caught(broken: type[BaseModel]) -> None:
+def test_a_class_that_accepts_more_than_its_schema_is_caught(
+    conformance: ModuleType, broken: type[BaseModel]
+) -> None:
     with pytest.raises(AssertionError, match="accepts but the JSON Schema rejects"):
         conformance.check_schema_agreement(TOP_K, broken, 200)
 
 
-def test_the_generated_request_class_passes_where_the_broken_ones_fail() -> None:
-    conformance.check_schema_agreement(TINY.input_schema, Request, 100)
+def test_the_generated_request_class_passes_where_the_broken_ones_fail(
+    conformance: ModuleType, types: ModuleType
+) -> None:
+    conformance.check_schema_agreement(TINY.input_schema, types.Request, 100)
 
 
 @pytest.fixture(scope="module")
@@ -93,31 +108,39 @@ def failure_of(check: Callable[[], None]) -> str:
     raise AssertionError("the check passed; it should have caught the breakage")
 
 
-def _client(url: str, **options: Any) -> Any:
-    return modelsdk.Cloudflare(api_key="k", account_id="a", base_url=url, **options)
+def _client(sdk: ModuleType, url: str, **options: Any) -> Any:
+    return sdk.Cloudflare(api_key="k", account_id="a", base_url=url, **options)
 
 
-def test_a_client_that_drops_a_field_is_caught(backend_url: str) -> None:
+def test_a_client_that_drops_a_field_is_caught(
+    seed_sdk: ModuleType, conformance: ModuleType, spec: Any, types: ModuleType, backend_url: str
+) -> None:
     def broken(transport: httpx.BaseTransport, **options: Any) -> Any:
-        return _client(backend_url, transport=DroppingTransport(transport), **options)
+        return _client(seed_sdk, backend_url, transport=DroppingTransport(transport), **options)
 
-    text = failure_of(lambda: conformance.check_client_against_backend(SPEC, broken, Request, Response, 20))
+    text = failure_of(
+        lambda: conformance.check_client_against_backend(spec, broken, types.Request, types.Response, 20)
+    )
     assert "AssertionError: the client sent" in text
 
 
-def test_a_server_that_answers_outside_the_output_schema_is_caught() -> None:
+def test_a_server_that_answers_outside_the_output_schema_is_caught(
+    seed_sdk: ModuleType, conformance: ModuleType, spec: Any, types: ModuleType
+) -> None:
     wrong = {"type": "object", "properties": {"response": {"type": "integer"}}, "required": ["response"]}
     lying = Catalog((TINY.model_copy(update={"output_schema": wrong}),))
     with running_backend(lying, token="k") as handle:
         text = failure_of(
             lambda: conformance.check_client_against_backend(
-                SPEC, lambda **o: _client(handle.url, **o), Request, Response, 5
+                spec, lambda **o: _client(seed_sdk, handle.url, **o), types.Request, types.Response, 5
             )
         )
     assert "ResponseValidationError" in text and "does not fit its schema" in text
 
 
-def test_the_honest_client_and_server_pass(backend_url: str) -> None:
+def test_the_honest_client_and_server_pass(
+    seed_sdk: ModuleType, conformance: ModuleType, spec: Any, types: ModuleType, backend_url: str
+) -> None:
     conformance.check_client_against_backend(
-        SPEC, lambda **o: _client(backend_url, **o), Request, Response, 10
+        spec, lambda **o: _client(seed_sdk, backend_url, **o), types.Request, types.Response, 10
     )

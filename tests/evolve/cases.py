@@ -23,9 +23,9 @@ from generator.catalog.entry import (
     ResponseShape,
     Streaming,
 )
-from generator.catalog.store import Catalog, load_catalog
+from generator.catalog.store import Catalog
 from generator.evolve.rules import Severity
-from tests.conftest import MODELS
+from tests.conftest import seed_catalog
 
 Expected = tuple[str, Severity, str]
 
@@ -46,7 +46,7 @@ STREAMING = Streaming(
 @cache
 def base_entry() -> CatalogEntry:
     """A real entry with tiny schemas and no stream, so each case states everything it changes."""
-    real = load_catalog(MODELS).entries[0]
+    real = seed_catalog().entries[0]
     return real.model_copy(
         update={
             "input_schema": obj({"prompt": {"type": "string"}}, ["prompt"]),

@@ -11,16 +11,14 @@ import yaml
 from click.testing import CliRunner, Result
 
 from generator.cli import cli
-from tests.conftest import CATALOG_ROOT
 
 TINY = "cloudflare/tinyllama_1_1b_chat_v1_0.yaml"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the catalog, generated once into tmp/generated."""
-    for part in ("sources", "providers", "overlays", "models", "recordings"):
-        shutil.copytree(CATALOG_ROOT / part, tmp_path / "catalog" / part)
+def project(tmp_path: Path, seed_project: Path) -> Path:
+    """A copy of the seed project's catalog, generated once into tmp/generated."""
+    shutil.copytree(seed_project / "catalog", tmp_path / "catalog")
     assert _generate(tmp_path).exit_code == 0
     return tmp_path
 

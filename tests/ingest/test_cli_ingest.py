@@ -13,13 +13,17 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.conftest import CATALOG_ROOT, MODELS, REPO
+from tests.conftest import REPO, SOURCES, cardgen
 
 
-def _copy_catalog_root(tmp_path: Path) -> Path:
+@pytest.fixture
+def models(seed_project: Path) -> Path:
+    return seed_project / "catalog" / "models"
+
+
+def _copy_catalog_root(tmp_path: Path, seed_project: Path) -> Path:
     root = tmp_path / "catalog"
-    for part in ("sources", "providers", "overlays", "models"):
-        shutil.copytree(CATALOG_ROOT / part, root / part)
+    shutil.copytree(seed_project / "catalog", root)
     return root
 
 
@@ -30,15 +34,12 @@ def _ingest(root: Path, *extra: str) -> tuple[int, str]:
     return outcome.exit_code, outcome.output
 
 
-def test_committed_catalog_equals_a_fresh_ingest() -> None:
-    outcome = CliRunner().invoke(
-        cli, ["ingest", "--check", "--sources", str(CATALOG_ROOT / "sources"), "--catalog", str(MODELS)]
-    )
-    assert outcome.exit_code == 0, outcome.output
+def test_a_fresh_ingest_checks_clean(seed_project: Path) -> None:
+    assert "catalog/models is up to date (5 files)" in cardgen(seed_project, "ingest", "--check").stdout
 
 
-def test_check_names_the_entries_that_differ(tmp_path: Path) -> None:
-    root = _copy_catalog_root(tmp_path)
+def test_check_names_the_entries_that_differ(tmp_path: Path, seed_project: Path) -> None:
+    root = _copy_catalog_root(tmp_path, seed_project)
     entry = root / "models" / "segmind" / "deepseek_reasoner.yaml"
     entry.write_text(entry.read_text("utf-8").replace("DeepSeek R1", "DeepSeek R2"), "utf-8")
     (root / "models" / "cloudflare" / "deepseek_math_7b_base.yaml").unlink()
@@ -49,8 +50,10 @@ def test_check_names_the_entries_that_differ(tmp_path: Path) -> None:
     assert entry.read_text("utf-8").count("DeepSeek R2") == 1, "--check must not write"
 
 
-def test_ingest_rewrites_only_what_changed_and_removes_stale_entries(tmp_path: Path) -> None:
-    root = _copy_catalog_root(tmp_path)
+def test_ingest_rewrites_only_what_changed_and_removes_stale_entries(
+    tmp_path: Path, seed_project: Path
+) -> None:
+    root = _copy_catalog_root(tmp_path, seed_project)
     kept = root / "models" / "cloudflare" / "tinyllama_1_1b_chat_v1_0.yaml"
     before = kept.stat().st_mtime_ns
     (root / "sources" / "cloudflare" / "deepseek-math-7b-base.md").unlink()
@@ -67,7 +70,16 @@ def test_ingest_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> 
         target = tmp_path / f"models-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
-            [sys.executable, "-m", "generator", "ingest", "--catalog", str(target)],
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "ingest",
+                "--sources",
+                str(SOURCES),
+                "--catalog",
+                str(target),
+            ],
             cwd=REPO,
             env=env,
             check=True,
@@ -80,8 +92,8 @@ def test_ingest_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> 
     assert len(outputs[0]) == 6  # five entries and the manifest
 
 
-def test_catalog_table_lists_every_model() -> None:
-    outcome = CliRunner().invoke(cli, ["catalog", "--catalog", str(MODELS)])
+def test_catalog_table_lists_every_model(models: Path) -> None:
+    outcome = CliRunner().invoke(cli, ["catalog", "--catalog", str(models)])
     assert outcome.exit_code == 0
     lines = outcome.output.splitlines()
     assert lines[0].split() == ["PROVIDER", "MODEL", "ID", "SLUG", "TASK", "STREAM"]
@@ -95,8 +107,8 @@ def test_catalog_table_lists_every_model() -> None:
     ]
 
 
-def test_catalog_json_is_every_entry_with_its_schemas() -> None:
-    outcome = CliRunner().invoke(cli, ["catalog", "--json", "--catalog", str(MODELS)])
+def test_catalog_json_is_every_entry_with_its_schemas(models: Path) -> None:
+    outcome = CliRunner().invoke(cli, ["catalog", "--json", "--catalog", str(models)])
     entries = json.loads(outcome.output)
     assert [e["slug"] for e in entries][-1] == "deepseek_reasoner"
     assert all("input_schema" in e and "output_schema" in e and "provenance" in e for e in entries)
@@ -108,8 +120,8 @@ def test_catalog_without_a_catalog_explains(tmp_path: Path) -> None:
     assert "run `cardgen ingest` first" in outcome.output
 
 
-def test_refuses_to_delete_files_it_did_not_write(tmp_path: Path) -> None:
-    root = _copy_catalog_root(tmp_path)
+def test_refuses_to_delete_files_it_did_not_write(tmp_path: Path, seed_project: Path) -> None:
+    root = _copy_catalog_root(tmp_path, seed_project)
     (root / "models" / "notes.txt").write_text("mine\n", "utf-8")
     code, output = _ingest(root)
     assert code == 1

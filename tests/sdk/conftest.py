@@ -1,24 +1,19 @@
-"""The committed generated SDK, importable as `modelsdk`, and helpers to drive it in memory."""
+"""The SDK generated from the seed catalog (tests/fixtures/seed-catalog), and helpers to drive it in memory."""
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
 
 from generator.catalog.entry import CatalogEntry
-from generator.catalog.store import load_catalog
-from tests.conftest import MODELS, REPO
+from tests.conftest import seed_catalog
 
-GENERATED = REPO / "generated"
-if str(GENERATED) not in sys.path:
-    sys.path.insert(0, str(GENERATED))
-
-CATALOG = load_catalog(MODELS)
+CATALOG = seed_catalog()
 ENTRIES = list(CATALOG)
 CREDENTIALS: dict[str, dict[str, str]] = {
     "cloudflare": {"api_key": "cf-secret-token", "account_id": "acct-123"},
@@ -60,10 +55,8 @@ def sse(*events: str) -> bytes:
 
 
 @pytest.fixture
-def sdk() -> Iterator[Any]:
-    import modelsdk
-
-    yield modelsdk
+def sdk(seed_sdk: ModuleType) -> Any:
+    return seed_sdk
 
 
 def client_for(sdk: Any, entry: CatalogEntry, recorder: Recorder, **options: Any) -> Any:
