@@ -59,13 +59,13 @@ def cli() -> None:
     type=click.Path(path_type=Path),
     default=DEFAULT_SOURCES,
     show_default=True,
-    help="Vendor documents, one file per model, in any known format.",
+    help="A docs folder as published: model pages in any known format, other pages noted and skipped.",
 )
 @click.option(
     "--providers",
     type=click.Path(path_type=Path),
     default=None,
-    help="Provider defaults [default: providers/ beside the sources].",
+    help="Overrides of the provider defaults cardgen ships, field by field [default: providers/ beside the sources].",
 )
 @click.option(
     "--overlays",
