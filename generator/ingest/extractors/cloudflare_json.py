@@ -11,7 +11,6 @@ from generator.ingest.extractors.cloudflare_properties import read_properties
 from generator.ingest.extractors.common import slugify_task, state_schemas
 from generator.ingest.facts import Extraction, Fact
 from generator.ingest.jsonspans import JsonProblem, LocatedJson, load_located_json, pointer
-from generator.ingest.schemas import has_boolean_property
 from generator.ingest.sources import SourceDocument
 
 # Top-level string fields kept as attributes, under the attribute's name.
@@ -128,11 +127,6 @@ def _read_schemas(found: Extraction, parsed: LocatedJson) -> None:
     if len(schemas) < 2:
         return
     state_schemas(found, schemas["input"], schemas["output"])
-    if "streaming.supported" not in found.facts and not has_boolean_property(schemas["input"][0], "stream"):
-        # This format writes out the whole output; a model that streams has an SSE branch in it.
-        found.derive(
-            "streaming.supported", False, schemas["output"][1], "no SSE branch and no `stream` input"
-        )
     where = {"input_schema": "/schema/input", "request.raw_body": "/schema/input"}
     where |= {"streaming.request_flag": "/schema/input"}
     where |= {"output_schema": "/schema/output", "streaming.supported": "/schema/output"}

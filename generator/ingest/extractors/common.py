@@ -37,6 +37,9 @@ def state_schemas(found: Extraction, input_schema: Located, output_schema: Locat
     response, stream_branch = split_stream_branch(output, streams_by_flag)
     if stream_branch is None:
         found.state("output_schema", output, output_lines)
+        if not streams_by_flag:
+            # Cloudflare's formats write the whole output; a model that streams has an SSE branch in it.
+            found.derive("streaming.supported", False, output_lines, "no SSE branch and no `stream` input")
         return
     found.derive(
         "output_schema",
