@@ -166,6 +166,11 @@ def _mark_not_null(plan: TypePlan) -> _Collect:
         for cls in _classes(tree):
             rules = plan.classes.get(cls.name)
             if rules is None:
+                # A class the plan never named knows no NOT_NULL rules: with properties of its own
+                # it would take null where its schema does not. Refused rather than written.
+                # (A root class the generator makes for a union holds no properties.)
+                if any(prop != "root" for prop, _ in _fields(cls)):
+                    raise CodegenError(f"the code generator wrote class {cls.name}, which no schema names")
                 continue
             for prop, field in _fields(cls):
                 if prop not in rules.not_null:

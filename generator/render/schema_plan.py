@@ -90,7 +90,10 @@ class _Namer:
     def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
         self.reserved = reserved  # names the module binds otherwise (imports): no class takes them
         self.classes: dict[str, ClassPlan] = {}
-        self.by_shape: dict[str, str] = {}
+        # An object's shape as written -> the first schema of that shape, once titled throughout.
+        self.by_shape: dict[str, JsonSchema] = {}
+        self.shared: dict[int, str] = {}  # id of a first schema -> the `$defs` key it moved to
+        self.shared_keys: dict[str, str] = {}  # each `$ref` to a shared shape -> its `$defs` key
         self.one_of_groups: list[tuple[str, ...]] = []
         self.variants: dict[str, list[str]] = {}
         self.wanted: dict[str, str] = {}  # class name -> the name it wanted before disambiguation
@@ -128,12 +131,15 @@ class _Namer:
 
     def _name_object(self, schema: JsonSchema, wanted: str, parent: str) -> None:
         shape = json.dumps(schema, sort_keys=True)
-        if shape in self.by_shape:
-            schema["title"] = self.by_shape[shape]
+        # A role is its own class even when another role has its shape (a stream chunk like the
+        # answer): what the two hold is still shared.
+        is_role = any(schema is role for role in self.document["$defs"].values())
+        if shape in self.by_shape and not is_role:
+            self._share(self.by_shape[shape], schema)
             return
         name = self.unique(wanted, parent)
         self.wanted[name] = wanted
-        self.by_shape[shape] = name
+        self.by_shape.setdefault(shape, schema)
         schema["title"] = name
         required = set(schema.get("required") or [])
         plan = ClassPlan(name)
@@ -145,6 +151,33 @@ class _Namer:
             self.visit(sub, class_name(prop, "Field"), name)
         self._visit_combinators(schema, name, parent, True)
         self._visit_children(schema, name, parent, skip_properties=True)
+
+    def _share(self, first: JsonSchema, again: JsonSchema) -> None:
+        """Make a shape met twice ONE class: a `$defs` entry that each place references.
+
+        A shared title alone is not enough: the code generator writes a class per place (the
+        second `Tool1`, its nested objects untitled), which the plan, and so NOT_NULL, misses.
+        first is fully titled by now (a shape never holds itself); the annotations a place gives
+        its field (description, default, examples) stay beside its `$ref`.
+        """
+        defs = self.document["$defs"]
+        roots = {id(schema): key for key, schema in defs.items()}
+        key = roots.get(id(first)) or self.shared.get(id(first))
+        if key is None:
+            key = self.shared[id(first)] = f"_{first['title']}"  # behind `_`: no role's key
+            defs[key] = dict(first)
+            first.clear()
+            first.update(_reference(defs[key], key))
+        self.shared_keys[f"#/$defs/{key}"] = key
+        again.clear()
+        again.update(_reference(defs[key], key))
+
+    def _class_of(self, schema: JsonSchema) -> str | None:
+        """The class a visited schema makes: its title, or that of the shared shape it references."""
+        title = schema.get("title")
+        if title is None and schema.get("$ref") in self.shared_keys:
+            title = self.document["$defs"][self.shared_keys[schema["$ref"]]].get("title")
+        return title if isinstance(title, str) else None
 
     def _visit_combinators(self, schema: JsonSchema, owner: str, parent: str, is_object: bool) -> None:
         for keyword in COMBINATORS:
@@ -164,12 +197,13 @@ class _Namer:
                     branch["type"] = "object"
                 wanted = wanted_names[index] + owner
                 self.visit(branch, wanted, owner, is_object)
-                if exclusive and "title" not in branch:
+                title = self._class_of(branch)
+                if exclusive and title is None:
                     # A named (root) class per branch, so the union can be checked as exactly-one.
-                    branch["title"] = self.unique(wanted, owner)
-                    self.classes[branch["title"]] = ClassPlan(branch["title"])
-                if isinstance(branch.get("title"), str):
-                    names.append(branch["title"])
+                    title = branch["title"] = self.unique(wanted, owner)
+                    self.classes[title] = ClassPlan(title)
+                if title is not None:
+                    names.append(title)
             if len(names) > 1:
                 self.variants.setdefault(owner, names)
                 if keyword == "oneOf" and not self.reading:
@@ -191,6 +225,15 @@ class _Namer:
         for keyword in ("$defs", "definitions"):
             for key, sub in (schema.get(keyword) or {}).items():
                 self.visit(sub, class_name(key, "Definition"), "")
+
+
+FIELD_ANNOTATIONS = ("description", "default", "examples", "example")
+
+
+def _reference(shared: JsonSchema, key: str) -> JsonSchema:
+    """A `$ref` to `$defs/key`, with what the place itself says about its field."""
+    kept = {k: copy.deepcopy(shared[k]) for k in FIELD_ANNOTATIONS if k in shared}
+    return {"$ref": f"#/$defs/{key}", **kept}
 
 
 def _types_overlap(branches: list[Any]) -> bool:

@@ -127,11 +127,6 @@ def test_the_conformance_suite_passes(work: Path, backend: str) -> None:
     assert sorted(row.split()[0] for row in rows) == sorted(f"cloudflare/{slug}" for slug in MODELS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schema_plan names identical object shapes alike; datamodel-code-generator then writes "
-    "a second class (NameTool1, Parameters1) that the NOT_NULL pass does not know",
-)
 def test_a_repeated_object_shape_rejects_null_like_the_schema(work: Path) -> None:
     parameters: dict[str, Any] = {"type": "object", "properties": {}, "required": None}
     body = {

@@ -1,0 +1,164 @@
+"""One object shape written in several places is one class, and every place refuses what the schema does.
+
+Issue #12: a shape met twice was only given the same title; the code generator still wrote a class
+per place (`NameTool1`, `Parameters1`) that the plan did not know, so its optional properties took
+`null`. Now the shape is one `$defs` entry referenced from each place, and a class the plan did not
+name is refused.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import importlib
+import itertools
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from generator.render.model_types import types_code
+from tests.conftest import REPO
+
+_counter = itertools.count()
+
+PARAMETERS = {
+    "type": "object",
+    "description": "JSON Schema of the tool's arguments",
+    "properties": {
+        "type": {"type": "string"},
+        "required": {"type": "array", "items": {"type": "string"}},
+        "properties": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"type": {"type": "string"}, "description": {"type": "string"}},
+                "required": ["type"],
+            },
+        },
+    },
+    "required": ["type"],
+}
+FUNCTION = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "parameters": PARAMETERS},
+    "required": ["name", "parameters"],
+}
+# The same shape as a oneOf branch and as a property of the other branch (Cloudflare's tools),
+# and again as two sibling properties.
+REQUEST = {
+    "type": "object",
+    "properties": {
+        "tools": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "oneOf": [
+                    copy.deepcopy(FUNCTION),
+                    {
+                        "properties": {"type": {"type": "string"}, "function": copy.deepcopy(FUNCTION)},
+                        "required": ["type", "function"],
+                    },
+                ],
+            },
+        },
+        "first": copy.deepcopy(PARAMETERS),
+        "second": copy.deepcopy(PARAMETERS),
+    },
+}
+USAGE = {"type": "object", "properties": {"tokens": {"type": "integer"}}}
+ANSWER = {"type": "object", "properties": {"response": {"type": "string"}, "usage": USAGE}}
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("shapes")
+    pkg = root / "shapespkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", "utf-8")
+    for folder in ("runtime", "package"):
+        for path in (REPO / "templates" / folder).glob("*.py"):
+            shutil.copy(path, pkg / path.name)
+    sys.path.insert(0, str(root))
+    yield pkg
+    sys.path.remove(str(root))
+
+
+Build = Callable[..., tuple[str, Any]]
+
+
+@pytest.fixture
+def build(package: Path) -> Build:
+    def make(**roles: dict[str, Any]) -> tuple[str, Any]:
+        code, _ = types_code(json.dumps(roles), "._models")
+        name = f"m{next(_counter)}"
+        (package / f"{name}.py").write_text(code, "utf-8")
+        return code, importlib.import_module(f"shapespkg.{name}")
+
+    return make
+
+
+def _classes(code: str) -> list[str]:
+    return [node.name for node in ast.parse(code).body if isinstance(node, ast.ClassDef)]
+
+
+def _accepts(model: type[BaseModel], value: Any) -> bool:
+    try:
+        model.model_validate(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _tool(required: Any, wrapped: bool) -> dict[str, Any]:
+    parameters = {"type": "object", "properties": {"x": {"type": "string"}}, "required": required}
+    function = {"name": "f", "parameters": parameters}
+    return {"type": "function", "function": function} if wrapped else function
+
+
+def test_every_place_of_a_repeated_shape_refuses_null_like_the_schema(build: Build) -> None:
+    _, module = build(Request=REQUEST)
+    validator = jsonschema.Draft202012Validator(REQUEST)
+    parameters: dict[str, Any] = {"type": "object", "required": None}
+    bodies: list[dict[str, Any]] = [
+        {"tools": [_tool(required, wrapped)]} for required in (None, ["x"]) for wrapped in (False, True)
+    ]
+    bodies += [{place: parameters} for place in ("first", "second")]
+    bodies += [{place: {**parameters, "required": ["x"]}} for place in ("first", "second")]
+    for body in bodies:
+        assert _accepts(module.Request, body) == validator.is_valid(body), body
+    assert not _accepts(module.Request, {"tools": [_tool(None, True)]})
+
+
+def test_a_repeated_shape_is_one_class_and_no_class_is_numbered(build: Build) -> None:
+    code, _ = build(Request=REQUEST, Response=ANSWER, StreamChunk=copy.deepcopy(ANSWER))
+    names = _classes(code)
+    assert not [name for name in names if re.search(r"\d$", name)], names
+    assert names.count("Parameters") == 1
+    assert len([name for name in names if "Usage" in name]) == 1, names
+    # Each place keeps its own field docstring.
+    assert code.count('"""\n    JSON Schema of the tool\'s arguments\n    """') >= 3
+
+
+def test_a_oneof_branch_that_repeats_a_shape_stays_in_its_exclusive_union(build: Build) -> None:
+    schema = {"type": "object", "properties": {"p": PARAMETERS, "choice": {"oneOf": [PARAMETERS, FUNCTION]}}}
+    code, module = build(Request=copy.deepcopy(schema))
+    validator = jsonschema.Draft202012Validator(schema)
+    both = {"type": "t", "name": "f", "parameters": {"type": "o"}}
+    values: list[dict[str, Any]] = [
+        {"choice": {"type": "t"}},
+        {"choice": {"name": "f", "parameters": {"type": "o"}}},
+        {"choice": both},
+        {"choice": {"type": "t", "required": None}},
+        {"p": {"type": "t", "required": None}},
+    ]
+    for value in values:
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
+    assert "ONE_OF" in code
