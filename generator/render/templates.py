@@ -10,7 +10,7 @@ import jinja2
 
 from generator.render.pytext import escape_unprintable
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def python_literal(value: object) -> str:

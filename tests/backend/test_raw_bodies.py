@@ -101,7 +101,7 @@ def test_a_list_repeats_its_key_and_round_trips() -> None:
 
 def test_the_sdk_and_the_backend_share_one_wire_rule() -> None:
     spec = importlib.util.spec_from_file_location(
-        "sdk_uploads", REPO / "templates" / "runtime" / "_uploads.py"
+        "sdk_uploads", REPO / "generator" / "templates" / "runtime" / "_uploads.py"
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -110,5 +110,5 @@ def test_the_sdk_runtime_checks_model_ids_with_the_generators_pattern() -> None:
     from generator.render.context import MODEL_ID_PATTERN
     from tests.conftest import REPO
 
-    runtime = (REPO / "templates" / "package" / "_config.py").read_text("utf-8")
+    runtime = (REPO / "generator" / "templates" / "package" / "_config.py").read_text("utf-8")
     assert f'_MODEL_ID = re.compile(r"{MODEL_ID_PATTERN}")' in runtime

@@ -84,7 +84,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     pkg.mkdir()
     (pkg / "__init__.py").write_text("", "utf-8")
     for folder in ("runtime", "package"):
-        for path in (REPO / "templates" / folder).glob("*.py"):
+        for path in (REPO / "generator" / "templates" / folder).glob("*.py"):
             shutil.copy(path, pkg / path.name)
     sys.path.insert(0, str(root))
     yield pkg

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from generator.render.model_types import types_code
 from tests.conftest import REPO
 
-TEMPLATES = REPO / "templates"
+TEMPLATES = REPO / "generator" / "templates"
 _counter = itertools.count()
 
 
