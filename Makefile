@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup generate ingest check lint typecheck test test-catalog-change bench clean
+.PHONY: setup generate ingest check lint typecheck test test-catalog-change test-wheel bench clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,11 @@ test: setup
 # change one and remove one, regenerate, then run the tests and conform there (5 to 8 min).
 test-catalog-change: setup
 	$(BIN)/python -m tests.catalog_change_check
+
+# cardgen installed from its wheel, outside any checkout: build the wheel in a temporary copy, install it
+# with the `conform` extra into a fresh venv, ingest -> record -> generate -> conform in an empty folder.
+test-wheel: setup
+	$(BIN)/python -m tests.wheel_check
 
 bench: setup
 	$(BIN)/python -m tests.bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -32,6 +33,7 @@ from generator.tree import TreeDiff, UnsafeTarget, compare_tree, read_tree, writ
 DEFAULT_SOURCES = Path("catalog/sources")
 DEFAULT_CATALOG = Path("catalog/models")
 DEFAULT_OUT = Path("generated")
+CONFORM_NEEDS = ("pytest", "hypothesis", "hypothesis_jsonschema")  # the `conform` extra
 
 
 def _report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
@@ -335,6 +337,10 @@ def conform_command(backend: str, model_glob: str, examples: int, out: Path, cat
     accepted and its answer parses (local or URL backends); errors and faults (400, 401,
     429 + Retry-After, 5xx, cut streams) behave (local backend); every cassette replays.
     """
+    missing = [name for name in CONFORM_NEEDS if importlib.util.find_spec(name) is None]
+    if missing:
+        click.echo(f"cardgen conform needs {', '.join(missing)}: pip install 'cardgen[conform]'", err=True)
+        sys.exit(2)
     options = ConformOptions(out / "tests", catalog_dir, backend, model_glob, examples)
     if not options.tests.is_dir():
         raise click.ClickException(f"no generated tests in {options.tests}: run `cardgen generate` first")
