@@ -151,14 +151,14 @@ def exchange(
     except UnicodeDecodeError:
         if media in {JSON, EVENT_STREAM, media_of(stream_media(entry))}:
             raise RecordFailed(f"the {media} answer is not UTF-8 text") from None
-        answer_body = content  # a binary answer (an image, audio) is stored as bytes
+        answer_body = scrub.scrub_bytes(content, secrets)  # a binary answer (an image, audio) stays bytes
     terminator = entry.streaming.terminator
     if planned.stream and terminator is not None and not _ends_with(answer_body, terminator):
         raise RecordFailed(f"the stream ended without this model's terminator {terminator!r}")
     return Interaction(
         method=entry.endpoint.method,
-        uri=endpoint_uri(entry) + suffix,
-        request_body=scrub.scrub_text(body, secrets) if isinstance(body, str) else body,
+        uri=endpoint_uri(entry) + scrub.scrub_text(suffix, secrets),
+        request_body=scrub.scrub_body(body, secrets),
         request_headers=scrub.request_headers(request.headers.multi_items(), secrets),
         status=response.status_code,
         response_headers=scrub.response_headers(response.headers.multi_items(), secrets),

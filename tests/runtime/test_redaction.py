@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import importlib
 import logging
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
 
 from .support import API_KEY, Recorder, json_response, make_async, make_sync, sse
 
+MODELS = Path(__file__).resolve().parents[2] / "generator" / "templates" / "package" / "_models.py"
 ECHO = {
     "error": f"invalid key {API_KEY}",
     "errors": [{"code": 10000, "message": f"Bearer {API_KEY} rejected"}],
@@ -121,3 +126,65 @@ async def test_async_repr_errors_and_logs_are_clean(rt: Any, caplog: pytest.LogC
             with pytest.raises(rt.AuthenticationError) as caught:
                 await client.post_json("m", body={}, model_id="m")
     assert_clean(*exception_texts(caught.value), caplog.text)
+
+
+def echoed_forms() -> list[str]:
+    """The key as an answer may echo it: raw, JSON-escaped, percent-encoded, base64."""
+    return [
+        API_KEY,
+        API_KEY.replace("-", "\\u002d"),
+        "".join(f"\\u{ord(c):04x}" for c in API_KEY),
+        quote(API_KEY, safe="").replace("-", "%2D"),
+        quote(quote(API_KEY.replace("-", "%2d"), safe=""), safe=""),
+        base64.b64encode(f"user:{API_KEY}".encode()).decode(),
+        base64.urlsafe_b64encode(f"{API_KEY}!".encode()).decode(),
+    ]
+
+
+def assert_no_form(*texts: str) -> None:
+    for text in texts:
+        assert_clean(text)
+        for form in echoed_forms():
+            assert form not in text
+        assert "0123456789" not in text
+
+
+@pytest.mark.parametrize("form", echoed_forms())
+def test_every_form_of_the_key_is_scrubbed_in_text_and_bytes(rt: Any, form: str) -> None:
+    assert_no_form(rt.scrub(f"said: {form}.", [API_KEY]))
+    cleaned = rt.scrub_bytes(b"\xff\x00" + form.encode() + b"\xfe", [API_KEY])
+    assert cleaned == b"\xff\x00<redacted>\xfe" or API_KEY.encode() not in cleaned
+    assert_no_form(cleaned.decode("latin-1"))
+
+
+@pytest.mark.parametrize("form", echoed_forms())
+def test_status_and_stream_errors_scrub_every_form(rt: Any, form: str) -> None:
+    text = httpx.Response(401, text=f"bad key {form}", headers={"content-type": "text/plain"})
+    client = make_sync(rt, Recorder(text), max_retries=0)
+    with pytest.raises(rt.AuthenticationError) as status:
+        client.post_json("m", body={}, model_id="m")
+    echo = f'event: error\ndata: {{"error": "bad {form}"}}\n\n'.encode()
+    events = make_sync(rt, Recorder(sse(echo))).stream_events(
+        "m", body={}, model_id="m", settings=rt.StreamSettings(terminator="[DONE]")
+    )
+    with pytest.raises(rt.StreamError) as stream:
+        list(events)
+    assert_no_form(*exception_texts(status.value), *exception_texts(stream.value))
+
+
+def test_a_response_validation_error_never_repeats_an_echoed_key(rt: Any) -> None:
+    package = Path(rt._redact.__file__).parent
+    (package / "_models.py").write_text(MODELS.read_text("utf-8"), "utf-8")
+    models = importlib.import_module(f"{package.name}._models")
+
+    class Answer(models.StrictModel):  # type: ignore[name-defined,misc]
+        count: int
+
+    make_sync(rt, Recorder())  # a client with this key exists in the process
+    with pytest.raises(rt.ResponseValidationError) as caught:
+        models.parse_as(Answer, {"count": f"Bearer {API_KEY}"}, "m")
+    assert "count" in caught.value.message
+    assert_no_form(*exception_texts(caught.value))
+    with pytest.raises(rt.ResponseValidationError) as direct:
+        raise rt.ResponseValidationError(f"odd answer {echoed_forms()[2]}", expected="x", body=None)
+    assert_no_form(*exception_texts(direct.value))

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 import httpx
 
-from ._redact import scrub
+from ._redact import known_secrets, scrub
 from ._retry import parse_retry_after
 
 _MAX_DETAIL = 300
@@ -16,6 +16,8 @@ class SDKError(Exception):
     message: str
 
     def __init__(self, message: str) -> None:
+        # Whatever built the message, no credential of this process's clients survives in it.
+        message = scrub(message, known_secrets())
         super().__init__(message)
         self.message = message
 

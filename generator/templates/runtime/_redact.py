@@ -1,11 +1,30 @@
-"""Keep credentials out of reprs, exception messages and logs."""
+"""Keep credentials out of reprs, exception messages, logs and recordings: one rule for every form.
 
+A secret is found raw, JSON-escaped (any character as `\\uXXXX`, escapes nested at any depth),
+percent-encoded (any character as `%XX`, also double-encoded), base64-encoded (standard or URL-safe
+alphabet, at any alignment inside a longer blob), and inside binary bodies, since the search runs on
+bytes. cardgen's own recorder loads this very file, so the SDK and the cassettes share the rule.
+"""
+
+import base64
+import functools
+import re
+import threading
 from collections.abc import Iterable, Mapping
 
 REDACTED = "<redacted>"
 SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"})
 # Shorter values would blank out ordinary words in messages; real credentials are far longer.
 _MIN_SECRET_LENGTH = 6
+# Base64 cores shorter than this would match ordinary base64 data (an image) by chance.
+_MIN_BASE64_CORE = 8
+# Every SDK exception is scrubbed against the credentials of the clients made in this process, so no
+# path that builds a message (a validation error, a future one) can forget to.
+_KNOWN: dict[str, None] = {}
+_KNOWN_LOCK = threading.Lock()
+_MAX_KNOWN = 256
+
+Secrets = Iterable[str] | Mapping[str, str]
 
 
 def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -23,9 +42,110 @@ def secrets_of(auth_value: str | None) -> tuple[str, ...]:
     return tuple(secret for secret in candidates if len(secret) >= _MIN_SECRET_LENGTH)
 
 
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of each secret in `text` with a placeholder."""
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
+def remember(secrets: Iterable[str]) -> None:
+    """Add credentials to those every SDK exception message is scrubbed against."""
+    with _KNOWN_LOCK:
+        for secret in secrets:
+            if len(secret) >= _MIN_SECRET_LENGTH:
+                _KNOWN.pop(secret, None)
+                _KNOWN[secret] = None
+        while len(_KNOWN) > _MAX_KNOWN:
+            del _KNOWN[next(iter(_KNOWN))]
+
+
+def known_secrets() -> tuple[str, ...]:
+    """Return the credentials remembered so far."""
+    with _KNOWN_LOCK:
+        return tuple(_KNOWN)
+
+
+def scrub(text: str, secrets: Secrets) -> str:
+    """Replace every secret in `text`, in any form, by its placeholder (`<redacted>` for a plain list)."""
+    rules = _rules(secrets)
+    if not rules or not text:
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    scrubbed = _apply(data, rules)
+    return text if scrubbed is data else scrubbed.decode("utf-8", "surrogatepass")
+
+
+def scrub_bytes(data: bytes, secrets: Secrets) -> bytes:
+    """Replace every secret in a body, text or binary, in any form, by its placeholder."""
+    rules = _rules(secrets)
+    return _apply(data, rules) if rules and data else data
+
+
+_Rule = tuple[bytes, "re.Pattern[bytes]", tuple[bytes, ...], bytes]
+
+
+def _rules(secrets: Secrets) -> list[_Rule]:
+    """Return (raw, escaped pattern, base64 cores, placeholder) per secret, the longest secret first."""
+    pairs = secrets.items() if isinstance(secrets, Mapping) else ((secret, REDACTED) for secret in secrets)
+    rules = [
+        _rule(secret, placeholder)
+        for secret, placeholder in sorted(set(pairs), key=lambda pair: (-len(pair[0]), pair))
+        if secret
+    ]
+    return rules
+
+
+@functools.lru_cache(maxsize=64)
+def _rule(secret: str, placeholder: str) -> _Rule:
+    raw = secret.encode("utf-8", "surrogatepass")
+    return raw, _escaped_pattern(secret), _base64_cores(raw), placeholder.encode("utf-8")
+
+
+def _apply(data: bytes, rules: list[_Rule]) -> bytes:
+    escaped = b"\\" in data or b"%" in data or b"+" in data
+    result = data
+    for raw, pattern, cores, placeholder in rules:
+        if raw in result:
+            result = result.replace(raw, placeholder)
+        if escaped:
+            result = pattern.sub(lambda _: placeholder, result)
+        for core in cores:
+            if core in result:
+                result = result.replace(core, placeholder)
+    return result
+
+
+def _escaped_pattern(secret: str) -> "re.Pattern[bytes]":
+    """Match the secret with each character raw, `\\uXXXX`-escaped or percent-encoded, mixed freely."""
+    return re.compile(b"".join(_char_forms(char) for char in secret))
+
+
+def _char_forms(char: str) -> bytes:
+    forms = [re.escape(char.encode("utf-8", "surrogatepass"))]
+    if char == " ":
+        forms.append(rb"\+")
+    if char in '/"\\':
+        forms.append(rb"\\+" + re.escape(char.encode()))
+    code = ord(char)
+    if code < 0x10000:
+        forms.append(rb"\\+u" + _hex(f"{code:04x}"))
+    forms.append(
+        b"".join(rb"%(?:25)*" + _hex(f"{byte:02x}") for byte in char.encode("utf-8", "surrogatepass"))
+    )
+    return b"(?:" + b"|".join(forms) + b")"
+
+
+def _hex(digits: str) -> bytes:
+    """Return a pattern for hexadecimal digits in either case."""
+    return b"".join(
+        f"[{digit}{digit.upper()}]".encode() if digit.isalpha() else digit.encode() for digit in digits
+    )
+
+
+def _base64_cores(raw: bytes) -> tuple[bytes, ...]:
+    """Return the base64 text the secret always encodes to, whatever bytes come before it."""
+    cores: set[bytes] = set()
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + raw)
+        # The leading characters mix in the preceding bytes, the trailing ones the following bytes.
+        start = (offset * 8 + 5) // 6
+        stop = ((offset + len(raw)) * 8) // 6
+        core = encoded[start:stop]
+        if len(core) >= _MIN_BASE64_CORE:
+            cores.add(core)
+            cores.add(core.replace(b"+", b"-").replace(b"/", b"_"))
+    return tuple(sorted(cores, key=lambda core: (-len(core), core)))
