@@ -6,18 +6,21 @@ whole server with `--faults` (the header wins)::
     spec   := step ("," step)*
     step   := kind (";" param)*
     kind   := STATUS | "slow" | "cut" | "malformed"
-    param  := "retry-after=" SECONDS | "ms=" MILLISECONDS | "times=" N
+    param  := "retry-after=" SECONDS | "retry-after-ms=" MILLISECONDS | "should-retry=" ("0" | "1")
+            | "ms=" MILLISECONDS | "times=" N
 
 STATUS is any HTTP error status (e.g. 429, 500, 503, 406 for Segmind's "not enough credits"):
-the request fails with it, in the provider's error format, with `Retry-After` when given.
-`slow` waits `ms` milliseconds (default 200) and then answers normally. `cut` ends the answer
+the request fails with it, in the provider's error format, with `Retry-After`, `retry-after-ms`
+and `x-should-retry: true|false` (`should-retry=1|0`) when given. `slow` waits `ms` milliseconds
+(default 200, at most MAX_SLOW_MS = 60000) and then answers normally. `cut` ends the answer
 midway: a stream stops after some events without its terminator; a plain body is sent half-way
 and the connection is closed. `malformed` answers 200 with a body that is not valid JSON.
 
 Attempts are counted per key: the `x-cardgen-fault-key` header when sent, else a hash of the
 method, path and body (so a client retrying the same request keeps its key). A step with
 `times=N` covers the next N attempts of a key; a step without `times` covers every attempt left;
-past the end of the script requests succeed. Examples: `429;retry-after=0;times=2` fails twice
+past the end of the script requests succeed. Every number is bounded (see `_LIMITS`): a spec
+outside them is refused like any other bad spec, with a 400. Examples: `429;retry-after=0;times=2` fails twice
 then succeeds; `500;times=1,503;times=1` fails with 500, then 503, then succeeds.
 """
 
@@ -31,9 +34,26 @@ from typing import Literal
 FAULT_HEADER = "x-cardgen-fault"
 FAULT_KEY_HEADER = "x-cardgen-fault-key"
 DEFAULT_SLOW_MS = 200
+MAX_SLOW_MS = 60_000
 
 FaultKind = Literal["status", "slow", "cut", "malformed"]
-_PARAMS = {"retry-after": "retry_after", "ms": "ms", "times": "times"}
+_PARAMS = {
+    "retry-after": "retry_after",
+    "retry-after-ms": "retry_after_ms",
+    "should-retry": "should_retry",
+    "ms": "ms",
+    "times": "times",
+}
+# The largest value each parameter takes: a request must not be able to hold the server for decades.
+_LIMITS = {
+    "retry_after": 86_400,
+    "retry_after_ms": 86_400_000,
+    "should_retry": 1,
+    "ms": MAX_SLOW_MS,
+    "times": 1_000_000,
+}
+_MAX_STEPS = 100
+_MAX_SPEC_LENGTH = 2_000
 
 
 class FaultSpecError(ValueError):
@@ -47,6 +67,8 @@ class Fault:
     kind: FaultKind
     status: int = 200
     retry_after: int | None = None
+    retry_after_ms: int | None = None
+    should_retry: int | None = None
     ms: int = DEFAULT_SLOW_MS
     times: int | None = None
 
@@ -71,7 +93,12 @@ class FaultScript:
 
 def parse_faults(spec: str) -> FaultScript:
     """Parse a spec such as `429;retry-after=1;times=2,slow;ms=50`; raise FaultSpecError."""
-    steps = tuple(_parse_step(part.strip()) for part in spec.split(","))
+    if len(spec) > _MAX_SPEC_LENGTH:
+        raise FaultSpecError(f"a fault spec is at most {_MAX_SPEC_LENGTH} characters")
+    parts = spec.split(",")
+    if len(parts) > _MAX_STEPS:
+        raise FaultSpecError(f"a fault spec has at most {_MAX_STEPS} steps")
+    steps = tuple(_parse_step(part.strip()) for part in parts)
     return FaultScript(steps)
 
 
@@ -82,9 +109,12 @@ def _parse_step(text: str) -> Fault:
         name, sep, raw = param.partition("=")
         if not sep or name not in _PARAMS:
             raise FaultSpecError(f"{param!r}: expected one of {', '.join(f'{p}=N' for p in _PARAMS)}")
-        if not (raw.isascii() and raw.isdigit()):
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
             raise FaultSpecError(f"{param!r}: {name} takes a whole number")
-        values[_PARAMS[name]] = int(raw)
+        field = _PARAMS[name]
+        if int(raw) > _LIMITS[field]:
+            raise FaultSpecError(f"{param!r}: {name} is at most {_LIMITS[field]}")
+        values[field] = int(raw)
     if kind_text.isascii() and kind_text.isdigit():
         status = int(kind_text)
         if not 400 <= status <= 599:
@@ -93,7 +123,8 @@ def _parse_step(text: str) -> Fault:
         return Fault("status", status=status, **values)
     if kind_text not in {"slow", "cut", "malformed"}:
         raise FaultSpecError(f"{kind_text!r}: expected an HTTP status, slow, cut or malformed")
-    _refuse(values, "retry_after", kind_text)
+    for name in ("retry_after", "retry_after_ms", "should_retry"):
+        _refuse(values, name, kind_text)
     if kind_text != "slow":
         _refuse(values, "ms", kind_text)
     kind: FaultKind = "slow" if kind_text == "slow" else "cut" if kind_text == "cut" else "malformed"

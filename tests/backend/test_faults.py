@@ -145,6 +145,24 @@ def test_a_bad_fault_header_is_400(client: httpx.Client) -> None:
     assert "x-cardgen-fault" in error_of(entry, response)[0][1]
 
 
+def test_a_slow_fault_over_its_maximum_is_400_at_once(client: httpx.Client) -> None:
+    entry = ENTRIES[0]
+    started = time.monotonic()
+    response = call(client, entry, valid_input(entry), headers=fault("slow;ms=999999999999"))
+    assert response.status_code == 400
+    assert "at most 60000" in error_of(entry, response)[0][1]
+    assert time.monotonic() - started < 5
+
+
+def test_a_status_fault_can_ask_for_retry_after_ms_and_say_whether_to_retry(client: httpx.Client) -> None:
+    entry = ENTRIES[0]
+    spec = "503;retry-after-ms=1500;should-retry=0"
+    response = call(client, entry, valid_input(entry), headers=fault(spec))
+    assert response.status_code == 503
+    assert response.headers["retry-after-ms"] == "1500"
+    assert response.headers["x-should-retry"] == "false"
+
+
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
@@ -153,6 +171,11 @@ def test_a_bad_fault_header_is_400(client: httpx.Client) -> None:
         ("slow", (Fault("slow", ms=200),)),
         (" cut ;times=3 , malformed", (Fault("cut", times=3), Fault("malformed"))),
         ("406", (Fault("status", status=406),)),
+        (
+            "503;retry-after-ms=1500;should-retry=0",
+            (Fault("status", status=503, retry_after_ms=1500, should_retry=0),),
+        ),
+        ("slow;ms=60000", (Fault("slow", ms=60000),)),
     ],
 )
 def test_specs_parse(spec: str, expected: tuple[Fault, ...]) -> None:
@@ -172,6 +195,13 @@ def test_specs_parse(spec: str, expected: tuple[Fault, ...]) -> None:
         ("", "expected an HTTP status"),
         ("429;times=\u00b2", "whole number"),
         ("\u00b2", "expected an HTTP status"),
+        ("slow;ms=60001", "ms is at most 60000"),
+        ("slow;ms=999999999999", "ms is at most 60000"),
+        ("slow;ms=99999999999999999999999", "whole number"),
+        ("429;retry-after=86401", "at most 86400"),
+        ("429;should-retry=2", "at most 1"),
+        ("cut;should-retry=1", "takes no should-retry"),
+        ("500;times=1," * 100 + "500", "at most 100 steps"),
     ],
 )
 def test_bad_specs_say_what_is_wrong(spec: str, problem: str) -> None:

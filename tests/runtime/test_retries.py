@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from .support import Recorder, json_response, make_async, make_sync
+from .support import Recorder, json_response, make_async, make_sync, sse
 
 OK = json_response(200, {"ok": True})
 
@@ -20,7 +21,7 @@ def test_429_is_retried_after_the_wait_the_server_asks_for(rt: Any) -> None:
     assert sleeps == [3.0]
 
 
-def test_retry_after_ms_wins_and_long_waits_are_capped(rt: Any) -> None:
+def test_retry_after_ms_wins_and_waits_over_the_cap_fall_back_to_the_backoff(rt: Any) -> None:
     recorder = Recorder(
         json_response(429, {}, {"retry-after-ms": "1200", "retry-after": "5"}),
         json_response(503, {}, {"retry-after": "3600"}),
@@ -28,7 +29,59 @@ def test_retry_after_ms_wins_and_long_waits_are_capped(rt: Any) -> None:
     )
     sleeps: list[float] = []
     make_sync(rt, recorder, sleeps).post_json("m", body={}, model_id="m")
-    assert sleeps == [1.2, 60.0]
+    assert sleeps[0] == 1.2
+    assert 0.75 <= sleeps[1] <= 1.0  # the second backoff step, 1 s, with jitter; not 60 s, not 3600 s
+
+
+@pytest.mark.parametrize("header", [{"retry-after": "0"}, {"retry-after-ms": "0"}, {"retry-after": "61"}])
+def test_a_zero_or_too_long_wait_takes_the_backoff(rt: Any, header: dict[str, str]) -> None:
+    sleeps: list[float] = []
+    make_sync(rt, Recorder(json_response(429, {}, header), OK), sleeps).post_json("m", body={}, model_id="m")
+    assert len(sleeps) == 1 and 0.375 <= sleeps[0] <= 0.5
+
+
+def test_the_backoff_doubles_up_to_its_cap_with_bounded_jitter(rt: Any) -> None:
+    for attempt in range(12):
+        step = min(rt.BACKOFF_CAP, rt.BACKOFF_BASE * 2**attempt)
+        waits = [rt.retry_delay(attempt, None) for _ in range(200)]
+        assert all(step * (1 - rt.JITTER) <= wait <= step for wait in waits)
+    first = [rt.retry_delay(0, None) for _ in range(2000)]
+    assert min(first) >= rt.BACKOFF_BASE / 2
+    assert max(first) - min(first) > 0.01  # jittered, not fixed
+
+
+def test_x_should_retry_true_retries_what_the_status_would_not(rt: Any) -> None:
+    recorder = Recorder(json_response(400, {}, {"x-should-retry": "true"}), OK)
+    assert make_sync(rt, recorder).post_json("m", body={}, model_id="m") == {"ok": True}
+    assert recorder.attempts == 2
+
+
+def test_x_should_retry_false_stops_what_the_status_would_retry(rt: Any) -> None:
+    recorder = Recorder(json_response(503, {}, {"x-should-retry": "false", "retry-after": "1"}), OK)
+    with pytest.raises(rt.InternalServerError):
+        make_sync(rt, recorder).post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 1
+
+
+def test_x_should_retry_true_still_stops_at_max_retries(rt: Any) -> None:
+    recorder = Recorder(json_response(400, {}, {"x-should-retry": "true"}))
+    with pytest.raises(rt.BadRequestError):
+        make_sync(rt, recorder, max_retries=3).post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 4
+
+
+def test_a_stream_is_never_retried_after_its_first_byte(rt: Any) -> None:
+    cut = sse(b'data: {"response": "Hel"}\n\n', error=httpx.ReadError("reset"))
+    recorder = Recorder(cut, OK)
+    events = make_sync(rt, recorder).stream_events(
+        "m", body={}, model_id="m", settings=rt.StreamSettings(terminator="[DONE]")
+    )
+    seen = []
+    with pytest.raises(rt.StreamError):
+        for event in events:
+            seen.append(event)
+    assert seen == [{"response": "Hel"}]
+    assert recorder.attempts == 1
 
 
 def test_5xx_is_retried_up_to_max_retries_then_raised(rt: Any) -> None:
@@ -160,3 +213,14 @@ async def test_async_connection_error_is_retried(rt: Any) -> None:
         assert await client.post_json("m", body={}, model_id="m") == {"ok": True}
     assert recorder.attempts == 3
     assert len(sleeps) == 2
+
+
+def test_the_generated_readme_states_the_policy_the_runtime_applies(rt: Any) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "generator/templates/README.md.jinja").read_text("utf-8")
+    section = readme[readme.index("## Retries") :]
+    assert f"at most {rt.RETRY_AFTER_CAP:g} s" in section
+    assert f"between {1 - rt.JITTER:g} and 1" in section
+    assert f"at least {rt.BACKOFF_BASE * (1 - rt.JITTER):g} s" in section
+    steps = ", ".join(f"{rt.BACKOFF_BASE * 2**n:g} s" for n in range(4))
+    assert f"backoff: {steps}, then {rt.BACKOFF_CAP:g} s" in section
+    assert "x-should-retry" in section and "retry-after-ms" in section and "max_retries" in section

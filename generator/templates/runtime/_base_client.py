@@ -23,7 +23,7 @@ from ._exceptions import (
     status_error,
 )
 from ._redact import SENSITIVE_HEADERS, redact_headers, remember, scrub, secrets_of
-from ._retry import RETRYABLE_ERRORS, is_retryable_status, parse_retry_after, retry_delay
+from ._retry import RETRYABLE_ERRORS, parse_retry_after, retry_delay, should_retry
 from ._sse import aiter_sse_lines, iter_sse_lines
 from ._streaming import Signal, StreamDecoder, StreamSettings
 from ._uploads import Upload
@@ -130,7 +130,7 @@ class _BaseAPIClient(Generic[_ClientT]):
         self._log(request, response.status_code, attempt)
         if response.is_success:
             return None
-        if attempt < self.max_retries and is_retryable_status(response.status_code):
+        if attempt < self.max_retries and should_retry(response):
             return retry_delay(attempt, parse_retry_after(response.headers))
         raise self._status_error(response)
 
