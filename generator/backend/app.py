@@ -16,7 +16,6 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -25,7 +24,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from generator.backend.answers import answer, stream_chunks
-from generator.backend.catalog_api import CatalogApi
 from generator.backend.faults import (
     FAULT_HEADER,
     FAULT_KEY_HEADER,
@@ -57,7 +55,6 @@ class BackendOptions:
     token: str | None = None
     faults: FaultScript | None = None
     examples: bool = False
-    documents: Path | None = None  # the catalog root (holding sources/), for the page routes
 
 
 @dataclass
@@ -80,7 +77,6 @@ class Backend:
             routes=[
                 Route(f"{ADMIN_PREFIX}/requests", self._requests, methods=["GET", "DELETE"]),
                 Route(f"{ADMIN_PREFIX}/models", self._models, methods=["GET"]),
-                *CatalogApi(catalog, self.options.documents, self.options.token).routes(),
                 Route("/{path:path}", self._handle, methods=ALL_METHODS),
             ]
         )
