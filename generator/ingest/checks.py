@@ -9,6 +9,7 @@ from typing import Any
 from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.hygiene import clean_schema
+from generator.ingest.keywords import unenforced
 from generator.ingest.overlaps import overlapping_one_ofs
 from generator.ingest.schemas import metaschema_problems, property_schemas, violations
 
@@ -47,6 +48,7 @@ def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
             for f in clean_schema(schema).findings
         )
         if valid[field]:
+            diagnostics.extend(error(file, line, u.describe(field), field) for u in unenforced(schema))
             policy = "a request must still fit exactly one" if field == "input_schema" else ANSWERS_READ
             diagnostics.extend(
                 warning(file, line, f"{field} {o.describe()}; {policy}") for o in overlapping_one_ofs(schema)

@@ -17,6 +17,7 @@ makes the generator accept it; the README's keyword table is checked against the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +66,7 @@ ENFORCED = frozenset(
         "enum", "const",
         "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
         "minLength", "maxLength", "pattern", "minItems", "maxItems",
-        "anyOf", "oneOf",
+        "anyOf", "oneOf", "additionalProperties",
     }
 )  # fmt: skip
 
@@ -86,6 +87,19 @@ TYPE_SPECIFIC: dict[str, frozenset[str]] = {
 }  # fmt: skip
 APPLIES_TO = {keyword: kind for kind, keywords in TYPE_SPECIFIC.items() for keyword in keywords}
 
+# Keywords the classes express in the type itself (`list[X]`), so a `type` listing several kinds
+# still applies them to their kind only.
+STRUCTURAL = frozenset({"items", "properties"})
+COMBINATORS = frozenset({"anyOf", "oneOf", "allOf"})
+BRANCH_SHAPES = frozenset({"type", "properties", "enum", "const", "$ref"})
+# `format` values the code generator turns into asserting types (`AwareDatetime`, `EmailStr`, a
+# hostname pattern): where the specification makes them annotations, the classes would reject
+# valid values, so they are refused. Every other value stays a plain `str`: an annotation.
+ASSERTED_FORMATS = frozenset(
+    {"date", "date-time", "time", "duration", "email", "idn-email", "hostname", "ipv4", "ipv6",
+     "uri", "uuid", "byte", "password"}
+)  # fmt: skip
+
 # Where subschemas sit: a schema as the value, a list of schemas, or a map of names to schemas.
 SCHEMA_VALUED = frozenset(
     {"items", "contains", "additionalProperties", "propertyNames", "if", "then", "else", "not",
@@ -105,26 +119,30 @@ class Unenforced:
         return f"{field} at {self.path}: {self.reason}; refused"
 
 
+def _children(node: dict[str, Any], where: str) -> Iterator[tuple[str, str, Any]]:
+    """(keyword, JSON pointer, subschema) of the schemas directly inside node."""
+    for key, value in node.items():
+        if key in DATA_KEYS:
+            continue
+        at = pointer(where, key)
+        if key in SCHEMA_MAPS and isinstance(value, dict):
+            yield from ((key, pointer(at, name), sub) for name, sub in value.items())
+        elif key in SCHEMA_LISTS and isinstance(value, list):
+            yield from ((key, pointer(at, i), sub) for i, sub in enumerate(value))
+        elif key == "dependencies" and isinstance(value, dict):  # draft 7: schemas or lists
+            yield from ((key, pointer(at, name), sub) for name, sub in value.items())
+        elif key in SCHEMA_VALUED:
+            yield key, at, value
+
+
 def subschemas(schema: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """(JSON pointer, schema) of schema and of every schema inside it, data keywords left out."""
     stack: list[tuple[str, Any]] = [(path, schema)]
     while stack:
         where, node = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        yield where, node
-        for key, value in node.items():
-            if key in DATA_KEYS:
-                continue
-            at = pointer(where, key)
-            if key in SCHEMA_MAPS and isinstance(value, dict):
-                stack.extend((pointer(at, name), sub) for name, sub in value.items())
-            elif key in SCHEMA_LISTS and isinstance(value, list):
-                stack.extend((pointer(at, i), sub) for i, sub in enumerate(value))
-            elif key == "dependencies" and isinstance(value, dict):  # draft 7: schemas or lists
-                stack.extend((pointer(at, name), sub) for name, sub in value.items())
-            elif key in SCHEMA_VALUED:
-                stack.append((at, value))
+        if isinstance(node, dict):
+            yield where, node
+            stack.extend((at, sub) for _, at, sub in _children(node, where))
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
@@ -139,27 +157,86 @@ def _types(schema: dict[str, Any]) -> set[str]:
 def unenforced(schema: Any) -> list[Unenforced]:
     """Each keyword occurrence in schema that the generated classes would not enforce exactly."""
     found: list[Unenforced] = []
-    for where, node in subschemas(schema):
-        kinds = _types(node) - {"null"}
-        for keyword in node:
-            if keyword not in DRAFT_2020_12 or keyword in ANNOTATIONS:
-                continue
-            at = pointer(where, keyword)
-            if keyword not in ENFORCED:
-                reason = f"keyword `{keyword}` is not enforced by the generated classes"
+    # A branch of a combinator meets only the values its parent's `type` lets through.
+    stack: list[tuple[str, Any, set[str]]] = [("", schema, set())]
+    while stack:
+        where, node, implied = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        kinds = (_types(node) or implied) - {"null"}
+        found.extend(_node_problems(node, where, kinds))
+        for keyword, at, sub in _children(node, where):
+            if isinstance(sub, bool) and keyword != "additionalProperties":
+                reason = f"a boolean schema (`{json.dumps(sub)}`) under `{keyword}` is not generated"
                 found.append(Unenforced(at, keyword, reason))
-                continue
-            kind = APPLIES_TO.get(keyword)
-            if (
-                kind is not None
-                and kinds != {kind}
-                and not (kind == "number" and kinds == {"integer", "number"})
-            ):
-                if kind == "object" and not kinds and keyword in {"properties", "required"}:
-                    continue  # an untyped schema with properties is generated as an object
-                reason = (
-                    f"keyword `{keyword}` applies to {kind}s only, and the generated classes enforce "
-                    f"it only where `type` is {kind!r} alone (or with null)"
-                )
-                found.append(Unenforced(at, keyword, reason))
+            stack.append((at, sub, kinds if keyword in COMBINATORS else set()))
     return sorted(found, key=lambda u: (u.path, u.keyword))
+
+
+def _node_problems(node: dict[str, Any], where: str, kinds: set[str]) -> Iterator[Unenforced]:
+    for keyword, value in node.items():
+        if keyword not in DRAFT_2020_12:
+            continue
+        at = pointer(where, keyword)
+        if keyword == "format" and value in ASSERTED_FORMATS:
+            reason = (
+                f"`format: {value}` is an annotation in draft 2020-12, but the generated classes "
+                "would assert it"
+            )
+            yield Unenforced(at, keyword, reason)
+        if keyword in ANNOTATIONS:
+            continue
+        if keyword not in ENFORCED:
+            yield Unenforced(at, keyword, f"keyword `{keyword}` is not enforced by the generated classes")
+            continue
+        kind = APPLIES_TO.get(keyword)
+        alone = kinds == {kind} or (kind == "number" and kinds == {"integer", "number"})
+        if kind is not None and not alone and not (keyword in STRUCTURAL and kind in kinds):
+            reason = (
+                f"keyword `{keyword}` applies to {kind}s only, and the generated classes enforce "
+                f"it only where `type` is {kind!r} alone (or with null)"
+            )
+            yield Unenforced(at, keyword, reason)
+            continue
+        problem = _value_problem(node, keyword, value)
+        if problem:
+            yield Unenforced(at, keyword, problem)
+
+
+def _value_problem(node: dict[str, Any], keyword: str, value: Any) -> str | None:
+    if keyword in {"enum", "const"}:
+        values = value if keyword == "enum" and isinstance(value, list) else [value]
+        odd = [v for v in values if v is not None and not isinstance(v, str)]
+        if odd:
+            return (
+                f"keyword `{keyword}` is enforced exactly for strings and null only, not for "
+                f"{json.dumps(odd[0])[:40]} (booleans, numbers, objects and arrays compare loosely)"
+            )
+    if keyword == "required" and isinstance(value, list):
+        properties = node.get("properties")
+        missing = [n for n in value if not isinstance(properties, dict) or n not in properties]
+        if missing:
+            return f"keyword `required` names {json.dumps(missing[0])}, which `properties` does not define"
+    if keyword in COMBINATORS and isinstance(value, list):
+        for index, branch in enumerate(value):
+            if isinstance(branch, dict) and not BRANCH_SHAPES & branch.keys():
+                return (
+                    f"keyword `{keyword}`: branch {index} has no `type`, `properties`, `enum`, `const` "
+                    "or `$ref`, and is not generated"
+                )
+    return None
+
+
+def keyword_table() -> str:
+    """The README's table: each draft 2020-12 keyword and what the generated classes do with it."""
+    rows = ["| keyword | generated classes |", "|---|---|"]
+    for keyword in sorted(DRAFT_2020_12, key=lambda k: (k.lstrip("$").lower(), k)):
+        if keyword in ENFORCED:
+            kind = APPLIES_TO.get(keyword)
+            verdict = "enforced" + (f" (where `type` is {kind!r}; elsewhere refused)" if kind else "")
+        elif keyword in ANNOTATIONS:
+            verdict = "annotation (validates nothing; ignored)"
+        else:
+            verdict = "refused by `cardgen ingest`"
+        rows.append(f"| `{keyword}` | {verdict} |")
+    return "\n".join(rows) + "\n"
