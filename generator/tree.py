@@ -40,6 +40,12 @@ def is_dropping(relative: PurePath) -> bool:
     return any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
 
 
+def is_build_output(relative: str) -> bool:
+    """What `pip install <out>` leaves in the project root it builds from: never content, never foreign."""
+    top = PurePosixPath(relative).parts[0]
+    return top in {"build", "dist"} or top.endswith(".egg-info")
+
+
 def _on_disk(target: Path) -> set[str]:
     """Files below target, less caches and hidden files."""
     if not target.is_dir():
@@ -70,7 +76,7 @@ def compare_tree(target: Path, files: FileTree, verified: Collection[PurePosixPa
             diff.missing.append(name)
         elif name not in known and (target / name).read_bytes() != wanted[name].encode("utf-8"):
             diff.stale.append(name)
-    diff.extra = sorted(present - set(wanted))
+    diff.extra = sorted(name for name in present - set(wanted) if not is_build_output(name))
     return diff
 
 

@@ -38,3 +38,22 @@ def test_foreign_files_are_not_deleted(tmp_path: Path) -> None:
     with pytest.raises(UnsafeTarget):
         write_tree(tmp_path, {PurePosixPath("a.txt"): "a"})
     assert (tmp_path / "mine.txt").exists()
+
+
+def test_what_pip_install_leaves_in_the_project_root_is_neither_drift_nor_foreign(tmp_path: Path) -> None:
+    files = {PurePosixPath("pyproject.toml"): "[project]\n", PurePosixPath("sdk/__init__.py"): ""}
+    write_tree(tmp_path, files)
+    for left in ("build/lib/sdk/__init__.py", "sdk.egg-info/PKG-INFO", "dist/sdk-0.1.0.tar.gz"):
+        (tmp_path / left).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / left).write_text("x", "utf-8")
+    assert compare_tree(tmp_path, files).clean
+    write_tree(tmp_path, files)  # no UnsafeTarget, and pip's files stay
+    assert (tmp_path / "sdk.egg-info" / "PKG-INFO").exists()
+    (tmp_path / "sdk" / "build").mkdir()
+    (tmp_path / "sdk" / "build" / "x.py").write_text("x", "utf-8")  # below the root: a hand edit
+    assert compare_tree(tmp_path, files).extra == ["sdk/build/x.py"]
+
+
+def test_a_package_named_build_is_still_checked(tmp_path: Path) -> None:
+    files = {PurePosixPath("build/__init__.py"): ""}
+    assert compare_tree(tmp_path, files).missing == ["build/__init__.py"]

@@ -123,7 +123,8 @@ def render(
     files.update(
         conformance_files(providers, options.package, header(options.catalog_label)[2:], recordings or {})
     )
-    files[root / "pyproject.toml"] = render_template("pyproject.toml.jinja", packages=packages, **common)
+    project = PurePosixPath("pyproject.toml")  # the output directory is the project root
+    files[project] = render_template("pyproject.toml.jinja", packages=packages, **common)
     files[PurePosixPath("ruff.toml")] = render_template("ruff.toml.jinja", **common)
     for kept in reused.values():
         files.update(kept)

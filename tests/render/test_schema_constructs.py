@@ -230,7 +230,7 @@ def test_the_package_imports_only_what_its_pyproject_declares(work: Path) -> Non
     package = work / "gen" / "modelsdk"
     declared = {
         re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].replace("-", "_").lower()
-        for requirement in tomllib.loads((package / "pyproject.toml").read_text("utf-8"))["project"][
+        for requirement in tomllib.loads((package.parent / "pyproject.toml").read_text("utf-8"))["project"][
             "dependencies"
         ]
     }

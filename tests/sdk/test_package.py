@@ -164,7 +164,7 @@ def test_vendored_under_another_name_works_in_another_project(tmp_path: Path, mo
 def test_package_metadata_declares_only_runtime_dependencies(generated: Path) -> None:
     import tomllib
 
-    meta = tomllib.loads((generated / "modelsdk" / "pyproject.toml").read_text("utf-8"))
+    meta = tomllib.loads((generated / "pyproject.toml").read_text("utf-8"))
     assert [d.split(">")[0] for d in meta["project"]["dependencies"]] == [
         "httpx",
         "pydantic",
