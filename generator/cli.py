@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 import click
@@ -36,10 +37,17 @@ DEFAULT_OUT = Path("generated")
 CONFORM_NEEDS = ("pytest", "hypothesis", "hypothesis_jsonschema")  # the `conform` extra
 
 
-def _report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
+def _report(diagnostics: Iterable[Diagnostic], verbose: bool, base: Path | None = None) -> None:
     for diagnostic in diagnostics:
         if diagnostic.level >= Level.NOTE or verbose:
-            click.echo(diagnostic.render(), err=True)
+            click.echo(_openable(diagnostic, base).render(), err=True)
+
+
+def _openable(diagnostic: Diagnostic, base: Path | None) -> Diagnostic:
+    """The diagnostic naming its file from the current directory; provenance keeps the catalog's name."""
+    if base is None or not (base / diagnostic.file).exists():
+        return diagnostic
+    return replace(diagnostic, file=Path(os.path.relpath(base / diagnostic.file)).as_posix())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -119,7 +127,7 @@ def ingest_command(
     `providers/<name>.yaml` beside the sources overrides them field by field.
     """
     result = ingest(IngestInputs.beside(sources, providers, overlays, catalog_dir))
-    _report(result.diagnostics, verbose)
+    _report(result.diagnostics, verbose, sources.parent)
     failed = has_errors(result.diagnostics)
     if failed and (check or not keep_going):
         count = sum(1 for d in result.diagnostics if d.level is Level.ERROR)

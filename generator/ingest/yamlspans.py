@@ -14,6 +14,29 @@ MAX_YAML_NODES = 100_000  # after aliases expand: `*a` repeated is how a billion
 _Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _runaway_quote(text: str, problem: int) -> int | None:
+    """The 0-based line where a quoted string that ran on to the problem's line opened, if one did.
+
+    An unclosed quote swallows the lines after it up to the next quote; the parser then complains
+    there, lines below the mistake.
+    """
+    last: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line >= problem:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if (
+        isinstance(last, yaml.ScalarToken)
+        and last.style in {'"', "'"}
+        and last.start_mark.line < last.end_mark.line == problem
+    ):
+        return int(last.start_mark.line)
+    return None
+
+
 class YamlProblem(ValueError):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
@@ -38,6 +61,10 @@ def load_located(text: str, first_line: int = 1) -> LocatedYaml:
         context = ""
         if exc.context and exc.context_mark and exc.context_mark.line + first_line != line:
             context = f" ({exc.context} opened on line {exc.context_mark.line + first_line})"
+        opened = _runaway_quote(text, exc.problem_mark.line) if exc.problem_mark else None
+        if opened is not None and line is not None:
+            context = f" (the quoted string opened here runs on to line {line})"
+            line = opened + first_line
         raise YamlProblem(f"YAML does not parse: {exc.problem or exc}{context}", line) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML does not parse: {exc}", None) from exc
