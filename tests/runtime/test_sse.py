@@ -64,9 +64,13 @@ def test_a_utf8_sequence_split_between_chunks_decodes(rt: Any) -> None:
     assert events(rt, encoded[:cut], encoded[cut:]) == [rt.ServerSentEvent(data="héllo €")]
 
 
-def test_a_missing_final_blank_line_still_dispatches(rt: Any) -> None:
-    assert events(rt, b"data: a\n\ndata: b") == [rt.ServerSentEvent(data="a"), rt.ServerSentEvent(data="b")]
-    assert events(rt, b"data: c\n") == [rt.ServerSentEvent(data="c")]
+def test_an_event_without_its_final_blank_line_is_discarded(rt: Any) -> None:
+    # WHATWG: "If the file ends in the middle of an event, before the final empty line, the incomplete
+    # event is not dispatched."
+    assert events(rt, b"data: a\n\ndata: b") == [rt.ServerSentEvent(data="a")]
+    assert events(rt, b"data: c\n") == []
+    assert events(rt, b"data: d\r\nevent: x\r\n") == []
+    assert events(rt, b"data: e\r", b"\r") == [rt.ServerSentEvent(data="e")]
 
 
 def test_a_field_without_colon_has_an_empty_value(rt: Any) -> None:
@@ -137,6 +141,7 @@ def test_splitting_the_byte_stream_anywhere_yields_the_same_events(
         expected.append(rt.ServerSentEvent(event=spec["event"] or "message", data="\n".join(spec["data"])))
     if lines and not final_blank:
         lines.pop()
+        expected.pop()  # incomplete: never dispatched
     stream = "".join(line + ending for line in lines).encode()
     positions = sorted({cut % (len(stream) + 1) for cut in cuts})
     chunks = [

@@ -85,8 +85,22 @@ def test_a_stream_cut_before_its_terminator_is_an_error(rt: Any) -> None:
 
 
 def test_without_a_terminator_the_end_of_the_body_ends_the_stream(rt: Any) -> None:
-    recorder = Recorder(sse(b'data: {"a": 1}\n\ndata: {"a": 2}'))
+    recorder = Recorder(sse(b'data: {"a": 1}\n\ndata: {"a": 2}\n\n'))
     assert stream(rt, recorder, terminator=None) == [{"a": 1}, {"a": 2}]
+
+
+def test_an_unterminated_last_event_is_discarded(rt: Any) -> None:
+    recorder = Recorder(sse(b'data: {"a": 1}\n\ndata: {"a": 2}'))
+    assert stream(rt, recorder, terminator=None) == [{"a": 1}]
+
+
+def test_a_terminator_without_its_blank_line_is_a_cut_stream(rt: Any) -> None:
+    recorder = Recorder(sse(b'data: {"a": 1}\n\ndata: [DONE]'))
+    received: list[Any] = []
+    with pytest.raises(rt.StreamError, match="terminator"):
+        for payload in make_sync(rt, recorder).stream_events("m", body={}, model_id="m", settings=done(rt)):
+            received.append(payload)
+    assert received == [{"a": 1}]
 
 
 def test_an_error_event_mid_stream_is_an_error(rt: Any) -> None:
@@ -108,6 +122,57 @@ def test_a_json_error_object_mid_stream_is_an_error(rt: Any, data: bytes) -> Non
     recorder = Recorder(sse(b'data: {"response": "a"}\n\ndata: ' + data + b"\n\n"))
     with pytest.raises(rt.StreamError, match="model crashed"):
         stream(rt, recorder)
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (b'{"error": {"message": "model crashed", "status": 503}}', 503),
+        (b'{"error": {"message": "model crashed", "code": "429"}}', 429),
+        (b'{"errors": [{"code": 3040, "message": "model crashed"}]}', None),
+        (b'{"message": "model crashed", "status_code": 500}', 500),
+    ],
+)
+def test_an_error_event_carries_the_providers_message_and_status(
+    rt: Any, data: bytes, status: int | None
+) -> None:
+    recorder = Recorder(sse(b'data: {"response": "a"}\n\nevent: error\ndata: ' + data + b"\n\n"))
+    with pytest.raises(rt.StreamError, match="model crashed") as caught:
+        stream(rt, recorder)
+    assert caught.value.status_code == status
+    if status is not None:
+        assert f"({status})" in caught.value.message
+
+
+def test_a_chunk_with_content_and_an_error_is_an_error(rt: Any) -> None:
+    chunk = b'data: {"response": "partial", "error": {"message": "ran out of memory", "status": 500}}\n\n'
+    recorder = Recorder(sse(b'data: {"response": "a"}\n\n' + chunk + b"data: [DONE]\n\n"))
+    received: list[Any] = []
+    with pytest.raises(rt.StreamError, match="ran out of memory") as caught:
+        for payload in make_sync(rt, recorder).stream_events("m", body={}, model_id="m", settings=done(rt)):
+            received.append(payload)
+    assert received == [{"response": "a"}]
+    assert caught.value.status_code == 500
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"error": {"message": "streaming is not available", "status": 429}}, 429),
+        ({"error": "streaming is not available"}, 200),
+        ({"errors": [{"code": 7003, "message": "streaming is not available"}], "success": False}, 200),
+        ({"message": "streaming is not available", "code": 503}, 503),
+        ({"detail": "streaming is not available"}, 200),
+    ],
+)
+def test_a_json_error_answer_to_a_stream_request_raises_the_providers_reason(
+    rt: Any, body: dict[str, Any], status: int
+) -> None:
+    with pytest.raises(rt.StreamError, match="error answer instead of a stream") as caught:
+        stream(rt, Recorder(json_response(200, body)))
+    assert "streaming is not available" in caught.value.message
+    assert caught.value.status_code == status
+    assert caught.value.data == body
 
 
 def test_a_chunk_that_merely_has_an_empty_errors_key_is_content(rt: Any) -> None:

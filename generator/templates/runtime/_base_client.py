@@ -25,7 +25,7 @@ from ._exceptions import (
 from ._redact import SENSITIVE_HEADERS, redact_headers, remember, scrub, secrets_of
 from ._retry import RETRYABLE_ERRORS, parse_retry_after, retry_delay, should_retry
 from ._sse import aiter_sse_lines, iter_sse_lines
-from ._streaming import Signal, StreamDecoder, StreamSettings
+from ._streaming import Signal, StreamDecoder, StreamSettings, not_a_stream
 from ._uploads import Upload
 from ._urls import join_path, normalize_base_url
 
@@ -199,8 +199,7 @@ class _BaseAPIClient(Generic[_ClientT]):
             # A provider that refuses to stream may still explain why in its envelope.
             with contextlib.suppress(ResponseValidationError):
                 unwrap_response(self._response_envelope, body, secrets=self._secrets)
-        expected = media_of(settings.content_type)
-        return StreamError(f"expected {expected}, got {media or 'no content type'}", data=body)
+        return not_a_stream(response, media_of(settings.content_type), body, self._secrets)
 
 
 class SyncAPIClient(_BaseAPIClient[httpx.Client]):

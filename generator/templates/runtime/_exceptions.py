@@ -134,13 +134,28 @@ class ProviderError(SDKError):
 
 
 class StreamError(SDKError):
-    """An event stream failed: an error event, a cut before its terminator, or undecodable data."""
+    """An event stream failed: an error event or answer, a cut before its terminator, or undecodable data.
+
+    `status_code` is the status the provider reported for the error (in the event, else the HTTP one),
+    None when it gave none; `provider_errors` its list of errors, if any.
+    """
 
     data: object
+    status_code: int | None
+    provider_errors: list[object]
 
-    def __init__(self, message: str, *, data: object = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        data: object = None,
+        status_code: int | None = None,
+        provider_errors: list[object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.data = data
+        self.status_code = status_code
+        self.provider_errors = provider_errors or []
 
 
 class ResponseValidationError(SDKError):
