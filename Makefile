@@ -8,11 +8,24 @@ STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
 setup: $(STAMP)
 
+# A venv without an .installed-* stamp is half-built (an install failed or was interrupted): it is
+# removed and built again, never reused. A failed install removes its stamps, so the next run rebuilds.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	rm -f $(VENV)/.installed-*
-	touch $@
+	@if ! ls $(VENV)/.installed-* >/dev/null 2>&1; then \
+	  $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	    echo "make: cardgen needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) -V 2>&1 || echo missing) (try: make PYTHON=python3.11)" >&2; \
+	    exit 1; }; \
+	  rm -rf $(VENV); \
+	  echo "make: creating $(VENV) with $$($(PYTHON) -V) and installing cardgen and its pinned toolchain (about a minute, first run only)"; \
+	  $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }; \
+	else \
+	  echo "make: pyproject.toml changed; updating $(VENV)"; \
+	fi
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' || { \
+	  rm -rf $(VENV); echo "make: installing into $(VENV) failed; removed it (the next run starts again)" >&2; exit 1; }
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+	@echo "make: $(VENV) is ready"
 
 ingest: setup
 	$(BIN)/cardgen ingest
