@@ -25,6 +25,7 @@ from generator.generate import Previous, generate
 from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
 from generator.ingest.sources import load_sources
 from generator.lockfile import LOCK_NAME, read_lock, why_stale
+from generator.pull.cli import pull_command
 from generator.render.changelog import CHANGELOG_NAME
 from generator.render.context import RenderError
 from generator.render.format import FormatError
@@ -362,6 +363,7 @@ def conform_command(backend: str, model_glob: str, examples: int, out: Path, cat
 cli.add_command(serve_command)
 cli.add_command(record_command)
 cli.add_command(diff_command)
+cli.add_command(pull_command)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from generator.backend.answers import answer, stream_chunks
+from generator.backend.catalog_api import CatalogApi
 from generator.backend.faults import (
     FAULT_HEADER,
     FAULT_KEY_HEADER,
@@ -55,6 +57,7 @@ class BackendOptions:
     token: str | None = None
     faults: FaultScript | None = None
     examples: bool = False
+    documents: Path | None = None  # the catalog root (holding sources/), for the page routes
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Backend:
             routes=[
                 Route(f"{ADMIN_PREFIX}/requests", self._requests, methods=["GET", "DELETE"]),
                 Route(f"{ADMIN_PREFIX}/models", self._models, methods=["GET"]),
+                *CatalogApi(catalog, self.options.documents, self.options.token).routes(),
                 Route("/{path:path}", self._handle, methods=ALL_METHODS),
             ]
         )

@@ -89,6 +89,10 @@ def serve_command(
       GET    /__cardgen/requests   attempts per key, and the total
       DELETE /__cardgen/requests   reset the counts
       GET    /__cardgen/models     every model with its method and path
+      GET    /client/v4/accounts/ID/ai/models/search, .../schema?model=NAME
+                                   Cloudflare's listing and schemas (`cardgen pull`)
+      GET    /__cardgen/pages[/PROVIDER/FILE]
+                                   each model's source page, from sources/ beside the catalog
     """
     try:
         catalog = load_catalog(catalog_dir)
@@ -97,7 +101,8 @@ def serve_command(
     if not _is_loopback(host):
         click.echo(f"warning: serving on {host}, which is not a loopback address", err=True)
     click.echo(f"cardgen backend: {len(catalog)} models from {catalog_dir} on http://{host}:{port}", err=True)
-    serve_forever(catalog, BackendOptions(seed, token, faults, examples), host, port)
+    options = BackendOptions(seed, token, faults, examples, catalog_dir.parent)
+    serve_forever(catalog, options, host, port)
 
 
 def _is_loopback(host: str) -> bool:

@@ -16,6 +16,7 @@ from generator.ingest.facts import Fact
 from generator.ingest.yamlspans import YamlProblem, load_located
 
 SECTIONS = ("endpoint", "auth", "request", "response", "streaming")
+OTHER_SECTIONS = ("pull",)  # read by `cardgen pull` (generator/pull/config.py), not by ingest
 PROVIDERS_PREFIX = "providers"
 BUILTIN_PREFIX = "cardgen:providers"  # how provenance names a default that ships with cardgen
 
@@ -85,7 +86,7 @@ def parse_provider(text: str, stem: str, name: str) -> tuple[ProviderDefaults | 
         for key, value in values.items():
             dotted = f"{section}.{key}"
             facts[dotted] = Fact(value, parsed.lines(dotted), "default", None, name)
-    unknown = sorted(set(data) - {"provider", *SECTIONS})
+    unknown = sorted(set(data) - {"provider", *SECTIONS, *OTHER_SECTIONS})
     if unknown:
         diagnostics.append(
             error(name, _line(parsed.lines(unknown[0])), f"unknown keys: {', '.join(unknown)}")

@@ -1,0 +1,1 @@
+"""`cardgen pull`: fetch providers' model documents into catalog/sources/<provider>/."""

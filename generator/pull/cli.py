@@ -1,0 +1,119 @@
+"""The `cardgen pull` command."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import httpx
+
+from generator import __version__
+from generator.pull.cloudflare import ListingError, pull_cloudflare
+from generator.pull.config import PullConfig, PullConfigError, load_pull_config
+from generator.pull.fetch import TIMEOUT
+from generator.pull.folder import Changes, Pulled, apply, compare
+from generator.pull.pages import pull_pages
+
+
+@click.command("pull")
+@click.argument("provider")
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path),
+    default=Path("catalog/sources"),
+    show_default=True,
+    help="Documents go to <sources>/<provider>/.",
+)
+@click.option("--model", "glob", default="*", show_default=True, help="Only these model ids (or page files).")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 listing what changed, appeared, disappeared."
+)
+@click.option("--prune", is_flag=True, help="Remove the documents of models gone upstream.")
+@click.option(
+    "--base-url",
+    default=None,
+    help="Ask this server instead of the provider's (e.g. `cardgen serve`'s http://127.0.0.1:8787).",
+)
+def pull_command(
+    provider: str, sources: Path, glob: str, check: bool, prune: bool, base_url: str | None
+) -> None:
+    """Fetch PROVIDER's model documents into <sources>/<provider>/, one file per model.
+
+    \b
+    cloudflare  the account's models through the REST API (CLOUDFLARE_AUTH_TOKEN,
+                CLOUDFLARE_ACCOUNT_ID), each written in Cloudflare's JSON format
+    dataoorts, segmind
+                the pages listed under `pull: pages:` in the provider defaults (a
+                providers/<name>.yaml beside the sources overrides them), stored as
+                published; HTML is reduced to text
+
+    A document is rewritten only when its bytes change, and each file is written whole or not at
+    all. A model gone upstream is reported; its document is removed only with --prune. A model
+    that fails (after a few retries) is reported and the others are still written; the exit
+    status is then 1. With --check nothing is written and the exit status is 1 when anything
+    changed, appeared or disappeared.
+    """
+    try:
+        config = load_pull_config(provider, sources.parent / "providers")
+    except PullConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    folder = sources / provider
+    headers = {"User-Agent": f"cardgen/{__version__}"}
+
+    def progress(line: str) -> None:
+        click.echo(f"pull {provider} {line}", err=True)
+
+    try:
+        with httpx.Client(headers=headers, timeout=TIMEOUT, follow_redirects=True) as client:
+            pulled = _pull(config, client, folder, glob, base_url, progress)
+    except ListingError as exc:
+        click.echo(f"pull {provider} failed; nothing written: {exc}", err=True)
+        sys.exit(1)
+    changes = compare(folder, pulled)
+    _summarize(provider, folder, pulled, changes, check, prune)
+    if check:
+        sys.exit(1 if pulled.failed or not changes.clean else 0)
+    apply(folder, pulled, changes, prune)
+    if pulled.failed:
+        sys.exit(1)
+
+
+def _pull(
+    config: PullConfig,
+    client: httpx.Client,
+    folder: Path,
+    glob: str,
+    base_url: str | None,
+    report: Callable[[str], None],
+) -> Pulled:
+    if config.kind == "pages":
+        return pull_pages(client, config.pages, base_url, folder, glob, report)
+    token = os.environ.get(config.token_env or "", "")
+    account = os.environ.get(config.account_env or "", "")
+    if not token or not account:
+        raise click.ClickException(
+            f"{config.provider}: set {config.token_env} and {config.account_env} to pull through the API"
+        )
+    client.headers["Authorization"] = f"Bearer {token}"
+    return pull_cloudflare(client, base_url or config.base_url, account, folder, glob, report)
+
+
+def _summarize(
+    provider: str, folder: Path, pulled: Pulled, changes: Changes, check: bool, prune: bool
+) -> None:
+    for line in changes.lines():
+        click.echo(f"  {line}", err=True)
+    for key, why in sorted(pulled.failed.items()):
+        click.echo(f"error: {provider} {key}: {why}", err=True)
+    if changes.gone and not prune and not check:
+        click.echo(f"{len(changes.gone)} gone upstream, kept (remove them with --prune)", err=True)
+    verb = "would write" if check else "wrote"
+    removed = len(changes.gone) if prune and not check else 0
+    click.echo(
+        f"pulled {len(pulled.documents)} {provider} documents into {folder}: {verb} "
+        f"{len(changes.changed)} changed and {len(changes.appeared)} new, {len(changes.unchanged)} unchanged, "
+        f"{len(changes.gone)} gone upstream ({removed} removed), {len(pulled.failed)} failed"
+    )

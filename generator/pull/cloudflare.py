@@ -1,0 +1,133 @@
+"""Cloudflare Workers AI through its REST API: the account's models, then each model's schemas.
+
+`GET {base}/client/v4/accounts/{account}/ai/models/search?page=N&per_page=M` lists the models
+(pages until `result_info` says there are no more); `.../ai/models/schema?model=NAME` gives one
+model's `{input, output}`. Each model becomes one document in Cloudflare's JSON format.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from generator.ingest.hygiene import model_id_problem
+from generator.pull.config import safe_file_name
+from generator.pull.fetch import FetchError, get
+from generator.pull.folder import Pulled
+
+PER_PAGE = 100
+MAX_PAGES = 1000
+# The order of Cloudflare's own documents; what is inside each key is kept as the API sends it
+# (a schema's `properties` order is the order of the SDK's keyword arguments).
+KEYS = ("id", "source", "name", "description", "task", "created_at", "tags", "properties", "schema")
+
+
+class ListingError(Exception):
+    """The model listing itself could not be read: nothing can be said about any model."""
+
+
+def pull_cloudflare(
+    client: httpx.Client, base: str, account: str, folder: Path, glob: str, progress: Callable[[str], None]
+) -> Pulled:
+    api = f"{base.rstrip('/')}/client/v4/accounts/{account}/ai/models"
+    listed = [item for item in list_models(client, api) if fnmatchcase(str(item.get("name")), glob)]
+    existing = documents_in(folder)
+    pulled = Pulled()
+    taken = {path.name: "" for path in folder.iterdir()} if folder.is_dir() else {}
+    for index, item in enumerate(sorted(listed, key=lambda i: str(i.get("name"))), start=1):
+        name = str(item.get("name"))
+        problem = model_id_problem(name)
+        file = existing.get(name) or _new_file(name, taken)
+        if problem is None and file is not None:
+            try:
+                schema = _result(get(client, f"{api}/schema", {"model": name}))
+            except FetchError as exc:
+                problem = str(exc)
+        if problem is not None or file is None:
+            problem = problem or "no free, safe file name for it"
+            pulled.failed[name] = problem
+            progress(f"[{index}/{len(listed)}] {name}: FAILED: {problem}")
+            continue
+        taken[file] = name
+        pulled.documents[name] = (file, render_document(item, schema))
+        progress(f"[{index}/{len(listed)}] {name}")
+    names = {str(item.get("name")) for item in listed}
+    pulled.gone = {n: f for n, f in existing.items() if fnmatchcase(n, glob) and n not in names}
+    return pulled
+
+
+def list_models(client: httpx.Client, api: str) -> list[dict[str, Any]]:
+    """Every page of the listing, in order."""
+    models: list[dict[str, Any]] = []
+    for page in range(1, MAX_PAGES + 1):
+        try:
+            response = get(client, f"{api}/search", {"page": page, "per_page": PER_PAGE})
+            items = _result(response)
+        except FetchError as exc:
+            raise ListingError(f"cannot list the models: {exc}") from exc
+        if not isinstance(items, list) or not all(isinstance(i, dict) and i.get("name") for i in items):
+            raise ListingError(f"cannot list the models: page {page} is not a list of named models")
+        models.extend(items)
+        if _last_page(page, len(items), len(models), response.json().get("result_info")):
+            break
+    unique = {str(item["name"]): item for item in models}  # a listing that shifted while paging
+    return list(unique.values())
+
+
+def _last_page(page: int, count: int, seen: int, info: Any) -> bool:
+    """By `result_info.total_pages`, else `total_count`, else a short page."""
+    info = info if isinstance(info, dict) else {}
+    total_pages, total_count = info.get("total_pages"), info.get("total_count")
+    if count == 0:
+        return True
+    if isinstance(total_pages, int):
+        return page >= total_pages
+    if isinstance(total_count, int):
+        return seen >= total_count
+    return count < PER_PAGE
+
+
+def render_document(item: dict[str, Any], schema: Any) -> str:
+    """One model as Cloudflare's JSON format: fixed key order, 4 spaces, a final newline."""
+    document = {key: item[key] for key in KEYS if key in item and key != "schema"}
+    document.update({key: value for key, value in item.items() if key not in KEYS})
+    document["schema"] = schema
+    return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
+
+
+def documents_in(folder: Path) -> dict[str, str]:
+    """The Cloudflare JSON documents already in folder: model id -> file name."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        schema = data.get("schema") if isinstance(data, dict) else None
+        if isinstance(schema, dict) and isinstance(data.get("name"), str):
+            found.setdefault(data["name"], path.name)
+    return found
+
+
+def _result(response: httpx.Response) -> Any:
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise FetchError(f"GET {response.url}: the answer is not JSON") from exc
+    if not isinstance(body, dict) or body.get("success") is False or "result" not in body:
+        raise FetchError(f"GET {response.url}: no `result` in the answer: {str(body)[:200]}")
+    return body["result"]
+
+
+def _new_file(name: str, taken: dict[str, str]) -> str | None:
+    """`@cf/meta/llama-3` -> `llama-3.json`; `cf--meta--llama-3.json` when another model has that."""
+    for candidate in (name.rsplit("/", 1)[-1], name.replace("@", "").replace("/", "--")):
+        file = safe_file_name(f"{candidate}.json")
+        if file is not None and file not in taken:
+            return file
+    return None
