@@ -6,6 +6,11 @@ in the body, for enveloped requests (404) -> fault, if any -> input schema (400)
 (400 if the model cannot stream) -> answer. Besides the models' own paths the app serves
 `GET /__cardgen/requests` (attempt counts per fault key; `DELETE` resets them) and
 `GET /__cardgen/models` (what is served where).
+
+Whatever a client sends, the answer is an HTTP status in the provider's envelope, never a crash: a
+body over `max_body_bytes` is a 413 (read no further), a body slower than `body_timeout` a 408, a
+body that does not parse (nested past the interpreter's depth included) a 400; a client that hangs
+up is logged in one line.
 """
 
 from __future__ import annotations
@@ -16,16 +21,14 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from generator.backend.answers import answer, stream_chunks
-from generator.backend.catalog_api import CatalogApi
 from generator.backend.faults import (
     FAULT_HEADER,
     FAULT_KEY_HEADER,
@@ -47,6 +50,11 @@ LOG = logging.getLogger("cardgen.backend")
 ADMIN_PREFIX = "/__cardgen"
 EXAMPLE_HEADER = "x-cardgen-example"
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+DEFAULT_BODY_TIMEOUT = 30.0
+DEFAULT_HEADER_TIMEOUT = 10.0
+# 499 (nginx's "client closed request") only names the outcome in the log; nobody receives it.
+CLIENT_CLOSED = 499
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,9 @@ class BackendOptions:
     token: str | None = None
     faults: FaultScript | None = None
     examples: bool = False
-    documents: Path | None = None  # the catalog root (holding sources/), for the page routes
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # a larger body is refused with 413
+    body_timeout: float = DEFAULT_BODY_TIMEOUT  # seconds for the whole body to arrive, else 408
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT  # seconds for a request's head to arrive, else closed
 
 
 @dataclass
@@ -80,7 +90,6 @@ class Backend:
             routes=[
                 Route(f"{ADMIN_PREFIX}/requests", self._requests, methods=["GET", "DELETE"]),
                 Route(f"{ADMIN_PREFIX}/models", self._models, methods=["GET"]),
-                *CatalogApi(catalog, self.options.documents, self.options.token).routes(),
                 Route("/{path:path}", self._handle, methods=ALL_METHODS),
             ]
         )
@@ -88,13 +97,25 @@ class Backend:
     async def _handle(self, request: Request) -> Response:
         started = time.perf_counter()
         path: str = request.scope["path"]  # already percent-decoded by the server
-        body = await request.body()
-        key = request.headers.get(FAULT_KEY_HEADER) or request_key(request.method, path, body)
         exchange = _Exchange()
+        if (match := self.routes.match(path)) is not None:
+            # Known before the body is read, so that even a 413 or a 408 comes in the provider's envelope.
+            exchange.protocol = match.model.protocol if match.model else match.group.protocol
         try:
+            body = await self._read_body(request)
+            key = request.headers.get(FAULT_KEY_HEADER) or request_key(request.method, path, body)
             response = await self._respond(request, path, body, self.ledger.record(key), exchange)
         except Problem as problem:
             response = error_response(exchange.protocol, problem)
+        except RecursionError:
+            deep = Problem(400, "the body is nested too deeply to read")
+            response = error_response(exchange.protocol, deep)
+        except ClientDisconnect:
+            elapsed = (time.perf_counter() - started) * 1000
+            LOG.info(
+                "%s %s client disconnected before its request was read, %.1fms", request.method, path, elapsed
+            )
+            return Response(status_code=CLIENT_CLOSED)
         elapsed = (time.perf_counter() - started) * 1000
         notes = "".join(f" {note}" for note in exchange.notes)
         LOG.info(
@@ -107,6 +128,21 @@ class Backend:
             notes,
         )
         return response
+
+    async def _read_body(self, request: Request) -> bytes:
+        """Return the request body; 413 past `max_body_bytes`, 408 when it is slower than `body_timeout`."""
+        limit = self.options.max_body_bytes
+        declared = request.headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
+            raise _too_large(limit)
+        try:
+            return await asyncio.wait_for(_read_up_to(request, limit), self.options.body_timeout)
+        except TimeoutError:
+            raise Problem(
+                408,
+                f"the request body did not arrive within {self.options.body_timeout:g} s",
+                headers={"Connection": "close"},
+            ) from None
 
     async def _respond(
         self, request: Request, path: str, body: bytes, attempt: int, exchange: _Exchange
@@ -195,6 +231,20 @@ class Backend:
 def build_app(catalog: Catalog, options: BackendOptions | None = None) -> Starlette:
     """Return the ASGI app alone, for embedding or for an in-process test client."""
     return Backend(catalog, options).app
+
+
+async def _read_up_to(request: Request, limit: int) -> bytes:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _too_large(limit)
+    return bytes(body)
+
+
+def _too_large(limit: int) -> Problem:
+    # The rest of the body is never read: the connection closes after the answer.
+    return Problem(413, f"the request body is over {limit} bytes", headers={"Connection": "close"})
 
 
 def _check_method(method: str, allowed: list[str]) -> None:

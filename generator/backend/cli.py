@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from generator.backend.app import BackendOptions
+from generator.backend.app import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_MAX_BODY_BYTES,
+    BackendOptions,
+)
 from generator.backend.faults import FaultScript, FaultSpecError, parse_faults
 from generator.backend.server import serve_forever
 from generator.catalog.store import load_catalog
@@ -52,6 +57,27 @@ def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> Fa
     help="Fault script for every request, e.g. '429;retry-after=1;times=2' (grammar above).",
 )
 @click.option("--examples", is_flag=True, help="Answer the documents' example responses where they exist.")
+@click.option(
+    "--max-body-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BODY_BYTES,
+    show_default=True,
+    help="Largest request body in bytes; a larger one is answered 413 in the provider's envelope.",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_BODY_TIMEOUT,
+    show_default=True,
+    help="Seconds for a request body to arrive; a slower one is answered 408.",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_HEADER_TIMEOUT,
+    show_default=True,
+    help="Seconds for a request line and headers to arrive; a slower connection is closed.",
+)
 def serve_command(
     catalog_dir: Path,
     host: str,
@@ -60,6 +86,9 @@ def serve_command(
     token: str | None,
     faults: FaultScript | None,
     examples: bool,
+    max_body_size: int,
+    body_timeout: float,
+    header_timeout: float,
 ) -> None:
     """Serve every catalog model over HTTP, in its provider's protocol, for tests and local work.
 
@@ -78,7 +107,8 @@ def serve_command(
     \b
     Fault SPEC := STEP[,STEP...]   STEP := KIND[;PARAM...]
       KIND   400..599 (e.g. 429, 500, 503, 406) | slow | cut | malformed
-      PARAM  retry-after=SECONDS | ms=MILLISECONDS (slow, default 200) | times=N
+      PARAM  retry-after=SECONDS | retry-after-ms=MS | should-retry=0|1 (x-should-retry)
+             | ms=MILLISECONDS (slow, default 200, at most 60000) | times=N
       A step with times=N covers the next N attempts of a key, one without covers the
       rest; past the script, requests succeed. '429;retry-after=0;times=2' fails twice.
       cut: a stream ends early without its terminator, a body stops half-way.
@@ -89,10 +119,6 @@ def serve_command(
       GET    /__cardgen/requests   attempts per key, and the total
       DELETE /__cardgen/requests   reset the counts
       GET    /__cardgen/models     every model with its method and path
-      GET    /client/v4/accounts/ID/ai/models/search, .../schema?model=NAME
-                                   Cloudflare's listing and schemas (`cardgen pull`)
-      GET    /__cardgen/pages[/PROVIDER/FILE]
-                                   each model's source page, from sources/ beside the catalog
     """
     try:
         catalog = load_catalog(catalog_dir)
@@ -101,7 +127,15 @@ def serve_command(
     if not _is_loopback(host):
         click.echo(f"warning: serving on {host}, which is not a loopback address", err=True)
     click.echo(f"cardgen backend: {len(catalog)} models from {catalog_dir} on http://{host}:{port}", err=True)
-    options = BackendOptions(seed, token, faults, examples, catalog_dir.parent)
+    options = BackendOptions(
+        seed,
+        token,
+        faults,
+        examples,
+        max_body_bytes=max_body_size,
+        body_timeout=body_timeout,
+        header_timeout=header_timeout,
+    )
     serve_forever(catalog, options, host, port)
 
 

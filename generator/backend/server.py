@@ -11,13 +11,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 
 import uvicorn
 
 from generator.backend.app import Backend, BackendOptions
 from generator.backend.faults import parse_faults
+from generator.backend.guarded import head_deadline_protocol
 from generator.catalog.store import Catalog
 
 STARTUP_TIMEOUT = 10.0
@@ -57,10 +57,9 @@ def running_backend(
     faults: str | None = None,
     examples: bool = False,
     host: str = "127.0.0.1",
-    documents: Path | None = None,
 ) -> Iterator[BackendHandle]:
     """Serve catalog on a free port of host in a background thread until the block ends."""
-    options = BackendOptions(seed, token, parse_faults(faults) if faults else None, examples, documents)
+    options = BackendOptions(seed, token, parse_faults(faults) if faults else None, examples)
     backend = Backend(catalog, options)
     _quiet_cut_reports()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -119,7 +118,7 @@ def _config(backend: Backend, host: str, port: int) -> uvicorn.Config:
         backend.app,
         host=host,
         port=port,
-        http="h11",
+        http=head_deadline_protocol(backend.options.header_timeout),
         ws="none",
         lifespan="off",
         access_log=False,
