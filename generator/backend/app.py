@@ -21,6 +21,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -29,6 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from generator.backend.answers import answer, stream_chunks
+from generator.backend.catalog_api import CatalogApi
 from generator.backend.faults import (
     FAULT_HEADER,
     FAULT_KEY_HEADER,
@@ -65,6 +67,7 @@ class BackendOptions:
     token: str | None = None
     faults: FaultScript | None = None
     examples: bool = False
+    documents: Path | None = None  # the catalog root (holding sources/), for the page routes
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # a larger body is refused with 413
     body_timeout: float = DEFAULT_BODY_TIMEOUT  # seconds for the whole body to arrive, else 408
     header_timeout: float = DEFAULT_HEADER_TIMEOUT  # seconds for a request's head to arrive, else closed
@@ -90,6 +93,7 @@ class Backend:
             routes=[
                 Route(f"{ADMIN_PREFIX}/requests", self._requests, methods=["GET", "DELETE"]),
                 Route(f"{ADMIN_PREFIX}/models", self._models, methods=["GET"]),
+                *CatalogApi(catalog, self.options.documents, self.options.token).routes(),
                 Route("/{path:path}", self._handle, methods=ALL_METHODS),
             ]
         )

@@ -119,6 +119,10 @@ def serve_command(
       GET    /__cardgen/requests   attempts per key, and the total
       DELETE /__cardgen/requests   reset the counts
       GET    /__cardgen/models     every model with its method and path
+      GET    /client/v4/accounts/ID/ai/models/search, .../schema?model=NAME
+                                   Cloudflare's listing and schemas (`cardgen pull`)
+      GET    /__cardgen/pages[/PROVIDER/FILE]
+                                   each model's source page, from sources/ beside the catalog
     """
     try:
         catalog = load_catalog(catalog_dir)
@@ -132,6 +136,7 @@ def serve_command(
         token,
         faults,
         examples,
+        catalog_dir.parent,
         max_body_bytes=max_body_size,
         body_timeout=body_timeout,
         header_timeout=header_timeout,

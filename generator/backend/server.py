@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 import uvicorn
@@ -57,9 +58,10 @@ def running_backend(
     faults: str | None = None,
     examples: bool = False,
     host: str = "127.0.0.1",
+    documents: Path | None = None,
 ) -> Iterator[BackendHandle]:
     """Serve catalog on a free port of host in a background thread until the block ends."""
-    options = BackendOptions(seed, token, parse_faults(faults) if faults else None, examples)
+    options = BackendOptions(seed, token, parse_faults(faults) if faults else None, examples, documents)
     backend = Backend(catalog, options)
     _quiet_cut_reports()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
