@@ -81,6 +81,17 @@ class ModelView:
         return None
 
     @property
+    def all_params(self) -> list[tuple[str, str]]:
+        """Every keyword argument of any input alternative, with what any of them accepts for it."""
+        annotations: dict[str, list[str]] = {}
+        for variant in self.types.variants:
+            for param in variant.params:
+                seen = annotations.setdefault(param.name, [])
+                if param.annotation not in seen:
+                    seen.append(param.annotation)
+        return [(name, " | ".join(types)) for name, types in annotations.items()]
+
+    @property
     def streams(self) -> bool:
         # The stream flag is a property of the request object; a non-object input cannot carry it.
         flagged = self.entry.streaming.supported and bool(self.entry.streaming.request_flag)

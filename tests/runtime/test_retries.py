@@ -143,10 +143,17 @@ def test_persistent_connection_errors_raise_api_connection_error(rt: Any) -> Non
 
 
 def test_timeouts_raise_api_timeout_error(rt: Any) -> None:
-    recorder = Recorder(httpx.ReadTimeout("slow"))
+    recorder = Recorder(httpx.ConnectTimeout("slow"))
     with pytest.raises(rt.APITimeoutError):
         make_sync(rt, recorder, max_retries=1).post_json("m", body={}, model_id="m")
     assert recorder.attempts == 2
+
+
+def test_a_read_timeout_is_not_retried_so_a_slow_generation_is_not_sent_again(rt: Any) -> None:
+    recorder = Recorder(httpx.ReadTimeout("slow"), OK)
+    with pytest.raises(rt.APITimeoutError):
+        make_sync(rt, recorder, max_retries=2).post_json("m", body={}, model_id="m")
+    assert recorder.attempts == 1
 
 
 def test_an_unsupported_protocol_is_not_retried(rt: Any) -> None:
@@ -207,7 +214,7 @@ async def test_async_401_is_not_retried(rt: Any) -> None:
 
 @pytest.mark.anyio
 async def test_async_connection_error_is_retried(rt: Any) -> None:
-    recorder = Recorder(httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), OK)
+    recorder = Recorder(httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), OK)
     sleeps: list[float] = []
     async with make_async(rt, recorder, sleeps) as client:
         assert await client.post_json("m", body={}, model_id="m") == {"ok": True}

@@ -9,4 +9,4 @@ import httpx
 
 def test_the_default_timeout_connects_fast_and_reads_long(sdk: Any) -> None:
     client = sdk.Cloudflare(api_key="k", account_id="a")
-    assert client._client.timeout == httpx.Timeout(60.0, connect=5.0)
+    assert client._client.timeout == httpx.Timeout(600.0, connect=5.0)

@@ -1,0 +1,182 @@
+"""What a typed call takes besides its inputs: exact keyword arguments, per-call options, request validation."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeAlias, TypeVar, cast
+
+import httpx
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from ._exceptions import SDKError
+
+Timeout: TypeAlias = float | httpx.Timeout | None
+"""Seconds (or an `httpx.Timeout`) for each attempt of a call; None waits for ever."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_MAX_LISTED_ERRORS = 5
+
+
+class _Unset:
+    """The option was not passed: the client's own setting applies."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """Options of one call, over the client's: timeout, retries, extra headers and query parameters."""
+
+    timeout: Timeout | _Unset = UNSET
+    max_retries: int | _Unset = UNSET
+    headers: Mapping[str, str] | None = None
+    query: Mapping[str, object] | None = None
+
+
+NO_OPTIONS = RequestOptions()
+
+
+def request_options(
+    timeout: object, max_retries: object, extra_headers: Mapping[str, str] | None, extra_query: Mapping[str, object] | None
+) -> RequestOptions:
+    """Return the options of one call; NOT_GIVEN (any falsy sentinel but None) leaves the client's setting."""
+    unset_timeout = _not_given(timeout)
+    unset_retries = _not_given(max_retries)
+    if unset_timeout and unset_retries and extra_headers is None and extra_query is None:
+        return NO_OPTIONS
+    if not unset_retries and (not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0):
+        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    return RequestOptions(
+        UNSET if unset_timeout else cast(Timeout, timeout),
+        UNSET if unset_retries else cast(int, max_retries),
+        extra_headers,
+        extra_query,
+    )
+
+
+def _not_given(value: object) -> bool:
+    return isinstance(value, _Unset) or type(value).__name__ == "NotGiven"
+
+
+def omit(arguments: dict[str, Any], missing: object) -> dict[str, Any]:
+    """Return the arguments that were passed: those that are not `missing` (NOT_GIVEN)."""
+    return {name: value for name, value in arguments.items() if value is not missing}
+
+
+class RequestValidationError(SDKError, ValueError):
+    """The arguments of a call do not fit the model's input schema; nothing was sent.
+
+    `errors` are pydantic's field errors (without the values passed) for the input alternative the
+    arguments chose; the pydantic `ValidationError` is the `__cause__`.
+    """
+
+    errors: list[ErrorDetails]
+
+    def __init__(self, message: str, errors: list[ErrorDetails]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+def checked_keywords(method: _F) -> _F:
+    """Make a call with a keyword argument `method` does not take a TypeError naming its close matches."""
+    signature = inspect.signature(method)
+    names = frozenset(
+        name
+        for name, parameter in signature.parameters.items()
+        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    )
+    qualname = method.__qualname__
+
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def checked_async(*args: Any, **kwargs: Any) -> Any:
+            if not names.issuperset(kwargs):
+                raise unexpected_keywords(qualname, kwargs, names)
+            return await method(*args, **kwargs)
+
+        return cast(_F, checked_async)
+
+    @functools.wraps(method)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not names.issuperset(kwargs):
+            raise unexpected_keywords(qualname, kwargs, names)
+        return method(*args, **kwargs)
+
+    return cast(_F, checked)
+
+
+def unexpected_keywords(method: str, given: Iterable[str], names: frozenset[str]) -> TypeError:
+    """Return the TypeError for keyword arguments outside `names`, with the close matches of each."""
+    parts = []
+    for name in sorted(set(given) - names):
+        matches = difflib.get_close_matches(name, sorted(names), n=3)
+        hint = f" (did you mean {' or '.join(repr(m) for m in matches)}?)" if matches else ""
+        parts.append(f"{name!r}{hint}")
+    return TypeError(
+        f"{method}() got unexpected keyword argument(s) {', '.join(parts)}; "
+        "properties the input schema allows beyond the named arguments go in extra_body={...}"
+    )
+
+
+def validate_request(
+    request: type[BaseModel], params: Any, label: str, branches: tuple[type[BaseModel], ...] = ()
+) -> Any:
+    """Return the JSON body for `params` valid as `request`, only the fields set; else RequestValidationError.
+
+    When the input is a `oneOf`, the errors reported are those of the branch whose required arguments
+    were all passed (the one the caller chose), not of every branch.
+    """
+    try:
+        return request.model_validate(params).model_dump(mode="json", exclude_unset=True)
+    except ValidationError as exc:
+        error = _chosen_errors(exc, params, branches)
+        raise RequestValidationError(_summary(label, error), error.errors(include_url=False, include_input=False)) from exc
+
+
+def _chosen_errors(exc: ValidationError, params: Any, branches: tuple[type[BaseModel], ...]) -> ValidationError:
+    """Return the errors of the branch the caller's arguments select, else `exc` itself."""
+    if not branches or not isinstance(params, Mapping):
+        return exc
+    chosen = [
+        branch
+        for branch in branches
+        if all(
+            name in params or (field.alias is not None and field.alias in params)
+            for name, field in branch.model_fields.items()
+            if field.is_required()
+        )
+    ]
+    if not chosen:
+        return exc
+    best = max(chosen, key=lambda b: sum(1 for f in b.model_fields.values() if f.is_required()))
+    try:
+        best.model_validate(params)
+    except ValidationError as branch_exc:
+        return branch_exc
+    return exc
+
+
+def _summary(label: str, exc: ValidationError) -> str:
+    """Name each argument at fault, the type of the value passed and the rule; never the value itself."""
+    errors = exc.errors(include_url=False)
+    lines = []
+    for error in errors[:_MAX_LISTED_ERRORS]:
+        where = ".".join(str(part) for part in error["loc"]) or "<input>"
+        if error["type"] == "missing":
+            lines.append(f"{where}: missing, a required argument")
+        else:
+            lines.append(f"{where}: got {type(error['input']).__name__}: {error['msg']}")
+    if len(errors) > _MAX_LISTED_ERRORS:
+        lines.append(f"... and {len(errors) - _MAX_LISTED_ERRORS} more")
+    count = f"{len(errors)} invalid argument{'s' if len(errors) != 1 else ''}"
+    return f"{label}: {count}: " + "; ".join(lines)
