@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup generate ingest check lint typecheck test test-catalog-change test-wheel bench clean
+.PHONY: setup generate ingest check lint typecheck test test-catalog-change test-wheel fuzz bench clean
 
 setup: $(STAMP)
 
@@ -62,6 +62,12 @@ test-catalog-change: setup
 # with the `conform` extra into a fresh venv, ingest -> record -> generate -> conform in an empty folder.
 test-wheel: setup
 	$(BIN)/python -m tests.wheel_check
+
+# A long fuzz campaign over every seed and fixture document, with a fresh random seed each run
+# (make test runs a seeded 200-case one). FUZZ_EXAMPLES sets its length.
+FUZZ_EXAMPLES ?= 5000
+fuzz: setup
+	CARDGEN_FUZZ_LONG=1 CARDGEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/ingest/test_fuzz_documents.py -q
 
 bench: setup
 	$(BIN)/python -m tests.bench

@@ -118,9 +118,11 @@ def _read_endpoint(found: Extraction) -> None:
     if url is not None:
         match = _RUN_URL.search(url.value)
         assert match is not None
-        base, _ = split_url(match.group(0))
+        parts = split_url(found, match.group(0), url.lines[0])
+        if parts is None:
+            return
         path = f"{match.group(2)}{{account_id}}{match.group(3)}{{model_id}}"
-        found.state("endpoint.base_url", base, url.lines)
+        found.state("endpoint.base_url", parts[0], url.lines)
         found.state("endpoint.path", path, url.lines)
         found.state("endpoint.method", "POST", url.lines)
     account = search(_ACCOUNT_VAR, text)

@@ -52,7 +52,11 @@ def state_schemas(found: Extraction, input_schema: Located, output_schema: Locat
         found.derive("streaming.request_flag", "stream", input_schema[1], "input has a boolean `stream`")
 
 
-def split_url(url: str) -> tuple[str, str]:
-    """'https://host/a/b' -> ('https://host', '/a/b')."""
-    parts = urlsplit(url)
+def split_url(found: Extraction, url: str, line: int | None) -> tuple[str, str] | None:
+    """'https://host/a/b' -> ('https://host', '/a/b'); None, with a diagnostic, for what is no URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unbalanced `[` or `]` in the host: "Invalid IPv6 URL"
+        found.report(Level.ERROR, line, f"endpoint URL {url!r} not read: {exc}", "endpoint.base_url")
+        return None
     return f"{parts.scheme}://{parts.netloc}", parts.path or "/"

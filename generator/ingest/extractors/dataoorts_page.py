@@ -119,9 +119,9 @@ def _read_info_table(found: Extraction) -> None:
             if count is not None:
                 found.state("limits.context_window", count, lines)
         elif label == "model endpoint access url":
-            base, path = split_url(value)
-            found.state("endpoint.base_url", base, lines)
-            found.state("endpoint.path", path, lines)
+            if (parts := split_url(found, value, row.line)) is not None:
+                found.state("endpoint.base_url", parts[0], lines)
+                found.state("endpoint.path", parts[1], lines)
         elif label in _INFO_ATTRIBUTES:
             attributes[_INFO_ATTRIBUTES[label]] = value
             attribute_lines.append(lines)
@@ -169,9 +169,10 @@ def _read_request_example(found: Extraction) -> dict[str, Any] | None:
         found.report(Level.WARNING, blocks[0].lines[0], f"Python example does not parse: {exc}")
         return None
     if "url" in assigned and isinstance(assigned["url"][0], str):
-        base, path = split_url(assigned["url"][0])
-        found.state("endpoint.base_url", base, assigned["url"][1])
-        found.state("endpoint.path", path, assigned["url"][1])
+        url, url_lines = assigned["url"]
+        if (parts := split_url(found, url, url_lines[0] if url_lines else None)) is not None:
+            found.state("endpoint.base_url", parts[0], url_lines)
+            found.state("endpoint.path", parts[1], url_lines)
     post = search(r"requests\.(post|get)\(", blocks[0].value)
     if post is not None:
         method_line = blocks[0].lines[0] + post.lines[0] - 1

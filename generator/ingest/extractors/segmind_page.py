@@ -131,7 +131,10 @@ def _read_endpoint(found: Extraction) -> bool:
     if url is None:
         found.report(Level.ERROR, None, 'no `const url = "https://api.segmind.com/..."` in the example')
         return False
-    base, path = split_url(url.value)
+    parts = split_url(found, url.value, url.lines[0])
+    if parts is None:
+        return False
+    base, path = parts
     model_id = path.rstrip("/").rsplit("/", 1)[-1]
     found.state("model_id", model_id, url.lines, "the endpoint's last path segment")
     found.state("endpoint.base_url", base, url.lines)
