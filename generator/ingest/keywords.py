@@ -67,8 +67,34 @@ ENFORCED = frozenset(
         "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
         "minLength", "maxLength", "pattern", "minItems", "maxItems",
         "anyOf", "oneOf", "additionalProperties",
+        "not", "if", "then", "else", "multipleOf", "uniqueItems", "prefixItems", "contains",
+        "minContains", "maxContains", "minProperties", "maxProperties", "dependentRequired",
+        "dependentSchemas", "propertyNames", "patternProperties",
     }
 )  # fmt: skip
+
+# Checked at run time, on the class's value as JSON, by the runtime's `_constraints.py` (pydantic
+# has no exact form for them), wherever they appear: generator/render/schema_rules.py hands them over.
+RUNTIME_CHECKED = frozenset(
+    {
+        "not", "if", "then", "else", "uniqueItems", "prefixItems", "contains", "minContains",
+        "maxContains", "minProperties", "maxProperties", "dependentRequired", "dependentSchemas",
+        "propertyNames", "patternProperties", "multipleOf",
+    }
+)  # fmt: skip
+# What that runtime check knows. A sub-schema it checks whole (under `not`, `if`, `contains`...) may
+# use these and only these, whatever its `type` says; `$ref`s inside are inlined.
+EVALUATED = RUNTIME_CHECKED | {
+    "type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "minLength", "maxLength", "pattern", "minItems", "maxItems", "items", "required", "properties",
+    "additionalProperties", "allOf", "anyOf", "oneOf", "$ref",
+}  # fmt: skip
+# Type-specific keywords the classes apply to their type only whatever `type` says (the runtime
+# checks them where `type` does not name their type alone). The other object keywords shape a class.
+ANY_TYPE = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
+     "maxLength", "pattern", "minItems", "maxItems", "items"}
+) | (RUNTIME_CHECKED - {"not", "if", "then", "else"})  # fmt: skip
 
 # Keywords that constrain one JSON type only: on a value of another type they say nothing. The
 # classes apply them to their type only where `type` names that type alone (or it and null).
@@ -91,14 +117,8 @@ APPLIES_TO = {keyword: kind for kind, keywords in TYPE_SPECIFIC.items() for keyw
 # still applies them to their kind only.
 STRUCTURAL = frozenset({"items", "properties"})
 COMBINATORS = frozenset({"anyOf", "oneOf", "allOf"})
-BRANCH_SHAPES = frozenset({"type", "properties", "enum", "const", "$ref"})
-# `format` values the code generator turns into asserting types (`AwareDatetime`, `EmailStr`, a
-# hostname pattern): where the specification makes them annotations, the classes would reject
-# valid values, so they are refused. Every other value stays a plain `str`: an annotation.
-ASSERTED_FORMATS = frozenset(
-    {"date", "date-time", "time", "duration", "email", "idn-email", "hostname", "ipv4", "ipv6",
-     "uri", "uuid", "byte", "password"}
-)  # fmt: skip
+# A branch with one of these is generated (or, with a keyword checked at run time, checked whole).
+BRANCH_SHAPES = frozenset({"type", "properties", "enum", "const", "$ref"}) | ANY_TYPE
 
 # Where subschemas sit: a schema as the value, a list of schemas, or a map of names to schemas.
 SCHEMA_VALUED = frozenset(
@@ -166,6 +186,9 @@ def unenforced(schema: Any) -> list[Unenforced]:
         kinds = (_types(node) or implied) - {"null"}
         found.extend(_node_problems(node, where, kinds))
         for keyword, at, sub in _children(node, where):
+            if keyword in RUNTIME_CHECKED:
+                found.extend(_checked_whole(sub, at))
+                continue
             if isinstance(sub, bool) and keyword != "additionalProperties":
                 reason = f"a boolean schema (`{json.dumps(sub)}`) under `{keyword}` is not generated"
                 found.append(Unenforced(at, keyword, reason))
@@ -173,17 +196,20 @@ def unenforced(schema: Any) -> list[Unenforced]:
     return sorted(found, key=lambda u: (u.path, u.keyword))
 
 
+def _checked_whole(schema: Any, path: str) -> Iterator[Unenforced]:
+    """Keywords the run-time check does not know, in a sub-schema it checks whole."""
+    for where, node in subschemas(schema, path):
+        for keyword in node:
+            if keyword in DRAFT_2020_12 and keyword not in ANNOTATIONS | EVALUATED | {"$defs", "definitions"}:
+                reason = f"keyword `{keyword}` is not enforced by the generated classes"
+                yield Unenforced(pointer(where, keyword), keyword, reason)
+
+
 def _node_problems(node: dict[str, Any], where: str, kinds: set[str]) -> Iterator[Unenforced]:
     for keyword, value in node.items():
         if keyword not in DRAFT_2020_12:
             continue
         at = pointer(where, keyword)
-        if keyword == "format" and value in ASSERTED_FORMATS:
-            reason = (
-                f"`format: {value}` is an annotation in draft 2020-12, but the generated classes "
-                "would assert it"
-            )
-            yield Unenforced(at, keyword, reason)
         if keyword in ANNOTATIONS:
             continue
         if keyword not in ENFORCED:
@@ -191,7 +217,12 @@ def _node_problems(node: dict[str, Any], where: str, kinds: set[str]) -> Iterato
             continue
         kind = APPLIES_TO.get(keyword)
         alone = kinds == {kind} or (kind == "number" and kinds == {"integer", "number"})
-        if kind is not None and not alone and not (keyword in STRUCTURAL and kind in kinds):
+        if (
+            kind is not None
+            and not alone
+            and keyword not in ANY_TYPE
+            and not (keyword in STRUCTURAL and kind in kinds)
+        ):
             reason = (
                 f"keyword `{keyword}` applies to {kind}s only, and the generated classes enforce "
                 f"it only where `type` is {kind!r} alone (or with null)"
@@ -204,14 +235,6 @@ def _node_problems(node: dict[str, Any], where: str, kinds: set[str]) -> Iterato
 
 
 def _value_problem(node: dict[str, Any], keyword: str, value: Any) -> str | None:
-    if keyword in {"enum", "const"}:
-        values = value if keyword == "enum" and isinstance(value, list) else [value]
-        odd = [v for v in values if v is not None and not isinstance(v, str)]
-        if odd:
-            return (
-                f"keyword `{keyword}` is enforced exactly for strings and null only, not for "
-                f"{json.dumps(odd[0])[:40]} (booleans, numbers, objects and arrays compare loosely)"
-            )
     if keyword == "required" and isinstance(value, list):
         properties = node.get("properties")
         missing = [n for n in value if not isinstance(properties, dict) or n not in properties]
@@ -233,7 +256,12 @@ def keyword_table() -> str:
     for keyword in sorted(DRAFT_2020_12, key=lambda k: (k.lstrip("$").lower(), k)):
         if keyword in ENFORCED:
             kind = APPLIES_TO.get(keyword)
-            verdict = "enforced" + (f" (where `type` is {kind!r}; elsewhere refused)" if kind else "")
+            if kind and keyword in ANY_TYPE:
+                verdict = f"enforced (on {kind}s only, whatever `type` says)"
+            else:
+                verdict = "enforced" + (f" (where `type` is {kind!r}; elsewhere refused)" if kind else "")
+            if keyword in RUNTIME_CHECKED:
+                verdict += "; checked at run time"
         elif keyword in ANNOTATIONS:
             verdict = "annotation (validates nothing; ignored)"
         else:

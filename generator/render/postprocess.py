@@ -7,7 +7,8 @@ passes, so no edit has to know about another:
   3. mark optional properties whose schema rejects null with `NOT_NULL`;
   4. swap `StrictInt` for `JsonInt` (JSON Schema counts 1.0 as an integer) and point the
      base class at the package's own runtime;
-  5. escape every control or separator character a string holds raw (descriptions in docstrings).
+  5. give each class with rules pydantic cannot express (schema_rules.py) a validator checking them;
+  6. escape every control or separator character a string holds raw (descriptions in docstrings).
 ast counts columns in UTF-8 bytes, so edits are applied to the encoded source.
 """
 
@@ -22,6 +23,8 @@ from generator.render.pytext import docstring_literal, unprintable
 from generator.render.schema_plan import TypePlan
 
 RUNTIME_NAMES = ("Base64Text", "JsonInt", "JsonNumber", "NOT_NULL", "ONE_OF", "StrictModel")
+RULES = "schema_rules"  # from the runtime's `_constraints` module
+RULES_ATTRIBUTE = "cardgen_rules_"
 # JSON Schema counts 1.0 as an integer, and any JSON number as a number: the runtime's own types.
 SWAPPED = {"StrictInt": "JsonInt", "StrictFloat": "JsonNumber"}
 
@@ -214,6 +217,21 @@ def _allows_custom_types(node: ast.expr) -> bool:
     )
 
 
+def _add_rules(plan: TypePlan) -> _Collect:
+    def collect(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
+        written = {cls.name: cls for cls in _classes(tree)}
+        for name, rules in sorted(plan.rules.items()):
+            cls = written.get(name)
+            if cls is None:
+                raise CodegenError(
+                    f"class {name} has rules to check at run time, but the code generator wrote no such class"
+                )
+            end = source.span(cls)[1]
+            yield _Edit(end, end, f"\n\n    {RULES_ATTRIBUTE} = {RULES}({rules!r})")
+
+    return collect
+
+
 def _escape_text(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
     """Rewrite each string whose source holds a raw control or separator character with escapes.
 
@@ -243,6 +261,7 @@ def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
     code = _pass(code, _mark_one_of(plan))
     code = _pass(code, _mark_not_null(plan))
     code = _pass(code, _runtime_names)
+    code = _pass(code, _add_rules(plan))
     code = _pass(code, _escape_text)
     # Lines are "\n" lines: str.splitlines() would also split inside a docstring at U+2028.
     body = "\n".join(line for line in code.split("\n") if not line.startswith("#   filename:"))
@@ -251,6 +270,8 @@ def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
     mentioned = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     used = [name for name in RUNTIME_NAMES if name in mentioned]
     imports = f"from {runtime_module} import {', '.join(used)}\n" if used else ""
+    if RULES in mentioned:
+        imports += f"from {runtime_module.rpartition('.')[0]}._constraints import {RULES}\n"
     imported = {
         alias.asname or alias.name
         for node in ast.walk(tree)

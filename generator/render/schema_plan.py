@@ -13,8 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.render.json_types import json_types
+from generator.render.json_types import DATA_KEYS, json_types
 from generator.render.names import class_name, singular
+from generator.render.schema_rules import class_rules, strip_runtime
 
 JsonSchema = dict[str, Any]
 COMBINATORS = ("oneOf", "anyOf")
@@ -35,6 +36,7 @@ class TypePlan:
     classes: dict[str, ClassPlan]
     one_of_groups: list[tuple[str, ...]]
     variants: dict[str, list[str]]  # root class -> its oneOf/anyOf variant classes
+    rules: dict[str, JsonSchema] = field(default_factory=dict)  # class -> what it checks at run time
 
 
 def _is_object_like(schema: JsonSchema) -> bool:
@@ -81,7 +83,7 @@ def allows_null(schema: Any, document: Any = None, seen: frozenset[str] = frozen
         branches = schema.get(keyword)
         if isinstance(branches, list) and branches:
             return any(allows_null(b, document, seen) for b in branches)
-    return kind is not None or not any(k in schema for k in ("properties", "items", "required"))
+    return kind is not None or not any(k in schema for k in ("properties", "required"))
 
 
 class _Namer:
@@ -277,7 +279,8 @@ def _rebase_refs(schema: Any, base: str) -> Any:
         return [_rebase_refs(item, base) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    rebased = {key: _rebase_refs(value, base) for key, value in schema.items()}
+    # Values under `enum`, `const`, `default`... are data: a `$ref` key there is no reference.
+    rebased = {key: value if key in DATA_KEYS else _rebase_refs(value, base) for key, value in schema.items()}
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#"):
         rebased["$ref"] = f"#{base}{ref[1:]}"
@@ -304,4 +307,7 @@ def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozense
             namer.classes[role] = ClassPlan(role)
             namer.visit(copied, role, "")
             copied["title"] = role
-    return TypePlan(json_types({"$defs": defs}), namer.classes, namer.one_of_groups, namer.variants)
+    document = {"$defs": defs}
+    rules = class_rules(document, frozenset(namer.classes), resolve_pointer)
+    strip_runtime(document, frozenset(namer.classes), resolve_pointer)
+    return TypePlan(json_types(document), namer.classes, namer.one_of_groups, namer.variants, rules)
