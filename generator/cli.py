@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import click
 
@@ -17,7 +18,8 @@ from generator import __version__
 from generator.backend.cli import serve_command
 from generator.cassettes.cli import record_command
 from generator.catalog.store import load_catalog
-from generator.conform.results import table
+from generator.conform.results import markdown, table
+from generator.conform.results import to_json as results_json
 from generator.conform.run import ConformOptions, run_conformance
 from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.evolve.cli import diff_command
@@ -25,6 +27,7 @@ from generator.generate import Previous, generate
 from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
 from generator.ingest.sources import load_sources
 from generator.lockfile import LOCK_NAME, read_lock, why_stale
+from generator.machine import append_step_summary, diagnostics_json, emit, format_option, tree_json
 from generator.pull.cli import pull_command
 from generator.render.changelog import CHANGELOG_NAME
 from generator.render.context import RenderError
@@ -38,10 +41,10 @@ DEFAULT_OUT = Path("generated")
 CONFORM_NEEDS = ("pytest", "hypothesis", "hypothesis_jsonschema")  # the `conform` extra
 
 
-def _report(diagnostics: Iterable[Diagnostic], verbose: bool, base: Path | None = None) -> None:
+def _report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
     for diagnostic in diagnostics:
         if diagnostic.level >= Level.NOTE or verbose:
-            click.echo(_openable(diagnostic, base).render(), err=True)
+            click.echo(diagnostic.render(), err=True)
 
 
 def _openable(diagnostic: Diagnostic, base: Path | None) -> Diagnostic:
@@ -104,6 +107,9 @@ def cli() -> None:
     "no longer yields one); exit 1 all the same.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
+@format_option(
+    "text for people; json: one JSON document on stdout, every diagnostic (info included) an object."
+)
 def ingest_command(
     sources: Path,
     providers: Path | None,
@@ -112,6 +118,7 @@ def ingest_command(
     check: bool,
     keep_going: bool,
     verbose: bool,
+    output_format: str,
 ) -> None:
     """Read every source document into one normalized, validated catalog entry per model.
 
@@ -128,25 +135,46 @@ def ingest_command(
     `providers/<name>.yaml` beside the sources overrides them field by field.
     """
     result = ingest(IngestInputs.beside(sources, providers, overlays, catalog_dir))
-    _report(result.diagnostics, verbose, sources.parent)
-    failed = has_errors(result.diagnostics)
+    as_json = output_format == "json"
+    diagnostics = [_openable(d, sources.parent) for d in result.diagnostics]
+    if not as_json:
+        _report(diagnostics, verbose)
+    failed = has_errors(diagnostics)
+    errors = sum(1 for d in diagnostics if d.level is Level.ERROR)
+    document: dict[str, Any] = {
+        "command": "ingest",
+        "ok": not failed,
+        "documents": result.documents,
+        "diagnostics": diagnostics_json(
+            d for d in diagnostics if d.level >= Level.NOTE or verbose or as_json
+        ),
+    }
     if failed and (check or not keep_going):
-        count = sum(1 for d in result.diagnostics if d.level is Level.ERROR)
-        click.echo(f"ingest failed: {count} error(s); nothing written to {catalog_dir}", err=True)
+        if as_json:
+            emit({**document, "entries": len(result.catalog), "written": False})
+        else:
+            click.echo(f"ingest failed: {errors} error(s); nothing written to {catalog_dir}", err=True)
         sys.exit(1)
     files = render_catalog(result.catalog)
     if failed:  # --keep-going: a document that broke keeps the entry it had
         files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
-    diff = _sync(catalog_dir, files, check, f"{sources} (run `cardgen ingest`)", "ingest")
-    if diff is not None:
+    diff = _sync(catalog_dir, files, check, "ingest")
+    document |= {"entries": len(files), "check": check, **tree_json(diff)}
+    if as_json:
+        emit({**document, "ok": document["ok"] and (diff.clean or not check)})
+        sys.exit(1 if failed or (check and not diff.clean) else 0)
+    if check:
+        _report_check(catalog_dir, diff, f"{sources} (run `cardgen ingest`)", len(files))
+    else:
         changed = len(diff.stale) + len(diff.missing)
         click.echo(
             f"ingested {result.documents} documents into {len(files)} entries in {catalog_dir}: "
             f"{changed} written, {len(diff.extra)} removed, {len(files) - changed} unchanged"
         )
     if failed:
-        count = sum(1 for d in result.diagnostics if d.level is Level.ERROR)
-        click.echo(f"ingest failed: {count} error(s); the good entries were written (--keep-going)", err=True)
+        click.echo(
+            f"ingest failed: {errors} error(s); the good entries were written (--keep-going)", err=True
+        )
         sys.exit(1)
 
 
@@ -215,8 +243,9 @@ def _label(directory: Path) -> str:
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files, and why."
 )
+@format_option()
 def generate_command(
-    catalog_dir: Path, out: Path, package: str, recordings: Path | None, check: bool
+    catalog_dir: Path, out: Path, package: str, recordings: Path | None, check: bool, output_format: str
 ) -> None:
     """Render the catalog into a typed Python SDK (pydantic types, sync and async clients) and its tests.
 
@@ -225,6 +254,7 @@ def generate_command(
     the catalog (`cardgen diff` rules) and <out>/CHANGELOG.md says why. Everything is rendered and
     formatted in memory first; the output directory changes only when all of it succeeded.
     """
+    as_json = output_format == "json"
     started = time.perf_counter()
     previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
     try:
@@ -237,53 +267,67 @@ def generate_command(
             previous,
         )
     except (ValueError, RenderError, FormatError) as exc:
-        click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
+        if as_json:
+            emit({"command": "generate", "ok": False, "check": check, "error": str(exc)})
+        else:
+            click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
         sys.exit(1)
     files = generation.files
-    diff = _sync(
-        out,
-        files,
-        check,
-        f"{catalog_dir} (run `cardgen generate`)",
-        "generate",
-        generation.verified,
-        lambda: why_stale(previous.lock, generation.lock, _document_hashes(catalog_dir.parent / "sources")),
+    diff = _sync(out, files, check, "generate", generation.verified)
+    why = (
+        why_stale(previous.lock, generation.lock, _document_hashes(catalog_dir.parent / "sources"))
+        if check and not diff.clean
+        else []
     )
-    if diff is not None:
-        changed = len(diff.stale) + len(diff.missing)
-        click.echo(
-            f"generated {len(files)} files in {out} (version {generation.lock.version}): {changed} written, "
-            f"{len(diff.extra)} removed, {len(files) - changed} unchanged; {len(generation.rendered)} models "
-            f"rendered, {len(generation.reused)} reused ({time.perf_counter() - started:.1f}s)"
-        )
+    if as_json:
+        clean = diff.clean or not check
+        emit(
+            {"command": "generate", "ok": clean, "check": check, "version": generation.lock.version,
+             "files": len(files), **tree_json(diff), "why": why,
+             "rendered": len(generation.rendered), "reused": len(generation.reused)}
+        )  # fmt: skip
+        sys.exit(0 if clean else 1)
+    if check:
+        _report_check(out, diff, f"{catalog_dir} (run `cardgen generate`)", len(files), tuple(why))
+        return
+    changed = len(diff.stale) + len(diff.missing)
+    click.echo(
+        f"generated {len(files)} files in {out} (version {generation.lock.version}): {changed} written, "
+        f"{len(diff.extra)} removed, {len(files) - changed} unchanged; {len(generation.rendered)} models "
+        f"rendered, {len(generation.reused)} reused ({time.perf_counter() - started:.1f}s)"
+    )
 
 
 def _sync(
     target: Path,
     files: dict[PurePosixPath, str],
     check: bool,
-    stale_against: str,
     command: str,
     verified: frozenset[PurePosixPath] = frozenset(),
-    why: Callable[[], list[str]] = list,
-) -> TreeDiff | None:
-    """Write files to target, or with check compare and exit 1 when stale; None when only checked."""
+) -> TreeDiff:
+    """Write files to target, or with check only compare; exit 1 when the target is unsafe to write."""
     if check:
-        diff = compare_tree(target, files, verified)
-        if not diff.clean:
-            click.echo(f"{target} is out of date with {stale_against}:", err=True)
-            for line in diff.lines():
-                click.echo(f"  {line}", err=True)
-            for reason in why():
-                click.echo(f"why: {reason}", err=True)
-            sys.exit(1)
-        click.echo(f"{target} is up to date ({len(files)} files)")
-        return None
+        return compare_tree(target, files, verified)
     try:
         return write_tree(target, files, verified)
     except UnsafeTarget as exc:
         click.echo(f"{command}: {exc}", err=True)
         sys.exit(1)
+
+
+def _report_check(
+    target: Path, diff: TreeDiff, stale_against: str, count: int, why: tuple[str, ...] = ()
+) -> None:
+    """Say whether target is up to date; exit 1 listing what differs and why when it is not."""
+    if diff.clean:
+        click.echo(f"{target} is up to date ({count} files)")
+        return
+    click.echo(f"{target} is out of date with {stale_against}:", err=True)
+    for line in diff.lines():
+        click.echo(f"  {line}", err=True)
+    for reason in why:
+        click.echo(f"why: {reason}", err=True)
+    sys.exit(1)
 
 
 def _read_text(path: Path) -> str | None:
@@ -337,7 +381,22 @@ def _document_hashes(sources: Path) -> dict[str, str]:
     show_default=True,
     help="The catalog the local backend serves.",
 )
-def conform_command(backend: str, model_glob: str, examples: int, out: Path, catalog_dir: Path) -> None:
+@click.option(
+    "--junitxml",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also keep pytest's JUnit XML report (xunit1) at this path, for CI test reports.",
+)
+@format_option("text: the table; json: one JSON document on stdout, per model x property.")
+def conform_command(
+    backend: str,
+    model_glob: str,
+    examples: int,
+    out: Path,
+    catalog_dir: Path,
+    junitxml: Path | None,
+    output_format: str,
+) -> None:
     """Run the generated conformance suite and print a table: model x property.
 
     \b
@@ -345,18 +404,28 @@ def conform_command(backend: str, model_glob: str, examples: int, out: Path, cat
     accepts; valid values round-trip; every valid request sent through the client is
     accepted and its answer parses (local or URL backends); errors and faults (400, 401,
     429 + Retry-After, 5xx, cut streams) behave (local backend); every cassette replays.
+    With $GITHUB_STEP_SUMMARY set, the table is appended to it in Markdown.
     """
     missing = [name for name in CONFORM_NEEDS if importlib.util.find_spec(name) is None]
     if missing:
         click.echo(f"cardgen conform needs {', '.join(missing)}: pip install 'cardgen[conform]'", err=True)
         sys.exit(2)
-    options = ConformOptions(out / "tests", catalog_dir, backend, model_glob, examples)
+    options = ConformOptions(out / "tests", catalog_dir, backend, model_glob, examples, junitxml)
     if not options.tests.is_dir():
         raise click.ClickException(f"no generated tests in {options.tests}: run `cardgen generate` first")
-    code, results = run_conformance(options)
-    click.echo("\n".join(table(results, examples)))
-    if code != 0 or results.failed:
-        click.echo(f"conformance failed (pytest exit {code})", err=True)
+    code, results = run_conformance(replace(options, pytest_to_stderr=output_format == "json"))
+    failed = code != 0 or results.failed
+    append_step_summary(markdown(results, examples, code))
+    if output_format == "json":
+        emit(
+            {"command": "conform", "ok": not failed, "pytest_exit": code, "backend": backend,
+             "examples": examples, "models": results_json(results, examples)}
+        )  # fmt: skip
+    else:
+        click.echo("\n".join(table(results, examples)))
+    if failed:
+        if output_format != "json":
+            click.echo(f"conformance failed (pytest exit {code})", err=True)
         sys.exit(1)
 
 

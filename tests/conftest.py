@@ -52,9 +52,11 @@ def seed_catalog() -> Catalog:
     return result.catalog
 
 
-def cardgen(root: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
+def cardgen(
+    root: Path, *args: str, expect: int = 0, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `cardgen ARGS` in root the way a user does: generated headers name paths relative to it."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=root,

@@ -6,7 +6,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
+
+from generator.machine import markdown_cell
 
 PROPERTIES = {
     "agrees_with_the_input_schema": "request",
@@ -27,6 +30,8 @@ class ModelResult:
     outcomes: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    failures: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # whole messages
+    defects: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 @dataclass
@@ -55,13 +60,16 @@ def read_junit(path: Path) -> Results:
             problem = case.find("error")
         if problem is not None:
             result.outcomes[column] = "FAIL"
-            first_line = ((problem.get("message") or "").splitlines() or [""])[0]
+            message = problem.get("message") or ""
+            result.failures[column].append(message[:4000])
+            first_line = (message.splitlines() or [""])[0]
             result.notes.append(f"{column}: {first_line[:300]}")
         elif result.outcomes.get(column) != "FAIL":  # a later pass never hides an earlier failure
             defects = [p.get("value", "") for p in case.iter("property") if p.get("name") == "defect"]
             passed = "defect" if defects else "ok"  # the document's fault, worked around: not a failure
             result.outcomes[column] = "n/a" if case.find("skipped") is not None else passed
             result.notes.extend(f"{column}: defect: {defect}" for defect in defects)
+            result.defects[column].extend(defects)
     return results
 
 
@@ -77,3 +85,50 @@ def table(results: Results, examples: int) -> list[str]:
     for model, result in sorted(results.models.items()):
         lines.extend(f"{model}: {note}" for note in result.notes)
     return lines
+
+
+def to_json(results: Results, examples: int) -> list[dict[str, Any]]:
+    """Per model, each property's outcome (ok, defect, n/a, FAIL, - when not run), defects and failures."""
+    return [
+        {
+            "model": model,
+            "seconds": round(result.seconds, 3),
+            "examples": examples,
+            "properties": {
+                column: {
+                    "outcome": result.outcomes.get(column, "-"),
+                    "defects": result.defects.get(column, []),
+                    "failures": result.failures.get(column, []),
+                }
+                for column in PROPERTIES.values()
+            },
+        }
+        for model, result in sorted(results.models.items())
+    ]
+
+
+def markdown(results: Results, examples: int, code: int) -> str:
+    """The table for a CI job summary: a row per model, a line per defect and failure."""
+    columns = list(PROPERTIES.values())
+    verdict = "failed" if code != 0 or results.failed else "passed"
+    lines = [
+        f"### cardgen conform: {verdict}",
+        "",
+        f"{len(results.models)} model(s), {examples} examples per property.",
+        "",
+        "| model | " + " | ".join(columns) + " | time |",
+        "|---" * (len(columns) + 2) + "|",
+    ]
+    for model, result in sorted(results.models.items()):
+        cells = [_badge(result.outcomes.get(column, "-")) for column in columns]
+        lines.append(f"| `{model}` | " + " | ".join(cells) + f" | {result.seconds:.1f}s |")
+    notes = [
+        f"- `{model}` {markdown_cell(note)}"
+        for model, r in sorted(results.models.items())
+        for note in r.notes
+    ]
+    return "\n".join([*lines, *(["", *notes] if notes else [])]) + "\n"
+
+
+def _badge(outcome: str) -> str:
+    return {"FAIL": "**FAIL**", "defect": "defect"}.get(outcome, outcome)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,8 @@ class ConformOptions:
     backend: str  # local, recorded or a URL
     model_glob: str
     examples: int
+    junitxml: Path | None = None  # where to keep pytest's JUnit XML report
+    pytest_to_stderr: bool = False  # keep stdout for a JSON document
 
 
 KEY = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
@@ -66,5 +69,9 @@ def run_conformance(options: ConformOptions) -> tuple[int, Results]:
             f"--rootdir={options.tests}", f"--junitxml={report}", "-o", "junit_family=xunit1",
             f"--backend={url}", f"--examples={options.examples}", f"--catalog={options.catalog}",
         ]  # fmt: skip
-        done = subprocess.run(command, check=False, env=environment)  # noqa: S603 - our own interpreter and arguments
+        stdout = 2 if options.pytest_to_stderr else None  # file descriptor 2: stderr
+        done = subprocess.run(command, check=False, env=environment, stdout=stdout)  # noqa: S603 - our own interpreter and arguments
+        if options.junitxml is not None and report.is_file():
+            options.junitxml.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(report, options.junitxml)
         return done.returncode, read_junit(report)

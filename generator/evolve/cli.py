@@ -8,8 +8,9 @@ import click
 
 from generator.catalog.store import Catalog
 from generator.evolve.entry_diff import diff_catalogs
-from generator.evolve.report import render_json, render_text
+from generator.evolve.report import render_json, render_markdown, render_text
 from generator.evolve.revisions import RevisionError, load_catalog_at
+from generator.machine import append_step_summary, format_option
 
 
 class InputError(click.ClickException):
@@ -30,9 +31,12 @@ def _load(spec: str, name: str) -> Catalog:
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON document instead of the report.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON document instead of the report (= --format json)."
+)
+@format_option("text: the report; json: one JSON document with `breaking`, `counts`, `bump` and the changes.")
 @click.option("--allow-breaking", is_flag=True, help="Exit 0 even when something breaks callers.")
-def diff_command(old: str, new: str, as_json: bool, allow_breaking: bool) -> None:
+def diff_command(old: str, new: str, as_json: bool, output_format: str, allow_breaking: bool) -> None:
     """Say what changing the catalog from OLD to NEW does to callers of the generated SDK.
 
     \b
@@ -47,14 +51,17 @@ def diff_command(old: str, new: str, as_json: bool, allow_breaking: bool) -> Non
 
     \b
     Exit status: 0 nothing breaking (or --allow-breaking), 1 something breaking,
-    2 a catalog could not be read.
+    2 a catalog could not be read. With $GITHUB_STEP_SUMMARY set, the report is appended
+    to it in Markdown.
     """
+    as_json = as_json or output_format == "json"
     before, after = _load(old, "OLD"), _load(new, "NEW")
     try:
         diff = diff_catalogs(before, after)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
     click.echo(render_json(diff) if as_json else render_text(diff), nl=False)
+    append_step_summary(render_markdown(diff))
     if diff.breaking and not allow_breaking:
         if not as_json:
             click.echo("breaking changes found (pass --allow-breaking to accept them)", err=True)

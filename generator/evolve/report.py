@@ -7,6 +7,7 @@ from typing import Any
 
 from generator.evolve.changes import CatalogDiff, Change
 from generator.evolve.schema_facts import short
+from generator.machine import markdown_cell
 
 ABSENT = "(absent)"
 WIDTH = 15  # the longest severity, "informational", and a space
@@ -51,6 +52,8 @@ def to_json(diff: CatalogDiff) -> dict[str, Any]:
     """The machine-readable document; models and changes in the diff's deterministic order."""
     return {
         "bump": diff.bump,
+        "breaking": diff.breaking,
+        "counts": dict(diff.counts()),
         "models": [
             {
                 "provider": model.provider,
@@ -75,3 +78,26 @@ def to_json(diff: CatalogDiff) -> dict[str, Any]:
 
 def render_json(diff: CatalogDiff) -> str:
     return json.dumps(to_json(diff), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_markdown(diff: CatalogDiff) -> str:
+    """A CI job summary: the verdict, the counts, a row per change."""
+    verdict = "breaking" if diff.breaking else "nothing breaking"
+    counts = ", ".join(f"{count} {severity}" for severity, count in diff.counts().items())
+    lines = [
+        f"### cardgen diff: {verdict}",
+        "",
+        f"{len(diff.models)} model(s) changed; {counts}; suggested version bump: **{diff.bump}**.",
+    ]
+    if diff.models:
+        lines += ["", "| model | status | severity | rule | path | change |", "|---|---|---|---|---|---|"]
+    for model in diff.models:
+        name = f"`{model.provider}` `{markdown_cell(model.model_id)}`"
+        if not model.changes:
+            lines.append(f"| {name} | {model.status} | | | | |")
+        for change in model.changes:
+            lines.append(
+                f"| {name} | {model.status} | {change.severity} | `{change.rule}` | "
+                f"`{markdown_cell(change.path)}` | {markdown_cell(change.message)} |"
+            )
+    return "\n".join(lines) + "\n"

@@ -92,7 +92,45 @@ def test_identical_catalogs(tmp_path: Path) -> None:
     old, _ = catalog_dirs(tmp_path, "model-removed")
     result = run(old, old)
     assert (result.exit_code, result.stdout) == (0, "no changes\nsuggested version bump: none\n")
-    assert json.loads(run(old, old, "--json").stdout) == {"bump": "none", "models": []}
+    assert json.loads(run(old, old, "--json").stdout) == {
+        "bump": "none",
+        "breaking": False,
+        "counts": {"breaking": 0, "breaking-wire": 0, "compatible": 0, "informational": 0},
+        "models": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("case_id", "breaking"), [("request-range-narrowed", True), ("description-changed", False)]
+)
+def test_json_says_whether_anything_breaks_and_counts_by_severity(
+    tmp_path: Path, case_id: str, breaking: bool
+) -> None:
+    old, new = catalog_dirs(tmp_path, case_id)
+    document = json.loads(run(old, new, "--format", "json", "--allow-breaking").stdout)
+    assert document["breaking"] is breaking
+    severities = [c["severity"] for m in document["models"] for c in m["changes"]]
+    assert document["counts"] == {
+        s: severities.count(s) for s in ("breaking", "breaking-wire", "compatible", "informational")
+    }
+    assert (
+        run(old, new, "--json", "--allow-breaking").stdout
+        == run(old, new, "--format", "json", "--allow-breaking").stdout
+    )
+
+
+def test_a_markdown_report_is_appended_to_the_github_step_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", "utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    old, new = catalog_dirs(tmp_path, "request-oneof-branch-removed")
+    assert run(old, new).exit_code == 1
+    text = summary.read_text("utf-8")
+    assert text.startswith("earlier step\n### cardgen diff: breaking\n")
+    assert "suggested version bump: **major**" in text
+    assert "| breaking | `request-oneof-branch-removed` | `$.input_schema.oneOf[1]` |" in text
 
 
 def test_an_argument_that_is_neither_directory_nor_revision_exits_2(

@@ -63,8 +63,10 @@ def _mixed() -> CatalogDiff:
 
 def test_json_document_shape() -> None:
     document = json.loads(render_json(_mixed()))
-    assert list(document) == ["bump", "models"]
+    assert list(document) == ["bump", "breaking", "counts", "models"]
     assert document["bump"] == "major"
+    assert document["breaking"] is True
+    assert document["counts"] == {"breaking": 1, "breaking-wire": 1, "compatible": 1, "informational": 1}
     for model in document["models"]:
         assert list(model) == ["provider", "model_id", "status", "changes"]
         assert model["status"] in {"added", "removed", "changed"}

@@ -1,0 +1,81 @@
+"""`--format json` on ingest, generate --check and conform; conform's --junitxml; CI step summaries."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree
+
+from tests.conftest import FIXTURES, cardgen
+
+BAD = FIXTURES / "bad" / "docs-page-schema-not-json"
+DIAGNOSTIC_KEYS = ["file", "line", "level", "message", "field"]
+
+
+def _project(tmp_path: Path, seed_project: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(seed_project, root, ignore=shutil.ignore_patterns("__pycache__", ".*cache"))
+    return root
+
+
+def test_ingest_json_holds_each_diagnostic_as_an_object(tmp_path: Path) -> None:
+    shutil.copytree(BAD / "sources", tmp_path / "catalog" / "sources")
+    done = cardgen(tmp_path, "ingest", "--format", "json", expect=1)
+    document = json.loads(done.stdout)
+    assert (document["command"], document["ok"], document["written"]) == ("ingest", False, False)
+    errors = [d for d in document["diagnostics"] if d["level"] == "error"]
+    assert [list(d) for d in errors] == [DIAGNOSTIC_KEYS]
+    assert errors[0]["file"] == "catalog/sources/cloudflare/page.txt"
+    assert errors[0]["line"] == 130
+    assert errors[0]["message"].startswith("API Schemas: the input schema is not JSON")
+    assert "error:" not in done.stderr, "json mode prints no text diagnostics"
+
+
+def test_ingest_check_json_lists_what_differs(tmp_path: Path, seed_project: Path) -> None:
+    root = _project(tmp_path, seed_project)
+    clean = json.loads(cardgen(root, "ingest", "--check", "--format", "json").stdout)
+    assert (clean["ok"], clean["check"], clean["stale"], clean["missing"], clean["extra"]) == (
+        True,
+        True,
+        [],
+        [],
+        [],
+    )
+    assert clean["entries"] == 5
+    (root / "catalog" / "models" / "cloudflare" / "deepseek_math_7b_base.yaml").unlink()
+    document = json.loads(cardgen(root, "ingest", "--check", "--format", "json", expect=1).stdout)
+    assert (document["ok"], document["missing"]) == (False, ["cloudflare/deepseek_math_7b_base.yaml"])
+
+
+def test_generate_check_json_lists_stale_files_and_why(tmp_path: Path, seed_project: Path) -> None:
+    root = _project(tmp_path, seed_project)
+    clean = json.loads(cardgen(root, "generate", "--check", "--format", "json").stdout)
+    assert (clean["command"], clean["ok"], clean["stale"], clean["why"]) == ("generate", True, [], [])
+    edited = root / "generated" / "modelsdk" / "README.md"
+    edited.write_text(edited.read_text("utf-8") + "hand edit\n", "utf-8")
+    (root / "generated" / "stray.txt").write_text("x", "utf-8")
+    document = json.loads(cardgen(root, "generate", "--check", "--format", "json", expect=1).stdout)
+    assert document["ok"] is False
+    assert document["stale"] == ["modelsdk/README.md"]
+    assert document["extra"] == ["stray.txt"]
+    assert any("by hand" in reason for reason in document["why"]), document["why"]
+
+
+def test_conform_json_junitxml_and_step_summary(tmp_path: Path, seed_project: Path) -> None:
+    summary = tmp_path / "summary.md"
+    junit = tmp_path / "reports" / "conform.xml"
+    env = {"GITHUB_STEP_SUMMARY": str(summary)}
+    arguments = ["--backend", "recorded", "--model", "segmind/*", "--examples", "3", "--junitxml", str(junit)]
+    done = cardgen(seed_project, "conform", *arguments, "--format", "json", env=env)
+    document = json.loads(done.stdout)
+    assert (document["command"], document["ok"], document["pytest_exit"]) == ("conform", True, 0)
+    [model] = document["models"]
+    assert model["model"] == "segmind/deepseek_reasoner"
+    assert model["properties"]["request"] == {"outcome": "ok", "defects": [], "failures": []}
+    assert model["properties"]["client"]["outcome"] == "n/a"
+    cases = list(ElementTree.parse(junit).getroot().iter("testcase"))
+    assert any(case.get("name", "").endswith("recordings_replay") for case in cases)
+    text = summary.read_text("utf-8")
+    assert text.startswith("### cardgen conform: passed\n")
+    assert "| `segmind/deepseek_reasoner` | ok |" in text
