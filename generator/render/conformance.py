@@ -42,6 +42,8 @@ def conformance_files(
     files: dict[PurePosixPath, str] = {}
     for name in HARNESS:
         files[TESTS / name] = f"# {header}\n{(TEMPLATES / 'tests' / name).read_text('utf-8')}"
+    # The SDK's own scrubbing rule, for the recording transport: one copy of the rule, shipped twice.
+    files[TESTS / "_redact.py"] = f"# {header}\n{(TEMPLATES / 'runtime' / '_redact.py').read_text('utf-8')}"
     files[TESTS / "pytest.ini"] = f"# {header}\n{(TEMPLATES / 'tests' / 'pytest.ini').read_text('utf-8')}"
     for provider in providers:
         for model in provider.models:

@@ -38,8 +38,12 @@ def entry_named(provider: str, slug: str) -> CatalogEntry:
 @pytest.fixture(scope="session")
 def cassettes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """templates/tests/_cassettes.py behind the generator's one-line header, imported on its own."""
-    copy = tmp_path_factory.mktemp("template") / "_cassettes.py"
+    folder = tmp_path_factory.mktemp("template")
+    copy = folder / "_cassettes.py"
     copy.write_text(HEADER + TEMPLATE.read_text("utf-8"), "utf-8")
+    # Generated beside it, as the generated tests have it: the SDK runtime's scrubbing rule.
+    (folder / "_redact.py").write_text((REPO / "generator/templates/runtime/_redact.py").read_text("utf-8"))
+    sys.path.insert(0, str(folder))
     spec = importlib.util.spec_from_file_location("cardgen_test_cassettes", copy)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -49,6 +53,8 @@ def cassettes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield module
     finally:
         del sys.modules[spec.name]
+        sys.modules.pop("_redact", None)
+        sys.path.remove(str(folder))
 
 
 @pytest.fixture

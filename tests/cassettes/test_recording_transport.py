@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,3 +138,26 @@ def test_a_binary_upload_is_stored_as_bytes_with_secrets_scrubbed(cassettes: Any
     [interaction] = cassettes.load_cassettes([sink])
     assert interaction.request_body == b"\xff\x00" + SECRETS[secret].encode() + b"\xfe"
     assert interaction.uri.endswith("/run?x=1")
+
+
+def test_a_binary_answer_is_scrubbed_of_every_form_of_a_secret(cassettes: Any, tmp_path: Path) -> None:
+    key, account = CREDENTIALS["cloudflare"]["api_key"], CREDENTIALS["cloudflare"]["account_id"]
+    echoed = [
+        key,
+        key.replace("-", "\\u002d"),
+        key.replace("-", "%2D"),
+        base64.b64encode(account.encode()).decode(),
+    ]
+    body = b"\x89PNG\r\n\x1a\n\xff" + " ".join(echoed).encode() + b"\x00"
+    inner = httpx.MockTransport(
+        lambda request: httpx.Response(200, headers={"content-type": "image/png"}, content=body)
+    )
+    sink = tmp_path / "image.yaml"
+    with httpx.Client(transport=recorder(cassettes, inner, sink)) as client:
+        client.post(f"https://api.example.test/accounts/{account}/run", content=b"\xff" + key.encode())
+    [interaction] = cassettes.load_cassettes([sink])
+    for stored in (interaction.response_body, interaction.request_body, interaction.uri.encode()):
+        raw = stored if isinstance(stored, bytes) else stored.encode()
+        for form in [*echoed, account]:
+            assert form.encode() not in raw
+    assert interaction.response_body.startswith(b"\x89PNG") and b"API_KEY" in interaction.response_body
