@@ -108,7 +108,11 @@ def test_debug_logs_show_each_attempt_without_the_key(rt: Any, caplog: pytest.Lo
             make_sync(rt, Recorder(json_response(401, ECHO)), max_retries=0).post_json(
                 "m", body={}, model_id="m"
             )
-    lines = [record.getMessage() for record in caplog.records if record.name.startswith("rtpkg")]
+    lines = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("rtpkg") and record.levelno == logging.INFO  # DEBUG adds headers, body
+    ]
     assert lines == [
         "POST https://api.example.test/v1/m -> 503 (attempt 1 of 3)",
         "POST https://api.example.test/v1/m -> ConnectError (attempt 2 of 3)",

@@ -23,6 +23,7 @@ from ._exceptions import (
     provider_errors_of,
     status_error,
 )
+from ._logs import MAX_LOGGED_BODY, setup_logging
 from ._redact import SENSITIVE_HEADERS, redact_headers, remember, scrub, secrets_of
 from ._request import NO_OPTIONS, RequestOptions, Timeout, _Unset
 from ._retry import RETRYABLE_ERRORS, parse_retry_after, retry_delay, should_retry
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+setup_logging()
 
 # Generation is slow: a long read timeout (openai-python's), a short connect one.
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
@@ -195,7 +197,7 @@ class _BaseAPIClient(Generic[_ClientT]):
         self, request: httpx.Request, response: httpx.Response, attempt: int, retries: int
     ) -> float | None:
         """Return None to accept a 2xx answer, the wait before retrying, or raise its status error."""
-        self._log(request, response.status_code, attempt, retries)
+        self._log(request, response.status_code, attempt, retries, response)
         if response.is_success:
             return None
         if attempt < retries and should_retry(response):
@@ -216,16 +218,29 @@ class _BaseAPIClient(Generic[_ClientT]):
             return retry_delay(attempt, None)
         raise self._connection_error(request, exc) from exc
 
-    def _log(self, request: httpx.Request, outcome: object, attempt: int, retries: int) -> None:
-        """Log one attempt; the URL never carries credentials, the headers are not logged."""
-        logger.debug(
+    def _log(
+        self, request: httpx.Request, outcome: object, attempt: int, retries: int, response: httpx.Response | None = None
+    ) -> None:
+        """Log one attempt at INFO; at DEBUG its headers and request body too, credentials redacted."""
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        logger.info(
             "%s %s -> %s (attempt %d of %d)",
             request.method,
-            request.url,
+            scrub(str(request.url), self._secrets),
             outcome,
             attempt + 1,
             retries + 1,
         )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("request headers: %s", self._scrubbed_headers(request.headers))
+            body = request.content[:MAX_LOGGED_BODY].decode("utf-8", "replace")
+            logger.debug("request body: %s", scrub(body, self._secrets))
+            if response is not None:
+                logger.debug("response headers: %s", self._scrubbed_headers(response.headers))
+
+    def _scrubbed_headers(self, headers: httpx.Headers) -> str:
+        return scrub(repr(redact_headers(headers.multi_items())), self._secrets)
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         """Return the exception for a non-2xx answer whose body has been read."""
@@ -242,6 +257,10 @@ class _BaseAPIClient(Generic[_ClientT]):
     def _interrupted(self, exc: httpx.RequestError) -> StreamError:
         """Return the exception for a stream whose connection failed after it started."""
         return StreamError(scrub(f"stream interrupted: {type(exc).__name__}: {exc}", self._secrets))
+
+    def decode(self, response: httpx.Response) -> object:
+        """Return a 2xx answer's JSON without its envelope, or its raw bytes when it is not JSON."""
+        return self._parse_response(response)
 
     def _parse_response(self, response: httpx.Response) -> object:
         """Return a 2xx answer's JSON without its envelope, or its raw bytes when it is not JSON."""
@@ -345,6 +364,13 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         request = self._build_request(path, body, model_id, options=options)
         return self._parse_response(self._send(request, stream=False, retries=self._retries_of(options)))
 
+    def send_json(
+        self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS
+    ) -> httpx.Response:
+        """POST `body` as JSON to `path`; return the 2xx answer, read, for `decode()` later."""
+        request = self._build_request(path, body, model_id, options=options)
+        return self._send(request, stream=False, retries=self._retries_of(options))
+
     def post_upload(
         self,
         path: str,
@@ -357,6 +383,19 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         """POST `upload` as the raw body to `path`, `query` in the URL; return the decoded result."""
         request = self._build_upload_request(path, upload, query, model_id, options)
         return self._parse_response(self._send(request, stream=False, retries=self._retries_of(options)))
+
+    def send_upload(
+        self,
+        path: str,
+        *,
+        upload: Upload,
+        query: list[tuple[str, str]],
+        model_id: str,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> httpx.Response:
+        """POST `upload` as the raw body to `path`; return the 2xx answer, read, for `decode()` later."""
+        request = self._build_upload_request(path, upload, query, model_id, options)
+        return self._send(request, stream=False, retries=self._retries_of(options))
 
     def stream_events(
         self,
@@ -489,6 +528,13 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         request = self._build_request(path, body, model_id, options=options)
         return self._parse_response(await self._send(request, stream=False, retries=self._retries_of(options)))
 
+    async def send_json(
+        self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS
+    ) -> httpx.Response:
+        """POST `body` as JSON to `path`; return the 2xx answer, read, for `decode()` later."""
+        request = self._build_request(path, body, model_id, options=options)
+        return await self._send(request, stream=False, retries=self._retries_of(options))
+
     async def post_upload(
         self,
         path: str,
@@ -501,6 +547,19 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         """POST `upload` as the raw body to `path`, `query` in the URL; return the decoded result."""
         request = self._build_upload_request(path, upload, query, model_id, options)
         return self._parse_response(await self._send(request, stream=False, retries=self._retries_of(options)))
+
+    async def send_upload(
+        self,
+        path: str,
+        *,
+        upload: Upload,
+        query: list[tuple[str, str]],
+        model_id: str,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> httpx.Response:
+        """POST `upload` as the raw body to `path`; return the 2xx answer, read, for `decode()` later."""
+        request = self._build_upload_request(path, upload, query, model_id, options)
+        return await self._send(request, stream=False, retries=self._retries_of(options))
 
     def stream_events(
         self,

@@ -7,7 +7,8 @@ import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeAlias, TypeVar, cast
+from datetime import timedelta
+from typing import Any, Generic, TypeAlias, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -19,6 +20,9 @@ Timeout: TypeAlias = float | httpx.Timeout | None
 """Seconds (or an `httpx.Timeout`) for each attempt of a call; None waits for ever."""
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_T = TypeVar("_T")
+# Where providers put the id of a request, most specific first (Cloudflare answers with cf-ray).
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray")
 _MAX_LISTED_ERRORS = 5
 
 
@@ -180,3 +184,52 @@ def _summary(label: str, exc: ValidationError) -> str:
         lines.append(f"... and {len(errors) - _MAX_LISTED_ERRORS} more")
     count = f"{len(errors)} invalid argument{'s' if len(errors) != 1 else ''}"
     return f"{label}: {count}: " + "; ".join(lines)
+
+
+class RawResponse(Generic[_T]):
+    """A 2xx answer as it came: status, headers, request id, elapsed time; `parse()` gives the typed answer."""
+
+    def __init__(self, response: httpx.Response, parse: Callable[[httpx.Response], _T]) -> None:
+        self.http_response = response
+        self._parse = parse
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The answer's headers, e.g. Segmind's `x-remaining-credits`."""
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The provider's id for this request, from the first of REQUEST_ID_HEADERS it sent."""
+        for name in REQUEST_ID_HEADERS:
+            value = self.http_response.headers.get(name)
+            if value:
+                return str(value)
+        return None
+
+    @property
+    def elapsed(self) -> timedelta | None:
+        """Time from sending the request to reading the answer; None when the transport did not say."""
+        try:
+            return self.http_response.elapsed
+        except RuntimeError:  # an in-memory transport's answer that was never streamed
+            return None
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.url
+
+    @property
+    def content(self) -> bytes:
+        return self.http_response.content
+
+    def parse(self) -> _T:
+        """Return the typed answer, as `run()` would have (validated against the model's output schema)."""
+        return self._parse(self.http_response)
+
+    def __repr__(self) -> str:
+        return f"<RawResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")

@@ -1,0 +1,57 @@
+"""Issue #13: `.with_raw_response.run(...)` answers with status, headers, request id, elapsed, `.parse()`."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.cassettes.minimal import minimal_instance
+from generator.catalog.entry import CatalogEntry
+from tests.sdk.conftest import CREDENTIALS, ENTRIES, Recorder, client_for, entry_id, wire_answer
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+HEADERS = {"x-request-id": "req-42", "x-remaining-credits": "17.5"}
+
+
+def _recorder(entry: CatalogEntry) -> Recorder:
+    answer = wire_answer(entry, minimal_instance(entry.output_schema))
+    return Recorder(lambda request: httpx.Response(200, json=answer, headers=HEADERS))
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=entry_id)
+def test_with_raw_response_gives_status_headers_request_id_and_the_parsed_answer(
+    sdk: Any, entry: CatalogEntry
+) -> None:
+    recorder = _recorder(entry)
+    model = getattr(client_for(sdk, entry, recorder).models, entry.slug)
+    raw = model.with_raw_response.run(messages=MESSAGES, extra_headers={"X-Trace": "r"})
+    assert isinstance(raw, sdk.RawResponse)
+    assert raw.status_code == 200 and raw.request_id == "req-42"
+    assert raw.headers["x-remaining-credits"] == "17.5"
+    assert raw.elapsed is None or raw.elapsed.total_seconds() >= 0
+    assert recorder.requests[-1].headers["x-trace"] == "r"
+    assert raw.parse() == model.run(messages=MESSAGES)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=entry_id)
+def test_the_async_raw_response_too(sdk: Any, entry: CatalogEntry) -> None:
+    recorder = _recorder(entry)
+    cls = getattr(sdk, f"Async{entry.provider.capitalize()}")
+    client = cls(transport=httpx.MockTransport(recorder), **CREDENTIALS[entry.provider])
+    model = getattr(client.models, entry.slug)
+    raw = asyncio.run(model.with_raw_response.run(messages=MESSAGES))
+    assert raw.status_code == 200 and raw.request_id == "req-42"
+    assert type(raw.parse()).__name__ == "Response"
+
+
+@pytest.mark.parametrize("entry", ENTRIES[:1], ids=entry_id)
+def test_the_raw_call_checks_its_keywords_and_raises_status_errors(sdk: Any, entry: CatalogEntry) -> None:
+    recorder = Recorder(lambda request: httpx.Response(404, json={"error": "no such model"}))
+    raw_calls = getattr(client_for(sdk, entry, recorder).models, entry.slug).with_raw_response
+    with pytest.raises(TypeError, match="mesages"):
+        raw_calls.run(mesages=MESSAGES)
+    with pytest.raises(sdk.NotFoundError):
+        raw_calls.run(messages=MESSAGES)
