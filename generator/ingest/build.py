@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, entry_format_errors
 from generator.diagnostics import Diagnostic, Level, error, info, note, warning
+from generator.ingest.acknowledged import Acknowledgement
 from generator.ingest.checks import check_catalog, check_entry
 from generator.ingest.duplicates import resolve_duplicate_ids
 from generator.ingest.extractors import detect
@@ -67,6 +68,7 @@ def build_catalog(
     documents: Sequence[SourceDocument],
     providers: dict[str, ProviderDefaults],
     overlays: Sequence[Overlay],
+    acknowledged: Sequence[Acknowledgement] = (),
 ) -> tuple[Catalog, list[Diagnostic]]:
     """Extract, merge, patch and validate; entries with errors are left out, and reported."""
     extractions, diagnostics = extract_all(documents)
@@ -104,7 +106,7 @@ def build_catalog(
             error(overlay.file, None, f"no catalog entry {overlay.provider}/{overlay.slug} to patch")
         )
     entries.sort(key=lambda e: e.key)
-    diagnostics.extend(check_catalog(entries))
+    diagnostics.extend(check_catalog(entries, acknowledged))
     return Catalog(tuple(entries)), diagnostics
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import Diagnostic, error, warning
+from generator.ingest.acknowledged import Acknowledgement, acknowledge, stale
 from generator.ingest.hygiene import clean_schema
 from generator.ingest.keywords import unenforced
 from generator.ingest.overlaps import overlapping_one_ofs
@@ -88,8 +89,10 @@ def _describe(bounds: tuple[Any, ...]) -> str:
     return f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
 
 
-def check_catalog(entries: Sequence[CatalogEntry]) -> list[Diagnostic]:
-    """Warn where models' documents give the same parameter different ranges."""
+def check_catalog(
+    entries: Sequence[CatalogEntry], acknowledged: Sequence[Acknowledgement] = ()
+) -> list[Diagnostic]:
+    """Warn where models' documents give the same parameter different ranges, unless acknowledged."""
     ranges: dict[str, dict[str, tuple[Any, ...]]] = {}
     lines: dict[str, int | None] = {}
     for entry in entries:
@@ -105,6 +108,7 @@ def check_catalog(entries: Sequence[CatalogEntry]) -> list[Diagnostic]:
             if len(found) == 1:
                 ranges.setdefault(name, {})[entry.provenance.source.path] = found.pop()  # type: ignore[assignment]
     diagnostics: list[Diagnostic] = []
+    used: set[Acknowledgement] = set()
     for name, by_document in sorted(ranges.items()):
         counts = Counter(by_document.values())
         if len(counts) < 2:
@@ -115,11 +119,12 @@ def check_catalog(entries: Sequence[CatalogEntry]) -> list[Diagnostic]:
             if bounds == usual and not tied:
                 continue
             others = sorted(f"{_describe(b)} in {d}" for d, b in by_document.items() if b != bounds)
-            diagnostics.append(
-                warning(
-                    document,
-                    lines[document],
-                    f"`{name}` ranges over {_describe(bounds)} here but {'; '.join(others)}",
-                )
+            disagreement = warning(
+                document,
+                lines[document],
+                f"`{name}` ranges over {_describe(bounds)} here but {'; '.join(others)}",
+                name,
             )
-    return diagnostics
+            disagreeing = sorted(d for d, b in by_document.items() if b != bounds)
+            diagnostics.append(acknowledge(disagreement, disagreeing, acknowledged, used))
+    return diagnostics + stale(acknowledged, used)

@@ -7,6 +7,8 @@ from pathlib import Path, PurePosixPath
 
 from generator.catalog.store import Catalog, dump_entry, entry_path
 from generator.diagnostics import Diagnostic, sort_diagnostics
+from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
+from generator.ingest.acknowledged import load_acknowledged
 from generator.ingest.build import build_catalog
 from generator.ingest.continuity import lost_entries, nothing_ingested, previous_sources
 from generator.ingest.overlays import load_overlays
@@ -20,6 +22,7 @@ class IngestInputs:
     providers: Path | None
     overlays: Path
     catalog: Path | None = None  # the catalog on disk now, whose entries must not vanish silently
+    acknowledged: Path | None = None  # known disagreements; default: acknowledged.yaml beside the sources
 
     @classmethod
     def beside(
@@ -50,8 +53,11 @@ def ingest(inputs: IngestInputs) -> IngestResult:
     documents, diagnostics = load_sources(inputs.sources)
     providers, provider_diagnostics = load_providers(inputs.providers)
     overlays, overlay_diagnostics = load_overlays(inputs.overlays)
-    catalog, build_diagnostics = build_catalog(documents, providers, overlays)
-    everything = diagnostics + provider_diagnostics + overlay_diagnostics + build_diagnostics
+    known = inputs.acknowledged or inputs.sources.parent / ACKNOWLEDGED
+    acknowledged, acknowledged_diagnostics = load_acknowledged(known, ACKNOWLEDGED)
+    catalog, build_diagnostics = build_catalog(documents, providers, overlays, acknowledged)
+    everything = diagnostics + provider_diagnostics + overlay_diagnostics + acknowledged_diagnostics
+    everything += build_diagnostics
     everything += nothing_ingested(len(documents), catalog, everything)
     lost = {}
     if inputs.catalog is not None:

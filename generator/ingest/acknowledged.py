@@ -1,0 +1,118 @@
+"""Known disagreements between documents, acknowledged with a reason so they stop repeating.
+
+`acknowledged.yaml` beside the sources lists them::
+
+    acknowledged:
+      - field: top_p
+        documents: [sources/cloudflare/a.md, sources/dataoorts/b.md]
+        reason: Cloudflare documents [0.001, 1], Dataoorts [0, 2]; each model keeps its own.
+
+A range warning about `field` in a document is acknowledged when that document and every document
+it disagrees with are listed; it becomes an info line. An acknowledgement that matches nothing is
+a warning (stale), and one without a `reason` an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.diagnostics import Diagnostic, error, info, warning
+
+FILE_NAME = "acknowledged.yaml"
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    file: str
+    line: int | None
+    field: str
+    documents: frozenset[str]
+    reason: str
+
+    def covers(self, document: str, field: str, others: Sequence[str]) -> bool:
+        return field == self.field and document in self.documents and set(others) <= self.documents
+
+
+def load_acknowledged(path: Path, label: str) -> tuple[list[Acknowledgement], list[Diagnostic]]:
+    """The acknowledgements in path (none when it does not exist); label names the file in diagnostics."""
+    if not path.is_file():
+        return [], []
+    try:
+        root = yaml.compose(path.read_text("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        return [], [error(label, None if line is None else line + 1, f"not valid YAML: {exc}")]
+    items = _items(root)
+    if items is None:
+        return [], [error(label, 1, "expected `acknowledged:` with a list of {field, documents, reason}")]
+    found: list[Acknowledgement] = []
+    problems: list[Diagnostic] = []
+    for node in items:
+        line = node.start_mark.line + 1
+        value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.MappingNode) else None
+        if not isinstance(value, dict):
+            problems.append(error(label, line, "an acknowledgement is a mapping: field, documents, reason"))
+            continue
+        field, reason = value.get("field"), value.get("reason")
+        raw = value.get("documents")
+        documents = [str(item) for item in raw] if isinstance(raw, list) and _strings(raw) else []
+        if not isinstance(reason, str) or not reason.strip():
+            problems.append(error(label, line, "an acknowledgement needs a `reason:` saying why it is right"))
+        elif not isinstance(field, str) or len(documents) < 2:
+            problems.append(
+                error(label, line, "an acknowledgement names a `field` and at least two `documents`")
+            )
+        else:
+            unknown = set(value) - {"field", "documents", "reason"}
+            if unknown:
+                problems.append(error(label, line, f"unknown key(s) {', '.join(sorted(unknown))}"))
+                continue
+            found.append(Acknowledgement(label, line, field, frozenset(documents), reason.strip()))
+    return found, problems
+
+
+def _items(root: yaml.Node | None) -> list[yaml.Node] | None:
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, value in root.value:
+        if key.value == "acknowledged" and isinstance(value, yaml.SequenceNode):
+            return list(value.value)
+    return None
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def acknowledge(
+    found: Diagnostic,
+    others: Sequence[str],
+    acknowledged: Sequence[Acknowledgement],
+    used: set[Acknowledgement],
+) -> Diagnostic:
+    """The warning as an info line when an acknowledgement covers it; the warning otherwise."""
+    for known in acknowledged:
+        if found.field is not None and known.covers(found.file, found.field, others):
+            used.add(known)
+            return info(
+                found.file, found.line, f"{found.message} (acknowledged: {known.reason})", found.field
+            )
+    return found
+
+
+def stale(acknowledged: Sequence[Acknowledgement], used: set[Acknowledgement]) -> list[Diagnostic]:
+    return [
+        warning(
+            known.file,
+            known.line,
+            f"acknowledgement of `{known.field}` in {', '.join(sorted(known.documents))} matches no "
+            "disagreement any more; remove it",
+            known.field,
+        )
+        for known in acknowledged
+        if known not in used
+    ]

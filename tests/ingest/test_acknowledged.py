@@ -1,0 +1,70 @@
+"""Known disagreements acknowledged in acknowledged.yaml: info lines; stale or reasonless ones reported."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.diagnostics import Level
+from generator.ingest.pipeline import IngestInputs, ingest
+from tests.conftest import OVERLAYS, PROVIDERS, SOURCES
+
+CODER = "sources/cloudflare/deepseek-coder-6.7b-base-awq.txt"
+OTHERS = ["sources/cloudflare/tinyllama-1.1b-chat-v1.0.md", "sources/dataoorts/deepseek-math-7b-instruct.md"]
+
+
+def _ingest(tmp_path: Path, acknowledged: str) -> list[tuple[str, str, str | None, str]]:
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    (tmp_path / "acknowledged.yaml").write_text(acknowledged, "utf-8")
+    result = ingest(IngestInputs(sources, PROVIDERS, OVERLAYS))
+    return [
+        (d.level.label, d.file, d.field, d.message)
+        for d in result.diagnostics
+        if d.field or "acknowledg" in d.message
+    ]
+
+
+def _entry(field: str, documents: list[str], reason: str = "the providers document different ranges") -> str:
+    listed = "".join(f"      - {d}\n" for d in documents)
+    return f"  - field: {field}\n    documents:\n{listed}    reason: {reason}\n"
+
+
+def test_without_acknowledgements_each_range_disagreement_is_a_warning(tmp_path: Path) -> None:
+    found = _ingest(tmp_path, "acknowledged: []\n")
+    ranges = [(level, field) for level, _, field, message in found if "ranges over" in message]
+    assert ranges == [("warning", "frequency_penalty"), ("warning", "presence_penalty"), ("warning", "top_p")]
+
+
+def test_an_acknowledged_disagreement_is_an_info_line_with_its_reason(tmp_path: Path) -> None:
+    found = _ingest(tmp_path, "acknowledged:\n" + _entry("top_p", [CODER, *OTHERS]))
+    [top_p] = [f for f in found if f[2] == "top_p"]
+    assert top_p[:3] == ("info", CODER, "top_p")
+    assert top_p[3].endswith("(acknowledged: the providers document different ranges)")
+    assert {f[0] for f in found if f[2] != "top_p" and "ranges over" in f[3]} == {"warning"}
+
+
+def test_an_acknowledgement_must_name_every_document_that_disagrees(tmp_path: Path) -> None:
+    found = _ingest(tmp_path, "acknowledged:\n" + _entry("top_p", [CODER, OTHERS[0]]))
+    assert ("warning", CODER, "top_p") in [f[:3] for f in found]
+    stale = [f for f in found if "matches no disagreement" in f[3]]
+    assert [(level, file) for level, file, _, _ in stale] == [("warning", "acknowledged.yaml")]
+
+
+def test_an_acknowledgement_that_matches_nothing_is_a_stale_warning(tmp_path: Path) -> None:
+    found = _ingest(tmp_path, "acknowledged:\n" + _entry("temperature", [CODER, *OTHERS]))
+    assert ("warning", "acknowledged.yaml", "temperature") in [f[:3] for f in found]
+
+
+def test_an_acknowledgement_without_a_reason_is_an_error(tmp_path: Path) -> None:
+    text = "acknowledged:\n" + _entry("top_p", [CODER, *OTHERS]).replace(
+        "    reason: the providers document different ranges\n", ""
+    )
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    (tmp_path / "acknowledged.yaml").write_text(text, "utf-8")
+    result = ingest(IngestInputs(sources, PROVIDERS, OVERLAYS))
+    errors = [d for d in result.diagnostics if d.level is Level.ERROR]
+    assert [(d.file, d.line, d.message) for d in errors] == [
+        ("acknowledged.yaml", 2, "an acknowledgement needs a `reason:` saying why it is right")
+    ]
