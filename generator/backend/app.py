@@ -4,7 +4,8 @@ Each request goes: route (404) -> method (405) -> auth (401) -> JSON body, or fo
 takes raw bytes a non-JSON body and its query parameters (400) -> model named
 in the body, for enveloped requests (404) -> fault, if any -> input schema (400) -> stream flag
 (400 if the model cannot stream) -> answer. Besides the models' own paths the app serves
-`GET /__cardgen/requests` (attempt counts per fault key; `DELETE` resets them) and
+`GET /__cardgen/requests` (attempt counts per fault key, whether a token is enforced; `DELETE` resets
+the counts) and
 `GET /__cardgen/models` (what is served where).
 
 Whatever a client sends, the answer is an HTTP status in the provider's envelope, never a crash: a
@@ -214,7 +215,9 @@ class Backend:
         if request.method == "DELETE":
             self.ledger.reset()
             return Response(status_code=204)
-        return JSONResponse({"total": self.ledger.total(), "by_key": self.ledger.snapshot()})
+        counts = {"total": self.ledger.total(), "by_key": self.ledger.snapshot()}
+        # A server that accepts any token can never answer 401 to a wrong one: clients check this first.
+        return JSONResponse({**counts, "token_enforced": self.options.token is not None})
 
     async def _models(self, request: Request) -> Response:
         return JSONResponse(

@@ -3,7 +3,7 @@
 A spec is a script of steps, given per request in the `x-cardgen-fault` header or for the
 whole server with `--faults` (the header wins)::
 
-    spec   := step ("," step)*
+    spec   := "none" | step ("," step)*
     step   := kind (";" param)*
     kind   := STATUS | "slow" | "cut" | "malformed"
     param  := "retry-after=" SECONDS | "retry-after-ms=" MILLISECONDS | "should-retry=" ("0" | "1")
@@ -95,6 +95,8 @@ def parse_faults(spec: str) -> FaultScript:
     """Parse a spec such as `429;retry-after=1;times=2,slow;ms=50`; raise FaultSpecError."""
     if len(spec) > _MAX_SPEC_LENGTH:
         raise FaultSpecError(f"a fault spec is at most {_MAX_SPEC_LENGTH} characters")
+    if spec.strip() == "none":  # no fault: the request is only counted under its key
+        return FaultScript(())
     parts = spec.split(",")
     if len(parts) > _MAX_STEPS:
         raise FaultSpecError(f"a fault spec has at most {_MAX_STEPS} steps")

@@ -20,6 +20,7 @@ PROPERTIES = {
     "client_against_backend": "client",
     "stream_against_backend": "stream",
     "errors_and_faults": "faults",
+    "unauthorized": "401",
     "recordings_replay": "replay",
 }
 _MODULE = re.compile(r"test_(?P<provider>[a-z0-9_]+?)__(?P<slug>[a-z0-9_]+)$")

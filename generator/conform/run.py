@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from generator.backend.server import running_backend
 from generator.catalog.store import load_catalog
 from generator.conform.results import Results, read_junit
@@ -35,11 +37,26 @@ KEY = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
 @contextlib.contextmanager
 def _backend_url(options: ConformOptions) -> Iterator[tuple[str, dict[str, str]]]:
     """The URL to test against, and the environment that tells the suite which credentials to use."""
-    if options.backend != "local":
+    if options.backend == "recorded":
         yield options.backend, dict(os.environ)
+        return
+    if options.backend != "local":
+        environment = dict(os.environ)
+        if is_cardgen_backend(options.backend):  # `cardgen serve`: any non-empty key unless it has --token
+            environment.setdefault("CARDGEN_CONFORMANCE_KEY", KEY)
+        yield options.backend, environment
         return
     with running_backend(load_catalog(options.catalog), token=KEY) as handle:
         yield handle.url, {**os.environ, "CARDGEN_CONFORMANCE_KEY": KEY}
+
+
+def is_cardgen_backend(url: str) -> bool:
+    """Whether url is a `cardgen serve` (it answers GET /__cardgen/requests), not a live provider."""
+    try:
+        answer = httpx.get(f"{url.rstrip('/')}/__cardgen/requests", timeout=5)
+        return answer.status_code == 200 and "by_key" in answer.json()
+    except (httpx.HTTPError, ValueError):
+        return False
 
 
 def selected_modules(options: ConformOptions) -> list[Path]:

@@ -133,7 +133,11 @@ def test_a_fault_for_the_whole_server_keys_attempts_by_body(catalog: Catalog) ->
 def test_counts_can_be_reset(catalog: Catalog) -> None:
     with running_backend(catalog) as handle, httpx.Client(base_url=handle.url) as http:
         call(http, ENTRIES[0], valid_input(ENTRIES[0]), headers=fault("500", "k"))
-        assert http.get("/__cardgen/requests").json() == {"total": 1, "by_key": {"k": 1}}
+        assert http.get("/__cardgen/requests").json() == {
+            "total": 1,
+            "by_key": {"k": 1},
+            "token_enforced": False,
+        }
         assert http.delete("/__cardgen/requests").status_code == 204
         assert handle.total_requests == 0
 
@@ -218,3 +222,8 @@ def test_a_script_picks_the_step_for_each_attempt() -> None:
         None,
     ]
     assert parse_faults("503").for_attempt(1000) == Fault("status", status=503)
+
+
+def test_none_asks_for_no_fault() -> None:
+    assert parse_faults("none").steps == ()
+    assert parse_faults("none").for_attempt(1) is None

@@ -31,12 +31,23 @@ class Backend:
         return count
 
     def speaks_faults(self) -> bool:
+        return self._admin() is not None
+
+    def enforces_token(self) -> bool:
+        """Whether the server refuses a wrong token (a cardgen backend started with a token)."""
+        admin = self._admin()
+        return bool(admin and admin.get("token_enforced", True))
+
+    def _admin(self) -> dict[str, object] | None:
+        """What a cardgen backend says at /__cardgen/requests; None from any other server."""
         if self.url is None:
-            return False
+            return None
         try:
-            return httpx.get(f"{self.url.rstrip('/')}/__cardgen/requests").status_code == 200
-        except httpx.HTTPError:
-            return False
+            answer = httpx.get(f"{self.url.rstrip('/')}/__cardgen/requests")
+            document = answer.json() if answer.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return None
+        return document if isinstance(document, dict) else None
 
 
 def local_backend(catalog: str | None, project: Path) -> Iterator[Backend]:
@@ -45,7 +56,9 @@ def local_backend(catalog: str | None, project: Path) -> Iterator[Backend]:
         from generator.backend.server import running_backend
         from generator.catalog.store import load_catalog
     except ImportError:
-        pytest.exit("--backend local needs cardgen installed; or start one and pass --backend URL", returncode=4)
+        pytest.exit(
+            "--backend local needs cardgen installed; or start one and pass --backend URL", returncode=4
+        )
     directory = Path(catalog) if catalog else project / "catalog" / "models"
     with running_backend(load_catalog(directory), token=KEY) as handle:
         yield Backend("local", handle.url)

@@ -276,7 +276,9 @@ def check_round_trip(schema: JsonSchema, model: type[BaseModel], examples: int) 
     def round_trip(value: Any) -> None:
         dumped = model.model_validate(value).model_dump(mode="json", exclude_unset=True)
         assert validator.is_valid(dumped), f"{model.__name__} dumped {dumped!r}, which the schema rejects"
-        assert same_json(json.loads(json.dumps(dumped)), value), f"{model.__name__} changed {value!r} into {dumped!r}"
+        assert same_json(json.loads(json.dumps(dumped)), value), (
+            f"{model.__name__} changed {value!r} into {dumped!r}"
+        )
 
     round_trip()
 
@@ -415,14 +417,10 @@ def _generic_run(client: Any, spec: ModelSpec, data: Any) -> Any:
     return client.run(spec.model_id, data)
 
 
-def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactory, faults: Faults) -> None:
-    """400 for an invalid payload sent raw, 401 not retried, 429 and 5xx retried, cut streams raise."""
-    # A model that takes only raw bytes refuses any JSON body.
+def check_unauthorized(spec: ModelSpec, sdk: Any, make_client: ClientFactory, faults: Faults) -> None:
+    """A wrong key is a 401, raised as AuthenticationError and not retried."""
     raw_only = spec.raw_content == "only" or spec.upload_required
     payload = {} if raw_only else invalid_payload(spec.input_schema)
-    with make_client(max_retries=0) as client, pytest.raises(sdk.BadRequestError):
-        client.run(spec.model_id, payload)
-
     key = f"{spec.provider}/{spec.slug}/401"
     headers = _fault_headers("none", key)
     with (
@@ -431,6 +429,15 @@ def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactor
     ):
         client.run(spec.model_id, payload)
     assert faults.attempts(key) == 1, "a 401 must not be retried"
+
+
+def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactory, faults: Faults) -> None:
+    """400 for an invalid payload sent raw, 429 and 5xx retried, cut streams raise."""
+    # A model that takes only raw bytes refuses any JSON body.
+    raw_only = spec.raw_content == "only" or spec.upload_required
+    payload = {} if raw_only else invalid_payload(spec.input_schema)
+    with make_client(max_retries=0) as client, pytest.raises(sdk.BadRequestError):
+        client.run(spec.model_id, payload)
 
     valid = _a_valid_request(spec.input_schema, spec.request_root)
     key = f"{spec.provider}/{spec.slug}/429"
