@@ -23,6 +23,7 @@ from typing import Any
 from jsonschema.protocols import Validator
 
 from generator.backend.merge import Schema, merge, types_of
+from generator.ingest.refs import resolve_ref
 
 _TEXT = (
     "the model answers with a short and plain sentence about data tokens prompt context "
@@ -133,13 +134,9 @@ class _Generator:
     def resolve(self, ref: str) -> Schema:
         if not ref.startswith("#"):
             raise Unsatisfiable(f"only local $ref is supported, not {ref!r}")
-        node: Any = self.validator.schema
-        for raw in filter(None, ref[1:].split("/")):
-            part = raw.replace("~1", "/").replace("~0", "~")
-            try:
-                node = node[int(part)] if isinstance(node, list) else node[part]
-            except (KeyError, IndexError, ValueError, TypeError) as exc:
-                raise Unsatisfiable(f"$ref {ref!r} points nowhere") from exc
+        found, node = resolve_ref(self.validator.schema, ref)
+        if not found:
+            raise Unsatisfiable(f"$ref {ref!r} points nowhere")
         if not isinstance(node, Mapping | bool):
             raise Unsatisfiable(f"$ref {ref!r} is not a schema")
         return node

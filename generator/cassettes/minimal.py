@@ -8,6 +8,7 @@ from typing import Any
 import jsonschema
 
 from generator.catalog.entry import JsonSchema
+from generator.ingest.refs import resolve_ref
 
 TEXT = "Hello"
 _MAX_DEPTH = 32
@@ -33,11 +34,13 @@ def _resolve(root: JsonSchema, schema: JsonSchema) -> JsonSchema:
     reference = schema.get("$ref")
     if not isinstance(reference, str):
         return schema
-    if not reference.startswith("#/"):
-        raise NoMinimalInstance(f"cannot follow the non-local reference {reference!r}")
-    target: Any = root
-    for part in reference[2:].split("/"):
-        target = target[part.replace("~1", "/").replace("~0", "~")]
+    found, target = resolve_ref(root, reference)
+    if not found or not isinstance(target, dict):
+        raise NoMinimalInstance(
+            f"cannot follow the non-local reference {reference!r}"
+            if not reference.startswith("#")
+            else f"cannot follow the reference {reference!r}"
+        )
     rest = {key: value for key, value in schema.items() if key != "$ref"}
     return {**target, **rest}
 

@@ -15,7 +15,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.facts import Fact
 from generator.ingest.patterns import pattern_problem
-from generator.ingest.refs import DATA_KEYS, local_ref_problems, pointer, shown
+from generator.ingest.refs import DATA_KEYS, local_ref_problems, pointer, shown, with_canonical_refs
 
 MAX_SCHEMA_DEPTH = 64
 REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
@@ -58,7 +58,7 @@ def clean_schema(schema: dict[str, Any]) -> Cleaned:
     """A copy of schema without outside refs or directives, and what was wrong with it."""
     result = Cleaned({})
     cleaned = _clean(schema, "", 0, result.findings)
-    result.schema = cleaned if isinstance(cleaned, dict) else {}
+    result.schema = with_canonical_refs(cleaned) if isinstance(cleaned, dict) else {}
     if not any(f.error for f in result.findings):
         result.findings.extend(
             Finding(True, path, message) for path, message in local_ref_problems(result.schema)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote
 
 DATA_KEYS = frozenset({"enum", "const", "default", "examples", "example"})
 Problem = tuple[str, str]  # (JSON pointer of the `$ref`, what is wrong)
+_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")  # RFC 6901 array index: no leading zeros
 
 
 def pointer(path: str, key: object) -> str:
@@ -57,17 +60,87 @@ def _refs(node: Any, path: str) -> list[tuple[str, str]]:
     return found
 
 
-def _resolve(schema: dict[str, Any], ref: str) -> tuple[bool, Any]:
-    node: Any = schema
-    for raw in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
+def resolve_ref(document: Any, ref: str) -> tuple[bool, Any]:
+    """Where a local `$ref` points in document: (found, the value there).
+
+    The one resolver of the project. `ref` is a URI fragment: percent-decoded first, then either an
+    RFC 6901 JSON pointer (`#/a~1b/0`, `~1` for "/" and `~0` for "~") or a plain name that a
+    schema in the document declares with `$anchor`.
+    """
+    if not ref.startswith("#"):
+        return False, None
+    fragment = unquote(ref[1:])
+    if fragment and not fragment.startswith("/"):
+        path = anchor_path(document, fragment)
+        return (False, None) if path is None else resolve_ref(document, "#" + path)
+    node = document
+    for raw in fragment.split("/")[1:]:
         part = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and len(part) < 10 and int(part) < len(node):
+        elif isinstance(node, list) and _INDEX.fullmatch(part) and int(part) < len(node):
             node = node[int(part)]
         else:
             return False, None
     return True, node
+
+
+def target_of(document: Any, ref: str) -> Any:
+    """The value a local `$ref` points at, or None when it points nowhere."""
+    found, node = resolve_ref(document, ref)
+    return node if found else None
+
+
+def anchor_path(document: Any, name: str) -> str | None:
+    """The JSON pointer of the one schema declaring `$anchor: name` in document's own resource.
+
+    A schema with its own `$id` starts another resource, whose anchors a plain `#name` does not
+    reach; two declarations of one name in the same resource make it point nowhere.
+    """
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            if path and "$id" in node:
+                continue
+            if node.get("$anchor") == name:
+                found.append(path)
+            stack.extend((v, _raw_pointer(path, k)) for k, v in node.items() if k not in DATA_KEYS)
+        elif isinstance(node, list):
+            stack.extend((v, _raw_pointer(path, i)) for i, v in enumerate(node))
+    return found[0] if len(found) == 1 else None
+
+
+def canonical_ref(document: Any, ref: str) -> str:
+    """ref as the plain JSON pointer every consumer reads (`#/$defs/x`), when it names an anchor."""
+    fragment = unquote(ref[1:]) if ref.startswith("#") else ""
+    if fragment and not fragment.startswith("/"):
+        path = anchor_path(document, fragment)
+        if path is not None:
+            return "#" + path
+    return ref
+
+
+def with_canonical_refs(schema: Any, document: Any = None) -> Any:
+    """A copy of schema whose anchor `$ref`s are plain JSON pointers, so every consumer can follow them."""
+    root = schema if document is None else document
+    if isinstance(schema, list):
+        return [with_canonical_refs(item, root) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: canonical_ref(root, value)
+        if key == "$ref" and isinstance(value, str)
+        else value
+        if key in DATA_KEYS
+        else with_canonical_refs(value, root)
+        for key, value in schema.items()
+    }
+
+
+def _raw_pointer(path: str, key: object) -> str:
+    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
 
 
 def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
@@ -76,7 +149,7 @@ def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
         if ref in seen:
             return f"`$ref` {seen[0]!r} only leads back to itself ({' -> '.join([*seen, ref])})"
         seen.append(ref)
-        found, target = _resolve(schema, ref)
+        found, target = resolve_ref(schema, ref)
         if not found:
             return f"`$ref` {ref!r} points to nothing in this schema"
         following = target.get("$ref") if isinstance(target, dict) else None
@@ -87,7 +160,7 @@ def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
 
 def _refs_inside(schema: dict[str, Any], ref: str) -> set[str]:
     """Refs within ref's target. Each node lies below at most MAX depth targets, so this is bounded."""
-    found, target = _resolve(schema, ref)
+    found, target = resolve_ref(schema, ref)
     return {r for _, r in _refs(target, "")} if found else set()
 
 

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.ingest.refs import target_of
 from generator.render.json_types import DATA_KEYS, json_types
 from generator.render.names import class_name, singular
 from generator.render.schema_rules import class_rules, strip_runtime
@@ -45,20 +46,6 @@ def _is_object_like(schema: JsonSchema) -> bool:
     return (kind == "object" and has_fields) or (kind is None and has_fields)
 
 
-def resolve_pointer(document: Any, ref: str) -> Any:
-    """The value a local `#/a/b` reference points at in document, or None."""
-    node = document
-    for escaped in ref.removeprefix("#").split("/")[1:]:
-        part = escaped.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
-
-
 def allows_null(schema: Any, document: Any = None, seen: frozenset[str] = frozenset()) -> bool:
     """Whether null validates against schema (conservatively: True when unsure)."""
     if schema is True or schema == {}:
@@ -67,7 +54,7 @@ def allows_null(schema: Any, document: Any = None, seen: frozenset[str] = frozen
         return False
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#") and document is not None and ref not in seen:
-        target = resolve_pointer(document, ref)
+        target = target_of(document, ref)
         if target is not None and not allows_null(target, document, seen | {ref}):
             return False
     if "const" in schema:
@@ -308,6 +295,6 @@ def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozense
             namer.visit(copied, role, "")
             copied["title"] = role
     document = {"$defs": defs}
-    rules = class_rules(document, frozenset(namer.classes), resolve_pointer)
-    strip_runtime(document, frozenset(namer.classes), resolve_pointer)
+    rules = class_rules(document, frozenset(namer.classes), target_of)
+    strip_runtime(document, frozenset(namer.classes), target_of)
     return TypePlan(json_types(document), namer.classes, namer.one_of_groups, namer.variants, rules)
