@@ -62,6 +62,12 @@ def bump_for(severities: set[Severity]) -> Bump:
     return "none"
 
 
+def bump_below_1_0(bump: Bump) -> Bump:
+    """The bump a 0.x version takes, as is usual: breaking moves the minor number, the rest the patch."""
+    below: dict[Bump, Bump] = {"major": "minor", "minor": "patch"}
+    return below.get(bump, bump)
+
+
 @dataclass(frozen=True)
 class CatalogDiff:
     """Every added, removed or changed model, sorted by provider then model id."""

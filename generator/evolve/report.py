@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.evolve.changes import CatalogDiff, Change
+from generator.evolve.changes import Bump, CatalogDiff, Change, bump_below_1_0
 from generator.evolve.schema_facts import short
 from generator.machine import markdown_cell
 
@@ -44,7 +44,7 @@ def render_text(diff: CatalogDiff) -> str:
         )
     else:
         lines.append("no changes")
-    lines.append(f"suggested version bump: {diff.bump}")
+    lines.append(f"suggested version bump: {_bump_text(diff.bump)}")
     return "\n".join(lines) + "\n"
 
 
@@ -52,6 +52,7 @@ def to_json(diff: CatalogDiff) -> dict[str, Any]:
     """The machine-readable document; models and changes in the diff's deterministic order."""
     return {
         "bump": diff.bump,
+        "bump_below_1_0": bump_below_1_0(diff.bump),
         "breaking": diff.breaking,
         "counts": dict(diff.counts()),
         "models": [
@@ -87,7 +88,7 @@ def render_markdown(diff: CatalogDiff) -> str:
     lines = [
         f"### cardgen diff: {verdict}",
         "",
-        f"{len(diff.models)} model(s) changed; {counts}; suggested version bump: **{diff.bump}**.",
+        f"{len(diff.models)} model(s) changed; {counts}; suggested version bump: **{_bump_text(diff.bump)}**.",
     ]
     if diff.models:
         lines += ["", "| model | status | severity | rule | path | change |", "|---|---|---|---|---|---|"]
@@ -101,3 +102,9 @@ def render_markdown(diff: CatalogDiff) -> str:
                 f"`{markdown_cell(change.path)}` | {markdown_cell(change.message)} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _bump_text(bump: Bump) -> str:
+    """The bump, and what it is for a 0.x version when that differs (what `cardgen generate` applies)."""
+    below = bump_below_1_0(bump)
+    return bump if below == bump else f"{bump} ({below} below 1.0)"

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from generator.catalog.store import Catalog
+from generator.evolve.changes import Bump, bump_below_1_0
 from generator.evolve.entry_diff import diff_catalogs
 
 if TYPE_CHECKING:
@@ -16,14 +17,14 @@ CHANGELOG_NAME = "CHANGELOG.md"
 _BUMPS = {"major": 0, "minor": 1, "patch": 2}
 
 
-def bumped(version: str, bump: str) -> str:
+def bumped(version: str, bump: Bump) -> str:
     """Semantic version bump; below 1.0 a breaking change moves the minor number, as is usual."""
     parts = [int(p) for p in version.split(".")[:3]]
+    if parts[0] == 0:
+        bump = bump_below_1_0(bump)
     if bump == "none":
         return version
     position = _BUMPS[bump]
-    if parts[0] == 0 and position < 2:
-        position += 1
     parts[position] += 1
     for later in range(position + 1, 3):
         parts[later] = 0

@@ -57,7 +57,7 @@ def test_breaking_changes_exit_1_unless_allowed(tmp_path: Path, case_id: str) ->
     refused = run(old, new)
     assert refused.exit_code == 1, refused.output
     assert case_id in refused.stdout
-    assert "suggested version bump: major" in refused.stdout
+    assert "suggested version bump: major (minor below 1.0)" in refused.stdout
     assert "--allow-breaking" in refused.stderr
     allowed = run(old, new, "--allow-breaking")
     assert allowed.exit_code == 0, allowed.output
@@ -70,7 +70,9 @@ def test_breaking_changes_exit_1_unless_allowed(tmp_path: Path, case_id: str) ->
 def test_changes_that_break_nothing_exit_0(tmp_path: Path, case_id: str, bump: str) -> None:
     result = run(*catalog_dirs(tmp_path, case_id))
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith(f"suggested version bump: {bump}\n")
+    below = {"major": "minor", "minor": "patch"}.get(bump)
+    shown = f"{bump} ({below} below 1.0)" if below else bump
+    assert result.stdout.endswith(f"suggested version bump: {shown}\n")
     assert result.stderr == ""
 
 
@@ -94,6 +96,7 @@ def test_identical_catalogs(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, "no changes\nsuggested version bump: none\n")
     assert json.loads(run(old, old, "--json").stdout) == {
         "bump": "none",
+        "bump_below_1_0": "none",
         "breaking": False,
         "counts": {"breaking": 0, "breaking-wire": 0, "compatible": 0, "informational": 0},
         "models": [],
@@ -129,7 +132,7 @@ def test_a_markdown_report_is_appended_to_the_github_step_summary(
     assert run(old, new).exit_code == 1
     text = summary.read_text("utf-8")
     assert text.startswith("earlier step\n### cardgen diff: breaking\n")
-    assert "suggested version bump: **major**" in text
+    assert "suggested version bump: **major (minor below 1.0)**" in text
     assert "| breaking | `request-oneof-branch-removed` | `$.input_schema.oneOf[1]` |" in text
 
 

@@ -9,7 +9,9 @@ import pytest
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
 from generator.evolve import CatalogDiff, bump_for, diff_catalogs
+from generator.evolve.changes import Bump, bump_below_1_0
 from generator.evolve.report import render_json, render_text
+from generator.render.changelog import bumped
 from tests.evolve.cases import CASES, Case
 
 BY_ID = {case.id: case for case in CASES}
@@ -63,8 +65,8 @@ def _mixed() -> CatalogDiff:
 
 def test_json_document_shape() -> None:
     document = json.loads(render_json(_mixed()))
-    assert list(document) == ["bump", "breaking", "counts", "models"]
-    assert document["bump"] == "major"
+    assert list(document) == ["bump", "bump_below_1_0", "breaking", "counts", "models"]
+    assert (document["bump"], document["bump_below_1_0"]) == ("major", "minor")
     assert document["breaking"] is True
     assert document["counts"] == {"breaking": 1, "breaking-wire": 1, "compatible": 1, "informational": 1}
     for model in document["models"]:
@@ -122,10 +124,27 @@ def test_text_report() -> None:
         "                 property `b` removed\n"
         "\n"
         "1 model(s): 0 added, 0 removed, 1 changed; 1 breaking, 0 breaking-wire, 0 compatible, 0 informational\n"
-        "suggested version bump: major\n"
+        "suggested version bump: major (minor below 1.0)\n"
     )
 
 
 def test_text_report_without_changes() -> None:
     old, _ = BY_ID["model-added"].catalogs()
     assert render_text(diff_catalogs(old, old)) == "no changes\nsuggested version bump: none\n"
+
+
+@pytest.mark.parametrize(
+    ("bump", "below", "after"),
+    [
+        ("major", "minor", "0.4.0"),
+        ("minor", "patch", "0.3.2"),
+        ("patch", "patch", "0.3.2"),
+        ("none", "none", "0.3.1"),
+    ],
+)
+def test_diff_names_the_bump_generate_applies_below_1_0(bump: Bump, below: str, after: str) -> None:
+    assert bump_below_1_0(bump) == below
+    assert bumped("0.3.1", bump) == after
+    assert (
+        bumped("1.3.1", bump) == {"major": "2.0.0", "minor": "1.4.0", "patch": "1.3.2", "none": "1.3.1"}[bump]
+    )
