@@ -37,11 +37,19 @@ NASTY: tuple[Any, ...] = (
     -1,
     0,
     10**12,
+    2**53 + 1,  # the first integer a float cannot hold
+    10**400,  # beyond any float
+    -0.0,
+    1e-7,
     True,
     False,
     [],
     {},
     "x" * 10_000,
+    "é",
+    "e\u0301",  # the same letter, combining
+    "日本語",
+    "\u2028",
 )
 
 
@@ -154,12 +162,45 @@ def _boundaries(sub: JsonSchema) -> list[Any]:
     for key, step in (("minimum", -1), ("maximum", 1), ("exclusiveMinimum", 0), ("exclusiveMaximum", 0)):
         bound = sub.get(key)
         if isinstance(bound, int | float) and not isinstance(bound, bool):
-            values += [bound, bound + step, bound + step / 1000 if step else bound]
+            values += [bound, bound + step, bound + step / 1000 if step else bound, bound - 1e-7, bound + 1e-7]
     for key, step in (("minLength", -1), ("maxLength", 1)):
         length = sub.get(key)
         if isinstance(length, int):
             values += ["a" * max(length, 0), "a" * max(length + step, 0)]
+    if "const" in sub:
+        values += [_lookalike(sub["const"])]
+    for member in sub.get("enum") or []:
+        values += [_lookalike(member)]
     return values
+
+
+def _lookalike(value: Any) -> Any:
+    """A value JSON tells apart from value and a careless comparison does not: 1 for true, 1.0 for 1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return True if value == 1 else float(value)
+    if isinstance(value, str):
+        return value.upper() if value != value.upper() else value + " "
+    if isinstance(value, list):
+        return [*value, value[-1]] if value else [None]
+    if isinstance(value, dict):
+        return {**value, "extra": None}
+    return value
+
+
+def _rejecting(sub: JsonSchema) -> st.SearchStrategy[Any] | None:
+    """Values the schema turns down through `not`, `if`/`then` or `uniqueItems`, where it can say."""
+    if "$ref" in json.dumps(sub):
+        return None  # a reference needs the whole document; the other edits cover this property
+    if isinstance(sub.get("not"), dict):
+        return valid_payloads(sub["not"])
+    if isinstance(sub.get("if"), dict) and isinstance(sub.get("then"), dict):
+        return valid_payloads({"allOf": [sub["if"], {"not": sub["then"]}]})
+    if sub.get("uniqueItems") is True:
+        loose = {k: v for k, v in sub.items() if k != "uniqueItems"}
+        return valid_payloads(loose).map(lambda value: [*value, value[0]] if value else value)
+    return None
 
 
 @st.composite
@@ -169,12 +210,14 @@ def _mutation(draw: st.DrawFn, value: Any, schema: JsonSchema) -> Any:
         return draw(st.sampled_from(NASTY))
     properties = _properties(schema)
     key = draw(st.sampled_from(sorted(value)))
-    operation = draw(st.sampled_from(["replace", "bound", "delete", "add", "mix", "deep"]))
+    operation = draw(st.sampled_from(["replace", "bound", "delete", "add", "mix", "deep", "rejected"]))
     changed = dict(value)
     if operation == "delete":
         del changed[key]
     elif operation == "bound" and _boundaries(properties.get(key, {})):
         changed[key] = draw(st.sampled_from(_boundaries(properties[key])))
+    elif operation == "rejected" and (rejecting := _rejecting(properties.get(key, {}))) is not None:
+        changed[key] = draw(rejecting)
     elif operation == "add" and properties:
         changed[draw(st.sampled_from(sorted(properties)))] = draw(st.sampled_from(NASTY))
     elif operation == "mix" and len(schema.get("oneOf") or []) > 1:
