@@ -92,6 +92,15 @@ class ModelView:
         return [(name, " | ".join(types)) for name, types in annotations.items()]
 
     @property
+    def all_param_docs(self) -> list[tuple[str, str]]:
+        """Each keyword argument of any input alternative with its help line (the first one's)."""
+        docs: dict[str, str] = {}
+        for variant in self.types.variants:
+            for param in variant.params:
+                docs.setdefault(param.name, param.help_in(variant.class_name))
+        return list(docs.items())
+
+    @property
     def streams(self) -> bool:
         # The stream flag is a property of the request object; a non-object input cannot carry it.
         flagged = self.entry.streaming.supported and bool(self.entry.streaming.request_flag)

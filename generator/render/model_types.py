@@ -14,7 +14,7 @@ from generator.render.bindings import shadowing_classes, shadowing_fields
 from generator.render.datamodel import CodegenError, generate_models
 from generator.render.postprocess import shape_models
 from generator.render.schema_plan import plan_types
-from generator.render.signatures import Variant, request_variants
+from generator.render.signatures import Variant, request_variants, with_typed_dicts
 
 REQUEST, RESPONSE, CHUNK = "Request", "Response", "StreamChunk"
 SHADOWING_ROUNDS = 4  # a rename can shadow again (`Field_` beside a property of that name)
@@ -44,6 +44,7 @@ def model_types(
     if entry.streaming.supported and entry.streaming.chunk_schema is not None:
         roles[CHUNK] = entry.streaming.chunk_schema
     code, variant_names = types_code(json.dumps(roles), runtime_module, reserved)
+    code = with_typed_dicts(code)
     content_type = str(entry.output_schema.get("contentType", "application/octet-stream")) if binary else None
     variants = request_variants(code, list(variant_names) or [REQUEST])
     classes = tuple(node.name for node in ast.parse(code).body if isinstance(node, ast.ClassDef))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from keyword import iskeyword
+
+from generator.render.bindings import field_alias
 
 _BUILTIN = {
     "StrictStr": "str",
@@ -23,6 +26,21 @@ class Param:
     annotation: str
     required: bool
     doc: str
+    default: str = ""  # the schema's default as Python source; "" when there is none
+    limits: str = ""  # the schema's range and length rules, e.g. "0 <= value <= 5"
+
+    @property
+    def help(self) -> str:
+        """The line `help(run)` shows for this argument: description, default, range."""
+        return self.help_in("")
+
+    def help_in(self, alternative: str) -> str:
+        """The help line, saying which input alternative requires the argument when there are several."""
+        required = f"Required ({alternative})." if alternative else "Required."
+        parts = [self.doc.rstrip(".") + "." if self.doc else ""]
+        parts.append(required if self.required else (f"Default: {self.default}." if self.default else ""))
+        parts.append(f"Range: {self.limits}." if self.limits else "")
+        return " ".join(part for part in parts if part) or "Optional."
 
 
 @dataclass(frozen=True)
@@ -39,24 +57,31 @@ class _Module:
     roots: dict[str, ast.expr]  # RootModel classes (and their bare subclasses) -> what they wrap
 
 
-def _type(node: ast.expr, module: _Module, drop_none: bool, seen: frozenset[str] = frozenset()) -> str:
-    """Field annotation -> what a caller may pass: builtins for strict types, dicts for models."""
+def _type(
+    node: ast.expr,
+    module: _Module,
+    drop_none: bool,
+    seen: frozenset[str] = frozenset(),
+    *,
+    typed: frozenset[str] = frozenset(),
+) -> str:
+    """Field annotation -> what a caller may pass: builtins for strict types, a model or its TypedDict."""
     source = module.source
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         head = node.value.id
         if head == "Annotated":
             inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
-            return _type(inner, module, drop_none, seen)
+            return _type(inner, module, drop_none, seen, typed=typed)
         if head == "Literal":
             return ast.get_source_segment(source, node) or "Any"
         args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        inner_types = [_type(a, module, False, seen) for a in args]
+        inner_types = [_type(a, module, False, seen, typed=typed) for a in args]
         container = {"list": "Sequence", "dict": "Mapping"}.get(head, head)
         return f"{container}[{', '.join(inner_types)}]"
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         parts: list[str] = []
         for side in (node.left, node.right):
-            text = _type(side, module, drop_none, seen)
+            text = _type(side, module, drop_none, seen, typed=typed)
             for part in text.split(" | "):
                 if part not in parts and not (drop_none and part == "None"):
                     parts.append(part)
@@ -64,9 +89,9 @@ def _type(node: ast.expr, module: _Module, drop_none: bool, seen: frozenset[str]
     if isinstance(node, ast.Name):
         if node.id in module.roots and node.id not in seen:
             # Callers pass what a RootModel wraps (a str, a list of ints), never the wrapper itself.
-            return _type(module.roots[node.id], module, drop_none, seen | {node.id})
+            return _type(module.roots[node.id], module, drop_none, seen | {node.id}, typed=typed)
         if node.id in module.models:
-            return f"{node.id} | Mapping[str, Any]"
+            return f"{node.id} | {typed_dict_name(node.id) if node.id in typed else 'Mapping[str, Any]'}"
         return _BUILTIN.get(node.id, node.id)
     if isinstance(node, ast.Constant) and node.value is None:
         return "None"
@@ -93,6 +118,14 @@ def request_variants(code: str, class_names: list[str]) -> list[Variant]:
     tree = ast.parse(code)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     module = _Module(code, {name for name, node in classes.items() if _is_model(node)}, _roots(classes))
+    bound = set(classes) | {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    typed = frozenset(name for name in module.models if typed_dict_name(name) in bound)
     variants = []
     for name in class_names:
         node = classes[name]
@@ -100,13 +133,17 @@ def request_variants(code: str, class_names: list[str]) -> list[Variant]:
         for index, statement in enumerate(node.body):
             if not (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)):
                 continue
-            annotation = _type(statement.annotation, module, _marks_not_null(statement.annotation))
+            annotation = _type(
+                statement.annotation, module, _marks_not_null(statement.annotation), typed=typed
+            )
             params.append(
                 Param(
                     statement.target.id,
                     annotation,
                     statement.value is None,
                     _docstring_after(node.body, index),
+                    _default(statement, code),
+                    _limits(statement.annotation, code),
                 )
             )
         ordered = tuple(sorted(params, key=lambda p: not p.required))
@@ -142,3 +179,100 @@ def _is_root_model(base: ast.expr) -> bool:
     return (
         isinstance(base, ast.Subscript) and isinstance(base.value, ast.Name) and base.value.id == "RootModel"
     )
+
+
+TYPED_DICT_SUFFIX = "Dict"
+_TYPED_DICT_IMPORTS = (
+    "from collections.abc import Mapping, Sequence\n"
+    "from typing import Any, Literal, NotRequired, Required, TypedDict\n"
+)
+
+
+def typed_dict_name(class_name: str) -> str:
+    return f"{class_name}{TYPED_DICT_SUFFIX}"
+
+
+def with_typed_dicts(code: str) -> str:
+    """The types module with a TypedDict beside each model class, for callers who pass plain dicts.
+
+    Keys are the JSON names, required as the schema says; a nested object is its class or its
+    TypedDict, so a type checker rejects `{"role": "user", "content": 1}` where content is a string.
+    """
+    tree = ast.parse(code)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    module = _Module(code, {name for name, node in classes.items() if _is_model(node)}, _roots(classes))
+    taken = set(classes)
+    if any(typed_dict_name(name) in taken for name in module.models) or "Request" not in classes:
+        return code  # a schema class already has such a name: keep the plain Mapping typing
+    reachable = frozenset(_reachable(classes, module, "Request"))
+    blocks = [_typed_dict(classes[name], module, reachable) for name in sorted(reachable)]
+    if not blocks:
+        return code
+    head, marker, tail = code.partition("from __future__ import annotations\n")
+    prefix = f"{head}{marker}{_TYPED_DICT_IMPORTS}" if marker else _TYPED_DICT_IMPORTS + head
+    return f"{prefix}{tail.rstrip()}\n\n\n" + "\n\n\n".join(blocks) + "\n"
+
+
+def _typed_dict(node: ast.ClassDef, module: _Module, typed: frozenset[str]) -> str:
+    fields: list[tuple[str, str]] = []
+    for statement in node.body:
+        if not (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)):
+            continue
+        key = field_alias(statement) or statement.target.id
+        annotation = _type(statement.annotation, module, _marks_not_null(statement.annotation), typed=typed)
+        marker = "Required" if statement.value is None else "NotRequired"
+        fields.append((key, f"{marker}[{annotation}]"))
+    name = typed_dict_name(node.name)
+    if all(key.isidentifier() and not iskeyword(key) for key, _ in fields):
+        body = "".join(f"    {key}: {annotation}\n" for key, annotation in fields) or "    pass\n"
+        return f'class {name}(TypedDict):\n    """`{node.name}` as a plain dict."""\n\n{body}'
+    items = "".join(f"        {key!r}: {annotation!r},\n" for key, annotation in fields)
+    return f"{name} = TypedDict(\n    {name!r},\n    {{\n{items}    }},\n)\n"
+
+
+def _reachable(classes: dict[str, ast.ClassDef], module: _Module, root: str) -> set[str]:
+    """The model classes a caller's input may contain: those `root` reaches through its fields."""
+    found: set[str] = set()
+    stack = [root]
+    while stack:
+        name = stack.pop()
+        node = classes.get(name)
+        if node is None:
+            continue
+        for child in ast.walk(node):
+            if isinstance(child, ast.Name) and child.id in classes and child.id not in found | {name}:
+                found.add(child.id)
+                stack.append(child.id)
+    return found & module.models
+
+
+_LIMITS = {
+    "ge": "value >= {}",
+    "gt": "value > {}",
+    "le": "value <= {}",
+    "lt": "value < {}",
+    "min_length": "length >= {}",
+    "max_length": "length <= {}",
+    "multiple_of": "a multiple of {}",
+    "pattern": "matches {}",
+}
+
+
+def _default(statement: ast.AnnAssign, code: str) -> str:
+    """The default a field really has: `= None` on a field that may not be null only means unset."""
+    value = statement.value
+    if value is None or (isinstance(value, ast.Constant) and value.value is None):
+        return ""
+    return ast.get_source_segment(code, value) or ""
+
+
+def _limits(annotation: ast.expr, code: str) -> str:
+    """The `Field(ge=..., max_length=...)` rules on a field's own value, in words."""
+    rules: list[str] = []
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Field":
+            for keyword in node.keywords:
+                template = _LIMITS.get(keyword.arg or "")
+                if template is not None:
+                    rules.append(template.format(ast.get_source_segment(code, keyword.value)))
+    return ", ".join(rules)

@@ -52,8 +52,11 @@ GOOD_USE = """\
 from modelsdk import Cloudflare
 
 m = Cloudflare(api_key="k", account_id="a").models
-tool = {"name": "f", "description": "d", "parameters": {"type": "object", "properties": {}}}
-answer = m.chat_1b_instruct.run(messages=[{"role": "user", "content": "Hi"}], tools=[tool])
+# A literal where the argument is: a dict assigned to a variable first is no longer a TypedDict.
+answer = m.chat_1b_instruct.run(
+    messages=[{"role": "user", "content": "Hi"}],
+    tools=[{"name": "f", "description": "d", "parameters": {"type": "object", "properties": {}}}],
+)
 said: str = answer.response
 calls: list[str | None] = [call.name for call in answer.tool_calls or []]
 pieces: list[str | None] = [chunk.response for chunk in m.chat_1b_instruct.stream(prompt="Hi", max_tokens=8)]

@@ -1,0 +1,106 @@
+"""Issue #13: a user's file of deliberate mistakes; mypy --strict and pyright strict catch every one.
+
+Nested request objects are typed as TypedDicts (`MessageDict`, required keys as the schema says)
+beside the pydantic classes, so `{"role": "user", "content": 1}` is an error before it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+USER_CODE = textwrap.dedent(
+    """\
+    from modelsdk import Cloudflare
+    from modelsdk.types.cloudflare.tinyllama_1_1b_chat_v1_0 import MessageDict
+
+    cf = Cloudflare(api_key="k", account_id="a")
+    m = cf.models.tinyllama_1_1b_chat_v1_0
+    good: MessageDict = {"role": "user", "content": "hi"}
+    m.run(messages=[good, {"role": "user", "content": "hi"}], max_tokens=16, timeout=30.0, max_retries=0)
+    m.run(messages=[{"role": "user", "content": 1}])  # MISTAKE: nested content not a str
+    m.run(messages=[{"role": "user"}])  # MISTAKE: nested content missing
+    bad: MessageDict = {"role": "user", "content": 1}  # MISTAKE: TypedDict value
+    m.run(prompt="Hi", tempratur=0.5)  # MISTAKE: typo
+    m.run(prompt=1)  # MISTAKE: prompt not a str
+    m.run(prompt="Hi", timeout="5")  # MISTAKE: timeout not a number
+    m.run(prompt="Hi", max_retries=None)  # MISTAKE: max_retries not an int
+    m.run(prompt="Hi", extra_headers={"X-A": 1})  # MISTAKE: header value not a str
+    cf.with_options(max_retries="2")  # MISTAKE: with_options type
+    count: int = m.with_raw_response.run(prompt="Hi").parse()  # MISTAKE: parse() is a Response
+    text: str = m.run(prompt="Hi").response  # MISTAKE: Response.response is str | None
+    """
+)
+MISTAKES = {n for n, line in enumerate(USER_CODE.splitlines(), 1) if "# MISTAKE" in line}
+
+
+def _lines_flagged(output: str) -> set[int]:
+    return {int(n) for n in re.findall(r"mistakes\.py:(\d+):(?:\d+ -)? error", output)}
+
+
+@pytest.fixture(scope="module")
+def user_project(seed_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("user")
+    (root / "mistakes.py").write_text(USER_CODE, "utf-8")
+    config = {
+        "extraPaths": [str(seed_project / "generated")],
+        "typeCheckingMode": "strict",
+        "include": ["mistakes.py"],
+        "venvPath": str(Path(sys.prefix).parent),
+        "venv": Path(sys.prefix).name,
+    }
+    (root / "pyrightconfig.json").write_text(json.dumps(config), "utf-8")
+    return root
+
+
+def test_mypy_strict_catches_every_mistake_and_nothing_else(user_project: Path, seed_project: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--config-file",
+            os.devnull,
+            "--no-incremental",
+            "mistakes.py",
+        ],
+        cwd=user_project,
+        env={**os.environ, "MYPYPATH": str(seed_project / "generated")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert _lines_flagged(done.stdout) == MISTAKES, done.stdout
+
+
+@pytest.mark.skipif(
+    shutil.which("pyright") is None, reason="pyright is not installed (npm install -g pyright)"
+)
+def test_pyright_strict_catches_every_mistake_and_nothing_else(user_project: Path) -> None:
+    pyright = shutil.which("pyright")
+    assert pyright is not None
+    done = subprocess.run(
+        [pyright], cwd=user_project, capture_output=True, text=True, check=False, timeout=300
+    )
+    assert _lines_flagged(done.stdout) == MISTAKES, done.stdout
+
+
+def test_a_typed_dict_is_accepted_at_run_time_too(sdk: Any) -> None:
+    from tests.sdk.conftest import ENTRIES, Recorder, client_for, wire_answer
+
+    entry = next(e for e in ENTRIES if e.slug == "tinyllama_1_1b_chat_v1_0")
+    types = __import__(f"{sdk.__name__}.types.cloudflare.tinyllama_1_1b_chat_v1_0", fromlist=["MessageDict"])
+    recorder = Recorder(lambda request: __import__("httpx").Response(200, json=wire_answer(entry, {})))
+    message: Any = types.MessageDict(role="user", content="hi")
+    getattr(client_for(sdk, entry, recorder).models, entry.slug).run(messages=[message])
+    assert recorder.last_json == {"messages": [{"role": "user", "content": "hi"}]}
