@@ -1,4 +1,5 @@
-"""Issue #13: `.with_raw_response.run(...)` answers with status, headers, request id, elapsed, `.parse()`."""
+"""Issue #13: `.with_raw_response.run(...)` (status, headers, request id, `.parse()`) and
+`.with_streaming_response.stream(...)` (the same at once, then the typed chunks)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,52 @@ def test_the_raw_call_checks_its_keywords_and_raises_status_errors(sdk: Any, ent
         raw_calls.run(mesages=MESSAGES)
     with pytest.raises(sdk.NotFoundError):
         raw_calls.run(messages=MESSAGES)
+
+
+STREAMING = [e for e in ENTRIES if e.streaming.supported]
+EVENTS = b'data: {"response": "Hel"}\n\ndata: {"response": "lo"}\n\ndata: [DONE]\n\n'
+
+
+def _stream_recorder() -> Recorder:
+    headers = {"content-type": "text/event-stream", "x-request-id": "req-7", "x-remaining-credits": "3"}
+    return Recorder(lambda request: httpx.Response(200, headers=headers, content=EVENTS))
+
+
+@pytest.mark.parametrize("entry", STREAMING, ids=entry_id)
+def test_with_streaming_response_starts_the_stream_and_shows_its_headers(
+    sdk: Any, entry: CatalogEntry
+) -> None:
+    recorder = _stream_recorder()
+    model = getattr(client_for(sdk, entry, recorder).models, entry.slug)
+    with model.with_streaming_response.stream(messages=MESSAGES, extra_headers={"X-Trace": "s"}) as stream:
+        assert isinstance(stream, sdk.StreamResponse)
+        assert len(recorder.requests) == 1, "sent before the first chunk is asked for"
+        assert stream.status_code == 200 and stream.request_id == "req-7"
+        assert stream.headers["x-remaining-credits"] == "3"
+        assert [chunk.response for chunk in stream] == ["Hel", "lo"]
+    assert recorder.requests[-1].headers["x-trace"] == "s"
+    with pytest.raises(TypeError, match="mesages"):
+        model.with_streaming_response.stream(mesages=MESSAGES)
+
+
+@pytest.mark.parametrize("entry", STREAMING, ids=entry_id)
+def test_the_async_streaming_response_too(sdk: Any, entry: CatalogEntry) -> None:
+    recorder = _stream_recorder()
+    cls = getattr(sdk, f"Async{entry.provider.capitalize()}")
+    client = cls(transport=httpx.MockTransport(recorder), **CREDENTIALS[entry.provider])
+    model = getattr(client.models, entry.slug)
+
+    async def read() -> list[str | None]:
+        async with await model.with_streaming_response.stream(messages=MESSAGES) as stream:
+            assert stream.status_code == 200 and stream.request_id == "req-7"
+            return [chunk.response async for chunk in stream]
+
+    assert asyncio.run(read()) == ["Hel", "lo"]
+
+
+@pytest.mark.parametrize("entry", STREAMING[:1], ids=entry_id)
+def test_a_status_error_is_raised_when_the_stream_is_opened(sdk: Any, entry: CatalogEntry) -> None:
+    recorder = Recorder(lambda request: httpx.Response(401, json={"error": "bad key"}))
+    model = getattr(client_for(sdk, entry, recorder).models, entry.slug)
+    with pytest.raises(sdk.AuthenticationError):
+        model.with_streaming_response.stream(messages=MESSAGES)

@@ -415,12 +415,43 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         request = self._build_request(path, body, model_id, settings=settings, options=options)
         return self._iter_events(request, settings, self._retries_of(options))
 
+    def open_stream(
+        self,
+        path: str,
+        *,
+        body: object,
+        model_id: str,
+        settings: StreamSettings,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> httpx.Response:
+        """POST `body` (which asks for a stream) to `path`; return the open 2xx event-stream answer.
+
+        Read it with `iter_stream()`, which closes it at the end, or close it yourself.
+        """
+        self._stream_decoder(settings)  # an unknown stream format is refused before anything is sent
+        request = self._build_request(path, body, model_id, settings=settings, options=options)
+        response = self._send(request, stream=True, retries=self._retries_of(options))
+        if not self._is_stream(response, settings):
+            try:
+                response.read()
+                raise self._not_a_stream(response, settings)
+            finally:
+                response.close()
+        return response
+
+    def iter_stream(self, response: httpx.Response, settings: StreamSettings) -> Iterator[object]:
+        """Yield the payloads of an answer `open_stream()` returned, until the terminator; then close it."""
+        return self._events(response, settings, self._stream_decoder(settings))
+
     def _iter_events(
         self, request: httpx.Request, settings: StreamSettings, retries: int
     ) -> Iterator[object]:
         """Send `request` and yield its stream's payloads until the terminator."""
         decoder = self._stream_decoder(settings)
         response = self._send(request, stream=True, retries=retries)
+        yield from self._events(response, settings, decoder)
+
+    def _events(self, response: httpx.Response, settings: StreamSettings, decoder: StreamDecoder) -> Iterator[object]:
         try:
             if not self._is_stream(response, settings):
                 response.read()
@@ -580,12 +611,46 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         request = self._build_request(path, body, model_id, settings=settings, options=options)
         return self._iter_events(request, settings, self._retries_of(options))
 
+    async def open_stream(
+        self,
+        path: str,
+        *,
+        body: object,
+        model_id: str,
+        settings: StreamSettings,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> httpx.Response:
+        """POST `body` (which asks for a stream) to `path`; return the open 2xx event-stream answer.
+
+        Read it with `iter_stream()`, which closes it at the end, or `aclose()` it yourself.
+        """
+        self._stream_decoder(settings)  # an unknown stream format is refused before anything is sent
+        request = self._build_request(path, body, model_id, settings=settings, options=options)
+        response = await self._send(request, stream=True, retries=self._retries_of(options))
+        if not self._is_stream(response, settings):
+            try:
+                await response.aread()
+                raise self._not_a_stream(response, settings)
+            finally:
+                await response.aclose()
+        return response
+
+    def iter_stream(self, response: httpx.Response, settings: StreamSettings) -> AsyncIterator[object]:
+        """Yield the payloads of an answer `open_stream()` returned, until the terminator; then close it."""
+        return self._events(response, settings, self._stream_decoder(settings))
+
     async def _iter_events(
         self, request: httpx.Request, settings: StreamSettings, retries: int
     ) -> AsyncIterator[object]:
         """Send `request` and yield its stream's payloads until the terminator."""
         decoder = self._stream_decoder(settings)
         response = await self._send(request, stream=True, retries=retries)
+        async for payload in self._events(response, settings, decoder):
+            yield payload
+
+    async def _events(
+        self, response: httpx.Response, settings: StreamSettings, decoder: StreamDecoder
+    ) -> AsyncIterator[object]:
         try:
             if not self._is_stream(response, settings):
                 await response.aread()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Generic, TypeAlias, TypeVar, cast
+from types import TracebackType
+from typing import Any, Generic, Self, TypeAlias, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -186,12 +187,10 @@ def _summary(label: str, exc: ValidationError) -> str:
     return f"{label}: {count}: " + "; ".join(lines)
 
 
-class RawResponse(Generic[_T]):
-    """A 2xx answer as it came: status, headers, request id, elapsed time; `parse()` gives the typed answer."""
+class _ResponseInfo:
+    """What any answer tells besides its body: status, headers, request id."""
 
-    def __init__(self, response: httpx.Response, parse: Callable[[httpx.Response], _T]) -> None:
-        self.http_response = response
-        self._parse = parse
+    http_response: httpx.Response
 
     @property
     def status_code(self) -> int:
@@ -210,6 +209,14 @@ class RawResponse(Generic[_T]):
             if value:
                 return str(value)
         return None
+
+
+class RawResponse(_ResponseInfo, Generic[_T]):
+    """A 2xx answer as it came: status, headers, request id, elapsed time; `parse()` gives the typed answer."""
+
+    def __init__(self, response: httpx.Response, parse: Callable[[httpx.Response], _T]) -> None:
+        self.http_response = response
+        self._parse = parse
 
     @property
     def elapsed(self) -> timedelta | None:
@@ -233,3 +240,52 @@ class RawResponse(Generic[_T]):
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
+
+
+class StreamResponse(_ResponseInfo, Generic[_T]):
+    """A started event stream: status, headers and request id at once; iterate it for the typed chunks.
+
+    Use it in a `with` block (or call `close()`) so that the connection is released.
+    """
+
+    def __init__(self, response: httpx.Response, chunks: Iterator[_T]) -> None:
+        self.http_response = response
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[_T]:
+        return self._chunks
+
+    def close(self) -> None:
+        """Stop reading and release the connection."""
+        self.http_response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncStreamResponse(_ResponseInfo, Generic[_T]):
+    """A started event stream, read with `async for`; use `async with` (or `aclose()`) to release it."""
+
+    def __init__(self, response: httpx.Response, chunks: AsyncIterator[_T]) -> None:
+        self.http_response = response
+        self._chunks = chunks
+
+    def __aiter__(self) -> AsyncIterator[_T]:
+        return self._chunks
+
+    async def aclose(self) -> None:
+        """Stop reading and release the connection."""
+        await self.http_response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()
