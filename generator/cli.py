@@ -20,7 +20,7 @@ from generator.cassettes.cli import record_command
 from generator.catalog.store import load_catalog
 from generator.conform.results import markdown, table
 from generator.conform.results import to_json as results_json
-from generator.conform.run import ConformOptions, run_conformance
+from generator.conform.run import ConformOptions, Shard, run_conformance, selected_modules
 from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.evolve.cli import diff_command
 from generator.generate import Previous, generate
@@ -387,6 +387,20 @@ def _document_hashes(sources: Path) -> dict[str, str]:
     default=None,
     help="Also keep pytest's JUnit XML report (xunit1) at this path, for CI test reports.",
 )
+@click.option(
+    "-n",
+    "--workers",
+    default=None,
+    metavar="auto|N",
+    help="Run the models in N worker processes (pytest-xdist; auto: one per core), a model's tests on one worker.",
+)
+@click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    help="Run part K of N: every Nth model of the sorted selection, from the Kth. "
+    "Jobs 1/N ... N/N run every selected model exactly once (a CI matrix).",
+)
 @format_option("text: the table; json: one JSON document on stdout, per model x property.")
 def conform_command(
     backend: str,
@@ -395,6 +409,8 @@ def conform_command(
     out: Path,
     catalog_dir: Path,
     junitxml: Path | None,
+    workers: str | None,
+    shard: str | None,
     output_format: str,
 ) -> None:
     """Run the generated conformance suite and print a table: model x property.
@@ -410,9 +426,27 @@ def conform_command(
     if missing:
         click.echo(f"cardgen conform needs {', '.join(missing)}: pip install 'cardgen[conform]'", err=True)
         sys.exit(2)
-    options = ConformOptions(out / "tests", catalog_dir, backend, model_glob, examples, junitxml)
+    if workers is not None and workers != "auto" and not workers.isdigit():
+        raise click.BadParameter(f"expected auto or a number, not {workers!r}", param_hint="-n")
+    if workers is not None and importlib.util.find_spec("xdist") is None:
+        click.echo("cardgen conform -n needs pytest-xdist: pip install 'cardgen[conform]'", err=True)
+        sys.exit(2)
+    try:
+        part = None if shard is None else Shard.parse(shard)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
+    options = ConformOptions(
+        out / "tests", catalog_dir, backend, model_glob, examples, junitxml, workers=workers, shard=part
+    )
     if not options.tests.is_dir():
         raise click.ClickException(f"no generated tests in {options.tests}: run `cardgen generate` first")
+    if part is not None and not selected_modules(options) and selected_modules(replace(options, shard=None)):
+        # more shards than models: this job has nothing to do, which is not a failure
+        click.echo(f"shard {shard}: no models (the selection has fewer than {part.count})", err=True)
+        if output_format == "json":
+            emit({"command": "conform", "ok": True, "pytest_exit": 5, "backend": backend,
+                  "examples": examples, "models": []})  # fmt: skip
+        return
     code, results = run_conformance(replace(options, pytest_to_stderr=output_format == "json"))
     failed = code != 0 or results.failed
     append_step_summary(markdown(results, examples, code))

@@ -29,6 +29,31 @@ class ConformOptions:
     examples: int
     junitxml: Path | None = None  # where to keep pytest's JUnit XML report
     pytest_to_stderr: bool = False  # keep stdout for a JSON document
+    workers: str | None = None  # pytest-xdist's -n: "auto" or a count; None runs in this process
+    shard: Shard | None = None  # run only this part of the selected models
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Part K of N: the models at positions K-1, K-1+N, K-1+2N, ... of the sorted selection."""
+
+    index: int  # K, from 1
+    count: int  # N
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """Read `K/N` (1 <= K <= N); ValueError otherwise."""
+        index, slash, count = text.partition("/")
+        if not slash or not index.strip().isdigit() or not count.strip().isdigit():
+            raise ValueError(f"expected K/N, e.g. 1/4, not {text!r}")
+        shard = cls(int(index), int(count))
+        if not 1 <= shard.index <= shard.count:
+            raise ValueError(f"expected 1 <= K <= N in K/N, not {text!r}")
+        return shard
+
+    def take(self, models: list[Path]) -> list[Path]:
+        """This shard's share of models; the N shards of one list partition it, counts differing by at most 1."""
+        return sorted(models)[self.index - 1 :: self.count]
 
 
 KEY = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
@@ -68,7 +93,7 @@ def selected_modules(options: ConformOptions) -> list[Path]:
             slug, options.model_glob
         ):
             modules.append(path)
-    return modules
+    return modules if options.shard is None else options.shard.take(modules)
 
 
 def run_conformance(options: ConformOptions) -> tuple[int, Results]:
@@ -86,6 +111,8 @@ def run_conformance(options: ConformOptions) -> tuple[int, Results]:
             f"--rootdir={options.tests}", f"--junitxml={report}", "-o", "junit_family=xunit1",
             f"--backend={url}", f"--examples={options.examples}", f"--catalog={options.catalog}",
         ]  # fmt: skip
+        if options.workers is not None:  # a model's tests stay together on one worker: its time is one row
+            command += ["-n", options.workers, "--dist", "loadfile"]
         stdout = 2 if options.pytest_to_stderr else None  # file descriptor 2: stderr
         done = subprocess.run(command, check=False, env=environment, stdout=stdout)  # noqa: S603 - our own interpreter and arguments
         if options.junitxml is not None and report.is_file():

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import REPO, build_seed_project, cardgen
 
-PINNED = ("pytest", "hypothesis", "hypothesis-jsonschema")
+PINNED = ("pytest", "hypothesis", "hypothesis-jsonschema", "pytest-xdist")
 
 
 def _pins(requirements: list[str]) -> dict[str, str]:

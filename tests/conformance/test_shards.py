@@ -1,0 +1,72 @@
+"""`cardgen conform --shard K/N` splits the models so N jobs run each exactly once; `-n` keeps the table whole."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.conform.run import ConformOptions, Shard, selected_modules
+from tests.conftest import cardgen
+
+
+def _tests_dir(tmp_path: Path, models: list[str]) -> Path:
+    for model in models:
+        provider, slug = model.split("/")
+        (tmp_path / f"test_{provider}__{slug}.py").write_text("", "utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 7, 12])
+def test_the_shards_partition_the_selected_models(tmp_path: Path, count: int) -> None:
+    models = [f"cloudflare/model_{i}" for i in range(7)] + ["segmind/a", "dataoorts/b"]
+    options = ConformOptions(_tests_dir(tmp_path, models), tmp_path, "recorded", "*", 1)
+    everything = selected_modules(options)
+    shards = [selected_modules(replace(options, shard=Shard(k, count))) for k in range(1, count + 1)]
+    flat = [module for shard in shards for module in shard]
+    assert sorted(flat) == sorted(everything)  # every model, and each once
+    assert max(map(len, shards)) - min(map(len, shards)) <= 1
+
+
+def test_a_shard_is_the_same_on_every_run_and_after_the_glob(tmp_path: Path) -> None:
+    tests = _tests_dir(tmp_path, ["cloudflare/a", "cloudflare/b", "cloudflare/c", "segmind/d"])
+    options = ConformOptions(tests, tmp_path, "recorded", "cloudflare/*", 1, shard=Shard(2, 2))
+    assert [path.name for path in selected_modules(options)] == ["test_cloudflare__b.py"]
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1", "a/b", "1/0", "-1/2"])
+def test_a_bad_shard_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="K/N"):
+        Shard.parse(text)
+
+
+def _conform_json(project: Path, *arguments: str) -> dict[str, Any]:
+    options = ("--backend", "recorded", "--examples", "2", "--format", "json")
+    document: dict[str, Any] = json.loads(cardgen(project, "conform", *options, *arguments).stdout)
+    return document
+
+
+def test_shards_run_in_parallel_report_every_model_once(tmp_path: Path, seed_project: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(seed_project, project, symlinks=True)
+    modules = sorted((project / "generated" / "tests").glob("test_*__*.py"))
+    serial = json.loads(
+        cardgen(project, "conform", "--backend", "recorded", "--examples", "2", "--format", "json").stdout
+    )
+    parts = [_conform_json(project, "-n", "2", "--shard", f"{k}/2") for k in (1, 2)]
+    assert all(part["ok"] for part in parts)
+    models = [model["model"] for part in parts for model in part["models"]]
+    assert sorted(models) == [model["model"] for model in serial["models"]]
+    assert len(models) == len(modules)
+    outcomes = {m["model"]: m["properties"] for part in parts for m in part["models"]}
+    assert outcomes == {m["model"]: m["properties"] for m in serial["models"]}  # -n changes no verdict
+
+
+def test_a_shard_beyond_the_models_has_nothing_to_do(seed_project: Path) -> None:
+    done = cardgen(seed_project, "conform", "--backend", "recorded", "--shard", "40/40", "--format", "json")
+    assert json.loads(done.stdout)["models"] == []
+    assert "no models" in done.stderr
