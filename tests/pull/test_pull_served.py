@@ -30,8 +30,6 @@ from generator.pull import cloudflare, fetch
 from tests.conftest import FIXTURES
 
 JSON_FIXTURES = FIXTURES / "catalogs" / "cloudflare" / "sources" / "cloudflare"
-# chat-1b-instruct's tool schemas are refused by the keyword checks being written for issue #12.
-LEFT_OUT = {"chat-1b-instruct.json"}
 ENV = {"CLOUDFLARE_AUTH_TOKEN": "test-token", "CLOUDFLARE_ACCOUNT_ID": "acct"}
 
 
@@ -46,15 +44,14 @@ def served_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     folder = tmp_path_factory.mktemp("served") / "sources" / "cloudflare"
     folder.mkdir(parents=True)
     for path in sorted(JSON_FIXTURES.glob("*.json")):
-        if path.name not in LEFT_OUT:
-            shutil.copy(path, folder / path.name)
+        shutil.copy(path, folder / path.name)
     return _ingested(folder.parent)
 
 
 @pytest.fixture
 def backend(served_catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> Iterator[BackendHandle]:
     monkeypatch.setattr(fetch, "BACKOFF", 0.0)
-    monkeypatch.setattr(cloudflare, "PER_PAGE", 5)  # 13 models: three pages
+    monkeypatch.setattr(cloudflare, "PER_PAGE", 5)  # 14 models: three pages
     with running_backend(served_catalog) as handle:
         yield handle
 
@@ -75,9 +72,9 @@ def test_a_pulled_catalog_ingests_into_the_served_one(
     assert done.exit_code == 0, done.output
     pulled = {e.model_id: comparable(e) for e in _ingested(tmp_path / "sources")}
     served = {e.model_id: comparable(e) for e in served_catalog}
-    assert len(served) == 13
+    assert len(served) == 14
     assert pulled == served
-    assert "[13/13] @cf/cardgen/translate-m" in done.output
+    assert "[14/14] @cf/cardgen/translate-m" in done.output
 
 
 def test_a_second_pull_writes_nothing(backend: BackendHandle, tmp_path: Path) -> None:
@@ -88,7 +85,7 @@ def test_a_second_pull_writes_nothing(backend: BackendHandle, tmp_path: Path) ->
     after = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in (sources / "cloudflare").iterdir()}
     assert again.exit_code == 0, again.output
     assert after == before
-    assert "wrote 0 changed and 0 new, 13 unchanged, 0 gone upstream" in again.output
+    assert "wrote 0 changed and 0 new, 14 unchanged, 0 gone upstream" in again.output
     assert pull(backend, sources, "--check").exit_code == 0
 
 
@@ -98,7 +95,10 @@ def test_documents_are_cloudflare_json_with_fixed_key_order(backend: BackendHand
     document = json.loads(text)
     assert list(document) == list(cloudflare.KEYS)
     assert text == json.dumps(document, indent=4, ensure_ascii=False) + "\n"
-    assert sorted(p.name for p in (tmp_path / "sources" / "cloudflare").iterdir()) == ["chat-tiny.json"]
+    assert sorted(p.name for p in (tmp_path / "sources" / "cloudflare").iterdir()) == [
+        "chat-1b-instruct.json",
+        "chat-tiny.json",
+    ]
 
 
 def test_check_lists_changed_appeared_and_disappeared(backend: BackendHandle, tmp_path: Path) -> None:
