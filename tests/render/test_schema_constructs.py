@@ -320,7 +320,7 @@ def test_numbers_are_any_json_number_within_exact_bounds(work: Path) -> None:
 def test_binary_strings_in_a_json_body_are_text_and_bytes_only_where_base64_is_documented(work: Path) -> None:
     code = (
         "import base64, json\n"
-        "from pydantic import ValidationError\n"
+        "from modelsdk import RequestValidationError\n"
         "from modelsdk.resources.cloudflare.binary_json import BinaryJson\n"
         "from modelsdk.types.cloudflare.binary_json import Response\n"
         "png = b'\\x89PNG\\r\\n\\x1a\\n'\n"
@@ -330,7 +330,7 @@ def test_binary_strings_in_a_json_body_are_text_and_bytes_only_where_base64_is_d
         "for field in ('image', 'voice'):\n"
         "    try:\n"
         "        BinaryJson._body({'prompt': 'p', field: png})\n"
-        "    except ValidationError:\n"
+        "    except RequestValidationError:\n"
         "        continue\n"
         "    raise SystemExit(f'bytes accepted for {field}, where base64 is not documented')\n"
         "assert Response.model_validate({'response': 'r', 'image': 'aGk='}).image == 'aGk='\n"
