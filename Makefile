@@ -48,8 +48,11 @@ typecheck: setup
 	cd generated/tests && ../../$(BIN)/mypy --strict --config-file /dev/null --cache-dir ../../.mypy_cache \
 		--ignore-missing-imports --follow-imports=silent .
 
+# cardgen's own suite in PYTEST_WORKERS processes (pytest-xdist; auto: one per core), each test file
+# on one worker so its module fixtures are built once; `make test PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= auto
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	$(BIN)/cardgen conform --backend local
 	$(BIN)/cardgen conform --backend recorded
 
