@@ -17,7 +17,7 @@ import click
 from generator import __version__
 from generator.backend.cli import serve_command
 from generator.cassettes.cli import record_command
-from generator.catalog.store import load_catalog
+from generator.catalog.store import load_catalog, read_catalog
 from generator.conform.results import markdown, table
 from generator.conform.results import to_json as results_json
 from generator.conform.run import ConformOptions, Shard, run_conformance, selected_modules
@@ -258,13 +258,16 @@ def generate_command(
     started = time.perf_counter()
     previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
     try:
-        catalog = load_catalog(catalog_dir)
+        # Entries the lock proves validated, text unchanged, are not parsed or schema-checked again.
+        loaded = read_catalog(catalog_dir, previous.lock.known_entries() if previous.lock else None)
+        catalog = loaded.catalog
         click.echo(f"rendering {len(catalog)} models from {catalog_dir} as `{package}`...", err=True)
         generation = generate(
             catalog,
             RenderOptions(package=package, catalog_label=_label(catalog_dir)),
             read_tree(recordings or catalog_dir.parent / "recordings", "*/*/*.yaml"),
             previous,
+            loaded.texts,
         )
     except (ValueError, RenderError, FormatError) as exc:
         if as_json:

@@ -84,6 +84,7 @@ def generate(
     options: RenderOptions,
     recordings: Mapping[PurePosixPath, str],
     previous: Previous,
+    entry_texts: Mapping[str, str] | None = None,  # read_catalog's digests, for the next run to trust
 ) -> Generation:
     keys = _keys(catalog, options, recordings)
     version, changes = next_version(previous.lock, catalog, keys, options.version)
@@ -95,7 +96,7 @@ def generate(
     files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
         previous.changelog, options.package, version, changes
     )
-    lock = build_lock(catalog, options.package, version, keys, files, previous.lock)
+    lock = build_lock(catalog, options.package, version, keys, files, previous.lock, entry_texts)
     files[LOCK_NAME] = lock_text(lock)
     rendered = sorted(set(keys) - set(reused))
     return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), frozenset(untouched))

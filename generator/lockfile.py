@@ -12,7 +12,7 @@ from typing import Any
 
 from generator import __version__
 from generator.catalog.entry import CatalogEntry
-from generator.catalog.store import Catalog
+from generator.catalog.store import Catalog, KnownEntries, entry_schema_digest
 from generator.render.templates import TEMPLATES
 from generator.tree import is_dropping
 
@@ -89,6 +89,14 @@ class Lock:
     toolchain: dict[str, str]
     documents: dict[str, str]  # source path -> sha256 the entries were read from
     models: dict[str, ModelLock] = field(default_factory=dict)
+    # Catalog files (`<provider>/<slug>.yaml`) -> sha256 of the text validated against the entry schema
+    # whose digest is entry_schema: the next run does not check those against the entry schema again.
+    entry_texts: dict[str, str] = field(default_factory=dict)
+    entry_schema: str = ""
+
+    def known_entries(self) -> KnownEntries:
+        """The catalog files this lock proves validated against the entry schema."""
+        return KnownEntries(self.entry_schema, self.entry_texts)
 
     def catalog(self, only: Iterable[str] | None = None) -> Catalog:
         """The catalog it was generated from (or just the named models of it)."""
@@ -118,6 +126,7 @@ def build_lock(
     keys: Mapping[str, str],
     files: Mapping[PurePosixPath, str],
     previous: Lock | None = None,
+    entry_texts: Mapping[str, str] | None = None,
 ) -> Lock:
     models = {}
     owned_by = files_by_model(package, files)
@@ -134,7 +143,18 @@ def build_lock(
             {str(p): sha256_text(files[p]) for p in owned},
         )
     documents = {e.provenance.source.path: e.provenance.source.sha256 for e in catalog}
-    return Lock(package, package_version, toolchain(), dict(sorted(documents.items())), models)
+    texts = {
+        path: sha for path, sha in sorted((entry_texts or {}).items()) if path.removesuffix(".yaml") in models
+    }
+    return Lock(
+        package,
+        package_version,
+        toolchain(),
+        dict(sorted(documents.items())),
+        models,
+        texts,
+        entry_schema_digest(),
+    )
 
 
 def lock_text(lock: Lock) -> str:
@@ -142,6 +162,8 @@ def lock_text(lock: Lock) -> str:
     head = {
         "cardgen_lock": LOCK_FORMAT,
         "documents": lock.documents,
+        "entry_schema": lock.entry_schema,
+        "entry_texts": lock.entry_texts,
         "package": lock.package,
         "toolchain": lock.toolchain,
         "version": lock.version,
@@ -176,7 +198,10 @@ def read_lock(path: Path) -> Lock | None:
         return None  # not written by this version of cardgen: render everything afresh
     if not models_at or data.get("cardgen_lock") != LOCK_FORMAT:
         return None
-    return Lock(data["package"], data["version"], data["toolchain"], data["documents"], models)
+    texts, schema = data.get("entry_texts", {}), data.get("entry_schema", "")
+    if not isinstance(texts, dict) or not isinstance(schema, str):
+        texts, schema = {}, ""  # then every entry is parsed and validated again
+    return Lock(data["package"], data["version"], data["toolchain"], data["documents"], models, texts, schema)
 
 
 def _read_model_line(line: str) -> tuple[str, ModelLock]:

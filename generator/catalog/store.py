@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -88,21 +89,64 @@ def entry_format_errors(data: Any) -> list[str]:
     return [f"{'/'.join(str(p) for p in e.absolute_path) or '<entry>'}: {e.message}" for e in errors]
 
 
-def parse_entry(text: str, origin: str) -> CatalogEntry:
-    """Parse and validate one stored entry; raise ValueError naming the file on any problem."""
+def parse_entry(text: str, origin: str, *, validated: bool = False) -> CatalogEntry:
+    """Parse and validate one stored entry; raise ValueError naming the file on any problem.
+
+    validated: this very text passed the entry schema before, so only pydantic checks it now.
+    """
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise ValueError(f"{origin}: not valid YAML: {exc}") from exc
-    problems = entry_format_errors(data)
+    problems = [] if validated else entry_format_errors(data)
     if problems:
         raise ValueError(f"{origin}: not a catalog entry: " + "; ".join(problems[:5]))
     return CatalogEntry.model_validate(data)
 
 
-def load_catalog(directory: Path) -> Catalog:
-    """Load every `<provider>/<slug>.yaml` below directory."""
+@cache
+def entry_schema_digest() -> str:
+    """sha256 of the entry format's JSON Schema: what a recorded validation was made against."""
+    return hashlib.sha256(json.dumps(entry_json_schema(), sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class KnownEntries:
+    """Entry files a previous run validated against the entry schema, as it recorded them (the lock)."""
+
+    schema: str  # entry_schema_digest() when they were validated
+    texts: Mapping[str, str] = field(default_factory=dict)  # `<provider>/<slug>.yaml` -> sha256 of its text
+
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    catalog: Catalog
+    texts: dict[str, str]  # `<provider>/<slug>.yaml` of its own entry -> sha256 of its text (validated)
+
+
+def read_catalog(directory: Path, known: KnownEntries | None = None) -> LoadedCatalog:
+    """Load every `<provider>/<slug>.yaml` below directory, with the digest of each file's text.
+
+    A file whose text `known` recorded (against this entry schema) is not checked against the entry
+    schema again, only by pydantic. (Its YAML is still read: the lock's copy of an entry has its keys
+    sorted, and key order shapes the generated code.)
+    """
     if not directory.is_dir():
         raise ValueError(f"{directory}: no catalog here (run `cardgen ingest` first)")
-    entries = [parse_entry(path.read_text("utf-8"), str(path)) for path in sorted(directory.glob("*/*.yaml"))]
-    return Catalog(tuple(sorted(entries, key=lambda e: e.key)))
+    trusted = known is not None and known.schema == entry_schema_digest()
+    entries, texts = [], {}
+    for path in sorted(directory.glob("*/*.yaml")):
+        name = path.relative_to(directory).as_posix()
+        text = path.read_text("utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        validated = trusted and known is not None and known.texts.get(name) == digest
+        entry = parse_entry(text, str(path), validated=validated)
+        entries.append(entry)
+        if str(entry_path(entry)) == name:  # recorded by the path it is known by, so never mistaken
+            texts[name] = digest
+    return LoadedCatalog(Catalog(tuple(sorted(entries, key=lambda e: e.key))), texts)
+
+
+def load_catalog(directory: Path) -> Catalog:
+    """Load every `<provider>/<slug>.yaml` below directory."""
+    return read_catalog(directory).catalog
