@@ -53,8 +53,8 @@ typecheck: setup
 PYTEST_WORKERS ?= auto
 test: setup
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
-	$(BIN)/cardgen conform --backend local
-	$(BIN)/cardgen conform --backend recorded
+	$(BIN)/cardgen conform -n $(PYTEST_WORKERS) --backend local
+	$(BIN)/cardgen conform -n $(PYTEST_WORKERS) --backend recorded
 
 # cardgen's tests must not depend on the committed catalog: in a clone of HEAD, add a document,
 # change one and remove one, regenerate, then run the tests and conform there (5 to 8 min).
