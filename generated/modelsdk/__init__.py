@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.2"
+__version__ = "0.1.3"
 
 _EXPORTS = {
     "Cloudflare": ".providers.cloudflare",
@@ -44,6 +44,10 @@ _EXPORTS = {
     "ResponseValidationError": "._exceptions",
     "MissingCredentialsError": "._config",
     "NOT_GIVEN": "._models",
+    "AsyncStreamResponse": "._request",
+    "RawResponse": "._request",
+    "RequestValidationError": "._request",
+    "StreamResponse": "._request",
     "StreamSettings": "._streaming",
     "Upload": "._uploads",
 }
@@ -107,6 +111,10 @@ if TYPE_CHECKING:
         UnprocessableEntityError as UnprocessableEntityError,
     )
     from ._models import NOT_GIVEN as NOT_GIVEN
+    from ._request import AsyncStreamResponse as AsyncStreamResponse
+    from ._request import RawResponse as RawResponse
+    from ._request import RequestValidationError as RequestValidationError
+    from ._request import StreamResponse as StreamResponse
     from ._streaming import StreamSettings as StreamSettings
     from ._uploads import Upload as Upload
     from .providers.cloudflare import AsyncCloudflare as AsyncCloudflare

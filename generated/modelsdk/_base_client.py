@@ -3,6 +3,7 @@
 
 import asyncio
 import contextlib
+import copy
 import json
 import logging
 import time
@@ -23,10 +24,12 @@ from ._exceptions import (
     provider_errors_of,
     status_error,
 )
-from ._redact import SENSITIVE_HEADERS, redact_headers, scrub, secrets_of
-from ._retry import RETRYABLE_ERRORS, is_retryable_status, parse_retry_after, retry_delay
+from ._logs import MAX_LOGGED_BODY, setup_logging
+from ._redact import SENSITIVE_HEADERS, redact_headers, remember, scrub, secrets_of
+from ._request import NO_OPTIONS, RequestOptions, Timeout, _Unset
+from ._retry import RETRYABLE_ERRORS, parse_retry_after, retry_delay, should_retry
 from ._sse import aiter_sse_lines, iter_sse_lines
-from ._streaming import Signal, StreamDecoder, StreamSettings
+from ._streaming import Signal, StreamDecoder, StreamSettings, not_a_stream
 from ._uploads import Upload
 from ._urls import join_path, normalize_base_url
 
@@ -40,8 +43,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+setup_logging()
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+# Generation is slow: a long read timeout (openai-python's), a short connect one.
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_USER_AGENT = "python-sdk"
 
@@ -55,6 +60,7 @@ class _BaseAPIClient(Generic[_ClientT]):
     max_retries: int
     timeout: httpx.Timeout
     _client: _ClientT
+    _owns_client: bool
 
     def __init__(
         self,
@@ -89,13 +95,60 @@ class _BaseAPIClient(Generic[_ClientT]):
             if name.lower() in SENSITIVE_HEADERS
             for secret in secrets_of(value)
         )
+        remember(self._secrets)
 
     def __repr__(self) -> str:
         """Show the base URL, never the credential."""
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
+    def _copy_with(
+        self,
+        *,
+        timeout: Timeout | _Unset,
+        max_retries: int | _Unset,
+        default_headers: Mapping[str, str] | None,
+    ) -> Self:
+        """Return a copy with other defaults that shares this one's connection pool (and never closes it)."""
+        clone = copy.copy(self)
+        if not isinstance(timeout, _Unset):
+            clone.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        if not isinstance(max_retries, _Unset):
+            if max_retries < 0:
+                raise ValueError("max_retries must be >= 0")
+            clone.max_retries = max_retries
+        if default_headers:
+            clone._json_headers = self._json_headers.copy()
+            clone._json_headers.update(default_headers)
+            clone._secrets = self._secrets + tuple(
+                secret
+                for name, value in default_headers.items()
+                if name.lower() in SENSITIVE_HEADERS
+                for secret in secrets_of(value)
+            )
+        clone._owns_client = False
+        return clone
+
+    def _timeout_of(self, options: RequestOptions) -> httpx.Timeout:
+        timeout = options.timeout
+        if isinstance(timeout, _Unset):
+            return self.timeout
+        return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+    @staticmethod
+    def _headers_of(headers: httpx.Headers, options: RequestOptions) -> httpx.Headers:
+        if options.headers:
+            headers = headers.copy()
+            headers.update(options.headers)
+        return headers
+
     def _build_request(
-        self, path: str, body: object, model_id: str, *, settings: StreamSettings | None = None
+        self,
+        path: str,
+        body: object,
+        model_id: str,
+        *,
+        settings: StreamSettings | None = None,
+        options: RequestOptions = NO_OPTIONS,
     ) -> httpx.Request:
         """Return the POST request for `path` carrying `body` as JSON, in the request envelope if any.
 
@@ -108,49 +161,98 @@ class _BaseAPIClient(Generic[_ClientT]):
         if settings is not None:
             headers = headers.copy()
             headers["Accept"] = settings.content_type
-        return self._client.build_request("POST", url, content=content, headers=headers, timeout=self.timeout)
+        if options is NO_OPTIONS:
+            return self._client.build_request(
+                "POST", url, content=content, headers=headers, timeout=self.timeout
+            )
+        return self._client.build_request(
+            "POST",
+            url,
+            params=_query(options),
+            content=content,
+            headers=self._headers_of(headers, options),
+            timeout=self._timeout_of(options),
+        )
 
     def _build_upload_request(
-        self, path: str, upload: Upload, query: list[tuple[str, str]], model_id: str
+        self,
+        path: str,
+        upload: Upload,
+        query: list[tuple[str, str]],
+        model_id: str,
+        options: RequestOptions = NO_OPTIONS,
     ) -> httpx.Request:
         """Return the POST request for `path` carrying `upload` as its body and `query` in the URL."""
         if self._request_envelope is not None:
             raise TypeError(f"{model_id}: this provider wraps every input in JSON; it takes no raw body")
-        headers = self._json_headers.copy()
+        headers = self._headers_of(self._json_headers.copy(), options)
         headers["Content-Type"] = upload.content_type
         url = join_path(self.base_url, path)
         return self._client.build_request(
-            "POST", url, params=tuple(query), content=upload.content, headers=headers, timeout=self.timeout
+            "POST",
+            url,
+            params=(*query, *_query(options)),
+            content=upload.content,
+            headers=headers,
+            timeout=self._timeout_of(options),
         )
 
+    def _retries_of(self, options: RequestOptions) -> int:
+        return self.max_retries if isinstance(options.max_retries, _Unset) else options.max_retries
+
     def _delay_after_response(
-        self, request: httpx.Request, response: httpx.Response, attempt: int
+        self, request: httpx.Request, response: httpx.Response, attempt: int, retries: int
     ) -> float | None:
         """Return None to accept a 2xx answer, the wait before retrying, or raise its status error."""
-        self._log(request, response.status_code, attempt)
+        self._log(request, response.status_code, attempt, retries, response)
         if response.is_success:
             return None
-        if attempt < self.max_retries and is_retryable_status(response.status_code):
+        if attempt < retries and should_retry(response):
             return retry_delay(attempt, parse_retry_after(response.headers))
         raise self._status_error(response)
 
-    def _delay_after_error(self, request: httpx.Request, exc: httpx.RequestError, attempt: int) -> float:
-        """Return the wait before retrying after a network failure, or raise it as an SDK error."""
-        self._log(request, type(exc).__name__, attempt)
-        if attempt < self.max_retries and isinstance(exc, RETRYABLE_ERRORS):
+    def _delay_after_error(
+        self, request: httpx.Request, exc: httpx.RequestError, attempt: int, retries: int
+    ) -> float:
+        """Return the wait before retrying after a network failure, or raise it as an SDK error.
+
+        A read timeout is never retried: the request reached the server, which may still be generating,
+        and sending it again would start (and bill) the same generation once more. Pass a longer
+        `timeout`, or retry yourself on `APITimeoutError`.
+        """
+        self._log(request, type(exc).__name__, attempt, retries)
+        if attempt < retries and isinstance(exc, RETRYABLE_ERRORS) and not isinstance(exc, httpx.ReadTimeout):
             return retry_delay(attempt, None)
         raise self._connection_error(request, exc) from exc
 
-    def _log(self, request: httpx.Request, outcome: object, attempt: int) -> None:
-        """Log one attempt; the URL never carries credentials, the headers are not logged."""
-        logger.debug(
+    def _log(
+        self,
+        request: httpx.Request,
+        outcome: object,
+        attempt: int,
+        retries: int,
+        response: httpx.Response | None = None,
+    ) -> None:
+        """Log one attempt at INFO; at DEBUG its headers and request body too, credentials redacted."""
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        logger.info(
             "%s %s -> %s (attempt %d of %d)",
             request.method,
-            request.url,
+            scrub(str(request.url), self._secrets),
             outcome,
             attempt + 1,
-            self.max_retries + 1,
+            retries + 1,
         )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("request headers: %s", self._scrubbed_headers(request.headers))
+            body = request.content[:MAX_LOGGED_BODY].decode("utf-8", "replace")
+            logger.debug("request body: %s", scrub(body, self._secrets))
+            if response is not None:
+                logger.debug("response headers: %s", self._scrubbed_headers(response.headers))
+
+    def _scrubbed_headers(self, headers: httpx.Headers) -> str:
+        return scrub(repr(redact_headers(headers.multi_items())), self._secrets)
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         """Return the exception for a non-2xx answer whose body has been read."""
@@ -167,6 +269,10 @@ class _BaseAPIClient(Generic[_ClientT]):
     def _interrupted(self, exc: httpx.RequestError) -> StreamError:
         """Return the exception for a stream whose connection failed after it started."""
         return StreamError(scrub(f"stream interrupted: {type(exc).__name__}: {exc}", self._secrets))
+
+    def decode(self, response: httpx.Response) -> object:
+        """Return a 2xx answer's JSON without its envelope, or its raw bytes when it is not JSON."""
+        return self._parse_response(response)
 
     def _parse_response(self, response: httpx.Response) -> object:
         """Return a 2xx answer's JSON without its envelope, or its raw bytes when it is not JSON."""
@@ -199,8 +305,22 @@ class _BaseAPIClient(Generic[_ClientT]):
             # A provider that refuses to stream may still explain why in its envelope.
             with contextlib.suppress(ResponseValidationError):
                 unwrap_response(self._response_envelope, body, secrets=self._secrets)
-        expected = media_of(settings.content_type)
-        return StreamError(f"expected {expected}, got {media or 'no content type'}", data=body)
+        return not_a_stream(response, media_of(settings.content_type), body, self._secrets)
+
+
+def _query(options: RequestOptions) -> tuple[tuple[str, str], ...]:
+    """Return a call's extra query parameters as pairs; a list value repeats its key."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in (options.query or {}).items():
+        for item in value if isinstance(value, list | tuple) else (value,):
+            pairs.append((key, _query_text(item)))
+    return tuple(pairs)
+
+
+def _query_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 class SyncAPIClient(_BaseAPIClient[httpx.Client]):
@@ -249,20 +369,54 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         )
         self._sleep = sleep if sleep is not None else time.sleep
 
-    def post_json(self, path: str, *, body: object, model_id: str) -> object:
+    def post_json(
+        self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS
+    ) -> object:
         """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
-        request = self._build_request(path, body, model_id)
-        return self._parse_response(self._send(request, stream=False))
+        request = self._build_request(path, body, model_id, options=options)
+        return self._parse_response(self._send(request, stream=False, retries=self._retries_of(options)))
+
+    def send_json(
+        self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS
+    ) -> httpx.Response:
+        """POST `body` as JSON to `path`; return the 2xx answer, read, for `decode()` later."""
+        request = self._build_request(path, body, model_id, options=options)
+        return self._send(request, stream=False, retries=self._retries_of(options))
 
     def post_upload(
-        self, path: str, *, upload: Upload, query: list[tuple[str, str]], model_id: str
+        self,
+        path: str,
+        *,
+        upload: Upload,
+        query: list[tuple[str, str]],
+        model_id: str,
+        options: RequestOptions = NO_OPTIONS,
     ) -> object:
         """POST `upload` as the raw body to `path`, `query` in the URL; return the decoded result."""
-        request = self._build_upload_request(path, upload, query, model_id)
-        return self._parse_response(self._send(request, stream=False))
+        request = self._build_upload_request(path, upload, query, model_id, options)
+        return self._parse_response(self._send(request, stream=False, retries=self._retries_of(options)))
+
+    def send_upload(
+        self,
+        path: str,
+        *,
+        upload: Upload,
+        query: list[tuple[str, str]],
+        model_id: str,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> httpx.Response:
+        """POST `upload` as the raw body to `path`; return the 2xx answer, read, for `decode()` later."""
+        request = self._build_upload_request(path, upload, query, model_id, options)
+        return self._send(request, stream=False, retries=self._retries_of(options))
 
     def stream_events(
-        self, path: str, *, body: object, model_id: str, settings: StreamSettings
+        self,
+        path: str,
+        *,
+        body: object,
+        model_id: str,
+        settings: StreamSettings,
+        options: RequestOptions = NO_OPTIONS,
     ) -> Iterator[object]:
         """POST `body` (which asks for a stream) to `path`; yield each event's decoded JSON data.
 
@@ -270,12 +424,48 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
 
         The request is sent when iteration starts; close the iterator to stop early.
         """
-        return self._iter_events(self._build_request(path, body, model_id, settings=settings), settings)
+        request = self._build_request(path, body, model_id, settings=settings, options=options)
+        return self._iter_events(request, settings, self._retries_of(options))
 
-    def _iter_events(self, request: httpx.Request, settings: StreamSettings) -> Iterator[object]:
+    def open_stream(
+        self,
+        path: str,
+        *,
+        body: object,
+        model_id: str,
+        settings: StreamSettings,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> httpx.Response:
+        """POST `body` (which asks for a stream) to `path`; return the open 2xx event-stream answer.
+
+        Read it with `iter_stream()`, which closes it at the end, or close it yourself.
+        """
+        self._stream_decoder(settings)  # an unknown stream format is refused before anything is sent
+        request = self._build_request(path, body, model_id, settings=settings, options=options)
+        response = self._send(request, stream=True, retries=self._retries_of(options))
+        if not self._is_stream(response, settings):
+            try:
+                response.read()
+                raise self._not_a_stream(response, settings)
+            finally:
+                response.close()
+        return response
+
+    def iter_stream(self, response: httpx.Response, settings: StreamSettings) -> Iterator[object]:
+        """Yield the payloads of an answer `open_stream()` returned, until the terminator; then close it."""
+        return self._events(response, settings, self._stream_decoder(settings))
+
+    def _iter_events(
+        self, request: httpx.Request, settings: StreamSettings, retries: int
+    ) -> Iterator[object]:
         """Send `request` and yield its stream's payloads until the terminator."""
         decoder = self._stream_decoder(settings)
-        response = self._send(request, stream=True)
+        response = self._send(request, stream=True, retries=retries)
+        yield from self._events(response, settings, decoder)
+
+    def _events(
+        self, response: httpx.Response, settings: StreamSettings, decoder: StreamDecoder
+    ) -> Iterator[object]:
         try:
             if not self._is_stream(response, settings):
                 response.read()
@@ -292,7 +482,7 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         finally:
             response.close()
 
-    def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+    def _send(self, request: httpx.Request, *, stream: bool, retries: int) -> httpx.Response:
         """Send `request`, retrying as the policy allows; return a 2xx answer or raise."""
         attempt = 0
         while True:
@@ -304,9 +494,9 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
                     finally:
                         response.close()
             except httpx.RequestError as exc:
-                delay = self._delay_after_error(request, exc, attempt)
+                delay = self._delay_after_error(request, exc, attempt, retries)
             else:
-                maybe_delay = self._delay_after_response(request, response, attempt)
+                maybe_delay = self._delay_after_response(request, response, attempt, retries)
                 if maybe_delay is None:
                     return response
                 delay = maybe_delay
@@ -376,20 +566,58 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         )
         self._sleep = sleep if sleep is not None else asyncio.sleep
 
-    async def post_json(self, path: str, *, body: object, model_id: str) -> object:
+    async def post_json(
+        self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS
+    ) -> object:
         """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
-        request = self._build_request(path, body, model_id)
-        return self._parse_response(await self._send(request, stream=False))
+        request = self._build_request(path, body, model_id, options=options)
+        return self._parse_response(
+            await self._send(request, stream=False, retries=self._retries_of(options))
+        )
+
+    async def send_json(
+        self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS
+    ) -> httpx.Response:
+        """POST `body` as JSON to `path`; return the 2xx answer, read, for `decode()` later."""
+        request = self._build_request(path, body, model_id, options=options)
+        return await self._send(request, stream=False, retries=self._retries_of(options))
 
     async def post_upload(
-        self, path: str, *, upload: Upload, query: list[tuple[str, str]], model_id: str
+        self,
+        path: str,
+        *,
+        upload: Upload,
+        query: list[tuple[str, str]],
+        model_id: str,
+        options: RequestOptions = NO_OPTIONS,
     ) -> object:
         """POST `upload` as the raw body to `path`, `query` in the URL; return the decoded result."""
-        request = self._build_upload_request(path, upload, query, model_id)
-        return self._parse_response(await self._send(request, stream=False))
+        request = self._build_upload_request(path, upload, query, model_id, options)
+        return self._parse_response(
+            await self._send(request, stream=False, retries=self._retries_of(options))
+        )
+
+    async def send_upload(
+        self,
+        path: str,
+        *,
+        upload: Upload,
+        query: list[tuple[str, str]],
+        model_id: str,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> httpx.Response:
+        """POST `upload` as the raw body to `path`; return the 2xx answer, read, for `decode()` later."""
+        request = self._build_upload_request(path, upload, query, model_id, options)
+        return await self._send(request, stream=False, retries=self._retries_of(options))
 
     def stream_events(
-        self, path: str, *, body: object, model_id: str, settings: StreamSettings
+        self,
+        path: str,
+        *,
+        body: object,
+        model_id: str,
+        settings: StreamSettings,
+        options: RequestOptions = NO_OPTIONS,
     ) -> AsyncIterator[object]:
         """POST `body` (which asks for a stream) to `path`; yield each event's decoded JSON data.
 
@@ -398,12 +626,49 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         The request is sent when iteration starts; to stop early, `aclose()` the iterator
         (e.g. with `contextlib.aclosing`) so that the connection is released at once.
         """
-        return self._iter_events(self._build_request(path, body, model_id, settings=settings), settings)
+        request = self._build_request(path, body, model_id, settings=settings, options=options)
+        return self._iter_events(request, settings, self._retries_of(options))
 
-    async def _iter_events(self, request: httpx.Request, settings: StreamSettings) -> AsyncIterator[object]:
+    async def open_stream(
+        self,
+        path: str,
+        *,
+        body: object,
+        model_id: str,
+        settings: StreamSettings,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> httpx.Response:
+        """POST `body` (which asks for a stream) to `path`; return the open 2xx event-stream answer.
+
+        Read it with `iter_stream()`, which closes it at the end, or `aclose()` it yourself.
+        """
+        self._stream_decoder(settings)  # an unknown stream format is refused before anything is sent
+        request = self._build_request(path, body, model_id, settings=settings, options=options)
+        response = await self._send(request, stream=True, retries=self._retries_of(options))
+        if not self._is_stream(response, settings):
+            try:
+                await response.aread()
+                raise self._not_a_stream(response, settings)
+            finally:
+                await response.aclose()
+        return response
+
+    def iter_stream(self, response: httpx.Response, settings: StreamSettings) -> AsyncIterator[object]:
+        """Yield the payloads of an answer `open_stream()` returned, until the terminator; then close it."""
+        return self._events(response, settings, self._stream_decoder(settings))
+
+    async def _iter_events(
+        self, request: httpx.Request, settings: StreamSettings, retries: int
+    ) -> AsyncIterator[object]:
         """Send `request` and yield its stream's payloads until the terminator."""
         decoder = self._stream_decoder(settings)
-        response = await self._send(request, stream=True)
+        response = await self._send(request, stream=True, retries=retries)
+        async for payload in self._events(response, settings, decoder):
+            yield payload
+
+    async def _events(
+        self, response: httpx.Response, settings: StreamSettings, decoder: StreamDecoder
+    ) -> AsyncIterator[object]:
         try:
             if not self._is_stream(response, settings):
                 await response.aread()
@@ -420,7 +685,7 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
         finally:
             await response.aclose()
 
-    async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+    async def _send(self, request: httpx.Request, *, stream: bool, retries: int) -> httpx.Response:
         """Send `request`, retrying as the policy allows; return a 2xx answer or raise."""
         attempt = 0
         while True:
@@ -432,9 +697,9 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
                     finally:
                         await response.aclose()
             except httpx.RequestError as exc:
-                delay = self._delay_after_error(request, exc, attempt)
+                delay = self._delay_after_error(request, exc, attempt, retries)
             else:
-                maybe_delay = self._delay_after_response(request, response, attempt)
+                maybe_delay = self._delay_after_response(request, response, attempt, retries)
                 if maybe_delay is None:
                     return response
                 delay = maybe_delay

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import httpx
 
-from ._redact import scrub
+from ._redact import known_secrets, scrub
 from ._retry import parse_retry_after
 
 _MAX_DETAIL = 300
@@ -17,6 +17,8 @@ class SDKError(Exception):
     message: str
 
     def __init__(self, message: str) -> None:
+        # Whatever built the message, no credential of this process's clients survives in it.
+        message = scrub(message, known_secrets())
         super().__init__(message)
         self.message = message
 
@@ -133,13 +135,28 @@ class ProviderError(SDKError):
 
 
 class StreamError(SDKError):
-    """An event stream failed: an error event, a cut before its terminator, or undecodable data."""
+    """An event stream failed: an error event or answer, a cut before its terminator, or undecodable data.
+
+    `status_code` is the status the provider reported for the error (in the event, else the HTTP one),
+    None when it gave none; `provider_errors` its list of errors, if any.
+    """
 
     data: object
+    status_code: int | None
+    provider_errors: list[object]
 
-    def __init__(self, message: str, *, data: object = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        data: object = None,
+        status_code: int | None = None,
+        provider_errors: list[object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.data = data
+        self.status_code = status_code
+        self.provider_errors = provider_errors or []
 
 
 class ResponseValidationError(SDKError):

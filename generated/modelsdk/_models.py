@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from ._exceptions import ResponseValidationError
+from ._validation import error_list
 
 
 class StrictModel(BaseModel):
@@ -146,7 +147,8 @@ def parse_as(model: type[ModelT], data: Any, model_id: str) -> ModelT:
         return model.model_validate(data)
     except ValidationError as exc:
         raise ResponseValidationError(
-            f"{model_id} answered with a {model.__name__} that does not fit its schema: {exc}",
+            # pydantic's own text quotes the input, which may echo the request's credential.
+            f"{model_id} answered with a {model.__name__} that does not fit its schema: {error_list(exc)}",
             expected=model.__name__,
             body=data,
         ) from exc

@@ -55,17 +55,14 @@ class SSEDecoder:
         return events
 
     def close(self) -> list[ServerSentEvent]:
-        """End the stream and return the pending event, dispatched even without its final blank line."""
-        events: list[ServerSentEvent] = []
-        if self._pending:
-            event = self._line(self._pending)
-            self._pending.clear()
-            if event is not None:
-                events.append(event)
-        event = self._dispatch()
-        if event is not None:
-            events.append(event)
-        return events
+        """End the stream; an event without its final blank line is incomplete and is discarded.
+
+        The standard says so ("the incomplete event is not dispatched"): a stream cut midway must not
+        pass off half an event as a whole one. The caller learns of the cut from the missing terminator.
+        """
+        self._pending.clear()
+        self._event, self._data, self._retry = "", [], None
+        return []
 
     def _line(self, raw: bytes | bytearray) -> ServerSentEvent | None:
         """Process one line without its line end; return the event a blank line dispatches."""

@@ -7,14 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from ._content import EVENT_STREAM
+import httpx
+
+from ._content import EVENT_STREAM, is_json, media_type
 from ._exceptions import StreamError, describe, provider_errors_of
 from ._redact import scrub
 from ._sse import ServerSentEvent
 
 _ERROR_KEYS = frozenset({"error", "errors"})
-# Keys a provider adds to every JSON answer; they are not content of their own.
-_BOOKKEEPING_KEYS = frozenset({"success", "messages"})
+# Where providers put the status of an error, in the payload, its `error` object or its first error.
+_STATUS_KEYS = ("status", "status_code", "statusCode", "code")
+# A JSON answer made of these keys alone, with a reason in them, explains a failure.
+_REASON_KEYS = frozenset({"message", "detail", "msg", "code", "status", "status_code", "type"})
 
 
 class Signal(enum.Enum):
@@ -69,8 +73,7 @@ class StreamDecoder:
 
     def _error(self, payload: object) -> StreamError:
         """Return the exception for an error reported inside the stream."""
-        reason = describe(payload, provider_errors_of(payload)) or "no reason given"
-        return StreamError(self._scrub(f"error event in stream: {reason}"), data=payload)
+        return error_in_stream("error event in stream", payload, None, self._secrets)
 
     def _scrub(self, text: str) -> str:
         """Return `text` without the credential."""
@@ -86,7 +89,58 @@ def _loads_or_text(data: str) -> object:
 
 
 def _is_error_payload(payload: object) -> bool:
-    """Return whether a JSON event carries an error and nothing else."""
-    if not isinstance(payload, dict) or not any(payload.get(key) for key in _ERROR_KEYS):
+    """Return whether a JSON event carries an error: a chunk with content beside its `error` is no content."""
+    return isinstance(payload, dict) and any(payload.get(key) for key in _ERROR_KEYS)
+
+
+def error_in_stream(
+    what: str, payload: object, http_status: int | None, secrets: Iterable[str]
+) -> StreamError:
+    """Return the StreamError for a provider's error payload: its own message and status."""
+    errors = provider_errors_of(payload)
+    reason = describe(payload, errors) or "no reason given"
+    status = status_of(payload) or http_status
+    head = f"{what} ({status})" if status is not None else what
+    return StreamError(
+        scrub(f"{head}: {reason}", secrets), data=payload, status_code=status, provider_errors=errors
+    )
+
+
+def not_a_stream(
+    response: httpx.Response, expected: str, body: object, secrets: Iterable[str]
+) -> StreamError:
+    """Return the exception for a 2xx answer that is not the stream asked for: the provider's error if it is one."""
+    media = media_type(response)
+    if is_json(media) and _explains_a_failure(body):
+        return error_in_stream("error answer instead of a stream", body, response.status_code, secrets)
+    return StreamError(
+        f"expected {expected}, got {media or 'no content type'}", data=body, status_code=response.status_code
+    )
+
+
+def _explains_a_failure(body: object) -> bool:
+    if not isinstance(body, dict):
         return False
-    return all(key in _ERROR_KEYS or key in _BOOKKEEPING_KEYS or not value for key, value in payload.items())
+    if _is_error_payload(body) or body.get("success") is False:
+        return True
+    return bool(body) and set(body) <= _REASON_KEYS and bool(describe(body, []))
+
+
+def status_of(payload: object) -> int | None:
+    """Return the HTTP status a provider's error payload reports, if any."""
+    places = [payload]
+    if isinstance(payload, dict):
+        places.append(payload.get("error"))
+        errors = payload.get("errors")
+        if isinstance(errors, list) and errors:
+            places.append(errors[0])
+    for place in places:
+        if not isinstance(place, dict):
+            continue
+        for key in _STATUS_KEYS:
+            value = place.get(key)
+            if isinstance(value, str) and value.isascii() and value.isdigit():
+                value = int(value)
+            if isinstance(value, int) and not isinstance(value, bool) and 400 <= value <= 599:
+                return value
+    return None

@@ -20,7 +20,7 @@ def validate_as(type_: type[T], data: object) -> T:
         return _adapter(type_).validate_python(data)
     except pydantic.ValidationError as exc:
         raise ResponseValidationError(
-            _summary(_name_of(type_), exc), expected=_name_of(type_), body=data
+            summary(_name_of(type_), exc), expected=_name_of(type_), body=data
         ) from exc
 
 
@@ -38,8 +38,13 @@ def _name_of(type_: object) -> str:
     return type_.__qualname__ if isinstance(type_, type) else repr(type_)
 
 
-def _summary(type_name: str, exc: pydantic.ValidationError) -> str:
+def summary(type_name: str, exc: pydantic.ValidationError) -> str:
     """Return a compact message listing where the data fails, without echoing the data."""
+    return f"response does not match {type_name}: " + error_list(exc)
+
+
+def error_list(exc: pydantic.ValidationError) -> str:
+    """Return the count and the places of a validation error's failures; the input values are left out."""
     errors = exc.errors(include_url=False, include_input=False)
     lines = [
         f"{'.'.join(str(part) for part in error['loc']) or '<root>'}: {error['msg']}"
@@ -48,4 +53,4 @@ def _summary(type_name: str, exc: pydantic.ValidationError) -> str:
     if len(errors) > _MAX_LISTED_ERRORS:
         lines.append(f"... and {len(errors) - _MAX_LISTED_ERRORS} more")
     count = f"{len(errors)} validation error{'s' if len(errors) != 1 else ''}"
-    return f"response does not match {type_name}: {count}: " + "; ".join(lines)
+    return f"{count}: " + "; ".join(lines)

@@ -32,12 +32,23 @@ class Backend:
         return count
 
     def speaks_faults(self) -> bool:
+        return self._admin() is not None
+
+    def enforces_token(self) -> bool:
+        """Whether the server refuses a wrong token (a cardgen backend started with a token)."""
+        admin = self._admin()
+        return bool(admin and admin.get("token_enforced", True))
+
+    def _admin(self) -> dict[str, object] | None:
+        """What a cardgen backend says at /__cardgen/requests; None from any other server."""
         if self.url is None:
-            return False
+            return None
         try:
-            return httpx.get(f"{self.url.rstrip('/')}/__cardgen/requests").status_code == 200
-        except httpx.HTTPError:
-            return False
+            answer = httpx.get(f"{self.url.rstrip('/')}/__cardgen/requests")
+            document = answer.json() if answer.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return None
+        return document if isinstance(document, dict) else None
 
 
 def local_backend(catalog: str | None, project: Path) -> Iterator[Backend]:

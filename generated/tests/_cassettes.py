@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import yaml
+from _redact import scrub as _scrub
+from _redact import scrub_bytes as _scrub_bytes
 
 __all__ = [
     "WILDCARDS",
@@ -361,13 +363,6 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         )
 
 
-def _scrub(text: str, placeholders: Mapping[str, str]) -> str:
-    for value, placeholder in sorted(placeholders.items(), key=lambda item: -len(item[0])):
-        if value:
-            text = text.replace(value, placeholder).replace(quote(value, safe=""), placeholder)
-    return text
-
-
 class _TeeStream(httpx.SyncByteStream, httpx.AsyncByteStream):
     """Pass the inner body on chunk by chunk, keeping a copy; report it once, when closed."""
 
@@ -489,7 +484,7 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         try:
             answer: str | bytes = _scrub(body.decode("utf-8"), secrets)
         except UnicodeDecodeError:
-            answer = body  # a binary answer (an image, audio) is stored as bytes
+            answer = _scrub_bytes(body, secrets)  # a binary answer (an image, audio) stays bytes
         origin = self._base_url or f"{request.url.scheme}://{request.url.netloc.decode('ascii')}"
         interaction = Interaction(
             method=request.method,
@@ -517,13 +512,7 @@ def _request_body(content: bytes, secrets: Mapping[str, str]) -> str | bytes:
     try:
         return _scrub(content.decode("utf-8"), secrets)
     except UnicodeDecodeError:
-        for (
-            value,
-            placeholder,
-        ) in secrets.items():  # a raw body (an upload) is stored as bytes, still scrubbed
-            if value:
-                content = content.replace(value.encode("utf-8"), placeholder.encode("utf-8"))
-        return content
+        return _scrub_bytes(content, secrets)  # a raw body (an upload) is stored as bytes, still scrubbed
 
 
 def _as_bytes(body: str | bytes) -> bytes:

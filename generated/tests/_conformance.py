@@ -38,11 +38,19 @@ NASTY: tuple[Any, ...] = (
     -1,
     0,
     10**12,
+    2**53 + 1,  # the first integer a float cannot hold
+    10**400,  # beyond any float
+    -0.0,
+    1e-7,
     True,
     False,
     [],
     {},
     "x" * 10_000,
+    "é",
+    "e\u0301",  # the same letter, combining
+    "日本語",
+    "\u2028",
 )
 
 
@@ -155,12 +163,51 @@ def _boundaries(sub: JsonSchema) -> list[Any]:
     for key, step in (("minimum", -1), ("maximum", 1), ("exclusiveMinimum", 0), ("exclusiveMaximum", 0)):
         bound = sub.get(key)
         if isinstance(bound, int | float) and not isinstance(bound, bool):
-            values += [bound, bound + step, bound + step / 1000 if step else bound]
+            values += [
+                bound,
+                bound + step,
+                bound + step / 1000 if step else bound,
+                bound - 1e-7,
+                bound + 1e-7,
+            ]
     for key, step in (("minLength", -1), ("maxLength", 1)):
         length = sub.get(key)
         if isinstance(length, int):
             values += ["a" * max(length, 0), "a" * max(length + step, 0)]
+    if "const" in sub:
+        values += [_lookalike(sub["const"])]
+    for member in sub.get("enum") or []:
+        values += [_lookalike(member)]
     return values
+
+
+def _lookalike(value: Any) -> Any:
+    """A value JSON tells apart from value and a careless comparison does not: 1 for true, 1.0 for 1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return True if value == 1 else float(value)
+    if isinstance(value, str):
+        return value.upper() if value != value.upper() else value + " "
+    if isinstance(value, list):
+        return [*value, value[-1]] if value else [None]
+    if isinstance(value, dict):
+        return {**value, "extra": None}
+    return value
+
+
+def _rejecting(sub: JsonSchema) -> st.SearchStrategy[Any] | None:
+    """Values the schema turns down through `not`, `if`/`then` or `uniqueItems`, where it can say."""
+    if "$ref" in json.dumps(sub):
+        return None  # a reference needs the whole document; the other edits cover this property
+    if isinstance(sub.get("not"), dict):
+        return valid_payloads(sub["not"])
+    if isinstance(sub.get("if"), dict) and isinstance(sub.get("then"), dict):
+        return valid_payloads({"allOf": [sub["if"], {"not": sub["then"]}]})
+    if sub.get("uniqueItems") is True:
+        loose = {k: v for k, v in sub.items() if k != "uniqueItems"}
+        return valid_payloads(loose).map(lambda value: [*value, value[0]] if value else value)
+    return None
 
 
 @st.composite
@@ -170,12 +217,14 @@ def _mutation(draw: st.DrawFn, value: Any, schema: JsonSchema) -> Any:
         return draw(st.sampled_from(NASTY))
     properties = _properties(schema)
     key = draw(st.sampled_from(sorted(value)))
-    operation = draw(st.sampled_from(["replace", "bound", "delete", "add", "mix", "deep"]))
+    operation = draw(st.sampled_from(["replace", "bound", "delete", "add", "mix", "deep", "rejected"]))
     changed = dict(value)
     if operation == "delete":
         del changed[key]
     elif operation == "bound" and _boundaries(properties.get(key, {})):
         changed[key] = draw(st.sampled_from(_boundaries(properties[key])))
+    elif operation == "rejected" and (rejecting := _rejecting(properties.get(key, {}))) is not None:
+        changed[key] = draw(rejecting)
     elif operation == "add" and properties:
         changed[draw(st.sampled_from(sorted(properties)))] = draw(st.sampled_from(NASTY))
     elif operation == "mix" and len(schema.get("oneOf") or []) > 1:
@@ -418,14 +467,10 @@ def _generic_run(client: Any, spec: ModelSpec, data: Any) -> Any:
     return client.run(spec.model_id, data)
 
 
-def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactory, faults: Faults) -> None:
-    """400 for an invalid payload sent raw, 401 not retried, 429 and 5xx retried, cut streams raise."""
-    # A model that takes only raw bytes refuses any JSON body.
+def check_unauthorized(spec: ModelSpec, sdk: Any, make_client: ClientFactory, faults: Faults) -> None:
+    """A wrong key is a 401, raised as AuthenticationError and not retried."""
     raw_only = spec.raw_content == "only" or spec.upload_required
     payload = {} if raw_only else invalid_payload(spec.input_schema)
-    with make_client(max_retries=0) as client, pytest.raises(sdk.BadRequestError):
-        client.run(spec.model_id, payload)
-
     key = f"{spec.provider}/{spec.slug}/401"
     headers = _fault_headers("none", key)
     with (
@@ -434,6 +479,15 @@ def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactor
     ):
         client.run(spec.model_id, payload)
     assert faults.attempts(key) == 1, "a 401 must not be retried"
+
+
+def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactory, faults: Faults) -> None:
+    """400 for an invalid payload sent raw, 429 and 5xx retried, cut streams raise."""
+    # A model that takes only raw bytes refuses any JSON body.
+    raw_only = spec.raw_content == "only" or spec.upload_required
+    payload = {} if raw_only else invalid_payload(spec.input_schema)
+    with make_client(max_retries=0) as client, pytest.raises(sdk.BadRequestError):
+        client.run(spec.model_id, payload)
 
     valid = _a_valid_request(spec.input_schema, spec.request_root)
     key = f"{spec.provider}/{spec.slug}/429"

@@ -22,6 +22,7 @@ from _conformance import (
     check_recordings,
     check_round_trip,
     check_schema_agreement,
+    check_unauthorized,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -71,6 +72,14 @@ def test_errors_and_faults(backend: Backend) -> None:
     if not backend.speaks_faults():
         pytest.skip("faults need cardgen's local backend (`x-cardgen-fault`): run with --backend local")
     check_errors_and_faults(SPEC, sdk, lambda **o: make_client(backend, **o), Faults(backend.attempts))
+
+
+def test_unauthorized(backend: Backend) -> None:
+    if not backend.speaks_faults():
+        pytest.skip("counting attempts needs cardgen's backend: run with --backend local")
+    if not backend.enforces_token():
+        pytest.skip("the server accepts any token, so a wrong one cannot be refused: start it with --token")
+    check_unauthorized(SPEC, sdk, lambda **o: make_client(backend, **o), Faults(backend.attempts))
 
 
 def test_recordings_replay() -> None:

@@ -7,6 +7,7 @@ https://cloud.dataoorts.com and can be changed with `base_url=` or `DATAOORTS_BA
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import AsyncIterator, Iterator, Mapping
 from functools import cached_property
@@ -22,6 +23,8 @@ from .._base_client import (
     SyncAPIClient,
 )
 from .._config import USER_AGENT, fill_path, model_path, require
+from .._models import NOT_GIVEN, NotGiven
+from .._request import Timeout, request_options
 from .._streaming import StreamSettings
 from .._uploads import Upload, query_params
 
@@ -127,6 +130,26 @@ class Dataoorts:
     def __repr__(self) -> str:
         return f"Dataoorts(base_url={self._client.base_url!r})"
 
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Dataoorts:
+        """Return a copy of this client with other defaults; it shares this client's connection pool.
+
+        `client.with_options(timeout=30, max_retries=0).models.<model>.run(...)` changes one call's
+        defaults without a new client; closing the copy leaves the pool open.
+        """
+        options = request_options(timeout, max_retries, None, None)
+        clone = copy.copy(self)
+        clone._client = self._client._copy_with(
+            timeout=options.timeout, max_retries=options.max_retries, default_headers=default_headers
+        )
+        clone.models = DataoortsModels(clone._client, self._path_params)
+        return clone
+
     def run(
         self, model_id: str, payload: Mapping[str, Any] | object, *, query: Mapping[str, Any] | None = None
     ) -> Any:
@@ -217,6 +240,26 @@ class AsyncDataoorts:
 
     def __repr__(self) -> str:
         return f"AsyncDataoorts(base_url={self._client.base_url!r})"
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> AsyncDataoorts:
+        """Return a copy of this client with other defaults; it shares this client's connection pool.
+
+        `client.with_options(timeout=30, max_retries=0).models.<model>.run(...)` changes one call's
+        defaults without a new client; closing the copy leaves the pool open.
+        """
+        options = request_options(timeout, max_retries, None, None)
+        clone = copy.copy(self)
+        clone._client = self._client._copy_with(
+            timeout=options.timeout, max_retries=options.max_retries, default_headers=default_headers
+        )
+        clone.models = AsyncDataoortsModels(clone._client, self._path_params)
+        return clone
 
     async def run(
         self, model_id: str, payload: Mapping[str, Any] | object, *, query: Mapping[str, Any] | None = None

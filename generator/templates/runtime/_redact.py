@@ -102,11 +102,16 @@ def _apply(data: bytes, rules: list[_Rule]) -> bytes:
         if raw in result:
             result = result.replace(raw, placeholder)
         if escaped:
-            result = pattern.sub(lambda _: placeholder, result)
+            result = pattern.sub(functools.partial(_literal, placeholder), result)
         for core in cores:
             if core in result:
                 result = result.replace(core, placeholder)
     return result
+
+
+def _literal(text: bytes, _match: "re.Match[bytes]") -> bytes:
+    """The placeholder itself, with no group references read into it as `re.sub` would."""
+    return text
 
 
 def _escaped_pattern(secret: str) -> "re.Pattern[bytes]":

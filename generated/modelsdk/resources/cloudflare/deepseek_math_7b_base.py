@@ -7,13 +7,30 @@ DeepSeekMath is initialized with DeepSeek-Coder-v1.5 7B and continues pre-traini
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from functools import cached_property
 from typing import Any, overload
 
+import httpx
+
 from ..._base_client import AsyncAPIClient, SyncAPIClient
-from ..._models import parse_as
+from ..._models import NOT_GIVEN, NotGiven, parse_as
+from ..._request import (
+    AsyncStreamResponse,
+    RawResponse,
+    RequestOptions,
+    StreamResponse,
+    Timeout,
+    checked_keywords,
+    omit,
+    request_options,
+    validate_request,
+)
 from ..._streaming import StreamSettings
 from ...types.cloudflare.deepseek_math_7b_base import (
     Message,
+    MessageDict,
+    MessagesRequest,
+    PromptRequest,
     Request,
     Response,
     StreamChunk,
@@ -33,6 +50,16 @@ class DeepseekMath7bBase:
         self._client = client
         self._path = path
 
+    @cached_property
+    def with_raw_response(self) -> DeepseekMath7bBaseWithRawResponse:
+        """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        return DeepseekMath7bBaseWithRawResponse(self._client, self._path)
+
+    @cached_property
+    def with_streaming_response(self) -> DeepseekMath7bBaseWithStreamingResponse:
+        """`stream()` answering at once with a `StreamResponse`: status, headers, then the chunks."""
+        return DeepseekMath7bBaseWithStreamingResponse(self._client, self._path)
+
     @overload
     def run(
         self,
@@ -41,25 +68,66 @@ class DeepseekMath7bBase:
         raw: bool = ...,
         max_tokens: int = ...,
         extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
     ) -> Response: ...
 
     @overload
     def run(
         self,
         *,
-        messages: Sequence[Message | Mapping[str, Any]],
+        messages: Sequence[Message | MessageDict],
         max_tokens: int = ...,
         extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
     ) -> Response: ...
 
-    def run(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Response:
+    @checked_keywords
+    def run(
+        self,
+        *,
+        prompt: str | NotGiven = NOT_GIVEN,
+        raw: bool | NotGiven = NOT_GIVEN,
+        max_tokens: int | NotGiven = NOT_GIVEN,
+        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Response:
         """Run the model and return its typed answer.
 
-        Pass the fields of one of: PromptRequest, MessagesRequest;
-        `extra_body` adds properties the input schema allows beyond them.
+        Pass the arguments of one of: PromptRequest, MessagesRequest.
+
+        Args:
+            prompt: Required (PromptRequest). Range: length <= 4096.
+            raw: Default: False.
+            max_tokens: Default: 256.
+            messages: Required (MessagesRequest).
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
         """
+        params = omit(
+            {
+                "prompt": prompt,
+                "raw": raw,
+                "max_tokens": max_tokens,
+                "messages": messages,
+            },
+            NOT_GIVEN,
+        )
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
         params.update(extra_body or {})
-        return self._send(params)
+        return self._send(params, _options)
 
     @overload
     def stream(
@@ -69,27 +137,82 @@ class DeepseekMath7bBase:
         raw: bool = ...,
         max_tokens: int = ...,
         extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
     ) -> Iterator[StreamChunk]: ...
 
     @overload
     def stream(
         self,
         *,
-        messages: Sequence[Message | Mapping[str, Any]],
+        messages: Sequence[Message | MessageDict],
         max_tokens: int = ...,
         extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
     ) -> Iterator[StreamChunk]: ...
 
-    def stream(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Iterator[StreamChunk]:
-        """Run the model and yield its answer piece by piece, as it is generated."""
-        body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
-        for data in self._client.stream_events(self._path, body=body, model_id=MODEL_ID, settings=STREAM):
+    @checked_keywords
+    def stream(
+        self,
+        *,
+        prompt: str | NotGiven = NOT_GIVEN,
+        raw: bool | NotGiven = NOT_GIVEN,
+        max_tokens: int | NotGiven = NOT_GIVEN,
+        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Iterator[StreamChunk]:
+        """Run the model and yield its answer piece by piece, as it is generated.
+
+        Pass the arguments of one of: PromptRequest, MessagesRequest.
+
+        Args:
+            prompt: Required (PromptRequest). Range: length <= 4096.
+            raw: Default: False.
+            max_tokens: Default: 256.
+            messages: Required (MessagesRequest).
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        body = self._body(
+            {
+                **omit(
+                    {
+                        "prompt": prompt,
+                        "raw": raw,
+                        "max_tokens": max_tokens,
+                        "messages": messages,
+                    },
+                    NOT_GIVEN,
+                ),
+                **(extra_body or {}),
+                STREAM_FLAG: True,
+            }
+        )
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        for data in self._client.stream_events(
+            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
+        ):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
-    def _send(self, params: Mapping[str, Any]) -> Response:
+    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
         # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
         params = {k: v for k, v in params.items() if k != STREAM_FLAG}
-        return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
+        data = self._client.post_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return self._answer(data)
 
     @staticmethod
     def _answer(data: object) -> Response:
@@ -98,13 +221,315 @@ class DeepseekMath7bBase:
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:
         """Validate against the input schema; send only the fields that were set."""
-        return Request.model_validate(params).model_dump(mode="json", exclude_unset=True)
+        return validate_request(
+            Request,
+            params,
+            MODEL_ID,
+            (
+                PromptRequest,
+                MessagesRequest,
+            ),
+        )
 
 
 class AsyncDeepseekMath7bBase:
     """deepseek-math-7b-base (`@cf/deepseek-ai/deepseek-math-7b-base`), called with `await`."""
 
     model_id = MODEL_ID
+
+    def __init__(self, client: AsyncAPIClient, path: str) -> None:
+        self._client = client
+        self._path = path
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDeepseekMath7bBaseWithRawResponse:
+        """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        return AsyncDeepseekMath7bBaseWithRawResponse(self._client, self._path)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncDeepseekMath7bBaseWithStreamingResponse:
+        """`stream()` answering at once with an `AsyncStreamResponse`: status, headers, then the chunks."""
+        return AsyncDeepseekMath7bBaseWithStreamingResponse(self._client, self._path)
+
+    @overload
+    async def run(
+        self,
+        *,
+        prompt: str,
+        raw: bool = ...,
+        max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> Response: ...
+
+    @overload
+    async def run(
+        self,
+        *,
+        messages: Sequence[Message | MessageDict],
+        max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> Response: ...
+
+    @checked_keywords
+    async def run(
+        self,
+        *,
+        prompt: str | NotGiven = NOT_GIVEN,
+        raw: bool | NotGiven = NOT_GIVEN,
+        max_tokens: int | NotGiven = NOT_GIVEN,
+        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Response:
+        """Run the model and return its typed answer.
+
+        Pass the arguments of one of: PromptRequest, MessagesRequest.
+
+        Args:
+            prompt: Required (PromptRequest). Range: length <= 4096.
+            raw: Default: False.
+            max_tokens: Default: 256.
+            messages: Required (MessagesRequest).
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        params = omit(
+            {
+                "prompt": prompt,
+                "raw": raw,
+                "max_tokens": max_tokens,
+                "messages": messages,
+            },
+            NOT_GIVEN,
+        )
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        params.update(extra_body or {})
+        return await self._send(params, _options)
+
+    @overload
+    def stream(
+        self,
+        *,
+        prompt: str,
+        raw: bool = ...,
+        max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> AsyncIterator[StreamChunk]: ...
+
+    @overload
+    def stream(
+        self,
+        *,
+        messages: Sequence[Message | MessageDict],
+        max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> AsyncIterator[StreamChunk]: ...
+
+    @checked_keywords
+    async def stream(
+        self,
+        *,
+        prompt: str | NotGiven = NOT_GIVEN,
+        raw: bool | NotGiven = NOT_GIVEN,
+        max_tokens: int | NotGiven = NOT_GIVEN,
+        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[StreamChunk]:
+        """Run the model and yield its answer piece by piece, as it is generated.
+
+        Pass the arguments of one of: PromptRequest, MessagesRequest.
+
+        Args:
+            prompt: Required (PromptRequest). Range: length <= 4096.
+            raw: Default: False.
+            max_tokens: Default: 256.
+            messages: Required (MessagesRequest).
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        body = self._body(
+            {
+                **omit(
+                    {
+                        "prompt": prompt,
+                        "raw": raw,
+                        "max_tokens": max_tokens,
+                        "messages": messages,
+                    },
+                    NOT_GIVEN,
+                ),
+                **(extra_body or {}),
+                STREAM_FLAG: True,
+            }
+        )
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        async for data in self._client.stream_events(
+            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
+        ):
+            yield parse_as(StreamChunk, data, MODEL_ID)
+
+    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
+        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
+        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
+        data = await self._client.post_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return self._answer(data)
+
+    @staticmethod
+    def _answer(data: object) -> Response:
+        return parse_as(Response, data, MODEL_ID)
+
+    @staticmethod
+    def _body(params: Mapping[str, Any]) -> Any:
+        """Validate against the input schema; send only the fields that were set."""
+        return validate_request(
+            Request,
+            params,
+            MODEL_ID,
+            (
+                PromptRequest,
+                MessagesRequest,
+            ),
+        )
+
+
+class DeepseekMath7bBaseWithRawResponse:
+    """DeepseekMath7bBase's calls, each answering with its `RawResponse`."""
+
+    def __init__(self, client: SyncAPIClient, path: str) -> None:
+        self._client = client
+        self._path = path
+
+    @overload
+    def run(
+        self,
+        *,
+        prompt: str,
+        raw: bool = ...,
+        max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> RawResponse[Response]: ...
+
+    @overload
+    def run(
+        self,
+        *,
+        messages: Sequence[Message | MessageDict],
+        max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> RawResponse[Response]: ...
+
+    @checked_keywords
+    def run(
+        self,
+        *,
+        prompt: str | NotGiven = NOT_GIVEN,
+        raw: bool | NotGiven = NOT_GIVEN,
+        max_tokens: int | NotGiven = NOT_GIVEN,
+        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Response]:
+        """Run the model and return its typed answer.
+
+        Pass the arguments of one of: PromptRequest, MessagesRequest.
+
+        Args:
+            prompt: Required (PromptRequest). Range: length <= 4096.
+            raw: Default: False.
+            max_tokens: Default: 256.
+            messages: Required (MessagesRequest).
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        params = omit(
+            {
+                "prompt": prompt,
+                "raw": raw,
+                "max_tokens": max_tokens,
+                "messages": messages,
+            },
+            NOT_GIVEN,
+        )
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        params.update(extra_body or {})
+        return self._send(params, _options)
+
+    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
+        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
+        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
+        _response = self._client.send_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return RawResponse(_response, self._decoded)
+
+    def _decoded(self, _response: httpx.Response) -> Response:
+        return self._answer(self._client.decode(_response))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
+        return parse_as(Response, data, MODEL_ID)
+
+    @staticmethod
+    def _body(params: Mapping[str, Any]) -> Any:
+        """Validate against the input schema; send only the fields that were set."""
+        return validate_request(
+            Request,
+            params,
+            MODEL_ID,
+            (
+                PromptRequest,
+                MessagesRequest,
+            ),
+        )
+
+
+class AsyncDeepseekMath7bBaseWithRawResponse:
+    """AsyncDeepseekMath7bBase's calls, each answering with its `RawResponse`."""
 
     def __init__(self, client: AsyncAPIClient, path: str) -> None:
         self._client = client
@@ -118,25 +543,102 @@ class AsyncDeepseekMath7bBase:
         raw: bool = ...,
         max_tokens: int = ...,
         extra_body: Mapping[str, Any] | None = ...,
-    ) -> Response: ...
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> RawResponse[Response]: ...
 
     @overload
     async def run(
         self,
         *,
-        messages: Sequence[Message | Mapping[str, Any]],
+        messages: Sequence[Message | MessageDict],
         max_tokens: int = ...,
         extra_body: Mapping[str, Any] | None = ...,
-    ) -> Response: ...
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> RawResponse[Response]: ...
 
-    async def run(self, *, extra_body: Mapping[str, Any] | None = None, **params: Any) -> Response:
+    @checked_keywords
+    async def run(
+        self,
+        *,
+        prompt: str | NotGiven = NOT_GIVEN,
+        raw: bool | NotGiven = NOT_GIVEN,
+        max_tokens: int | NotGiven = NOT_GIVEN,
+        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Response]:
         """Run the model and return its typed answer.
 
-        Pass the fields of one of: PromptRequest, MessagesRequest;
-        `extra_body` adds properties the input schema allows beyond them.
+        Pass the arguments of one of: PromptRequest, MessagesRequest.
+
+        Args:
+            prompt: Required (PromptRequest). Range: length <= 4096.
+            raw: Default: False.
+            max_tokens: Default: 256.
+            messages: Required (MessagesRequest).
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
         """
+        params = omit(
+            {
+                "prompt": prompt,
+                "raw": raw,
+                "max_tokens": max_tokens,
+                "messages": messages,
+            },
+            NOT_GIVEN,
+        )
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
         params.update(extra_body or {})
-        return await self._send(params)
+        return await self._send(params, _options)
+
+    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
+        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
+        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
+        _response = await self._client.send_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return RawResponse(_response, self._decoded)
+
+    def _decoded(self, _response: httpx.Response) -> Response:
+        return self._answer(self._client.decode(_response))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
+        return parse_as(Response, data, MODEL_ID)
+
+    @staticmethod
+    def _body(params: Mapping[str, Any]) -> Any:
+        """Validate against the input schema; send only the fields that were set."""
+        return validate_request(
+            Request,
+            params,
+            MODEL_ID,
+            (
+                PromptRequest,
+                MessagesRequest,
+            ),
+        )
+
+
+class DeepseekMath7bBaseWithStreamingResponse:
+    """DeepseekMath7bBase's `stream()`, answering with its `StreamResponse` as soon as the stream starts."""
+
+    def __init__(self, client: SyncAPIClient, path: str) -> None:
+        self._client = client
+        self._path = path
 
     @overload
     def stream(
@@ -146,39 +648,171 @@ class AsyncDeepseekMath7bBase:
         raw: bool = ...,
         max_tokens: int = ...,
         extra_body: Mapping[str, Any] | None = ...,
-    ) -> AsyncIterator[StreamChunk]: ...
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> StreamResponse[StreamChunk]: ...
 
     @overload
     def stream(
         self,
         *,
-        messages: Sequence[Message | Mapping[str, Any]],
+        messages: Sequence[Message | MessageDict],
         max_tokens: int = ...,
         extra_body: Mapping[str, Any] | None = ...,
-    ) -> AsyncIterator[StreamChunk]: ...
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> StreamResponse[StreamChunk]: ...
 
-    async def stream(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Any
-    ) -> AsyncIterator[StreamChunk]:
-        """Run the model and yield its answer piece by piece, as it is generated."""
-        body = self._body({**params, **(extra_body or {}), STREAM_FLAG: True})
-        async for data in self._client.stream_events(
-            self._path, body=body, model_id=MODEL_ID, settings=STREAM
-        ):
-            yield parse_as(StreamChunk, data, MODEL_ID)
+    @checked_keywords
+    def stream(
+        self,
+        *,
+        prompt: str | NotGiven = NOT_GIVEN,
+        raw: bool | NotGiven = NOT_GIVEN,
+        max_tokens: int | NotGiven = NOT_GIVEN,
+        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> StreamResponse[StreamChunk]:
+        """Run the model and yield its answer piece by piece, as it is generated.
 
-    async def _send(self, params: Mapping[str, Any]) -> Response:
-        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
-        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
-        return self._answer(
-            await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        Pass the arguments of one of: PromptRequest, MessagesRequest.
+
+        Args:
+            prompt: Required (PromptRequest). Range: length <= 4096.
+            raw: Default: False.
+            max_tokens: Default: 256.
+            messages: Required (MessagesRequest).
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        body = self._body(
+            {
+                **omit(
+                    {
+                        "prompt": prompt,
+                        "raw": raw,
+                        "max_tokens": max_tokens,
+                        "messages": messages,
+                    },
+                    NOT_GIVEN,
+                ),
+                **(extra_body or {}),
+                STREAM_FLAG: True,
+            }
         )
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        _response = self._client.open_stream(
+            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
+        )
+        _chunks = (
+            parse_as(StreamChunk, data, MODEL_ID) for data in self._client.iter_stream(_response, STREAM)
+        )
+        return StreamResponse(_response, _chunks)
 
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return Request.model_validate(params).model_dump(mode="json", exclude_unset=True)
+        return DeepseekMath7bBase._body(params)
+
+
+class AsyncDeepseekMath7bBaseWithStreamingResponse:
+    """AsyncDeepseekMath7bBase's `stream()`, answering with its `AsyncStreamResponse` once the stream starts."""
+
+    def __init__(self, client: AsyncAPIClient, path: str) -> None:
+        self._client = client
+        self._path = path
+
+    @overload
+    async def stream(
+        self,
+        *,
+        prompt: str,
+        raw: bool = ...,
+        max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> AsyncStreamResponse[StreamChunk]: ...
+
+    @overload
+    async def stream(
+        self,
+        *,
+        messages: Sequence[Message | MessageDict],
+        max_tokens: int = ...,
+        extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        timeout: Timeout | NotGiven = ...,
+        max_retries: int | NotGiven = ...,
+    ) -> AsyncStreamResponse[StreamChunk]: ...
+
+    @checked_keywords
+    async def stream(
+        self,
+        *,
+        prompt: str | NotGiven = NOT_GIVEN,
+        raw: bool | NotGiven = NOT_GIVEN,
+        max_tokens: int | NotGiven = NOT_GIVEN,
+        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncStreamResponse[StreamChunk]:
+        """Run the model and yield its answer piece by piece, as it is generated.
+
+        Pass the arguments of one of: PromptRequest, MessagesRequest.
+
+        Args:
+            prompt: Required (PromptRequest). Range: length <= 4096.
+            raw: Default: False.
+            max_tokens: Default: 256.
+            messages: Required (MessagesRequest).
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        body = self._body(
+            {
+                **omit(
+                    {
+                        "prompt": prompt,
+                        "raw": raw,
+                        "max_tokens": max_tokens,
+                        "messages": messages,
+                    },
+                    NOT_GIVEN,
+                ),
+                **(extra_body or {}),
+                STREAM_FLAG: True,
+            }
+        )
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        _response = await self._client.open_stream(
+            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
+        )
+        _chunks = (
+            parse_as(StreamChunk, data, MODEL_ID)
+            async for data in self._client.iter_stream(_response, STREAM)
+        )
+        return AsyncStreamResponse(_response, _chunks)
+
+    @staticmethod
+    def _body(params: Mapping[str, Any]) -> Any:
+        return AsyncDeepseekMath7bBase._body(params)

@@ -7,10 +7,22 @@ FLUX.1 [schnell] is a 12 billion parameter rectified flow transformer capable of
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
+
+import httpx
 
 from ..._base_client import AsyncAPIClient, SyncAPIClient
 from ..._models import NOT_GIVEN, NotGiven, parse_as
+from ..._request import (
+    RawResponse,
+    RequestOptions,
+    Timeout,
+    checked_keywords,
+    omit,
+    request_options,
+    validate_request,
+)
 from ...types.cloudflare.flux_1_schnell import Request, Response
 
 MODEL_ID = "@cf/black-forest-labs/flux-1-schnell"
@@ -25,22 +37,50 @@ class Flux1Schnell:
         self._client = client
         self._path = path
 
+    @cached_property
+    def with_raw_response(self) -> Flux1SchnellWithRawResponse:
+        """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        return Flux1SchnellWithRawResponse(self._client, self._path)
+
+    @checked_keywords
     def run(
-        self, *, prompt: str, steps: int | NotGiven = NOT_GIVEN, extra_body: Mapping[str, Any] | None = None
+        self,
+        *,
+        prompt: str,
+        steps: int | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Response:
         """Run the model and return its typed answer.
 
         Args:
-            prompt: A text description of the image you want to generate.
-            steps: The number of diffusion steps; higher values can improve quality but take longer.
+            prompt: A text description of the image you want to generate. Required. Range: length <= 2048, length >= 1.
+            steps: The number of diffusion steps; higher values can improve quality but take longer. Default: 4. Range: value <= 8.
             extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
         """
-        params: dict[str, Any] = {"prompt": prompt, "steps": steps, **(extra_body or {})}
-        given = {k: v for k, v in params.items() if v is not NOT_GIVEN}
-        return self._send(given)
+        given = omit(
+            {
+                "prompt": prompt,
+                "steps": steps,
+            },
+            NOT_GIVEN,
+        )
+        given.update(extra_body or {})
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._send(given, _options)
 
-    def _send(self, params: Mapping[str, Any]) -> Response:
-        return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
+    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
+        data = self._client.post_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return self._answer(data)
 
     @staticmethod
     def _answer(data: object) -> Response:
@@ -49,7 +89,7 @@ class Flux1Schnell:
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:
         """Validate against the input schema; send only the fields that were set."""
-        return Request.model_validate(params).model_dump(mode="json", exclude_unset=True)
+        return validate_request(Request, params, MODEL_ID)
 
 
 class AsyncFlux1Schnell:
@@ -61,24 +101,50 @@ class AsyncFlux1Schnell:
         self._client = client
         self._path = path
 
+    @cached_property
+    def with_raw_response(self) -> AsyncFlux1SchnellWithRawResponse:
+        """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        return AsyncFlux1SchnellWithRawResponse(self._client, self._path)
+
+    @checked_keywords
     async def run(
-        self, *, prompt: str, steps: int | NotGiven = NOT_GIVEN, extra_body: Mapping[str, Any] | None = None
+        self,
+        *,
+        prompt: str,
+        steps: int | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Response:
         """Run the model and return its typed answer.
 
         Args:
-            prompt: A text description of the image you want to generate.
-            steps: The number of diffusion steps; higher values can improve quality but take longer.
+            prompt: A text description of the image you want to generate. Required. Range: length <= 2048, length >= 1.
+            steps: The number of diffusion steps; higher values can improve quality but take longer. Default: 4. Range: value <= 8.
             extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
         """
-        params: dict[str, Any] = {"prompt": prompt, "steps": steps, **(extra_body or {})}
-        given = {k: v for k, v in params.items() if v is not NOT_GIVEN}
-        return await self._send(given)
-
-    async def _send(self, params: Mapping[str, Any]) -> Response:
-        return self._answer(
-            await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        given = omit(
+            {
+                "prompt": prompt,
+                "steps": steps,
+            },
+            NOT_GIVEN,
         )
+        given.update(extra_body or {})
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        return await self._send(given, _options)
+
+    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
+        data = await self._client.post_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return self._answer(data)
 
     @staticmethod
     def _answer(data: object) -> Response:
@@ -87,4 +153,124 @@ class AsyncFlux1Schnell:
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:
         """Validate against the input schema; send only the fields that were set."""
-        return Request.model_validate(params).model_dump(mode="json", exclude_unset=True)
+        return validate_request(Request, params, MODEL_ID)
+
+
+class Flux1SchnellWithRawResponse:
+    """Flux1Schnell's calls, each answering with its `RawResponse`."""
+
+    def __init__(self, client: SyncAPIClient, path: str) -> None:
+        self._client = client
+        self._path = path
+
+    @checked_keywords
+    def run(
+        self,
+        *,
+        prompt: str,
+        steps: int | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Response]:
+        """Run the model and return its typed answer.
+
+        Args:
+            prompt: A text description of the image you want to generate. Required. Range: length <= 2048, length >= 1.
+            steps: The number of diffusion steps; higher values can improve quality but take longer. Default: 4. Range: value <= 8.
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        given = omit(
+            {
+                "prompt": prompt,
+                "steps": steps,
+            },
+            NOT_GIVEN,
+        )
+        given.update(extra_body or {})
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._send(given, _options)
+
+    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
+        _response = self._client.send_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return RawResponse(_response, self._decoded)
+
+    def _decoded(self, _response: httpx.Response) -> Response:
+        return self._answer(self._client.decode(_response))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
+        return parse_as(Response, data, MODEL_ID)
+
+    @staticmethod
+    def _body(params: Mapping[str, Any]) -> Any:
+        """Validate against the input schema; send only the fields that were set."""
+        return validate_request(Request, params, MODEL_ID)
+
+
+class AsyncFlux1SchnellWithRawResponse:
+    """AsyncFlux1Schnell's calls, each answering with its `RawResponse`."""
+
+    def __init__(self, client: AsyncAPIClient, path: str) -> None:
+        self._client = client
+        self._path = path
+
+    @checked_keywords
+    async def run(
+        self,
+        *,
+        prompt: str,
+        steps: int | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Response]:
+        """Run the model and return its typed answer.
+
+        Args:
+            prompt: A text description of the image you want to generate. Required. Range: length <= 2048, length >= 1.
+            steps: The number of diffusion steps; higher values can improve quality but take longer. Default: 4. Range: value <= 8.
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        given = omit(
+            {
+                "prompt": prompt,
+                "steps": steps,
+            },
+            NOT_GIVEN,
+        )
+        given.update(extra_body or {})
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        return await self._send(given, _options)
+
+    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
+        _response = await self._client.send_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return RawResponse(_response, self._decoded)
+
+    def _decoded(self, _response: httpx.Response) -> Response:
+        return self._answer(self._client.decode(_response))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
+        return parse_as(Response, data, MODEL_ID)
+
+    @staticmethod
+    def _body(params: Mapping[str, Any]) -> Any:
+        """Validate against the input schema; send only the fields that were set."""
+        return validate_request(Request, params, MODEL_ID)

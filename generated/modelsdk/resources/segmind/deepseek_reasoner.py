@@ -7,11 +7,23 @@ DeepSeek-R1 is a cutting-edge AI reasoning model that combines reinforcement lea
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
+import httpx
+
 from ..._base_client import AsyncAPIClient, SyncAPIClient
-from ..._models import NOT_GIVEN, parse_as
-from ...types.segmind.deepseek_reasoner import Message, Request, Response
+from ..._models import NOT_GIVEN, NotGiven, parse_as
+from ..._request import (
+    RawResponse,
+    RequestOptions,
+    Timeout,
+    checked_keywords,
+    omit,
+    request_options,
+    validate_request,
+)
+from ...types.segmind.deepseek_reasoner import Message, MessageDict, Request, Response
 
 MODEL_ID = "deepseek-reasoner"
 
@@ -25,21 +37,47 @@ class DeepseekReasoner:
         self._client = client
         self._path = path
 
+    @cached_property
+    def with_raw_response(self) -> DeepseekReasonerWithRawResponse:
+        """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        return DeepseekReasonerWithRawResponse(self._client, self._path)
+
+    @checked_keywords
     def run(
-        self, *, messages: Sequence[Message | Mapping[str, Any]], extra_body: Mapping[str, Any] | None = None
+        self,
+        *,
+        messages: Sequence[Message | MessageDict],
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Response:
         """Run the model and return its typed answer.
 
         Args:
-            messages: An array of objects containing the role and content
+            messages: An array of objects containing the role and content. Required.
             extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
         """
-        params: dict[str, Any] = {"messages": messages, **(extra_body or {})}
-        given = {k: v for k, v in params.items() if v is not NOT_GIVEN}
-        return self._send(given)
+        given = omit(
+            {
+                "messages": messages,
+            },
+            NOT_GIVEN,
+        )
+        given.update(extra_body or {})
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._send(given, _options)
 
-    def _send(self, params: Mapping[str, Any]) -> Response:
-        return self._answer(self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID))
+    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
+        data = self._client.post_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return self._answer(data)
 
     @staticmethod
     def _answer(data: object) -> Response:
@@ -48,7 +86,7 @@ class DeepseekReasoner:
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:
         """Validate against the input schema; send only the fields that were set."""
-        return Request.model_validate(params).model_dump(mode="json", exclude_unset=True)
+        return validate_request(Request, params, MODEL_ID)
 
 
 class AsyncDeepseekReasoner:
@@ -60,23 +98,47 @@ class AsyncDeepseekReasoner:
         self._client = client
         self._path = path
 
+    @cached_property
+    def with_raw_response(self) -> AsyncDeepseekReasonerWithRawResponse:
+        """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        return AsyncDeepseekReasonerWithRawResponse(self._client, self._path)
+
+    @checked_keywords
     async def run(
-        self, *, messages: Sequence[Message | Mapping[str, Any]], extra_body: Mapping[str, Any] | None = None
+        self,
+        *,
+        messages: Sequence[Message | MessageDict],
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Response:
         """Run the model and return its typed answer.
 
         Args:
-            messages: An array of objects containing the role and content
+            messages: An array of objects containing the role and content. Required.
             extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
         """
-        params: dict[str, Any] = {"messages": messages, **(extra_body or {})}
-        given = {k: v for k, v in params.items() if v is not NOT_GIVEN}
-        return await self._send(given)
-
-    async def _send(self, params: Mapping[str, Any]) -> Response:
-        return self._answer(
-            await self._client.post_json(self._path, body=self._body(params), model_id=MODEL_ID)
+        given = omit(
+            {
+                "messages": messages,
+            },
+            NOT_GIVEN,
         )
+        given.update(extra_body or {})
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        return await self._send(given, _options)
+
+    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
+        data = await self._client.post_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return self._answer(data)
 
     @staticmethod
     def _answer(data: object) -> Response:
@@ -85,4 +147,118 @@ class AsyncDeepseekReasoner:
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:
         """Validate against the input schema; send only the fields that were set."""
-        return Request.model_validate(params).model_dump(mode="json", exclude_unset=True)
+        return validate_request(Request, params, MODEL_ID)
+
+
+class DeepseekReasonerWithRawResponse:
+    """DeepseekReasoner's calls, each answering with its `RawResponse`."""
+
+    def __init__(self, client: SyncAPIClient, path: str) -> None:
+        self._client = client
+        self._path = path
+
+    @checked_keywords
+    def run(
+        self,
+        *,
+        messages: Sequence[Message | MessageDict],
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Response]:
+        """Run the model and return its typed answer.
+
+        Args:
+            messages: An array of objects containing the role and content. Required.
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        given = omit(
+            {
+                "messages": messages,
+            },
+            NOT_GIVEN,
+        )
+        given.update(extra_body or {})
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._send(given, _options)
+
+    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
+        _response = self._client.send_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return RawResponse(_response, self._decoded)
+
+    def _decoded(self, _response: httpx.Response) -> Response:
+        return self._answer(self._client.decode(_response))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
+        return parse_as(Response, data, MODEL_ID)
+
+    @staticmethod
+    def _body(params: Mapping[str, Any]) -> Any:
+        """Validate against the input schema; send only the fields that were set."""
+        return validate_request(Request, params, MODEL_ID)
+
+
+class AsyncDeepseekReasonerWithRawResponse:
+    """AsyncDeepseekReasoner's calls, each answering with its `RawResponse`."""
+
+    def __init__(self, client: AsyncAPIClient, path: str) -> None:
+        self._client = client
+        self._path = path
+
+    @checked_keywords
+    async def run(
+        self,
+        *,
+        messages: Sequence[Message | MessageDict],
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[Response]:
+        """Run the model and return its typed answer.
+
+        Args:
+            messages: An array of objects containing the role and content. Required.
+            extra_body: further properties to send as they are, where the input schema allows them.
+            extra_headers: headers to send with this call, over the client's.
+            extra_query: query parameters to add to this call's URL.
+            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
+            max_retries: retries for this call; the client's by default.
+        """
+        given = omit(
+            {
+                "messages": messages,
+            },
+            NOT_GIVEN,
+        )
+        given.update(extra_body or {})
+        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        return await self._send(given, _options)
+
+    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
+        _response = await self._client.send_json(
+            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
+        )
+        return RawResponse(_response, self._decoded)
+
+    def _decoded(self, _response: httpx.Response) -> Response:
+        return self._answer(self._client.decode(_response))
+
+    @staticmethod
+    def _answer(data: object) -> Response:
+        return parse_as(Response, data, MODEL_ID)
+
+    @staticmethod
+    def _body(params: Mapping[str, Any]) -> Any:
+        """Validate against the input schema; send only the fields that were set."""
+        return validate_request(Request, params, MODEL_ID)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, NotRequired, Required, TypedDict
 
 from pydantic import Field, RootModel, StrictBool, StrictStr
 
@@ -41,3 +42,27 @@ class StreamChunk(StrictModel):
     """
     The next piece of generated text.
     """
+
+
+class MessageDict(TypedDict):
+    """`Message` as a plain dict."""
+
+    role: Required[str]
+    content: Required[str]
+
+
+class MessagesRequestDict(TypedDict):
+    """`MessagesRequest` as a plain dict."""
+
+    messages: Required[Sequence[Message | MessageDict]]
+    stream: NotRequired[bool]
+    max_tokens: NotRequired[int]
+
+
+class PromptRequestDict(TypedDict):
+    """`PromptRequest` as a plain dict."""
+
+    prompt: Required[str]
+    raw: NotRequired[bool]
+    stream: NotRequired[bool]
+    max_tokens: NotRequired[int]

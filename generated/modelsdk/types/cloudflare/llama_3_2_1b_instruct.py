@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal, NotRequired, Required, TypedDict
 
 from pydantic import Field, RootModel, StrictBool, StrictStr
 
@@ -292,3 +293,114 @@ class Usage(StrictModel):
     """
     Total number of input and output tokens
     """
+
+
+class ArrayContentItemDict(TypedDict):
+    """`ArrayContentItem` as a plain dict."""
+
+    type: NotRequired[str]
+    text: NotRequired[str]
+
+
+class FunctionDict(TypedDict):
+    """`Function` as a plain dict."""
+
+    name: Required[str]
+    code: Required[str]
+
+
+class FunctionParametersDict(TypedDict):
+    """`FunctionParameters` as a plain dict."""
+
+    type: Required[str]
+    required: NotRequired[Sequence[str]]
+    properties: Required[Mapping[str, PropertiesValue | PropertiesValueDict]]
+
+
+class MessageDict(TypedDict):
+    """`Message` as a plain dict."""
+
+    role: Required[str]
+    content: Required[str | Sequence[ArrayContentItem | ArrayContentItemDict]]
+
+
+class MessagesRequestDict(TypedDict):
+    """`MessagesRequest` as a plain dict."""
+
+    messages: Required[Sequence[Message | MessageDict]]
+    functions: NotRequired[Sequence[Function | FunctionDict]]
+    tools: NotRequired[Sequence[NameTool | NameToolDict | TypeTool | TypeToolDict]]
+    response_format: NotRequired[ResponseFormat | ResponseFormatDict]
+    raw: NotRequired[bool]
+    stream: NotRequired[bool]
+    max_tokens: NotRequired[int]
+    temperature: NotRequired[float]
+    top_p: NotRequired[float]
+    top_k: NotRequired[int]
+    seed: NotRequired[int]
+    repetition_penalty: NotRequired[float]
+    frequency_penalty: NotRequired[float]
+    presence_penalty: NotRequired[float]
+
+
+class NameToolDict(TypedDict):
+    """`NameTool` as a plain dict."""
+
+    name: Required[str]
+    description: Required[str]
+    parameters: Required[Parameters | ParametersDict]
+
+
+class ParametersDict(TypedDict):
+    """`Parameters` as a plain dict."""
+
+    type: Required[str]
+    required: NotRequired[Sequence[str]]
+    properties: Required[Mapping[str, PropertiesValue | PropertiesValueDict]]
+
+
+class PromptRequestDict(TypedDict):
+    """`PromptRequest` as a plain dict."""
+
+    prompt: Required[str]
+    lora: NotRequired[str]
+    response_format: NotRequired[ResponseFormat | ResponseFormatDict]
+    raw: NotRequired[bool]
+    stream: NotRequired[bool]
+    max_tokens: NotRequired[int]
+    temperature: NotRequired[float]
+    top_p: NotRequired[float]
+    top_k: NotRequired[int]
+    seed: NotRequired[int]
+    repetition_penalty: NotRequired[float]
+    frequency_penalty: NotRequired[float]
+    presence_penalty: NotRequired[float]
+
+
+class PropertiesValueDict(TypedDict):
+    """`PropertiesValue` as a plain dict."""
+
+    type: Required[str]
+    description: Required[str]
+
+
+class ResponseFormatDict(TypedDict):
+    """`ResponseFormat` as a plain dict."""
+
+    type: NotRequired[Literal["json_object", "json_schema"]]
+    json_schema: NotRequired[Any | None]
+
+
+class TypeToolDict(TypedDict):
+    """`TypeTool` as a plain dict."""
+
+    type: Required[str]
+    function: Required[TypeToolFunction | TypeToolFunctionDict]
+
+
+class TypeToolFunctionDict(TypedDict):
+    """`TypeToolFunction` as a plain dict."""
+
+    name: Required[str]
+    description: Required[str]
+    parameters: Required[FunctionParameters | FunctionParametersDict]

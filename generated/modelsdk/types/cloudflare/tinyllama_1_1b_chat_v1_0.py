@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, NotRequired, Required, TypedDict
 
 from pydantic import Field, RootModel, StrictBool, StrictStr
 
@@ -55,3 +56,41 @@ class StreamChunk(StrictModel):
     """
     The next piece of generated text.
     """
+
+
+class MessageDict(TypedDict):
+    """`Message` as a plain dict."""
+
+    role: Required[str]
+    content: Required[str]
+
+
+class MessagesRequestDict(TypedDict):
+    """`MessagesRequest` as a plain dict."""
+
+    messages: Required[Sequence[Message | MessageDict]]
+    stream: NotRequired[bool]
+    max_tokens: NotRequired[int]
+    temperature: NotRequired[float]
+    top_p: NotRequired[float]
+    top_k: NotRequired[int]
+    seed: NotRequired[int]
+    repetition_penalty: NotRequired[float]
+    frequency_penalty: NotRequired[float]
+    presence_penalty: NotRequired[float]
+
+
+class PromptRequestDict(TypedDict):
+    """`PromptRequest` as a plain dict."""
+
+    prompt: Required[str]
+    raw: NotRequired[bool]
+    stream: NotRequired[bool]
+    max_tokens: NotRequired[int]
+    temperature: NotRequired[float]
+    top_p: NotRequired[float]
+    top_k: NotRequired[int]
+    seed: NotRequired[int]
+    repetition_penalty: NotRequired[float]
+    frequency_penalty: NotRequired[float]
+    presence_penalty: NotRequired[float]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Required, TypedDict
 
 from pydantic import Field, StrictStr
 
@@ -39,3 +39,10 @@ class Usage(StrictModel):
     completion_tokens: Annotated[JsonInt | None, NOT_NULL] = None
     prompt_tokens: Annotated[JsonInt | None, NOT_NULL] = None
     total_tokens: Annotated[JsonInt | None, NOT_NULL] = None
+
+
+class MessageDict(TypedDict):
+    """`Message` as a plain dict."""
+
+    role: Required[str]
+    content: Required[str]

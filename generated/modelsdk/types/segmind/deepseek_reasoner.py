@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Required, TypedDict
 
 from pydantic import Field, StrictStr
 
@@ -69,3 +69,10 @@ class Usage(StrictModel):
     prompt_tokens: Annotated[JsonInt, Field(ge=0)]
     completion_tokens: Annotated[JsonInt, Field(ge=0)]
     total_tokens: Annotated[JsonInt, Field(ge=0)]
+
+
+class MessageDict(TypedDict):
+    """`Message` as a plain dict."""
+
+    role: Required[Literal["user", "assistant", "system"]]
+    content: Required[str]
