@@ -59,7 +59,7 @@ test: setup
 # cardgen's tests must not depend on the committed catalog: in a clone of HEAD, add a document,
 # change one and remove one, regenerate, then run the tests and conform there (5 to 8 min).
 test-catalog-change: setup
-	$(BIN)/python -m tests.catalog_change_check
+	$(BIN)/python -m tests.catalog_change_check -- -n $(PYTEST_WORKERS) --dist loadfile
 
 # cardgen installed from its wheel, outside any checkout: build the wheel in a temporary copy, install it
 # with the `conform` extra into a fresh venv, ingest -> record -> generate -> conform in an empty folder.

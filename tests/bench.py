@@ -165,11 +165,9 @@ def bench_import(seed: Catalog) -> None:
             write_tree(root, format_tree(render(catalog, RenderOptions())))
             bare = _import_seconds(root, "import modelsdk")
             client = _import_seconds(root, "import modelsdk; modelsdk.Segmind(api_key='k')")
+            model = next(e.slug for e in catalog if e.provider == "segmind")  # whatever the catalog holds
             first_use = _import_seconds(
-                root,
-                "import modelsdk; modelsdk.Segmind(api_key='k').models.deepseek_reasoner_4"
-                if size != len(seed)
-                else "import modelsdk; modelsdk.Segmind(api_key='k').models.deepseek_reasoner",
+                root, f"import modelsdk; modelsdk.Segmind(api_key='k').models.{model}"
             )
             print(
                 f"  {size:4} models: import {bare * 1000:6.1f} ms, + client {client * 1000:6.1f} ms,"
