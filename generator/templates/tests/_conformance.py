@@ -194,13 +194,23 @@ def _rejecting(sub: JsonSchema) -> st.SearchStrategy[Any] | None:
     if "$ref" in json.dumps(sub):
         return None  # a reference needs the whole document; the other edits cover this property
     if isinstance(sub.get("not"), dict):
-        return valid_payloads(sub["not"])
+        return _drawable(sub["not"])
     if isinstance(sub.get("if"), dict) and isinstance(sub.get("then"), dict):
-        return valid_payloads({"allOf": [sub["if"], {"not": sub["then"]}]})
+        return _drawable({"allOf": [sub["if"], {"not": sub["then"]}]})
     if sub.get("uniqueItems") is True:
-        loose = {k: v for k, v in sub.items() if k != "uniqueItems"}
-        return valid_payloads(loose).map(lambda value: [*value, value[0]] if value else value)
+        loose = _drawable({k: v for k, v in sub.items() if k != "uniqueItems"})
+        return None if loose is None else loose.map(lambda value: [*value, value[0]] if value else value)
     return None
+
+
+def _drawable(schema: JsonSchema) -> st.SearchStrategy[Any] | None:
+    """Values of schema, or None where hypothesis-jsonschema cannot draw them: an edit is optional."""
+    try:
+        strategy = _valid_cached(json.dumps(schema, sort_keys=True))
+        strategy.validate()
+    except (HypothesisException, jsonschema.exceptions.SchemaError, RecursionError):
+        return None
+    return strategy
 
 
 @st.composite
