@@ -16,12 +16,14 @@ _MONEY = re.compile(
     rf"|\b(?P<lead>{_CODES})\s*(?P<amount>{_AMOUNT})",
     re.IGNORECASE,
 )
-# "per 1M input tokens", "/ image", "per million tokens", "per second of audio": what one amount buys.
+# "per 1M input tokens", "/ image", "per million tokens", "per M input tokens", "per audio minute",
+# "per 512 by 512 tile": what one amount buys.
 _PER = re.compile(
     r"^\s*\(?\s*(?:\bper\b|/)\s*"
-    r"(?:(?P<count>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>[kmb]\b|thousand\b|million\b|billion\b)?\s*"
-    r"|(?:a\s+)?(?P<word>thousand|million|billion)\s+)?"
+    r"(?:\d+\s*(?:by|x|\u00d7)\s*\d+\s+|(?P<count>\d[\d,]*(?:\.\d+)?)\s*)?"  # a tile's size is no count
+    r"(?:(?:a\s+)?(?P<scale>[kmb]|thousand|million|billion)\b\s*)?"
     r"(?:(?P<side>input|output|prompt|completion|generated)\s+)?"
+    r"(?:audio\s+)?"
     r"(?P<unit>[a-z]+)",
     re.IGNORECASE,
 )
@@ -37,6 +39,12 @@ _UNITS: dict[str, tuple[str, int]] = {
     **dict.fromkeys(("hour", "hours", "hr", "hrs"), ("second", 3600)),
     **dict.fromkeys(("character", "characters", "char", "chars"), ("character", 1)),
     **dict.fromkeys(("credit", "credits"), ("credits", 1)),
+}
+# Cloudflare's JSON prices also buy diffusion steps and image tiles.
+CLOUDFLARE_UNITS = {
+    **_UNITS,
+    **dict.fromkeys(("step", "steps"), ("step", 1)),
+    **dict.fromkeys(("tile", "tiles"), ("tile", 1)),
 }
 _SIDES = {
     "input": "input",
@@ -83,24 +91,34 @@ def _price(money: re.Match[str], unit_text: str, label: str) -> dict[str, Any] |
     symbol, code = money.group("symbol"), money.group("code") or money.group("lead")
     code = code or money.group("code_after_symbol")
     currency = code.upper() if code else _SYMBOLS[symbol.lower()]
-    per = _PER.match(unit_text)
+    unit = unit_of(unit_text, label)
+    if isinstance(unit, str):
+        return f"{money.group(0).strip()!r} {unit}" if unit.startswith("is not followed") else unit
+    item, per = unit
+    return {"item": item, "amount": raw, "currency": currency, "per": per}
+
+
+def unit_of(text: str, label: str = "", units: dict[str, tuple[str, int]] = _UNITS) -> tuple[str, int] | str:
+    """What one amount buys, as (the entry's item, how many): 'per M input tokens' -> ('input_tokens',
+    1000000); or why it cannot be read. The one reading of price units, for every format."""
+    per = _PER.match(text)
     if per is None:
-        return f"{money.group(0).strip()!r} is not followed by what it buys ('per image', '/ 1M tokens')"
+        return "is not followed by what it buys ('per image', '/ 1M tokens')"
     unit = per.group("unit").lower()
-    if unit not in _UNITS:
+    if unit not in units:
         return f"unit {unit!r} is none of tokens, requests, images, seconds, characters, credits"
-    item, size = _UNITS[unit]
+    item, size = units[unit]
     count = _count(per)
     if count is None:
         return f"{per.group(0).strip()!r} is not a whole number of {unit}"
     if item == "tokens":
         side = _SIDES.get((per.group("side") or "").lower()) or _label_side(label)
         item = f"{side}_tokens" if side else item
-    return {"item": item, "amount": raw, "currency": currency, "per": count * size}
+    return item, count * size
 
 
 def _count(per: re.Match[str]) -> int | None:
-    scale = _SCALES.get((per.group("scale") or per.group("word") or "").lower(), 1)
+    scale = _SCALES.get((per.group("scale") or "").lower(), 1)
     total = Decimal((per.group("count") or "1").replace(",", "")) * scale
     return int(total) if total == total.to_integral_value() and total > 0 else None
 

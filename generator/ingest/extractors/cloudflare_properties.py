@@ -16,6 +16,7 @@ from typing import Any
 from generator.diagnostics import Level
 from generator.ingest.facts import Extraction
 from generator.ingest.jsonspans import LocatedJson, pointer
+from generator.ingest.prices import CLOUDFLARE_UNITS, unit_of
 
 LIMITS = {
     "context_window": "limits.context_window",
@@ -24,26 +25,6 @@ LIMITS = {
 }
 _FLAG_WORDS = {"true": True, "yes": True, "false": False, "no": False}
 _WHOLE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
-# "per M input tokens", "per 1k characters", "per step", "per audio minute", "per 512 by 512 tile"
-_PER = re.compile(
-    r"per\s+(?:(?P<size>\d+\s*(?:by|x|\u00d7)\s*\d+)\s+"
-    r"|(?P<count>\d+(?:\.\d+)?)?\s*(?P<scale>[kmb]|thousand|million|billion)?\s+)?"
-    r"(?:(?P<side>input|output)\s+|audio\s+)?(?P<word>[a-z]+?)s?",
-    re.IGNORECASE,
-)
-_SCALES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "b": 10**9, "billion": 10**9}
-_ITEMS = {
-    "token": ("tokens", 1),
-    "character": ("character", 1),
-    "step": ("step", 1),
-    "tile": ("tile", 1),
-    "image": ("image", 1),
-    "request": ("request", 1),
-    "second": ("second", 1),
-    "minute": ("second", 60),
-    "hour": ("second", 3600),
-}
-
 Span = tuple[int, int]
 
 
@@ -144,15 +125,8 @@ def _price(offer: Any, written: str | None) -> tuple[dict[str, Any] | None, str]
 
 def _unit(unit: str) -> tuple[str, int]:
     """('per M input tokens') -> ('input_tokens', 1000000); a unit not understood is ('other', 1)."""
-    match = _PER.fullmatch(unit.strip())
-    if match is None or match.group("word").lower() not in _ITEMS:
-        return "other", 1
-    item, size = _ITEMS[match.group("word").lower()]
-    count = Decimal(match.group("count") or "1") * _SCALES.get((match.group("scale") or "").lower(), 1)
-    if count != count.to_integral_value() or count <= 0:
-        return "other", 1
-    side = (match.group("side") or "").lower()
-    return (f"{side}_tokens" if item == "tokens" and side else item), int(count) * size
+    reading = unit_of(unit, units=CLOUDFLARE_UNITS)
+    return ("other", 1) if isinstance(reading, str) else reading
 
 
 def _flag(value: Any) -> bool | None:
