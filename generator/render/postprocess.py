@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from generator.render.datamodel import BASE_CLASS_MARKER, ROOT_CLASS_MARKER, CodegenError
 from generator.render.pytext import docstring_literal, unprintable
 from generator.render.schema_plan import TypePlan
+from generator.render.source_text import SourceText
 
 RUNTIME_NAMES = ("Base64Text", "JsonInt", "JsonNumber", "NOT_NULL", "ONE_OF", "StrictModel")
 RULES = "schema_rules"  # from the runtime's `_constraints` module
@@ -36,32 +37,8 @@ class _Edit:
     text: str
 
 
-@dataclass(frozen=True)
-class _Source:
-    """Code as UTF-8 bytes: ast's col_offset and end_col_offset count bytes, not characters."""
-
-    data: bytes
-    starts: tuple[int, ...]  # byte offset of each line
-
-    @classmethod
-    def of(cls, code: str) -> _Source:
-        data = code.encode("utf-8")
-        starts = [0]
-        # bytes.splitlines() ends lines at \n, \r\n and \r only, as Python's tokenizer does;
-        # str.splitlines() would also end them at U+2028, U+0085, form feed and others.
-        for line in data.splitlines(keepends=True):
-            starts.append(starts[-1] + len(line))
-        return cls(data, tuple(starts))
-
-    def span(self, node: ast.AST) -> tuple[int, int]:
-        lineno, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
-        end_lineno, end_col = node.end_lineno, node.end_col_offset  # type: ignore[attr-defined]
-        return self.starts[lineno - 1] + col, self.starts[end_lineno - 1] + end_col
-
-    def segment(self, node: ast.AST) -> str:
-        """The node's source text (ast.get_source_segment re-splits the source on every call)."""
-        start, end = self.span(node)
-        return self.data[start:end].decode("utf-8")
+class _Source(SourceText):
+    """The module's text, and edits located by its nodes."""
 
     def edit(self, node: ast.AST, text: str) -> _Edit:
         return _Edit(*self.span(node), text)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from keyword import iskeyword
 
 from generator.render.bindings import field_alias
+from generator.render.source_text import SourceText
 
 _BUILTIN = {
     "StrictStr": "str",
@@ -52,9 +53,14 @@ class Variant:
 
 @dataclass(frozen=True)
 class _Module:
-    source: str
+    source: SourceText
     models: set[str]  # StrictModel classes: callers may pass them or plain mappings
     roots: dict[str, ast.expr]  # RootModel classes (and their bare subclasses) -> what they wrap
+
+    @classmethod
+    def of(cls, code: str, classes: dict[str, ast.ClassDef]) -> _Module:
+        models = {name for name, node in classes.items() if _is_model(node)}
+        return cls(SourceText.of(code), models, _roots(classes))
 
 
 def _type(
@@ -73,7 +79,7 @@ def _type(
             inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
             return _type(inner, module, drop_none, seen, typed=typed)
         if head == "Literal":
-            return ast.get_source_segment(source, node) or "Any"
+            return source.segment(node) or "Any"
         args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         inner_types = [_type(a, module, False, seen, typed=typed) for a in args]
         container = {"list": "Sequence", "dict": "Mapping"}.get(head, head)
@@ -95,7 +101,7 @@ def _type(
         return _BUILTIN.get(node.id, node.id)
     if isinstance(node, ast.Constant) and node.value is None:
         return "None"
-    return ast.get_source_segment(source, node) or "Any"
+    return source.segment(node) or "Any"
 
 
 def _marks_not_null(node: ast.expr) -> bool:
@@ -117,7 +123,7 @@ def request_variants(code: str, class_names: list[str]) -> list[Variant]:
     """Signatures for each named request class, in the order given."""
     tree = ast.parse(code)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    module = _Module(code, {name for name, node in classes.items() if _is_model(node)}, _roots(classes))
+    module = _Module.of(code, classes)
     bound = set(classes) | {
         target.id
         for node in tree.body
@@ -142,8 +148,8 @@ def request_variants(code: str, class_names: list[str]) -> list[Variant]:
                     annotation,
                     statement.value is None,
                     _docstring_after(node.body, index),
-                    _default(statement, code),
-                    _limits(statement.annotation, code),
+                    _default(statement, module.source),
+                    _limits(statement.annotation, module.source),
                 )
             )
         ordered = tuple(sorted(params, key=lambda p: not p.required))
@@ -200,7 +206,7 @@ def with_typed_dicts(code: str) -> str:
     """
     tree = ast.parse(code)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    module = _Module(code, {name for name, node in classes.items() if _is_model(node)}, _roots(classes))
+    module = _Module.of(code, classes)
     taken = set(classes)
     if any(typed_dict_name(name) in taken for name in module.models) or "Request" not in classes:
         return code  # a schema class already has such a name: keep the plain Mapping typing
@@ -258,15 +264,15 @@ _LIMITS = {
 }
 
 
-def _default(statement: ast.AnnAssign, code: str) -> str:
+def _default(statement: ast.AnnAssign, source: SourceText) -> str:
     """The default a field really has: `= None` on a field that may not be null only means unset."""
     value = statement.value
     if value is None or (isinstance(value, ast.Constant) and value.value is None):
         return ""
-    return ast.get_source_segment(code, value) or ""
+    return source.segment(value)
 
 
-def _limits(annotation: ast.expr, code: str) -> str:
+def _limits(annotation: ast.expr, source: SourceText) -> str:
     """The `Field(ge=..., max_length=...)` rules on a field's own value, in words."""
     rules: list[str] = []
     for node in ast.walk(annotation):
@@ -274,5 +280,5 @@ def _limits(annotation: ast.expr, code: str) -> str:
             for keyword in node.keywords:
                 template = _LIMITS.get(keyword.arg or "")
                 if template is not None:
-                    rules.append(template.format(ast.get_source_segment(code, keyword.value)))
+                    rules.append(template.format(source.segment(keyword.value)))
     return ", ".join(rules)
