@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from generator.catalog.store import Catalog
+from generator.entry_store import blob_path
 from generator.lockfile import (
     LOCK_NAME,
     Lock,
@@ -98,5 +99,6 @@ def generate(
     )
     lock = build_lock(catalog, options.package, version, keys, files, previous.lock, entry_texts)
     files[LOCK_NAME] = lock_text(lock)
+    files.update((blob_path(digest), text) for digest, text in lock.store.items())
     rendered = sorted(set(keys) - set(reused))
     return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), frozenset(untouched))

@@ -1,4 +1,8 @@
-"""The generation lock: what a generated tree was made from, to tell why it is stale and what to reuse."""
+"""The generation lock: what a generated tree was made from, to tell why it is stale and what to reuse.
+
+Per model it holds digests only (entry, cache key, files); the entries themselves, for the next run
+to diff against, are in the content store beside it (generator/entry_store.py).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from generator import __version__
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, KnownEntries, entry_schema_digest
+from generator.entry_store import DirectoryStore, join_entry, split_entry
 from generator.render.templates import TEMPLATES
 from generator.tree import is_dropping
 
 LOCK_NAME = PurePosixPath("cardgen.lock")
 RENDERER = Path(__file__).resolve().parent / "render"  # the code that turns entries into files
-LOCK_FORMAT = 1
+LOCK_FORMAT = 2  # 1 held each entry whole in its model's line
 PINNED = ("datamodel-code-generator", "ruff", "pydantic", "jinja2")
 
 
@@ -76,7 +80,7 @@ def files_by_model(package: str, paths: Iterable[PurePosixPath]) -> dict[str, li
 
 @dataclass(frozen=True)
 class ModelLock:
-    entry: dict[str, Any]  # the catalog entry as generated, to diff the next catalog against
+    entry: str  # digest of the catalog entry as generated, in the store: to diff the next catalog against
     key: str  # what the model's files depend on: entry, package, provider, recordings, toolchain
     files: dict[str, str]  # path -> sha256 of its content
     line: str | None = field(default=None, compare=False)  # its line in the lock file, when read from one
@@ -93,6 +97,8 @@ class Lock:
     # whose digest is entry_schema: the next run does not check those against the entry schema again.
     entry_texts: dict[str, str] = field(default_factory=dict)
     entry_schema: str = ""
+    # digest -> text of the stored entries and schemas: all of them when built, read lazily when read.
+    store: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def known_entries(self) -> KnownEntries:
         """The catalog files this lock proves validated against the entry schema."""
@@ -101,7 +107,9 @@ class Lock:
     def catalog(self, only: Iterable[str] | None = None) -> Catalog:
         """The catalog it was generated from (or just the named models of it)."""
         names = self.models if only is None else [n for n in only if n in self.models]
-        entries = (CatalogEntry.model_validate(self.models[n].entry) for n in names)
+        # An entry missing from the store (deleted or edited by hand) is left out: the diff sees it added.
+        stored = (join_entry(self.models[n].entry, self.store) for n in names)
+        entries = (CatalogEntry.model_validate(data) for data in stored if data is not None)
         return Catalog(tuple(sorted(entries, key=lambda e: e.key)))
 
 
@@ -129,19 +137,18 @@ def build_lock(
     entry_texts: Mapping[str, str] | None = None,
 ) -> Lock:
     models = {}
+    store: dict[str, str] = {}
     owned_by = files_by_model(package, files)
     for entry in catalog:
         name = model_key(entry)
+        digest, blobs = split_entry(entry.model_dump(mode="json", exclude_none=True))
+        store.update(blobs)
         before = previous.models.get(name) if previous else None
-        if before is not None and before.key == keys[name]:
+        if before is not None and before.key == keys[name] and before.entry == digest:
             models[name] = before  # same key: same entry and, reused, the same files
             continue
         owned = owned_by.get(name, [])
-        models[name] = ModelLock(
-            entry.model_dump(mode="json", exclude_none=True),
-            keys[name],
-            {str(p): sha256_text(files[p]) for p in owned},
-        )
+        models[name] = ModelLock(digest, keys[name], {str(p): sha256_text(files[p]) for p in owned})
     documents = {e.provenance.source.path: e.provenance.source.sha256 for e in catalog}
     texts = {
         path: sha for path, sha in sorted((entry_texts or {}).items()) if path.removesuffix(".yaml") in models
@@ -154,6 +161,7 @@ def build_lock(
         models,
         texts,
         entry_schema_digest(),
+        dict(sorted(store.items())),
     )
 
 
@@ -183,32 +191,54 @@ def _model_line(name: str, model: ModelLock) -> str:
 
 
 def read_lock(path: Path) -> Lock | None:
-    """The lock a previous run wrote, or None (absent, unreadable or another format: start afresh)."""
+    """The lock a previous run wrote, or None (absent, unreadable or another format: start afresh).
+
+    Its entries are read from the store beside it only when asked for. A lock of format 1 (entries
+    inline) is read as well, so the version and changelog carry on from it.
+    """
     try:
         text = path.read_text("utf-8")
     except OSError:
         return None
     head, models_at, rest = text.partition('\n "models": {\n')
+    store: Mapping[str, str]
     try:
         data = json.loads(head.rstrip().removesuffix(",") + "}")
-        models = dict(
-            _read_model_line(line) for line in rest.split("\n") if line.startswith('  "')
-        )  # not splitlines(): U+2028 may stand raw in JSON
-    except (ValueError, KeyError, TypeError):
+        lines = [line for line in rest.split("\n") if line.startswith('  "')]  # U+2028 may stand raw
+        if not models_at or data.get("cardgen_lock") not in (1, LOCK_FORMAT):
+            return None
+        if data["cardgen_lock"] == 1:
+            models, store = _read_format_1(lines)
+        else:
+            models, store = dict(_read_model_line(line) for line in lines), DirectoryStore(path.parent)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None  # not written by this version of cardgen: render everything afresh
-    if not models_at or data.get("cardgen_lock") != LOCK_FORMAT:
-        return None
     texts, schema = data.get("entry_texts", {}), data.get("entry_schema", "")
     if not isinstance(texts, dict) or not isinstance(schema, str):
         texts, schema = {}, ""  # then every entry is parsed and validated again
-    return Lock(data["package"], data["version"], data["toolchain"], data["documents"], models, texts, schema)
+    described = (data["package"], data["version"], data["toolchain"], data["documents"])
+    return Lock(*described, models, texts, schema, store)
 
 
 def _read_model_line(line: str) -> tuple[str, ModelLock]:
     """One `  "name": {...}` line of the models section, kept verbatim for the next lock."""
     line = line.rstrip(",")
     ((name, model),) = json.loads("{" + line + "}").items()
+    if not isinstance(model["entry"], str):
+        raise TypeError(f"{name}: entry is not a digest")
     return name, ModelLock(model["entry"], model["key"], dict(model["files"]), line)
+
+
+def _read_format_1(lines: list[str]) -> tuple[dict[str, ModelLock], dict[str, str]]:
+    """Models of a lock that held each entry whole, their entries moved into a store in memory."""
+    models: dict[str, ModelLock] = {}
+    store: dict[str, str] = {}
+    for line in lines:
+        ((name, model),) = json.loads("{" + line.rstrip(",") + "}").items()
+        digest, blobs = split_entry(model["entry"])
+        store.update(blobs)
+        models[name] = ModelLock(digest, model["key"], dict(model["files"]))
+    return models, store
 
 
 def why_stale(old: Lock | None, new: Lock, documents_now: Mapping[str, str]) -> list[str]:

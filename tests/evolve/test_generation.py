@@ -66,7 +66,12 @@ def test_unchanged_models_are_reused_untouched_and_equal_a_full_render(project: 
     assert "1 models rendered, 4 reused" in outcome.output
     after = _mtimes(project / "generated")
     versioned = {"cardgen.lock", "CHANGELOG.md", "pyproject.toml"}  # each holds the version, which moved
-    untouched = [p for p in before if "tinyllama" not in p and p not in versioned]
+    stored_before = {p for p in before if p.startswith("cardgen.store/")}
+    stored_after = {p for p in after if p.startswith("cardgen.store/")}
+    # The edited entry is stored under a new name; its schemas, unchanged, and every other entry stay.
+    assert (len(stored_before - stored_after), len(stored_after - stored_before)) == (1, 1)
+    versioned.add(".cardgen-files")  # the list of files written, the new entry's among them
+    untouched = [p for p in before if "tinyllama" not in p and p not in versioned and p in after]
     changed_elsewhere = [p for p in untouched if before[p] != after[p] and not p.startswith("modelsdk/")]
     assert not changed_elsewhere, changed_elsewhere
     assert (
