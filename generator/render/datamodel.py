@@ -44,12 +44,21 @@ class CodegenError(Exception):
     """datamodel-code-generator refused a schema."""
 
 
+_runs = [0]  # generate_models calls in this process
+
+
+def codegen_runs() -> int:
+    """How many times this process has run the code generator (caches make repeats free)."""
+    return _runs[0]
+
+
 def generate_models(schema: dict[str, Any], renamed: Mapping[str, str] | None = None) -> str:
     """Python source for every titled schema in `schema['$defs']`.
 
     renamed maps further property names to the Python names their fields take (an alias keeps
     the property's own name on the wire).
     """
+    _runs[0] += 1
     options = {**_OPTIONS, "aliases": dict(renamed or {})}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its deprecation notices are about options we set explicitly

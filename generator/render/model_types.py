@@ -33,19 +33,39 @@ def is_binary(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "string" and schema.get("format") == "binary"
 
 
+def _roles(entry: CatalogEntry) -> dict[str, dict[str, Any]]:
+    roles: dict[str, dict[str, Any]] = {REQUEST: entry.input_schema}
+    if not is_binary(entry.output_schema):
+        roles[RESPONSE] = entry.output_schema
+    if entry.streaming.supported and entry.streaming.chunk_schema is not None:
+        roles[CHUNK] = entry.streaming.chunk_schema
+    return roles
+
+
+def _content_type(entry: CatalogEntry) -> str | None:
+    """The content type of a raw-bytes response; None when the response is JSON."""
+    if not is_binary(entry.output_schema):
+        return None
+    return str(entry.output_schema.get("contentType", "application/octet-stream"))
+
+
+def types_key(entry: CatalogEntry) -> str:
+    """What the model's types are made of: entries with the same key have the same types."""
+    return json.dumps([_roles(entry), _content_type(entry)])
+
+
 def model_types(
     entry: CatalogEntry, runtime_module: str, reserved: frozenset[str] = frozenset()
 ) -> ModelTypes:
     """reserved: names no field may take (those run() itself uses), besides the module's own."""
-    roles: dict[str, dict[str, Any]] = {REQUEST: entry.input_schema}
-    binary = is_binary(entry.output_schema)
-    if not binary:
-        roles[RESPONSE] = entry.output_schema
-    if entry.streaming.supported and entry.streaming.chunk_schema is not None:
-        roles[CHUNK] = entry.streaming.chunk_schema
-    code, variant_names = types_code(json.dumps(roles), runtime_module, reserved)
+    code, variant_names = types_code(json.dumps(_roles(entry)), runtime_module, reserved)
+    return _model_types(code, variant_names, _content_type(entry))
+
+
+@lru_cache(maxsize=4096)
+def _model_types(code: str, variant_names: tuple[str, ...], content_type: str | None) -> ModelTypes:
+    """Cached like types_code: every model with the same schemas gets the same (immutable) types."""
     code = with_typed_dicts(code)
-    content_type = str(entry.output_schema.get("contentType", "application/octet-stream")) if binary else None
     variants = request_variants(code, list(variant_names) or [REQUEST])
     classes = tuple(node.name for node in ast.parse(code).body if isinstance(node, ast.ClassDef))
     return ModelTypes(code, tuple(variants), bool(variant_names), content_type, classes)
@@ -102,3 +122,9 @@ def types_code(
         taken |= classes
         renamed |= fields
     raise CodegenError(f"property or class names still shadow the module's own names: {sorted(fields)}")
+
+
+def clear_caches() -> None:
+    """Forget every schema typed so far: the next model of each schema runs the code generator again."""
+    types_code.cache_clear()
+    _model_types.cache_clear()
