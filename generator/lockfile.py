@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from generator import __version__
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, KnownEntries, entry_schema_digest
-from generator.entry_store import DirectoryStore, join_entry, split_entry
+from generator.entry_store import STORE_DIR, DirectoryStore, join_entry, split_entry
 from generator.render.templates import TEMPLATES
 from generator.tree import is_dropping
 
@@ -239,6 +239,16 @@ def _read_format_1(lines: list[str]) -> tuple[dict[str, ModelLock], dict[str, st
         store.update(blobs)
         models[name] = ModelLock(digest, model["key"], dict(model["files"]))
     return models, store
+
+
+def footprint(files: Mapping[PurePosixPath, str]) -> dict[str, int]:
+    """Bytes of the lock and of its store among a generated tree's files (`make bench` prints them)."""
+    stored = [text.encode("utf-8") for path, text in files.items() if path.parent == STORE_DIR]
+    return {
+        "lock_bytes": len(files[LOCK_NAME].encode("utf-8")),
+        "store_bytes": sum(map(len, stored)),
+        "store_files": len(stored),
+    }
 
 
 def why_stale(old: Lock | None, new: Lock, documents_now: Mapping[str, str]) -> list[str]:

@@ -13,7 +13,16 @@ from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
 from generator.entry_store import STORE_DIR, blob_path
 from generator.generate import Previous, generate
-from generator.lockfile import LOCK_NAME, Lock, build_lock, lock_text, model_key, read_lock, sha256_text
+from generator.lockfile import (
+    LOCK_NAME,
+    Lock,
+    build_lock,
+    footprint,
+    lock_text,
+    model_key,
+    read_lock,
+    sha256_text,
+)
 from generator.render.changelog import CHANGELOG_NAME
 from generator.render.render import RenderOptions
 from generator.tree import UnsafeTarget, compare_tree, write_tree
@@ -76,8 +85,12 @@ def test_a_model_line_is_as_long_with_a_1_mb_schema_as_with_a_tiny_one(tmp_path:
     assert len(text) < 4_000
     assert "p00001" not in text
 
-    stored = sum(p.stat().st_size for p in (tmp_path / STORE_DIR).iterdir())
-    assert stored > 1_000_000  # the schema is in the store, once
+    on_disk = [p.stat().st_size for p in (tmp_path / STORE_DIR).iterdir()]
+    assert sum(on_disk) > 1_000_000  # the schema is in the store, once
+    lock = _lock(catalog, files)
+    # Two entries, two input schemas; their output and chunk schemas are the same, stored once.
+    written = {LOCK_NAME: text, **{blob_path(d): t for d, t in lock.store.items()}}
+    assert footprint(written) == {"lock_bytes": len(text), "store_bytes": sum(on_disk), "store_files": 6}
     again = read_lock(tmp_path / LOCK_NAME)
     assert again is not None
     assert again.catalog() == catalog
