@@ -2,16 +2,17 @@
 
 Workers are forked, so they inherit the items and the function instead of receiving them pickled
 (and whatever the first item, done here before forking, loaded and cached); only item indices go
-out and results come back. Items that share a key go to one worker together,
-so work keyed by content (one schema met by many models) is done once, by that worker's caches.
-Where fork is missing or unsafe (another thread running, a daemon process), or the work is too
-small to pay for starting processes, the items are done here, one after the other.
+out and results come back. Items that share a key go to one worker together, so work keyed by
+content (one schema met by many models) is done once, by that worker's caches. Where fork is
+missing or unsafe (not Linux, another thread running, a daemon process), or the work is too small
+to pay for starting processes, the items are done here, one after the other.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
@@ -30,9 +31,13 @@ def usable_cores() -> int:
 
 
 def can_fork() -> bool:
-    """Forking is available and safe here: no other thread could hold a lock the copy inherits."""
+    """Forking is available and safe here: no other thread could hold a lock the copy inherits.
+
+    Linux only: macOS has fork, but system libraries there may not survive it.
+    """
     return (
-        "fork" in multiprocessing.get_all_start_methods()
+        sys.platform == "linux"
+        and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
         and not multiprocessing.current_process().daemon  # a daemon process may not have children
     )
