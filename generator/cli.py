@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import os
@@ -10,30 +11,72 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator import __version__
-from generator.backend.cli import serve_command
-from generator.cassettes.cli import record_command
-from generator.catalog.store import load_catalog, read_catalog
-from generator.conform.results import markdown, table
-from generator.conform.results import to_json as results_json
-from generator.conform.run import ConformOptions, Shard, run_conformance, selected_modules
 from generator.diagnostics import Diagnostic, Level, has_errors
-from generator.evolve.cli import diff_command
-from generator.generate import Previous, generate
-from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
-from generator.ingest.sources import load_sources
-from generator.lockfile import LOCK_NAME, read_lock, why_stale
 from generator.machine import append_step_summary, diagnostics_json, emit, format_option, tree_json
-from generator.pull.cli import pull_command
-from generator.render.changelog import CHANGELOG_NAME
-from generator.render.context import RenderError
-from generator.render.format import FormatError
-from generator.render.render import RenderOptions
-from generator.tree import TreeDiff, UnsafeTarget, compare_tree, read_tree, write_tree
+from generator.tree import TreeDiff
+
+if TYPE_CHECKING:
+    from generator.generate import Generation, Previous
+    from generator.unchanged import RunInputs, Unchanged
+
+# Each command's module is imported when that command runs (the backend alone takes ~0.5 s to import),
+# so a command pays only for what it uses. `cardgen --help` lists them from here: name -> (module,
+# command object, short help); tests/test_cli_lazy.py checks the help matches the command's own.
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "diff": (
+        "generator.evolve.cli",
+        "diff_command",
+        "Say what changing the catalog from OLD to NEW does to callers of the generated SDK.",
+    ),
+    "pull": (
+        "generator.pull.cli",
+        "pull_command",
+        "Fetch PROVIDER's model documents into <sources>/<provider>/, one file per model.",
+    ),
+    "record": (
+        "generator.cassettes.cli",
+        "record_command",
+        "Record each model's example requests (else a minimal one), and one stream, as cassettes.",
+    ),
+    "serve": (
+        "generator.backend.cli",
+        "serve_command",
+        "Serve every catalog model over HTTP, in its provider's protocol, for tests and local work.",
+    ),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose LAZY_COMMANDS are imported only when invoked (or asked for by name)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module, attribute, _ = LAZY_COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their short help, without importing the lazy ones."""
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name) or click.Command(name, help=LAZY_COMMANDS[name][2])
+            if not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 DEFAULT_SOURCES = Path("catalog/sources")
 DEFAULT_CATALOG = Path("catalog/models")
@@ -54,7 +97,7 @@ def _openable(diagnostic: Diagnostic, base: Path | None) -> Diagnostic:
     return replace(diagnostic, file=Path(os.path.relpath(base / diagnostic.file)).as_posix())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cardgen")
 def cli() -> None:
     """Turn LLM providers' model documents into a catalog and a typed Python SDK.
@@ -134,6 +177,8 @@ def ingest_command(
     the good entries are written), and the exit status is 1. Provider defaults ship with cardgen;
     `providers/<name>.yaml` beside the sources overrides them field by field.
     """
+    from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
+
     result = ingest(IngestInputs.beside(sources, providers, overlays, catalog_dir))
     as_json = output_format == "json"
     diagnostics = [_openable(d, sources.parent) for d in result.diagnostics]
@@ -189,6 +234,8 @@ def ingest_command(
 @click.option("--json", "as_json", is_flag=True, help="Print every entry, schemas included, as a JSON array.")
 def catalog_command(catalog_dir: Path, as_json: bool) -> None:
     """List the models in the catalog."""
+    from generator.catalog.store import load_catalog
+
     try:
         catalog = load_catalog(catalog_dir)
     except ValueError as exc:
@@ -256,32 +303,27 @@ def generate_command(
     """
     as_json = output_format == "json"
     started = time.perf_counter()
-    previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
-    try:
-        # Entries the lock proves validated, text unchanged, are not parsed or schema-checked again.
-        loaded = read_catalog(catalog_dir, previous.lock.known_entries() if previous.lock else None)
-        catalog = loaded.catalog
-        click.echo(f"rendering {len(catalog)} models from {catalog_dir} as `{package}`...", err=True)
-        generation = generate(
-            catalog,
-            RenderOptions(package=package, catalog_label=_label(catalog_dir)),
-            read_tree(recordings or catalog_dir.parent / "recordings", "*/*/*.yaml"),
-            previous,
-            loaded.texts,
-        )
-    except (ValueError, RenderError, FormatError) as exc:
-        if as_json:
-            emit({"command": "generate", "ok": False, "check": check, "error": str(exc)})
-        else:
-            click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
-        sys.exit(1)
-    files = generation.files
-    diff = _sync(out, files, check, "generate", generation.verified)
-    why = (
-        why_stale(previous.lock, generation.lock, _document_hashes(catalog_dir.parent / "sources"))
-        if check and not diff.clean
-        else []
+    from generator.unchanged import RunInputs, forget, inputs_digest, remember, unchanged
+
+    run = RunInputs(
+        catalog_dir, recordings or catalog_dir.parent / "recordings", package, _label(catalog_dir)
     )
+    digest = inputs_digest(
+        run
+    )  # before anything is read: a catalog edited meanwhile is not taken for this one
+    same = unchanged(out, digest)
+    if same is not None:  # the inputs and every output file are as the last run left them
+        _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
+        return
+    generation, previous = _generate(run, out, check, as_json)
+    files = generation.files
+    if not check:
+        forget(out)
+    diff = _sync(out, files, check, "generate", generation.verified)
+    if not check:
+        remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
+                 len(generation.rendered) + len(generation.reused))  # fmt: skip
+    why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
     if as_json:
         clean = diff.clean or not check
         emit(
@@ -301,6 +343,62 @@ def generate_command(
     )
 
 
+def _generate(run: RunInputs, out: Path, check: bool, as_json: bool) -> tuple[Generation, Previous]:
+    """Render the catalog against the previous output; on failure say so and exit 1."""
+    from generator.catalog.store import read_catalog
+    from generator.generate import Previous, generate
+    from generator.lockfile import LOCK_NAME, read_lock
+    from generator.render.changelog import CHANGELOG_NAME
+    from generator.render.context import RenderError
+    from generator.render.format import FormatError
+    from generator.render.render import RenderOptions
+    from generator.tree import read_tree
+
+    previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
+    try:
+        # Entries the lock proves validated, text unchanged, are not parsed or schema-checked again.
+        loaded = read_catalog(run.catalog, previous.lock.known_entries() if previous.lock else None)
+        catalog = loaded.catalog
+        click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)
+        generation = generate(
+            catalog,
+            RenderOptions(package=run.package, catalog_label=run.catalog_label),
+            read_tree(run.recordings, "*/*/*.yaml"),
+            previous,
+            loaded.texts,
+        )
+    except (ValueError, RenderError, FormatError) as exc:
+        if as_json:
+            emit({"command": "generate", "ok": False, "check": check, "error": str(exc)})
+        else:
+            click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
+        sys.exit(1)
+    return generation, previous
+
+
+def _why(previous: Previous, generation: Generation, catalog_dir: Path) -> list[str]:
+    from generator.ingest.sources import load_sources
+    from generator.lockfile import why_stale
+
+    documents, _ = load_sources(catalog_dir.parent / "sources")
+    return why_stale(previous.lock, generation.lock, {d.name: d.sha256 for d in documents})
+
+
+def _report_unchanged(out: Path, same: Unchanged, check: bool, as_json: bool, seconds: float) -> None:
+    if as_json:
+        emit(
+            {"command": "generate", "ok": True, "check": check, "version": same.version,
+             "files": same.files, **tree_json(TreeDiff()), "why": [], "rendered": 0, "reused": same.models}
+        )  # fmt: skip
+    elif check:
+        _report_check(out, TreeDiff(), "", same.files)
+    else:
+        click.echo(
+            f"generated {same.files} files in {out} (version {same.version}): 0 written, 0 removed, "
+            f"{same.files} unchanged; 0 models rendered, {same.models} reused ({seconds:.1f}s)"
+        )
+
+
 def _sync(
     target: Path,
     files: dict[PurePosixPath, str],
@@ -309,6 +407,8 @@ def _sync(
     verified: frozenset[PurePosixPath] = frozenset(),
 ) -> TreeDiff:
     """Write files to target, or with check only compare; exit 1 when the target is unsafe to write."""
+    from generator.tree import UnsafeTarget, compare_tree, write_tree
+
     if check:
         return compare_tree(target, files, verified)
     try:
@@ -345,11 +445,6 @@ def _reader(root: Path) -> Callable[[list[PurePosixPath]], dict[PurePosixPath, s
         return {path: text for path, text in texts.items() if text is not None}
 
     return read
-
-
-def _document_hashes(sources: Path) -> dict[str, str]:
-    documents, _ = load_sources(sources)
-    return {document.name: document.sha256 for document in documents}
 
 
 @cli.command("conform")
@@ -425,6 +520,10 @@ def conform_command(
     429 + Retry-After, 5xx, cut streams) behave (local backend); every cassette replays.
     With $GITHUB_STEP_SUMMARY set, the table is appended to it in Markdown.
     """
+    from generator.conform.results import markdown, table
+    from generator.conform.results import to_json as results_json
+    from generator.conform.run import ConformOptions, Shard, run_conformance, selected_modules
+
     missing = [name for name in CONFORM_NEEDS if importlib.util.find_spec(name) is None]
     if missing:
         click.echo(f"cardgen conform needs {', '.join(missing)}: pip install 'cardgen[conform]'", err=True)
@@ -464,12 +563,6 @@ def conform_command(
         if output_format != "json":
             click.echo(f"conformance failed (pytest exit {code})", err=True)
         sys.exit(1)
-
-
-cli.add_command(serve_command)
-cli.add_command(record_command)
-cli.add_command(diff_command)
-cli.add_command(pull_command)
 
 
 def main() -> None:

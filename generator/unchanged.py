@@ -1,0 +1,162 @@
+"""Tell from digests alone that `cardgen generate` would change nothing, and remember each run for that.
+
+A run's outcome is a function of its inputs: the catalog files, the recordings, the package name, how
+headers name the catalog, the toolchain, and the previous output (its lock and changelog). After a
+run writes its output, the digest of those inputs and the digest of every file written are kept in
+`<out>/.cardgen-cache/generate.json` (hidden, so never content of the tree). When the next run finds
+the same inputs and every output file as it was written, it would write exactly the same files:
+nothing is parsed, validated or rendered. Anything else, or no record at all, is a normal run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.tree import MANIFEST, is_build_output, is_dropping
+
+CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
+STATE_NAME = "generate.json"
+STATE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """What a `cardgen generate` run reads, besides its previous output."""
+
+    catalog: Path
+    recordings: Path
+    package: str
+    catalog_label: str
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """What the previous run wrote, proved still current."""
+
+    files: int
+    version: str
+    models: int
+
+
+def _file_digests(root: Path, pattern: str) -> list[tuple[str, str]]:
+    if not root.is_dir():
+        return []
+    return [
+        (path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
+        for path in sorted(root.glob(pattern))
+        if path.is_file()
+    ]
+
+
+def inputs_digest(run: RunInputs) -> str | None:
+    """sha256 of everything the run reads besides its output; None when there is no catalog to read."""
+    if not run.catalog.is_dir():
+        return None
+    from generator.lockfile import toolchain  # noqa: PLC0415 - pydantic, only once there is a catalog
+
+    head = {
+        "format": STATE_FORMAT,
+        "package": run.package,
+        "catalog_label": run.catalog_label,
+        "toolchain": toolchain(),
+        "python": list(sys.version_info[:2]),
+    }
+    digest = hashlib.sha256(json.dumps(head, sort_keys=True).encode())
+    # The same globs generate reads with: catalog entries and recordings (cassettes).
+    for label, root, pattern in (
+        ("catalog", run.catalog, "*/*.yaml"),
+        ("recordings", run.recordings, "*/*/*.yaml"),
+    ):
+        for name, sha in _file_digests(root, pattern):
+            digest.update(f"{label}\0{name}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def _state_path(out: Path) -> Path:
+    return out / CACHE_DIR / STATE_NAME
+
+
+def _read_state(out: Path) -> dict[str, object] | None:
+    try:
+        data = json.loads(_state_path(out).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == STATE_FORMAT else None
+
+
+def _on_disk(out: Path) -> set[str]:
+    """The files write_tree would see in out: less hidden files, caches and pip's build output."""
+    names = set()
+    for folder, directories, files in os.walk(out):
+        relative = PurePosixPath(Path(folder).relative_to(out).as_posix())
+        directories[:] = [d for d in directories if not is_dropping(PurePosixPath(d))]
+        for name in files:
+            path = relative / name
+            if not is_dropping(path) and not is_build_output(str(path)):
+                names.add(str(path))
+    return names
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def _intact(out: Path, files: dict[str, str]) -> bool:
+    if _on_disk(out) != set(files):
+        return False
+    manifest = out / MANIFEST
+    if not manifest.is_file() or manifest.read_text("utf-8") != "".join(
+        f"{name}\n" for name in sorted(files)
+    ):
+        return False  # write_tree keeps it; a missing one would be written again
+    return all(_sha256(out / name) == sha for name, sha in files.items())
+
+
+def unchanged(out: Path, digest: str | None) -> Unchanged | None:
+    """What out holds, if the last run there read inputs of this digest and its files are intact."""
+    if digest is None:
+        return None
+    state = _read_state(out)
+    if state is None or state.get("inputs") != digest:
+        return None
+    files, version, models = state.get("files"), state.get("version"), state.get("models")
+    if not (isinstance(files, dict) and isinstance(version, str) and isinstance(models, int)):
+        return None
+    if not all(isinstance(sha, str) for sha in files.values()) or not _intact(out, files):
+        return None
+    return Unchanged(len(files), version, models)
+
+
+def remember(out: Path, digest: str | None, files: dict[str, str], version: str, models: int) -> None:
+    """Record a run that wrote files (path -> text) to out from inputs of this digest."""
+    path = _state_path(out)
+    if digest is None:
+        path.unlink(missing_ok=True)
+        return
+    state = {
+        "format": STATE_FORMAT,
+        "inputs": digest,
+        "version": version,
+        "models": models,
+        "files": {
+            name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".generate-", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(state, stream, indent=0, sort_keys=True)
+        stream.write("\n")
+    Path(temporary).replace(path)
+
+
+def forget(out: Path) -> None:
+    """Drop the record before out changes, so a half-finished write is never taken for a finished one."""
+    _state_path(out).unlink(missing_ok=True)
