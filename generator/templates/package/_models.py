@@ -19,14 +19,18 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from ._exceptions import ResponseValidationError
-from ._validation import error_list
+# Nothing here imports the HTTP client: a types module needs pydantic only.
 
 
 class StrictModel(BaseModel):
-    """Base of every request and response class: no coercion, unknown keys kept as sent."""
+    """Base of every request and response class: no coercion, unknown keys kept as sent.
+
+    A class builds its validator on first use, not when its module is imported: a call pays for
+    the classes it sends and reads, not for every class of the model's schemas.
+    """
 
     model_config = ConfigDict(
+        defer_build=True,
         strict=True,
         extra="allow",
         validate_by_name=True,
@@ -143,6 +147,9 @@ def parse_as(model: type[ModelT], data: Any, model_id: str) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        from ._exceptions import ResponseValidationError  # only a failure needs the HTTP-side errors
+        from ._validation import error_list
+
         raise ResponseValidationError(
             # pydantic's own text quotes the input, which may echo the request's credential.
             f"{model_id} answered with a {model.__name__} that does not fit its schema: {error_list(exc)}",

@@ -1,10 +1,11 @@
 """Send requests for the per-model clients: URLs, auth, retries, status errors, envelopes and streams."""
 
-import asyncio
 import contextlib
 import copy
+import functools
 import json
 import logging
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
@@ -50,6 +51,15 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_USER_AGENT = "python-sdk"
 
 _ClientT = TypeVar("_ClientT", httpx.Client, httpx.AsyncClient)
+
+
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """The TLS context of every client built without a transport or http_client of its own.
+
+    Loading the CA certificates is most of what a new client costs; they are loaded once per process.
+    """
+    return httpx.create_ssl_context()
 
 
 class _BaseAPIClient(Generic[_ClientT]):
@@ -350,11 +360,12 @@ class SyncAPIClient(_BaseAPIClient[httpx.Client]):
         # Redirects are never followed: httpx would replay the credential header to whatever host a
         # redirect names, and a POST body would not survive a 301/302 anyway. `send` repeats this per
         # request so that a caller's own http_client cannot turn it back on.
-        self._client = (
-            http_client
-            if http_client is not None
-            else httpx.Client(transport=transport, timeout=self.timeout, follow_redirects=False)
-        )
+        if http_client is not None:
+            self._client = http_client
+        elif transport is not None:  # brings its own TLS, if any
+            self._client = httpx.Client(transport=transport, timeout=self.timeout, follow_redirects=False)
+        else:
+            self._client = httpx.Client(verify=shared_ssl_context(), timeout=self.timeout, follow_redirects=False)
         self._sleep = sleep if sleep is not None else time.sleep
 
     def post_json(
@@ -545,12 +556,19 @@ class AsyncAPIClient(_BaseAPIClient[httpx.AsyncClient]):
             raise ValueError("pass http_client or transport, not both")
         self._owns_client = http_client is None
         # Never follow redirects: see SyncAPIClient.
-        self._client = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(transport=transport, timeout=self.timeout, follow_redirects=False)
-        )
-        self._sleep = sleep if sleep is not None else asyncio.sleep
+        if http_client is not None:
+            self._client = http_client
+        elif transport is not None:
+            self._client = httpx.AsyncClient(transport=transport, timeout=self.timeout, follow_redirects=False)
+        else:
+            self._client = httpx.AsyncClient(
+                verify=shared_ssl_context(), timeout=self.timeout, follow_redirects=False
+            )
+        if sleep is None:
+            import asyncio  # here, not at the top: a program that never awaits does not load asyncio
+
+            sleep = asyncio.sleep
+        self._sleep = sleep
 
     async def post_json(
         self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS

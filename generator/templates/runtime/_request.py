@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
@@ -122,6 +121,8 @@ def checked_keywords(method: _F) -> _F:
 
 def unexpected_keywords(method: str, given: Iterable[str], names: frozenset[str]) -> TypeError:
     """Return the TypeError for keyword arguments outside `names`, with the close matches of each."""
+    import difflib  # only a mistake pays for it
+
     parts = []
     for name in sorted(set(given) - names):
         matches = difflib.get_close_matches(name, sorted(names), n=3)
