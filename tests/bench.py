@@ -218,6 +218,8 @@ def main() -> None:
     except SystemExit as failed:  # the backend bench's own verdict; the figures above still stand
         backend["error"] = str(failed)
     print(json.dumps({"sizes": results, "targets": TARGETS, "backend": backend}))
+    if backend:
+        raise SystemExit(backend["error"])
 
 
 if __name__ == "__main__":
