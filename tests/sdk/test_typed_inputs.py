@@ -37,6 +37,8 @@ USER_CODE = textwrap.dedent(
     cf.with_options(max_retries="2")  # MISTAKE: with_options type
     count: int = m.with_raw_response.run(prompt="Hi").parse()  # MISTAKE: parse() is a Response
     text: str = m.run(prompt="Hi").response  # MISTAKE: Response.response is str | None
+    cf.models.tinyllama_1_1b_chat_v1_O.run(prompt="Hi")  # MISTAKE: no such model
+    cf.with_options(max_retries=0).models.tinyllama_1_1b_chat_v1_0.run(prompt=1)  # MISTAKE: typed after with_options
     """
 )
 MISTAKES = {n for n, line in enumerate(USER_CODE.splitlines(), 1) if "# MISTAKE" in line}

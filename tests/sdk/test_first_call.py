@@ -1,0 +1,160 @@
+"""Issue #16 item 3: what the first typed call loads and builds, whatever the size of the catalog.
+
+The time itself is printed by `make bench`; these tests hold the causes: a provider module that
+grows by a name per model, types modules without the HTTP client, one TLS context per process,
+and `client.models` resolving a model's module only when its name is used.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.catalog.store import Catalog
+from generator.render.render import RenderOptions, render
+from tests.sdk.conftest import CATALOG, CREDENTIALS
+
+# A name line (`"slug",`) and, for a model that streams, its stream settings line; an accessor
+# per model (a property, its import and docstring, sync and async) took ~1 000 bytes.
+MAX_PROVIDER_BYTES_PER_MODEL = 256
+
+
+@pytest.fixture(scope="module")
+def generated(seed_project: Path) -> Path:
+    return seed_project / "generated"
+
+
+def _python(code: str, cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, capture_output=True, text=True, check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _clones(catalog: Catalog, copies: int) -> Catalog:
+    """The catalog and `copies` more of each entry, under new slugs and ids (same schemas)."""
+    extra = [
+        entry.model_copy(update={"slug": f"{entry.slug}_{n}", "model_id": f"{entry.model_id}-{n}"})
+        for n in range(copies)
+        for entry in catalog
+    ]
+    return Catalog(tuple(sorted((*catalog, *extra), key=lambda e: e.key)))
+
+
+def test_a_provider_module_grows_by_a_table_line_per_model() -> None:
+    small, large = render(CATALOG, RenderOptions()), render(_clones(CATALOG, 3), RenderOptions())
+    for provider in sorted({e.provider for e in CATALOG}):
+        module = PurePosixPath("modelsdk", "providers", f"{provider}.py")
+        added = 3 * sum(1 for e in CATALOG if e.provider == provider)
+        growth = (len(large[module]) - len(small[module])) / added
+        assert 0 < growth <= MAX_PROVIDER_BYTES_PER_MODEL, (provider, growth)
+        # What type checkers read instead declares every model, in the sync and the async namespace.
+        typed = large[PurePosixPath("modelsdk", "resources", provider, "_typed.py")]
+        assert all(typed.count(f"\n    {e.slug}_2: ") == 2 for e in CATALOG if e.provider == provider)
+
+
+def test_a_types_module_imports_no_http_client_and_still_validates(generated: Path) -> None:
+    modules = sorted(
+        ".".join(path.relative_to(generated).with_suffix("").parts)
+        for path in (generated / "modelsdk" / "types").glob("*/*.py")
+        if path.name != "__init__.py"
+    )
+    assert len(modules) == len(CATALOG)
+    out = _python(
+        f"""
+        import importlib, sys
+        import pydantic
+        for name in {modules!r}:
+            importlib.import_module(name)
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("httpx", "httpcore")))
+        from modelsdk.types.segmind.deepseek_reasoner import Request
+        try:
+            Request.model_validate({{"messages": [{{"role": "user", "content": 1}}]}})
+        except pydantic.ValidationError as exc:
+            print(exc.error_count())
+        """,
+        generated,
+    )
+    loaded, errors = out.splitlines()
+    assert loaded == "[]"
+    assert errors == "1"  # a class built on first use validates as strictly as ever
+
+
+def test_clients_without_a_transport_share_one_ssl_context(generated: Path) -> None:
+    out = _python(
+        """
+        import ssl
+
+        made = []
+        original = ssl.SSLContext.__new__
+
+        def counted(cls, *args, **kwargs):
+            context = original(cls, *args, **kwargs)
+            made.append(context)
+            return context
+
+        ssl.SSLContext.__new__ = staticmethod(counted)
+        import modelsdk
+
+        clients = [
+            modelsdk.Segmind(api_key="k"),
+            modelsdk.AsyncSegmind(api_key="k"),
+            modelsdk.Cloudflare(api_key="k", account_id="a"),
+            modelsdk.Dataoorts(api_key="k"),
+        ]
+        clients.append(clients[0].with_options(max_retries=0))
+        print(len(made))
+        """,
+        generated,
+    )
+    assert out.split() == ["1"]
+
+
+@pytest.fixture
+def clients(sdk: Any) -> tuple[Any, Any]:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
+    sync = sdk.Cloudflare(transport=transport, **CREDENTIALS["cloudflare"])
+    asynchronous = sdk.AsyncCloudflare(**CREDENTIALS["cloudflare"])
+    return sync, asynchronous
+
+
+def test_models_resolve_to_their_resource_on_first_use(sdk: Any, clients: tuple[Any, Any]) -> None:
+    sync, asynchronous = clients
+    resources = importlib.import_module(f"{sdk.__name__}.resources.cloudflare.tinyllama_1_1b_chat_v1_0")
+    assert resources.ASYNC_CLIENT.__name__ == f"Async{resources.CLIENT.__name__}"
+    model = sync.models.tinyllama_1_1b_chat_v1_0
+    assert type(model) is resources.CLIENT
+    assert sync.models.tinyllama_1_1b_chat_v1_0 is model  # built once
+    assert model._client is sync._client
+    assert "acct-123" in model._path  # the account id filled into the model's path
+    assert type(asynchronous.models.tinyllama_1_1b_chat_v1_0) is resources.ASYNC_CLIENT
+    clone = sync.with_options(max_retries=0)
+    assert clone.models.tinyllama_1_1b_chat_v1_0._client is clone._client
+    assert clone.models.tinyllama_1_1b_chat_v1_0 is not model
+    assert "tinyllama_1_1b_chat_v1_0" in dir(sync.models)
+    assert "deepseek_math_7b_base" in dir(asynchronous.models)
+
+
+def test_an_unknown_model_is_an_attribute_error_naming_close_matches(clients: tuple[Any, Any]) -> None:
+    sync, _ = clients
+    with pytest.raises(
+        AttributeError, match=r"'tinyllama_1_1b_chat' .*did you mean 'tinyllama_1_1b_chat_v1_0'"
+    ):
+        _ = sync.models.tinyllama_1_1b_chat
+    with pytest.raises(AttributeError, match=r"no model 'gpt_4' in cloudflare's catalog$"):
+        _ = sync.models.gpt_4
+    assert not hasattr(sync.models, "_private")
+    assert not hasattr(sync.models, "deepseek_reasoner")  # a Segmind model, not Cloudflare's
+    copied = copy.copy(sync.models)  # copy asks for dunder names before __init__ has run
+    assert copied.tinyllama_1_1b_chat_v1_0._client is sync._client
