@@ -11,7 +11,14 @@ from generator.render.cassettes import cassette_yaml, example_interactions
 from generator.render.context import ModelView, ProviderView, recordings_of
 from generator.render.templates import TEMPLATES, render_template
 
-HARNESS = ("conftest.py", "_backends.py", "_conformance.py", "_cassettes.py", "_raw_bodies.py")
+HARNESS = (
+    "conftest.py",
+    "_backends.py",
+    "_conformance.py",
+    "_cassettes.py",
+    "_raw_bodies.py",
+    "_strategy_cache.py",
+)
 TESTS = PurePosixPath("tests")
 
 

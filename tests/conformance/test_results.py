@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from generator.conform.results import read_junit
+from generator.conform.results import markdown, read_junit, table, to_json
 
 MODULE = "tests.test_cloudflare__tinyllama"
 
@@ -42,3 +43,42 @@ def test_a_defect_recorded_by_a_passing_case_is_reported_not_failed(tmp_path: Pa
     assert model.outcomes == {"response": "defect"}
     assert model.notes == [f"response: defect: {defect}"]
     assert not results.failed
+
+
+def _timed(tmp_path: Path) -> Path:
+    other = "tests.test_segmind__deepseek_reasoner"
+    return _junit(
+        tmp_path,
+        f'<testcase classname="{MODULE}" name="test_request_round_trips" time="1.25"/>',
+        f'<testcase classname="{MODULE}" name="test_client_against_backend" time="2.5"/>',
+        f'<testcase classname="{MODULE}" name="test_errors_and_faults" time="0.125">'
+        '<skipped message="needs a server"/></testcase>',
+        f'<testcase classname="{other}" name="test_request_round_trips" time="0.5"/>',
+    )
+
+
+def test_a_models_time_is_the_sum_of_its_test_durations(tmp_path: Path) -> None:
+    results = read_junit(_timed(tmp_path))
+    assert results.models["cloudflare/tinyllama"].seconds == 3.875
+    assert results.models["segmind/deepseek_reasoner"].seconds == 0.5
+
+
+def test_the_table_shows_each_models_time_in_seconds(tmp_path: Path) -> None:
+    header, *rows = table(read_junit(_timed(tmp_path)), 10)[:3]
+    assert header.split()[-2:] == ["EXAMPLES", "TIME"]
+    times = {row.split()[0]: row.split()[-1] for row in rows}
+    assert times == {"cloudflare/tinyllama": "3.9s", "segmind/deepseek_reasoner": "0.5s"}
+
+
+def test_the_json_document_has_each_models_seconds_as_a_number(tmp_path: Path) -> None:
+    document = json.loads(json.dumps(to_json(read_junit(_timed(tmp_path)), 10)))
+    seconds = {model["model"]: model["seconds"] for model in document}
+    assert seconds == {"cloudflare/tinyllama": 3.875, "segmind/deepseek_reasoner": 0.5}
+    assert all(isinstance(value, float) for value in seconds.values())
+
+
+def test_the_markdown_summary_has_a_time_column(tmp_path: Path) -> None:
+    lines = markdown(read_junit(_timed(tmp_path)), 10, 0).splitlines()
+    header = next(line for line in lines if line.startswith("| model"))
+    row = next(line for line in lines if line.startswith("| `cloudflare/tinyllama`"))
+    assert header.rstrip(" |").endswith("time") and row.rstrip(" |").endswith("3.9s")

@@ -64,6 +64,8 @@ def test_shards_run_in_parallel_report_every_model_once(tmp_path: Path, seed_pro
     assert len(models) == len(modules)
     outcomes = {m["model"]: m["properties"] for part in parts for m in part["models"]}
     assert outcomes == {m["model"]: m["properties"] for m in serial["models"]}  # -n changes no verdict
+    # each model's row has its time: the sum of its tests' durations, a number on either path
+    assert all(isinstance(m["seconds"], float) and m["seconds"] > 0 for part in parts for m in part["models"])
 
 
 def test_a_shard_beyond_the_models_has_nothing_to_do(seed_project: Path) -> None:

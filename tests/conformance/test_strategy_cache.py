@@ -1,0 +1,117 @@
+"""The harness builds hypothesis-jsonschema's property strategies once per schema, and draws the same values."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import REPO
+
+# One property schema shared by two object schemas that differ elsewhere, as clones of a model do.
+MESSAGE = {
+    "type": "object",
+    "properties": {"role": {"enum": ["user", "system"]}, "content": {"type": "string", "maxLength": 8}},
+    "required": ["role", "content"],
+}
+
+
+def _object(description: str) -> dict[str, object]:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "messages": {"type": "array", "items": MESSAGE, "maxItems": 3},
+            "temperature": {"type": "number", "minimum": 0, "maximum": 2},
+            "n": {"type": "integer", "minimum": 1, "maximum": 4},
+        },
+        "required": ["messages"],
+    }
+
+
+@pytest.fixture(scope="module")
+def harness(seed_sdk: ModuleType) -> tuple[ModuleType, ModuleType]:
+    """The shipped _conformance and _strategy_cache modules (importing the first installs the second)."""
+    return importlib.import_module("_conformance"), importlib.import_module("_strategy_cache")
+
+
+def _draw(conformance: ModuleType, schema: dict[str, object], count: int) -> list[object]:
+    """count values of the schema, the same on every run."""
+    from hypothesis import given, settings
+
+    drawn: list[object] = []
+
+    @settings(max_examples=count, derandomize=True, database=None, deadline=None)
+    @given(conformance.valid_payloads(schema))
+    def collect(value: object) -> None:
+        drawn.append(value)
+
+    collect()
+    return drawn
+
+
+def test_a_property_strategy_is_built_once_however_many_values_are_drawn(
+    harness: tuple[ModuleType, ModuleType],
+) -> None:
+    conformance, cache = harness
+    cache.BUILT.clear()
+    _draw(conformance, _object("first"), 5)
+    after_few = dict(cache.BUILT)
+    assert after_few, "drawing objects built no property strategy through the cache"
+    _draw(conformance, _object("first"), 60)
+    grown = set(cache.BUILT) - set(after_few)
+    # Sixty more objects drew their properties from the strategies already built (the same objects).
+    assert all(cache.BUILT[key] is strategy for key, strategy in after_few.items())
+    assert len(grown) <= len(after_few), f"{len(grown)} builds for values drawn again: {sorted(grown)[:3]}"
+
+
+def test_a_property_schema_shared_by_two_models_is_built_once(harness: tuple[ModuleType, ModuleType]) -> None:
+    conformance, cache = harness
+    cache.BUILT.clear()
+    _draw(conformance, _object("model one"), 30)
+    first = dict(cache.BUILT)
+    _draw(conformance, _object("model two"), 30)
+    shared = [key for key in first if "maxLength" in key[1] and "role" in key[1]]
+    assert shared, "the message schema was not built through the cache"
+    assert all(cache.BUILT[key] is first[key] for key in shared)
+
+
+DRAW = """
+import json, sys
+sys.path[:0] = [sys.argv[1]]
+if sys.argv[2] == "memoised":
+    import _conformance  # installs the cache
+from hypothesis import given, settings
+from hypothesis_jsonschema import from_schema
+drawn = []
+@settings(max_examples=40, derandomize=True, database=None, deadline=None)
+@given(from_schema(json.loads(sys.argv[3])))
+def collect(value):
+    drawn.append(value)
+collect()
+print(json.dumps(drawn, sort_keys=True))
+"""
+
+
+def test_memoised_strategies_draw_the_same_values_as_hypothesis_jsonschema_alone(seed_project: Path) -> None:
+    tests = seed_project / "generated" / "tests"
+    schema = json.dumps(_object("same values"))
+    drawn = {}
+    for mode in ("memoised", "plain"):
+        done = subprocess.run(
+            [sys.executable, "-c", DRAW, str(tests), mode, schema],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tests,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        drawn[mode] = json.loads(done.stdout)
+    assert len(drawn["plain"]) >= 10
+    assert drawn["memoised"] == drawn["plain"]
