@@ -21,6 +21,7 @@ from generator.machine import append_step_summary, diagnostics_json, emit, forma
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
+    from generator.catalog.entry import CatalogEntry
     from generator.generate import Generation, Previous
     from generator.unchanged import RunInputs, Unchanged
 
@@ -177,9 +178,12 @@ def ingest_command(
     the good entries are written), and the exit status is 1. Provider defaults ship with cardgen;
     `providers/<name>.yaml` beside the sources overrides them field by field.
     """
+    from generator.ingest.cache import cache_text, load_cache, write_cache
     from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
 
-    result = ingest(IngestInputs.beside(sources, providers, overlays, catalog_dir))
+    inputs = IngestInputs.beside(sources, providers, overlays, catalog_dir)
+    cache = load_cache(catalog_dir, inputs.providers)  # what unchanged documents yielded last time
+    result = ingest(inputs, cache)
     as_json = output_format == "json"
     diagnostics = [_openable(d, sources.parent) for d in result.diagnostics]
     if not as_json:
@@ -195,15 +199,21 @@ def ingest_command(
         ),
     }
     if failed and (check or not keep_going):
+        if not check:
+            write_cache(catalog_dir, cache_text(cache, None))
         if as_json:
             emit({**document, "entries": len(result.catalog), "written": False})
         else:
             click.echo(f"ingest failed: {errors} error(s); nothing written to {catalog_dir}", err=True)
         sys.exit(1)
-    files = render_catalog(result.catalog)
+    files, verified = render_catalog(result.catalog, cache, catalog_dir)
     if failed:  # --keep-going: a document that broke keeps the entry it had
         files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
-    diff = _sync(catalog_dir, files, check, "ingest")
+    diff = _sync(catalog_dir, files, check, "ingest", verified)
+    if not check:
+        entries = result.catalog.entries
+        written = [(e.model_dump_json(), files[p], e.provenance.source.path) for e, p in _paths(entries)]
+        write_cache(catalog_dir, cache_text(cache, written))
     document |= {"entries": len(files), "check": check, **tree_json(diff)}
     if as_json:
         emit({**document, "ok": document["ok"] and (diff.clean or not check)})
@@ -221,6 +231,12 @@ def ingest_command(
             f"ingest failed: {errors} error(s); the good entries were written (--keep-going)", err=True
         )
         sys.exit(1)
+
+
+def _paths(entries: Iterable[CatalogEntry]) -> list[tuple[CatalogEntry, PurePosixPath]]:
+    from generator.catalog.store import entry_path
+
+    return [(entry, entry_path(entry)) for entry in entries]
 
 
 @cli.command("catalog")
@@ -300,27 +316,38 @@ def generate_command(
     <out>/cardgen.lock) keep their files untouched. The package version moves by what changed in
     the catalog (`cardgen diff` rules) and <out>/CHANGELOG.md says why. Everything is rendered and
     formatted in memory first; the output directory changes only when all of it succeeded.
+    When neither the inputs nor the output changed since the last run, nothing is parsed or
+    rendered at all (<out>/.cardgen-cache/ remembers that run; deleting it is always safe).
     """
     as_json = output_format == "json"
     started = time.perf_counter()
-    from generator.unchanged import RunInputs, forget, inputs_digest, remember, unchanged
+    from generator.unchanged import (
+        ENTRIES_NAME,
+        RunInputs,
+        forget,
+        inputs_digest,
+        remember,
+        unchanged,
+        write_cache,
+    )
 
     run = RunInputs(
         catalog_dir, recordings or catalog_dir.parent / "recordings", package, _label(catalog_dir)
     )
-    digest = inputs_digest(
-        run
-    )  # before anything is read: a catalog edited meanwhile is not taken for this one
+    # Taken before anything is read, so a catalog edited meanwhile is not recorded as this one.
+    digest = inputs_digest(run)
     same = unchanged(out, digest)
     if same is not None:  # the inputs and every output file are as the last run left them
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
-    generation, previous = _generate(run, out, check, as_json)
+    generation, previous, parsed = _generate(run, out, check, as_json)
     files = generation.files
     if not check:
         forget(out)
     diff = _sync(out, files, check, "generate", generation.verified)
     if not check:
+        if parsed is not None:
+            write_cache(out, ENTRIES_NAME, parsed)
         remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
                  len(generation.rendered) + len(generation.reused))  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
@@ -343,9 +370,14 @@ def generate_command(
     )
 
 
-def _generate(run: RunInputs, out: Path, check: bool, as_json: bool) -> tuple[Generation, Previous]:
-    """Render the catalog against the previous output; on failure say so and exit 1."""
-    from generator.catalog.store import read_catalog
+def _generate(
+    run: RunInputs, out: Path, check: bool, as_json: bool
+) -> tuple[Generation, Previous, str | None]:
+    """Render the catalog against the previous output; on failure say so and exit 1.
+
+    Also the text of out's parsed-entries cache when it changed (else None).
+    """
+    from generator.catalog.store import parsed_text, read_catalog, read_parsed
     from generator.generate import Previous, generate
     from generator.lockfile import LOCK_NAME, read_lock
     from generator.render.changelog import CHANGELOG_NAME
@@ -353,11 +385,19 @@ def _generate(run: RunInputs, out: Path, check: bool, as_json: bool) -> tuple[Ge
     from generator.render.format import FormatError
     from generator.render.render import RenderOptions
     from generator.tree import read_tree
+    from generator.unchanged import ENTRIES_NAME, cache_path
 
     previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
     try:
-        # Entries the lock proves validated, text unchanged, are not parsed or schema-checked again.
-        loaded = read_catalog(run.catalog, previous.lock.known_entries() if previous.lock else None)
+        # Entries the lock proves validated, text unchanged, are not schema-checked again, and
+        # those whose text the last run parsed are not parsed again.
+        parsed = read_parsed(cache_path(out, ENTRIES_NAME))
+        known = previous.lock.known_entries() if previous.lock else None
+        loaded = read_catalog(run.catalog, known, parsed)
+        # Kept now, before rendering could touch the data; written once the output is.
+        parsed_now = (
+            parsed_text(loaded.parsed, parsed.keys()) if loaded.parsed.keys() != parsed.keys() else None
+        )
         catalog = loaded.catalog
         click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)
         generation = generate(
@@ -373,7 +413,7 @@ def _generate(run: RunInputs, out: Path, check: bool, as_json: bool) -> tuple[Ge
         else:
             click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
         sys.exit(1)
-    return generation, previous
+    return generation, previous, parsed_now
 
 
 def _why(previous: Previous, generation: Generation, catalog_dir: Path) -> list[str]:

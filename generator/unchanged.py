@@ -22,6 +22,7 @@ from generator.tree import MANIFEST, is_build_output, is_dropping
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
 STATE_NAME = "generate.json"
+ENTRIES_NAME = "entries.json"  # the catalog files' parsed YAML, by digest (catalog.store.parsed_text)
 STATE_FORMAT = 1
 
 
@@ -78,13 +79,9 @@ def inputs_digest(run: RunInputs) -> str | None:
     return digest.hexdigest()
 
 
-def _state_path(out: Path) -> Path:
-    return out / CACHE_DIR / STATE_NAME
-
-
 def _read_state(out: Path) -> dict[str, object] | None:
     try:
-        data = json.loads(_state_path(out).read_text("utf-8"))
+        data = json.loads(cache_path(out, STATE_NAME).read_text("utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("format") == STATE_FORMAT else None
@@ -134,11 +131,24 @@ def unchanged(out: Path, digest: str | None) -> Unchanged | None:
     return Unchanged(len(files), version, models)
 
 
+def cache_path(out: Path, name: str) -> Path:
+    return out / CACHE_DIR / name
+
+
+def write_cache(out: Path, name: str, text: str) -> None:
+    """Replace one file of out's cache at once, so a reader never sees half of it."""
+    path = cache_path(out, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    Path(temporary).replace(path)
+
+
 def remember(out: Path, digest: str | None, files: dict[str, str], version: str, models: int) -> None:
     """Record a run that wrote files (path -> text) to out from inputs of this digest."""
-    path = _state_path(out)
     if digest is None:
-        path.unlink(missing_ok=True)
+        forget(out)
         return
     state = {
         "format": STATE_FORMAT,
@@ -149,14 +159,9 @@ def remember(out: Path, digest: str | None, files: dict[str, str], version: str,
             name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())
         },
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".generate-", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(state, stream, indent=0, sort_keys=True)
-        stream.write("\n")
-    Path(temporary).replace(path)
+    write_cache(out, STATE_NAME, json.dumps(state, indent=0, sort_keys=True) + "\n")
 
 
 def forget(out: Path) -> None:
     """Drop the record before out changes, so a half-finished write is never taken for a finished one."""
-    _state_path(out).unlink(missing_ok=True)
+    cache_path(out, STATE_NAME).unlink(missing_ok=True)

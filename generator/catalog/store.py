@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from generator.catalog.entry import CatalogEntry
+from generator.memo import json_exact, remembered
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -87,25 +89,32 @@ def _entry_validator() -> Validator:
     return validator_class(schema)
 
 
+@remembered("entry_format")
 def entry_format_errors(data: Any) -> list[str]:
     """Check data against the entry format's JSON Schema; one message per violation."""
     errors = sorted(_entry_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     return [f"{'/'.join(str(p) for p in e.absolute_path) or '<entry>'}: {e.message}" for e in errors]
 
 
-def parse_entry(text: str, origin: str, *, validated: bool = False) -> CatalogEntry:
+def parse_entry(text: str, origin: str, *, validated: bool = False, data: Any = None) -> CatalogEntry:
     """Parse and validate one stored entry; raise ValueError naming the file on any problem.
 
     validated: this very text passed the entry schema before, so only pydantic checks it now.
+    data: what this very text parses to, kept from an earlier parse: the YAML is not read again.
     """
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{origin}: not valid YAML: {exc}") from exc
+    if data is None:
+        data = load_entry_yaml(text, origin)
     problems = [] if validated else entry_format_errors(data)
     if problems:
         raise ValueError(f"{origin}: not a catalog entry: " + "; ".join(problems[:5]))
     return CatalogEntry.model_validate(data)
+
+
+def load_entry_yaml(text: str, origin: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{origin}: not valid YAML: {exc}") from exc
 
 
 @cache
@@ -126,29 +135,62 @@ class KnownEntries:
 class LoadedCatalog:
     catalog: Catalog
     texts: dict[str, str]  # `<provider>/<slug>.yaml` of its own entry -> sha256 of its text (validated)
+    parsed: dict[str, Any] = field(default_factory=dict)  # sha256 of each file's text -> its YAML data
 
 
-def read_catalog(directory: Path, known: KnownEntries | None = None) -> LoadedCatalog:
+def read_catalog(
+    directory: Path, known: KnownEntries | None = None, parsed: Mapping[str, Any] | None = None
+) -> LoadedCatalog:
     """Load every `<provider>/<slug>.yaml` below directory, with the digest of each file's text.
 
     A file whose text `known` recorded (against this entry schema) is not checked against the entry
-    schema again, only by pydantic. (Its YAML is still read: the lock's copy of an entry has its keys
-    sorted, and key order shapes the generated code.)
+    schema again, only by pydantic. A file whose text `parsed` holds the data of (see parsed_text)
+    is not parsed again: its data keeps the file's key order, which shapes the generated code.
     """
     if not directory.is_dir():
         raise ValueError(f"{directory}: no catalog here (run `cardgen ingest` first)")
     trusted = known is not None and known.schema == entry_schema_digest()
-    entries, texts = [], {}
+    entries, texts, datas = [], {}, {}
     for path in sorted(directory.glob("*/*.yaml")):
         name = path.relative_to(directory).as_posix()
         text = path.read_text("utf-8")
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         validated = trusted and known is not None and known.texts.get(name) == digest
-        entry = parse_entry(text, str(path), validated=validated)
+        entry, data = None, (parsed or {}).get(digest)
+        if data is not None:
+            with contextlib.suppress(ValueError):  # a damaged cache: then the file says what it holds
+                entry = parse_entry(text, str(path), validated=validated, data=data)
+        if entry is None:
+            data = load_entry_yaml(text, str(path))
+            entry = parse_entry(text, str(path), validated=validated, data=data)
+        datas[digest] = data
         entries.append(entry)
         if str(entry_path(entry)) == name:  # recorded by the path it is known by, so never mistaken
             texts[name] = digest
-    return LoadedCatalog(Catalog(tuple(sorted(entries, key=lambda e: e.key))), texts)
+    return LoadedCatalog(Catalog(tuple(sorted(entries, key=lambda e: e.key))), texts, datas)
+
+
+PARSED_FORMAT = 1
+
+
+def parsed_text(parsed: Mapping[str, Any], exact: Collection[str] = ()) -> str:
+    """Entries' parsed YAML as JSON (key order kept), by the sha256 of their text; for read_parsed.
+
+    Only data that JSON carries unchanged is kept (YAML's dates, sets or non-string keys are not);
+    exact: digests whose data came from JSON already.
+    """
+    kept = {digest: data for digest, data in sorted(parsed.items()) if digest in exact or json_exact(data)}
+    return json.dumps({"format": PARSED_FORMAT, "entries": kept}, ensure_ascii=False) + "\n"
+
+
+def read_parsed(path: Path) -> dict[str, Any]:
+    """What parsed_text wrote to path; empty if there is none or it is not of this format."""
+    try:
+        stored = json.loads(path.read_text("utf-8"))
+        entries = stored["entries"] if stored.get("format") == PARSED_FORMAT else {}
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
 
 
 def load_catalog(directory: Path) -> Catalog:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -29,28 +29,34 @@ MODEL_PAGE_FACTS = ("task", "input_schema", "output_schema")
 STREAM_DETAILS = ("format", "content_type", "request_flag", "terminator", "chunk_schema")
 
 
-def extract_all(documents: Sequence[SourceDocument]) -> tuple[list[Extraction], list[Diagnostic]]:
+def extract_document(document: SourceDocument) -> tuple[Extraction | None, list[Diagnostic]]:
+    """A document's extraction (None: not a model page, unknown, or failed) and its diagnostics."""
+    reason = non_model_reason(document)
+    if reason is not None:
+        return None, [note(document.name, None, f"not a model page: {reason}; skipped")]
+    extractor = detect(document)
+    if extractor is None:
+        return None, [warning(document.name, None, "no extractor recognises this document; skipped")]
+    extraction = extractor.extract(document)
+    failed = any(d.level is Level.ERROR for d in extraction.diagnostics)
+    if not failed and not shows_a_model(document) and not _describes_a_model(extraction):
+        return None, [note(document.name, None, "not a model page: it states no task and no schema; skipped")]
+    return (None if failed else extraction), list(extraction.diagnostics)
+
+
+Extract = Callable[[SourceDocument], tuple[Extraction | None, list[Diagnostic]]]
+
+
+def extract_all(
+    documents: Sequence[SourceDocument], extract: Extract = extract_document
+) -> tuple[list[Extraction], list[Diagnostic]]:
     """Every document becomes an extraction, a note (not a model page) or a diagnostic."""
     extractions: list[Extraction] = []
     diagnostics: list[Diagnostic] = []
     for document in documents:
-        reason = non_model_reason(document)
-        if reason is not None:
-            diagnostics.append(note(document.name, None, f"not a model page: {reason}; skipped"))
-            continue
-        extractor = detect(document)
-        if extractor is None:
-            diagnostics.append(warning(document.name, None, "no extractor recognises this document; skipped"))
-            continue
-        extraction = extractor.extract(document)
-        failed = any(d.level is Level.ERROR for d in extraction.diagnostics)
-        if not failed and not shows_a_model(document) and not _describes_a_model(extraction):
-            diagnostics.append(
-                note(document.name, None, "not a model page: it states no task and no schema; skipped")
-            )
-            continue
-        diagnostics.extend(extraction.diagnostics)
-        if not failed:
+        extraction, found = extract(document)
+        diagnostics.extend(found)
+        if extraction is not None:
             extractions.append(extraction)
     return extractions, diagnostics
 
@@ -69,9 +75,10 @@ def build_catalog(
     providers: dict[str, ProviderDefaults],
     overlays: Sequence[Overlay],
     acknowledged: Sequence[Acknowledgement] = (),
+    extract: Extract = extract_document,  # one document's extraction; the ingest cache's, say
 ) -> tuple[Catalog, list[Diagnostic]]:
     """Extract, merge, patch and validate; entries with errors are left out, and reported."""
-    extractions, diagnostics = extract_all(documents)
+    extractions, diagnostics = extract_all(documents, extract)
     extractions = resolve_duplicate_ids(extractions, diagnostics)
     slugs = {
         provider: assign_slugs(str(e.value("model_id")) for e in extractions if e.provider == provider)

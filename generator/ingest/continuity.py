@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import yaml
@@ -14,18 +15,31 @@ from generator.ingest.sources import SOURCES_PREFIX, SourceDocument
 _Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def previous_sources(catalog_dir: Path) -> dict[str, str]:
-    """Source document -> entry file, for each entry the catalog on disk holds now."""
+def previous_sources(catalog_dir: Path, known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Source document -> entry file, for each entry the catalog on disk holds now.
+
+    known: sha256 of an entry file's bytes -> its source, as the last ingest wrote it; such a file
+    is not parsed again.
+    """
     found: dict[str, str] = {}
     for path in sorted(catalog_dir.glob("*/*.yaml")) if catalog_dir.is_dir() else ():
         try:
-            data = yaml.load(path.read_text("utf-8"), Loader=_Loader)  # noqa: S506 (a safe loader)
-            source = data["provenance"]["source"]["path"]
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
-            continue  # not an entry cardgen wrote; `ingest` replaces it either way
-        if isinstance(source, str):
+            data = path.read_bytes()
+        except OSError:
+            continue
+        source = (known or {}).get(hashlib.sha256(data).hexdigest()) or _source_of(data)
+        if source is not None:
             found[source] = f"{path.parent.name}/{path.name}"
     return found
+
+
+def _source_of(data: bytes) -> str | None:
+    try:
+        entry = yaml.load(data.decode("utf-8"), Loader=_Loader)  # noqa: S506 (a safe loader)
+        source = entry["provenance"]["source"]["path"]
+    except (UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+        return None  # not an entry cardgen wrote; `ingest` replaces it either way
+    return source if isinstance(source, str) else None
 
 
 def lost_entries(

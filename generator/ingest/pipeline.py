@@ -10,10 +10,12 @@ from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
 from generator.ingest.acknowledged import load_acknowledged
 from generator.ingest.build import build_catalog
+from generator.ingest.cache import IngestCache
 from generator.ingest.continuity import lost_entries, nothing_ingested, previous_sources
 from generator.ingest.overlays import load_overlays
 from generator.ingest.providers import load_providers
 from generator.ingest.sources import load_sources
+from generator.memo import remembering
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,45 @@ class IngestResult:
     lost: tuple[str, ...] = ()  # entry files (`provider/slug.yaml`) whose documents no longer yield them
 
 
-def ingest(inputs: IngestInputs) -> IngestResult:
+def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResult:
+    """Read, extract, build and check; cache: extractions kept from earlier runs (and kept for later)."""
     documents, diagnostics = load_sources(inputs.sources)
     providers, provider_diagnostics = load_providers(inputs.providers)
     overlays, overlay_diagnostics = load_overlays(inputs.overlays)
     known = inputs.acknowledged or inputs.sources.parent / ACKNOWLEDGED
     acknowledged, acknowledged_diagnostics = load_acknowledged(known, ACKNOWLEDGED)
-    catalog, build_diagnostics = build_catalog(documents, providers, overlays, acknowledged)
+    if cache is None:
+        catalog, build_diagnostics = build_catalog(documents, providers, overlays, acknowledged)
+    else:
+        with remembering(cache.checks) as checks:  # schema checks of unchanged schemas are not redone
+            catalog, build_diagnostics = build_catalog(
+                documents, providers, overlays, acknowledged, cache.extract
+            )
+        cache.checks_used = checks.used
     everything = diagnostics + provider_diagnostics + overlay_diagnostics + acknowledged_diagnostics
     everything += build_diagnostics
     everything += nothing_ingested(len(documents), catalog, everything)
     lost = {}
     if inputs.catalog is not None:
-        lost = lost_entries(previous_sources(inputs.catalog), documents, catalog, everything)
+        previous = previous_sources(inputs.catalog, cache.sources if cache is not None else None)
+        lost = lost_entries(previous, documents, catalog, everything)
         everything += lost.values()
     return IngestResult(catalog, len(documents), sort_diagnostics(everything), tuple(sorted(lost)))
 
 
-def render_catalog(catalog: Catalog) -> dict[PurePosixPath, str]:
-    return {entry_path(entry): dump_entry(entry) for entry in catalog}
+def render_catalog(
+    catalog: Catalog, cache: IngestCache | None = None, directory: Path | None = None
+) -> tuple[dict[PurePosixPath, str], frozenset[PurePosixPath]]:
+    """Each entry's file, and those directory holds already as the cache recorded them (not dumped)."""
+    files, kept = {}, set()
+    for entry in catalog:
+        path = entry_path(entry)
+        text = None
+        if cache is not None and directory is not None:
+            text = cache.text(entry.model_dump_json(), directory / path)
+        if text is None:
+            text = dump_entry(entry)
+        else:
+            kept.add(path)
+        files[path] = text
+    return files, frozenset(kept)

@@ -7,6 +7,8 @@ from typing import Any
 
 import jsonschema
 
+from generator.memo import remembered
+
 JsonSchema = dict[str, Any]
 SSE_CONTENT_TYPE = "text/event-stream"
 
@@ -14,6 +16,7 @@ SSE_CONTENT_TYPE = "text/event-stream"
 _METASCHEMA = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
 
 
+@remembered("metaschema")  # pure, and slow: kept across ingests by the ingest cache
 def metaschema_problems(schema: Any) -> list[str]:
     """Messages for every way schema breaks the Draft 2020-12 metaschema."""
     validator = _METASCHEMA

@@ -1,0 +1,200 @@
+"""Incremental ingest: documents whose bytes, code and defaults are unchanged keep their extraction.
+
+Each case ingests a fixture catalog once (which leaves the cache), changes something, ingests again
+with the cache, and compares with a fresh ingest of the same inputs in a copy without it: the same
+entry files and the same diagnostics, every warning included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.ingest import cache as ingest_cache
+from generator.ingest.cache import CACHE_FILE, Uncacheable, decode, encode, load_cache
+from generator.ingest.pipeline import IngestInputs, ingest
+from tests.conftest import FIXTURES
+
+CATALOGS = FIXTURES / "catalogs"
+
+
+def _project(tmp_path: Path, provider: str, name: str = "project") -> Path:
+    root = tmp_path / name / "catalog"
+    shutil.copytree(CATALOGS / provider / "sources", root / "sources")
+    return root
+
+
+def _ingest(root: Path) -> dict[str, object]:
+    args = ["ingest", "--sources", "catalog/sources", "--catalog", "catalog/models", "--format", "json"]
+    with contextlib.chdir(root.parent):  # diagnostics name files from here: the same in every copy
+        outcome = CliRunner().invoke(cli, args)
+    report: dict[str, object] = json.loads(outcome.stdout)
+    report["exit"] = outcome.exit_code
+    report["catalog"] = {
+        p.relative_to(root / "models").as_posix(): p.read_text("utf-8")
+        for p in sorted((root / "models").glob("*/*.yaml"))
+    }
+    for moving in ("stale", "missing", "extra"):  # what this run wrote depends on what was there
+        report.pop(moving, None)
+    return report
+
+
+def _same_as_fresh(tmp_path: Path, root: Path) -> dict[str, object]:
+    """Ingest root (its cache in place) and a copy of its inputs without the cache; they must agree."""
+    assert (root / "models" / CACHE_FILE).is_file()
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(root, fresh / "catalog")
+    shutil.rmtree(fresh / "catalog" / "models" / CACHE_FILE.parent)
+    incremental = _ingest(root)
+    assert incremental == _ingest(fresh / "catalog")
+    return incremental
+
+
+def _hits(root: Path) -> int:
+    inputs = IngestInputs.beside(root / "sources", catalog=root / "models")
+    cache = load_cache(root / "models", inputs.providers)
+    ingest(inputs, cache)
+    return cache.hits
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.mark.parametrize("provider", ["cloudflare", "dataoorts", "segmind"])
+def test_a_second_ingest_reuses_every_document_and_reports_the_same(tmp_path: Path, provider: str) -> None:
+    root = _project(tmp_path, provider)
+    first = _ingest(root)
+    documents = first["documents"]
+    assert isinstance(documents, int) and documents > 3
+    assert any(d["level"] == "warning" for d in first["diagnostics"]), "a fixture with a warning"  # type: ignore[attr-defined]
+    assert _hits(root) == documents
+    again = _same_as_fresh(tmp_path, root)
+    assert again == first, "a kept document's diagnostics are reported again"
+
+
+def test_the_second_run_prints_the_same_warnings(tmp_path: Path) -> None:
+    root = _project(tmp_path, "cloudflare")
+    args = ["ingest", "--sources", str(root / "sources"), "--catalog", str(root / "models")]
+    first, second = CliRunner().invoke(cli, args), CliRunner().invoke(cli, args)
+    warnings = [line for line in first.stderr.splitlines() if ": warning: " in line]
+    assert warnings
+    assert [line for line in second.stderr.splitlines() if ": warning: " in line] == warnings
+
+
+def _override_defaults(root: Path) -> None:
+    (root / "providers").mkdir()
+    (root / "providers" / "cloudflare.yaml").write_text("streaming:\n  terminator: '[END]'\n", "utf-8")
+
+
+CHANGES: dict[str, Callable[[Path], object]] = {
+    "changed": lambda root: _edit(
+        root / "sources" / "cloudflare" / "chat-tiny.json", '"description": "', '"description": "Edited. '
+    ),
+    "removed": lambda root: (root / "sources" / "cloudflare" / "docs-paint-fast.txt").unlink(),
+    "added": lambda root: shutil.copy(
+        root / "sources" / "cloudflare" / "fm-hear-base.md",
+        root / "sources" / "cloudflare" / "fm-hear-copy.md",
+    ),
+    "broken": lambda root: _edit(root / "sources" / "cloudflare" / "classify-50.json", "{", "{{"),
+    "renamed": lambda root: (root / "sources" / "cloudflare" / "embed-base-m3.json").rename(
+        root / "sources" / "cloudflare" / "embed-base-m3-renamed.json"
+    ),
+    "provider override": _override_defaults,
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_after_a_change_the_incremental_ingest_equals_a_fresh_one(tmp_path: Path, change: str) -> None:
+    root = _project(tmp_path, "cloudflare")
+    before = _ingest(root)
+    CHANGES[change](root)
+    after = _same_as_fresh(tmp_path, root)
+    assert after != before, "the change shows"
+
+
+def test_only_the_changed_document_is_extracted_again(tmp_path: Path) -> None:
+    root = _project(tmp_path, "cloudflare")
+    documents = _ingest(root)["documents"]
+    CHANGES["changed"](root)
+    assert _hits(root) == documents - 1  # type: ignore[operator]
+
+
+def test_a_provider_defaults_change_voids_the_cache(tmp_path: Path) -> None:
+    root = _project(tmp_path, "cloudflare")
+    _ingest(root)
+    CHANGES["provider override"](root)
+    assert _hits(root) == 0
+
+
+def test_a_change_to_the_ingest_code_voids_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path, "dataoorts")
+    documents = _ingest(root)["documents"]
+    assert _hits(root) == documents
+    code = tmp_path / "generator"
+    shutil.copytree(ingest_cache.GENERATOR, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(ingest_cache, "GENERATOR", code)
+    assert _hits(root) == documents, "the same code: the same key"
+    extractor = code / "ingest" / "extractors" / "dataoorts_page.py"
+    extractor.write_text(extractor.read_text("utf-8") + "# changed\n", "utf-8")
+    assert _hits(root) == 0
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    root = _project(tmp_path, "segmind")
+    _ingest(root)
+    cache = root / "models" / CACHE_FILE
+    data = json.loads(cache.read_text("utf-8"))
+    for record in data["documents"].values():
+        record["result"] = {"diagnostics": [["x"]], "extraction": 3}
+    cache.write_text(json.dumps(data), "utf-8")
+    _same_as_fresh(tmp_path, root)
+    cache.write_text("{not json", "utf-8")
+    _same_as_fresh(tmp_path, root)
+
+
+def test_check_reads_the_cache_and_writes_nothing(tmp_path: Path) -> None:
+    root = _project(tmp_path, "cloudflare")
+    _ingest(root)
+    cache = root / "models" / CACHE_FILE
+    before = cache.read_bytes()
+    CHANGES["changed"](root)
+    args = ["ingest", "--sources", str(root / "sources"), "--catalog", str(root / "models"), "--check"]
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code == 1
+    assert "stale:   cloudflare/chat_tiny.yaml" in outcome.stderr, outcome.stderr
+    assert cache.read_bytes() == before
+
+
+def test_the_cache_file_is_deterministic(tmp_path: Path) -> None:
+    one, two = _project(tmp_path, "dataoorts", "one"), _project(tmp_path, "dataoorts", "two")
+    _ingest(one)
+    _ingest(two)
+    _ingest(two)
+    assert (one / "models" / CACHE_FILE).read_bytes() == (two / "models" / CACHE_FILE).read_bytes()
+
+
+def test_values_round_trip_with_their_types() -> None:
+    value = {"a": (1, 2), "b": [1.0, True, None, {"c": ("x", [()])}], "d": -0.0, "e": 2**70}
+    encoded = json.loads(json.dumps(encode(value)))
+    assert decode(encoded) == value
+    assert type(decode(encoded)["a"]) is tuple and type(decode(encoded)["b"][0]) is float
+
+
+@pytest.mark.parametrize(
+    "value", [{1: "int key"}, datetime.date(2024, 1, 1), {"x"}, {"__tuple__": []}, b"bytes"]
+)
+def test_what_json_would_change_is_not_kept(value: object) -> None:
+    with pytest.raises(Uncacheable):
+        encode(value)

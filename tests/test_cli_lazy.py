@@ -1,0 +1,112 @@
+"""The command line imports a command's modules only when that command runs; `--help` stays complete."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import LAZY_COMMANDS, cli
+from tests.conftest import REPO
+
+HEAVY = ("jsonschema", "starlette", "uvicorn")
+EVERY_COMMAND = ("catalog", "conform", "diff", "generate", "ingest", "pull", "record", "serve")
+
+# Runs the command line in a fresh interpreter, then prints every module it imported.
+PROBE = """
+import json, sys
+from generator.cli import cli
+try:
+    cli.main(sys.argv[1:], prog_name="cardgen", standalone_mode=False)
+finally:
+    print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules(root: Path, *args: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=root,
+        env={"PYTHONPATH": str(REPO), "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: list[str] = json.loads(done.stdout.splitlines()[-1])
+    return found
+
+
+def _imported(root: Path, *args: str) -> list[str]:
+    """Which of HEAVY, and whether generator, the run imported."""
+    return sorted({name.split(".")[0] for name in _modules(root, *args)} & {*HEAVY, "generator"})
+
+
+RENDERING = ("generator.generate", "generator.render.render", "datamodel_code_generator")
+
+
+def _rendering_modules(root: Path, *args: str) -> list[str]:
+    """The modules that render which a run imported (none: nothing was rendered)."""
+    return [name for name in _modules(root, *args) if name in RENDERING]
+
+
+def test_help_lists_every_command() -> None:
+    outcome = CliRunner().invoke(cli, ["--help"])
+    assert outcome.exit_code == 0
+    listed = outcome.output.split("Commands:\n", 1)[1].splitlines()
+    assert tuple(line.split()[0] for line in listed if line.strip()) == EVERY_COMMAND
+
+
+@pytest.mark.parametrize("name", sorted(LAZY_COMMANDS))
+@pytest.mark.parametrize("limit", [30, 45, 80, 200])
+def test_the_table_gives_each_lazy_command_its_own_short_help(name: str, limit: int) -> None:
+    module, attribute, short = LAZY_COMMANDS[name]
+    command = getattr(importlib.import_module(module), attribute)
+    assert isinstance(command, click.Command)
+    assert command.name == name
+    assert click.Command(name, help=short).get_short_help_str(limit) == command.get_short_help_str(limit)
+
+
+def test_help_is_the_same_with_every_command_imported() -> None:
+    lazy, imported = copy.copy(cli), copy.copy(cli)
+    lazy.commands = {name: c for name, c in cli.commands.items() if name not in LAZY_COMMANDS}
+    imported.commands = {
+        **lazy.commands,
+        **{name: getattr(importlib.import_module(m), a) for name, (m, a, _) in LAZY_COMMANDS.items()},
+    }
+    outputs = [
+        CliRunner().invoke(group, ["--help"], prog_name="cardgen", terminal_width=width).output
+        for width in (60, 80, 120)
+        for group in (lazy, imported)
+    ]
+    assert outputs[0::2] == outputs[1::2]
+    assert "serve     Serve every catalog model over HTTP" in outputs[1]
+
+
+def test_help_imports_no_command(tmp_path: Path) -> None:
+    assert _imported(tmp_path, "--help") == ["generator"]
+
+
+def test_a_noop_generate_imports_neither_jsonschema_nor_the_backend(
+    tmp_path: Path, seed_project: Path
+) -> None:
+    shutil.copytree(seed_project / "catalog", tmp_path / "catalog")
+    assert "starlette" not in _imported(tmp_path, "generate")  # the first run renders everything
+    assert _imported(tmp_path, "generate") == ["generator"]
+    assert _rendering_modules(tmp_path, "generate") == [], "a no-op renders nothing"
+
+
+def test_a_generate_that_renders_still_imports_no_backend(tmp_path: Path, seed_project: Path) -> None:
+    shutil.copytree(seed_project / "catalog", tmp_path / "catalog")
+    shutil.copytree(seed_project / "generated", tmp_path / "generated")
+    entry = next((tmp_path / "catalog" / "models" / "cloudflare").glob("*.yaml"))
+    entry.write_text(entry.read_text("utf-8").replace("description: ", "description: Edited. ", 1), "utf-8")
+    imported = _imported(tmp_path, "generate")
+    assert "starlette" not in imported and "uvicorn" not in imported
