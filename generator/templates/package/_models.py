@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-# Nothing here imports the HTTP client: a types module needs pydantic only.
+# Not `._exceptions` at the top: it loads httpx, and a types module needs pydantic only.
 
 
 class StrictModel(BaseModel):

@@ -58,6 +58,7 @@ def shared_ssl_context() -> ssl.SSLContext:
     """The TLS context of every client built without a transport or http_client of its own.
 
     Loading the CA certificates is most of what a new client costs; they are loaded once per process.
+    Sharing is safe: httpcore writes only the ALPN protocols into it, http/1.1 for every client here.
     """
     return httpx.create_ssl_context()
 
