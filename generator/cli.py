@@ -21,8 +21,10 @@ from generator.machine import append_step_summary, diagnostics_json, emit, forma
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
-    from generator.catalog.entry import CatalogEntry
     from generator.generate import Generation, Previous
+    from generator.ingest.cache import IngestCache
+    from generator.ingest.pipeline import IngestResult
+    from generator.ingest.replay import Outcome
     from generator.unchanged import RunInputs, Unchanged
 
 # Each command's module is imported when that command runs (the backend alone takes ~0.5 s to import),
@@ -178,13 +180,25 @@ def ingest_command(
     the good entries are written), and the exit status is 1. Provider defaults ship with cardgen;
     `providers/<name>.yaml` beside the sources overrides them field by field.
     """
+    from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
+    from generator.ingest.replay import RUN_FILE, inputs_digest, replayed
+    from generator.ingest.toolchain import ingest_toolchain
+
+    as_json = output_format == "json"
+    providers, overlays = providers or sources.parent / "providers", overlays or sources.parent / "overlays"
+    tools = ingest_toolchain(providers)
+    digest = inputs_digest(sources, providers, overlays, sources.parent / ACKNOWLEDGED, catalog_dir, tools)
+    again = replayed(catalog_dir, digest)
+    if again is not None:  # every input byte for byte as the last clean ingest read it: its outcome
+        _replay_ingest(again, sources, catalog_dir, check, verbose, as_json)
+        return
+
     from generator.ingest.cache import cache_text, load_cache, write_cache
     from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
 
     inputs = IngestInputs.beside(sources, providers, overlays, catalog_dir)
     cache = load_cache(catalog_dir, inputs.providers)  # what unchanged documents yielded last time
     result = ingest(inputs, cache)
-    as_json = output_format == "json"
     diagnostics = [_openable(d, sources.parent) for d in result.diagnostics]
     if not as_json:
         _report(diagnostics, verbose)
@@ -199,8 +213,9 @@ def ingest_command(
         ),
     }
     if failed and (check or not keep_going):
-        if not check:
+        if not check and catalog_dir.is_dir():  # keep the extractions, so the next run redoes only the fix
             write_cache(catalog_dir, cache_text(cache, None))
+            (catalog_dir / RUN_FILE).unlink(missing_ok=True)
         if as_json:
             emit({**document, "entries": len(result.catalog), "written": False})
         else:
@@ -211,9 +226,7 @@ def ingest_command(
         files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
     diff = _sync(catalog_dir, files, check, "ingest", verified)
     if not check:
-        entries = result.catalog.entries
-        written = [(e.model_dump_json(), files[p], e.provenance.source.path) for e, p in _paths(entries)]
-        write_cache(catalog_dir, cache_text(cache, written))
+        _remember_ingest(catalog_dir, cache, result, files, digest if not failed else None)
     document |= {"entries": len(files), "check": check, **tree_json(diff)}
     if as_json:
         emit({**document, "ok": document["ok"] and (diff.clean or not check)})
@@ -233,10 +246,47 @@ def ingest_command(
         sys.exit(1)
 
 
-def _paths(entries: Iterable[CatalogEntry]) -> list[tuple[CatalogEntry, PurePosixPath]]:
-    from generator.catalog.store import entry_path
+def _replay_ingest(
+    outcome: Outcome, sources: Path, catalog_dir: Path, check: bool, verbose: bool, as_json: bool
+) -> None:
+    """Say what the last clean ingest said, as a run that wrote nothing."""
+    diagnostics = [_openable(d, sources.parent) for d in outcome.diagnostics]
+    if not as_json:
+        _report(diagnostics, verbose)
+    if as_json:
+        emit(
+            {"command": "ingest", "ok": True, "documents": outcome.documents,
+             "diagnostics": diagnostics_json(diagnostics), "entries": outcome.entries, "check": check,
+             **tree_json(TreeDiff())}
+        )  # fmt: skip
+    elif check:
+        _report_check(catalog_dir, TreeDiff(), "", outcome.entries)
+    else:
+        click.echo(
+            f"ingested {outcome.documents} documents into {outcome.entries} entries in {catalog_dir}: "
+            f"0 written, 0 removed, {outcome.entries} unchanged"
+        )
 
-    return [(entry, entry_path(entry)) for entry in entries]
+
+def _remember_ingest(
+    catalog_dir: Path,
+    cache: IngestCache,
+    result: IngestResult,
+    files: dict[PurePosixPath, str],
+    digest: str | None,
+) -> None:
+    """Keep what this ingest extracted and wrote; digest (a clean run's): replay it next time."""
+    from generator.catalog.store import entry_path
+    from generator.ingest.cache import cache_text, write_cache
+    from generator.ingest.replay import RUN_FILE, Outcome, run_text
+
+    entries = [(e.model_dump_json(), files[entry_path(e)], e.provenance.source.path) for e in result.catalog]
+    write_cache(catalog_dir, cache_text(cache, entries))
+    if digest is None:
+        (catalog_dir / RUN_FILE).unlink(missing_ok=True)
+    else:
+        outcome = Outcome(result.documents, len(files), result.diagnostics)
+        write_cache(catalog_dir, run_text(digest, catalog_dir, outcome), RUN_FILE)
 
 
 @cli.command("catalog")

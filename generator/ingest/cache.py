@@ -14,68 +14,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from generator import __version__
 from generator.diagnostics import Diagnostic, Level
 from generator.ingest.build import extract_document
 from generator.ingest.facts import Extraction, Fact
 from generator.ingest.sources import SourceDocument
+from generator.ingest.toolchain import ingest_toolchain
 from generator.memo import Results
 
 CACHE_FILE = Path(".cardgen-cache") / "ingest.json"  # below the catalog directory
 CACHE_FORMAT = 1
-GENERATOR = Path(__file__).resolve().parent.parent
-# What extraction, entry building and entry dumping run: any change here voids the cache.
-CODE = (
-    ("ingest", "**/*.py"),
-    ("ingest/provider_defaults", "*.yaml"),
-    ("catalog", "*"),
-    (".", "diagnostics.py"),
-)
 _TUPLE = "__tuple__"
 
 
 class Uncacheable(ValueError):
     """A value JSON would not give back as it was (a date, a set, a non-string key): not kept."""
-
-
-def _digest(paths: Iterable[tuple[str, Path]]) -> str:
-    digest = hashlib.sha256()
-    for name, path in sorted(paths):
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def ingest_toolchain(providers: Path | None) -> dict[str, str]:
-    """What a kept extraction depends on besides its document; a change anywhere voids every one."""
-    code = [
-        (f"{folder}/{path.relative_to(GENERATOR / folder).as_posix()}", path)
-        for folder, pattern in CODE
-        for path in (GENERATOR / folder).glob(pattern)
-        if path.is_file() and "__pycache__" not in path.parts
-    ]
-    overrides = (
-        [(path.name, path) for path in providers.glob("*.yaml") if path.is_file()]
-        if providers is not None and providers.is_dir()
-        else []
-    )
-    return {
-        "cardgen": __version__,
-        "code": _digest(code),
-        "jsonschema": version("jsonschema"),  # the metaschema and entry checks it keeps
-        "overrides": _digest(overrides),
-        "pyyaml": yaml.__version__,
-        "python": ".".join(map(str, sys.version_info[:2])),
-    }
 
 
 def encode(value: Any) -> Any:
@@ -224,8 +182,9 @@ def cache_text(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def write_cache(catalog: Path, text: str) -> None:
-    path = catalog / CACHE_FILE
+def write_cache(catalog: Path, text: str, name: Path = CACHE_FILE) -> None:
+    """Replace one file of the catalog's cache at once, so a reader never sees half of it."""
+    path = catalog / name
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".ingest-", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:

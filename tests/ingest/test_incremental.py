@@ -18,9 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.ingest import cache as ingest_cache
+from generator.ingest import toolchain as ingest_toolchain
 from generator.ingest.cache import CACHE_FILE, Uncacheable, decode, encode, load_cache
 from generator.ingest.pipeline import IngestInputs, ingest
+from generator.ingest.replay import RUN_FILE
 from tests.conftest import FIXTURES
 
 CATALOGS = FIXTURES / "catalogs"
@@ -143,8 +144,8 @@ def test_a_change_to_the_ingest_code_voids_the_cache(tmp_path: Path, monkeypatch
     documents = _ingest(root)["documents"]
     assert _hits(root) == documents
     code = tmp_path / "generator"
-    shutil.copytree(ingest_cache.GENERATOR, code, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(ingest_cache, "GENERATOR", code)
+    shutil.copytree(ingest_toolchain.GENERATOR, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(ingest_toolchain, "GENERATOR", code)
     assert _hits(root) == documents, "the same code: the same key"
     extractor = code / "ingest" / "extractors" / "dataoorts_page.py"
     extractor.write_text(extractor.read_text("utf-8") + "# changed\n", "utf-8")
@@ -198,3 +199,40 @@ def test_values_round_trip_with_their_types() -> None:
 def test_what_json_would_change_is_not_kept(value: object) -> None:
     with pytest.raises(Uncacheable):
         encode(value)
+
+
+def test_an_unchanged_ingest_is_replayed_with_every_diagnostic(tmp_path: Path) -> None:
+    root = _project(tmp_path, "cloudflare")
+    first = _ingest(root)
+    assert (root / "models" / RUN_FILE).is_file()
+    assert _ingest(root) == first
+    args = ["ingest", "--sources", "catalog/sources", "--catalog", "catalog/models"]
+    with contextlib.chdir(root.parent):
+        texts = [CliRunner().invoke(cli, [*args, *extra]) for extra in ([], ["--check"], ["-v"])]
+    assert [outcome.exit_code for outcome in texts] == [0, 0, 0]
+    assert "0 written, 0 removed" in texts[0].stdout and ": warning: " in texts[0].stderr
+    assert "catalog/models is up to date" in texts[1].stdout
+    assert ": info: " in texts[2].stderr and ": info: " not in texts[0].stderr
+
+
+def test_a_hand_edited_entry_is_no_replay(tmp_path: Path) -> None:
+    root = _project(tmp_path, "segmind")
+    _ingest(root)
+    entry = next((root / "models").glob("*/*.yaml"))
+    written = entry.read_text("utf-8")
+    entry.write_text(written + "# edited\n", "utf-8")
+    args = ["ingest", "--sources", "catalog/sources", "--catalog", "catalog/models", "--check"]
+    with contextlib.chdir(root.parent):
+        assert CliRunner().invoke(cli, args).exit_code == 1
+    _same_as_fresh(tmp_path, root)
+    assert entry.read_text("utf-8") == written
+
+
+def test_a_failed_ingest_is_never_replayed(tmp_path: Path) -> None:
+    root = _project(tmp_path, "cloudflare")
+    _ingest(root)
+    CHANGES["broken"](root)
+    first, second = _ingest(root), _ingest(root)
+    assert first["exit"] == second["exit"] == 1
+    assert first == second
+    assert not (root / "models" / RUN_FILE).exists()

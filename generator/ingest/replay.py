@@ -1,0 +1,109 @@
+"""An ingest whose inputs are byte for byte those of the last clean one answers as that one did.
+
+After an ingest without errors has written the catalog, `<catalog>/.cardgen-cache/ingest-run.json`
+keeps the digest of everything it read (every file below the sources, providers and overlays folders,
+the acknowledgements, every file of the catalog folder, the ingest toolchain and the paths given) and
+its outcome: the document count and every diagnostic. The same digest next time means the same
+outcome, so the diagnostics are reported again, every warning included, and nothing is extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostic, Level
+from generator.tree import MANIFEST, is_dropping
+
+RUN_FILE = Path(".cardgen-cache") / "ingest-run.json"  # below the catalog directory
+RUN_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Outcome:
+    documents: int
+    entries: int
+    diagnostics: list[Diagnostic]
+
+
+def _files(root: Path | None, everything: bool) -> Iterable[tuple[str, Path]]:
+    if root is None or not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and (everything or not is_dropping(relative)):
+            found.append((relative.as_posix(), path))
+    return found
+
+
+def inputs_digest(
+    sources: Path,
+    providers: Path | None,
+    overlays: Path,
+    acknowledged: Path,
+    catalog: Path,
+    tools: dict[str, str],
+) -> str:
+    """sha256 of every byte the ingest reads besides the catalog, the paths it was given and its toolchain.
+
+    Taken before the ingest reads anything: a file changed meanwhile makes the record miss, not lie.
+    """
+    head = [str(p) for p in (sources, providers, overlays, acknowledged, catalog)]
+    digest = hashlib.sha256(json.dumps({"format": RUN_FORMAT, "paths": head, "tools": tools}).encode())
+    for label, root in (("sources", sources), ("providers", providers), ("overlays", overlays)):
+        for name, path in _files(root, everything=True):  # hidden files too: more misses, never a lie
+            digest.update(f"{label}\0{name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    if acknowledged.is_file():
+        digest.update(b"acknowledged\0" + hashlib.sha256(acknowledged.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def catalog_digest(catalog: Path) -> str:
+    """sha256 of the catalog folder as write_tree sees it: its entries, anything else, its manifest."""
+    digest = hashlib.sha256()
+    for name, path in _files(catalog, everything=False):
+        digest.update(f"{name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    if (catalog / MANIFEST).is_file():
+        digest.update(b"manifest\0" + hashlib.sha256((catalog / MANIFEST).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def replayed(catalog: Path, digest: str) -> Outcome | None:
+    """The outcome of the last clean ingest into catalog, if it read inputs of this digest and the
+    catalog is as it left it."""
+    try:
+        data = json.loads((catalog / RUN_FILE).read_text("utf-8"))
+        if data.get("format") != RUN_FORMAT or data.get("inputs") != digest:
+            return None
+        if data.get("catalog") != catalog_digest(catalog):
+            return None
+        diagnostics = [
+            Diagnostic(f, line, Level(level), m, field) for f, line, level, m, field in data["diagnostics"]
+        ]
+        documents, entries = data["documents"], data["entries"]
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None
+    if not (isinstance(documents, int) and isinstance(entries, int)):
+        return None
+    return Outcome(documents, entries, diagnostics)
+
+
+def run_text(digest: str, catalog: Path, outcome: Outcome) -> str:
+    """The record of a clean ingest from inputs of this digest, which has just written catalog."""
+    diagnostics: list[list[Any]] = [
+        [d.file, d.line, int(d.level), d.message, d.field] for d in outcome.diagnostics
+    ]
+    data = {
+        "format": RUN_FORMAT,
+        "inputs": digest,
+        "catalog": catalog_digest(catalog),
+        "documents": outcome.documents,
+        "entries": outcome.entries,
+        "diagnostics": diagnostics,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=0) + "\n"

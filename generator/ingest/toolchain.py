@@ -1,0 +1,53 @@
+"""What an ingest's outcome depends on besides its inputs: cardgen's version and code, and the defaults."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterable
+from importlib.metadata import version
+from pathlib import Path
+
+import yaml
+
+from generator import __version__
+
+GENERATOR = Path(__file__).resolve().parent.parent
+# What extraction, entry building and entry dumping run: any change here voids the cache.
+CODE = (
+    ("ingest", "**/*.py"),
+    ("ingest/provider_defaults", "*.yaml"),
+    ("catalog", "*"),
+    (".", "diagnostics.py"),
+    (".", "memo.py"),
+)
+
+
+def _digest(paths: Iterable[tuple[str, Path]]) -> str:
+    digest = hashlib.sha256()
+    for name, path in sorted(paths):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def ingest_toolchain(providers: Path | None) -> dict[str, str]:
+    """What a kept extraction depends on besides its document; a change anywhere voids every one."""
+    code = [
+        (f"{folder}/{path.relative_to(GENERATOR / folder).as_posix()}", path)
+        for folder, pattern in CODE
+        for path in (GENERATOR / folder).glob(pattern)
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    overrides = (
+        [(path.name, path) for path in providers.glob("*.yaml") if path.is_file()]
+        if providers is not None and providers.is_dir()
+        else []
+    )
+    return {
+        "cardgen": __version__,
+        "code": _digest(code),
+        "jsonschema": version("jsonschema"),  # the metaschema and entry checks it keeps
+        "overrides": _digest(overrides),
+        "pyyaml": yaml.__version__,
+        "python": ".".join(map(str, sys.version_info[:2])),
+    }
