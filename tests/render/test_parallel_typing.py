@@ -1,20 +1,25 @@
 """Models typed on several processes come out as on one: same views, same problems, same order.
 
-The catalog is the Cloudflare fixture ingested in memory (40 models, many schemas), so the pool
-really forks; caches are cleared first, so the workers really run the code generator.
+The catalog is the Cloudflare fixture ingested in memory (40 models, many schemas), typed in a
+fresh interpreter (tests/render/typed_child.py) so the pool really forks; caches are cleared
+first, so the workers really run the code generator.
 """
 
 from __future__ import annotations
 
+import pickle
+import threading
 from functools import cache
+from pathlib import Path
 
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
 from generator.diagnostics import has_errors
 from generator.ingest.pipeline import IngestInputs, ingest
-from generator.render.model_types import clear_caches, types_key
+from generator.render.model_types import types_key
 from generator.render.render import RenderOptions, TypedViews, typed_views
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
+from tests.render.pipeline import ok, run_python
 
 FIXTURE = FIXTURES / "catalogs" / "cloudflare"
 OPTIONS = RenderOptions()
@@ -33,10 +38,13 @@ def _fixture() -> Catalog:
     return result.catalog
 
 
-def _typed(catalog: Catalog, workers: int) -> TypedViews:
-    clear_caches()
-    typed = typed_views(catalog, OPTIONS, workers=workers)
-    assert typed.processes == workers  # the pool really ran (or really did not)
+def _typed(catalog: Catalog, tmp_path: Path, *workers: int) -> list[TypedViews]:
+    """typed_views of catalog once per workers value, each with cold caches, in a fresh interpreter."""
+    given, out = tmp_path / "catalog.pickle", tmp_path / "typed.pickle"
+    given.write_bytes(pickle.dumps(catalog))
+    ok(run_python("-m", "tests.render.typed_child", given, out, *workers, cwd=REPO))
+    typed: list[TypedViews] = pickle.loads(out.read_bytes())
+    assert [result.processes for result in typed] == list(workers)  # the pool really ran, or did not
     return typed
 
 
@@ -45,34 +53,34 @@ def _clone(entry: CatalogEntry, index: int) -> CatalogEntry:
     return entry.model_copy(update={"slug": f"{entry.slug}_{index}", "model_id": f"{entry.model_id}-{index}"})
 
 
-def test_two_processes_type_every_model_as_one_does() -> None:
+def test_two_processes_type_every_model_as_one_does(tmp_path: Path) -> None:
     catalog = _fixture()
     assert len({types_key(entry) for entry in catalog}) >= 10
-    pooled, serial = _typed(catalog, 2), _typed(catalog, 1)
+    pooled, serial = _typed(catalog, tmp_path, 2, 1)
     assert not serial.problems
     assert [view.entry.key for view in pooled.views] == [entry.key for entry in catalog]
     assert pooled.views == serial.views
     assert pooled.codegen_runs == serial.codegen_runs
 
 
-def test_identical_schemas_run_the_code_generator_once_across_processes() -> None:
+def test_identical_schemas_run_the_code_generator_once_across_processes(tmp_path: Path) -> None:
     originals = sorted(_fixture(), key=types_key)[::5]  # several distinct schemas
-    distinct = _typed(Catalog(tuple(originals)), 1).codegen_runs
+    [one_each] = _typed(Catalog(tuple(originals)), tmp_path, 1)
     clones = [_clone(entry, index) for index in range(4) for entry in originals]
     catalog = Catalog(tuple(sorted(clones, key=lambda e: e.key)))
-    pooled = _typed(catalog, 2)
+    [pooled] = _typed(catalog, tmp_path, 2)
     assert len(pooled.views) == 4 * len(originals)
-    assert pooled.codegen_runs == distinct > 0
+    assert pooled.codegen_runs == one_each.codegen_runs > 0
 
 
-def test_problems_of_every_model_are_reported_together_in_catalog_order() -> None:
+def test_problems_of_every_model_are_reported_together_in_catalog_order(tmp_path: Path) -> None:
     entries = list(_fixture())
     bad = {3: "schema", 17: "id", 30: "schema"}
     for index, kind in bad.items():
         change = {"input_schema": REFUSED_SCHEMA} if kind == "schema" else {"model_id": "../../admin"}
         entries[index] = entries[index].model_copy(update=change)
     catalog = Catalog(tuple(entries))
-    pooled, serial = _typed(catalog, 2), _typed(catalog, 1)
+    pooled, serial = _typed(catalog, tmp_path, 2, 1)
     assert pooled.problems == serial.problems
     assert len(pooled.views) == len(entries) - len(bad)
     assert len(pooled.problems) == len(bad)
@@ -81,3 +89,18 @@ def test_problems_of_every_model_are_reported_together_in_catalog_order() -> Non
         assert entries[index].slug in problem.splitlines()[0]
         expected = "a definition name with a dot" if kind == "schema" else "is not a safe path"
         assert expected in problem
+
+
+def test_another_thread_running_keeps_the_typing_in_this_process() -> None:
+    # A forked copy would inherit whatever lock that thread holds, with no thread to release it.
+    catalog = Catalog(tuple(sorted(_fixture(), key=types_key)[::5]))
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        typed = typed_views(catalog, OPTIONS, workers=2)
+    finally:
+        release.set()
+        waiting.join()
+    assert typed.processes == 1
+    assert len(typed.views) == len(catalog)

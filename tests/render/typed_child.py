@@ -1,0 +1,28 @@
+"""`python -m tests.render.typed_child CATALOG OUT WORKERS...`: typed_views in a fresh interpreter.
+
+CATALOG is a pickled Catalog; OUT receives the pickled TypedViews, one per WORKERS value, each
+typed with cold caches. A fresh interpreter runs no other thread, so the pool may fork (a test
+process may run a server thread left over from an earlier test, and then the pool does not fork).
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+
+from generator.render.model_types import clear_caches
+from generator.render.render import RenderOptions, TypedViews, typed_views
+
+
+def main(catalog_file: Path, out: Path, workers: list[int]) -> None:
+    catalog = pickle.loads(catalog_file.read_bytes())  # written by the test itself
+    results: list[TypedViews] = []
+    for count in workers:
+        clear_caches()
+        results.append(typed_views(catalog, RenderOptions(), workers=count))
+    out.write_bytes(pickle.dumps(results))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]), [int(arg) for arg in sys.argv[3:]])
