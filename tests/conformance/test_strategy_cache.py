@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -57,29 +58,51 @@ def _draw(conformance: ModuleType, schema: dict[str, object], count: int) -> lis
 
 
 def test_a_property_strategy_is_built_once_however_many_values_are_drawn(
-    harness: tuple[ModuleType, ModuleType],
+    harness: tuple[ModuleType, ModuleType], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """hypothesis-jsonschema canonicalises a schema each time it builds its strategy: count those calls."""
+    from hypothesis_jsonschema import _canonicalise, _from_schema
+
     conformance, cache = harness
     cache.BUILT.clear()
     _draw(conformance, _object("first"), 5)
-    after_few = dict(cache.BUILT)
-    assert after_few, "drawing objects built no property strategy through the cache"
-    _draw(conformance, _object("first"), 60)
-    grown = set(cache.BUILT) - set(after_few)
-    # Sixty more objects drew their properties from the strategies already built (the same objects).
-    assert all(cache.BUILT[key] is strategy for key, strategy in after_few.items())
-    assert len(grown) <= len(after_few), f"{len(grown)} builds for values drawn again: {sorted(grown)[:3]}"
+    assert cache.BUILT, "drawing objects built no property strategy through the cache"
+    canonicalised: list[object] = []
+    original = _canonicalise.canonicalish
+
+    def counted(schema: Any) -> Any:
+        canonicalised.append(schema)
+        return original(schema)
+
+    monkeypatch.setattr(_from_schema, "canonicalish", counted)
+    before = {key for key in cache.BUILT if key[0] == "__from_schema"}
+    drawn = _draw(conformance, _object("first"), 60)
+    built = {key for key in cache.BUILT if key[0] == "__from_schema"} - before
+    assert len(drawn) >= 30
+    # Sixty objects, each with properties drawn afresh: a build only for a schema not met before.
+    assert len(canonicalised) <= len(built), f"{len(canonicalised)} builds for {len(built)} new schemas"
 
 
-def test_a_property_schema_shared_by_two_models_is_built_once(harness: tuple[ModuleType, ModuleType]) -> None:
+def test_a_property_schema_shared_by_two_models_is_built_once(
+    harness: tuple[ModuleType, ModuleType], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hypothesis_jsonschema import _canonicalise, _from_schema
+
     conformance, cache = harness
     cache.BUILT.clear()
     _draw(conformance, _object("model one"), 30)
-    first = dict(cache.BUILT)
-    _draw(conformance, _object("model two"), 30)
-    shared = [key for key in first if "maxLength" in key[1] and "role" in key[1]]
-    assert shared, "the message schema was not built through the cache"
-    assert all(cache.BUILT[key] is first[key] for key in shared)
+    assert any("role" in key[1] for key in cache.BUILT), "the message schema was not built through the cache"
+    messages: list[Any] = []
+    original = _canonicalise.canonicalish
+
+    def counted(schema: Any) -> Any:
+        if isinstance(schema, dict) and "role" in schema.get("properties", {}):
+            messages.append(schema)
+        return original(schema)
+
+    monkeypatch.setattr(_from_schema, "canonicalish", counted)
+    assert len(_draw(conformance, _object("model two"), 30)) >= 10
+    assert not messages, f"model two built the message strategy model one built, {len(messages)} times"
 
 
 DRAW = """
