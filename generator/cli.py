@@ -181,19 +181,19 @@ def ingest_command(
     `providers/<name>.yaml` beside the sources overrides them field by field.
     """
     from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
-    from generator.ingest.replay import RUN_FILE, inputs_digest, replayed
+    from generator.ingest.replay import inputs_digest, replayed
     from generator.ingest.toolchain import ingest_toolchain
 
     as_json = output_format == "json"
     providers, overlays = providers or sources.parent / "providers", overlays or sources.parent / "overlays"
     tools = ingest_toolchain(providers)
-    digest = inputs_digest(sources, providers, overlays, sources.parent / ACKNOWLEDGED, catalog_dir, tools)
+    digest = inputs_digest(sources, providers, overlays, sources.parent / ACKNOWLEDGED, tools)
     again = replayed(catalog_dir, digest)
     if again is not None:  # every input byte for byte as the last clean ingest read it: its outcome
         _replay_ingest(again, sources, catalog_dir, check, verbose, as_json)
         return
 
-    from generator.ingest.cache import cache_text, load_cache, write_cache
+    from generator.ingest.cache import load_cache
     from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
 
     inputs = IngestInputs.beside(sources, providers, overlays, catalog_dir)
@@ -213,9 +213,6 @@ def ingest_command(
         ),
     }
     if failed and (check or not keep_going):
-        if not check and catalog_dir.is_dir():  # keep the extractions, so the next run redoes only the fix
-            write_cache(catalog_dir, cache_text(cache, None))
-            (catalog_dir / RUN_FILE).unlink(missing_ok=True)
         if as_json:
             emit({**document, "entries": len(result.catalog), "written": False})
         else:

@@ -42,19 +42,14 @@ def _files(root: Path | None, everything: bool) -> Iterable[tuple[str, Path]]:
 
 
 def inputs_digest(
-    sources: Path,
-    providers: Path | None,
-    overlays: Path,
-    acknowledged: Path,
-    catalog: Path,
-    tools: dict[str, str],
+    sources: Path, providers: Path | None, overlays: Path, acknowledged: Path, tools: dict[str, str]
 ) -> str:
-    """sha256 of every byte the ingest reads besides the catalog, the paths it was given and its toolchain.
+    """sha256 of every byte the ingest reads besides the catalog, by role, and of its toolchain.
 
     Taken before the ingest reads anything: a file changed meanwhile makes the record miss, not lie.
+    Where the folders are does not count: diagnostics name files from the catalog root.
     """
-    head = [str(p) for p in (sources, providers, overlays, acknowledged, catalog)]
-    digest = hashlib.sha256(json.dumps({"format": RUN_FORMAT, "paths": head, "tools": tools}).encode())
+    digest = hashlib.sha256(json.dumps({"format": RUN_FORMAT, "tools": tools}, sort_keys=True).encode())
     for label, root in (("sources", sources), ("providers", providers), ("overlays", overlays)):
         for name, path in _files(root, everything=True):  # hidden files too: more misses, never a lie
             digest.update(f"{label}\0{name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())

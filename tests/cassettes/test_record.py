@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner, Result
@@ -140,4 +141,4 @@ def test_bad_backend_is_refused(record: Record, tmp_path: Path) -> None:
 
 
 def test_registered_as_cardgen_record() -> None:
-    assert cli.commands["record"] is record_command
+    assert cli.get_command(click.Context(cli), "record") is record_command

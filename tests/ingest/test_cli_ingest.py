@@ -89,7 +89,9 @@ def test_ingest_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> 
             {p.relative_to(target): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()}
         )
     assert outputs[0] == outputs[1]
-    assert len(outputs[0]) == 6  # five entries and the manifest
+    assert (
+        len(outputs[0]) == 8
+    )  # five entries, the manifest, the cache and its run record (deterministic too)
 
 
 def test_catalog_table_lists_every_model(models: Path) -> None:
