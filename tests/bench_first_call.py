@@ -99,12 +99,14 @@ def first_call(generated: Path, catalog: Catalog, scratch: Path) -> dict[str, An
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(generated / PACKAGE, fresh / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
     no_bytecode = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    # The caller's environment may forbid bytecode (this machine's does): the cached runs allow it.
+    cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     seconds_in(scratch, FLOOR)
-    seconds_in(generated, call.code())  # writes the package's bytecode
+    seconds_in(generated, call.code(), cached)  # writes the package's bytecode
     runs: dict[str, list[float]] = {"floor_ms": [], "cached_ms": [], "uncached_ms": []}
     for _ in range(RUNS):  # taking turns, so a busy moment of the machine weighs on all three alike
         runs["floor_ms"].append(seconds_in(scratch, FLOOR))
-        runs["cached_ms"].append(seconds_in(generated, call.code()))
+        runs["cached_ms"].append(seconds_in(generated, call.code(), cached))
         runs["uncached_ms"].append(seconds_in(fresh, call.code(), no_bytecode))
     medians = {key: statistics.median(values) * 1000 for key, values in runs.items()}
     return {"model": f"{call.entry.provider}/{call.entry.slug}", **medians}
