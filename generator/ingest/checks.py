@@ -89,6 +89,22 @@ def _describe(bounds: tuple[Any, ...]) -> str:
     return f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
 
 
+NAMED_PER_RANGE = 3  # documents named per differing range; a catalog of hundreds names the rest by count
+
+
+def _others(by_document: dict[str, tuple[Any, ...]], disagreeing: list[str]) -> str:
+    """The other ranges, each with a few of its documents: a line stays short at any catalog size."""
+    grouped: dict[str, list[str]] = {}
+    for document in disagreeing:
+        grouped.setdefault(_describe(by_document[document]), []).append(document)
+    parts = []
+    for described, documents in sorted(grouped.items()):
+        named = ", ".join(documents[:NAMED_PER_RANGE])
+        rest = len(documents) - NAMED_PER_RANGE
+        parts.append(f"{described} in {named}" + (f" and {rest} more" if rest > 0 else ""))
+    return "; ".join(parts)
+
+
 def check_catalog(
     entries: Sequence[CatalogEntry], acknowledged: Sequence[Acknowledgement] = ()
 ) -> list[Diagnostic]:
@@ -118,13 +134,10 @@ def check_catalog(
         for document, bounds in sorted(by_document.items()):
             if bounds == usual and not tied:
                 continue
-            others = sorted(f"{_describe(b)} in {d}" for d, b in by_document.items() if b != bounds)
-            disagreement = warning(
-                document,
-                lines[document],
-                f"`{name}` ranges over {_describe(bounds)} here but {'; '.join(others)}",
-                name,
-            )
             disagreeing = sorted(d for d, b in by_document.items() if b != bounds)
+            others = _others(by_document, disagreeing)
+            disagreement = warning(
+                document, lines[document], f"`{name}` ranges over {_describe(bounds)} here but {others}", name
+            )
             diagnostics.append(acknowledge(disagreement, disagreeing, acknowledged, used))
     return diagnostics + stale(acknowledged, used)

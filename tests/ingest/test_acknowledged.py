@@ -68,3 +68,21 @@ def test_an_acknowledgement_without_a_reason_is_an_error(tmp_path: Path) -> None
     assert [(d.file, d.line, d.message) for d in errors] == [
         ("acknowledged.yaml", 2, "an acknowledgement needs a `reason:` saying why it is right")
     ]
+
+
+def test_a_disagreement_names_a_few_documents_per_range_at_any_catalog_size(tmp_path: Path) -> None:
+    """Hundreds of documents agreeing with each other make one short line, not a list of them all."""
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    tinyllama = (sources / "cloudflare" / "tinyllama-1.1b-chat-v1.0.md").read_text("utf-8")
+    assert "@cf/tinyllama/tinyllama-1.1b-chat-v1.0" in tinyllama
+    for index in range(40):  # forty more documents with tinyllama's [0, 2] for top_p
+        clone = tinyllama.replace("tinyllama-1.1b-chat-v1.0", f"tinyllama-clone-{index:02}")
+        (sources / "cloudflare" / f"tinyllama-clone-{index:02}.md").write_text(clone, "utf-8")
+    result = ingest(IngestInputs(sources, PROVIDERS, OVERLAYS))
+    [coder] = [
+        d.message for d in result.diagnostics if d.field == "top_p" and d.file.endswith(Path(CODER).name)
+    ]
+    assert coder.startswith("`top_p` ranges over [0.001, 1] here but [0, 2] in ")
+    assert coder.endswith(" and 39 more"), coder  # 42 documents say [0, 2]: three are named
+    assert len(coder) < 400
