@@ -21,7 +21,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_GROUPS = 6  # fewer distinct keys are done faster here than by starting processes
+# Fewer distinct keys are done here. The pool costs ~50-100 ms (forking, feeding the workers), won
+# back only when the workers get a core each; when another session keeps one busy, they share one.
+MIN_GROUPS = 16
 
 # What the forked workers run: set just before the pool forks, read by the workers' copies.
 _WORK: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
