@@ -70,12 +70,28 @@ def _describes_a_model(extraction: Extraction) -> bool:
     )
 
 
+Built = tuple[CatalogEntry | None, list[Diagnostic], list[Diagnostic]]
+Build = Callable[[Extraction, ProviderDefaults, str, Overlay | None], Built]
+
+
+def build_entry(
+    extraction: Extraction, defaults: ProviderDefaults, slug: str, overlay: Overlay | None
+) -> Built:
+    """The entry an extraction makes (None on errors), what building it found, what checking it found.
+
+    A function of the document (name and bytes), its provider's defaults, its slug and its overlay.
+    """
+    entry, problems = _build_entry(extraction, defaults, slug, overlay)
+    return entry, problems, check_entry(entry) if entry is not None else []
+
+
 def build_catalog(
     documents: Sequence[SourceDocument],
     providers: dict[str, ProviderDefaults],
     overlays: Sequence[Overlay],
     acknowledged: Sequence[Acknowledgement] = (),
     extract: Extract = extract_document,  # one document's extraction; the ingest cache's, say
+    build: Build | None = None,  # one extraction's entry and findings; default build_entry
 ) -> tuple[Catalog, list[Diagnostic]]:
     """Extract, merge, patch and validate; entries with errors are left out, and reported."""
     extractions, diagnostics = extract_all(documents, extract)
@@ -101,12 +117,12 @@ def build_catalog(
             continue
         slug = slugs[extraction.provider][str(extraction.value("model_id"))]
         overlay = by_target.pop((extraction.provider, slug), None)
-        entry, problems = _build_entry(extraction, defaults, slug, overlay)
+        entry, problems, checked = (build or build_entry)(extraction, defaults, slug, overlay)
         diagnostics.extend(problems)
         if overlay is not None:
             diagnostics = _settled_by_overlay(diagnostics, extraction.document.name, overlay)
         if entry is not None:
-            diagnostics.extend(check_entry(entry))
+            diagnostics.extend(checked)
             entries.append(entry)
     for overlay in by_target.values():
         diagnostics.append(

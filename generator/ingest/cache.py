@@ -1,10 +1,11 @@
 """Incremental ingest: what one document yields is kept, keyed by its bytes, the code and the defaults.
 
 Only per-document work is kept: a document's extraction (facts and diagnostics, before any other
-document is looked at), an entry file's text by the entry it dumps, and an entry file's source by its
-bytes. Everything across documents (duplicates, slugs, overlays, provider defaults merged in,
-validation, continuity) runs on every ingest over the kept and the fresh extractions, and every
-diagnostic of a kept extraction is reported again. The cache is `<catalog>/.cardgen-cache/ingest.json`
+document is looked at), the entry it builds and that entry's checks (by the document's name and
+bytes, its slug and its overlay's file and bytes: all an entry is made of), an entry file's text by
+the entry it dumps, and an entry file's source by its bytes. Everything across documents (duplicates,
+slugs, overlays, the range comparison, continuity) runs on every ingest over the kept and the fresh
+results, and every diagnostic of a kept result is reported again. The cache is `<catalog>/.cardgen-cache/ingest.json`
 (hidden, so never an entry); it is void when cardgen's version, its ingest code, the provider defaults
 (shipped or the project's overrides), PyYAML or Python's version differ. Deleting it is always safe.
 """
@@ -20,15 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import Diagnostic, Level
-from generator.ingest.build import extract_document
+from generator.ingest.build import Built, build_entry, extract_document
 from generator.ingest.facts import Extraction, Fact
+from generator.ingest.overlays import Overlay
+from generator.ingest.providers import ProviderDefaults
 from generator.ingest.sources import SourceDocument
 from generator.ingest.toolchain import ingest_toolchain
 from generator.memo import Results
 
 CACHE_FILE = Path(".cardgen-cache") / "ingest.json"  # below the catalog directory
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _TUPLE = "__tuple__"
 
 
@@ -98,18 +102,73 @@ def _decode_result(
     return Extraction(kept["extractor"], document, kept["provider"], facts, own), diagnostics
 
 
+def encode_built(built: Built) -> dict[str, Any] | None:
+    """What build_entry gave, as JSON; None when JSON would not give the same entry back."""
+    entry, problems, checked = built
+    text = None
+    if entry is not None:
+        text = entry.model_dump_json()
+        if CatalogEntry.model_validate_json(text) != entry:  # a tuple or a date in a schema, say
+            return None
+    try:
+        return {
+            "entry": text,
+            "problems": [_encode_diagnostic(d) for d in problems],
+            "checked": [_encode_diagnostic(d) for d in checked],
+        }
+    except Uncacheable:
+        return None
+
+
+def decode_built(found: dict[str, Any]) -> Built:
+    text = found["entry"]
+    entry = None if text is None else CatalogEntry.model_validate_json(text)
+    return entry, [_diagnostic(d) for d in found["problems"]], [_diagnostic(d) for d in found["checked"]]
+
+
+def entry_key(document: SourceDocument, slug: str, overlay: Overlay | None) -> str:
+    """What an entry is built from besides the toolchain (the provider defaults are part of it)."""
+    parts = [document.name, document.sha256, slug, *((overlay.file, overlay.sha256) if overlay else ())]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
 @dataclass
 class IngestCache:
-    """Kept extractions, by document; entry texts by entry; entry sources by entry file bytes."""
+    """Kept extractions, by document; built entries by their inputs; entry texts by entry; entry
+    sources by entry file bytes."""
 
     toolchain: dict[str, str]
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> sha256, result
     texts: dict[str, str] = field(default_factory=dict)  # sha256 of an entry's JSON -> of its file
     sources: dict[str, str] = field(default_factory=dict)  # sha256 of an entry file -> its source
     checks: dict[str, Any] = field(default_factory=dict)  # generator.memo's results, as recorded
+    entries: dict[str, Any] = field(default_factory=dict)  # entry_key -> build_entry's result
     checks_used: Results = field(default_factory=dict)  # and those this run asked for
     used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's documents
+    entries_used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's entries
     hits: int = 0
+    built: int = 0  # entries built (not kept) this run
+
+    def build(
+        self, extraction: Extraction, defaults: ProviderDefaults, slug: str, overlay: Overlay | None
+    ) -> Built:
+        """build_entry, or what it gave for this document, slug and overlay last time."""
+        key = entry_key(extraction.document, slug, overlay)
+        kept = self.entries.get(key)
+        if isinstance(kept, dict):
+            try:
+                result = decode_built(kept)
+            except (KeyError, TypeError, ValueError):
+                pass  # a damaged record: build afresh
+            else:
+                self.entries_used[key] = kept
+                return result
+        result = build_entry(extraction, defaults, slug, overlay)
+        self.built += 1
+        record = encode_built(result)
+        if record is not None:
+            self.entries_used[key] = record
+        return result
 
     def extract(self, document: SourceDocument) -> tuple[Extraction | None, list[Diagnostic]]:
         """extract_document, or what it gave for these very bytes last time."""
@@ -156,9 +215,9 @@ def load_cache(catalog: Path | None, providers: Path | None) -> IngestCache:
         return fresh
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("toolchain") != toolchain:
         return fresh
-    parts = [data.get(key) for key in ("documents", "texts", "sources", "checks")]
-    documents, texts, sources, checks = (part if isinstance(part, dict) else {} for part in parts)
-    return IngestCache(toolchain, documents, texts, sources, checks)
+    parts = [data.get(key) for key in ("documents", "texts", "sources", "checks", "entries")]
+    documents, texts, sources, checks, entries = (part if isinstance(part, dict) else {} for part in parts)
+    return IngestCache(toolchain, documents, texts, sources, checks, entries)
 
 
 def cache_text(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None) -> str:
@@ -175,6 +234,7 @@ def cache_text(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None)
         "format": CACHE_FORMAT,
         "toolchain": cache.toolchain,
         "documents": dict(sorted(cache.used.items())),
+        "entries": dict(sorted(cache.entries_used.items())),
         "texts": dict(sorted(texts.items())),
         "sources": dict(sorted(sources.items())),
         "checks": {name: dict(sorted(kept.items())) for name, kept in sorted(cache.checks_used.items())},

@@ -61,9 +61,10 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
     if cache is None:
         catalog, build_diagnostics = build_catalog(documents, providers, overlays, acknowledged)
     else:
-        with remembering(cache.checks) as checks:  # schema checks of unchanged schemas are not redone
+        # Unchanged documents' extractions and entries are kept; schema checks of unchanged schemas too.
+        with remembering(cache.checks) as checks:
             catalog, build_diagnostics = build_catalog(
-                documents, providers, overlays, acknowledged, cache.extract
+                documents, providers, overlays, acknowledged, cache.extract, cache.build
             )
         cache.checks_used = checks.used
     everything = diagnostics + provider_diagnostics + overlay_diagnostics + acknowledged_diagnostics

@@ -19,7 +19,15 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.ingest import toolchain as ingest_toolchain
-from generator.ingest.cache import CACHE_FILE, Uncacheable, decode, encode, load_cache
+from generator.ingest.cache import (
+    CACHE_FILE,
+    IngestCache,
+    Uncacheable,
+    decode,
+    encode,
+    encode_built,
+    load_cache,
+)
 from generator.ingest.pipeline import IngestInputs, ingest
 from generator.ingest.replay import RUN_FILE
 from tests.conftest import FIXTURES
@@ -30,6 +38,8 @@ CATALOGS = FIXTURES / "catalogs"
 def _project(tmp_path: Path, provider: str, name: str = "project") -> Path:
     root = tmp_path / name / "catalog"
     shutil.copytree(CATALOGS / provider / "sources", root / "sources")
+    if (CATALOGS / provider / "overlays").is_dir():
+        shutil.copytree(CATALOGS / provider / "overlays", root / "overlays")
     return root
 
 
@@ -60,11 +70,15 @@ def _same_as_fresh(tmp_path: Path, root: Path) -> dict[str, object]:
     return incremental
 
 
-def _hits(root: Path) -> int:
+def _cached_ingest(root: Path) -> IngestCache:
     inputs = IngestInputs.beside(root / "sources", catalog=root / "models")
     cache = load_cache(root / "models", inputs.providers)
     ingest(inputs, cache)
-    return cache.hits
+    return cache
+
+
+def _hits(root: Path) -> int:
+    return _cached_ingest(root).hits
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -113,6 +127,13 @@ CHANGES: dict[str, Callable[[Path], object]] = {
         root / "sources" / "cloudflare" / "embed-base-m3-renamed.json"
     ),
     "provider override": _override_defaults,
+    # A second model whose id ends like chat-tiny's: chat-tiny's slug changes, its document does not.
+    "slug taken": lambda root: (root / "sources" / "cloudflare" / "chat-tiny-other.json").write_text(
+        (root / "sources" / "cloudflare" / "chat-tiny.json")
+        .read_text("utf-8")
+        .replace("@cf/cardgen/chat-tiny", "@cf/other/chat-tiny"),
+        "utf-8",
+    ),
 }
 
 
@@ -130,6 +151,49 @@ def test_only_the_changed_document_is_extracted_again(tmp_path: Path) -> None:
     documents = _ingest(root)["documents"]
     CHANGES["changed"](root)
     assert _hits(root) == documents - 1  # type: ignore[operator]
+
+
+def test_only_the_changed_entries_are_built_and_checked_again(tmp_path: Path) -> None:
+    root = _project(tmp_path, "cloudflare")
+    _ingest(root)
+    assert _cached_ingest(root).built == 0
+    CHANGES["changed"](root)
+    assert _cached_ingest(root).built == 1
+    _same_as_fresh(tmp_path, root)
+    CHANGES["slug taken"](root)
+    assert _cached_ingest(root).built == 2, "the new model, and chat-tiny under its new slug"
+    assert "cloudflare/cardgen_chat_tiny.yaml" in _same_as_fresh(tmp_path, root)["catalog"]  # type: ignore[operator]
+
+
+OVERLAY = Path("overlays") / "segmind" / "deepseek_reasoner.yaml"
+OVERLAY_CHANGES: dict[str, Callable[[Path], object]] = {
+    "edited": lambda root: _edit(root / OVERLAY, "description: The answer.", "description: Edited."),
+    "removed": lambda root: (root / OVERLAY).unlink(),
+    "moved to another model": lambda root: (root / OVERLAY).rename(
+        root / OVERLAY.with_name("sdxl_txt2img.yaml")
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(OVERLAY_CHANGES))
+def test_after_an_overlay_change_the_incremental_ingest_equals_a_fresh_one(
+    tmp_path: Path, change: str
+) -> None:
+    root = _project(tmp_path, "segmind")
+    before = _ingest(root)
+    assert before["exit"] == 0 and "segmind/deepseek_reasoner.yaml" in before["catalog"]  # type: ignore[operator]
+    OVERLAY_CHANGES[change](root)
+    after = _same_as_fresh(tmp_path, root)
+    assert after != before, "the change shows"
+
+
+def test_an_entry_json_would_change_is_not_kept(tmp_path: Path) -> None:
+    root = _project(tmp_path, "segmind")
+    _ingest(root)
+    entry = next(e for e in ingest(IngestInputs.beside(root / "sources")).catalog)
+    assert encode_built((entry, [], [])) is not None
+    changed = entry.model_copy(update={"input_schema": {**entry.input_schema, "enum": ({"a": 1},)}})
+    assert encode_built((changed, [], [])) is None, "a tuple would come back a list"
 
 
 def test_a_provider_defaults_change_voids_the_cache(tmp_path: Path) -> None:
@@ -159,6 +223,8 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     data = json.loads(cache.read_text("utf-8"))
     for record in data["documents"].values():
         record["result"] = {"diagnostics": [["x"]], "extraction": 3}
+    for key in data["entries"]:
+        data["entries"][key] = {"entry": "{}", "problems": [], "checked": 1}
     cache.write_text(json.dumps(data), "utf-8")
     _same_as_fresh(tmp_path, root)
     cache.write_text("{not json", "utf-8")
