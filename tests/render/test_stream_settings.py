@@ -61,7 +61,7 @@ def test_the_provider_client_holds_no_stream_settings_of_one_model(files: dict[P
     assert "stream_terminator" not in provider
     assert '"@cf/x/bbb_done": StreamSettings(' in provider
     assert '"@cf/x/ccc_ended": StreamSettings(' in provider
-    assert '"@cf/x/aaa_quiet"' not in provider.split("STREAMS")[1].split("}")[0]
+    assert '"@cf/x/aaa_quiet"' not in provider.split("def streams()")[1].split("}")[0]
 
 
 @pytest.fixture(scope="module")

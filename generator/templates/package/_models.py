@@ -10,12 +10,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     GetCoreSchemaHandler,
-    PlainSerializer,
     Strict,
     StrictFloat,
     StrictInt,
     ValidationError,
-    WrapValidator,
 )
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -59,7 +57,22 @@ def _as_written(value: int) -> int | float:
     return float(value) if isinstance(value, IntegralFloat) else value
 
 
-JsonInt = Annotated[int, Strict(), WrapValidator(_integral), PlainSerializer(_as_written, when_used="json")]
+class _AsWritten:
+    """`WrapValidator(_integral)` and `PlainSerializer(_as_written, when_used="json")`, the same core schema.
+
+    Spelt out because `PlainSerializer` would load pydantic's serializer module, which nothing else
+    of a call needs.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        schema = core_schema.no_info_wrap_validator_function(_integral, handler(source))
+        schema["serialization"] = core_schema.plain_serializer_function_ser_schema(
+            _as_written, info_arg=False, return_schema=handler.generate_schema(int | float), when_used="json"
+        )
+        return schema
+
+
+JsonInt = Annotated[int, Strict(), _AsWritten()]
 """An integer as JSON Schema means it: 3 or 3.0 (sent on as written), never "3" or true."""
 
 JsonNumber: TypeAlias = StrictInt | StrictFloat

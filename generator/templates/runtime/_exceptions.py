@@ -5,7 +5,6 @@ from collections.abc import Iterable
 import httpx
 
 from ._redact import known_secrets, scrub
-from ._retry import parse_retry_after
 
 _MAX_DETAIL = 300
 
@@ -56,6 +55,8 @@ class APIStatusError(SDKError):
         self.status_code = response.status_code
         self.body = body
         self.provider_errors = provider_errors
+        from ._retry import parse_retry_after  # a call that succeeds never loads the retry policy
+
         self.retry_after = parse_retry_after(response.headers)
 
 

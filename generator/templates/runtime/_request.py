@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
-from types import TracebackType
-from typing import Any, Generic, Self, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeAlias, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from ._exceptions import SDKError
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+    from types import TracebackType
+
+    from pydantic_core import ErrorDetails
 
 Timeout: TypeAlias = float | httpx.Timeout | None
 """Seconds (or an `httpx.Timeout`) for each attempt of a call; None waits for ever."""
@@ -23,7 +26,6 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 _T = TypeVar("_T")
 # Where providers put the id of a request, most specific first (Cloudflare answers with cf-ray).
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray")
-_MAX_LISTED_ERRORS = 5
 
 
 class _Unset:
@@ -105,6 +107,8 @@ def checked_keywords(method: _F) -> _F:
         @functools.wraps(method)
         async def checked_async(*args: Any, **kwargs: Any) -> Any:
             if not names.issuperset(kwargs):
+                from ._request_errors import unexpected_keywords  # only a mistake loads it
+
                 raise unexpected_keywords(qualname, kwargs, names)
             return await method(*args, **kwargs)
 
@@ -113,25 +117,12 @@ def checked_keywords(method: _F) -> _F:
     @functools.wraps(method)
     def checked(*args: Any, **kwargs: Any) -> Any:
         if not names.issuperset(kwargs):
+            from ._request_errors import unexpected_keywords  # only a mistake loads it
+
             raise unexpected_keywords(qualname, kwargs, names)
         return method(*args, **kwargs)
 
     return cast(_F, checked)
-
-
-def unexpected_keywords(method: str, given: Iterable[str], names: frozenset[str]) -> TypeError:
-    """Return the TypeError for keyword arguments outside `names`, with the close matches of each."""
-    import difflib  # only a mistake pays for it
-
-    parts = []
-    for name in sorted(set(given) - names):
-        matches = difflib.get_close_matches(name, sorted(names), n=3)
-        hint = f" (did you mean {' or '.join(repr(m) for m in matches)}?)" if matches else ""
-        parts.append(f"{name!r}{hint}")
-    return TypeError(
-        f"{method}() got unexpected keyword argument(s) {', '.join(parts)}; "
-        "properties the input schema allows beyond the named arguments go in extra_body={...}"
-    )
 
 
 def validate_request(
@@ -145,47 +136,10 @@ def validate_request(
     try:
         return request.model_validate(params).model_dump(mode="json", exclude_unset=True)
     except ValidationError as exc:
-        error = _chosen_errors(exc, params, branches)
-        raise RequestValidationError(_summary(label, error), error.errors(include_url=False, include_input=False)) from exc
+        from ._request_errors import chosen_errors, summary  # only a mistake loads them
 
-
-def _chosen_errors(exc: ValidationError, params: Any, branches: tuple[type[BaseModel], ...]) -> ValidationError:
-    """Return the errors of the branch the caller's arguments select, else `exc` itself."""
-    if not branches or not isinstance(params, Mapping):
-        return exc
-    chosen = [
-        branch
-        for branch in branches
-        if all(
-            name in params or (field.alias is not None and field.alias in params)
-            for name, field in branch.model_fields.items()
-            if field.is_required()
-        )
-    ]
-    if not chosen:
-        return exc
-    best = max(chosen, key=lambda b: sum(1 for f in b.model_fields.values() if f.is_required()))
-    try:
-        best.model_validate(params)
-    except ValidationError as branch_exc:
-        return branch_exc
-    return exc
-
-
-def _summary(label: str, exc: ValidationError) -> str:
-    """Name each argument at fault, the type of the value passed and the rule; never the value itself."""
-    errors = exc.errors(include_url=False)
-    lines = []
-    for error in errors[:_MAX_LISTED_ERRORS]:
-        where = ".".join(str(part) for part in error["loc"]) or "<input>"
-        if error["type"] == "missing":
-            lines.append(f"{where}: missing, a required argument")
-        else:
-            lines.append(f"{where}: got {type(error['input']).__name__}: {error['msg']}")
-    if len(errors) > _MAX_LISTED_ERRORS:
-        lines.append(f"... and {len(errors) - _MAX_LISTED_ERRORS} more")
-    count = f"{len(errors)} invalid argument{'s' if len(errors) != 1 else ''}"
-    return f"{label}: {count}: " + "; ".join(lines)
+        error = chosen_errors(exc, params, branches)
+        raise RequestValidationError(summary(label, error), error.errors(include_url=False, include_input=False)) from exc
 
 
 class _ResponseInfo:
