@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable, Mapping
-from pathlib import Path
-from types import ModuleType
 
 from generator.render.cassettes import Headers
+from generator.shipped import shipped
 
-
-def _load_runtime_redact() -> ModuleType:
-    """Load the SDK runtime's _redact.py itself: cassettes and the SDK scrub by one rule, one copy."""
-    path = Path(__file__).resolve().parents[1] / "templates" / "runtime" / "_redact.py"
-    spec = importlib.util.spec_from_file_location("generator.cassettes._runtime_redact", path)
-    assert spec is not None and spec.loader is not None, path
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-redact = _load_runtime_redact()
-
-# Request headers are kept by allowlist, so no auth header (whatever its name) is ever stored.
-KEPT_REQUEST_HEADERS = frozenset({"accept", "content-type"})
-# Response headers that differ on every run, describe the connection, or carry credentials.
-DROPPED_RESPONSE_HEADERS = frozenset(
-    {
-        "authorization",
-        "connection",
-        "content-encoding",
-        "content-length",
-        "cookie",
-        "date",
-        "keep-alive",
-        "proxy-authorization",
-        "server",
-        "set-cookie",
-        "transfer-encoding",
-        "x-api-key",
-    }
-)
+redact = shipped("runtime", "_redact")
+_headers = shipped("tests", "_cassette_headers")
+KEPT_REQUEST_HEADERS: frozenset[str] = _headers.KEPT_REQUEST_HEADERS
+DROPPED_RESPONSE_HEADERS: frozenset[str] = _headers.DROPPED_RESPONSE_HEADERS
 
 
 def scrub_text(text: str, secrets: Mapping[str, str]) -> str:

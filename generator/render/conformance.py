@@ -18,6 +18,8 @@ HARNESS = (
     "_cassettes.py",
     "_raw_bodies.py",
     "_strategy_cache.py",
+    "_answer_schemas.py",
+    "_cassette_headers.py",
 )
 TESTS = PurePosixPath("tests")
 

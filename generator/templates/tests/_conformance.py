@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import jsonschema
 import pytest
+from _answer_schemas import as_read
 from _raw_bodies import assert_raw_sent, decode_query, expected_query, uploads_for
 from _strategy_cache import install as _memoise_strategies
 from hypothesis import HealthCheck, Phase, find, given, settings
@@ -90,27 +91,6 @@ def same_json(left: Any, right: Any) -> bool:
     if isinstance(left, list) and isinstance(right, list):
         return len(left) == len(right) and all(map(same_json, left, right))
     return type(left) is type(right) and left == right
-
-
-def as_read(schema: Any) -> Any:
-    """An answer's schema as the SDK reads it: each `oneOf` an `anyOf`, since answers may fit several branches."""
-    if isinstance(schema, list):
-        return [as_read(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    read: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in ("enum", "const", "default", "examples", "example"):
-            read[key] = value
-        elif key in ("properties", "patternProperties", "$defs", "definitions") and isinstance(value, dict):
-            read[key] = {name: as_read(sub) for name, sub in value.items()}
-        elif key == "oneOf" and "anyOf" in schema:  # both: each must hold
-            read["allOf"] = [*read.get("allOf", []), {"anyOf": as_read(value)}]
-        elif key == "allOf":
-            read["allOf"] = [*as_read(value), *read.get("allOf", [])]
-        else:
-            read["anyOf" if key == "oneOf" else key] = as_read(value)
-    return read
 
 
 def settings_for(examples: int) -> settings:
