@@ -6,6 +6,8 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from generator.ingest.jsonspans import pointer as raw_pointer
+
 DATA_KEYS = frozenset({"enum", "const", "default", "examples", "example"})
 Problem = tuple[str, str]  # (JSON pointer of the `$ref`, what is wrong)
 _INDEX = re.compile(r"0|[1-9][0-9]{0,8}")  # RFC 6901 array index: no leading zeros
@@ -106,9 +108,9 @@ def anchor_path(document: Any, name: str) -> str | None:
                 continue
             if node.get("$anchor") == name:
                 found.append(path)
-            stack.extend((v, _raw_pointer(path, k)) for k, v in node.items() if k not in DATA_KEYS)
+            stack.extend((v, path + raw_pointer(k)) for k, v in node.items() if k not in DATA_KEYS)
         elif isinstance(node, list):
-            stack.extend((v, _raw_pointer(path, i)) for i, v in enumerate(node))
+            stack.extend((v, path + raw_pointer(i)) for i, v in enumerate(node))
     return found[0] if len(found) == 1 else None
 
 
@@ -137,10 +139,6 @@ def with_canonical_refs(schema: Any, document: Any = None) -> Any:
         else with_canonical_refs(value, root)
         for key, value in schema.items()
     }
-
-
-def _raw_pointer(path: str, key: object) -> str:
-    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
 
 
 def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
