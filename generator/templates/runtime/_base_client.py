@@ -21,15 +21,6 @@ import httpx
 
 from ._content import JSON, decode_lenient, is_json, media_of, media_type
 from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
-from ._exceptions import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    ResponseValidationError,
-    StreamError,
-    provider_errors_of,
-    status_error,
-)
 from ._logs import MAX_LOGGED_BODY, setup_logging
 from ._redact import SENSITIVE_HEADERS, redact_headers, remember, scrub, secrets_of
 from ._request import NO_OPTIONS, RequestOptions, Timeout, _Unset
@@ -37,6 +28,8 @@ from ._urls import join_path, normalize_base_url
 
 if TYPE_CHECKING:
     import ssl
+
+    from ._exceptions import APIConnectionError, APIStatusError, StreamError
 
     from ._streaming import StreamDecoder, StreamSettings
     from ._uploads import Upload
@@ -266,11 +259,15 @@ class BaseAPIClient(Generic[_ClientT]):
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         """Return the exception for a non-2xx answer whose body has been read."""
+        from ._exceptions import provider_errors_of, status_error  # only a failure loads the error classes
+
         body = decode_lenient(response)
         return status_error(response, body, provider_errors_of(body, self._errors_key), secrets=self._secrets)
 
     def _connection_error(self, request: httpx.Request, exc: httpx.RequestError) -> APIConnectionError:
         """Return the exception for a request that got no answer."""
+        from ._exceptions import APIConnectionError, APITimeoutError
+
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         what = "Request timed out" if cls is APITimeoutError else "Connection error"
         message = f"{what}: {request.method} {request.url}: {type(exc).__name__}: {exc}"
@@ -278,6 +275,8 @@ class BaseAPIClient(Generic[_ClientT]):
 
     def _interrupted(self, exc: httpx.RequestError) -> StreamError:
         """Return the exception for a stream whose connection failed after it started."""
+        from ._exceptions import StreamError
+
         return StreamError(scrub(f"stream interrupted: {type(exc).__name__}: {exc}", self._secrets))
 
     def decode(self, response: httpx.Response) -> object:
@@ -291,6 +290,8 @@ class BaseAPIClient(Generic[_ClientT]):
         try:
             body = json.loads(response.content)
         except ValueError as exc:
+            from ._exceptions import ResponseValidationError
+
             raise ResponseValidationError(
                 "response declares JSON but is not valid JSON", expected="JSON", body=response.text
             ) from exc
@@ -298,6 +299,7 @@ class BaseAPIClient(Generic[_ClientT]):
 
     def _stream_decoder(self, settings: StreamSettings) -> StreamDecoder:
         """Return a decoder for one event stream of a model that streams as `settings` say."""
+        from ._exceptions import StreamError
         from ._streaming import StreamDecoder  # only a stream needs it
 
         if settings.format != "sse":
@@ -311,6 +313,7 @@ class BaseAPIClient(Generic[_ClientT]):
 
     def _not_a_stream(self, response: httpx.Response, settings: StreamSettings) -> StreamError:
         """Return the exception for a 2xx answer that is not an event stream; raise ProviderError first."""
+        from ._exceptions import ResponseValidationError
         from ._streaming import not_a_stream
 
         media = media_type(response)

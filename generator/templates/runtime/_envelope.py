@@ -3,9 +3,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ._exceptions import ProviderError, ResponseValidationError, describe
-from ._redact import scrub
-
 
 @dataclass(frozen=True, slots=True)
 class ResponseEnvelope:
@@ -32,10 +29,11 @@ def unwrap_response(
     if envelope is None:
         return body
     if not isinstance(body, dict):
-        raise ResponseValidationError(
-            f"expected a JSON object envelope, got {type(body).__name__}", expected="envelope", body=body
-        )
+        raise _not_an_envelope(f"expected a JSON object envelope, got {type(body).__name__}", body)
     if envelope.success_key is not None and body.get(envelope.success_key) is False:
+        from ._exceptions import ProviderError, describe  # only a failure loads the error classes
+        from ._redact import scrub
+
         errors = _list_at(body, envelope.errors_key)
         messages = _list_at(body, envelope.messages_key)
         reason = describe(body, errors) or "no reason given"
@@ -48,10 +46,14 @@ def unwrap_response(
     if envelope.result_key is None:
         return body
     if envelope.result_key not in body:
-        raise ResponseValidationError(
-            f"response envelope has no {envelope.result_key!r} key", expected="envelope", body=body
-        )
+        raise _not_an_envelope(f"response envelope has no {envelope.result_key!r} key", body)
     return body[envelope.result_key]
+
+
+def _not_an_envelope(message: str, body: object) -> Exception:
+    from ._exceptions import ResponseValidationError
+
+    return ResponseValidationError(message, expected="envelope", body=body)
 
 
 def _list_at(body: dict[str, object], key: str | None) -> list[object]:

@@ -4,21 +4,10 @@ from collections.abc import Iterable
 
 import httpx
 
-from ._redact import known_secrets, scrub
+from ._redact import scrub
+from ._sdk_error import SDKError as SDKError
 
 _MAX_DETAIL = 300
-
-
-class SDKError(Exception):
-    """Root of every error the SDK raises."""
-
-    message: str
-
-    def __init__(self, message: str) -> None:
-        # Whatever built the message, no credential of this process's clients survives in it.
-        message = scrub(message, known_secrets())
-        super().__init__(message)
-        self.message = message
 
 
 class APIConnectionError(SDKError):

@@ -1,0 +1,123 @@
+"""What a call answers besides its typed result: a `RawResponse`, a started `StreamResponse`.
+
+Loaded by the first call that asks for one (`with_raw_response`, `with_streaming_response`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
+
+import httpx
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+    from types import TracebackType
+
+_T = TypeVar("_T")
+# Where providers put the id of a request, most specific first (Cloudflare answers with cf-ray).
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray")
+
+
+class _ResponseInfo:
+    """What any answer tells besides its body: status, headers, request id."""
+
+    http_response: httpx.Response
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The answer's headers, e.g. Segmind's `x-remaining-credits`."""
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The provider's id for this request, from the first of REQUEST_ID_HEADERS it sent."""
+        for name in REQUEST_ID_HEADERS:
+            value = self.http_response.headers.get(name)
+            if value:
+                return str(value)
+        return None
+
+
+class RawResponse(_ResponseInfo, Generic[_T]):
+    """A 2xx answer as it came: status, headers, request id, elapsed time; `parse()` gives the typed answer."""
+
+    def __init__(self, response: httpx.Response, parse: Callable[[httpx.Response], _T]) -> None:
+        self.http_response = response
+        self._parse = parse
+
+    @property
+    def elapsed(self) -> timedelta | None:
+        """Time from sending the request to reading the answer; None when the transport did not say."""
+        try:
+            return self.http_response.elapsed
+        except RuntimeError:  # an in-memory transport's answer that was never streamed
+            return None
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.url
+
+    @property
+    def content(self) -> bytes:
+        return self.http_response.content
+
+    def parse(self) -> _T:
+        """Return the typed answer, as `run()` would have (validated against the model's output schema)."""
+        return self._parse(self.http_response)
+
+    def __repr__(self) -> str:
+        return f"<RawResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
+
+
+class StreamResponse(_ResponseInfo, Generic[_T]):
+    """A started event stream: status, headers and request id at once; iterate it for the typed chunks.
+
+    Use it in a `with` block (or call `close()`) so that the connection is released.
+    """
+
+    def __init__(self, response: httpx.Response, chunks: Iterator[_T]) -> None:
+        self.http_response = response
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[_T]:
+        return self._chunks
+
+    def close(self) -> None:
+        """Stop reading and release the connection."""
+        self.http_response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncStreamResponse(_ResponseInfo, Generic[_T]):
+    """A started event stream, read with `async for`; use `async with` (or `aclose()`) to release it."""
+
+    def __init__(self, response: httpx.Response, chunks: AsyncIterator[_T]) -> None:
+        self.http_response = response
+        self._chunks = chunks
+
+    def __aiter__(self) -> AsyncIterator[_T]:
+        return self._chunks
+
+    async def aclose(self) -> None:
+        """Stop reading and release the connection."""
+        await self.http_response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()
