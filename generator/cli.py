@@ -441,10 +441,8 @@ def _generate(
         parsed = read_parsed(cache_path(out, ENTRIES_NAME))
         known = previous.lock.known_entries() if previous.lock else None
         loaded = read_catalog(run.catalog, known, parsed)
-        # Kept now, before rendering could touch the data; written once the output is.
-        parsed_now = (
-            parsed_text(loaded.parsed, parsed.keys()) if loaded.parsed.keys() != parsed.keys() else None
-        )
+        # Written once the output is.
+        parsed_now = parsed_text(loaded.parsed) if loaded.parsed.keys() != parsed.keys() else None
         catalog = loaded.catalog
         click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)
         generation = generate(

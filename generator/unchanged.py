@@ -22,7 +22,7 @@ from generator.tree import MANIFEST, is_build_output, is_dropping
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
 STATE_NAME = "generate.json"
-ENTRIES_NAME = "entries.json"  # the catalog files' parsed YAML, by digest (catalog.store.parsed_text)
+ENTRIES_NAME = "entries.json"  # the catalog files' entries as JSON, by digest (catalog.store.parsed_text)
 STATE_FORMAT = 1
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+import pydantic
+import pydantic_core
 import yaml
 
 from generator.catalog.entry import CatalogEntry
-from generator.memo import json_exact, remembered
+from generator.memo import remembered
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -135,7 +137,13 @@ class KnownEntries:
 class LoadedCatalog:
     catalog: Catalog
     texts: dict[str, str]  # `<provider>/<slug>.yaml` of its own entry -> sha256 of its text (validated)
-    parsed: dict[str, Any] = field(default_factory=dict)  # sha256 of each file's text -> its YAML data
+    parsed: dict[str, str] = field(default_factory=dict)  # sha256 of a file's text -> its entry's JSON
+
+
+def exact_json(entry: CatalogEntry) -> str | None:
+    """The entry's JSON, if reading it gives this very entry back (no tuple or date in a schema)."""
+    text = entry.model_dump_json()
+    return text if CatalogEntry.model_validate_json(text) == entry else None
 
 
 def read_catalog(
@@ -144,50 +152,58 @@ def read_catalog(
     """Load every `<provider>/<slug>.yaml` below directory, with the digest of each file's text.
 
     A file whose text `known` recorded (against this entry schema) is not checked against the entry
-    schema again, only by pydantic. A file whose text `parsed` holds the data of (see parsed_text)
-    is not parsed again: its data keeps the file's key order, which shapes the generated code.
+    schema again, only by pydantic. A file whose text `parsed` holds the entry of (its JSON, see
+    parsed_text; the entry this very text gave and that passed every check) is not parsed again.
     """
     if not directory.is_dir():
         raise ValueError(f"{directory}: no catalog here (run `cardgen ingest` first)")
     trusted = known is not None and known.schema == entry_schema_digest()
-    entries, texts, datas = [], {}, {}
+    entries, texts, jsons = [], {}, {}
     for path in sorted(directory.glob("*/*.yaml")):
         name = path.relative_to(directory).as_posix()
         text = path.read_text("utf-8")
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         validated = trusted and known is not None and known.texts.get(name) == digest
-        entry, data = None, (parsed or {}).get(digest)
-        if data is not None:
+        entry, kept = None, (parsed or {}).get(digest)
+        if isinstance(kept, str):
             with contextlib.suppress(ValueError):  # a damaged cache: then the file says what it holds
-                entry = parse_entry(text, str(path), validated=validated, data=data)
+                entry = CatalogEntry.model_validate_json(kept)
         if entry is None:
-            data = load_entry_yaml(text, str(path))
-            entry = parse_entry(text, str(path), validated=validated, data=data)
-        datas[digest] = data
+            entry = parse_entry(text, str(path), validated=validated)
+            kept = exact_json(entry)
+        if kept is not None:
+            jsons[digest] = kept
         entries.append(entry)
         if str(entry_path(entry)) == name:  # recorded by the path it is known by, so never mistaken
             texts[name] = digest
-    return LoadedCatalog(Catalog(tuple(sorted(entries, key=lambda e: e.key))), texts, datas)
+    return LoadedCatalog(Catalog(tuple(sorted(entries, key=lambda e: e.key))), texts, jsons)
 
 
-PARSED_FORMAT = 1
+PARSED_FORMAT = 2
 
 
-def parsed_text(parsed: Mapping[str, Any], exact: Collection[str] = ()) -> str:
-    """Entries' parsed YAML as JSON (key order kept), by the sha256 of their text; for read_parsed.
+@cache
+def entry_model_digest() -> str:
+    """What reads an entry's JSON back: the catalog package's code and schema, pydantic's versions."""
+    digest = hashlib.sha256(f"{pydantic.VERSION}\0{pydantic_core.__version__}\0".encode())
+    for path in sorted(Path(__file__).parent.iterdir()):
+        if path.suffix in {".py", ".json"}:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
-    Only data that JSON carries unchanged is kept (YAML's dates, sets or non-string keys are not);
-    exact: digests whose data came from JSON already.
-    """
-    kept = {digest: data for digest, data in sorted(parsed.items()) if digest in exact or json_exact(data)}
-    return json.dumps({"format": PARSED_FORMAT, "entries": kept}, ensure_ascii=False) + "\n"
+
+def parsed_text(parsed: Mapping[str, str]) -> str:
+    """Entries' JSON by the sha256 of their file's text (LoadedCatalog.parsed), for read_parsed."""
+    data = {"format": PARSED_FORMAT, "model": entry_model_digest(), "entries": dict(sorted(parsed.items()))}
+    return json.dumps(data, ensure_ascii=False) + "\n"
 
 
 def read_parsed(path: Path) -> dict[str, Any]:
-    """What parsed_text wrote to path; empty if there is none or it is not of this format."""
+    """What parsed_text wrote to path; empty if there is none, or it was written by other code."""
     try:
         stored = json.loads(path.read_text("utf-8"))
-        entries = stored["entries"] if stored.get("format") == PARSED_FORMAT else {}
+        same = stored.get("format") == PARSED_FORMAT and stored.get("model") == entry_model_digest()
+        entries = stored["entries"] if same else {}
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return {}
     return entries if isinstance(entries, dict) else {}

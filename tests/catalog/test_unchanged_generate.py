@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from generator.catalog.store import parsed_text, read_catalog, read_parsed
+from generator.catalog.store import exact_json, parsed_text, read_catalog, read_parsed
 from generator.cli import cli
 from generator.unchanged import CACHE_DIR, ENTRIES_NAME, STATE_NAME
 
@@ -149,10 +149,31 @@ def test_damaged_parsed_entries_fall_back_to_the_files(project: Path) -> None:
     path = project / "generated" / CACHE_DIR / ENTRIES_NAME
     parsed = read_parsed(path)
     assert parsed, "a run that parsed the catalog keeps what it parsed"
-    damaged = {digest: {"provider": 3} for digest in parsed}
-    assert read_catalog(models, parsed=damaged).catalog == read_catalog(models).catalog
+    for damaged in ({digest: {"provider": 3} for digest in parsed}, dict.fromkeys(parsed, '{"provider": 3}')):
+        assert read_catalog(models, parsed=damaged).catalog == read_catalog(models).catalog
 
 
-def test_parsed_text_keeps_only_what_json_gives_back() -> None:
-    kept = json.loads(parsed_text({"a": {"k": [1, 2.5, None]}, "b": {1: "int key"}, "c": {"d": {"x"}}}))
-    assert kept["entries"] == {"a": {"k": [1, 2.5, None]}}
+def test_entries_are_kept_only_when_json_gives_them_back(project: Path) -> None:
+    entry = read_catalog(project / "catalog" / "models").catalog.entries[0]
+    assert exact_json(entry) == entry.model_dump_json()
+    with_tuple = entry.model_copy(update={"input_schema": {**entry.input_schema, "enum": ({"a": 1},)}})
+    assert exact_json(with_tuple) is None
+
+
+def test_parsed_entries_of_other_catalog_code_are_not_read(project: Path) -> None:
+    _generate(project)
+    _generate(project, "--package", "modelsdk")
+    path = project / "generated" / CACHE_DIR / ENTRIES_NAME
+    assert read_parsed(path)
+    stored = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**stored, "model": "an older CatalogEntry"}), "utf-8")
+    assert read_parsed(path) == {}
+
+
+def test_a_changed_entry_is_parsed_again(project: Path) -> None:
+    _generate(project)
+    _edit_entry(project)
+    models = project / "catalog" / "models"
+    parsed = read_parsed(project / "generated" / CACHE_DIR / ENTRIES_NAME)
+    assert read_catalog(models, parsed=parsed).catalog == read_catalog(models).catalog
+    assert "Edited." in {e.description for e in read_catalog(models, parsed=parsed).catalog}
