@@ -16,9 +16,9 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from generator.tree import MANIFEST, is_build_output, is_dropping
+from generator.tree import MANIFEST, is_build_output, on_disk
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
 STATE_NAME = "generate.json"
@@ -89,15 +89,7 @@ def _read_state(out: Path) -> dict[str, object] | None:
 
 def _on_disk(out: Path) -> set[str]:
     """The files write_tree would see in out: less hidden files, caches and pip's build output."""
-    names = set()
-    for folder, directories, files in os.walk(out):
-        relative = PurePosixPath(Path(folder).relative_to(out).as_posix())
-        directories[:] = [d for d in directories if not is_dropping(PurePosixPath(d))]
-        for name in files:
-            path = relative / name
-            if not is_dropping(path) and not is_build_output(str(path)):
-                names.add(str(path))
-    return names
+    return {name for name in on_disk(out) if not is_build_output(name)}
 
 
 def _sha256(path: Path) -> str:

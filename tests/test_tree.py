@@ -6,7 +6,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from generator.tree import UnsafeTarget, compare_tree, write_tree
+from generator.tree import UnsafeTarget, compare_tree, is_dropping, on_disk, write_tree
 
 
 def test_write_then_compare_is_clean(tmp_path: Path) -> None:
@@ -57,3 +57,18 @@ def test_what_pip_install_leaves_in_the_project_root_is_neither_drift_nor_foreig
 def test_a_package_named_build_is_still_checked(tmp_path: Path) -> None:
     files = {PurePosixPath("build/__init__.py"): ""}
     assert compare_tree(tmp_path, files).missing == ["build/__init__.py"]
+
+
+def test_on_disk_lists_the_files_a_recursive_glob_finds_less_hidden_ones(tmp_path: Path) -> None:
+    for name in ("a.py", "pkg/b.py", "pkg/deep/c.txt", ".hidden", "pkg/.cache/d", "pkg/__pycache__/e.pyc"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "link.py").symlink_to(tmp_path / "a.py")
+    expected = {
+        p.relative_to(tmp_path).as_posix()
+        for p in tmp_path.rglob("*")
+        if p.is_file() and not is_dropping(p.relative_to(tmp_path))
+    }
+    assert on_disk(tmp_path) == expected == {"a.py", "link.py", "pkg/b.py", "pkg/deep/c.txt"}
+    assert on_disk(tmp_path / "missing") == set()
