@@ -22,7 +22,7 @@ import httpx
 from ._content import JSON, decode_lenient, is_json, media_of, media_type
 from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
 from ._logs import MAX_LOGGED_BODY, setup_logging
-from ._redact import SENSITIVE_HEADERS, redact_headers, remember, scrub, secrets_of
+from ._sdk_error import remember, secrets_of
 from ._request import NO_OPTIONS, RequestOptions, Timeout, _Unset
 from ._urls import join_path, normalize_base_url
 
@@ -39,7 +39,6 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ResponseEnvelope",
     "SyncAPIClient",
-    "redact_headers",
 ]
 
 logger = logging.getLogger(__name__)
@@ -99,12 +98,7 @@ class BaseAPIClient(Generic[_ClientT]):
         if auth_value is not None:
             headers[auth_header] = auth_value
         self._json_headers = headers
-        self._secrets = secrets_of(auth_value) + tuple(
-            secret
-            for name, value in (default_headers or {}).items()
-            if name.lower() in SENSITIVE_HEADERS
-            for secret in secrets_of(value)
-        )
+        self._secrets = secrets_of(auth_value) + _secrets_in(default_headers)
         remember(self._secrets)
 
     def __repr__(self) -> str:
@@ -125,12 +119,7 @@ class BaseAPIClient(Generic[_ClientT]):
         if default_headers:
             clone._json_headers = self._json_headers.copy()
             clone._json_headers.update(default_headers)
-            clone._secrets = self._secrets + tuple(
-                secret
-                for name, value in default_headers.items()
-                if name.lower() in SENSITIVE_HEADERS
-                for secret in secrets_of(value)
-            )
+            clone._secrets = self._secrets + _secrets_in(default_headers)
         clone._owns_client = False
         return clone
 
@@ -239,6 +228,8 @@ class BaseAPIClient(Generic[_ClientT]):
         """Log one attempt at INFO; at DEBUG its headers and request body too, credentials redacted."""
         if not logger.isEnabledFor(logging.INFO):
             return
+        from ._redact import scrub  # only logging, or a failure, loads the scrubbing rule
+
         logger.info(
             "%s %s -> %s (attempt %d of %d)",
             request.method,
@@ -255,6 +246,8 @@ class BaseAPIClient(Generic[_ClientT]):
                 logger.debug("response headers: %s", self._scrubbed_headers(response.headers))
 
     def _scrubbed_headers(self, headers: httpx.Headers) -> str:
+        from ._redact import redact_headers, scrub
+
         return scrub(repr(redact_headers(headers.multi_items())), self._secrets)
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
@@ -267,6 +260,7 @@ class BaseAPIClient(Generic[_ClientT]):
     def _connection_error(self, request: httpx.Request, exc: httpx.RequestError) -> APIConnectionError:
         """Return the exception for a request that got no answer."""
         from ._exceptions import APIConnectionError, APITimeoutError
+        from ._redact import scrub
 
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         what = "Request timed out" if cls is APITimeoutError else "Connection error"
@@ -276,6 +270,7 @@ class BaseAPIClient(Generic[_ClientT]):
     def _interrupted(self, exc: httpx.RequestError) -> StreamError:
         """Return the exception for a stream whose connection failed after it started."""
         from ._exceptions import StreamError
+        from ._redact import scrub
 
         return StreamError(scrub(f"stream interrupted: {type(exc).__name__}: {exc}", self._secrets))
 
@@ -323,6 +318,17 @@ class BaseAPIClient(Generic[_ClientT]):
             with contextlib.suppress(ResponseValidationError):
                 unwrap_response(self._response_envelope, body, secrets=self._secrets)
         return not_a_stream(response, media_of(settings.content_type), body, self._secrets)
+
+
+def _secrets_in(headers: Mapping[str, str] | None) -> tuple[str, ...]:
+    """Return the credentials among `headers` (Authorization, X-API-Key, ...), to scrub like the key."""
+    if not headers:
+        return ()
+    from ._redact import SENSITIVE_HEADERS
+
+    return tuple(
+        secret for name, value in headers.items() if name.lower() in SENSITIVE_HEADERS for secret in secrets_of(value)
+    )
 
 
 def _query(options: RequestOptions) -> tuple[tuple[str, str], ...]:

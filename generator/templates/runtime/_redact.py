@@ -9,20 +9,12 @@ bytes. cardgen's own recorder loads this very file, so the SDK and the cassettes
 import base64
 import functools
 import re
-import threading
 from collections.abc import Iterable, Mapping
 
 REDACTED = "<redacted>"
 SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"})
-# Shorter values would blank out ordinary words in messages; real credentials are far longer.
-_MIN_SECRET_LENGTH = 6
 # Base64 cores shorter than this would match ordinary base64 data (an image) by chance.
 _MIN_BASE64_CORE = 8
-# Every SDK exception is scrubbed against the credentials of the clients made in this process, so no
-# path that builds a message (a validation error, a future one) can forget to.
-_KNOWN: dict[str, None] = {}
-_KNOWN_LOCK = threading.Lock()
-_MAX_KNOWN = 256
 
 Secrets = Iterable[str] | Mapping[str, str]
 
@@ -31,32 +23,6 @@ def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> di
     """Return a copy of `headers` with credential values replaced by a placeholder."""
     items = headers.items() if isinstance(headers, Mapping) else headers
     return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else value for name, value in items}
-
-
-def secrets_of(auth_value: str | None) -> tuple[str, ...]:
-    """Return the strings to scrub for a credential: the value and, for `Bearer x`, the bare token."""
-    if not auth_value:
-        return ()
-    scheme, _, token = auth_value.partition(" ")
-    candidates = (auth_value, token.strip()) if scheme and token.strip() else (auth_value,)
-    return tuple(secret for secret in candidates if len(secret) >= _MIN_SECRET_LENGTH)
-
-
-def remember(secrets: Iterable[str]) -> None:
-    """Add credentials to those every SDK exception message is scrubbed against."""
-    with _KNOWN_LOCK:
-        for secret in secrets:
-            if len(secret) >= _MIN_SECRET_LENGTH:
-                _KNOWN.pop(secret, None)
-                _KNOWN[secret] = None
-        while len(_KNOWN) > _MAX_KNOWN:
-            del _KNOWN[next(iter(_KNOWN))]
-
-
-def known_secrets() -> tuple[str, ...]:
-    """Return the credentials remembered so far."""
-    with _KNOWN_LOCK:
-        return tuple(_KNOWN)
 
 
 def scrub(text: str, secrets: Secrets) -> str:
