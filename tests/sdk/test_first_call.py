@@ -21,11 +21,25 @@ import pytest
 
 from generator.catalog.store import Catalog
 from generator.render.render import RenderOptions, render
+from tests.bench_first_call import FirstCall
 from tests.sdk.conftest import CATALOG, CREDENTIALS
 
 # A name line (`"slug",`) and, for a model that streams, its stream settings line; an accessor
 # per model (a property, its import and docstring, sync and async) took ~1 000 bytes.
 MAX_PROVIDER_BYTES_PER_MODEL = 256
+# The runtime a plain sync run() never needs: without bytecode each of these is compiled on import.
+NOT_FOR_A_PLAIN_CALL = (
+    "_async_client",  # the async client
+    "_streaming",  # streams: settings, decoder
+    "_sse",
+    "_responses",  # with_raw_response / with_streaming_response
+    "_uploads",  # raw-body inputs
+    "_retry",  # a failure's retry policy
+    "_exceptions",  # every error class but SDKError
+    "_redact",  # the scrubbing rule, for an error's message or a log line
+    "_request_errors",  # what a refused call says
+    "_validation",
+)
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +172,58 @@ def test_an_unknown_model_is_an_attribute_error_naming_close_matches(clients: tu
     assert not hasattr(sync.models, "deepseek_reasoner")  # a Segmind model, not Cloudflare's
     copied = copy.copy(sync.models)  # copy asks for dunder names before __init__ has run
     assert copied.tinyllama_1_1b_chat_v1_0._client is sync._client
+
+
+def _loaded_by(code: str, generated: Path) -> set[str]:
+    """The package's own modules (`_base_client`, ...) and asyncio, loaded once `code` has run."""
+    out = _python(
+        code + "\nimport sys\n"
+        "print(' '.join(m.removeprefix('modelsdk.') for m in sys.modules if m.startswith('modelsdk.')))\n"
+        "print('asyncio' in sys.modules)",
+        generated,
+    )
+    modules, asyncio = out.splitlines()[-2:]
+    return {*modules.split(), *(["asyncio"] if asyncio == "True" else [])}
+
+
+@pytest.mark.parametrize("provider", sorted({e.provider for e in CATALOG}))
+def test_a_plain_sync_first_call_loads_no_async_stream_or_failure_code(
+    provider: str, generated: Path
+) -> None:
+    # The bench's first call: a chat model (Cloudflare's streams and answers in an envelope).
+    call = FirstCall.of(Catalog(tuple(e for e in CATALOG if e.provider == provider)))
+    loaded = _loaded_by(call.code(), generated)
+    assert f"resources.{provider}.{call.entry.slug}" in loaded  # the call did run
+    skipped = loaded & {*NOT_FOR_A_PLAIN_CALL, "asyncio"}
+    assert not skipped, sorted(skipped)
+    assert not {m for m in loaded if m.endswith("._typed")}  # what type checkers read, never run
+
+
+def test_the_code_a_plain_call_skips_loads_when_a_call_needs_it(generated: Path) -> None:
+    call = FirstCall.of(Catalog(tuple(e for e in CATALOG if e.provider == "cloudflare")))
+    assert call.entry.streaming.supported
+    slug = call.entry.slug
+    events = b"data: [DONE]\n\n"  # the model's terminator, at once
+    routed = call.client_code().replace("client = ", "def route(request):\n"
+        "    if request.headers['accept'] != 'text/event-stream': return answer(request)\n"
+        f"    return httpx.Response(200, content={events!r}, headers={{'content-type': 'text/event-stream'}})\n"
+        "client = ").replace("MockTransport(answer)", "MockTransport(route)")  # fmt: skip
+    streamed = _loaded_by(
+        routed + f"client.models.{slug}.run(**{call.data!r})\n"
+        f"assert list(client.models.{slug}.stream(**{call.data!r})) == []\n",
+        generated,
+    )
+    assert {"_streaming", "_sse"} <= streamed
+    assert "_async_client" not in streamed
+    raw = _loaded_by(
+        call.client_code() + f"client.models.{slug}.with_raw_response.run(**{call.data!r})", generated
+    )
+    assert "_responses" in raw
+    built = _loaded_by("import modelsdk\nmodelsdk.AsyncCloudflare(api_key='k', account_id='a')", generated)
+    assert {"_async_client", "asyncio"} <= built
+    refused = _loaded_by(
+        call.client_code()
+        + f"try: client.models.{slug}.run(**{call.data!r}, tempratur=1)\nexcept TypeError: pass",
+        generated,
+    )
+    assert "_request_errors" in refused
