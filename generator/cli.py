@@ -370,7 +370,9 @@ def generate_command(
     started = time.perf_counter()
     from generator.unchanged import (
         ENTRIES_NAME,
+        TEMPLATES_DIR,
         RunInputs,
+        cache_path,
         forget,
         inputs_digest,
         remember,
@@ -387,7 +389,10 @@ def generate_command(
     if same is not None:  # the inputs and every output file are as the last run left them
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
-    generation, previous, parsed = _generate(run, out, check, as_json)
+    from generator.generate import CompiledTemplates, compiled_templates
+
+    with compiled_templates(CompiledTemplates(cache_path(out, TEMPLATES_DIR))) as compiled:
+        generation, previous, parsed = _generate(run, out, check, as_json)
     files = generation.files
     if not check:
         forget(out)
@@ -395,6 +400,7 @@ def generate_command(
     if not check:
         if parsed is not None:
             write_cache(out, ENTRIES_NAME, parsed)
+        compiled.write()
         remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
                  len(generation.rendered) + len(generation.reused))  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
