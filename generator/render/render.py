@@ -203,7 +203,11 @@ def _provider_files(
     name, label = provider.name, options.catalog_label
     files = {
         root / "providers" / f"{name}.py": render_template(
-            "provider.py.jinja", header=header(label), provider=provider
+            "provider.py.jinja", header=header(label), provider=provider, asynchronous=False
+        ),
+        # Its own module, so that a program that never builds an async client never compiles it.
+        root / "providers" / f"_async_{name}.py": render_template(
+            "provider.py.jinja", header=header(label), provider=provider, asynchronous=True
         ),
         root / "types" / name / "__init__.py": _module(
             label, f"Request and response types of {provider.class_name}."
