@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gc
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -303,3 +306,26 @@ def test_a_failed_ingest_is_never_replayed(tmp_path: Path) -> None:
     assert first == second
     assert "nothing written" not in json.dumps(first)  # the JSON report says written: false
     assert first["written"] is False
+
+
+def test_an_ingest_called_in_process_leaves_the_collector_as_it_was(tmp_path: Path) -> None:
+    root = _project(tmp_path, "dataoorts")
+    frozen = gc.get_freeze_count()
+    assert _ingest(root)["exit"] == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_the_cardgen_process_freezes_what_it_loaded(tmp_path: Path) -> None:
+    root = _project(tmp_path, "dataoorts")
+    _ingest(root)
+    _edit(next((root / "sources" / "dataoorts").glob("*.md")), "|", "| ")  # no replay: a real ingest
+    code = (
+        "import gc, sys\nfrom generator.cli import main\nsys.argv = ['cardgen', 'ingest']\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+        "print(gc.get_freeze_count(), gc.isenabled())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root.parent, capture_output=True, text=True, check=True
+    )
+    frozen, enabled = done.stdout.splitlines()[-1].split()
+    assert int(frozen) > 10_000 and enabled == "True", done.stdout
