@@ -53,15 +53,21 @@ def _dropping(name: str) -> bool:
 def on_disk(target: Path) -> set[str]:
     """Files below target (`a/b.py`), less caches and hidden files; hidden folders are not entered."""
     names: set[str] = set()
-    for folder, directories, files in os.walk(target, followlinks=True):
-        directories[:] = [d for d in directories if not _dropping(d)]
-        relative = Path(folder).relative_to(target).as_posix()
-        prefix = "" if relative == "." else f"{relative}/"
-        names.update(
-            prefix + name
-            for name in files
-            if not _dropping(name) and os.path.isfile(os.path.join(folder, name))  # noqa: PTH113, PTH118 - 3 000 files
-        )
+    folders = [("", str(target))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:  # is_dir and is_file read the directory listing: no stat per file
+                if _dropping(entry.name):
+                    continue
+                if entry.is_dir():
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    names.add(prefix + entry.name)
     return names
 
 
