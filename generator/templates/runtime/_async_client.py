@@ -8,12 +8,18 @@ from typing import TYPE_CHECKING, Self
 
 import httpx
 
-from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, BaseAPIClient, shared_ssl_context
+from ._base_client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT,
+    BaseAPIClient,
+    shared_ssl_context,
+)
 from ._request import NO_OPTIONS, RequestOptions
 
 if TYPE_CHECKING:
     from ._envelope import ResponseEnvelope
-    from ._streaming import StreamDecoder, StreamSettings
+    from ._streaming import StreamSettings
     from ._uploads import Upload
 
 __all__ = ["AsyncAPIClient"]
@@ -59,7 +65,9 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
         if http_client is not None:
             self._client = http_client
         elif transport is not None:
-            self._client = httpx.AsyncClient(transport=transport, timeout=self.timeout, follow_redirects=False)
+            self._client = httpx.AsyncClient(
+                transport=transport, timeout=self.timeout, follow_redirects=False
+            )
         else:
             self._client = httpx.AsyncClient(
                 verify=shared_ssl_context(), timeout=self.timeout, follow_redirects=False
@@ -75,7 +83,9 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
     ) -> object:
         """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
         request = self._build_request(path, body, model_id, options=options)
-        return self._parse_response(await self._send(request, stream=False, retries=self._retries_of(options)))
+        return self._parse_response(
+            await self._send(request, stream=False, retries=self._retries_of(options))
+        )
 
     async def send_json(
         self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS
@@ -95,7 +105,9 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
     ) -> object:
         """POST `upload` as the raw body to `path`, `query` in the URL; return the decoded result."""
         request = self._build_upload_request(path, upload, query, model_id, options)
-        return self._parse_response(await self._send(request, stream=False, retries=self._retries_of(options)))
+        return self._parse_response(
+            await self._send(request, stream=False, retries=self._retries_of(options))
+        )
 
     async def send_upload(
         self,
@@ -142,51 +154,37 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
 
         Read it with `iter_stream()`, which closes it at the end, or `aclose()` it yourself.
         """
-        self._stream_decoder(settings)  # an unknown stream format is refused before anything is sent
+        from ._streaming import decoder_for, is_stream, refusal  # only a stream loads the stream code
+
+        decoder_for(settings, self._secrets)  # an unknown stream format is refused before anything is sent
         request = self._build_request(path, body, model_id, settings=settings, options=options)
         response = await self._send(request, stream=True, retries=self._retries_of(options))
-        if not self._is_stream(response, settings):
+        if not is_stream(response, settings):
             try:
                 await response.aread()
-                raise self._not_a_stream(response, settings)
+                raise refusal(response, settings, self._response_envelope, self._secrets)
             finally:
                 await response.aclose()
         return response
 
     def iter_stream(self, response: httpx.Response, settings: StreamSettings) -> AsyncIterator[object]:
         """Yield the payloads of an answer `open_stream()` returned, until the terminator; then close it."""
-        return self._events(response, settings, self._stream_decoder(settings))
+        from ._streaming import aevents, decoder_for
+
+        return aevents(
+            response, settings, decoder_for(settings, self._secrets), self._response_envelope, self._secrets
+        )
 
     async def _iter_events(
         self, request: httpx.Request, settings: StreamSettings, retries: int
     ) -> AsyncIterator[object]:
         """Send `request` and yield its stream's payloads until the terminator."""
-        decoder = self._stream_decoder(settings)
+        from ._streaming import aevents, decoder_for
+
+        decoder = decoder_for(settings, self._secrets)
         response = await self._send(request, stream=True, retries=retries)
-        async for payload in self._events(response, settings, decoder):
+        async for payload in aevents(response, settings, decoder, self._response_envelope, self._secrets):
             yield payload
-
-    async def _events(
-        self, response: httpx.Response, settings: StreamSettings, decoder: StreamDecoder
-    ) -> AsyncIterator[object]:
-        from ._sse import aiter_sse_lines
-        from ._streaming import Signal
-
-        try:
-            if not self._is_stream(response, settings):
-                await response.aread()
-                raise self._not_a_stream(response, settings)
-            async for event in aiter_sse_lines(response.aiter_bytes()):
-                payload = decoder.decode(event)
-                if payload is Signal.DONE:
-                    return
-                if payload is not Signal.SKIP:
-                    yield payload
-            decoder.finish()
-        except httpx.RequestError as exc:
-            raise self._interrupted(exc) from exc
-        finally:
-            await response.aclose()
 
     async def _send(self, request: httpx.Request, *, stream: bool, retries: int) -> httpx.Response:
         """Send `request`, retrying as the policy allows; return a 2xx answer or raise."""

@@ -7,7 +7,6 @@ makes plain calls never compiles or runs that code.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import json
@@ -19,19 +18,18 @@ from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import httpx
 
-from ._content import JSON, decode_lenient, is_json, media_of, media_type
+from ._content import JSON, decode_lenient, is_json, media_type
 from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
 from ._logs import MAX_LOGGED_BODY, setup_logging
-from ._sdk_error import remember, secrets_of
 from ._request import NO_OPTIONS, RequestOptions, Timeout, _Unset
+from ._sdk_error import remember, secrets_of
 from ._urls import join_path, normalize_base_url
 
 if TYPE_CHECKING:
     import ssl
 
-    from ._exceptions import APIConnectionError, APIStatusError, StreamError
-
-    from ._streaming import StreamDecoder, StreamSettings
+    from ._exceptions import APIConnectionError, APIStatusError
+    from ._streaming import StreamSettings
     from ._uploads import Upload
 
 __all__ = [
@@ -106,7 +104,11 @@ class BaseAPIClient(Generic[_ClientT]):
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def _copy_with(
-        self, *, timeout: Timeout | _Unset, max_retries: int | _Unset, default_headers: Mapping[str, str] | None
+        self,
+        *,
+        timeout: Timeout | _Unset,
+        max_retries: int | _Unset,
+        default_headers: Mapping[str, str] | None,
     ) -> Self:
         """Return a copy with other defaults that shares this one's connection pool (and never closes it)."""
         clone = copy.copy(self)
@@ -157,7 +159,9 @@ class BaseAPIClient(Generic[_ClientT]):
             headers = headers.copy()
             headers["Accept"] = settings.content_type
         if options is NO_OPTIONS:
-            return self._client.build_request("POST", url, content=content, headers=headers, timeout=self.timeout)
+            return self._client.build_request(
+                "POST", url, content=content, headers=headers, timeout=self.timeout
+            )
         return self._client.build_request(
             "POST",
             url,
@@ -223,7 +227,12 @@ class BaseAPIClient(Generic[_ClientT]):
         raise self._connection_error(request, exc) from exc
 
     def _log(
-        self, request: httpx.Request, outcome: object, attempt: int, retries: int, response: httpx.Response | None = None
+        self,
+        request: httpx.Request,
+        outcome: object,
+        attempt: int,
+        retries: int,
+        response: httpx.Response | None = None,
     ) -> None:
         """Log one attempt at INFO; at DEBUG its headers and request body too, credentials redacted."""
         if not logger.isEnabledFor(logging.INFO):
@@ -267,13 +276,6 @@ class BaseAPIClient(Generic[_ClientT]):
         message = f"{what}: {request.method} {request.url}: {type(exc).__name__}: {exc}"
         return cls(scrub(message, self._secrets), request=request)
 
-    def _interrupted(self, exc: httpx.RequestError) -> StreamError:
-        """Return the exception for a stream whose connection failed after it started."""
-        from ._exceptions import StreamError
-        from ._redact import scrub
-
-        return StreamError(scrub(f"stream interrupted: {type(exc).__name__}: {exc}", self._secrets))
-
     def decode(self, response: httpx.Response) -> object:
         """Return a 2xx answer's JSON without its envelope, or its raw bytes when it is not JSON."""
         return self._parse_response(response)
@@ -292,33 +294,6 @@ class BaseAPIClient(Generic[_ClientT]):
             ) from exc
         return unwrap_response(self._response_envelope, body, secrets=self._secrets)
 
-    def _stream_decoder(self, settings: StreamSettings) -> StreamDecoder:
-        """Return a decoder for one event stream of a model that streams as `settings` say."""
-        from ._exceptions import StreamError
-        from ._streaming import StreamDecoder  # only a stream needs it
-
-        if settings.format != "sse":
-            raise StreamError(f"stream format {settings.format!r} is not one this SDK decodes")
-        return StreamDecoder(settings.terminator, self._secrets)
-
-    @staticmethod
-    def _is_stream(response: httpx.Response, settings: StreamSettings) -> bool:
-        """Return whether a 2xx answer is the model's event stream."""
-        return media_type(response) == media_of(settings.content_type)
-
-    def _not_a_stream(self, response: httpx.Response, settings: StreamSettings) -> StreamError:
-        """Return the exception for a 2xx answer that is not an event stream; raise ProviderError first."""
-        from ._exceptions import ResponseValidationError
-        from ._streaming import not_a_stream
-
-        media = media_type(response)
-        body = decode_lenient(response)
-        if is_json(media):
-            # A provider that refuses to stream may still explain why in its envelope.
-            with contextlib.suppress(ResponseValidationError):
-                unwrap_response(self._response_envelope, body, secrets=self._secrets)
-        return not_a_stream(response, media_of(settings.content_type), body, self._secrets)
-
 
 def _secrets_in(headers: Mapping[str, str] | None) -> tuple[str, ...]:
     """Return the credentials among `headers` (Authorization, X-API-Key, ...), to scrub like the key."""
@@ -327,7 +302,10 @@ def _secrets_in(headers: Mapping[str, str] | None) -> tuple[str, ...]:
     from ._redact import SENSITIVE_HEADERS
 
     return tuple(
-        secret for name, value in headers.items() if name.lower() in SENSITIVE_HEADERS for secret in secrets_of(value)
+        secret
+        for name, value in headers.items()
+        if name.lower() in SENSITIVE_HEADERS
+        for secret in secrets_of(value)
     )
 
 
@@ -390,7 +368,9 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
         elif transport is not None:  # brings its own TLS, if any
             self._client = httpx.Client(transport=transport, timeout=self.timeout, follow_redirects=False)
         else:
-            self._client = httpx.Client(verify=shared_ssl_context(), timeout=self.timeout, follow_redirects=False)
+            self._client = httpx.Client(
+                verify=shared_ssl_context(), timeout=self.timeout, follow_redirects=False
+            )
         self._sleep = sleep if sleep is not None else time.sleep
 
     def post_json(
@@ -464,48 +444,36 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
 
         Read it with `iter_stream()`, which closes it at the end, or close it yourself.
         """
-        self._stream_decoder(settings)  # an unknown stream format is refused before anything is sent
+        from ._streaming import decoder_for, is_stream, refusal  # only a stream loads the stream code
+
+        decoder_for(settings, self._secrets)  # an unknown stream format is refused before anything is sent
         request = self._build_request(path, body, model_id, settings=settings, options=options)
         response = self._send(request, stream=True, retries=self._retries_of(options))
-        if not self._is_stream(response, settings):
+        if not is_stream(response, settings):
             try:
                 response.read()
-                raise self._not_a_stream(response, settings)
+                raise refusal(response, settings, self._response_envelope, self._secrets)
             finally:
                 response.close()
         return response
 
     def iter_stream(self, response: httpx.Response, settings: StreamSettings) -> Iterator[object]:
         """Yield the payloads of an answer `open_stream()` returned, until the terminator; then close it."""
-        return self._events(response, settings, self._stream_decoder(settings))
+        from ._streaming import decoder_for, events
+
+        return events(
+            response, settings, decoder_for(settings, self._secrets), self._response_envelope, self._secrets
+        )
 
     def _iter_events(
         self, request: httpx.Request, settings: StreamSettings, retries: int
     ) -> Iterator[object]:
         """Send `request` and yield its stream's payloads until the terminator."""
-        decoder = self._stream_decoder(settings)
+        from ._streaming import decoder_for, events
+
+        decoder = decoder_for(settings, self._secrets)
         response = self._send(request, stream=True, retries=retries)
-        yield from self._events(response, settings, decoder)
-
-    def _events(self, response: httpx.Response, settings: StreamSettings, decoder: StreamDecoder) -> Iterator[object]:
-        from ._sse import iter_sse_lines
-        from ._streaming import Signal
-
-        try:
-            if not self._is_stream(response, settings):
-                response.read()
-                raise self._not_a_stream(response, settings)
-            for event in iter_sse_lines(response.iter_bytes()):
-                payload = decoder.decode(event)
-                if payload is Signal.DONE:
-                    return
-                if payload is not Signal.SKIP:
-                    yield payload
-            decoder.finish()
-        except httpx.RequestError as exc:
-            raise self._interrupted(exc) from exc
-        finally:
-            response.close()
+        yield from events(response, settings, decoder, self._response_envelope, self._secrets)
 
     def _send(self, request: httpx.Request, *, stream: bool, retries: int) -> httpx.Response:
         """Send `request`, retrying as the policy allows; return a 2xx answer or raise."""

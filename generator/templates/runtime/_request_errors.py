@@ -28,7 +28,9 @@ def unexpected_keywords(method: str, given: Iterable[str], names: frozenset[str]
     )
 
 
-def chosen_errors(exc: ValidationError, params: Any, branches: tuple[type[BaseModel], ...]) -> ValidationError:
+def chosen_errors(
+    exc: ValidationError, params: Any, branches: tuple[type[BaseModel], ...]
+) -> ValidationError:
     """Return the errors of the branch the caller's arguments select, else `exc` itself."""
     if not branches or not isinstance(params, Mapping):
         return exc

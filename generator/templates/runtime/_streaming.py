@@ -1,17 +1,19 @@
 """Turn Server-Sent Events into decoded JSON payloads, spotting errors and the terminator."""
 
+import contextlib
 import enum
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 import httpx
 
-from ._content import EVENT_STREAM, is_json, media_type
-from ._exceptions import StreamError, describe, provider_errors_of
+from ._content import EVENT_STREAM, decode_lenient, is_json, media_of, media_type
+from ._envelope import ResponseEnvelope, unwrap_response
+from ._exceptions import ResponseValidationError, StreamError, describe, provider_errors_of
 from ._redact import scrub
-from ._sse import ServerSentEvent
+from ._sse import ServerSentEvent, aiter_sse_lines, iter_sse_lines
 
 _ERROR_KEYS = frozenset({"error", "errors"})
 # Where providers put the status of an error, in the payload, its `error` object or its first error.
@@ -143,3 +145,90 @@ def status_of(payload: object) -> int | None:
             if isinstance(value, int) and not isinstance(value, bool) and 400 <= value <= 599:
                 return value
     return None
+
+
+# What the clients' stream calls share, here rather than in `_base_client`: a program that never
+# streams never loads it.
+
+
+def decoder_for(settings: StreamSettings, secrets: Iterable[str]) -> StreamDecoder:
+    """Return a decoder for one event stream of a model that streams as `settings` say."""
+    if settings.format != "sse":
+        raise StreamError(f"stream format {settings.format!r} is not one this SDK decodes")
+    return StreamDecoder(settings.terminator, secrets)
+
+
+def is_stream(response: httpx.Response, settings: StreamSettings) -> bool:
+    """Return whether a 2xx answer is the model's event stream."""
+    return media_type(response) == media_of(settings.content_type)
+
+
+def refusal(
+    response: httpx.Response,
+    settings: StreamSettings,
+    envelope: ResponseEnvelope | None,
+    secrets: Iterable[str],
+) -> StreamError:
+    """Return the exception for a read 2xx answer that is not an event stream; raise ProviderError first."""
+    media = media_type(response)
+    body = decode_lenient(response)
+    if is_json(media):
+        # A provider that refuses to stream may still explain why in its envelope.
+        with contextlib.suppress(ResponseValidationError):
+            unwrap_response(envelope, body, secrets=secrets)
+    return not_a_stream(response, media_of(settings.content_type), body, secrets)
+
+
+def interrupted(exc: httpx.RequestError, secrets: Iterable[str]) -> StreamError:
+    """Return the exception for a stream whose connection failed after it started."""
+    return StreamError(scrub(f"stream interrupted: {type(exc).__name__}: {exc}", secrets))
+
+
+def events(
+    response: httpx.Response,
+    settings: StreamSettings,
+    decoder: StreamDecoder,
+    envelope: ResponseEnvelope | None,
+    secrets: Iterable[str],
+) -> Iterator[object]:
+    """Yield the payloads of a started answer until the terminator; then close it."""
+    try:
+        if not is_stream(response, settings):
+            response.read()
+            raise refusal(response, settings, envelope, secrets)
+        for event in iter_sse_lines(response.iter_bytes()):
+            payload = decoder.decode(event)
+            if payload is Signal.DONE:
+                return
+            if payload is not Signal.SKIP:
+                yield payload
+        decoder.finish()
+    except httpx.RequestError as exc:
+        raise interrupted(exc, secrets) from exc
+    finally:
+        response.close()
+
+
+async def aevents(
+    response: httpx.Response,
+    settings: StreamSettings,
+    decoder: StreamDecoder,
+    envelope: ResponseEnvelope | None,
+    secrets: Iterable[str],
+) -> AsyncIterator[object]:
+    """`events()`, read asynchronously."""
+    try:
+        if not is_stream(response, settings):
+            await response.aread()
+            raise refusal(response, settings, envelope, secrets)
+        async for event in aiter_sse_lines(response.aiter_bytes()):
+            payload = decoder.decode(event)
+            if payload is Signal.DONE:
+                return
+            if payload is not Signal.SKIP:
+                yield payload
+        decoder.finish()
+    except httpx.RequestError as exc:
+        raise interrupted(exc, secrets) from exc
+    finally:
+        await response.aclose()
