@@ -31,7 +31,7 @@ from generator.render.format import format_tree
 from generator.render.render import RenderOptions, render
 from generator.render.templates import environment
 
-ReadFiles = Callable[[list[PurePosixPath]], dict[PurePosixPath, str] | None]
+ReadFiles = Callable[[list[PurePosixPath]], dict[PurePosixPath, bytes] | None]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Previous:
 
     lock: Lock | None
     changelog: str | None
-    read: ReadFiles  # the current text of some output files, or None if any is missing
+    read: ReadFiles  # the current bytes of some output files, or None if any is missing
 
 
 @dataclass(frozen=True)
@@ -122,12 +122,9 @@ def _reusable(
         if before is None or before.key != key or not before.files:
             continue
         paths = [PurePosixPath(p) for p in sorted(before.files)]
-        texts = previous.read(paths)
-        if texts is None:
-            continue
-        intact = all(sha256_text(texts[p]) == before.files[str(p)] for p in paths)
-        if intact:
-            kept[name] = texts
+        found = previous.read(paths)
+        if found is not None and all(sha256_text(found[p]) == before.files[str(p)] for p in paths):
+            kept[name] = {path: data.decode("utf-8") for path, data in found.items()}
     return kept
 
 

@@ -185,8 +185,8 @@ def _narrow_top_p(entry: CatalogEntry) -> CatalogEntry:
 
 
 def _generate(out: Path, catalog: Catalog) -> Lock:
-    def read(paths: list[PurePosixPath]) -> dict[PurePosixPath, str] | None:
-        found = {p: (out / p).read_text("utf-8") for p in paths if (out / p).is_file()}
+    def read(paths: list[PurePosixPath]) -> dict[PurePosixPath, bytes] | None:
+        found = {p: (out / p).read_bytes() for p in paths if (out / p).is_file()}
         return found if len(found) == len(paths) else None
 
     changelog = out / CHANGELOG_NAME
