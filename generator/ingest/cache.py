@@ -32,7 +32,7 @@ from generator.ingest.toolchain import ingest_toolchain
 from generator.memo import Results
 
 CACHE_FILE = Path(".cardgen-cache") / "ingest.json"  # below the catalog directory
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _TUPLE = "__tuple__"
 
 
@@ -146,6 +146,7 @@ class IngestCache:
     checks_used: Results = field(default_factory=dict)  # and those this run asked for
     used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's documents
     entries_used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's entries
+    lines: dict[tuple[str, str], str] = field(default_factory=dict)  # each loaded record's line
     hits: int = 0
     built: int = 0  # entries built (not kept) this run
 
@@ -203,21 +204,40 @@ class IngestCache:
         return data.decode("utf-8") if hashlib.sha256(data).hexdigest() == expected else None
 
 
+def _line(section: str, key: str, record: Any) -> str:
+    return json.dumps([section, key, record], ensure_ascii=False, separators=(",", ":"))
+
+
 def load_cache(catalog: Path | None, providers: Path | None) -> IngestCache:
-    """The cache below catalog, if it was made by this toolchain; else an empty one."""
+    """The cache below catalog, if it was made by this toolchain; else an empty one.
+
+    Its first line holds the toolchain and the small maps; each further line one document's or one
+    entry's record (a damaged line is left out), kept as read so an unchanged record is not written
+    out again.
+    """
     toolchain = ingest_toolchain(providers)
     fresh = IngestCache(toolchain)
     if catalog is None:
         return fresh
     try:
-        data = json.loads((catalog / CACHE_FILE).read_text("utf-8"))
+        head, *lines = (catalog / CACHE_FILE).read_text("utf-8").split("\n")  # not splitlines: U+2028
+        data = json.loads(head)
     except (OSError, ValueError):
         return fresh
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("toolchain") != toolchain:
         return fresh
-    parts = [data.get(key) for key in ("documents", "texts", "sources", "checks", "entries")]
-    documents, texts, sources, checks, entries = (part if isinstance(part, dict) else {} for part in parts)
-    return IngestCache(toolchain, documents, texts, sources, checks, entries)
+    parts = [data.get(key) for key in ("texts", "sources", "checks")]
+    texts, sources, checks = (part if isinstance(part, dict) else {} for part in parts)
+    cache = IngestCache(toolchain, texts=texts, sources=sources, checks=checks)
+    sections = {"documents": cache.documents, "entries": cache.entries}
+    for line in lines:
+        try:
+            section, key, record = json.loads(line)
+            sections[section][key] = record
+        except (ValueError, TypeError, KeyError):
+            continue
+        cache.lines[section, key] = line
+    return cache
 
 
 def cache_text(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None) -> str:
@@ -230,16 +250,22 @@ def cache_text(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None)
         text_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         texts[hashlib.sha256(entry_json.encode()).hexdigest()] = text_sha
         sources[text_sha] = source
-    data = {
+    head = {
         "format": CACHE_FORMAT,
         "toolchain": cache.toolchain,
-        "documents": dict(sorted(cache.used.items())),
-        "entries": dict(sorted(cache.entries_used.items())),
         "texts": dict(sorted(texts.items())),
         "sources": dict(sorted(sources.items())),
         "checks": {name: dict(sorted(kept.items())) for name, kept in sorted(cache.checks_used.items())},
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))]
+    for section, used, loaded in (
+        ("documents", cache.used, cache.documents),
+        ("entries", cache.entries_used, cache.entries),
+    ):
+        for key, record in sorted(used.items()):
+            kept = cache.lines.get((section, key)) if record is loaded.get(key) else None
+            lines.append(kept or _line(section, key, record))
+    return "\n".join(lines) + "\n"
 
 
 def write_cache(catalog: Path, text: str, name: Path = CACHE_FILE) -> None:

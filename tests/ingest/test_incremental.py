@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -223,12 +224,19 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     root = _project(tmp_path, "segmind")
     _ingest(root)
     cache = root / "models" / CACHE_FILE
-    data = json.loads(cache.read_text("utf-8"))
-    for record in data["documents"].values():
-        record["result"] = {"diagnostics": [["x"]], "extraction": 3}
-    for key in data["entries"]:
-        data["entries"][key] = {"entry": "{}", "problems": [], "checked": 1}
-    cache.write_text(json.dumps(data), "utf-8")
+    head, *lines = cache.read_text("utf-8").splitlines()
+    damaged: dict[str, dict[str, Any]] = {
+        "documents": {"sha256": "", "result": {"diagnostics": [["x"]], "extraction": 3}},
+        "entries": {"entry": "{}", "problems": [], "checked": 1},
+    }
+    records = [json.loads(line) for line in lines]
+    assert {section for section, _, _ in records} == set(damaged)
+    kept = [  # every other record damaged, and lines that are no records at all
+        json.dumps([section, key, {**record, **damaged[section]}]) if index % 2 else lines[index]
+        for index, (section, key, record) in enumerate(records)
+    ]
+    kept += ["[1]", '["entries"', '["nothing", "x", {}]', "", "null"]
+    cache.write_text("\n".join([head, *kept]) + "\n", "utf-8")
     _same_as_fresh(tmp_path, root)
     cache.write_text("{not json", "utf-8")
     _same_as_fresh(tmp_path, root)
