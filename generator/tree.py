@@ -64,7 +64,7 @@ def on_disk(target: Path) -> set[str]:
             for entry in entries:  # is_dir and is_file read the directory listing: no stat per file
                 if _dropping(entry.name):
                     continue
-                if entry.is_dir():
+                if entry.is_dir(follow_symlinks=False):  # as rglob: a linked folder is not entered
                     folders.append((f"{prefix}{entry.name}/", entry.path))
                 elif entry.is_file():
                     names.add(prefix + entry.name)

@@ -65,6 +65,7 @@ def test_on_disk_lists_the_files_a_recursive_glob_finds_less_hidden_ones(tmp_pat
         (tmp_path / name).write_text("x", "utf-8")
     (tmp_path / "empty").mkdir()
     (tmp_path / "link.py").symlink_to(tmp_path / "a.py")
+    (tmp_path / "pkg" / "loop").symlink_to(tmp_path, target_is_directory=True)
     expected = {
         p.relative_to(tmp_path).as_posix()
         for p in tmp_path.rglob("*")
