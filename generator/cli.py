@@ -430,8 +430,12 @@ def generate_command(
         if parsed is not None:
             write_cache(out, ENTRIES_NAME, parsed)
         compiled.write()
+        verified = {str(p) for p in generation.verified}  # hashed as they were read: the lock has them
+        hashed = {
+            p: sha for m in generation.lock.models.values() for p, sha in m.files.items() if p in verified
+        }
         remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
-                 len(generation.rendered) + len(generation.reused))  # fmt: skip
+                 len(generation.rendered) + len(generation.reused), hashed)  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
     if as_json:
         clean = diff.clean or not check

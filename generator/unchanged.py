@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,18 +139,30 @@ def write_cache(out: Path, name: str, text: str) -> None:
     Path(temporary).replace(path)
 
 
-def remember(out: Path, digest: str | None, files: dict[str, str], version: str, models: int) -> None:
-    """Record a run that wrote files (path -> text) to out from inputs of this digest."""
+def remember(
+    out: Path,
+    digest: str | None,
+    files: dict[str, str],
+    version: str,
+    models: int,
+    known: Mapping[str, str] | None = None,
+) -> None:
+    """Record a run that wrote files (path -> text) to out from inputs of this digest.
+
+    known: the sha256 of files this run read back from out and hashed already, by path.
+    """
     if digest is None:
         forget(out)
         return
+    known = known or {}
     state = {
         "format": STATE_FORMAT,
         "inputs": digest,
         "version": version,
         "models": models,
         "files": {
-            name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())
+            name: known.get(name) or hashlib.sha256(text.encode("utf-8")).hexdigest()
+            for name, text in sorted(files.items())
         },
     }
     write_cache(out, STATE_NAME, json.dumps(state, indent=0, sort_keys=True) + "\n")
