@@ -231,13 +231,17 @@ class ProviderView:
         return str(self._shared("endpoint.path"))
 
     @property
-    def streaming_models(self) -> list[tuple[str, StreamView]]:
-        """Each streaming model's id and its own stream settings, for the untyped `stream()`."""
-        return [
-            (model.entry.model_id, settings)
-            for model in self.models
-            if (settings := model.stream_settings) is not None
-        ]
+    def stream_groups(self) -> list[tuple[StreamView, list[str]]]:
+        """Each streaming model's own settings, for the untyped `stream()`: the ids of the models sharing them.
+
+        Grouped so that a provider module holds each distinct setting once and a model id as a bare
+        string: compiling one `StreamSettings(...)` call per model grew the module by ~5 us a model.
+        """
+        groups: dict[StreamView, list[str]] = {}
+        for model in self.models:
+            if (settings := model.stream_settings) is not None:
+                groups.setdefault(settings, []).append(model.entry.model_id)
+        return sorted(groups.items(), key=lambda group: group[1][0])
 
 
 def shared_value(entry: CatalogEntry, field: str) -> object:
