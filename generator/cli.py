@@ -303,11 +303,11 @@ def _remember_ingest(
 ) -> None:
     """Keep what this ingest extracted and wrote; digest (a clean run's): replay it next time."""
     from generator.catalog.store import entry_path
-    from generator.ingest.cache import cache_text, write_cache
+    from generator.ingest.cache import cache_lines, write_cache
     from generator.ingest.replay import RUN_FILE, Outcome, run_text
 
-    entries = [(e.model_dump_json(), files[entry_path(e)], e.provenance.source.path) for e in result.catalog]
-    write_cache(catalog_dir, cache_text(cache, entries))
+    entries = ((e.model_dump_json(), files[entry_path(e)], e.provenance.source.path) for e in result.catalog)
+    write_cache(catalog_dir, cache_lines(cache, entries))
     if digest is None:
         (catalog_dir / RUN_FILE).unlink(missing_ok=True)
     else:

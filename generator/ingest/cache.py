@@ -240,8 +240,8 @@ def load_cache(catalog: Path | None, providers: Path | None) -> IngestCache:
     return cache
 
 
-def cache_text(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None) -> str:
-    """The cache after this run, which left files (entry JSON, text, source) in the catalog.
+def cache_lines(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None) -> list[str]:
+    """The cache's lines after this run, which left files (entry JSON, text, source) in the catalog.
 
     files None: the catalog was not written, and what the last run recorded of it is kept.
     """
@@ -257,22 +257,23 @@ def cache_text(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None)
         "sources": dict(sorted(sources.items())),
         "checks": {name: dict(sorted(kept.items())) for name, kept in sorted(cache.checks_used.items())},
     }
-    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))]
+    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":")) + "\n"]
     for section, used, loaded in (
         ("documents", cache.used, cache.documents),
         ("entries", cache.entries_used, cache.entries),
     ):
         for key, record in sorted(used.items()):
             kept = cache.lines.get((section, key)) if record is loaded.get(key) else None
-            lines.append(kept or _line(section, key, record))
-    return "\n".join(lines) + "\n"
+            lines.append((kept or _line(section, key, record)) + "\n")
+    return lines
 
 
-def write_cache(catalog: Path, text: str, name: Path = CACHE_FILE) -> None:
-    """Replace one file of the catalog's cache at once, so a reader never sees half of it."""
+def write_cache(catalog: Path, text: str | Iterable[str], name: Path = CACHE_FILE) -> None:
+    """Replace one file of the catalog's cache (its text, or its lines) at once, so a reader never
+    sees half of it."""
     path = catalog / name
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".ingest-", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
+        stream.writelines([text] if isinstance(text, str) else text)  # lines: never one big copy
     Path(temporary).replace(path)
