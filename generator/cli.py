@@ -399,9 +399,7 @@ def generate_command(
     started = time.perf_counter()
     from generator.unchanged import (
         ENTRIES_NAME,
-        TEMPLATES_DIR,
         RunInputs,
-        cache_path,
         forget,
         inputs_digest,
         remember,
@@ -418,10 +416,7 @@ def generate_command(
     if same is not None:  # the inputs and every output file are as the last run left them
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
-    from generator.generate import CompiledTemplates, compiled_templates
-
-    with compiled_templates(CompiledTemplates(cache_path(out, TEMPLATES_DIR))) as compiled:
-        generation, previous, parsed = _generate(run, out, check, as_json)
+    generation, previous, parsed = _generate(run, out, check, as_json)
     files = generation.files
     if not check:
         forget(out)
@@ -429,7 +424,6 @@ def generate_command(
     if not check:
         if parsed is not None:
             write_cache(out, ENTRIES_NAME, parsed)
-        compiled.write()
         verified = {str(p) for p in generation.verified}  # hashed as they were read: the lock has them
         hashed = {
             p: sha for m in generation.lock.models.values() for p, sha in m.files.items() if p in verified

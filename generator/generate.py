@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
-
-import jinja2
-from jinja2.bccache import Bucket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
 from generator.catalog.store import Catalog
 from generator.entry_store import blob_path
@@ -29,7 +23,6 @@ from generator.render.changelog import CHANGELOG_NAME, changelog_text, next_vers
 from generator.render.context import recordings_of
 from generator.render.format import format_tree
 from generator.render.render import RenderOptions, render
-from generator.render.templates import environment
 
 ReadFiles = Callable[[list[PurePosixPath]], dict[PurePosixPath, bytes] | None]
 
@@ -50,50 +43,6 @@ class Generation:
     rendered: list[str]  # models rendered afresh
     reused: list[str]  # models whose files were kept from the previous run
     verified: frozenset[PurePosixPath]  # files read back from the output and found intact
-
-
-@dataclass
-class CompiledTemplates(jinja2.BytecodeCache):
-    """jinja's compiled templates, read from a folder; the ones compiled now are written on request.
-
-    jinja keeps each with its template's checksum and its own and Python's version, and compiles
-    again whenever one differs; a damaged file is compiled again too.
-    """
-
-    directory: Path
-    fresh: dict[str, bytes] = field(default_factory=dict)  # compiled in this run, not yet written
-    loaded: int = 0
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            bucket.bytecode_from_string((self.directory / f"{bucket.key}.bin").read_bytes())
-        except Exception:  # missing, or damaged in any way: compile it
-            bucket.reset()
-        self.loaded += bucket.code is not None
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.fresh[bucket.key] = bucket.bytecode_to_string()
-
-    def write(self) -> None:
-        """Keep what this run compiled, each file replaced at once."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        for key, data in sorted(self.fresh.items()):
-            handle, temporary = tempfile.mkstemp(prefix=f".{key}-", dir=self.directory)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            Path(temporary).replace(self.directory / f"{key}.bin")
-        self.fresh.clear()
-
-
-@contextmanager
-def compiled_templates(cache: CompiledTemplates) -> Iterator[CompiledTemplates]:
-    """Inside, templates an earlier run compiled are not compiled again (50 ms a run)."""
-    env = environment()
-    before, env.bytecode_cache = env.bytecode_cache, cache
-    try:
-        yield cache
-    finally:
-        env.bytecode_cache = before
 
 
 def _keys(

@@ -23,7 +23,6 @@ from generator.tree import MANIFEST, is_build_output, on_disk
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
 STATE_NAME = "generate.json"
-TEMPLATES_DIR = "templates"  # jinja's compiled templates (generate.CompiledTemplates)
 ENTRIES_NAME = "entries.json"  # the catalog files' entries as JSON, by digest (catalog.store.parsed_text)
 STATE_FORMAT = 1
 

@@ -43,7 +43,9 @@ def cassettes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     copy.write_text(HEADER + TEMPLATE.read_text("utf-8"), "utf-8")
     # Generated beside it, as the generated tests have it: the SDK runtime's scrubbing rule.
     (folder / "_redact.py").write_text((REPO / "generator/templates/runtime/_redact.py").read_text("utf-8"))
-    (folder / "_cassette_headers.py").write_text(TEMPLATE.with_name("_cassette_headers.py").read_text("utf-8"))
+    (folder / "_cassette_headers.py").write_text(
+        TEMPLATE.with_name("_cassette_headers.py").read_text("utf-8")
+    )
     sys.path.insert(0, str(folder))
     spec = importlib.util.spec_from_file_location("cardgen_test_cassettes", copy)
     assert spec is not None and spec.loader is not None

@@ -7,16 +7,13 @@ import json
 import shutil
 from pathlib import Path
 
-import jinja2
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 
 from generator.catalog.store import exact_json, parsed_text, read_catalog, read_parsed
 from generator.cli import cli
-from generator.generate import CompiledTemplates
-from generator.render.templates import environment
-from generator.unchanged import CACHE_DIR, ENTRIES_NAME, STATE_NAME, TEMPLATES_DIR
+from generator.unchanged import CACHE_DIR, ENTRIES_NAME, STATE_NAME
 
 NOOP = "0 written, 0 removed"
 
@@ -180,44 +177,3 @@ def test_a_changed_entry_is_parsed_again(project: Path) -> None:
     parsed = read_parsed(project / "generated" / CACHE_DIR / ENTRIES_NAME)
     assert read_catalog(models, parsed=parsed).catalog == read_catalog(models).catalog
     assert "Edited." in {e.description for e in read_catalog(models, parsed=parsed).catalog}
-
-
-def _environment(templates: Path, cache: CompiledTemplates) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates), bytecode_cache=cache, autoescape=False
-    )
-
-
-def test_compiled_templates_are_reused_until_their_template_changes(tmp_path: Path) -> None:
-    templates, compiled = tmp_path / "templates", tmp_path / "compiled"
-    templates.mkdir()
-    (templates / "t.jinja").write_text("one {{ x }}", "utf-8")
-    first = CompiledTemplates(compiled)
-    assert _environment(templates, first).get_template("t.jinja").render(x=1) == "one 1"
-    assert (first.loaded, len(first.fresh), list(compiled.glob("*"))) == (0, 1, [])
-    first.write()
-    second = CompiledTemplates(compiled)
-    assert _environment(templates, second).get_template("t.jinja").render(x=2) == "one 2"
-    assert (second.loaded, second.fresh) == (1, {})
-    (templates / "t.jinja").write_text("two {{ x }}", "utf-8")
-    third = CompiledTemplates(compiled)
-    assert _environment(templates, third).get_template("t.jinja").render(x=3) == "two 3"
-    assert (third.loaded, len(third.fresh)) == (0, 1)
-    for kept in compiled.glob("*.bin"):
-        kept.write_bytes(b"damaged")
-    fourth = CompiledTemplates(compiled)
-    assert _environment(templates, fourth).get_template("t.jinja").render(x=4) == "two 4"
-    assert fourth.loaded == 0
-
-
-def test_a_run_keeps_its_compiled_templates_and_check_writes_none(project: Path) -> None:
-    kept = project / "generated" / CACHE_DIR / TEMPLATES_DIR
-    shutil.rmtree(project / "generated" / CACHE_DIR, ignore_errors=True)
-    assert _generate(project, "--check").exit_code in {0, 1}
-    assert not kept.exists()
-    loaded = environment().cache
-    assert loaded is not None
-    loaded.clear()  # as in a new process: every template is compiled (or read compiled)
-    assert _generate(project).exit_code == 0
-    assert list(kept.glob("*.bin")), "the templates this run compiled"
-    assert environment().bytecode_cache is None, "only while the command runs"
