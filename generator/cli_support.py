@@ -1,0 +1,101 @@
+"""What the ingest and generate commands share: default folders, diagnostics, writing or checking a tree."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+
+import click
+
+from generator.diagnostics import Diagnostic, Level
+from generator.tree import TreeDiff
+
+DEFAULT_SOURCES = Path("catalog/sources")
+DEFAULT_CATALOG = Path("catalog/models")
+DEFAULT_OUT = Path("generated")
+
+
+def report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
+    for diagnostic in diagnostics:
+        if diagnostic.level >= Level.NOTE or verbose:
+            click.echo(diagnostic.render(), err=True)
+
+
+def openable(diagnostic: Diagnostic, base: Path | None) -> Diagnostic:
+    """The diagnostic naming its file from the current directory; provenance keeps the catalog's name."""
+    if base is None or not (base / diagnostic.file).exists():
+        return diagnostic
+    return replace(diagnostic, file=Path(os.path.relpath(base / diagnostic.file)).as_posix())
+
+
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """Build a large catalog without the cycle collector walking it again each time it grows.
+
+    What is built here is data kept to the end of the command (parsed JSON and YAML, entries,
+    extractions, and the modules imported meanwhile): the collector would walk the growing heap
+    again and again and free nearly nothing (50-80 ms at 500 models). When the command is the
+    whole process (main), all of it is then frozen (gc.freeze), so later collections do not walk
+    it either; reference counting still frees it. Called in a longer process, the collector is
+    only paused: freezing would keep that process's uncollected cycles for good.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if Process.whole:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+class Process:
+    whole = False  # set by main: this command is the process, and ends with it
+
+
+def label(directory: Path) -> str:
+    """How generated headers name a directory: relative to here, so output never holds our paths."""
+    try:
+        return directory.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return directory.name
+
+
+def sync(
+    target: Path,
+    files: dict[PurePosixPath, str],
+    check: bool,
+    command: str,
+    verified: frozenset[PurePosixPath] = frozenset(),
+) -> TreeDiff:
+    """Write files to target, or with check only compare; exit 1 when the target is unsafe to write."""
+    from generator.tree import UnsafeTarget, compare_tree, write_tree
+
+    if check:
+        return compare_tree(target, files, verified)
+    try:
+        return write_tree(target, files, verified)
+    except UnsafeTarget as exc:
+        click.echo(f"{command}: {exc}", err=True)
+        sys.exit(1)
+
+
+def report_check(
+    target: Path, diff: TreeDiff, stale_against: str, count: int, why: tuple[str, ...] = ()
+) -> None:
+    """Say whether target is up to date; exit 1 listing what differs and why when it is not."""
+    if diff.clean:
+        click.echo(f"{target} is up to date ({count} files)")
+        return
+    click.echo(f"{target} is out of date with {stale_against}:", err=True)
+    for line in diff.lines():
+        click.echo(f"  {line}", err=True)
+    for reason in why:
+        click.echo(f"why: {reason}", err=True)
+    sys.exit(1)

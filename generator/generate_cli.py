@@ -1,0 +1,210 @@
+"""The `cardgen generate` command: catalog -> the SDK and its tests, reusing what has not changed."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import click
+
+from generator.cli_support import (
+    DEFAULT_CATALOG,
+    DEFAULT_OUT,
+    label,
+    report_check,
+    sync,
+    uncollected,
+)
+from generator.machine import emit, format_option, tree_json
+from generator.tree import TreeDiff
+
+if TYPE_CHECKING:
+    from generator.generate import Generation, Previous
+    from generator.unchanged import RunInputs, Unchanged
+
+
+@click.command("generate")
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="The catalog to render.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Directory that receives the package and its tests.",
+)
+@click.option(
+    "--package",
+    default="modelsdk",
+    show_default=True,
+    help="Import name of the generated package; vendor it under any name.",
+)
+@click.option(
+    "--recordings",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Cassettes from `cardgen record` [default: recordings/ beside the catalog].",
+)
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files, and why."
+)
+@format_option()
+def generate_command(
+    catalog_dir: Path, out: Path, package: str, recordings: Path | None, check: bool, output_format: str
+) -> None:
+    """Render the catalog into a typed Python SDK (pydantic types, sync and async clients) and its tests.
+
+    Models whose catalog entry, recordings and toolchain are unchanged since the last run (see
+    <out>/cardgen.lock) keep their files untouched. The package version moves by what changed in
+    the catalog (`cardgen diff` rules) and <out>/CHANGELOG.md says why. Everything is rendered and
+    formatted in memory first; the output directory changes only when all of it succeeded.
+    When neither the inputs nor the output changed since the last run, nothing is parsed or
+    rendered at all (<out>/.cardgen-cache/ remembers that run; deleting it is always safe).
+    """
+    as_json = output_format == "json"
+    started = time.perf_counter()
+    from generator.unchanged import (
+        ENTRIES_NAME,
+        RunInputs,
+        forget,
+        inputs_digest,
+        remember,
+        unchanged,
+        write_cache,
+    )
+
+    run = RunInputs(catalog_dir, recordings or catalog_dir.parent / "recordings", package, label(catalog_dir))
+    # Taken before anything is read, so a catalog edited meanwhile is not recorded as this one.
+    digest = inputs_digest(run)
+    same = unchanged(out, digest)
+    if same is not None:  # the inputs and every output file are as the last run left them
+        _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
+        return
+    generation, previous, parsed = _generate(run, out, check, as_json)
+    files = generation.files
+    if not check:
+        forget(out)
+    diff = sync(out, files, check, "generate", generation.verified)
+    if not check:
+        if parsed is not None:
+            write_cache(out, ENTRIES_NAME, parsed)
+        verified = {str(p) for p in generation.verified}  # hashed as they were read: the lock has them
+        hashed = {
+            p: sha for m in generation.lock.models.values() for p, sha in m.files.items() if p in verified
+        }
+        remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
+                 len(generation.rendered) + len(generation.reused), hashed)  # fmt: skip
+    why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
+    if as_json:
+        clean = diff.clean or not check
+        emit(
+            {"command": "generate", "ok": clean, "check": check, "version": generation.lock.version,
+             "files": len(files), **tree_json(diff), "why": why,
+             "rendered": len(generation.rendered), "reused": len(generation.reused)}
+        )  # fmt: skip
+        sys.exit(0 if clean else 1)
+    if check:
+        report_check(out, diff, f"{catalog_dir} (run `cardgen generate`)", len(files), tuple(why))
+        return
+    changed = len(diff.stale) + len(diff.missing)
+    click.echo(
+        f"generated {len(files)} files in {out} (version {generation.lock.version}): {changed} written, "
+        f"{len(diff.extra)} removed, {len(files) - changed} unchanged; {len(generation.rendered)} models "
+        f"rendered, {len(generation.reused)} reused ({time.perf_counter() - started:.1f}s)"
+    )
+
+
+def _generate(
+    run: RunInputs, out: Path, check: bool, as_json: bool
+) -> tuple[Generation, Previous, str | None]:
+    """Render the catalog against the previous output; on failure say so and exit 1.
+
+    Also the text of out's parsed-entries cache when it changed (else None).
+    """
+    from generator.catalog.store import parsed_text, read_catalog, read_parsed
+    from generator.generate import Previous, generate
+    from generator.lockfile import LOCK_NAME, read_lock
+    from generator.render.changelog import CHANGELOG_NAME
+    from generator.render.context import RenderError
+    from generator.render.format import FormatError
+    from generator.render.render import RenderOptions
+    from generator.tree import read_tree
+    from generator.unchanged import ENTRIES_NAME, cache_path
+
+    previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
+    try:
+        # Entries the lock proves validated, text unchanged, are not schema-checked again, and
+        # those whose text the last run parsed are not parsed again.
+        with uncollected():
+            parsed = read_parsed(cache_path(out, ENTRIES_NAME))
+            known = previous.lock.known_entries() if previous.lock else None
+            loaded = read_catalog(run.catalog, known, parsed)
+        # Written once the output is.
+        parsed_now = parsed_text(loaded.parsed) if loaded.parsed.keys() != parsed.keys() else None
+        catalog = loaded.catalog
+        click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)
+        generation = generate(
+            catalog,
+            RenderOptions(package=run.package, catalog_label=run.catalog_label),
+            read_tree(run.recordings, "*/*/*.yaml"),
+            previous,
+            loaded.texts,
+        )
+    except (ValueError, RenderError, FormatError) as exc:
+        if as_json:
+            emit({"command": "generate", "ok": False, "check": check, "error": str(exc)})
+        else:
+            click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
+        sys.exit(1)
+    return generation, previous, parsed_now
+
+
+def _why(previous: Previous, generation: Generation, catalog_dir: Path) -> list[str]:
+    from generator.ingest.sources import load_sources
+    from generator.lockfile import why_stale
+
+    documents, _ = load_sources(catalog_dir.parent / "sources")
+    return why_stale(previous.lock, generation.lock, {d.name: d.sha256 for d in documents})
+
+
+def _report_unchanged(out: Path, same: Unchanged, check: bool, as_json: bool, seconds: float) -> None:
+    if as_json:
+        emit(
+            {"command": "generate", "ok": True, "check": check, "version": same.version,
+             "files": same.files, **tree_json(TreeDiff()), "why": [], "rendered": 0, "reused": same.models}
+        )  # fmt: skip
+    elif check:
+        report_check(out, TreeDiff(), "", same.files)
+    else:
+        click.echo(
+            f"generated {same.files} files in {out} (version {same.version}): 0 written, 0 removed, "
+            f"{same.files} unchanged; 0 models rendered, {same.models} reused ({seconds:.1f}s)"
+        )
+
+
+def _read_text(path: Path) -> str | None:
+    return path.read_text("utf-8") if path.is_file() else None
+
+
+def _reader(root: Path) -> Callable[[list[PurePosixPath]], dict[PurePosixPath, bytes] | None]:
+    def read(paths: list[PurePosixPath]) -> dict[PurePosixPath, bytes] | None:
+        found = {}
+        for path in paths:
+            try:
+                with open(os.path.join(root, path), "rb") as stream:  # noqa: PTH118, PTH123 - 2 000 files
+                    found[path] = stream.read()
+            except OSError:  # missing, or not a file
+                return None
+        return found
+
+    return read

@@ -1,0 +1,201 @@
+"""The `cardgen ingest` command: sources -> catalog, every document an entry, a note or a diagnostic."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from generator.cli_support import (
+    DEFAULT_CATALOG,
+    DEFAULT_SOURCES,
+    openable,
+    report,
+    report_check,
+    sync,
+    uncollected,
+)
+from generator.diagnostics import Level, has_errors
+from generator.machine import diagnostics_json, emit, format_option, tree_json
+from generator.tree import TreeDiff
+
+if TYPE_CHECKING:
+    from generator.ingest.cache import IngestCache
+    from generator.ingest.pipeline import IngestResult
+    from generator.ingest.replay import Outcome
+
+
+@click.command("ingest")
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SOURCES,
+    show_default=True,
+    help="A docs folder as published: model pages in any known format, other pages noted and skipped.",
+)
+@click.option(
+    "--providers",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Overrides of the provider defaults cardgen ships, field by field [default: providers/ beside the sources].",
+)
+@click.option(
+    "--overlays",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Maintainers' patches [default: overlays/ beside the sources].",
+)
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CATALOG,
+    show_default=True,
+    help="Where the normalized entries go.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if the catalog differs from a fresh ingest.",
+)
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="On errors, still write the good entries (and keep the last entry of a document that "
+    "no longer yields one); exit 1 all the same.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
+@format_option(
+    "text for people; json: one JSON document on stdout, every diagnostic (info included) an object."
+)
+def ingest_command(
+    sources: Path,
+    providers: Path | None,
+    overlays: Path | None,
+    catalog_dir: Path,
+    check: bool,
+    keep_going: bool,
+    verbose: bool,
+    output_format: str,
+) -> None:
+    """Read every source document into one normalized, validated catalog entry per model.
+
+    \b
+    Every document becomes an entry, a note or a diagnostic:
+      note     a page that is not a model page (an index, a listing, a "get started" page): skipped
+      warning  a document no extractor recognises, a fact a page leaves out
+      error    a page that does not parse, a schema that is not valid, two pages claiming one
+               model, a sources folder that yields no entry, a document that yielded an entry in
+               the catalog and no longer does
+
+    Any error: nothing is written and the previous catalog stays as it was (with --keep-going
+    the good entries are written), and the exit status is 1. Provider defaults ship with cardgen;
+    `providers/<name>.yaml` beside the sources overrides them field by field.
+    """
+    from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
+    from generator.ingest.replay import inputs_digest, replayed
+    from generator.ingest.toolchain import ingest_toolchain
+
+    as_json = output_format == "json"
+    providers, overlays = providers or sources.parent / "providers", overlays or sources.parent / "overlays"
+    tools = ingest_toolchain(providers)
+    digest = inputs_digest(sources, providers, overlays, sources.parent / ACKNOWLEDGED, tools)
+    again = replayed(catalog_dir, digest)
+    if again is not None:  # every input byte for byte as the last clean ingest read it: its outcome
+        _replay_ingest(again, sources, catalog_dir, check, verbose, as_json)
+        return
+
+    from generator.ingest.cache import load_cache
+    from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
+
+    inputs = IngestInputs.beside(sources, providers, overlays, catalog_dir)
+    with uncollected():
+        cache = load_cache(catalog_dir, inputs.providers)  # what unchanged documents yielded last time
+        result = ingest(inputs, cache)
+    diagnostics = [openable(d, sources.parent) for d in result.diagnostics]
+    if not as_json:
+        report(diagnostics, verbose)
+    failed = has_errors(diagnostics)
+    errors = sum(1 for d in diagnostics if d.level is Level.ERROR)
+    document: dict[str, Any] = {
+        "command": "ingest",
+        "ok": not failed,
+        "documents": result.documents,
+        "diagnostics": diagnostics_json(
+            d for d in diagnostics if d.level >= Level.NOTE or verbose or as_json
+        ),
+    }
+    if failed and (check or not keep_going):
+        if as_json:
+            emit({**document, "entries": len(result.catalog), "written": False})
+        else:
+            click.echo(f"ingest failed: {errors} error(s); nothing written to {catalog_dir}", err=True)
+        sys.exit(1)
+    files, verified = render_catalog(result.catalog, cache, catalog_dir)
+    if failed:  # --keep-going: a document that broke keeps the entry it had
+        files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
+    diff = sync(catalog_dir, files, check, "ingest", verified)
+    if not check:
+        _remember_ingest(catalog_dir, cache, result, files, digest if not failed else None)
+    document |= {"entries": len(files), "check": check, **tree_json(diff)}
+    if as_json:
+        emit({**document, "ok": document["ok"] and (diff.clean or not check)})
+        sys.exit(1 if failed or (check and not diff.clean) else 0)
+    if check:
+        report_check(catalog_dir, diff, f"{sources} (run `cardgen ingest`)", len(files))
+    else:
+        changed = len(diff.stale) + len(diff.missing)
+        click.echo(
+            f"ingested {result.documents} documents into {len(files)} entries in {catalog_dir}: "
+            f"{changed} written, {len(diff.extra)} removed, {len(files) - changed} unchanged"
+        )
+    if failed:
+        click.echo(
+            f"ingest failed: {errors} error(s); the good entries were written (--keep-going)", err=True
+        )
+        sys.exit(1)
+
+
+def _replay_ingest(
+    outcome: Outcome, sources: Path, catalog_dir: Path, check: bool, verbose: bool, as_json: bool
+) -> None:
+    """Say what the last clean ingest said, as a run that wrote nothing."""
+    diagnostics = [openable(d, sources.parent) for d in outcome.diagnostics]
+    if not as_json:
+        report(diagnostics, verbose)
+    if as_json:
+        emit(
+            {"command": "ingest", "ok": True, "documents": outcome.documents,
+             "diagnostics": diagnostics_json(diagnostics), "entries": outcome.entries, "check": check,
+             **tree_json(TreeDiff())}
+        )  # fmt: skip
+    elif check:
+        report_check(catalog_dir, TreeDiff(), "", outcome.entries)
+    else:
+        click.echo(
+            f"ingested {outcome.documents} documents into {outcome.entries} entries in {catalog_dir}: "
+            f"0 written, 0 removed, {outcome.entries} unchanged"
+        )
+
+
+def _remember_ingest(
+    catalog_dir: Path,
+    cache: IngestCache,
+    result: IngestResult,
+    files: dict[PurePosixPath, str],
+    digest: str | None,
+) -> None:
+    """Keep what this ingest extracted and wrote; digest (a clean run's): replay it next time."""
+    from generator.catalog.store import entry_path
+    from generator.ingest.cache import cache_lines, write_cache
+    from generator.ingest.replay import RUN_FILE, Outcome, run_text
+
+    entries = ((e.model_dump_json(), files[entry_path(e)], e.provenance.source.path) for e in result.catalog)
+    write_cache(catalog_dir, cache_lines(cache, entries))
+    if digest is None:
+        (catalog_dir / RUN_FILE).unlink(missing_ok=True)
+    else:
+        outcome = Outcome(result.documents, len(files), result.diagnostics)
+        write_cache(catalog_dir, run_text(digest, catalog_dir, outcome), RUN_FILE)
