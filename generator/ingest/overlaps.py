@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import jsonschema
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from generator.ingest.refs import DATA_KEYS, pointer
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 SCALARS: tuple[Any, ...] = ({}, [], "", 0, 0.5, False, None)
@@ -40,10 +40,15 @@ def overlapping_one_ofs(schema: Any) -> list[Overlap]:
     """Every `oneOf` in schema with two branches some one value fits, the first such pair each."""
     if not isinstance(schema, dict | bool):
         return []
+    one_ofs = list(_one_ofs(schema, ""))
+    if not one_ofs:
+        return []  # and jsonschema (~50 ms to import) is not loaded: most schemas have no oneOf
+    import jsonschema  # noqa: PLC0415
+
     try:
         validator = jsonschema.Draft202012Validator(schema)
         found = []
-        for path, rest, branches in _one_ofs(schema, ""):
+        for path, rest, branches in one_ofs:
             overlap = _first_overlap(validator, path, rest, branches)
             if overlap is not None:
                 found.append(overlap)
