@@ -58,6 +58,9 @@ def owner_of(path: PurePosixPath, package: str) -> str | None:
     parts = path.parts
     if len(parts) == 4 and parts[0] == package and parts[1] in {"types", "resources"}:
         return f"{parts[2]}/{PurePosixPath(parts[3]).stem}"
+    async_module = len(parts) == 5 and parts[0] == package and parts[1:4:2] == ("resources", "_async")
+    if async_module and parts[4] != "__init__.py":  # a model's async client module
+        return f"{parts[2]}/{PurePosixPath(parts[4]).stem}"
     if len(parts) == 2 and parts[0] == "tests" and "__" in parts[1]:
         provider, _, slug = PurePosixPath(parts[1]).stem.removeprefix("test_").partition("__")
         return f"{provider}/{slug}"

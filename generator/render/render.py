@@ -122,8 +122,9 @@ def _typed_view(entry: CatalogEntry, source: str) -> ModelView:
 def _resource_clashes(view: ModelView) -> frozenset[str]:
     """Property arguments and type classes named like something the resource module uses itself.
 
-    The module is rendered with stand-in argument names and read back: its imports, constants,
-    classes and run()'s own arguments and locals are what it uses, whatever the template says.
+    Both of the model's modules (sync, and async in `_async/`) are rendered with stand-in argument
+    names and read back: their imports, constants, classes and run()'s own arguments and locals are
+    what they use, whatever the template says.
     """
     types = view.types
     params = {p.name for variant in types.variants for p in variant.params}
@@ -132,13 +133,17 @@ def _resource_clashes(view: ModelView) -> frozenset[str]:
         for variant in types.variants
     )
     probe = ModelView(view.entry, replace(types, variants=stand_ins), view.source)
-    code = render_template(
-        "resource.py.jinja", header="", provider=provider_view(view.entry.provider, [probe]), model=probe
-    )
-    tree = ast.parse(code)
-    own = ast.Module([node for node in tree.body if not _imports_types(node)], [])
-    used = {name for name in names_used(tree) if not name.startswith(PROBE)}
-    return frozenset((params & used) | (set(types.class_names) & module_bindings(own)))
+    provider = provider_view(view.entry.provider, [probe])
+    clashes: set[str] = set()
+    for asynchronous in (False, True):  # the model's sync module and its async one
+        code = render_template(
+            "resource.py.jinja", header="", provider=provider, model=probe, asynchronous=asynchronous
+        )
+        tree = ast.parse(code)
+        own = ast.Module([node for node in tree.body if not _imports_types(node)], [])
+        used = {name for name in names_used(tree) if not name.startswith(PROBE)}
+        clashes |= (params & used) | (set(types.class_names) & module_bindings(own))
+    return frozenset(clashes)
 
 
 def _imports_types(node: ast.stmt) -> bool:
@@ -215,6 +220,9 @@ def _provider_files(
         root / "resources" / name / "__init__.py": _module(
             label, f"Clients of {provider.class_name} models."
         ),
+        root / "resources" / name / "_async" / "__init__.py": _module(
+            label, f"Async clients of {provider.class_name} models, loaded only by an async client."
+        ),
         root / "resources" / name / "_typed.py": render_template(
             "typed_models.py.jinja", header=header(label), provider=provider, package=options.package
         ),
@@ -226,9 +234,18 @@ def _provider_files(
         files[root / "types" / name / f"{model.slug}.py"] = (
             f"{_module(model.source, docstring)}\n{model.types.code}"
         )
-        files[root / "resources" / name / f"{model.slug}.py"] = render_template(
-            "resource.py.jinja", header=header(model.source), provider=provider, model=model
-        )
+        # Sync and async classes in modules of their own: a sync program never compiles the async ones.
+        for folder, asynchronous in (
+            (root / "resources" / name, False),
+            (root / "resources" / name / "_async", True),
+        ):
+            files[folder / f"{model.slug}.py"] = render_template(
+                "resource.py.jinja",
+                header=header(model.source),
+                provider=provider,
+                model=model,
+                asynchronous=asynchronous,
+            )
     return files
 
 

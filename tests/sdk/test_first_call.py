@@ -146,13 +146,18 @@ def clients(sdk: Any) -> tuple[Any, Any]:
 def test_models_resolve_to_their_resource_on_first_use(sdk: Any, clients: tuple[Any, Any]) -> None:
     sync, asynchronous = clients
     resources = importlib.import_module(f"{sdk.__name__}.resources.cloudflare.tinyllama_1_1b_chat_v1_0")
-    assert resources.ASYNC_CLIENT.__name__ == f"Async{resources.CLIENT.__name__}"
+    async_resources = importlib.import_module(
+        f"{sdk.__name__}.resources.cloudflare._async.tinyllama_1_1b_chat_v1_0"
+    )
+    assert async_resources.ASYNC_CLIENT.__name__ == f"Async{resources.CLIENT.__name__}"
+    assert not hasattr(resources, "ASYNC_CLIENT")  # the sync module holds no async class
     model = sync.models.tinyllama_1_1b_chat_v1_0
     assert type(model) is resources.CLIENT
     assert sync.models.tinyllama_1_1b_chat_v1_0 is model  # built once
     assert model._client is sync._client
     assert "acct-123" in model._path  # the account id filled into the model's path
-    assert type(asynchronous.models.tinyllama_1_1b_chat_v1_0) is resources.ASYNC_CLIENT
+    assert type(asynchronous.models.tinyllama_1_1b_chat_v1_0) is async_resources.ASYNC_CLIENT
+    assert "acct-123" in asynchronous.models.tinyllama_1_1b_chat_v1_0._path
     clone = sync.with_options(max_retries=0)
     assert clone.models.tinyllama_1_1b_chat_v1_0._client is clone._client
     assert clone.models.tinyllama_1_1b_chat_v1_0 is not model
@@ -197,6 +202,51 @@ def test_a_plain_sync_first_call_loads_no_async_stream_or_failure_code(
     skipped = loaded & {*NOT_FOR_A_PLAIN_CALL, "asyncio"}
     assert not skipped, sorted(skipped)
     assert not {m for m in loaded if m.endswith("._typed")}  # what type checkers read, never run
+
+
+def _streaming_chats() -> Catalog:
+    return Catalog(tuple(e for e in CATALOG if e.provider == "cloudflare" and e.streaming.supported))
+
+
+def test_a_sync_first_call_to_a_streaming_model_loads_no_async_resource_module(generated: Path) -> None:
+    call = FirstCall.of(_streaming_chats())
+    assert call.entry.streaming.supported  # the bench's streaming case: its module has stream classes
+    loaded = _loaded_by(call.code(), generated)
+    assert f"resources.cloudflare.{call.entry.slug}" in loaded  # the call did run
+    assert not {m for m in loaded if "._async" in m or m.startswith("providers._async")}, sorted(loaded)
+    assert not {*NOT_FOR_A_PLAIN_CALL, "asyncio"} & loaded
+    # What it compiled holds no async class: those are in the module only an async client loads.
+    resources = generated / "modelsdk" / "resources" / "cloudflare"
+    assert "class Async" not in (resources / f"{call.entry.slug}.py").read_text("utf-8")
+    assert "class Async" in (resources / "_async" / f"{call.entry.slug}.py").read_text("utf-8")
+
+
+@pytest.mark.anyio
+async def test_an_async_client_resolves_a_streaming_model_to_its_async_module(sdk: Any) -> None:
+    call = FirstCall.of(_streaming_chats())
+    slug = call.entry.slug
+    events = b'data: {"response": "a"}\n\ndata: {"response": "b"}\n\ndata: [DONE]\n\n'
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=events)
+
+    async with sdk.AsyncCloudflare(
+        transport=httpx.MockTransport(answer), **CREDENTIALS["cloudflare"]
+    ) as client:
+        model = getattr(client.models, slug)
+        assert type(model).__module__ == f"{sdk.__name__}.resources.cloudflare._async.{slug}"
+        assert [c.response async for c in model.stream(**call.data)] == ["a", "b"]
+        async with await model.with_streaming_response.stream(**call.data) as response:
+            assert [c.response async for c in response] == ["a", "b"]
+    assert "acct-123" in str(sent[0].url)
+    assert len(sent) == 2
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
 
 
 def test_the_code_a_plain_call_skips_loads_when_a_call_needs_it(generated: Path) -> None:

@@ -1,7 +1,8 @@
 """`client.models`: a model's client module is imported the first time its name is used.
 
 A provider module lists its models' names, one short line each, and nothing else per model: what
-a model's client is and where it calls are in the model's own module. Type checkers and IDEs read
+a model's client is and where it calls are in the model's own module (`resources/<provider>/<model>.py`,
+and `resources/<provider>/_async/<model>.py` for an async client). Type checkers and IDEs read
 each provider's `resources/<provider>/_typed.py` instead, which declares every model's client type.
 """
 
@@ -30,7 +31,7 @@ class ModelNamespace(Generic[ClientT]):
         self._path_params = path_params
         self._package = package  # the provider's resources package, one module per model
         self._names = names
-        self._kind = kind  # which client of a model's module: `CLIENT` or `ASYNC_CLIENT`
+        self._kind = kind  # which client: `CLIENT`, or `ASYNC_CLIENT` from the model's module in `_async`
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *self._names})
@@ -48,7 +49,9 @@ class LazyModels(ModelNamespace[ClientT]):
             raise AttributeError(name)
         if name not in self._names:
             raise AttributeError(_unknown(name, self._names, self._package))
-        module = importlib.import_module(f"{self._package}.{name}")
+        # A model's async classes are a module of their own, which a sync program never compiles.
+        folder = "._async" if self._kind == "ASYNC_CLIENT" else ""
+        module = importlib.import_module(f"{self._package}{folder}.{name}")
         resource = getattr(module, self._kind)(self._client, fill_path(module.PATH, self._path_params))
         setattr(self, name, resource)
         return resource
