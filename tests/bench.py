@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.catalog.store import load_catalog
+from generator.catalog.store import Catalog, load_catalog
 from tests import bench_backend
 from tests.bench_first_call import call_overhead, first_call
 from tests.bench_project import Project
@@ -149,7 +149,18 @@ def bench_regeneration(project: Project, full: float) -> dict[str, Any]:
 
 
 def bench_first_call(project: Project, catalog: Any, scratch: Path) -> dict[str, Any]:
-    figures = first_call(project.root / "generated", catalog, scratch / "first-call")
+    """The first call to a chat model that does not stream, and to one that does (a module twice the size)."""
+    streaming = Catalog(tuple(e for e in catalog if e.streaming.supported))
+    figures = _first_call(project, catalog, scratch / "first-call")
+    try:
+        figures["streaming"] = _first_call(project, streaming, scratch / "first-call-streaming")
+    except LookupError:
+        print("  first call    (no streaming chat model in this catalog)")
+    return figures
+
+
+def _first_call(project: Project, catalog: Any, scratch: Path) -> dict[str, Any]:
+    figures = first_call(project.root / "generated", catalog, scratch)
     floor = figures["floor_ms"]
     print(
         f"  first call    {figures['model']}: floor {floor:6.1f} ms (import httpx, pydantic + one SSL context)"
