@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated, Any, TypeAlias, TypeVar, get_args
+from typing import Annotated, Any, TypeAlias, TypeVar, cast, get_args
 
 from pydantic import (
     BaseModel,
@@ -81,7 +81,7 @@ JsonNumber: TypeAlias = StrictInt | StrictFloat
 
 def _base64(value: Any) -> Any:
     if isinstance(value, bytes | bytearray | memoryview):
-        return base64.b64encode(value).decode("ascii")
+        return base64.b64encode(cast("bytes | bytearray | memoryview[int]", value)).decode("ascii")
     return value
 
 

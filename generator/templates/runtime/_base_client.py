@@ -14,14 +14,14 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Self, TypeVar, cast
 
 import httpx
 
 from ._content import JSON, decode_lenient, is_json, media_type
 from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
 from ._logs import MAX_LOGGED_BODY, setup_logging
-from ._request import NO_OPTIONS, RequestOptions, Timeout, _Unset
+from ._request import NO_OPTIONS, RequestOptions, Timeout, Unset
 from ._sdk_error import remember, secrets_of
 from ._urls import join_path, normalize_base_url
 
@@ -103,18 +103,18 @@ class BaseAPIClient(Generic[_ClientT]):
         """Show the base URL, never the credential."""
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
-    def _copy_with(
+    def copy_with(
         self,
         *,
-        timeout: Timeout | _Unset,
-        max_retries: int | _Unset,
+        timeout: Timeout | Unset,
+        max_retries: int | Unset,
         default_headers: Mapping[str, str] | None,
     ) -> Self:
         """Return a copy with other defaults that shares this one's connection pool (and never closes it)."""
         clone = copy.copy(self)
-        if not isinstance(timeout, _Unset):
+        if not isinstance(timeout, Unset):
             clone.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        if not isinstance(max_retries, _Unset):
+        if not isinstance(max_retries, Unset):
             if max_retries < 0:
                 raise ValueError("max_retries must be >= 0")
             clone.max_retries = max_retries
@@ -127,7 +127,7 @@ class BaseAPIClient(Generic[_ClientT]):
 
     def _timeout_of(self, options: RequestOptions) -> httpx.Timeout:
         timeout = options.timeout
-        if isinstance(timeout, _Unset):
+        if isinstance(timeout, Unset):
             return self.timeout
         return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
@@ -195,7 +195,7 @@ class BaseAPIClient(Generic[_ClientT]):
         )
 
     def _retries_of(self, options: RequestOptions) -> int:
-        return self.max_retries if isinstance(options.max_retries, _Unset) else options.max_retries
+        return self.max_retries if isinstance(options.max_retries, Unset) else options.max_retries
 
     def _delay_after_response(
         self, request: httpx.Request, response: httpx.Response, attempt: int, retries: int
@@ -313,7 +313,8 @@ def _query(options: RequestOptions) -> tuple[tuple[str, str], ...]:
     """Return a call's extra query parameters as pairs; a list value repeats its key."""
     pairs: list[tuple[str, str]] = []
     for key, value in (options.query or {}).items():
-        for item in value if isinstance(value, list | tuple) else (value,):
+        items = cast("list[object] | tuple[object, ...]", value) if isinstance(value, list | tuple) else (value,)
+        for item in items:
             pairs.append((key, _query_text(item)))
     return tuple(pairs)
 

@@ -1,7 +1,7 @@
 """Wrap request bodies and unwrap response bodies in a provider's JSON envelope."""
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 
 class ResponseEnvelope(NamedTuple):  # not a dataclass: building that class at import costs 7 times more
@@ -29,6 +29,7 @@ def unwrap_response(
         return body
     if not isinstance(body, dict):
         raise _not_an_envelope(f"expected a JSON object envelope, got {type(body).__name__}", body)
+    body = cast("dict[str, object]", body)  # decoded JSON: its keys are strings
     if envelope.success_key is not None and body.get(envelope.success_key) is False:
         from ._exceptions import ProviderError, describe  # only a failure loads the error classes
         from ._redact import scrub
@@ -58,4 +59,4 @@ def _not_an_envelope(message: str, body: object) -> Exception:
 def _list_at(body: dict[str, object], key: str | None) -> list[object]:
     """Return the list under `key`, or an empty list when the key is unset, missing or not a list."""
     value = body.get(key) if key is not None else None
-    return value if isinstance(value, list) else []
+    return cast("list[object]", value) if isinstance(value, list) else []

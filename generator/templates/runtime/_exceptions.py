@@ -1,6 +1,7 @@
 """Exceptions raised by the SDK, one class per failure and per HTTP status."""
 
 from collections.abc import Iterable
+from typing import cast
 
 import httpx
 
@@ -163,9 +164,9 @@ class ResponseValidationError(SDKError):
 def provider_errors_of(body: object, errors_key: str = "errors") -> list[object]:
     """Return the provider's list of errors from a decoded body, or an empty list."""
     if isinstance(body, dict):
-        errors = body.get(errors_key)
+        errors = cast("dict[str, object]", body).get(errors_key)
         if isinstance(errors, list):
-            return errors
+            return cast("list[object]", errors)
     return []
 
 
@@ -174,8 +175,9 @@ def describe(body: object, provider_errors: list[object]) -> str:
     if provider_errors:
         return "; ".join(_describe_one(error) for error in provider_errors)
     if isinstance(body, dict):
+        fields = cast("dict[str, object]", body)
         for key in ("error", "message", "detail", "msg"):
-            value = body.get(key)
+            value = fields.get(key)
             if value:
                 return _describe_one(value)
     if isinstance(body, str):
@@ -188,6 +190,7 @@ def _describe_one(error: object) -> str:
     if isinstance(error, str):
         return _truncate(error)
     if isinstance(error, dict):
+        error = cast("dict[str, object]", error)
         message = error.get("message") or error.get("msg") or error.get("detail")
         code = error.get("code") or error.get("type")
         if message is not None:

@@ -10,6 +10,7 @@ import base64
 import functools
 import re
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 REDACTED = "<redacted>"
 SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"})
@@ -19,8 +20,13 @@ _MIN_BASE64_CORE = 8
 Secrets = Iterable[str] | Mapping[str, str]
 
 
-def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Return a copy of `headers` with credential values replaced by a placeholder."""
+def redact_headers(headers: Mapping[str, str] | list[tuple[str, str]]) -> dict[str, str]:
+    """Return a copy of `headers` (a mapping, or a list of name, value pairs such as httpx's
+    `multi_items()`) with credential values replaced by a placeholder.
+
+    Pairs come as a list, not any iterable: a mapping keyed by pairs is an iterable of pairs too,
+    and would be read as a mapping.
+    """
     items = headers.items() if isinstance(headers, Mapping) else headers
     return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else value for name, value in items}
 
@@ -46,7 +52,12 @@ _Rule = tuple[bytes, "re.Pattern[bytes]", tuple[bytes, ...], bytes]
 
 def _rules(secrets: Secrets) -> list[_Rule]:
     """Return (raw, escaped pattern, base64 cores, placeholder) per secret, the longest secret first."""
-    pairs = secrets.items() if isinstance(secrets, Mapping) else ((secret, REDACTED) for secret in secrets)
+    # A mapping is secret -> placeholder (cast: pyright reads a Mapping[str, X] into `Iterable[str]`).
+    pairs = (
+        cast("Mapping[str, str]", secrets).items()
+        if isinstance(secrets, Mapping)
+        else ((secret, REDACTED) for secret in secrets)
+    )
     rules = [
         _rule(secret, placeholder)
         for secret, placeholder in sorted(set(pairs), key=lambda pair: (-len(pair[0]), pair))

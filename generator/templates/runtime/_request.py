@@ -22,21 +22,21 @@ Timeout: TypeAlias = float | httpx.Timeout | None
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-class _Unset:
+class Unset:
     """The option was not passed: the client's own setting applies."""
 
     def __repr__(self) -> str:
         return "UNSET"
 
 
-UNSET: Any = _Unset()
+UNSET: Any = Unset()
 
 
 class RequestOptions(NamedTuple):  # not a dataclass: building that class at import costs 7 times more
     """Options of one call, over the client's: timeout, retries, extra headers and query parameters."""
 
-    timeout: Timeout | _Unset = UNSET
-    max_retries: int | _Unset = UNSET
+    timeout: Timeout | Unset = UNSET
+    max_retries: int | Unset = UNSET
     headers: Mapping[str, str] | None = None
     query: Mapping[str, object] | None = None
 
@@ -63,7 +63,7 @@ def request_options(
 
 
 def _not_given(value: object) -> bool:
-    return isinstance(value, _Unset) or type(value).__name__ == "NotGiven"
+    return isinstance(value, Unset) or type(value).__name__ == "NotGiven"
 
 
 def omit(arguments: dict[str, Any], missing: object) -> dict[str, Any]:

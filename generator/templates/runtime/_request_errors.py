@@ -17,7 +17,7 @@ _MAX_LISTED_ERRORS = 5
 
 def unexpected_keywords(method: str, given: Iterable[str], names: frozenset[str]) -> TypeError:
     """Return the TypeError for keyword arguments outside `names`, with the close matches of each."""
-    parts = []
+    parts: list[str] = []
     for name in sorted(set(given) - names):
         matches = difflib.get_close_matches(name, sorted(names), n=3)
         hint = f" (did you mean {' or '.join(repr(m) for m in matches)}?)" if matches else ""
@@ -56,7 +56,7 @@ def chosen_errors(
 def summary(label: str, exc: ValidationError) -> str:
     """Name each argument at fault, the type of the value passed and the rule; never the value itself."""
     errors = exc.errors(include_url=False)
-    lines = []
+    lines: list[str] = []
     for error in errors[:_MAX_LISTED_ERRORS]:
         where = ".".join(str(part) for part in error["loc"]) or "<input>"
         if error["type"] == "missing":

@@ -5,7 +5,7 @@ import enum
 import json
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import httpx
 
@@ -91,7 +91,7 @@ def _loads_or_text(data: str) -> object:
 
 def _is_error_payload(payload: object) -> bool:
     """Return whether a JSON event carries an error: a chunk with content beside its `error` is no content."""
-    return isinstance(payload, dict) and any(payload.get(key) for key in _ERROR_KEYS)
+    return isinstance(payload, dict) and any(cast("dict[str, object]", payload).get(key) for key in _ERROR_KEYS)
 
 
 def error_in_stream(
@@ -122,24 +122,26 @@ def not_a_stream(
 def _explains_a_failure(body: object) -> bool:
     if not isinstance(body, dict):
         return False
-    if _is_error_payload(body) or body.get("success") is False:
+    fields = cast("dict[str, object]", body)
+    if _is_error_payload(fields) or fields.get("success") is False:
         return True
-    return bool(body) and set(body) <= _REASON_KEYS and bool(describe(body, []))
+    return bool(fields) and set(fields) <= _REASON_KEYS and bool(describe(fields, []))
 
 
 def status_of(payload: object) -> int | None:
     """Return the HTTP status a provider's error payload reports, if any."""
     places = [payload]
     if isinstance(payload, dict):
-        places.append(payload.get("error"))
-        errors = payload.get("errors")
+        fields = cast("dict[str, object]", payload)
+        places.append(fields.get("error"))
+        errors = fields.get("errors")
         if isinstance(errors, list) and errors:
-            places.append(errors[0])
+            places.append(cast("list[object]", errors)[0])
     for place in places:
         if not isinstance(place, dict):
             continue
         for key in _STATUS_KEYS:
-            value = place.get(key)
+            value = cast("dict[str, object]", place).get(key)
             if isinstance(value, str) and value.isascii() and value.isdigit():
                 value = int(value)
             if isinstance(value, int) and not isinstance(value, bool) and 400 <= value <= 599:
