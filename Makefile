@@ -42,9 +42,12 @@ lint: setup
 	$(BIN)/ruff format --check generator tests
 	cd generated && ../$(BIN)/ruff check --no-cache --config ruff.toml . && ../$(BIN)/ruff format --check --no-cache --config ruff.toml .
 
+# cardgen itself (mypy, pyproject's strict config); generated/modelsdk with mypy --strict and with pyright strict
+# (tests/pyright-generated.json: its paths are relative to that file); the generated tests with mypy --strict.
 typecheck: setup
 	$(BIN)/mypy
 	cd generated && ../$(BIN)/mypy --strict --config-file /dev/null --cache-dir ../.mypy_cache modelsdk
+	$(BIN)/pyright -p tests/pyright-generated.json --pythonpath $(BIN)/python
 	cd generated/tests && ../../$(BIN)/mypy --strict --config-file /dev/null --cache-dir ../../.mypy_cache \
 		--ignore-missing-imports --follow-imports=silent .
 
