@@ -19,11 +19,11 @@ __version__ = "0.1.3"
 
 _EXPORTS = {
     "Cloudflare": ".providers.cloudflare",
-    "AsyncCloudflare": ".providers.cloudflare",
+    "AsyncCloudflare": ".providers._async_cloudflare",
     "Dataoorts": ".providers.dataoorts",
-    "AsyncDataoorts": ".providers.dataoorts",
+    "AsyncDataoorts": ".providers._async_dataoorts",
     "Segmind": ".providers.segmind",
-    "AsyncSegmind": ".providers.segmind",
+    "AsyncSegmind": ".providers._async_segmind",
     "SDKError": "._exceptions",
     "APIConnectionError": "._exceptions",
     "APITimeoutError": "._exceptions",
@@ -44,15 +44,48 @@ _EXPORTS = {
     "ResponseValidationError": "._exceptions",
     "MissingCredentialsError": "._config",
     "NOT_GIVEN": "._models",
-    "AsyncStreamResponse": "._request",
-    "RawResponse": "._request",
+    "AsyncStreamResponse": "._responses",
+    "RawResponse": "._responses",
     "RequestValidationError": "._request",
-    "StreamResponse": "._request",
+    "StreamResponse": "._responses",
     "StreamSettings": "._streaming",
     "Upload": "._uploads",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the keys of _EXPORTS, sorted, written out so that type checkers read them
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncCloudflare",
+    "AsyncDataoorts",
+    "AsyncSegmind",
+    "AsyncStreamResponse",
+    "AuthenticationError",
+    "BadRequestError",
+    "Cloudflare",
+    "ConflictError",
+    "Dataoorts",
+    "InsufficientCreditsError",
+    "InternalServerError",
+    "MethodNotAllowedError",
+    "MissingCredentialsError",
+    "NOT_GIVEN",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "ProviderError",
+    "RateLimitError",
+    "RawResponse",
+    "RequestTimeoutError",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "SDKError",
+    "Segmind",
+    "StreamError",
+    "StreamResponse",
+    "StreamSettings",
+    "UnprocessableEntityError",
+    "Upload",
+]
 
 if TYPE_CHECKING:
     from ._config import MissingCredentialsError as MissingCredentialsError
@@ -111,17 +144,17 @@ if TYPE_CHECKING:
         UnprocessableEntityError as UnprocessableEntityError,
     )
     from ._models import NOT_GIVEN as NOT_GIVEN
-    from ._request import AsyncStreamResponse as AsyncStreamResponse
-    from ._request import RawResponse as RawResponse
     from ._request import RequestValidationError as RequestValidationError
-    from ._request import StreamResponse as StreamResponse
+    from ._responses import AsyncStreamResponse as AsyncStreamResponse
+    from ._responses import RawResponse as RawResponse
+    from ._responses import StreamResponse as StreamResponse
     from ._streaming import StreamSettings as StreamSettings
     from ._uploads import Upload as Upload
-    from .providers.cloudflare import AsyncCloudflare as AsyncCloudflare
+    from .providers._async_cloudflare import AsyncCloudflare as AsyncCloudflare
+    from .providers._async_dataoorts import AsyncDataoorts as AsyncDataoorts
+    from .providers._async_segmind import AsyncSegmind as AsyncSegmind
     from .providers.cloudflare import Cloudflare as Cloudflare
-    from .providers.dataoorts import AsyncDataoorts as AsyncDataoorts
     from .providers.dataoorts import Dataoorts as Dataoorts
-    from .providers.segmind import AsyncSegmind as AsyncSegmind
     from .providers.segmind import Segmind as Segmind
 
 

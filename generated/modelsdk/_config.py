@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from ._exceptions import SDKError
+from ._sdk_error import SDKError
 
 USER_AGENT = "cardgen-sdk/1"
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from pydantic import BaseModel, model_validator
 from pydantic_core import PydanticCustomError, PydanticSerializationError
@@ -72,13 +72,22 @@ TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def is_array(value: object) -> TypeGuard[list[Any]]:
+    return isinstance(value, list)
+
+
+def is_object(value: object) -> TypeGuard[dict[str, Any]]:
+    """A JSON object: a dict (its keys are the JSON's strings)."""
+    return isinstance(value, dict)
+
+
 def equal(one: Any, two: Any) -> bool:
     """JSON equality: 1 equals 1.0, true equals neither 1 nor 1.0, containers compared deeply."""
     if isinstance(one, bool) or isinstance(two, bool):
         return isinstance(one, bool) and isinstance(two, bool) and one == two
-    if isinstance(one, list) and isinstance(two, list):
+    if is_array(one) and is_array(two):
         return len(one) == len(two) and all(equal(a, b) for a, b in zip(one, two, strict=True))
-    if isinstance(one, dict) and isinstance(two, dict):
+    if is_object(one) and is_object(two):
         return one.keys() == two.keys() and all(equal(one[k], two[k]) for k in one)
     if is_number(one) and is_number(two):
         return bool(one == two)
@@ -99,7 +108,7 @@ def _searched(pattern: str, text: str) -> bool:
 
 
 def _type(kind: Any, value: Any, _: dict[str, Any]) -> str | None:
-    kinds = kind if isinstance(kind, list) else [kind]
+    kinds: list[str] = kind if is_array(kind) else [kind]
     return None if any(TYPES[k](value) for k in kinds) else f"{value!r} is not of type {' or '.join(kinds)}"
 
 
@@ -161,13 +170,13 @@ def _pattern(pattern: Any, value: Any, _: dict[str, Any]) -> str | None:
 
 
 def _unique_items(wanted: Any, value: Any, _: dict[str, Any]) -> str | None:
-    if not wanted or not isinstance(value, list) or unique(value):
+    if not wanted or not is_array(value) or unique(value):
         return None
     return f"{value!r} has repeated items"
 
 
 def _prefix_items(schemas: Any, value: Any, _: dict[str, Any]) -> str | None:
-    if not isinstance(value, list):
+    if not is_array(value):
         return None
     for index, (schema, item) in enumerate(zip(schemas, value, strict=False)):
         found = problem(schema, item)
@@ -177,7 +186,7 @@ def _prefix_items(schemas: Any, value: Any, _: dict[str, Any]) -> str | None:
 
 
 def _items(schema: Any, value: Any, parent: dict[str, Any]) -> str | None:
-    if not isinstance(value, list):
+    if not is_array(value):
         return None
     start = len(parent.get("prefixItems", []))
     for index in range(start, len(value)):
@@ -188,7 +197,7 @@ def _items(schema: Any, value: Any, parent: dict[str, Any]) -> str | None:
 
 
 def _contains(schema: Any, value: Any, parent: dict[str, Any]) -> str | None:
-    if not isinstance(value, list):
+    if not is_array(value):
         return None
     matches = sum(1 for item in value if fits(schema, item))
     least, most = parent.get("minContains", 1), parent.get("maxContains")
@@ -238,7 +247,7 @@ def _properties(table: Any, value: Any, _: dict[str, Any]) -> str | None:
 
 
 def _pattern_properties(table: Any, value: Any, _: dict[str, Any]) -> str | None:
-    if not isinstance(value, dict):
+    if not is_object(value):
         return None
     for pattern, schema in table.items():
         for name, item in value.items():
@@ -249,7 +258,7 @@ def _pattern_properties(table: Any, value: Any, _: dict[str, Any]) -> str | None
 
 
 def _additional_properties(schema: Any, value: Any, parent: dict[str, Any]) -> str | None:
-    if not isinstance(value, dict):
+    if not is_object(value):
         return None
     named, patterns = parent.get("properties", {}), parent.get("patternProperties", {})
     for name, item in value.items():
@@ -262,7 +271,7 @@ def _additional_properties(schema: Any, value: Any, parent: dict[str, Any]) -> s
 
 
 def _property_names(schema: Any, value: Any, _: dict[str, Any]) -> str | None:
-    if not isinstance(value, dict):
+    if not is_object(value):
         return None
     for name in value:
         found = problem(schema, name)

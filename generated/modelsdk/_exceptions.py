@@ -2,25 +2,14 @@
 """Exceptions raised by the SDK, one class per failure and per HTTP status."""
 
 from collections.abc import Iterable
+from typing import cast
 
 import httpx
 
-from ._redact import known_secrets, scrub
-from ._retry import parse_retry_after
+from ._redact import scrub
+from ._sdk_error import SDKError as SDKError
 
 _MAX_DETAIL = 300
-
-
-class SDKError(Exception):
-    """Root of every error the SDK raises."""
-
-    message: str
-
-    def __init__(self, message: str) -> None:
-        # Whatever built the message, no credential of this process's clients survives in it.
-        message = scrub(message, known_secrets())
-        super().__init__(message)
-        self.message = message
 
 
 class APIConnectionError(SDKError):
@@ -57,6 +46,8 @@ class APIStatusError(SDKError):
         self.status_code = response.status_code
         self.body = body
         self.provider_errors = provider_errors
+        from ._retry import parse_retry_after  # a call that succeeds never loads the retry policy
+
         self.retry_after = parse_retry_after(response.headers)
 
 
@@ -174,9 +165,9 @@ class ResponseValidationError(SDKError):
 def provider_errors_of(body: object, errors_key: str = "errors") -> list[object]:
     """Return the provider's list of errors from a decoded body, or an empty list."""
     if isinstance(body, dict):
-        errors = body.get(errors_key)
+        errors = cast("dict[str, object]", body).get(errors_key)
         if isinstance(errors, list):
-            return errors
+            return cast("list[object]", errors)
     return []
 
 
@@ -185,8 +176,9 @@ def describe(body: object, provider_errors: list[object]) -> str:
     if provider_errors:
         return "; ".join(_describe_one(error) for error in provider_errors)
     if isinstance(body, dict):
+        fields = cast("dict[str, object]", body)
         for key in ("error", "message", "detail", "msg"):
-            value = body.get(key)
+            value = fields.get(key)
             if value:
                 return _describe_one(value)
     if isinstance(body, str):
@@ -199,6 +191,7 @@ def _describe_one(error: object) -> str:
     if isinstance(error, str):
         return _truncate(error)
     if isinstance(error, dict):
+        error = cast("dict[str, object]", error)
         message = error.get("message") or error.get("msg") or error.get("detail")
         code = error.get("code") or error.get("type")
         if message is not None:

@@ -4,30 +4,32 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated, Any, TypeAlias, TypeVar, get_args
+from typing import Annotated, Any, TypeAlias, TypeVar, cast, get_args
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     GetCoreSchemaHandler,
-    PlainSerializer,
     Strict,
     StrictFloat,
     StrictInt,
     ValidationError,
-    WrapValidator,
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from ._exceptions import ResponseValidationError
-from ._validation import error_list
+# Not `._exceptions` at the top: it loads httpx, and a types module needs pydantic only.
 
 
 class StrictModel(BaseModel):
-    """Base of every request and response class: no coercion, unknown keys kept as sent."""
+    """Base of every request and response class: no coercion, unknown keys kept as sent.
+
+    A class builds its validator on first use, not when its module is imported: a call pays for
+    the classes it sends and reads, not for every class of the model's schemas.
+    """
 
     model_config = ConfigDict(
+        defer_build=True,
         strict=True,
         extra="allow",
         validate_by_name=True,
@@ -56,7 +58,24 @@ def _as_written(value: int) -> int | float:
     return float(value) if isinstance(value, IntegralFloat) else value
 
 
-JsonInt = Annotated[int, Strict(), WrapValidator(_integral), PlainSerializer(_as_written, when_used="json")]
+class _AsWritten:
+    """`WrapValidator(_integral)` and `PlainSerializer(_as_written, when_used="json")`, the same core schema.
+
+    Spelt out because `PlainSerializer` would load pydantic's serializer module, which nothing else
+    of a call needs.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = core_schema.no_info_wrap_validator_function(_integral, handler(source))
+        schema["serialization"] = core_schema.plain_serializer_function_ser_schema(
+            _as_written, info_arg=False, return_schema=handler.generate_schema(int | float), when_used="json"
+        )
+        return schema
+
+
+JsonInt = Annotated[int, Strict(), _AsWritten()]
 """An integer as JSON Schema means it: 3 or 3.0 (sent on as written), never "3" or true."""
 
 JsonNumber: TypeAlias = StrictInt | StrictFloat
@@ -65,7 +84,7 @@ JsonNumber: TypeAlias = StrictInt | StrictFloat
 
 def _base64(value: Any) -> Any:
     if isinstance(value, bytes | bytearray | memoryview):
-        return base64.b64encode(value).decode("ascii")
+        return base64.b64encode(cast("bytes | bytearray | memoryview[int]", value)).decode("ascii")
     return value
 
 
@@ -146,6 +165,9 @@ def parse_as(model: type[ModelT], data: Any, model_id: str) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        from ._exceptions import ResponseValidationError  # only a failure needs the HTTP-side errors
+        from ._validation import error_list
+
         raise ResponseValidationError(
             # pydantic's own text quotes the input, which may echo the request's credential.
             f"{model_id} answered with a {model.__name__} that does not fit its schema: {error_list(exc)}",

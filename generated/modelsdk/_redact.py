@@ -10,54 +10,26 @@ bytes. cardgen's own recorder loads this very file, so the SDK and the cassettes
 import base64
 import functools
 import re
-import threading
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 REDACTED = "<redacted>"
 SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"})
-# Shorter values would blank out ordinary words in messages; real credentials are far longer.
-_MIN_SECRET_LENGTH = 6
 # Base64 cores shorter than this would match ordinary base64 data (an image) by chance.
 _MIN_BASE64_CORE = 8
-# Every SDK exception is scrubbed against the credentials of the clients made in this process, so no
-# path that builds a message (a validation error, a future one) can forget to.
-_KNOWN: dict[str, None] = {}
-_KNOWN_LOCK = threading.Lock()
-_MAX_KNOWN = 256
 
 Secrets = Iterable[str] | Mapping[str, str]
 
 
-def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Return a copy of `headers` with credential values replaced by a placeholder."""
+def redact_headers(headers: Mapping[str, str] | list[tuple[str, str]]) -> dict[str, str]:
+    """Return a copy of `headers` (a mapping, or a list of name, value pairs such as httpx's
+    `multi_items()`) with credential values replaced by a placeholder.
+
+    Pairs come as a list, not any iterable: a mapping keyed by pairs is an iterable of pairs too,
+    and would be read as a mapping.
+    """
     items = headers.items() if isinstance(headers, Mapping) else headers
     return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else value for name, value in items}
-
-
-def secrets_of(auth_value: str | None) -> tuple[str, ...]:
-    """Return the strings to scrub for a credential: the value and, for `Bearer x`, the bare token."""
-    if not auth_value:
-        return ()
-    scheme, _, token = auth_value.partition(" ")
-    candidates = (auth_value, token.strip()) if scheme and token.strip() else (auth_value,)
-    return tuple(secret for secret in candidates if len(secret) >= _MIN_SECRET_LENGTH)
-
-
-def remember(secrets: Iterable[str]) -> None:
-    """Add credentials to those every SDK exception message is scrubbed against."""
-    with _KNOWN_LOCK:
-        for secret in secrets:
-            if len(secret) >= _MIN_SECRET_LENGTH:
-                _KNOWN.pop(secret, None)
-                _KNOWN[secret] = None
-        while len(_KNOWN) > _MAX_KNOWN:
-            del _KNOWN[next(iter(_KNOWN))]
-
-
-def known_secrets() -> tuple[str, ...]:
-    """Return the credentials remembered so far."""
-    with _KNOWN_LOCK:
-        return tuple(_KNOWN)
 
 
 def scrub(text: str, secrets: Secrets) -> str:
@@ -81,7 +53,12 @@ _Rule = tuple[bytes, "re.Pattern[bytes]", tuple[bytes, ...], bytes]
 
 def _rules(secrets: Secrets) -> list[_Rule]:
     """Return (raw, escaped pattern, base64 cores, placeholder) per secret, the longest secret first."""
-    pairs = secrets.items() if isinstance(secrets, Mapping) else ((secret, REDACTED) for secret in secrets)
+    # A mapping is secret -> placeholder (cast: pyright reads a Mapping[str, X] into `Iterable[str]`).
+    pairs = (
+        cast("Mapping[str, str]", secrets).items()
+        if isinstance(secrets, Mapping)
+        else ((secret, REDACTED) for secret in secrets)
+    )
     rules = [
         _rule(secret, placeholder)
         for secret, placeholder in sorted(set(pairs), key=lambda pair: (-len(pair[0]), pair))

@@ -3,47 +3,41 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
-from types import TracebackType
-from typing import Any, Generic, Self, TypeAlias, TypeVar, cast
+from collections.abc import Callable, Mapping
+from types import FunctionType
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
-from ._exceptions import SDKError
+from ._sdk_error import SDKError
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 Timeout: TypeAlias = float | httpx.Timeout | None
 """Seconds (or an `httpx.Timeout`) for each attempt of a call; None waits for ever."""
 
 _F = TypeVar("_F", bound=Callable[..., Any])
-_T = TypeVar("_T")
-# Where providers put the id of a request, most specific first (Cloudflare answers with cf-ray).
-REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray")
-_MAX_LISTED_ERRORS = 5
 
 
-class _Unset:
+class Unset:
     """The option was not passed: the client's own setting applies."""
 
     def __repr__(self) -> str:
         return "UNSET"
 
 
-UNSET: Any = _Unset()
+UNSET: Any = Unset()
 
 
-@dataclass(frozen=True, slots=True)
-class RequestOptions:
+class RequestOptions(NamedTuple):  # not a dataclass: building that class at import costs 7 times more
     """Options of one call, over the client's: timeout, retries, extra headers and query parameters."""
 
-    timeout: Timeout | _Unset = UNSET
-    max_retries: int | _Unset = UNSET
+    timeout: Timeout | Unset = UNSET
+    max_retries: int | Unset = UNSET
     headers: Mapping[str, str] | None = None
     query: Mapping[str, object] | None = None
 
@@ -75,7 +69,7 @@ def request_options(
 
 
 def _not_given(value: object) -> bool:
-    return isinstance(value, _Unset) or type(value).__name__ == "NotGiven"
+    return isinstance(value, Unset) or type(value).__name__ == "NotGiven"
 
 
 def omit(arguments: dict[str, Any], missing: object) -> dict[str, Any]:
@@ -99,12 +93,9 @@ class RequestValidationError(SDKError, ValueError):
 
 def checked_keywords(method: _F) -> _F:
     """Make a call with a keyword argument `method` does not take a TypeError naming its close matches."""
-    signature = inspect.signature(method)
-    names = frozenset(
-        name
-        for name, parameter in signature.parameters.items()
-        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
-    )
+    # The names it takes by keyword, read from its code: inspect.signature() costs 50 times more, at import.
+    code = cast(FunctionType, method).__code__
+    names = frozenset(code.co_varnames[code.co_posonlyargcount : code.co_argcount + code.co_kwonlyargcount])
     qualname = method.__qualname__
 
     if inspect.iscoroutinefunction(method):
@@ -112,6 +103,8 @@ def checked_keywords(method: _F) -> _F:
         @functools.wraps(method)
         async def checked_async(*args: Any, **kwargs: Any) -> Any:
             if not names.issuperset(kwargs):
+                from ._request_errors import unexpected_keywords  # only a mistake loads it
+
                 raise unexpected_keywords(qualname, kwargs, names)
             return await method(*args, **kwargs)
 
@@ -120,23 +113,12 @@ def checked_keywords(method: _F) -> _F:
     @functools.wraps(method)
     def checked(*args: Any, **kwargs: Any) -> Any:
         if not names.issuperset(kwargs):
+            from ._request_errors import unexpected_keywords  # only a mistake loads it
+
             raise unexpected_keywords(qualname, kwargs, names)
         return method(*args, **kwargs)
 
     return cast(_F, checked)
-
-
-def unexpected_keywords(method: str, given: Iterable[str], names: frozenset[str]) -> TypeError:
-    """Return the TypeError for keyword arguments outside `names`, with the close matches of each."""
-    parts = []
-    for name in sorted(set(given) - names):
-        matches = difflib.get_close_matches(name, sorted(names), n=3)
-        hint = f" (did you mean {' or '.join(repr(m) for m in matches)}?)" if matches else ""
-        parts.append(f"{name!r}{hint}")
-    return TypeError(
-        f"{method}() got unexpected keyword argument(s) {', '.join(parts)}; "
-        "properties the input schema allows beyond the named arguments go in extra_body={...}"
-    )
 
 
 def validate_request(
@@ -150,152 +132,9 @@ def validate_request(
     try:
         return request.model_validate(params).model_dump(mode="json", exclude_unset=True)
     except ValidationError as exc:
-        error = _chosen_errors(exc, params, branches)
+        from ._request_errors import chosen_errors, summary  # only a mistake loads them
+
+        error = chosen_errors(exc, params, branches)
         raise RequestValidationError(
-            _summary(label, error), error.errors(include_url=False, include_input=False)
+            summary(label, error), error.errors(include_url=False, include_input=False)
         ) from exc
-
-
-def _chosen_errors(
-    exc: ValidationError, params: Any, branches: tuple[type[BaseModel], ...]
-) -> ValidationError:
-    """Return the errors of the branch the caller's arguments select, else `exc` itself."""
-    if not branches or not isinstance(params, Mapping):
-        return exc
-    chosen = [
-        branch
-        for branch in branches
-        if all(
-            name in params or (field.alias is not None and field.alias in params)
-            for name, field in branch.model_fields.items()
-            if field.is_required()
-        )
-    ]
-    if not chosen:
-        return exc
-    best = max(chosen, key=lambda b: sum(1 for f in b.model_fields.values() if f.is_required()))
-    try:
-        best.model_validate(params)
-    except ValidationError as branch_exc:
-        return branch_exc
-    return exc
-
-
-def _summary(label: str, exc: ValidationError) -> str:
-    """Name each argument at fault, the type of the value passed and the rule; never the value itself."""
-    errors = exc.errors(include_url=False)
-    lines = []
-    for error in errors[:_MAX_LISTED_ERRORS]:
-        where = ".".join(str(part) for part in error["loc"]) or "<input>"
-        if error["type"] == "missing":
-            lines.append(f"{where}: missing, a required argument")
-        else:
-            lines.append(f"{where}: got {type(error['input']).__name__}: {error['msg']}")
-    if len(errors) > _MAX_LISTED_ERRORS:
-        lines.append(f"... and {len(errors) - _MAX_LISTED_ERRORS} more")
-    count = f"{len(errors)} invalid argument{'s' if len(errors) != 1 else ''}"
-    return f"{label}: {count}: " + "; ".join(lines)
-
-
-class _ResponseInfo:
-    """What any answer tells besides its body: status, headers, request id."""
-
-    http_response: httpx.Response
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        """The answer's headers, e.g. Segmind's `x-remaining-credits`."""
-        return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        """The provider's id for this request, from the first of REQUEST_ID_HEADERS it sent."""
-        for name in REQUEST_ID_HEADERS:
-            value = self.http_response.headers.get(name)
-            if value:
-                return str(value)
-        return None
-
-
-class RawResponse(_ResponseInfo, Generic[_T]):
-    """A 2xx answer as it came: status, headers, request id, elapsed time; `parse()` gives the typed answer."""
-
-    def __init__(self, response: httpx.Response, parse: Callable[[httpx.Response], _T]) -> None:
-        self.http_response = response
-        self._parse = parse
-
-    @property
-    def elapsed(self) -> timedelta | None:
-        """Time from sending the request to reading the answer; None when the transport did not say."""
-        try:
-            return self.http_response.elapsed
-        except RuntimeError:  # an in-memory transport's answer that was never streamed
-            return None
-
-    @property
-    def url(self) -> httpx.URL:
-        return self.http_response.url
-
-    @property
-    def content(self) -> bytes:
-        return self.http_response.content
-
-    def parse(self) -> _T:
-        """Return the typed answer, as `run()` would have (validated against the model's output schema)."""
-        return self._parse(self.http_response)
-
-    def __repr__(self) -> str:
-        return f"<RawResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
-
-
-class StreamResponse(_ResponseInfo, Generic[_T]):
-    """A started event stream: status, headers and request id at once; iterate it for the typed chunks.
-
-    Use it in a `with` block (or call `close()`) so that the connection is released.
-    """
-
-    def __init__(self, response: httpx.Response, chunks: Iterator[_T]) -> None:
-        self.http_response = response
-        self._chunks = chunks
-
-    def __iter__(self) -> Iterator[_T]:
-        return self._chunks
-
-    def close(self) -> None:
-        """Stop reading and release the connection."""
-        self.http_response.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncStreamResponse(_ResponseInfo, Generic[_T]):
-    """A started event stream, read with `async for`; use `async with` (or `aclose()`) to release it."""
-
-    def __init__(self, response: httpx.Response, chunks: AsyncIterator[_T]) -> None:
-        self.http_response = response
-        self._chunks = chunks
-
-    def __aiter__(self) -> AsyncIterator[_T]:
-        return self._chunks
-
-    async def aclose(self) -> None:
-        """Stop reading and release the connection."""
-        await self.http_response.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import httpx
 
@@ -64,7 +65,7 @@ def query_params(values: Mapping[str, object]) -> list[tuple[str, str]]:
     """Inputs that travel beside a raw body: text as it is, anything else as JSON; a list repeats its key."""
     params: list[tuple[str, str]] = []
     for name, value in values.items():
-        items = value if isinstance(value, list) and value else [value]
+        items: list[object] = cast("list[object]", value) if isinstance(value, list) and value else [value]
         params += [(name, item if isinstance(item, str) else _json(item)) for item in items]
     return params
 

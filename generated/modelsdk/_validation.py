@@ -15,8 +15,9 @@ _ADAPTERS: dict[object, pydantic.TypeAdapter[Any]] = {}
 def validate_as(type_: type[T], data: object) -> T:
     """Return `data` validated as `type_`; raise ResponseValidationError naming the type on a mismatch."""
     try:
-        if isinstance(type_, type) and issubclass(type_, pydantic.BaseModel):
-            return cast(T, type_.model_validate(data))
+        kind = cast(object, type_)  # at run time often no class: list[X], X | None, a Literal
+        if isinstance(kind, type) and issubclass(kind, pydantic.BaseModel):
+            return cast(T, kind.model_validate(data))
         return _adapter(type_).validate_python(data)
     except pydantic.ValidationError as exc:
         raise ResponseValidationError(

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,25 @@ KEY = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
 DUMMY_CREDENTIALS_FOR_URLS = "CARDGEN_CONFORMANCE_KEY" in os.environ
 
 
+@functools.cache
+def tls() -> ssl.SSLContext:
+    """One TLS context for the harness's own HTTP clients: loading the CA certificates is most of what one costs."""
+    return httpx.create_ssl_context()
+
+
+@functools.cache
+def _admin_client() -> httpx.Client:
+    """The client that asks a backend what it saw, shared by every test in this process."""
+    return httpx.Client(verify=tls())
+
+
+def close_admin_client() -> None:
+    """Close the shared client, if a test opened it (the session's end)."""
+    if _admin_client.cache_info().currsize:
+        _admin_client().close()
+        _admin_client.cache_clear()
+
+
 @dataclass(frozen=True)
 class Backend:
     """Where the clients under test send their requests."""
@@ -27,7 +48,7 @@ class Backend:
     def attempts(self, key: str) -> int:
         """Requests a cardgen backend saw with this fault key."""
         assert self.url is not None
-        counts = httpx.get(f"{self.url.rstrip('/')}/__cardgen/requests").json()
+        counts = _admin_client().get(f"{self.url.rstrip('/')}/__cardgen/requests").json()
         count: int = counts["by_key"].get(key, 0)
         return count
 
@@ -44,7 +65,7 @@ class Backend:
         if self.url is None:
             return None
         try:
-            answer = httpx.get(f"{self.url.rstrip('/')}/__cardgen/requests")
+            answer = _admin_client().get(f"{self.url.rstrip('/')}/__cardgen/requests")
             document = answer.json() if answer.status_code == 200 else None
         except (httpx.HTTPError, ValueError):
             return None

@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import yaml
+from _cassette_headers import DROPPED_RESPONSE_HEADERS, KEPT_REQUEST_HEADERS
 from _redact import scrub as _scrub
 from _redact import scrub_bytes as _scrub_bytes
 
@@ -47,25 +48,6 @@ __all__ = [
 
 # Recorded path segments that stand for any one segment: credentials scrubbed at record time.
 WILDCARDS = frozenset({"ACCOUNT_ID"})
-# Request headers are kept by allowlist, so no auth header (whatever its name) is ever stored.
-KEPT_REQUEST_HEADERS = frozenset({"accept", "content-type"})
-# Response headers that differ on every run, describe the connection, or carry credentials.
-DROPPED_RESPONSE_HEADERS = frozenset(
-    {
-        "authorization",
-        "connection",
-        "content-encoding",
-        "content-length",
-        "cookie",
-        "date",
-        "keep-alive",
-        "proxy-authorization",
-        "server",
-        "set-cookie",
-        "transfer-encoding",
-        "x-api-key",
-    }
-)
 CASSETTE_FORMAT_VERSION = 1
 _EVENT_END = re.compile(rb"(?<=\n\n)|(?<=\r\n\r\n)")
 _SHOWN_BODY = 200

@@ -18,14 +18,17 @@ import httpx
 import jsonschema
 import pytest
 from _raw_bodies import assert_raw_sent, decode_query, expected_query, uploads_for
+from _strategy_cache import install as _memoise_strategies
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 from hypothesis_jsonschema import from_schema
 from pydantic import BaseModel, RootModel, ValidationError
 
+from _backends import tls
 from _cassettes import ReplayTransport
 
+_memoise_strategies()
 JsonSchema = dict[str, Any]
 NASTY: tuple[Any, ...] = (
     None,
@@ -88,27 +91,6 @@ def same_json(left: Any, right: Any) -> bool:
     if isinstance(left, list) and isinstance(right, list):
         return len(left) == len(right) and all(map(same_json, left, right))
     return type(left) is type(right) and left == right
-
-
-def as_read(schema: Any) -> Any:
-    """An answer's schema as the SDK reads it: each `oneOf` an `anyOf`, since answers may fit several branches."""
-    if isinstance(schema, list):
-        return [as_read(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    read: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in ("enum", "const", "default", "examples", "example"):
-            read[key] = value
-        elif key in ("properties", "patternProperties", "$defs", "definitions") and isinstance(value, dict):
-            read[key] = {name: as_read(sub) for name, sub in value.items()}
-        elif key == "oneOf" and "anyOf" in schema:  # both: each must hold
-            read["allOf"] = [*read.get("allOf", []), {"anyOf": as_read(value)}]
-        elif key == "allOf":
-            read["allOf"] = [*as_read(value), *read.get("allOf", [])]
-        else:
-            read["anyOf" if key == "oneOf" else key] = as_read(value)
-    return read
 
 
 def settings_for(examples: int) -> settings:
@@ -380,7 +362,7 @@ def check_client_against_backend(
     spec: ModelSpec, make_client: ClientFactory, request_class: Any, response_type: type[Any], examples: int
 ) -> None:
     """Every valid request goes out unchanged, is accepted, and its answer parses."""
-    capture = CapturingTransport(httpx.HTTPTransport())
+    capture = CapturingTransport(httpx.HTTPTransport(verify=tls()))
     with make_client(transport=capture) as client:
         model = getattr(client.models, spec.slug)
 
@@ -461,8 +443,11 @@ def _fault_headers(spec: str, key: str) -> dict[str, str]:
     return {"x-cardgen-fault": spec, "x-cardgen-fault-key": key}
 
 
-def _no_sleep(client: Any) -> None:
-    client._client._sleep = lambda seconds: None  # the SDK's retry waits are not what is under test here
+def _waits(client: Any) -> list[float]:
+    """The waits the client's retries ask for, kept instead of slept: the count is checked, not the clock."""
+    waits: list[float] = []
+    client._client._sleep = waits.append
+    return waits
 
 
 def _generic_run(client: Any, spec: ModelSpec, data: Any) -> Any:
@@ -504,15 +489,18 @@ def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactor
     with make_client(
         max_retries=2, default_headers=_fault_headers("429;retry-after=0;times=2", key)
     ) as client:
+        waits = _waits(client)
         _generic_run(client, spec, valid)
     assert faults.attempts(key) == 3, "two 429 answers, then success"
+    assert len(waits) == 2 and all(wait > 0 for wait in waits), f"a 429 is retried after a wait: {waits}"
 
     key = f"{spec.provider}/{spec.slug}/503"
     with make_client(max_retries=2, default_headers=_fault_headers("503", key)) as client:
-        _no_sleep(client)
+        waits = _waits(client)
         with pytest.raises(sdk.InternalServerError):
             _generic_run(client, spec, valid)
     assert faults.attempts(key) == 3, "a 5xx is retried max_retries times, then raised"
+    assert len(waits) == 2, f"each retry of a 5xx waits first: {waits}"
 
     if spec.stream_flag:
         key = f"{spec.provider}/{spec.slug}/cut"

@@ -19,7 +19,7 @@ from hypothesis import settings
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]  # the SDK package beside tests/, and the harness modules
 
-from _backends import Backend, local_backend
+from _backends import Backend, close_admin_client, local_backend
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
@@ -51,9 +51,12 @@ def examples(request: pytest.FixtureRequest) -> int:
 @pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     choice: str = request.config.getoption("--backend")
-    if choice == "recorded":
-        yield Backend("recorded", None)
-    elif choice == "local":
-        yield from local_backend(request.config.getoption("--catalog"), HERE.parent.parent)
-    else:
-        yield Backend("url", choice)
+    try:
+        if choice == "recorded":
+            yield Backend("recorded", None)
+        elif choice == "local":
+            yield from local_backend(request.config.getoption("--catalog"), HERE.parent.parent)
+        else:
+            yield Backend("url", choice)
+    finally:
+        close_admin_client()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _answer_schemas import as_read
 
 import modelsdk as sdk
 from modelsdk.types.segmind.deepseek_reasoner import Request, Response
@@ -17,7 +18,6 @@ from _cassettes import load_cassettes
 from _conformance import (
     Faults,
     ModelSpec,
-    as_read,
     check_client_against_backend,
     check_errors_and_faults,
     check_recordings,

@@ -3,66 +3,72 @@
 
 Credentials come from the arguments, else from the environment: `CLOUDFLARE_AUTH_TOKEN`, `CLOUDFLARE_ACCOUNT_ID`. The base URL defaults to
 https://api.cloudflare.com and can be changed with `base_url=` or `CLOUDFLARE_BASE_URL`.
+
+`AsyncCloudflare` is in `_async_cloudflare`: a program that never builds one never loads it.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
-from .._base_client import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    AsyncAPIClient,
-    ResponseEnvelope,
-    SyncAPIClient,
-)
-from .._config import USER_AGENT, fill_path, model_path, require
+from .._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ResponseEnvelope, SyncAPIClient
+from .._config import USER_AGENT, model_path, require
 from .._models import NOT_GIVEN, NotGiven
+from .._namespace import LazyModels
 from .._request import Timeout, request_options
-from .._streaming import StreamSettings
-from .._uploads import Upload, query_params
 
 if TYPE_CHECKING:
-    from ..resources.cloudflare.aura_1 import AsyncAura1, Aura1
-    from ..resources.cloudflare.deepseek_coder_6_7b_base_awq import (
-        AsyncDeepseekCoder67bBaseAwq,
-        DeepseekCoder67bBaseAwq,
-    )
-    from ..resources.cloudflare.deepseek_math_7b_base import AsyncDeepseekMath7bBase, DeepseekMath7bBase
-    from ..resources.cloudflare.flux_1_schnell import AsyncFlux1Schnell, Flux1Schnell
-    from ..resources.cloudflare.llama_3_2_1b_instruct import AsyncLlama321bInstruct, Llama321bInstruct
-    from ..resources.cloudflare.tinyllama_1_1b_chat_v1_0 import AsyncTinyllama11bChatV10, Tinyllama11bChatV10
+    # Streams and uploads load when first used; a plain call never loads them.
+    from .._streaming import StreamSettings
+
+    # Every model's client type, for type checkers and IDEs; never imported at run time.
+    from ..resources.cloudflare._typed import CloudflareModels
 
 DEFAULT_BASE_URL = "https://api.cloudflare.com"
 API_KEY_ENV = "CLOUDFLARE_AUTH_TOKEN"
 BASE_URL_ENV = "CLOUDFLARE_BASE_URL"
 GENERIC_PATH = "/client/v4/accounts/{account_id}/ai/run/{model_id}"
-# How each catalog model streams, for the untyped `stream()`: every model has its own settings.
-STREAMS: dict[str, StreamSettings] = {
-    "@hf/thebloke/deepseek-coder-6.7b-base-awq": StreamSettings(
-        terminator="[DONE]", content_type="text/event-stream", format="sse"
-    ),
-    "@cf/deepseek-ai/deepseek-math-7b-base": StreamSettings(
-        terminator="[DONE]", content_type="text/event-stream", format="sse"
-    ),
-    "@cf/meta/llama-3.2-1b-instruct": StreamSettings(
-        terminator="[DONE]", content_type="text/event-stream", format="sse"
-    ),
-    "@cf/tinyllama/tinyllama-1.1b-chat-v1.0": StreamSettings(
-        terminator="[DONE]", content_type="text/event-stream", format="sse"
-    ),
-}
+RESOURCES = __name__.rpartition(".providers.")[0] + ".resources.cloudflare"  # one module per model
+# The models of `client.models`, by name: each one's module is imported when it is first used.
+MODELS = frozenset(
+    {
+        "aura_1",
+        "deepseek_coder_6_7b_base_awq",
+        "deepseek_math_7b_base",
+        "flux_1_schnell",
+        "llama_3_2_1b_instruct",
+        "tinyllama_1_1b_chat_v1_0",
+    }
+)
+
+
+@functools.cache
+def streams() -> dict[str, StreamSettings]:
+    """How each catalog model streams, for the untyped `stream()`: every model has its own settings."""
+    from .._streaming import StreamSettings  # built on the first stream, not when the client is
+
+    return {
+        **dict.fromkeys(
+            (
+                "@hf/thebloke/deepseek-coder-6.7b-base-awq",
+                "@cf/deepseek-ai/deepseek-math-7b-base",
+                "@cf/meta/llama-3.2-1b-instruct",
+                "@cf/tinyllama/tinyllama-1.1b-chat-v1.0",
+            ),
+            StreamSettings(terminator="[DONE]", content_type="text/event-stream", format="sse"),
+        ),
+    }
 
 
 def stream_settings(model_id: str) -> StreamSettings:
     """How a catalog model streams; a model that does not, or that this SDK does not know, has none."""
-    settings = STREAMS.get(model_id)
+    settings = streams().get(model_id)
     if settings is None:
         raise ValueError(
             f"{model_id!r} does not stream in this SDK's catalog: pass `settings=StreamSettings(...)` to try"
@@ -70,168 +76,9 @@ def stream_settings(model_id: str) -> StreamSettings:
     return settings
 
 
-class CloudflareModels:
-    """Every Cloudflare model of the catalog, each loaded on first use."""
-
-    def __init__(self, client: SyncAPIClient, path_params: Mapping[str, str]) -> None:
-        self._client = client
-        self._path_params = path_params
-
-    @cached_property
-    def aura_1(self) -> Aura1:
-        """aura-1: text-to-speech."""
-        from ..resources.cloudflare.aura_1 import Aura1
-
-        return Aura1(
-            self._client,
-            fill_path("/client/v4/accounts/{account_id}/ai/run/@cf/deepgram/aura-1", self._path_params),
-        )
-
-    @cached_property
-    def deepseek_coder_6_7b_base_awq(self) -> DeepseekCoder67bBaseAwq:
-        """deepseek-coder-6.7b-base-awq: text-generation."""
-        from ..resources.cloudflare.deepseek_coder_6_7b_base_awq import DeepseekCoder67bBaseAwq
-
-        return DeepseekCoder67bBaseAwq(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq",
-                self._path_params,
-            ),
-        )
-
-    @cached_property
-    def deepseek_math_7b_base(self) -> DeepseekMath7bBase:
-        """deepseek-math-7b-base: text-generation."""
-        from ..resources.cloudflare.deepseek_math_7b_base import DeepseekMath7bBase
-
-        return DeepseekMath7bBase(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-math-7b-base",
-                self._path_params,
-            ),
-        )
-
-    @cached_property
-    def flux_1_schnell(self) -> Flux1Schnell:
-        """flux-1-schnell: text-to-image."""
-        from ..resources.cloudflare.flux_1_schnell import Flux1Schnell
-
-        return Flux1Schnell(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@cf/black-forest-labs/flux-1-schnell",
-                self._path_params,
-            ),
-        )
-
-    @cached_property
-    def llama_3_2_1b_instruct(self) -> Llama321bInstruct:
-        """llama-3.2-1b-instruct: text-generation."""
-        from ..resources.cloudflare.llama_3_2_1b_instruct import Llama321bInstruct
-
-        return Llama321bInstruct(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@cf/meta/llama-3.2-1b-instruct", self._path_params
-            ),
-        )
-
-    @cached_property
-    def tinyllama_1_1b_chat_v1_0(self) -> Tinyllama11bChatV10:
-        """tinyllama-1.1b-chat-v1.0: text-generation."""
-        from ..resources.cloudflare.tinyllama_1_1b_chat_v1_0 import Tinyllama11bChatV10
-
-        return Tinyllama11bChatV10(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0",
-                self._path_params,
-            ),
-        )
-
-
-class AsyncCloudflareModels:
-    """Every Cloudflare model of the catalog, each loaded on first use."""
-
-    def __init__(self, client: AsyncAPIClient, path_params: Mapping[str, str]) -> None:
-        self._client = client
-        self._path_params = path_params
-
-    @cached_property
-    def aura_1(self) -> AsyncAura1:
-        """aura-1: text-to-speech."""
-        from ..resources.cloudflare.aura_1 import AsyncAura1
-
-        return AsyncAura1(
-            self._client,
-            fill_path("/client/v4/accounts/{account_id}/ai/run/@cf/deepgram/aura-1", self._path_params),
-        )
-
-    @cached_property
-    def deepseek_coder_6_7b_base_awq(self) -> AsyncDeepseekCoder67bBaseAwq:
-        """deepseek-coder-6.7b-base-awq: text-generation."""
-        from ..resources.cloudflare.deepseek_coder_6_7b_base_awq import AsyncDeepseekCoder67bBaseAwq
-
-        return AsyncDeepseekCoder67bBaseAwq(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq",
-                self._path_params,
-            ),
-        )
-
-    @cached_property
-    def deepseek_math_7b_base(self) -> AsyncDeepseekMath7bBase:
-        """deepseek-math-7b-base: text-generation."""
-        from ..resources.cloudflare.deepseek_math_7b_base import AsyncDeepseekMath7bBase
-
-        return AsyncDeepseekMath7bBase(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-math-7b-base",
-                self._path_params,
-            ),
-        )
-
-    @cached_property
-    def flux_1_schnell(self) -> AsyncFlux1Schnell:
-        """flux-1-schnell: text-to-image."""
-        from ..resources.cloudflare.flux_1_schnell import AsyncFlux1Schnell
-
-        return AsyncFlux1Schnell(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@cf/black-forest-labs/flux-1-schnell",
-                self._path_params,
-            ),
-        )
-
-    @cached_property
-    def llama_3_2_1b_instruct(self) -> AsyncLlama321bInstruct:
-        """llama-3.2-1b-instruct: text-generation."""
-        from ..resources.cloudflare.llama_3_2_1b_instruct import AsyncLlama321bInstruct
-
-        return AsyncLlama321bInstruct(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@cf/meta/llama-3.2-1b-instruct", self._path_params
-            ),
-        )
-
-    @cached_property
-    def tinyllama_1_1b_chat_v1_0(self) -> AsyncTinyllama11bChatV10:
-        """tinyllama-1.1b-chat-v1.0: text-generation."""
-        from ..resources.cloudflare.tinyllama_1_1b_chat_v1_0 import AsyncTinyllama11bChatV10
-
-        return AsyncTinyllama11bChatV10(
-            self._client,
-            fill_path(
-                "/client/v4/accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0",
-                self._path_params,
-            ),
-        )
+def _models(client: SyncAPIClient, path_params: Mapping[str, str]) -> CloudflareModels:
+    namespace = LazyModels(client, path_params, RESOURCES, MODELS, "CLIENT")
+    return cast("CloudflareModels", namespace)  # typed by resources/cloudflare/_typed.py
 
 
 class Cloudflare:
@@ -281,7 +128,7 @@ class Cloudflare:
             default_headers=default_headers,
             user_agent=USER_AGENT,
         )
-        self.models = CloudflareModels(self._client, self._path_params)
+        self.models = _models(self._client, self._path_params)
 
     def __repr__(self) -> str:
         return f"Cloudflare(base_url={self._client.base_url!r})"
@@ -300,10 +147,10 @@ class Cloudflare:
         """
         options = request_options(timeout, max_retries, None, None)
         clone = copy.copy(self)
-        clone._client = self._client._copy_with(
+        clone._client = self._client.copy_with(
             timeout=options.timeout, max_retries=options.max_retries, default_headers=default_headers
         )
-        clone.models = CloudflareModels(clone._client, self._path_params)
+        clone.models = _models(clone._client, self._path_params)
         return clone
 
     def run(
@@ -315,6 +162,8 @@ class Cloudflare:
         can never change the host or the API path the credentials are sent to. An `Upload` (or
         bytes) payload is sent as the raw body, with `query` as the other inputs.
         """
+        from .._uploads import Upload, query_params  # loaded by the first untyped call
+
         path = model_path(GENERIC_PATH, model_id, self._path_params)
         if isinstance(payload, bytes | bytearray | Upload):
             query_list = query_params(query or {})
@@ -323,7 +172,8 @@ class Cloudflare:
             )
         if query:
             raise TypeError("`query` goes with a raw-body payload (an Upload or bytes) only")
-        body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
+        # a non-object input goes as it is
+        body = dict(cast("Mapping[str, Any]", payload)) if isinstance(payload, Mapping) else payload
         return self._client.post_json(path, body=body, model_id=model_id)
 
     def stream(
@@ -347,121 +197,3 @@ class Cloudflare:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-class AsyncCloudflare:
-    """Cloudflare, asynchronous: `client.models.<model>.run(...)` for typed calls.
-
-    Args:
-        api_key: the API key; defaults to the `CLOUDFLARE_AUTH_TOKEN` environment variable.
-        account_id: defaults to the `CLOUDFLARE_ACCOUNT_ID` environment variable.
-        base_url: defaults to `CLOUDFLARE_BASE_URL`, else https://api.cloudflare.com.
-        timeout: seconds (or an `httpx.Timeout`) for each attempt.
-        max_retries: retries after a 408, 409, 429, 5xx or connection error.
-        http_client: your own `httpx.AsyncClient`; it is not closed by `close()`.
-        transport: an httpx transport to build the client on (tests, proxies, recordings).
-    """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        account_id: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        key = require(api_key, API_KEY_ENV, "Cloudflare API key", "api_key")
-        self._path_params: dict[str, str] = {
-            "account_id": require(account_id, "CLOUDFLARE_ACCOUNT_ID", "account_id", "account_id"),
-        }
-        self._client = AsyncAPIClient(
-            base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-            auth_header="Authorization",
-            auth_value=f"Bearer {key}",
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            transport=transport,
-            request_envelope=None,
-            response_envelope=ResponseEnvelope(
-                result_key="result",
-                success_key="success",
-                errors_key="errors",
-                messages_key="messages",
-            ),
-            default_headers=default_headers,
-            user_agent=USER_AGENT,
-        )
-        self.models = AsyncCloudflareModels(self._client, self._path_params)
-
-    def __repr__(self) -> str:
-        return f"AsyncCloudflare(base_url={self._client.base_url!r})"
-
-    def with_options(
-        self,
-        *,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> AsyncCloudflare:
-        """Return a copy of this client with other defaults; it shares this client's connection pool.
-
-        `client.with_options(timeout=30, max_retries=0).models.<model>.run(...)` changes one call's
-        defaults without a new client; closing the copy leaves the pool open.
-        """
-        options = request_options(timeout, max_retries, None, None)
-        clone = copy.copy(self)
-        clone._client = self._client._copy_with(
-            timeout=options.timeout, max_retries=options.max_retries, default_headers=default_headers
-        )
-        clone.models = AsyncCloudflareModels(clone._client, self._path_params)
-        return clone
-
-    async def run(
-        self, model_id: str, payload: Mapping[str, Any] | object, *, query: Mapping[str, Any] | None = None
-    ) -> Any:
-        """Call any model by its id with an untyped payload; returns the unwrapped JSON (or bytes).
-
-        The escape hatch for models newer than this SDK. The id is checked and percent-encoded: it
-        can never change the host or the API path the credentials are sent to. An `Upload` (or
-        bytes) payload is sent as the raw body, with `query` as the other inputs.
-        """
-        path = model_path(GENERIC_PATH, model_id, self._path_params)
-        if isinstance(payload, bytes | bytearray | Upload):
-            query_list = query_params(query or {})
-            return await self._client.post_upload(
-                path, upload=Upload.of(payload), query=query_list, model_id=model_id
-            )
-        if query:
-            raise TypeError("`query` goes with a raw-body payload (an Upload or bytes) only")
-        body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
-        return await self._client.post_json(path, body=body, model_id=model_id)
-
-    async def stream(
-        self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
-    ) -> AsyncIterator[Any]:
-        """Stream any model by its id; yields each event's JSON data, untyped.
-
-        `payload` asks for the stream itself (its stream flag). `settings` say how the model streams;
-        a catalog model's own are the default, and a model this SDK does not know needs them.
-        """
-        path = model_path(GENERIC_PATH, model_id, self._path_params)
-        settings = settings or stream_settings(model_id)
-        async for data in self._client.stream_events(
-            path, body=dict(payload), model_id=model_id, settings=settings
-        ):
-            yield data
-
-    async def close(self) -> None:
-        """Close the connections this client opened."""
-        await self._client.aclose()
-
-    async def __aenter__(self) -> AsyncCloudflare:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()

@@ -3,44 +3,56 @@
 
 Credentials come from the arguments, else from the environment: `SEGMIND_API_KEY`. The base URL defaults to
 https://api.segmind.com and can be changed with `base_url=` or `SEGMIND_BASE_URL`.
+
+`AsyncSegmind` is in `_async_segmind`: a program that never builds one never loads it.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
-from .._base_client import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    AsyncAPIClient,
-    SyncAPIClient,
-)
-from .._config import USER_AGENT, fill_path, model_path, require
+from .._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, SyncAPIClient
+from .._config import USER_AGENT, model_path, require
 from .._models import NOT_GIVEN, NotGiven
+from .._namespace import LazyModels
 from .._request import Timeout, request_options
-from .._streaming import StreamSettings
-from .._uploads import Upload, query_params
 
 if TYPE_CHECKING:
-    from ..resources.segmind.deepseek_reasoner import AsyncDeepseekReasoner, DeepseekReasoner
+    # Streams and uploads load when first used; a plain call never loads them.
+    from .._streaming import StreamSettings
+
+    # Every model's client type, for type checkers and IDEs; never imported at run time.
+    from ..resources.segmind._typed import SegmindModels
 
 DEFAULT_BASE_URL = "https://api.segmind.com"
 API_KEY_ENV = "SEGMIND_API_KEY"
 BASE_URL_ENV = "SEGMIND_BASE_URL"
 GENERIC_PATH = "/v1/{model_id}"
-# How each catalog model streams, for the untyped `stream()`: every model has its own settings.
-STREAMS: dict[str, StreamSettings] = {}
+RESOURCES = __name__.rpartition(".providers.")[0] + ".resources.segmind"  # one module per model
+# The models of `client.models`, by name: each one's module is imported when it is first used.
+MODELS = frozenset(
+    {
+        "deepseek_reasoner",
+    }
+)
+
+
+@functools.cache
+def streams() -> dict[str, StreamSettings]:
+    """How each catalog model streams, for the untyped `stream()`: every model has its own settings."""
+
+    return {}
 
 
 def stream_settings(model_id: str) -> StreamSettings:
     """How a catalog model streams; a model that does not, or that this SDK does not know, has none."""
-    settings = STREAMS.get(model_id)
+    settings = streams().get(model_id)
     if settings is None:
         raise ValueError(
             f"{model_id!r} does not stream in this SDK's catalog: pass `settings=StreamSettings(...)` to try"
@@ -48,34 +60,9 @@ def stream_settings(model_id: str) -> StreamSettings:
     return settings
 
 
-class SegmindModels:
-    """Every Segmind model of the catalog, each loaded on first use."""
-
-    def __init__(self, client: SyncAPIClient, path_params: Mapping[str, str]) -> None:
-        self._client = client
-        self._path_params = path_params
-
-    @cached_property
-    def deepseek_reasoner(self) -> DeepseekReasoner:
-        """DeepSeek R1: text-generation."""
-        from ..resources.segmind.deepseek_reasoner import DeepseekReasoner
-
-        return DeepseekReasoner(self._client, fill_path("/v1/deepseek-reasoner", self._path_params))
-
-
-class AsyncSegmindModels:
-    """Every Segmind model of the catalog, each loaded on first use."""
-
-    def __init__(self, client: AsyncAPIClient, path_params: Mapping[str, str]) -> None:
-        self._client = client
-        self._path_params = path_params
-
-    @cached_property
-    def deepseek_reasoner(self) -> AsyncDeepseekReasoner:
-        """DeepSeek R1: text-generation."""
-        from ..resources.segmind.deepseek_reasoner import AsyncDeepseekReasoner
-
-        return AsyncDeepseekReasoner(self._client, fill_path("/v1/deepseek-reasoner", self._path_params))
+def _models(client: SyncAPIClient, path_params: Mapping[str, str]) -> SegmindModels:
+    namespace = LazyModels(client, path_params, RESOURCES, MODELS, "CLIENT")
+    return cast("SegmindModels", namespace)  # typed by resources/segmind/_typed.py
 
 
 class Segmind:
@@ -116,7 +103,7 @@ class Segmind:
             default_headers=default_headers,
             user_agent=USER_AGENT,
         )
-        self.models = SegmindModels(self._client, self._path_params)
+        self.models = _models(self._client, self._path_params)
 
     def __repr__(self) -> str:
         return f"Segmind(base_url={self._client.base_url!r})"
@@ -135,10 +122,10 @@ class Segmind:
         """
         options = request_options(timeout, max_retries, None, None)
         clone = copy.copy(self)
-        clone._client = self._client._copy_with(
+        clone._client = self._client.copy_with(
             timeout=options.timeout, max_retries=options.max_retries, default_headers=default_headers
         )
-        clone.models = SegmindModels(clone._client, self._path_params)
+        clone.models = _models(clone._client, self._path_params)
         return clone
 
     def run(
@@ -150,6 +137,8 @@ class Segmind:
         can never change the host or the API path the credentials are sent to. An `Upload` (or
         bytes) payload is sent as the raw body, with `query` as the other inputs.
         """
+        from .._uploads import Upload, query_params  # loaded by the first untyped call
+
         path = model_path(GENERIC_PATH, model_id, self._path_params)
         if isinstance(payload, bytes | bytearray | Upload):
             query_list = query_params(query or {})
@@ -158,7 +147,8 @@ class Segmind:
             )
         if query:
             raise TypeError("`query` goes with a raw-body payload (an Upload or bytes) only")
-        body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
+        # a non-object input goes as it is
+        body = dict(cast("Mapping[str, Any]", payload)) if isinstance(payload, Mapping) else payload
         return self._client.post_json(path, body=body, model_id=model_id)
 
     def stream(
@@ -182,112 +172,3 @@ class Segmind:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-class AsyncSegmind:
-    """Segmind, asynchronous: `client.models.<model>.run(...)` for typed calls.
-
-    Args:
-        api_key: the API key; defaults to the `SEGMIND_API_KEY` environment variable.
-        base_url: defaults to `SEGMIND_BASE_URL`, else https://api.segmind.com.
-        timeout: seconds (or an `httpx.Timeout`) for each attempt.
-        max_retries: retries after a 408, 409, 429, 5xx or connection error.
-        http_client: your own `httpx.AsyncClient`; it is not closed by `close()`.
-        transport: an httpx transport to build the client on (tests, proxies, recordings).
-    """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        key = require(api_key, API_KEY_ENV, "Segmind API key", "api_key")
-        self._path_params: dict[str, str] = {}
-        self._client = AsyncAPIClient(
-            base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-            auth_header="x-api-key",
-            auth_value=key,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            transport=transport,
-            request_envelope=None,
-            response_envelope=None,
-            default_headers=default_headers,
-            user_agent=USER_AGENT,
-        )
-        self.models = AsyncSegmindModels(self._client, self._path_params)
-
-    def __repr__(self) -> str:
-        return f"AsyncSegmind(base_url={self._client.base_url!r})"
-
-    def with_options(
-        self,
-        *,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> AsyncSegmind:
-        """Return a copy of this client with other defaults; it shares this client's connection pool.
-
-        `client.with_options(timeout=30, max_retries=0).models.<model>.run(...)` changes one call's
-        defaults without a new client; closing the copy leaves the pool open.
-        """
-        options = request_options(timeout, max_retries, None, None)
-        clone = copy.copy(self)
-        clone._client = self._client._copy_with(
-            timeout=options.timeout, max_retries=options.max_retries, default_headers=default_headers
-        )
-        clone.models = AsyncSegmindModels(clone._client, self._path_params)
-        return clone
-
-    async def run(
-        self, model_id: str, payload: Mapping[str, Any] | object, *, query: Mapping[str, Any] | None = None
-    ) -> Any:
-        """Call any model by its id with an untyped payload; returns the unwrapped JSON (or bytes).
-
-        The escape hatch for models newer than this SDK. The id is checked and percent-encoded: it
-        can never change the host or the API path the credentials are sent to. An `Upload` (or
-        bytes) payload is sent as the raw body, with `query` as the other inputs.
-        """
-        path = model_path(GENERIC_PATH, model_id, self._path_params)
-        if isinstance(payload, bytes | bytearray | Upload):
-            query_list = query_params(query or {})
-            return await self._client.post_upload(
-                path, upload=Upload.of(payload), query=query_list, model_id=model_id
-            )
-        if query:
-            raise TypeError("`query` goes with a raw-body payload (an Upload or bytes) only")
-        body = dict(payload) if isinstance(payload, Mapping) else payload  # a non-object input goes as it is
-        return await self._client.post_json(path, body=body, model_id=model_id)
-
-    async def stream(
-        self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
-    ) -> AsyncIterator[Any]:
-        """Stream any model by its id; yields each event's JSON data, untyped.
-
-        `payload` asks for the stream itself (its stream flag). `settings` say how the model streams;
-        a catalog model's own are the default, and a model this SDK does not know needs them.
-        """
-        path = model_path(GENERIC_PATH, model_id, self._path_params)
-        settings = settings or stream_settings(model_id)
-        async for data in self._client.stream_events(
-            path, body=dict(payload), model_id=model_id, settings=settings
-        ):
-            yield data
-
-    async def close(self) -> None:
-        """Close the connections this client opened."""
-        await self._client.aclose()
-
-    async def __aenter__(self) -> AsyncSegmind:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()

@@ -2,30 +2,20 @@
 """deepseek-math-7b-base: `@cf/deepseek-ai/deepseek-math-7b-base` on Cloudflare.
 
 DeepSeekMath is initialized with DeepSeek-Coder-v1.5 7B and continues pre-training on math-related tokens sourced from Common Crawl, together with natural language and code data for 500B tokens.
+
+The async calls are in `_async/deepseek_math_7b_base.py`, loaded only by an async client.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from functools import cached_property
-from typing import Any, overload
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, overload
 
 import httpx
 
-from ..._base_client import AsyncAPIClient, SyncAPIClient
 from ..._models import NOT_GIVEN, NotGiven, parse_as
-from ..._request import (
-    AsyncStreamResponse,
-    RawResponse,
-    RequestOptions,
-    StreamResponse,
-    Timeout,
-    checked_keywords,
-    omit,
-    request_options,
-    validate_request,
-)
-from ..._streaming import StreamSettings
+from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ...types.cloudflare.deepseek_math_7b_base import (
     Message,
     MessageDict,
@@ -36,9 +26,22 @@ from ...types.cloudflare.deepseek_math_7b_base import (
     StreamChunk,
 )
 
+if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+    from ..._base_client import SyncAPIClient
+    from ..._responses import RawResponse, StreamResponse
+    from ..._streaming import StreamSettings
+
 MODEL_ID = "@cf/deepseek-ai/deepseek-math-7b-base"
+PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-math-7b-base"  # `{name}` parameters filled by the provider's client
 STREAM_FLAG = "stream"
-STREAM = StreamSettings(terminator="[DONE]", content_type="text/event-stream", format="sse")
+
+
+@cache
+def stream_settings() -> StreamSettings:
+    """How this model streams (built by its first stream, which loads the stream code)."""
+    from ..._streaming import StreamSettings
+
+    return StreamSettings(terminator="[DONE]", content_type="text/event-stream", format="sse")
 
 
 class DeepseekMath7bBase:
@@ -202,7 +205,7 @@ class DeepseekMath7bBase:
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
         for data in self._client.stream_events(
-            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
+            self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
         ):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
@@ -210,197 +213,6 @@ class DeepseekMath7bBase:
         # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
         params = {k: v for k, v in params.items() if k != STREAM_FLAG}
         data = self._client.post_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
-        return self._answer(data)
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(
-            Request,
-            params,
-            MODEL_ID,
-            (
-                PromptRequest,
-                MessagesRequest,
-            ),
-        )
-
-
-class AsyncDeepseekMath7bBase:
-    """deepseek-math-7b-base (`@cf/deepseek-ai/deepseek-math-7b-base`), called with `await`."""
-
-    model_id = MODEL_ID
-
-    def __init__(self, client: AsyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @cached_property
-    def with_raw_response(self) -> AsyncDeepseekMath7bBaseWithRawResponse:
-        """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
-        return AsyncDeepseekMath7bBaseWithRawResponse(self._client, self._path)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncDeepseekMath7bBaseWithStreamingResponse:
-        """`stream()` answering at once with an `AsyncStreamResponse`: status, headers, then the chunks."""
-        return AsyncDeepseekMath7bBaseWithStreamingResponse(self._client, self._path)
-
-    @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> Response: ...
-
-    @overload
-    async def run(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> Response: ...
-
-    @checked_keywords
-    async def run(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Response:
-        """Run the model and return its typed answer.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 4096.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        params = omit(
-            {
-                "prompt": prompt,
-                "raw": raw,
-                "max_tokens": max_tokens,
-                "messages": messages,
-            },
-            NOT_GIVEN,
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        params.update(extra_body or {})
-        return await self._send(params, _options)
-
-    @overload
-    def stream(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> AsyncIterator[StreamChunk]: ...
-
-    @overload
-    def stream(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> AsyncIterator[StreamChunk]: ...
-
-    @checked_keywords
-    async def stream(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncIterator[StreamChunk]:
-        """Run the model and yield its answer piece by piece, as it is generated.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 4096.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        body = self._body(
-            {
-                **omit(
-                    {
-                        "prompt": prompt,
-                        "raw": raw,
-                        "max_tokens": max_tokens,
-                        "messages": messages,
-                    },
-                    NOT_GIVEN,
-                ),
-                **(extra_body or {}),
-                STREAM_FLAG: True,
-            }
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        async for data in self._client.stream_events(
-            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
-        ):
-            yield parse_as(StreamChunk, data, MODEL_ID)
-
-    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
-        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
-        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
-        data = await self._client.post_json(
             self._path, body=self._body(params), model_id=MODEL_ID, options=_options
         )
         return self._answer(data)
@@ -505,111 +317,8 @@ class DeepseekMath7bBaseWithRawResponse:
         _response = self._client.send_json(
             self._path, body=self._body(params), model_id=MODEL_ID, options=_options
         )
-        return RawResponse(_response, self._decoded)
+        from ..._responses import RawResponse
 
-    def _decoded(self, _response: httpx.Response) -> Response:
-        return self._answer(self._client.decode(_response))
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(
-            Request,
-            params,
-            MODEL_ID,
-            (
-                PromptRequest,
-                MessagesRequest,
-            ),
-        )
-
-
-class AsyncDeepseekMath7bBaseWithRawResponse:
-    """AsyncDeepseekMath7bBase's calls, each answering with its `RawResponse`."""
-
-    def __init__(self, client: AsyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> RawResponse[Response]: ...
-
-    @overload
-    async def run(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> RawResponse[Response]: ...
-
-    @checked_keywords
-    async def run(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Response]:
-        """Run the model and return its typed answer.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 4096.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        params = omit(
-            {
-                "prompt": prompt,
-                "raw": raw,
-                "max_tokens": max_tokens,
-                "messages": messages,
-            },
-            NOT_GIVEN,
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        params.update(extra_body or {})
-        return await self._send(params, _options)
-
-    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
-        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
-        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
-        _response = await self._client.send_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
         return RawResponse(_response, self._decoded)
 
     def _decoded(self, _response: httpx.Response) -> Response:
@@ -713,106 +422,29 @@ class DeepseekMath7bBaseWithStreamingResponse:
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
         _response = self._client.open_stream(
-            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
+            self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
         )
         _chunks = (
-            parse_as(StreamChunk, data, MODEL_ID) for data in self._client.iter_stream(_response, STREAM)
+            parse_as(StreamChunk, data, MODEL_ID)
+            for data in self._client.iter_stream(_response, stream_settings())
         )
+        from ..._responses import StreamResponse
+
         return StreamResponse(_response, _chunks)
 
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:
-        return DeepseekMath7bBase._body(params)
-
-
-class AsyncDeepseekMath7bBaseWithStreamingResponse:
-    """AsyncDeepseekMath7bBase's `stream()`, answering with its `AsyncStreamResponse` once the stream starts."""
-
-    def __init__(self, client: AsyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @overload
-    async def stream(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
-
-    @overload
-    async def stream(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
-
-    @checked_keywords
-    async def stream(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStreamResponse[StreamChunk]:
-        """Run the model and yield its answer piece by piece, as it is generated.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 4096.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        body = self._body(
-            {
-                **omit(
-                    {
-                        "prompt": prompt,
-                        "raw": raw,
-                        "max_tokens": max_tokens,
-                        "messages": messages,
-                    },
-                    NOT_GIVEN,
-                ),
-                **(extra_body or {}),
-                STREAM_FLAG: True,
-            }
+        """Validate against the input schema; send only the fields that were set."""
+        return validate_request(
+            Request,
+            params,
+            MODEL_ID,
+            (
+                PromptRequest,
+                MessagesRequest,
+            ),
         )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        _response = await self._client.open_stream(
-            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
-        )
-        _chunks = (
-            parse_as(StreamChunk, data, MODEL_ID)
-            async for data in self._client.iter_stream(_response, STREAM)
-        )
-        return AsyncStreamResponse(_response, _chunks)
 
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        return AsyncDeepseekMath7bBase._body(params)
+
+# What `client.models.deepseek_math_7b_base` builds: the provider module knows this model by its name only.
+CLIENT = DeepseekMath7bBase

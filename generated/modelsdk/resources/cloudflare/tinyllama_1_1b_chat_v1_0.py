@@ -2,30 +2,20 @@
 """tinyllama-1.1b-chat-v1.0: `@cf/tinyllama/tinyllama-1.1b-chat-v1.0` on Cloudflare.
 
 The TinyLlama project aims to pretrain a 1.1B Llama model on 3 trillion tokens. This is the chat model finetuned on top of TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T.
+
+The async calls are in `_async/tinyllama_1_1b_chat_v1_0.py`, loaded only by an async client.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from functools import cached_property
-from typing import Any, overload
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, overload
 
 import httpx
 
-from ..._base_client import AsyncAPIClient, SyncAPIClient
 from ..._models import NOT_GIVEN, NotGiven, parse_as
-from ..._request import (
-    AsyncStreamResponse,
-    RawResponse,
-    RequestOptions,
-    StreamResponse,
-    Timeout,
-    checked_keywords,
-    omit,
-    request_options,
-    validate_request,
-)
-from ..._streaming import StreamSettings
+from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ...types.cloudflare.tinyllama_1_1b_chat_v1_0 import (
     Message,
     MessageDict,
@@ -36,9 +26,22 @@ from ...types.cloudflare.tinyllama_1_1b_chat_v1_0 import (
     StreamChunk,
 )
 
+if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+    from ..._base_client import SyncAPIClient
+    from ..._responses import RawResponse, StreamResponse
+    from ..._streaming import StreamSettings
+
 MODEL_ID = "@cf/tinyllama/tinyllama-1.1b-chat-v1.0"
+PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0"  # `{name}` parameters filled by the provider's client
 STREAM_FLAG = "stream"
-STREAM = StreamSettings(terminator="[DONE]", content_type="text/event-stream", format="sse")
+
+
+@cache
+def stream_settings() -> StreamSettings:
+    """How this model streams (built by its first stream, which loads the stream code)."""
+    from ..._streaming import StreamSettings
+
+    return StreamSettings(terminator="[DONE]", content_type="text/event-stream", format="sse")
 
 
 class Tinyllama11bChatV10:
@@ -272,7 +275,7 @@ class Tinyllama11bChatV10:
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
         for data in self._client.stream_events(
-            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
+            self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
         ):
             yield parse_as(StreamChunk, data, MODEL_ID)
 
@@ -280,267 +283,6 @@ class Tinyllama11bChatV10:
         # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
         params = {k: v for k, v in params.items() if k != STREAM_FLAG}
         data = self._client.post_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
-        return self._answer(data)
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(
-            Request,
-            params,
-            MODEL_ID,
-            (
-                PromptRequest,
-                MessagesRequest,
-            ),
-        )
-
-
-class AsyncTinyllama11bChatV10:
-    """tinyllama-1.1b-chat-v1.0 (`@cf/tinyllama/tinyllama-1.1b-chat-v1.0`), called with `await`."""
-
-    model_id = MODEL_ID
-
-    def __init__(self, client: AsyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @cached_property
-    def with_raw_response(self) -> AsyncTinyllama11bChatV10WithRawResponse:
-        """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
-        return AsyncTinyllama11bChatV10WithRawResponse(self._client, self._path)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncTinyllama11bChatV10WithStreamingResponse:
-        """`stream()` answering at once with an `AsyncStreamResponse`: status, headers, then the chunks."""
-        return AsyncTinyllama11bChatV10WithStreamingResponse(self._client, self._path)
-
-    @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> Response: ...
-
-    @overload
-    async def run(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> Response: ...
-
-    @checked_keywords
-    async def run(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        top_k: int | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        repetition_penalty: float | NotGiven = NOT_GIVEN,
-        frequency_penalty: float | NotGiven = NOT_GIVEN,
-        presence_penalty: float | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Response:
-        """Run the model and return its typed answer.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 6144, length >= 1.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            temperature: Range: value >= 0, value <= 5.
-            top_p: Range: value >= 0, value <= 2.
-            top_k: Range: value >= 1, value <= 50.
-            seed: Range: value >= 1, value <= 9999999999.
-            repetition_penalty: Range: value >= 0, value <= 2.
-            frequency_penalty: Range: value >= 0, value <= 2.
-            presence_penalty: Range: value >= 0, value <= 2.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        params = omit(
-            {
-                "prompt": prompt,
-                "raw": raw,
-                "max_tokens": max_tokens,
-                "temperature": temperature,
-                "top_p": top_p,
-                "top_k": top_k,
-                "seed": seed,
-                "repetition_penalty": repetition_penalty,
-                "frequency_penalty": frequency_penalty,
-                "presence_penalty": presence_penalty,
-                "messages": messages,
-            },
-            NOT_GIVEN,
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        params.update(extra_body or {})
-        return await self._send(params, _options)
-
-    @overload
-    def stream(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> AsyncIterator[StreamChunk]: ...
-
-    @overload
-    def stream(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> AsyncIterator[StreamChunk]: ...
-
-    @checked_keywords
-    async def stream(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        top_k: int | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        repetition_penalty: float | NotGiven = NOT_GIVEN,
-        frequency_penalty: float | NotGiven = NOT_GIVEN,
-        presence_penalty: float | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncIterator[StreamChunk]:
-        """Run the model and yield its answer piece by piece, as it is generated.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 6144, length >= 1.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            temperature: Range: value >= 0, value <= 5.
-            top_p: Range: value >= 0, value <= 2.
-            top_k: Range: value >= 1, value <= 50.
-            seed: Range: value >= 1, value <= 9999999999.
-            repetition_penalty: Range: value >= 0, value <= 2.
-            frequency_penalty: Range: value >= 0, value <= 2.
-            presence_penalty: Range: value >= 0, value <= 2.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        body = self._body(
-            {
-                **omit(
-                    {
-                        "prompt": prompt,
-                        "raw": raw,
-                        "max_tokens": max_tokens,
-                        "temperature": temperature,
-                        "top_p": top_p,
-                        "top_k": top_k,
-                        "seed": seed,
-                        "repetition_penalty": repetition_penalty,
-                        "frequency_penalty": frequency_penalty,
-                        "presence_penalty": presence_penalty,
-                        "messages": messages,
-                    },
-                    NOT_GIVEN,
-                ),
-                **(extra_body or {}),
-                STREAM_FLAG: True,
-            }
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        async for data in self._client.stream_events(
-            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
-        ):
-            yield parse_as(StreamChunk, data, MODEL_ID)
-
-    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
-        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
-        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
-        data = await self._client.post_json(
             self._path, body=self._body(params), model_id=MODEL_ID, options=_options
         )
         return self._answer(data)
@@ -680,146 +422,8 @@ class Tinyllama11bChatV10WithRawResponse:
         _response = self._client.send_json(
             self._path, body=self._body(params), model_id=MODEL_ID, options=_options
         )
-        return RawResponse(_response, self._decoded)
+        from ..._responses import RawResponse
 
-    def _decoded(self, _response: httpx.Response) -> Response:
-        return self._answer(self._client.decode(_response))
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(
-            Request,
-            params,
-            MODEL_ID,
-            (
-                PromptRequest,
-                MessagesRequest,
-            ),
-        )
-
-
-class AsyncTinyllama11bChatV10WithRawResponse:
-    """AsyncTinyllama11bChatV10's calls, each answering with its `RawResponse`."""
-
-    def __init__(self, client: AsyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> RawResponse[Response]: ...
-
-    @overload
-    async def run(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> RawResponse[Response]: ...
-
-    @checked_keywords
-    async def run(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        top_k: int | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        repetition_penalty: float | NotGiven = NOT_GIVEN,
-        frequency_penalty: float | NotGiven = NOT_GIVEN,
-        presence_penalty: float | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Response]:
-        """Run the model and return its typed answer.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 6144, length >= 1.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            temperature: Range: value >= 0, value <= 5.
-            top_p: Range: value >= 0, value <= 2.
-            top_k: Range: value >= 1, value <= 50.
-            seed: Range: value >= 1, value <= 9999999999.
-            repetition_penalty: Range: value >= 0, value <= 2.
-            frequency_penalty: Range: value >= 0, value <= 2.
-            presence_penalty: Range: value >= 0, value <= 2.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        params = omit(
-            {
-                "prompt": prompt,
-                "raw": raw,
-                "max_tokens": max_tokens,
-                "temperature": temperature,
-                "top_p": top_p,
-                "top_k": top_k,
-                "seed": seed,
-                "repetition_penalty": repetition_penalty,
-                "frequency_penalty": frequency_penalty,
-                "presence_penalty": presence_penalty,
-                "messages": messages,
-            },
-            NOT_GIVEN,
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        params.update(extra_body or {})
-        return await self._send(params, _options)
-
-    async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
-        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
-        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
-        _response = await self._client.send_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
         return RawResponse(_response, self._decoded)
 
     def _decoded(self, _response: httpx.Response) -> Response:
@@ -958,141 +562,29 @@ class Tinyllama11bChatV10WithStreamingResponse:
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
         _response = self._client.open_stream(
-            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
+            self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
         )
         _chunks = (
-            parse_as(StreamChunk, data, MODEL_ID) for data in self._client.iter_stream(_response, STREAM)
+            parse_as(StreamChunk, data, MODEL_ID)
+            for data in self._client.iter_stream(_response, stream_settings())
         )
+        from ..._responses import StreamResponse
+
         return StreamResponse(_response, _chunks)
 
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:
-        return Tinyllama11bChatV10._body(params)
-
-
-class AsyncTinyllama11bChatV10WithStreamingResponse:
-    """AsyncTinyllama11bChatV10's `stream()`, answering with its `AsyncStreamResponse` once the stream starts."""
-
-    def __init__(self, client: AsyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @overload
-    async def stream(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
-
-    @overload
-    async def stream(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
-
-    @checked_keywords
-    async def stream(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        top_k: int | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        repetition_penalty: float | NotGiven = NOT_GIVEN,
-        frequency_penalty: float | NotGiven = NOT_GIVEN,
-        presence_penalty: float | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStreamResponse[StreamChunk]:
-        """Run the model and yield its answer piece by piece, as it is generated.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 6144, length >= 1.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            temperature: Range: value >= 0, value <= 5.
-            top_p: Range: value >= 0, value <= 2.
-            top_k: Range: value >= 1, value <= 50.
-            seed: Range: value >= 1, value <= 9999999999.
-            repetition_penalty: Range: value >= 0, value <= 2.
-            frequency_penalty: Range: value >= 0, value <= 2.
-            presence_penalty: Range: value >= 0, value <= 2.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        body = self._body(
-            {
-                **omit(
-                    {
-                        "prompt": prompt,
-                        "raw": raw,
-                        "max_tokens": max_tokens,
-                        "temperature": temperature,
-                        "top_p": top_p,
-                        "top_k": top_k,
-                        "seed": seed,
-                        "repetition_penalty": repetition_penalty,
-                        "frequency_penalty": frequency_penalty,
-                        "presence_penalty": presence_penalty,
-                        "messages": messages,
-                    },
-                    NOT_GIVEN,
-                ),
-                **(extra_body or {}),
-                STREAM_FLAG: True,
-            }
+        """Validate against the input schema; send only the fields that were set."""
+        return validate_request(
+            Request,
+            params,
+            MODEL_ID,
+            (
+                PromptRequest,
+                MessagesRequest,
+            ),
         )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        _response = await self._client.open_stream(
-            self._path, body=body, model_id=MODEL_ID, settings=STREAM, options=_options
-        )
-        _chunks = (
-            parse_as(StreamChunk, data, MODEL_ID)
-            async for data in self._client.iter_stream(_response, STREAM)
-        )
-        return AsyncStreamResponse(_response, _chunks)
 
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        return AsyncTinyllama11bChatV10._body(params)
+
+# What `client.models.tinyllama_1_1b_chat_v1_0` builds: the provider module knows this model by its name only.
+CLIENT = Tinyllama11bChatV10
