@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.cli_support import DEFAULT_CATALOG, DEFAULT_OUT, Process
+from generator.cli_support import DEFAULT_CATALOG, DEFAULT_OUT, Process, folder_option
 from generator.machine import append_step_summary, emit, format_option
 
 # Each command's module is imported when that command runs (the backend alone takes ~0.5 s to import),
@@ -140,21 +140,8 @@ def catalog_command(catalog_dir: Path, as_json: bool) -> None:
     show_default="20, or $CARDGEN_EXAMPLES",
     help="Hypothesis examples per property.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Where `cardgen generate` wrote the SDK and its tests.",
-)
-@click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="The catalog the local backend serves.",
-)
+@folder_option("--out", DEFAULT_OUT, "Where `cardgen generate` wrote the SDK and its tests.")
+@folder_option("--catalog", DEFAULT_CATALOG, "The catalog the local backend serves.", "catalog_dir")
 @click.option(
     "--junitxml",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -18,6 +18,17 @@ from generator.tree import TreeDiff
 DEFAULT_SOURCES = Path("catalog/sources")
 DEFAULT_CATALOG = Path("catalog/models")
 DEFAULT_OUT = Path("generated")
+DEFAULT_RECORDINGS = Path("catalog/recordings")
+
+
+def folder_option(
+    flag: str, default: Path, help_text: str, name: str | None = None
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A command's folder argument (`--catalog`, `--out`, `--sources`), its default shown in --help."""
+    names = (flag, name) if name else (flag,)
+    return click.option(
+        *names, type=click.Path(path_type=Path), default=default, show_default=True, help=help_text
+    )
 
 
 def report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:

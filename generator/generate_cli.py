@@ -14,6 +14,7 @@ import click
 from generator.cli_support import (
     DEFAULT_CATALOG,
     DEFAULT_OUT,
+    folder_option,
     label,
     report_check,
     sync,
@@ -28,21 +29,8 @@ if TYPE_CHECKING:
 
 
 @click.command("generate")
-@click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="The catalog to render.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Directory that receives the package and its tests.",
-)
+@folder_option("--catalog", DEFAULT_CATALOG, "The catalog to render.", "catalog_dir")
+@folder_option("--out", DEFAULT_OUT, "Directory that receives the package and its tests.")
 @click.option(
     "--package",
     default="modelsdk",

@@ -16,8 +16,7 @@ from generator.backend.app import (
 from generator.backend.faults import FaultScript, FaultSpecError, parse_faults
 from generator.backend.server import serve_forever
 from generator.catalog.store import load_catalog
-
-DEFAULT_CATALOG = Path("catalog/models")
+from generator.cli_support import DEFAULT_CATALOG, folder_option
 
 
 def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> FaultScript | None:
@@ -30,14 +29,7 @@ def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> Fa
 
 
 @click.command("serve")
-@click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="The normalized entries to serve.",
-)
+@folder_option("--catalog", DEFAULT_CATALOG, "The normalized entries to serve.", "catalog_dir")
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it loopback)."
 )

@@ -15,11 +15,9 @@ from generator.backend.server import running_backend
 from generator.cassettes.record import TIMEOUT, model_folder, record_models
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, load_catalog
+from generator.cli_support import DEFAULT_CATALOG, DEFAULT_RECORDINGS, folder_option
 from generator.diagnostics import Level, has_errors, sort_diagnostics
 from generator.tree import UnsafeTarget, write_tree
-
-DEFAULT_CATALOG = Path("catalog/models")
-DEFAULT_OUT = Path("catalog/recordings")
 
 
 @contextmanager
@@ -54,27 +52,14 @@ def _kept(out: Path, selected: list[CatalogEntry]) -> dict[PurePosixPath, str]:
 
 
 @click.command("record")
-@click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="The entries whose models to record.",
-)
+@folder_option("--catalog", DEFAULT_CATALOG, "The entries whose models to record.", "catalog_dir")
 @click.option(
     "--backend",
     default="local",
     show_default=True,
     help="`local` (start the local backend) or the base URL of a server to record from.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Where cassettes go, as <provider>/<slug>/<name>.yaml.",
-)
+@folder_option("--out", DEFAULT_RECORDINGS, "Where cassettes go, as <provider>/<slug>/<name>.yaml.")
 @click.option("--model", "pattern", default="*", show_default=True, help="Glob over `<provider>/<slug>`.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the local backend's answers.")
 def record_command(catalog_dir: Path, backend: str, out: Path, pattern: str, seed: int) -> None:

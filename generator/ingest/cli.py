@@ -11,6 +11,7 @@ import click
 from generator.cli_support import (
     DEFAULT_CATALOG,
     DEFAULT_SOURCES,
+    folder_option,
     openable,
     report,
     report_check,
@@ -28,12 +29,10 @@ if TYPE_CHECKING:
 
 
 @click.command("ingest")
-@click.option(
+@folder_option(
     "--sources",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_SOURCES,
-    show_default=True,
-    help="A docs folder as published: model pages in any known format, other pages noted and skipped.",
+    DEFAULT_SOURCES,
+    "A docs folder as published: model pages in any known format, other pages noted and skipped.",
 )
 @click.option(
     "--providers",
@@ -47,14 +46,7 @@ if TYPE_CHECKING:
     default=None,
     help="Maintainers' patches [default: overlays/ beside the sources].",
 )
-@click.option(
-    "--catalog",
-    "catalog_dir",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CATALOG,
-    show_default=True,
-    help="Where the normalized entries go.",
-)
+@folder_option("--catalog", DEFAULT_CATALOG, "Where the normalized entries go.", "catalog_dir")
 @click.option(
     "--check",
     is_flag=True,

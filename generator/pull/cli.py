@@ -11,6 +11,7 @@ import click
 import httpx
 
 from generator import __version__
+from generator.cli_support import DEFAULT_SOURCES, folder_option
 from generator.pull.cloudflare import ListingError, pull_cloudflare
 from generator.pull.config import PullConfig, PullConfigError, load_pull_config
 from generator.pull.fetch import TIMEOUT
@@ -20,13 +21,7 @@ from generator.pull.pages import pull_pages
 
 @click.command("pull")
 @click.argument("provider")
-@click.option(
-    "--sources",
-    type=click.Path(path_type=Path),
-    default=Path("catalog/sources"),
-    show_default=True,
-    help="Documents go to <sources>/<provider>/.",
-)
+@folder_option("--sources", DEFAULT_SOURCES, "Documents go to <sources>/<provider>/.")
 @click.option("--model", "glob", default="*", show_default=True, help="Only these model ids (or page files).")
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 listing what changed, appeared, disappeared."
