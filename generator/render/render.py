@@ -124,15 +124,12 @@ def _resource_clashes(view: ModelView) -> frozenset[str]:
 
     Both of the model's modules (sync, and async in `_async/`) are rendered with stand-in argument
     names and read back: their imports, constants, classes and run()'s own arguments and locals are
-    what they use, whatever the template says.
+    what they use, whatever the template says. The probe carries no description text (docstrings
+    bind and use no name), so that it parses a fraction of the text.
     """
     types = view.types
     params = {p.name for variant in types.variants for p in variant.params}
-    stand_ins = tuple(
-        replace(variant, params=tuple(replace(p, name=f"{PROBE}{i}") for i, p in enumerate(variant.params)))
-        for variant in types.variants
-    )
-    probe = ModelView(view.entry, replace(types, variants=stand_ins), view.source)
+    probe = _probe_view(view)
     provider = provider_view(view.entry.provider, [probe])
     clashes: set[str] = set()
     for asynchronous in (False, True):  # the model's sync module and its async one
@@ -144,6 +141,32 @@ def _resource_clashes(view: ModelView) -> frozenset[str]:
         used = {name for name in names_used(tree) if not name.startswith(PROBE)}
         clashes |= (params & used) | (set(types.class_names) & module_bindings(own))
     return frozenset(clashes)
+
+
+def _probe_view(view: ModelView) -> ModelView:
+    """The view with stand-in argument names, and no description, help or display text.
+
+    Every such text reaches the module inside a docstring only, so it changes no name the module
+    binds or uses; left out, the module the probe parses is a fraction of the size.
+    """
+    types = view.types
+    stand_ins = tuple(
+        replace(
+            variant,
+            params=tuple(
+                replace(p, name=f"{PROBE}{i}", doc="", default="", limits="")
+                for i, p in enumerate(variant.params)
+            ),
+        )
+        for variant in types.variants
+    )
+    entry = view.entry
+    request = entry.request
+    if request.raw_body is not None and request.raw_body.description:
+        raw = request.raw_body.model_copy(update={"description": ""})
+        request = request.model_copy(update={"raw_body": raw})
+    entry = entry.model_copy(update={"description": "", "display_name": "", "request": request})
+    return ModelView(entry, replace(types, variants=stand_ins), view.source)
 
 
 def _imports_types(node: ast.stmt) -> bool:

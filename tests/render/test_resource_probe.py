@@ -1,0 +1,75 @@
+"""The resource-clash probe: which run() arguments and type classes shadow the resource module's names.
+
+The probe renders the model's resource modules without any description text (it reaches the module
+in docstrings only); these tests hold that the names it finds, and so the renames, do not depend on
+that text, and that the text is indeed left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.catalog.entry import CatalogEntry
+from generator.render.context import ModelView, provider_view
+from generator.render.model_types import model_types
+from generator.render.render import (
+    RUNTIME_MODULE,
+    _probe_view,
+    _resource_clashes,
+    _typed_view,
+)
+from generator.render.templates import render_template
+from tests.sdk.conftest import CATALOG
+
+TINY = next(e for e in CATALOG if e.slug == "tinyllama_1_1b_chat_v1_0")
+# Properties named like what run() and its module use, and classes named like the module's bindings.
+SHADOWING = ["params", "given", "self", "MODEL_ID", "NotGiven", "prompt"]
+# Description text that reads like code naming further names: were it parsed as code, or as names,
+# `stream_settings`, `Mapping` and the rest would look used.
+CODE_LIKE = "x \"\"\" + stream_settings(Mapping, omit) ''' def Any(self): import httpx \\ {{ given }}"
+
+
+def _entry(text: str) -> CatalogEntry:
+    properties: dict[str, Any] = {name: {"type": "string", "description": text} for name in SHADOWING}
+    properties["options"] = {
+        "type": "object",
+        "title": "Mapping",  # a class named like an import of the resource module
+        "description": text,
+        "properties": {"depth": {"type": "integer", "description": text}},
+    }
+    schema = {"type": "object", "properties": properties, "required": ["prompt"], "description": text}
+    return TINY.model_copy(
+        update={"description": text, "display_name": f"Tiny {text}", "input_schema": schema}
+    )
+
+
+def _view(entry: CatalogEntry) -> ModelView:
+    return ModelView(entry, model_types(entry, RUNTIME_MODULE), "probe-test")
+
+
+def test_the_clashes_do_not_depend_on_description_text() -> None:
+    plain, hostile = _view(_entry("")), _view(_entry(CODE_LIKE))
+    clashes = _resource_clashes(plain)
+    assert {"params", "given", "self", "MODEL_ID", "NotGiven"} <= clashes
+    assert "prompt" not in clashes
+    assert _resource_clashes(hostile) == clashes
+    # The renamed types, and so the whole module, come out the same with either text.
+    renamed = {e.slug: _typed_view(e, "probe-test").types for e in (_entry(""), _entry(CODE_LIKE))}
+    assert len({tuple(p.name for v in t.variants for p in v.params) for t in renamed.values()}) == 1
+
+
+def test_the_probe_renders_no_description_text() -> None:
+    marker = "ZZdescriptionZZ"
+    view = _view(_entry(marker))
+    probe = _probe_view(view)
+    provider = provider_view(view.entry.provider, [probe])
+    for asynchronous in (False, True):
+        real = render_template(
+            "resource.py.jinja", header="", provider=provider_view(view.entry.provider, [view]),
+            model=view, asynchronous=asynchronous,
+        )  # fmt: skip
+        code = render_template(
+            "resource.py.jinja", header="", provider=provider, model=probe, asynchronous=asynchronous
+        )
+        assert marker in real
+        assert marker not in code
