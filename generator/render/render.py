@@ -7,6 +7,7 @@ import keyword
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from generator.catalog.entry import CatalogEntry
@@ -16,6 +17,7 @@ from generator.render.conformance import conformance_files
 from generator.render.context import ModelView, ProviderView, RenderError, provider_view, safe_model_id
 from generator.render.datamodel import CodegenError, codegen_runs
 from generator.render.model_types import SHADOWING_ROUNDS, ModelTypes, model_types, types_key
+from generator.render.names import class_name
 from generator.render.pool import map_grouped, processes_for
 from generator.render.templates import TEMPLATES, render_template
 
@@ -28,6 +30,8 @@ EXCEPTIONS = (
 STATIC_DIRECTORIES = ("runtime", "package")
 RUNTIME_MODULE = "..._models"  # how a types module imports the runtime
 PROBE = "cardgen_probe_"  # stand-in argument names; the template uses no name starting so
+PROBE_SLUG = "cardgen_probe_model"  # the probe's stand-in slug and model id ...
+PROBE_CLASS = class_name(PROBE_SLUG)  # ... and so its class name
 
 
 @dataclass(frozen=True)
@@ -125,29 +129,45 @@ def _resource_clashes(view: ModelView) -> frozenset[str]:
     Both of the model's modules (sync, and async in `_async/`) are rendered with stand-in argument
     names and read back: their imports, constants, classes and run()'s own arguments and locals are
     what they use, whatever the template says. The probe carries no description text (docstrings
-    bind and use no name), so that it parses a fraction of the text.
+    bind and use no name), and, where it can, a stand-in model id and class name: models of one
+    structure then render one probe, read back once (see _probe_view).
     """
     types = view.types
     params = {p.name for variant in types.variants for p in variant.params}
-    probe = _probe_view(view)
+    probe, stand_in = _probe_view(view)
     provider = provider_view(view.entry.provider, [probe])
     clashes: set[str] = set()
     for asynchronous in (False, True):  # the model's sync module and its async one
         code = render_template(
             "resource.py.jinja", header="", provider=provider, model=probe, asynchronous=asynchronous
         )
-        tree = ast.parse(code)
-        own = ast.Module([node for node in tree.body if not _imports_types(node)], [])
-        used = {name for name in names_used(tree) if not name.startswith(PROBE)}
-        clashes |= (params & used) | (set(types.class_names) & module_bindings(own))
+        used, own = _module_names(code)
+        if stand_in:  # the model's own class names, where the probe has the stand-in's
+            used = frozenset(name.replace(PROBE_CLASS, view.class_name) for name in used)
+            own = frozenset(name.replace(PROBE_CLASS, view.class_name) for name in own)
+        clashes |= (params & used) | (set(types.class_names) & own)
     return frozenset(clashes)
 
 
-def _probe_view(view: ModelView) -> ModelView:
-    """The view with stand-in argument names, and no description, help or display text.
+@lru_cache(maxsize=1024)
+def _module_names(code: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What the probe's module uses (but the stand-in arguments), and what it binds at the top but
+    by importing the model's types."""
+    tree = ast.parse(code)
+    own = ast.Module([node for node in tree.body if not _imports_types(node)], [])
+    used = frozenset(name for name in names_used(tree) if not name.startswith(PROBE))
+    return used, frozenset(module_bindings(own))
 
-    Every such text reaches the module inside a docstring only, so it changes no name the module
-    binds or uses; left out, the module the probe parses is a fraction of the size.
+
+def _probe_view(view: ModelView) -> tuple[ModelView, bool]:
+    """The view with stand-in argument names and no description, help or display text; and whether
+    it stands in PROBE_SLUG for the model's slug and model id.
+
+    Description text reaches the module inside docstrings only, the model id inside strings, and
+    the slug as the module's path and through its class name (`{class_name}`, `Async{class_name}`,
+    ...): none changes which names the module uses but that class name, which the caller puts back
+    for PROBE_CLASS. Not when PROBE_CLASS could come from anything else (the types, an upload
+    argument) or the class name would read back otherwise (a non-ASCII name is NFKC-normalized).
     """
     types = view.types
     stand_ins = tuple(
@@ -165,8 +185,16 @@ def _probe_view(view: ModelView) -> ModelView:
     if request.raw_body is not None and request.raw_body.description:
         raw = request.raw_body.model_copy(update={"description": ""})
         request = request.model_copy(update={"raw_body": raw})
-    entry = entry.model_copy(update={"description": "", "display_name": "", "request": request})
-    return ModelView(entry, replace(types, variants=stand_ins), view.source)
+    update: dict[str, object] = {"description": "", "display_name": "", "request": request}
+    stand_in = (
+        view.class_name.isascii()
+        and PROBE_CLASS not in types.code
+        and PROBE_CLASS not in (view.upload_param or "")
+    )
+    if stand_in:
+        update.update(slug=PROBE_SLUG, model_id=PROBE_SLUG)
+    probe = ModelView(entry.model_copy(update=update), replace(types, variants=stand_ins), view.source)
+    return probe, stand_in
 
 
 def _imports_types(node: ast.stmt) -> bool:

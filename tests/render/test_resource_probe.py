@@ -14,6 +14,7 @@ from generator.render.context import ModelView, provider_view
 from generator.render.model_types import model_types
 from generator.render.render import (
     RUNTIME_MODULE,
+    _module_names,
     _probe_view,
     _resource_clashes,
     _typed_view,
@@ -29,18 +30,16 @@ SHADOWING = ["params", "given", "self", "MODEL_ID", "NotGiven", "prompt"]
 CODE_LIKE = "x \"\"\" + stream_settings(Mapping, omit) ''' def Any(self): import httpx \\ {{ given }}"
 
 
-def _entry(text: str) -> CatalogEntry:
+def _entry(text: str, slug: str = TINY.slug, nested: str = "options") -> CatalogEntry:
     properties: dict[str, Any] = {name: {"type": "string", "description": text} for name in SHADOWING}
-    properties["options"] = {
+    properties[nested] = {  # a class of its own, named after the property
         "type": "object",
-        "title": "Mapping",  # a class named like an import of the resource module
         "description": text,
         "properties": {"depth": {"type": "integer", "description": text}},
     }
     schema = {"type": "object", "properties": properties, "required": ["prompt"], "description": text}
-    return TINY.model_copy(
-        update={"description": text, "display_name": f"Tiny {text}", "input_schema": schema}
-    )
+    update = {"description": text, "display_name": f"Tiny {text}", "input_schema": schema, "slug": slug}
+    return TINY.model_copy(update=update)
 
 
 def _view(entry: CatalogEntry) -> ModelView:
@@ -61,7 +60,7 @@ def test_the_clashes_do_not_depend_on_description_text() -> None:
 def test_the_probe_renders_no_description_text() -> None:
     marker = "ZZdescriptionZZ"
     view = _view(_entry(marker))
-    probe = _probe_view(view)
+    probe, _ = _probe_view(view)
     provider = provider_view(view.entry.provider, [probe])
     for asynchronous in (False, True):
         real = render_template(
@@ -73,3 +72,18 @@ def test_the_probe_renders_no_description_text() -> None:
         )
         assert marker in real
         assert marker not in code
+
+
+def test_models_of_one_structure_share_the_probe_and_keep_their_own_class_names() -> None:
+    """Each model's resource class is named after its slug: a types class named so clashes, in
+    that model only, though the probe of both is rendered once with a stand-in class name."""
+    first, second = (
+        _entry("", slug="alpha_one", nested="alpha_one"),
+        _entry("", slug="beta_two", nested="alpha_one"),
+    )
+    before = _module_names.cache_info().hits
+    assert "AlphaOne" in _resource_clashes(_view(first))
+    assert "AlphaOne" not in _resource_clashes(_view(second))
+    assert _module_names.cache_info().hits >= before + 2  # the sync and async probes, read back once
+    third = _entry("", slug="gamma", nested="gamma")
+    assert "Gamma" in _resource_clashes(_view(third))
