@@ -123,18 +123,19 @@ def _typed_view(entry: CatalogEntry, source: str) -> ModelView:
     raise RenderError(f"{source}: names still shadow the resource module's own: {sorted(clashes)}")
 
 
-def _resource_clashes(view: ModelView) -> frozenset[str]:
+def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     """Property arguments and type classes named like something the resource module uses itself.
 
     Both of the model's modules (sync, and async in `_async/`) are rendered with stand-in argument
     names and read back: their imports, constants, classes and run()'s own arguments and locals are
     what they use, whatever the template says. The probe carries no description text (docstrings
     bind and use no name), and, where it can, a stand-in model id and class name: models of one
-    structure then render one probe, read back once (see _probe_view).
+    structure then render one probe, read back once (see _probe_view). `share=False` renders the
+    model's own probe: tests hold that both find the same names on every fixture catalog.
     """
     types = view.types
     params = {p.name for variant in types.variants for p in variant.params}
-    probe, stand_in = _probe_view(view)
+    probe, stand_in = _probe_view(view, share)
     provider = provider_view(view.entry.provider, [probe])
     clashes: set[str] = set()
     for asynchronous in (False, True):  # the model's sync module and its async one
@@ -159,7 +160,7 @@ def _module_names(code: str) -> tuple[frozenset[str], frozenset[str]]:
     return used, frozenset(module_bindings(own))
 
 
-def _probe_view(view: ModelView) -> tuple[ModelView, bool]:
+def _probe_view(view: ModelView, share: bool = True) -> tuple[ModelView, bool]:
     """The view with stand-in argument names and no description, help or display text; and whether
     it stands in PROBE_SLUG for the model's slug and model id.
 
@@ -187,7 +188,8 @@ def _probe_view(view: ModelView) -> tuple[ModelView, bool]:
         request = request.model_copy(update={"raw_body": raw})
     update: dict[str, object] = {"description": "", "display_name": "", "request": request}
     stand_in = (
-        view.class_name.isascii()
+        share
+        and view.class_name.isascii()
         and PROBE_CLASS not in types.code
         and PROBE_CLASS not in (view.upload_param or "")
     )

@@ -7,9 +7,14 @@ that text, and that the text is indeed left out.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from generator.catalog.entry import CatalogEntry
+from generator.ingest.pipeline import IngestInputs, ingest
 from generator.render.context import ModelView, provider_view
 from generator.render.model_types import model_types
 from generator.render.render import (
@@ -20,6 +25,7 @@ from generator.render.render import (
     _typed_view,
 )
 from generator.render.templates import render_template
+from tests.conftest import REPO
 from tests.sdk.conftest import CATALOG
 
 TINY = next(e for e in CATALOG if e.slug == "tinyllama_1_1b_chat_v1_0")
@@ -87,3 +93,22 @@ def test_models_of_one_structure_share_the_probe_and_keep_their_own_class_names(
     assert _module_names.cache_info().hits >= before + 2  # the sync and async probes, read back once
     third = _entry("", slug="gamma", nested="gamma")
     assert "Gamma" in _resource_clashes(_view(third))
+
+
+SHARED_PROBE_CATALOGS = ("hostile-text", "constructs", "uploads", "catalogs/cloudflare", "catalogs/segmind")
+
+
+@pytest.mark.parametrize("fixture", SHARED_PROBE_CATALOGS)
+def test_a_shared_probe_finds_what_the_models_own_probe_finds(fixture: str, tmp_path: Path) -> None:
+    """The shared probe stands a fixed slug and model id in for the model's: were the template ever to
+    build a name from either, this would tell, on catalogs whose names shadow the module's own."""
+    root = REPO / "tests" / "fixtures" / fixture
+    sources = tmp_path / "sources"
+    shutil.copytree(root / "sources", sources)
+    if (root / "providers").is_dir():
+        shutil.copytree(root / "providers", tmp_path / "providers")
+    result = ingest(IngestInputs.beside(sources))
+    assert len(result.catalog) >= 3, fixture
+    for entry in result.catalog:
+        view = ModelView(entry, model_types(entry, RUNTIME_MODULE, frozenset()), "probe-test")
+        assert _resource_clashes(view) == _resource_clashes(view, share=False), entry.key
