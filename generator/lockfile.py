@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from generator import __version__
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, KnownEntries, entry_schema_digest
+from generator.digests import files_digest
 from generator.entry_store import STORE_DIR, DirectoryStore, join_entry, split_entry
 from generator.render.templates import TEMPLATES
 from generator.tree import is_dropping
@@ -31,12 +32,11 @@ def sha256_text(text: str | bytes) -> str:
 
 
 def _digest(root: Path, pattern: str) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(
-        p for p in root.rglob(pattern) if p.is_file() and not is_dropping(p.relative_to(root))
-    ):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return files_digest(
+        (p.relative_to(root).as_posix(), p)
+        for p in root.rglob(pattern)
+        if p.is_file() and not is_dropping(p.relative_to(root))
+    )
 
 
 def toolchain() -> dict[str, str]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
-from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 
 import yaml
 
 from generator import __version__
+from generator.digests import files_digest
 
 GENERATOR = Path(__file__).resolve().parent.parent
 # What extraction, entry building and entry dumping run: any change here voids the cache.
@@ -21,13 +20,6 @@ CODE = (
     (".", "diagnostics.py"),
     (".", "memo.py"),
 )
-
-
-def _digest(paths: Iterable[tuple[str, Path]]) -> str:
-    digest = hashlib.sha256()
-    for name, path in sorted(paths):
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def ingest_toolchain(providers: Path | None) -> dict[str, str]:
@@ -45,9 +37,9 @@ def ingest_toolchain(providers: Path | None) -> dict[str, str]:
     )
     return {
         "cardgen": __version__,
-        "code": _digest(code),
+        "code": files_digest(code),
         "jsonschema": version("jsonschema"),  # the metaschema and entry checks it keeps
-        "overrides": _digest(overrides),
+        "overrides": files_digest(overrides),
         "pyyaml": yaml.__version__,
         "python": ".".join(map(str, sys.version_info[:2])),
     }
