@@ -119,17 +119,30 @@ def _generate(
 
     Also the text of out's parsed-entries cache when it changed (else None).
     """
-    from generator.catalog.store import parsed_text, read_catalog, read_parsed
-    from generator.generate import Previous, generate
+    from generator.generate import Previous
     from generator.lockfile import LOCK_NAME, read_lock
     from generator.render.changelog import CHANGELOG_NAME
+    from generator.render.pool import helper
+    from generator.render.render import warm_up
+
+    previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
+    # Forked once this process has loaded the renderer, the helper loads the code generator (~0.15 s)
+    # on the other core while this one reads the catalog, then types the models to render anew.
+    with helper(warm_up):
+        return _generated(run, out, previous, check, as_json)
+
+
+def _generated(
+    run: RunInputs, out: Path, previous: Previous, check: bool, as_json: bool
+) -> tuple[Generation, Previous, str | None]:
+    from generator.catalog.store import parsed_text, read_catalog, read_parsed
+    from generator.generate import generate
     from generator.render.context import RenderError
     from generator.render.format import FormatError
     from generator.render.render import RenderOptions
     from generator.tree import read_tree
     from generator.unchanged import ENTRIES_NAME, cache_path
 
-    previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
     try:
         # Entries the lock proves validated, text unchanged, are not schema-checked again, and
         # those whose text the last run parsed are not parsed again.

@@ -5,7 +5,8 @@ Workers are forked, so they inherit the items and the function instead of receiv
 out and results come back. Items that share a key go to one worker together, so work keyed by
 content (one schema met by many models) is done once, by that worker's caches. Where fork is
 missing or unsafe (not Linux, another thread running, a daemon process), or the work is too small
-to pay for starting processes, the items are done here, one after the other.
+to pay for starting processes, the items are done here, one after the other, or, inside
+`helper()`, by one process forked early that has meanwhile loaded what the work needs.
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
 import sys
 import threading
-from collections.abc import Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,6 +33,14 @@ MIN_GROUPS = 16
 
 # What the forked workers run: set just before the pool forks, read by the workers' copies.
 _WORK: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
+# The helper process of the innermost `helper()`, and this end of its pipe.
+_HELPERS: list[tuple[BaseProcess, Connection]] = []
+_SERVED = [0]  # batches a helper did, in this process's life
+
+
+def helper_batches() -> int:
+    """How many batches of work helpers have done for this process."""
+    return _SERVED[0]
 
 
 def usable_cores() -> int:
@@ -67,7 +81,9 @@ def map_grouped(
     for index, key in enumerate(keys):
         groups.setdefault(key, []).append(index)
     if processes <= 1:
-        return [function(item) for item in items]
+        helped = _by_helper(function, items) if items else None
+        return helped if helped is not None else [function(item) for item in items]
+    _stop_helpers()  # the pool's workers get every core
     # Largest groups first, so no long one starts last; the sort is stable, so the order is fixed.
     tasks = sorted(groups.values(), key=len, reverse=True)
     # One item here first: what it loads on first use (lazy imports, compiled templates, caches for
@@ -92,3 +108,70 @@ def map_grouped(
 def _run_group(indices: list[int]) -> list[tuple[int, Any]]:
     [(function, items)] = _WORK  # set by map_grouped before it forked this worker
     return [(index, function(items[index])) for index in indices]
+
+
+@contextmanager
+def helper(prepare: Callable[[], object]) -> Iterator[None]:
+    """Fork one process now that runs prepare() (imports, warm caches) while this one goes on.
+
+    Until the block ends, map_grouped hands it the work it would do here one item after the other:
+    the loading prepare() does (~0.2 s of imports for the code generator) then costs this process
+    nothing, when the other core is free. Work it cannot do (it died, it raised) is done here, so
+    results never depend on it. Nothing is forked where forking is unsafe or there is one core.
+    """
+    if usable_cores() < 2 or not can_fork():
+        yield
+        return
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_serve, args=(theirs, ours, prepare), daemon=True)
+    process.start()
+    theirs.close()
+    _HELPERS.append((process, ours))
+    try:
+        yield
+    finally:
+        _stop_helpers()
+
+
+def _serve(connection: Connection, other_end: Connection, prepare: Callable[[], object]) -> None:
+    """The helper: prepare, then do each batch sent until the pipe closes."""
+    other_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's; it ends the helper
+    with suppress(Exception):  # only a head start: the work itself meets and reports any problem
+        prepare()
+    while True:
+        try:
+            function, items = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[bool, object] = (True, [function(item) for item in items])
+        except BaseException as exc:  # the parent does the batch itself and meets it
+            reply = (False, repr(exc))
+        connection.send(reply)
+
+
+def _by_helper(function: Callable[[T], R], items: Sequence[T]) -> list[R] | None:
+    """The helper's results for items, or None when there is no helper or it could not do them."""
+    if not _HELPERS:
+        return None
+    connection = _HELPERS[-1][1]
+    try:
+        connection.send((function, items))
+        done, results = cast("tuple[bool, list[R]]", connection.recv())
+    except (EOFError, OSError, pickle.PicklingError, TypeError, AttributeError):  # dead, or not picklable
+        _stop_helpers()
+        return None
+    if not done:
+        return None
+    _SERVED[0] += 1
+    return results
+
+
+def _stop_helpers() -> None:
+    while _HELPERS:
+        process, connection = _HELPERS.pop()
+        connection.close()
+        process.terminate()
+        process.join()

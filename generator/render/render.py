@@ -15,11 +15,11 @@ from generator.catalog.store import Catalog, entry_path
 from generator.render.bindings import module_bindings, names_used
 from generator.render.conformance import conformance_files
 from generator.render.context import ModelView, ProviderView, RenderError, provider_view, safe_model_id
-from generator.render.datamodel import CodegenError, codegen_runs
+from generator.render.datamodel import CodegenError, codegen_runs, generate_models
 from generator.render.model_types import SHADOWING_ROUNDS, ModelTypes, model_types, types_key
 from generator.render.names import class_name
 from generator.render.pool import map_grouped, processes_for
-from generator.render.templates import TEMPLATES, render_template
+from generator.render.templates import TEMPLATES, environment, render_template
 
 EXCEPTIONS = (
     "SDKError", "APIConnectionError", "APITimeoutError", "APIStatusError", "BadRequestError",
@@ -98,6 +98,12 @@ def typed_views(
             runs += job_runs
     views = [slot for slot in slots if isinstance(slot, ModelView)]
     return TypedViews(views, [slot for slot in slots if isinstance(slot, str)], runs, processes)
+
+
+def warm_up() -> None:
+    """Load what typing a first model loads: the code generator's modules and the resource template."""
+    generate_models({"$defs": {"Warm": {"title": "Warm", "type": "object"}}})
+    environment().get_template("resource.py.jinja")
 
 
 def _typed_job(job: tuple[CatalogEntry, str]) -> tuple[ModelTypes | str, int]:

@@ -38,13 +38,14 @@ def _fixture() -> Catalog:
     return result.catalog
 
 
-def _typed(catalog: Catalog, tmp_path: Path, *workers: int) -> list[TypedViews]:
+def _typed(catalog: Catalog, tmp_path: Path, *workers: int | str) -> list[TypedViews]:
     """typed_views of catalog once per workers value, each with cold caches, in a fresh interpreter."""
     given, out = tmp_path / "catalog.pickle", tmp_path / "typed.pickle"
     given.write_bytes(pickle.dumps(catalog))
     ok(run_python("-m", "tests.render.typed_child", given, out, *workers, cwd=REPO))
     typed: list[TypedViews] = pickle.loads(out.read_bytes())
-    assert [result.processes for result in typed] == list(workers)  # the pool really ran, or did not
+    processes = [1 if count == "helper" else count for count in workers]
+    assert [result.processes for result in typed] == processes  # the pool really ran, or did not
     return typed
 
 
@@ -61,6 +62,14 @@ def test_two_processes_type_every_model_as_one_does(tmp_path: Path) -> None:
     assert [view.entry.key for view in pooled.views] == [entry.key for entry in catalog]
     assert pooled.views == serial.views
     assert pooled.codegen_runs == serial.codegen_runs
+
+
+def test_the_helper_process_types_every_model_as_this_one_does(tmp_path: Path) -> None:
+    catalog = _fixture()
+    helped, serial = _typed(catalog, tmp_path, "helper", 1)
+    assert not helped.problems
+    assert helped.views == serial.views
+    assert helped.codegen_runs == serial.codegen_runs
 
 
 def test_identical_schemas_run_the_code_generator_once_across_processes(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """`python -m tests.render.typed_child CATALOG OUT WORKERS...`: typed_views in a fresh interpreter.
 
 CATALOG is a pickled Catalog; OUT receives the pickled TypedViews, one per WORKERS value, each
-typed with cold caches. A fresh interpreter runs no other thread, so the pool may fork (a test
+typed with cold caches; `helper` types them one after the other in pool.helper's process. A fresh interpreter runs no other thread, so the pool may fork (a test
 process may run a server thread left over from an earlier test, and then the pool does not fork).
 """
 
@@ -12,17 +12,24 @@ import sys
 from pathlib import Path
 
 from generator.render.model_types import clear_caches
-from generator.render.render import RenderOptions, TypedViews, typed_views
+from generator.render.pool import helper, helper_batches, usable_cores
+from generator.render.render import RenderOptions, TypedViews, typed_views, warm_up
 
 
-def main(catalog_file: Path, out: Path, workers: list[int]) -> None:
+def main(catalog_file: Path, out: Path, workers: list[str]) -> None:
     catalog = pickle.loads(catalog_file.read_bytes())  # written by the test itself
     results: list[TypedViews] = []
     for count in workers:
         clear_caches()
-        results.append(typed_views(catalog, RenderOptions(), workers=count))
+        if count == "helper":
+            with helper(warm_up):
+                results.append(typed_views(catalog, RenderOptions(), workers=1))
+            if usable_cores() > 1 and helper_batches() != 1:
+                raise SystemExit("the helper did not type the models")
+        else:
+            results.append(typed_views(catalog, RenderOptions(), workers=int(count)))
     out.write_bytes(pickle.dumps(results))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]), [int(arg) for arg in sys.argv[3:]])
+    main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:])

@@ -1,0 +1,68 @@
+"""`python -m tests.render.helper_child CASE`: pool.helper in a fresh interpreter, printing JSON.
+
+A fresh interpreter runs no other thread, so the helper may fork (a test process may run a server
+thread left over from an earlier test, and then it does not).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+
+from generator.render import pool
+
+PREPARED: list[int] = []  # pids that ran prepare
+
+
+def prepare() -> None:
+    PREPARED.append(os.getpid())
+
+
+def pid_and_square(item: int) -> tuple[int, int]:
+    return os.getpid(), item * item
+
+
+def refuse_three(item: int) -> tuple[int, int]:
+    if item == 3:
+        raise ValueError("three")
+    return pid_and_square(item)
+
+
+def helper_pid() -> int:
+    [(process, _)] = pool._HELPERS
+    assert process.pid is not None
+    return process.pid
+
+
+def main(case: str) -> dict[str, object]:
+    items = [1, 2, 3, 4]
+    with pool.helper(prepare):
+        if case == "served":
+            results = pool.map_grouped(pid_and_square, items, items, 1)
+        elif case == "killed":
+            os.kill(helper_pid(), signal.SIGKILL)
+            os.waitpid(helper_pid(), 0)
+            results = pool.map_grouped(pid_and_square, items, items, 1)
+        elif case == "raises":
+            try:
+                pool.map_grouped(refuse_three, items, items, 1)
+            except ValueError as exc:
+                return {"raised": str(exc), "helpers": len(pool._HELPERS)}
+            return {"raised": None}
+        else:
+            raise SystemExit(f"no case {case}")
+        after = len(pool._HELPERS)
+    return {
+        "here": os.getpid(),
+        "pids": [pid for pid, _ in results],
+        "squares": [square for _, square in results],
+        "prepared_here": PREPARED,
+        "helpers_inside": after,
+        "helpers_after": len(pool._HELPERS),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1])))
