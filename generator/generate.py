@@ -46,9 +46,11 @@ class Generation:
 
 
 def _keys(
-    catalog: Catalog, options: RenderOptions, recordings: Mapping[PurePosixPath, str]
+    catalog: Catalog,
+    options: RenderOptions,
+    recordings: Mapping[PurePosixPath, str],
+    tools: Mapping[str, str],
 ) -> dict[str, str]:
-    tools = toolchain()
     grouped = recordings_of(recordings)
     keys = {}
     for entry in catalog:
@@ -84,7 +86,8 @@ def generate(
     previous: Previous,
     entry_texts: Mapping[str, str] | None = None,  # read_catalog's digests, for the next run to trust
 ) -> Generation:
-    keys = _keys(catalog, options, recordings)
+    tools = toolchain()  # read once: it hashes the templates and the renderer's code
+    keys = _keys(catalog, options, recordings, tools)
     version, changes = next_version(previous.lock, catalog, keys, options.version)
     options = replace(options, version=version)
     reused = _reusable(keys, previous, options.package)
@@ -94,7 +97,7 @@ def generate(
     files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
         previous.changelog, options.package, version, changes
     )
-    lock = build_lock(catalog, options.package, version, keys, files, previous.lock, entry_texts)
+    lock = build_lock(catalog, options.package, version, keys, files, previous.lock, entry_texts, tools)
     files[LOCK_NAME] = lock_text(lock)
     files.update((blob_path(digest), text) for digest, text in lock.store.items())
     rendered = sorted(set(keys) - set(reused))

@@ -138,6 +138,7 @@ def build_lock(
     files: Mapping[PurePosixPath, str],
     previous: Lock | None = None,
     entry_texts: Mapping[str, str] | None = None,
+    tools: Mapping[str, str] | None = None,  # toolchain(), when the caller has it already
 ) -> Lock:
     models = {}
     store: dict[str, str] = {}
@@ -159,7 +160,7 @@ def build_lock(
     return Lock(
         package,
         package_version,
-        toolchain(),
+        dict(tools) if tools is not None else toolchain(),
         dict(sorted(documents.items())),
         models,
         texts,
