@@ -147,6 +147,7 @@ class IngestCache:
     used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's documents
     entries_used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's entries
     lines: dict[tuple[str, str], str] = field(default_factory=dict)  # each loaded record's line
+    dumped: dict[int, tuple[CatalogEntry, str]] = field(default_factory=dict)  # by id: entry, its JSON
     hits: int = 0
     built: int = 0  # entries built (not kept) this run
 
@@ -163,13 +164,28 @@ class IngestCache:
                 pass  # a damaged record: build afresh
             else:
                 self.entries_used[key] = kept
+                self._dumped(result[0], kept["entry"])
                 return result
         result = build_entry(extraction, defaults, slug, overlay)
         self.built += 1
         record = encode_built(result)
         if record is not None:
             self.entries_used[key] = record
+            self._dumped(result[0], record["entry"])
         return result
+
+    def _dumped(self, entry: CatalogEntry | None, text: str | None) -> None:
+        if entry is not None and text is not None:
+            self.dumped[id(entry)] = (entry, text)  # the entry is kept too: its id stays its own
+
+    def entry_json(self, entry: CatalogEntry) -> str:
+        """entry.model_dump_json(), without dumping again an entry this cache read or built."""
+        known = self.dumped.get(id(entry))
+        if known is not None and known[0] is entry:
+            return known[1]
+        text = entry.model_dump_json()
+        self._dumped(entry, text)
+        return text
 
     def extract(self, document: SourceDocument) -> tuple[Extraction | None, list[Diagnostic]]:
         """extract_document, or what it gave for these very bytes last time."""

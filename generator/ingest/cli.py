@@ -184,7 +184,7 @@ def _remember_ingest(
     from generator.ingest.cache import cache_lines, write_cache
     from generator.ingest.replay import RUN_FILE, Outcome, run_text
 
-    entries = ((e.model_dump_json(), files[entry_path(e)], e.provenance.source.path) for e in result.catalog)
+    entries = ((cache.entry_json(e), files[entry_path(e)], e.provenance.source.path) for e in result.catalog)
     write_cache(catalog_dir, cache_lines(cache, entries))
     if digest is None:
         (catalog_dir / RUN_FILE).unlink(missing_ok=True)

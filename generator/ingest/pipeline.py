@@ -87,7 +87,7 @@ def render_catalog(
         path = entry_path(entry)
         text = None
         if cache is not None and directory is not None:
-            text = cache.text(entry.model_dump_json(), directory / path)
+            text = cache.text(cache.entry_json(entry), directory / path)
         if text is None:
             text = dump_entry(entry)
         else:

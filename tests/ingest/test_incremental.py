@@ -169,6 +169,21 @@ def test_only_the_changed_entries_are_built_and_checked_again(tmp_path: Path) ->
     assert "cloudflare/cardgen_chat_tiny.yaml" in _same_as_fresh(tmp_path, root)["catalog"]  # type: ignore[operator]
 
 
+def test_the_json_kept_for_each_entry_is_its_own(tmp_path: Path) -> None:
+    """Entries read back from the cache or built afresh are not dumped again: what stands in is theirs."""
+    root = _project(tmp_path, "cloudflare")
+    _ingest(root)
+    CHANGES["changed"](root)
+    inputs = IngestInputs.beside(root / "sources", catalog=root / "models")
+    cache = load_cache(root / "models", inputs.providers)
+    result = ingest(inputs, cache)
+    assert cache.built == 1 and len(cache.dumped) == len(result.catalog)  # kept and built alike
+    for entry in result.catalog:
+        assert cache.entry_json(entry) == entry.model_dump_json()
+    copy = next(iter(result.catalog)).model_copy(update={"description": "another"})
+    assert cache.entry_json(copy) == copy.model_dump_json()  # not the JSON of the entry it came from
+
+
 OVERLAY = Path("overlays") / "segmind" / "deepseek_reasoner.yaml"
 OVERLAY_CHANGES: dict[str, Callable[[Path], object]] = {
     "edited": lambda root: _edit(root / OVERLAY, "description: The answer.", "description: Edited."),
