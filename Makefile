@@ -30,8 +30,8 @@ $(STAMP): pyproject.toml
 ingest: setup
 	$(BIN)/cardgen ingest
 
-generate: ingest
-	$(BIN)/cardgen generate
+generate: setup
+	$(BIN)/cardgen build
 
 check: setup
 	$(BIN)/cardgen ingest --check

@@ -20,6 +20,11 @@ from generator.machine import append_step_summary, emit, format_option
 # so a command pays only for what it uses. `cardgen --help` lists them from here: name -> (module,
 # command object, short help); tests/test_cli_lazy.py checks the help matches the command's own.
 LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "build": (
+        "generator.build_cli",
+        "build_command",
+        "Ingest the sources into the catalog, then render the catalog into the SDK: the usual loop.",
+    ),
     "ingest": (
         "generator.ingest.cli",
         "ingest_command",
@@ -91,6 +96,7 @@ def cli() -> None:
     Typical use, from the project root:
       cardgen ingest      catalog/sources -> catalog/models
       cardgen generate    catalog/models  -> generated/
+      cardgen build       both, in one process
       cardgen catalog     list what the catalog holds
     """
 

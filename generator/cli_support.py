@@ -7,13 +7,17 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import click
 
 from generator.diagnostics import Diagnostic, Level
 from generator.tree import TreeDiff
+
+if TYPE_CHECKING:
+    from generator.catalog.store import Written
 
 DEFAULT_SOURCES = Path("catalog/sources")
 DEFAULT_CATALOG = Path("catalog/models")
@@ -68,6 +72,20 @@ def uncollected() -> Iterator[None]:
 
 class Process:
     whole = False  # set by main: this command is the process, and ends with it
+
+
+@dataclass
+class Handoff:
+    """What `cardgen build`'s ingest leaves its generate (the click context's object): the entry
+    files it wrote, by name (`<provider>/<slug>.yaml`), so they are not parsed again."""
+
+    written: dict[str, Written] = field(default_factory=dict)
+
+
+def handoff() -> Handoff | None:
+    """The running `cardgen build`'s handoff; None in a command run on its own."""
+    context = click.get_current_context(silent=True)
+    return context.find_object(Handoff) if context is not None else None
 
 
 def label(directory: Path) -> str:

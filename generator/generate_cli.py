@@ -15,6 +15,7 @@ from generator.cli_support import (
     DEFAULT_CATALOG,
     DEFAULT_OUT,
     folder_option,
+    handoff,
     label,
     report_check,
     sync,
@@ -149,7 +150,8 @@ def _generated(
         with uncollected():
             parsed = read_parsed(cache_path(out, ENTRIES_NAME))
             known = previous.lock.known_entries() if previous.lock else None
-            loaded = read_catalog(run.catalog, known, parsed)
+            given = handoff()  # `cardgen build`: the entries its ingest just wrote
+            loaded = read_catalog(run.catalog, known, parsed, given.written if given else None)
         # Written once the output is.
         parsed_now = parsed_text(loaded.parsed) if loaded.parsed.keys() != parsed.keys() else None
         catalog = loaded.catalog

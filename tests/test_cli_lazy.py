@@ -18,7 +18,7 @@ from generator.cli import LAZY_COMMANDS, cli
 from tests.conftest import REPO
 
 HEAVY = ("jsonschema", "starlette", "uvicorn")
-EVERY_COMMAND = ("catalog", "conform", "diff", "generate", "ingest", "pull", "record", "serve")
+EVERY_COMMAND = ("build", "catalog", "conform", "diff", "generate", "ingest", "pull", "record", "serve")
 
 # Runs the command line in a fresh interpreter, then prints every module it imported.
 PROBE = """

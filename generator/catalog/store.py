@@ -146,14 +146,28 @@ def exact_json(entry: CatalogEntry) -> str | None:
     return text if CatalogEntry.model_validate_json(text) == entry else None
 
 
+@dataclass(frozen=True)
+class Written:
+    """An entry file as the ingest that wrote it in this process knows it."""
+
+    sha256: str  # of the file's text
+    entry: CatalogEntry  # the entry that text was dumped from
+    json: str  # entry.model_dump_json()
+
+
 def read_catalog(
-    directory: Path, known: KnownEntries | None = None, parsed: Mapping[str, Any] | None = None
+    directory: Path,
+    known: KnownEntries | None = None,
+    parsed: Mapping[str, Any] | None = None,
+    written: Mapping[str, Written] | None = None,
 ) -> LoadedCatalog:
     """Load every `<provider>/<slug>.yaml` below directory, with the digest of each file's text.
 
     A file whose text `known` recorded (against this entry schema) is not checked against the entry
     schema again, only by pydantic. A file whose text `parsed` holds the entry of (its JSON, see
     parsed_text; the entry this very text gave and that passed every check) is not parsed again.
+    Nor is one that `written` (by name) says an ingest in this process wrote from an entry, when
+    its text is that one and `known` recorded it: that entry is taken as it is.
     """
     if not directory.is_dir():
         raise ValueError(f"{directory}: no catalog here (run `cardgen ingest` first)")
@@ -165,7 +179,10 @@ def read_catalog(
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         validated = trusted and known is not None and known.texts.get(name) == digest
         entry, kept = None, (parsed or {}).get(digest)
-        if isinstance(kept, str):
+        ours = (written or {}).get(name)
+        if validated and ours is not None and ours.sha256 == digest:
+            entry, kept = ours.entry, ours.json
+        elif isinstance(kept, str):
             with contextlib.suppress(ValueError):  # a damaged cache: then the file says what it holds
                 entry = CatalogEntry.model_validate_json(kept)
         if entry is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from generator.cli_support import (
     DEFAULT_CATALOG,
     DEFAULT_SOURCES,
     folder_option,
+    handoff,
     openable,
     report,
     report_check,
@@ -23,6 +25,7 @@ from generator.machine import diagnostics_json, emit, format_option, tree_json
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
+    from generator.catalog.store import Written
     from generator.ingest.cache import IngestCache
     from generator.ingest.pipeline import IngestResult
     from generator.ingest.replay import Outcome
@@ -131,6 +134,9 @@ def ingest_command(
     diff = sync(catalog_dir, files, check, "ingest", verified)
     if not check:
         _remember_ingest(catalog_dir, cache, result, files, digest if not failed else None)
+        given = handoff()
+        if given is not None and not failed:
+            given.written.update(_written(result, files, cache))
     document |= {"entries": len(files), "check": check, **tree_json(diff)}
     if as_json:
         emit({**document, "ok": document["ok"] and (diff.clean or not check)})
@@ -170,6 +176,18 @@ def _replay_ingest(
             f"ingested {outcome.documents} documents into {outcome.entries} entries in {catalog_dir}: "
             f"0 written, 0 removed, {outcome.entries} unchanged"
         )
+
+
+def _written(result: IngestResult, files: dict[PurePosixPath, str], cache: IngestCache) -> dict[str, Written]:
+    """Each entry file this ingest wrote: its text's digest, the entry it was dumped from, its JSON."""
+    from generator.catalog.store import Written, entry_path
+
+    written = {}
+    for entry in result.catalog:
+        path = entry_path(entry)
+        digest = hashlib.sha256(files[path].encode("utf-8")).hexdigest()
+        written[str(path)] = Written(digest, entry, cache.entry_json(entry))
+    return written
 
 
 def _remember_ingest(

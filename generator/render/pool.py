@@ -119,7 +119,7 @@ def helper(prepare: Callable[[], object]) -> Iterator[None]:
     nothing, when the other core is free. Work it cannot do (it died, it raised) is done here, so
     results never depend on it. Nothing is forked where forking is unsafe or there is one core.
     """
-    if usable_cores() < 2 or not can_fork():
+    if _HELPERS or usable_cores() < 2 or not can_fork():  # an outer block's helper serves this one too
         yield
         return
     context = multiprocessing.get_context("fork")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from generator.catalog import store
+from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import (
     Catalog,
     KnownEntries,
+    Written,
     dump_entry,
     entry_format_errors,
     entry_path,
@@ -101,3 +104,39 @@ def test_a_file_holding_another_models_entry_is_never_recorded(tmp_path: Path) -
     second.unlink()
     texts = read_catalog(models).texts
     assert first.relative_to(models).as_posix() not in texts
+
+
+def _written(models: Path, catalog: Catalog) -> dict[str, Written]:
+    """What an ingest in this process would hand over for the files it wrote: each entry as marked."""
+    written = {}
+    for entry in catalog:
+        text = (models / entry_path(entry)).read_text("utf-8")
+        marked = entry.model_copy(update={"description": "handed over"})  # not what the file says
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        written[str(entry_path(entry))] = Written(digest, marked, marked.model_dump_json())
+    return written
+
+
+def test_entries_an_ingest_just_wrote_are_taken_as_it_hands_them_over(tmp_path: Path) -> None:
+    models = _write(seed_catalog(), tmp_path / "models")
+    known = KnownEntries(entry_schema_digest(), read_catalog(models).texts)
+    loaded = read_catalog(models, known, {}, _written(models, seed_catalog()))
+    assert {entry.description for entry in loaded.catalog} == {"handed over"}  # not parsed again
+    assert loaded.texts == known.texts
+    assert all(
+        CatalogEntry.model_validate_json(text).description == "handed over" for text in loaded.parsed.values()
+    )
+
+
+def test_a_handed_over_entry_is_not_taken_for_another_text_or_an_unchecked_one(tmp_path: Path) -> None:
+    models = _write(seed_catalog(), tmp_path / "models")
+    written = _written(models, seed_catalog())
+    unknown = read_catalog(models, None, {}, written)  # nothing validated before: every file parsed
+    assert "handed over" not in {entry.description for entry in unknown.catalog}
+    known = KnownEntries(entry_schema_digest(), read_catalog(models).texts)
+    path = sorted(models.glob("*/*.yaml"))[0]
+    path.write_text(path.read_text("utf-8") + "\n", "utf-8")  # another text, the same entry
+    edited = read_catalog(models, known, {}, written)
+    name = path.relative_to(models).as_posix()
+    [entry] = [e for e in edited.catalog if str(entry_path(e)) == name]
+    assert entry.description != "handed over"  # its text changed after the hand-over: read from the file

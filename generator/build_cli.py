@@ -1,0 +1,82 @@
+"""The `cardgen build` command: `cardgen ingest`, then `cardgen generate`, in one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.cli_support import DEFAULT_CATALOG, DEFAULT_OUT, DEFAULT_SOURCES, Handoff, folder_option
+
+
+@click.command("build")
+@folder_option("--sources", DEFAULT_SOURCES, "The docs folder to ingest (as `cardgen ingest --sources`).")
+@click.option(
+    "--providers",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Overrides of the provider defaults cardgen ships [default: providers/ beside the sources].",
+)
+@click.option(
+    "--overlays",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Maintainers' patches [default: overlays/ beside the sources].",
+)
+@folder_option("--catalog", DEFAULT_CATALOG, "Where the entries go, and what is rendered.", "catalog_dir")
+@folder_option("--out", DEFAULT_OUT, "Directory that receives the package and its tests.")
+@click.option(
+    "--package",
+    default="modelsdk",
+    show_default=True,
+    help="Import name of the generated package; vendor it under any name.",
+)
+@click.option(
+    "--recordings",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Cassettes from `cardgen record` [default: recordings/ beside the catalog].",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
+@click.pass_context
+def build_command(
+    ctx: click.Context,
+    sources: Path,
+    providers: Path | None,
+    overlays: Path | None,
+    catalog_dir: Path,
+    out: Path,
+    package: str,
+    recordings: Path | None,
+    verbose: bool,
+) -> None:
+    """Ingest the sources into the catalog, then render the catalog into the SDK: the usual loop.
+
+    \b
+    The same as `cardgen ingest` followed by `cardgen generate` with these options, writing and
+    saying what each does, in one process, which is sooner: the two share their imports, generate
+    takes the entries ingest just wrote as they are, and the code generator loads on the other
+    core while ingest runs. When ingest fails, nothing is generated and the exit status is 1.
+    For CI checks and JSON output, run the two commands with --check and --format json.
+    """
+    from generator.generate_cli import generate_command
+    from generator.ingest.cli import ingest_command
+    from generator.render.pool import helper
+
+    ctx.obj = Handoff()  # what ingest wrote, generate need not parse again
+    with helper(_warm_up):
+        ctx.invoke(
+            ingest_command, sources=sources, providers=providers, overlays=overlays,
+            catalog_dir=catalog_dir, check=False, keep_going=False, verbose=verbose, output_format="text",
+        )  # fmt: skip
+        ctx.invoke(
+            generate_command, catalog_dir=catalog_dir, out=out, package=package, recordings=recordings,
+            check=False, output_format="text",
+        )  # fmt: skip
+
+
+def _warm_up() -> None:
+    """Load the renderer and the code generator (in the helper process) while ingest runs."""
+    from generator.render.render import warm_up
+
+    warm_up()
