@@ -41,7 +41,7 @@ class Uncacheable(ValueError):
 
 
 def encode(value: Any) -> Any:
-    """value as JSON that decode gives back equal and of the same types; Uncacheable otherwise."""
+    """value as JSON that decode_json gives back equal and of the same types; Uncacheable otherwise."""
     if value is None or type(value) in {str, bool, int, float}:  # exactly: no enums, no subclasses
         return value
     if isinstance(value, list):
@@ -55,14 +55,15 @@ def encode(value: Any) -> Any:
     raise Uncacheable(f"a {type(value).__name__}")
 
 
-def decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [decode(item) for item in value]
-    if isinstance(value, dict):
-        if list(value) == [_TUPLE]:
-            return tuple(decode(item) for item in value[_TUPLE])
-        return {key: decode(item) for key, item in value.items()}
-    return value
+def _tuples(value: dict[str, Any]) -> Any:
+    """One JSON object as encode meant it: a tuple where encode wrote one. json calls it on each
+    object as it parses (innermost first): no second walk over the parsed value."""
+    return tuple(value[_TUPLE]) if len(value) == 1 and _TUPLE in value else value
+
+
+def decode_json(text: str) -> Any:
+    """What encode gave, from its JSON text: equal, and of the same types."""
+    return json.loads(text, object_hook=_tuples)
 
 
 def _diagnostic(data: list[Any]) -> Diagnostic:
@@ -97,7 +98,7 @@ def _decode_result(
     kept = found.get("extraction")
     if kept is None:
         return None, diagnostics
-    facts = {key: Fact(*decode(fact)) for key, fact in kept["facts"].items()}
+    facts = {key: Fact(*fact) for key, fact in kept["facts"].items()}  # decoded as the line was read
     own = [_diagnostic(d) for d in kept["diagnostics"]]
     return Extraction(kept["extractor"], document, kept["provider"], facts, own), diagnostics
 
@@ -248,7 +249,7 @@ def load_cache(catalog: Path | None, providers: Path | None) -> IngestCache:
     sections = {"documents": cache.documents, "entries": cache.entries}
     for line in lines:
         try:
-            section, key, record = json.loads(line)
+            section, key, record = decode_json(line)
             sections[section][key] = record
         except (ValueError, TypeError, KeyError):
             continue

@@ -27,7 +27,7 @@ from generator.ingest.cache import (
     CACHE_FILE,
     IngestCache,
     Uncacheable,
-    decode,
+    decode_json,
     encode,
     encode_built,
     load_cache,
@@ -280,9 +280,10 @@ def test_the_cache_file_is_deterministic(tmp_path: Path) -> None:
 
 def test_values_round_trip_with_their_types() -> None:
     value = {"a": (1, 2), "b": [1.0, True, None, {"c": ("x", [()])}], "d": -0.0, "e": 2**70}
-    encoded = json.loads(json.dumps(encode(value)))
-    assert decode(encoded) == value
-    assert type(decode(encoded)["a"]) is tuple and type(decode(encoded)["b"][0]) is float
+    decoded = decode_json(json.dumps(encode(value)))
+    assert decoded == value
+    assert type(decoded["a"]) is tuple and type(decoded["b"][3]["c"]) is tuple and type(decoded["b"][0]) is float
+    assert type(decoded["b"][3]["c"][1][0]) is tuple  # a tuple in a list in a tuple
 
 
 @pytest.mark.parametrize(
