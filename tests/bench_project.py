@@ -86,9 +86,20 @@ class Project:
         """Ingest + generate when nothing changed: the run of median total, as (ingest, generate) seconds."""
         return sorted((self.regenerate() for _ in range(runs)), key=sum)[runs // 2]
 
-    def one_change(self) -> tuple[PurePosixPath, tuple[float, float]]:
-        """Edit one source document; ingest + generate, as (ingest, generate) seconds."""
-        return edit_one(self.root, self.files), self.regenerate()
+    def build(self) -> Run:
+        """`cardgen build`: ingest, then generate, in one process."""
+        return self.cardgen("build")
+
+    def one_change(self, runs: int = 3) -> tuple[PurePosixPath, tuple[float, float], float]:
+        """Edit one source document, then regenerate: (ingest, generate) seconds of the two commands,
+        and seconds of `cardgen build`; each the median of runs, each run after an edit of its own."""
+        edited, separate, built = PurePosixPath(), [], []
+        for run in range(runs):
+            edited = edit_one(self.root, self.files, 2 * run + 1)
+            separate.append(self.regenerate())
+            edit_one(self.root, self.files, 2 * run + 2)
+            built.append(self.build().seconds)
+        return edited, sorted(separate, key=sum)[runs // 2], sorted(built)[runs // 2]
 
     def generate_in_process(self, out: Path) -> float:
         """`cardgen generate` called in a fresh interpreter, timed around the call (imports excluded)."""

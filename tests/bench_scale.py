@@ -71,10 +71,11 @@ def write_files(root: Path, files: Files) -> None:
         target.write_text(text, "utf-8")
 
 
-def edit_one(root: Path, files: Files) -> PurePosixPath:
-    """Change clone 0's schema description in its source document; return that document's path."""
+def edit_one(root: Path, files: Files, edit: int = 1) -> PurePosixPath:
+    """Change clone 0's schema description in its source document (each edit number to its own
+    text); return that document's path."""
     path = next(p for p in sorted(files) if p.is_relative_to(SOURCES) and mark(0) in files[p])
-    (root / path).write_text(files[path].replace(mark(0), "Clone 0, edited."), "utf-8")
+    (root / path).write_text(files[path].replace(mark(0), f"Clone 0, edit {edit}."), "utf-8")
     return path
 
 

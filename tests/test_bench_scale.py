@@ -43,8 +43,10 @@ def test_editing_one_document_changes_one_schema(tmp_path: Path) -> None:
 
     edited = edit_one(tmp_path, files)
     after = schemas(ingested(tmp_path))
+    assert edit_one(tmp_path, files, 2) == edited
+    again = schemas(ingested(tmp_path))
 
     assert edited.is_relative_to(SOURCES)
-    assert [model for model in before if before[model] != after[model]] == [
-        next(model for model in before if model.endswith("-c0000"))
-    ]
+    clone_0 = next(model for model in before if model.endswith("-c0000"))
+    assert [model for model in before if before[model] != after[model]] == [clone_0]
+    assert [model for model in after if after[model] != again[model]] == [clone_0]  # each edit its own
