@@ -12,7 +12,7 @@ from generator.catalog.entry import CatalogEntry
 from generator.ingest.refs import pointer
 from generator.render.bindings import shadowing_classes, shadowing_fields
 from generator.render.datamodel import CodegenError, generate_models
-from generator.render.postprocess import shape_models
+from generator.render.postprocess import eager_annotations, shape_models
 from generator.render.schema_plan import plan_types
 from generator.render.signatures import Variant, request_variants, with_typed_dicts
 
@@ -68,7 +68,8 @@ def _model_types(code: str, variant_names: tuple[str, ...], content_type: str | 
     code = with_typed_dicts(code)
     variants = request_variants(code, list(variant_names) or [REQUEST])
     classes = tuple(node.name for node in ast.parse(code).body if isinstance(node, ast.ClassDef))
-    return ModelTypes(code, tuple(variants), bool(variant_names), content_type, classes)
+    # Read above as written; shipped with plain (not string) annotations, cheaper to import.
+    return ModelTypes(eager_annotations(code), tuple(variants), bool(variant_names), content_type, classes)
 
 
 ROLE_FIELDS = {REQUEST: "input_schema", RESPONSE: "output_schema", CHUNK: "streaming.chunk_schema"}

@@ -6,7 +6,7 @@ passes, so no edit has to know about another:
   2. wrap each union that came from a `oneOf` in `Annotated[..., ONE_OF]` (exactly one branch);
   3. mark optional properties whose schema rejects null with `NOT_NULL`;
   4. swap `StrictInt` for `JsonInt` (JSON Schema counts 1.0 as an integer) and point the
-     base class at the package's own runtime;
+     base class, and `RootModel`, at the package's own runtime;
   5. give each class with rules pydantic cannot express (schema_rules.py) a validator checking them;
   6. escape every control or separator character a string holds raw (descriptions in docstrings).
 ast counts columns in UTF-8 bytes, so edits are applied to the encoded source.
@@ -15,6 +15,7 @@ ast counts columns in UTF-8 bytes, so edits are applied to the encoded source.
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ RULES = "schema_rules"  # from the runtime's `_constraints` module
 RULES_ATTRIBUTE = "cardgen_rules_"
 # JSON Schema counts 1.0 as an integer, and any JSON number as a number: the runtime's own types.
 SWAPPED = {"StrictInt": "JsonInt", "StrictFloat": "JsonNumber"}
+# pydantic's RootModel builds `RootModel[X]` when a module subclasses it: the runtime's `_root` defers it.
+ROOT_MODEL = "RootModel"
 
 
 @dataclass(frozen=True)
@@ -175,8 +178,8 @@ def _runtime_names(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
             names = [alias.name for alias in node.names]
             if node.module == BASE_CLASS_MARKER.rpartition(".")[0]:
                 yield source.edit(node, "")
-            elif node.module == "pydantic" and SWAPPED.keys() & set(names):
-                kept = sorted(n for n in names if n not in SWAPPED)
+            elif node.module == "pydantic" and (SWAPPED.keys() | {ROOT_MODEL}) & set(names):
+                kept = sorted(n for n in names if n not in SWAPPED and n != ROOT_MODEL)
                 yield source.edit(node, f"from pydantic import {', '.join(kept)}" if kept else "")
         elif isinstance(node, ast.Assign) and _allows_custom_types(node.value):
             # The generator's answer to a `customTypePath`; the runtime's types need no such licence.
@@ -249,6 +252,8 @@ def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
     imports = f"from {runtime_module} import {', '.join(used)}\n" if used else ""
     if RULES in mentioned:
         imports += f"from {runtime_module.rpartition('.')[0]}._constraints import {RULES}\n"
+    if ROOT_MODEL in mentioned:  # the runtime's, deferred like StrictModel (pydantic's import was dropped)
+        imports += f"from {runtime_module.rpartition('.')[0]}._root import {ROOT_MODEL}\n"
     imported = {
         alias.asname or alias.name
         for node in ast.walk(tree)
@@ -263,3 +268,142 @@ def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
     if raw is not None:  # a place the passes above do not know, e.g. a comment: refuse, never write it
         raise CodegenError(f"the generated types would hold a raw U+{ord(raw):04X} outside any string")
     return shaped
+
+
+FUTURE_IMPORT = "from __future__ import annotations\n"
+
+
+def eager_annotations(code: str) -> str:
+    """The types module without `from __future__ import annotations`, its definitions in dependency order.
+
+    With the future import every annotation is a string, which pydantic (and TypedDict) compile and
+    evaluate one by one when the class is made: about a third of what making a class costs. Written
+    after what they refer to, annotations are plain expressions instead; one that refers to a class
+    further down (a cycle, or the class itself) is quoted, and evaluated later as before. A module
+    holding anything but imports, its docstring, classes and functional TypedDicts is left as it is.
+    """
+    tree = ast.parse(code)
+    source = _Source.of(code)
+    definitions: dict[str, ast.ClassDef | ast.Assign] = {}
+    header_end = 0
+    for index, node in enumerate(tree.body):
+        if isinstance(node, ast.ClassDef) and not node.decorator_list:
+            definitions[node.name] = node
+        elif _is_functional_typed_dict(node):
+            assert isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+            definitions[node.targets[0].id] = node
+        elif definitions:
+            return code  # a statement among the definitions: its place may matter
+        elif isinstance(node, ast.Import | ast.ImportFrom) or (index == 0 and _is_docstring(node)):
+            header_end = source.span(node)[1]
+        else:
+            return code
+    if not definitions or FUTURE_IMPORT not in code:
+        return code
+    spans = [source.span(node) for node in definitions.values()]
+    between = [source.data[end:start] for (_, end), (start, _) in itertools.pairwise(spans)]
+    if source.data[header_end : spans[0][0]].strip() or any(gap.strip() for gap in between):
+        return code  # a comment between the definitions: reordering would move it
+    if source.data[spans[-1][1] :].strip():
+        return code
+    order = _dependency_order(definitions)
+    defined: set[str] = set()
+    blocks: list[str] = []
+    for name in order:
+        node = definitions[name]
+        start, end = source.span(node)
+        edits = [
+            _Edit(*source.span(field.annotation), repr(source.segment(field.annotation)))
+            for field, bound in _annotations_and_bound(node)
+            # a class not made yet; or a name the class body has bound by now (a field's default),
+            # which a string annotation also meets, where pydantic evaluates it as before
+            if _names(field.annotation) & ((definitions.keys() - defined) | bound)
+        ]
+        blocks.append(
+            _apply(
+                source.data[start:end], [_Edit(e.start - start, e.end - start, e.text) for e in edits]
+            ).decode()
+        )
+        defined.add(name)
+    header = source.data[:header_end].decode("utf-8").replace(FUTURE_IMPORT, "", 1)
+    return header.rstrip() + "\n\n\n" + "\n\n\n".join(blocks) + "\n"
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+def _is_functional_typed_dict(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == "TypedDict"
+    )
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _annotations(node: ast.ClassDef | ast.Assign) -> list[ast.AnnAssign]:
+    if not isinstance(node, ast.ClassDef):
+        return []  # a functional TypedDict's types are strings already
+    return [s for s in node.body if isinstance(s, ast.AnnAssign)]
+
+
+def _annotations_and_bound(node: ast.ClassDef | ast.Assign) -> Iterator[tuple[ast.AnnAssign, set[str]]]:
+    """Each field, with the names the class body has bound before its annotation is evaluated."""
+    if not isinstance(node, ast.ClassDef):
+        return
+    bound: set[str] = set()
+    for statement in node.body:
+        if isinstance(statement, ast.AnnAssign):
+            yield statement, set(bound)
+            if statement.value is not None:
+                bound |= _names(statement.target)
+        elif isinstance(statement, ast.Assign | ast.AugAssign | ast.FunctionDef | ast.ClassDef):
+            bound |= {
+                n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
+            if isinstance(statement, ast.FunctionDef | ast.ClassDef):
+                bound.add(statement.name)
+
+
+def _dependency_order(definitions: dict[str, ast.ClassDef | ast.Assign]) -> list[str]:
+    """The definitions, each after those it names where possible, else in their written order.
+
+    What runs when a class is made (its bases, defaults, `Field(...)` arguments) must come first
+    whatever happens; a class only its annotations name may follow, its annotation then quoted.
+    """
+    names = set(definitions)
+    needs: dict[str, set[str]] = {}
+    must: dict[str, set[str]] = {}
+    for name, node in definitions.items():
+        annotations = {id(a.annotation) for a in _annotations(node)}
+        hard: set[str] = set()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.AnnAssign):
+                if child.value is not None:
+                    hard |= _names(child.value)
+            elif id(child) not in annotations and not isinstance(child, ast.arguments):
+                hard |= _names(child)
+        needs[name] = (_names(node) & names) - {name}
+        must[name] = (hard & names) - {name}
+    order: list[str] = []
+    done: set[str] = set()
+    pending = list(definitions)  # written order
+    while pending:
+        ready = next((n for n in pending if needs[n] <= done), None)
+        if ready is None:  # a cycle: the first one whose runtime needs are met goes first
+            ready = next((n for n in pending if must[n] <= done), pending[0])
+        order.append(ready)
+        done.add(ready)
+        pending.remove(ready)
+    return order
