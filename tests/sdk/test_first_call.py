@@ -35,6 +35,7 @@ NOT_FOR_A_PLAIN_CALL = (
     "_responses",  # with_raw_response / with_streaming_response
     "_uploads",  # raw-body inputs
     "_retry",  # a failure's retry policy
+    "_failures",  # a failure's error and wait, a log line
     "_exceptions",  # every error class but SDKError
     "_redact",  # the scrubbing rule, for an error's message or a log line
     "_request_errors",  # what a refused call says

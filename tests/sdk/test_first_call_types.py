@@ -67,7 +67,7 @@ def test_importing_a_types_module_builds_no_validator(generated: Path) -> None:
         """,
         generated,
     )
-    assert json.loads(out) == dict.fromkeys(_one_of_roots(generated), [])
+    assert json.loads(out) == {name: [] for name in _one_of_roots(generated)}
 
 
 def test_the_first_validation_generates_each_alternative_once(generated: Path) -> None:
