@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -101,15 +101,18 @@ def sync(
     files: dict[PurePosixPath, str],
     check: bool,
     command: str,
-    verified: frozenset[PurePosixPath] = frozenset(),
+    kept: Collection[PurePosixPath] = frozenset(),
 ) -> TreeDiff:
-    """Write files to target, or with check only compare; exit 1 when the target is unsafe to write."""
+    """Write files to target, or with check only compare; exit 1 when the target is unsafe to write.
+
+    kept: files of the tree found intact in target just before (given in files or not).
+    """
     from generator.tree import UnsafeTarget, compare_tree, write_tree
 
     if check:
-        return compare_tree(target, files, verified)
+        return compare_tree(target, files, kept)
     try:
-        return write_tree(target, files, verified)
+        return write_tree(target, files, kept)
     except UnsafeTarget as exc:
         click.echo(f"{command}: {exc}", err=True)
         sys.exit(1)

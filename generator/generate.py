@@ -16,7 +16,6 @@ from generator.lockfile import (
     cache_key,
     lock_text,
     model_key,
-    sha256_text,
     toolchain,
 )
 from generator.render.changelog import CHANGELOG_NAME, changelog_text, next_version
@@ -24,7 +23,8 @@ from generator.render.context import recordings_of
 from generator.render.format import format_tree
 from generator.render.render import RenderOptions, render
 
-ReadFiles = Callable[[list[PurePosixPath]], dict[PurePosixPath, bytes] | None]
+# Whether the output directory holds each of these files (path -> sha256) as it is.
+IntactFiles = Callable[[Mapping[PurePosixPath, str]], bool]
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,21 @@ class Previous:
 
     lock: Lock | None
     changelog: str | None
-    read: ReadFiles  # the current bytes of some output files, or None if any is missing
+    intact: IntactFiles
 
 
 @dataclass(frozen=True)
 class Generation:
-    files: dict[PurePosixPath, str]
+    files: dict[PurePosixPath, str]  # written by this run: rendered, the changelog, the lock and its store
     lock: Lock
     rendered: list[str]  # models rendered afresh
     reused: list[str]  # models whose files were kept from the previous run
-    verified: frozenset[PurePosixPath]  # files read back from the output and found intact
+    kept: dict[PurePosixPath, str]  # the reused models' files, found intact and left as they are: sha256
+
+    @property
+    def count(self) -> int:
+        """Files in the output tree: written and kept."""
+        return len(self.files) + len(self.kept)
 
 
 def _keys(
@@ -64,7 +69,8 @@ def _keys(
 def _reusable(
     keys: Mapping[str, str], previous: Previous, package: str
 ) -> dict[str, dict[PurePosixPath, str]]:
-    """Files of models whose cache key is unchanged and whose files are still as they were written."""
+    """Files (path -> sha256) of models whose cache key is unchanged and whose files are still as
+    they were written."""
     if previous.lock is None or previous.lock.package != package:
         return {}
     kept: dict[str, dict[PurePosixPath, str]] = {}
@@ -72,10 +78,9 @@ def _reusable(
         before = previous.lock.models.get(name)
         if before is None or before.key != key or not before.files:
             continue
-        paths = [PurePosixPath(p) for p in sorted(before.files)]
-        found = previous.read(paths)
-        if found is not None and all(sha256_text(found[p]) == before.files[str(p)] for p in paths):
-            kept[name] = {path: data.decode("utf-8") for path, data in found.items()}
+        files = {PurePosixPath(path): sha for path, sha in before.files.items()}
+        if previous.intact(files):
+            kept[name] = files
     return kept
 
 
@@ -91,9 +96,7 @@ def generate(
     version, changes = next_version(previous.lock, catalog, keys, options.version)
     options = replace(options, version=version)
     reused = _reusable(keys, previous, options.package)
-    files = render(catalog, options, recordings, reused)
-    untouched = {path for kept in reused.values() for path in kept}
-    files = format_tree(files, skip=untouched)
+    files = format_tree(render(catalog, options, recordings, reused))
     files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
         previous.changelog, options.package, version, changes
     )
@@ -101,4 +104,5 @@ def generate(
     files[LOCK_NAME] = lock_text(lock)
     files.update((blob_path(digest), text) for digest, text in lock.store.items())
     rendered = sorted(set(keys) - set(reused))
-    return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), frozenset(untouched))
+    kept = {path: sha for files_of in reused.values() for path, sha in files_of.items()}
+    return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), dict(sorted(kept.items())))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
     from generator.generate import Generation, Previous
+    from generator.proofs import Proofs
     from generator.unchanged import RunInputs, Unchanged
 
 
@@ -67,54 +67,58 @@ def generate_command(
         RunInputs,
         forget,
         inputs_digest,
+        keep_proofs,
+        load_state,
+        proofs_of,
         remember,
         unchanged,
         write_cache,
     )
 
     run = RunInputs(catalog_dir, recordings or catalog_dir.parent / "recordings", package, label(catalog_dir))
+    state = load_state(out)
+    proofs = proofs_of(state)  # files unchanged since the last run hashed them are not read again
     # Taken before anything is read, so a catalog edited meanwhile is not recorded as this one.
-    digest = inputs_digest(run)
-    same = unchanged(out, digest)
+    digest = inputs_digest(run, proofs)
+    same = unchanged(out, digest, state, proofs)
     if same is not None:  # the inputs and every output file are as the last run left them
+        if not check:
+            keep_proofs(out, state, proofs)
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
-    generation, previous, parsed = _generate(run, out, check, as_json)
+    generation, previous, parsed = _generate(run, out, check, as_json, proofs)
     files = generation.files
     if not check:
         forget(out)
-    diff = sync(out, files, check, "generate", generation.verified)
+    diff = sync(out, files, check, "generate", generation.kept.keys())
     if not check:
         if parsed is not None:
             write_cache(out, ENTRIES_NAME, parsed)
-        verified = {str(p) for p in generation.verified}  # hashed as they were read: the lock has them
-        hashed = {
-            p: sha for m in generation.lock.models.values() for p, sha in m.files.items() if p in verified
-        }
+        kept = {str(path): sha for path, sha in generation.kept.items()}
         remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
-                 len(generation.rendered) + len(generation.reused), hashed)  # fmt: skip
+                 len(generation.rendered) + len(generation.reused), kept, proofs)  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
     if as_json:
         clean = diff.clean or not check
         emit(
             {"command": "generate", "ok": clean, "check": check, "version": generation.lock.version,
-             "files": len(files), **tree_json(diff), "why": why,
+             "files": generation.count, **tree_json(diff), "why": why,
              "rendered": len(generation.rendered), "reused": len(generation.reused)}
         )  # fmt: skip
         sys.exit(0 if clean else 1)
     if check:
-        report_check(out, diff, f"{catalog_dir} (run `cardgen generate`)", len(files), tuple(why))
+        report_check(out, diff, f"{catalog_dir} (run `cardgen generate`)", generation.count, tuple(why))
         return
     changed = len(diff.stale) + len(diff.missing)
     click.echo(
-        f"generated {len(files)} files in {out} (version {generation.lock.version}): {changed} written, "
-        f"{len(diff.extra)} removed, {len(files) - changed} unchanged; {len(generation.rendered)} models "
+        f"generated {generation.count} files in {out} (version {generation.lock.version}): {changed} written, "
+        f"{len(diff.extra)} removed, {generation.count - changed} unchanged; {len(generation.rendered)} models "
         f"rendered, {len(generation.reused)} reused ({time.perf_counter() - started:.1f}s)"
     )
 
 
 def _generate(
-    run: RunInputs, out: Path, check: bool, as_json: bool
+    run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs
 ) -> tuple[Generation, Previous, str | None]:
     """Render the catalog against the previous output; on failure say so and exit 1.
 
@@ -126,15 +130,15 @@ def _generate(
     from generator.render.pool import helper
     from generator.render.render import warm_up
 
-    previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _reader(out))
+    previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _intact(out, proofs))
     # Forked once this process has loaded the renderer, the helper loads the code generator (~0.15 s)
     # on the other core while this one reads the catalog, then types the models to render anew.
     with helper(warm_up):
-        return _generated(run, out, previous, check, as_json)
+        return _generated(run, out, previous, check, as_json, proofs)
 
 
 def _generated(
-    run: RunInputs, out: Path, previous: Previous, check: bool, as_json: bool
+    run: RunInputs, out: Path, previous: Previous, check: bool, as_json: bool, proofs: Proofs
 ) -> tuple[Generation, Previous, str | None]:
     from generator.catalog.store import parsed_text, read_catalog, read_parsed
     from generator.generate import generate
@@ -151,7 +155,7 @@ def _generated(
             parsed = read_parsed(cache_path(out, ENTRIES_NAME))
             known = previous.lock.known_entries() if previous.lock else None
             given = handoff()  # `cardgen build`: the entries its ingest just wrote
-            loaded = read_catalog(run.catalog, known, parsed, given.written if given else None)
+            loaded = read_catalog(run.catalog, known, parsed, given.written if given else None, proofs)
         # Written once the output is.
         parsed_now = parsed_text(loaded.parsed) if loaded.parsed.keys() != parsed.keys() else None
         catalog = loaded.catalog
@@ -199,15 +203,13 @@ def _read_text(path: Path) -> str | None:
     return path.read_text("utf-8") if path.is_file() else None
 
 
-def _reader(root: Path) -> Callable[[list[PurePosixPath]], dict[PurePosixPath, bytes] | None]:
-    def read(paths: list[PurePosixPath]) -> dict[PurePosixPath, bytes] | None:
-        found = {}
-        for path in paths:
-            try:
-                with open(os.path.join(root, path), "rb") as stream:  # noqa: PTH118, PTH123 - 2 000 files
-                    found[path] = stream.read()
-            except OSError:  # missing, or not a file
-                return None
-        return found
+def _intact(out: Path, proofs: Proofs) -> Callable[[Mapping[PurePosixPath, str]], bool]:
+    """Whether out holds files (path -> sha256) as they are: proven by stat, else read and hashed."""
 
-    return read
+    def intact(files: Mapping[PurePosixPath, str]) -> bool:
+        try:
+            return all(proofs.sha256(f"out/{path}", out / path) == sha for path, sha in files.items())
+        except OSError:  # missing, or not a file
+            return False
+
+    return intact

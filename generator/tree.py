@@ -76,21 +76,22 @@ def _manifest(target: Path) -> set[str]:
     return set(path.read_text("utf-8").splitlines()) if path.is_file() else set()
 
 
-def compare_tree(target: Path, files: FileTree, verified: Collection[PurePosixPath] = ()) -> TreeDiff:
+def compare_tree(target: Path, files: FileTree, kept: Collection[PurePosixPath] = ()) -> TreeDiff:
     """What differs between the rendered files and the directory.
 
-    verified: files just read from target and found as they should be; not read again.
+    kept: files of the tree found in target as they should be just before, given in files or not;
+    not read again.
     """
     present = on_disk(target)
     wanted = {str(p): text for p, text in files.items()}
-    known = {str(p) for p in verified}
+    known = {str(p) for p in kept}
     diff = TreeDiff()
-    for name in sorted(wanted):
+    for name in sorted(wanted.keys() | known):
         if name not in present:
             diff.missing.append(name)
         elif name not in known and (target / name).read_bytes() != wanted[name].encode("utf-8"):
             diff.stale.append(name)
-    diff.extra = sorted(name for name in present - set(wanted) if not is_build_output(name))
+    diff.extra = sorted(name for name in present - wanted.keys() - known if not is_build_output(name))
     return diff
 
 
@@ -99,15 +100,19 @@ def _check_path(name: PurePosixPath) -> None:
         raise ValueError(f"refusing to write outside the output directory: {name}")
 
 
-def write_tree(target: Path, files: FileTree, verified: Collection[PurePosixPath] = ()) -> TreeDiff:
-    """Make target hold exactly files: stage every change first, then swap each into place.
+def write_tree(target: Path, files: FileTree, kept: Collection[PurePosixPath] = ()) -> TreeDiff:
+    """Make target hold exactly files and kept: stage every change first, then swap each into place.
 
-    Unchanged files are not touched (their mtime stays). Files a previous run wrote and this
-    one does not are removed; files cardgen never wrote make it refuse rather than delete them.
+    Unchanged files are not touched (their mtime stays); kept ones (see compare_tree) are not even
+    read. Files a previous run wrote and this one does not are removed; files cardgen never wrote
+    make it refuse rather than delete them.
     """
     for name in files:
         _check_path(name)
-    diff = compare_tree(target, files, verified)
+    diff = compare_tree(target, files, kept)
+    vanished = [name for name in diff.missing if PurePosixPath(name) not in files]
+    if vanished:  # kept without their text: nothing to write them back from
+        raise UnsafeTarget(f"{target}: {', '.join(vanished[:5])} vanished while being written; run again")
     owned = _manifest(target)
     foreign = [name for name in diff.extra if name not in owned]
     if foreign:
@@ -134,7 +139,7 @@ def write_tree(target: Path, files: FileTree, verified: Collection[PurePosixPath
     for extra in diff.extra:
         (target / extra).unlink()
         _remove_empty_parents((target / extra).parent, target)
-    manifest = "".join(f"{path}\n" for path in sorted(str(p) for p in files))
+    manifest = "".join(f"{path}\n" for path in sorted({*map(str, files), *map(str, kept)}))
     if (target / MANIFEST).is_file() is False or (target / MANIFEST).read_text("utf-8") != manifest:
         (target / MANIFEST).write_text(manifest, "utf-8")
     return diff

@@ -6,6 +6,8 @@ run writes its output, the digest of those inputs and the digest of every file w
 `<out>/.cardgen-cache/generate.json` (hidden, so never content of the tree). When the next run finds
 the same inputs and every output file as it was written, it would write exactly the same files:
 nothing is parsed, validated or rendered. Anything else, or no record at all, is a normal run.
+The record also keeps the proofs of the files a run hashed (generator/proofs.py): files whose stat
+has not moved since are not read again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pydantic_core
+
+from generator.proofs import Proofs
 from generator.tree import MANIFEST, is_build_output, on_disk
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
@@ -46,18 +51,33 @@ class Unchanged:
     models: int
 
 
-def _file_digests(root: Path, pattern: str) -> list[tuple[str, str]]:
+def _file_digests(root: Path, pattern: str, label: str, proofs: Proofs) -> list[tuple[str, str]]:
     if not root.is_dir():
         return []
-    return [
-        (path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
-        for path in sorted(root.glob(pattern))
-        if path.is_file()
-    ]
+    found = []
+    for path in sorted(root.glob(pattern)):
+        if path.is_file():
+            name = path.relative_to(root).as_posix()
+            found.append((name, proofs.sha256(f"{label}/{name}", path)))
+    return found
 
 
-def inputs_digest(run: RunInputs) -> str | None:
-    """sha256 of everything the run reads besides its output; None when there is no catalog to read."""
+def load_state(out: Path) -> dict[str, object]:
+    """What the last run that wrote out recorded there; empty if nothing (or another format)."""
+    return _read_state(out) or {}
+
+
+def proofs_of(state: Mapping[str, object]) -> Proofs:
+    """The files' proofs the last run left (catalog/, recordings/ and out/ names), to trust by stat."""
+    known = state.get("proofs")
+    return Proofs(known if isinstance(known, dict) else None)
+
+
+def inputs_digest(run: RunInputs, proofs: Proofs | None = None) -> str | None:
+    """sha256 of everything the run reads besides its output; None when there is no catalog to read.
+
+    Files proofs vouch for (unchanged since the last run hashed them) are not read again.
+    """
     if not run.catalog.is_dir():
         return None
     from generator.lockfile import toolchain  # noqa: PLC0415 - pydantic, only once there is a catalog
@@ -71,11 +91,12 @@ def inputs_digest(run: RunInputs) -> str | None:
     }
     digest = hashlib.sha256(json.dumps(head, sort_keys=True).encode())
     # The same globs generate reads with: catalog entries and recordings (cassettes).
+    proofs = proofs if proofs is not None else Proofs()
     for label, root, pattern in (
         ("catalog", run.catalog, "*/*.yaml"),
         ("recordings", run.recordings, "*/*/*.yaml"),
     ):
-        for name, sha in _file_digests(root, pattern):
+        for name, sha in _file_digests(root, pattern, label, proofs):
             digest.update(f"{label}\0{name}\0{sha}\n".encode())
     return digest.hexdigest()
 
@@ -93,12 +114,7 @@ def _on_disk(out: Path) -> set[str]:
     return {name for name in on_disk(out) if not is_build_output(name)}
 
 
-def _sha256(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
-def _intact(out: Path, files: dict[str, str]) -> bool:
+def _intact(out: Path, files: dict[str, str], proofs: Proofs) -> bool:
     if _on_disk(out) != set(files):
         return False
     manifest = out / MANIFEST
@@ -106,22 +122,45 @@ def _intact(out: Path, files: dict[str, str]) -> bool:
         f"{name}\n" for name in sorted(files)
     ):
         return False  # write_tree keeps it; a missing one would be written again
-    return all(_sha256(out / name) == sha for name, sha in files.items())
+    try:
+        return all(proofs.sha256(f"out/{name}", out / name) == sha for name, sha in files.items())
+    except OSError:
+        return False
 
 
-def unchanged(out: Path, digest: str | None) -> Unchanged | None:
-    """What out holds, if the last run there read inputs of this digest and its files are intact."""
+def unchanged(
+    out: Path, digest: str | None, state: Mapping[str, object] | None = None, proofs: Proofs | None = None
+) -> Unchanged | None:
+    """What out holds, if the last run there read inputs of this digest and its files are intact.
+
+    state: load_state(out), when the caller has it; proofs: the files it may trust by stat.
+    """
     if digest is None:
         return None
-    state = _read_state(out)
-    if state is None or state.get("inputs") != digest:
+    state = load_state(out) if state is None else state
+    if state.get("inputs") != digest:
         return None
     files, version, models = state.get("files"), state.get("version"), state.get("models")
     if not (isinstance(files, dict) and isinstance(version, str) and isinstance(models, int)):
         return None
-    if not all(isinstance(sha, str) for sha in files.values()) or not _intact(out, files):
+    proofs = proofs if proofs is not None else Proofs()
+    if not all(isinstance(sha, str) for sha in files.values()) or not _intact(out, files, proofs):
         return None
     return Unchanged(len(files), version, models)
+
+
+def keep_proofs(out: Path, state: Mapping[str, object], proofs: Proofs) -> None:
+    """Record what a run that wrote nothing proved afresh, so the next one need not read it again."""
+    if proofs.read and proofs.now.keys() - set(state.get("proofs") or {}):  # type: ignore[call-overload]
+        write_cache(out, STATE_NAME, _state_text({**state, "proofs": proofs.record()}))
+
+
+def _state_text(state: Mapping[str, object]) -> str:
+    """The record as JSON, keys sorted (deterministic); pydantic-core's encoder, ~5x json's."""
+    ordered = {
+        key: dict(sorted(value.items())) if isinstance(value, dict) else value for key, value in state.items()
+    }
+    return pydantic_core.to_json(dict(sorted(ordered.items()))).decode("utf-8") + "\n"
 
 
 def cache_path(out: Path, name: str) -> Path:
@@ -145,10 +184,12 @@ def remember(
     version: str,
     models: int,
     known: Mapping[str, str] | None = None,
+    proofs: Proofs | None = None,
 ) -> None:
     """Record a run that wrote files (path -> text) to out from inputs of this digest.
 
-    known: the sha256 of files this run read back from out and hashed already, by path.
+    known: the files this run kept as they were in out (not in files), by path, with their sha256;
+    proofs: the files this run proved (never one it wrote: those are read again next time).
     """
     if digest is None:
         forget(out)
@@ -159,12 +200,17 @@ def remember(
         "inputs": digest,
         "version": version,
         "models": models,
-        "files": {
-            name: known.get(name) or hashlib.sha256(text.encode("utf-8")).hexdigest()
-            for name, text in sorted(files.items())
-        },
+        "files": dict(
+            sorted(
+                {
+                    **{n: hashlib.sha256(t.encode("utf-8")).hexdigest() for n, t in files.items()},
+                    **known,
+                }.items()
+            )
+        ),
+        "proofs": proofs.record() if proofs is not None else {},
     }
-    write_cache(out, STATE_NAME, json.dumps(state, indent=0, sort_keys=True) + "\n")
+    write_cache(out, STATE_NAME, _state_text(state))
 
 
 def forget(out: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -185,16 +186,17 @@ def _narrow_top_p(entry: CatalogEntry) -> CatalogEntry:
 
 
 def _generate(out: Path, catalog: Catalog) -> Lock:
-    def read(paths: list[PurePosixPath]) -> dict[PurePosixPath, bytes] | None:
-        found = {p: (out / p).read_bytes() for p in paths if (out / p).is_file()}
-        return found if len(found) == len(paths) else None
+    def intact(files: Mapping[PurePosixPath, str]) -> bool:
+        return all(
+            (out / p).is_file() and sha256_text((out / p).read_bytes()) == sha for p, sha in files.items()
+        )
 
     changelog = out / CHANGELOG_NAME
     previous = Previous(
-        read_lock(out / LOCK_NAME), changelog.read_text("utf-8") if changelog.is_file() else None, read
+        read_lock(out / LOCK_NAME), changelog.read_text("utf-8") if changelog.is_file() else None, intact
     )
     generation = generate(catalog, RenderOptions(), {}, previous)
-    write_tree(out, generation.files, generation.verified)
+    write_tree(out, generation.files, generation.kept.keys())
     return generation.lock
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from generator.catalog.entry import CatalogEntry
 from generator.memo import remembered
+from generator.proofs import Proofs
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -160,6 +161,7 @@ def read_catalog(
     known: KnownEntries | None = None,
     parsed: Mapping[str, Any] | None = None,
     written: Mapping[str, Written] | None = None,
+    proofs: Proofs | None = None,
 ) -> LoadedCatalog:
     """Load every `<provider>/<slug>.yaml` below directory, with the digest of each file's text.
 
@@ -167,16 +169,17 @@ def read_catalog(
     schema again, only by pydantic. A file whose text `parsed` holds the entry of (its JSON, see
     parsed_text; the entry this very text gave and that passed every check) is not parsed again.
     Nor is one that `written` (by name) says an ingest in this process wrote from an entry, when
-    its text is that one and `known` recorded it: that entry is taken as it is.
+    its text is that one and `known` recorded it: that entry is taken as it is. A file `proofs`
+    vouches for (by its name below directory) is not even read when its text is one of those.
     """
+    proofs = proofs if proofs is not None else Proofs()
     if not directory.is_dir():
         raise ValueError(f"{directory}: no catalog here (run `cardgen ingest` first)")
     trusted = known is not None and known.schema == entry_schema_digest()
     entries, texts, jsons = [], {}, {}
     for path in sorted(directory.glob("*/*.yaml")):
         name = path.relative_to(directory).as_posix()
-        text = path.read_text("utf-8")
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = proofs.sha256(f"catalog/{name}", path)
         validated = trusted and known is not None and known.texts.get(name) == digest
         entry, kept = None, (parsed or {}).get(digest)
         ours = (written or {}).get(name)
@@ -186,6 +189,12 @@ def read_catalog(
             with contextlib.suppress(ValueError):  # a damaged cache: then the file says what it holds
                 entry = CatalogEntry.model_validate_json(kept)
         if entry is None:
+            data, digest = proofs.read_bytes(f"catalog/{name}", path)  # what is parsed is what is named
+            validated = trusted and known is not None and known.texts.get(name) == digest
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{path}: not UTF-8 text: {exc}") from exc
             entry = parse_entry(text, str(path), validated=validated)
             kept = exact_json(entry)
         if kept is not None:

@@ -16,19 +16,12 @@ class FormatError(Exception):
     """ruff could not format the generated code (a bug in a template or in the post-processing)."""
 
 
-def format_tree(
-    files: dict[PurePosixPath, str], skip: frozenset[PurePosixPath] | set[PurePosixPath] = frozenset()
-) -> dict[PurePosixPath, str]:
+def format_tree(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
     """Return files with Python (and Markdown code blocks) formatted; other files unchanged.
 
     The tree's own ruff.toml (at its root) says how: the same file a user or CI lints with.
-    Files in skip are already formatted (reused from a previous run) and are left as they are.
     """
-    python = {
-        path: text
-        for path, text in files.items()
-        if (path.suffix in FORMATTED and path not in skip) or path == RUFF_CONFIG
-    }
+    python = {path: text for path, text in files.items() if path.suffix in FORMATTED or path == RUFF_CONFIG}
     with tempfile.TemporaryDirectory(prefix="cardgen-format-") as scratch:
         root = Path(scratch)
         for path, text in python.items():

@@ -213,12 +213,13 @@ def render(
     catalog: Catalog,
     options: RenderOptions,
     recordings: Mapping[PurePosixPath, str] | None = None,
-    reused: Mapping[str, Mapping[PurePosixPath, str]] | None = None,
+    reused: Mapping[str, object] | None = None,
 ) -> dict[PurePosixPath, str]:
-    """Every file of the package and its tests, keyed by path under the output directory.
+    """Every file of the package and its tests, keyed by path under the output directory, but the
+    files of reused models.
 
     recordings are cassettes captured with `cardgen record`, keyed `<provider>/<slug>/<name>.yaml`;
-    reused holds, per `<provider>/<slug>`, the files of a model that needs no rendering again.
+    reused names (`<provider>/<slug>`) the models that need no rendering again: their files stay.
     """
     reused = reused or {}
     if not options.package.isidentifier() or keyword.iskeyword(options.package):
@@ -242,8 +243,6 @@ def render(
     project = PurePosixPath("pyproject.toml")  # the output directory is the project root
     files[project] = render_template("pyproject.toml.jinja", packages=packages, **common)
     files[PurePosixPath("ruff.toml")] = render_template("ruff.toml.jinja", **common)
-    for kept in reused.values():
-        files.update(kept)
     return dict(sorted(files.items()))
 
 

@@ -12,7 +12,7 @@ import importlib
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -131,8 +131,8 @@ def _crashes(catalog: Catalog) -> dict[str, str]:
     return crashed
 
 
-def _none(paths: list[PurePosixPath]) -> None:
-    return None
+def _none(files: Mapping[PurePosixPath, str]) -> bool:
+    return False  # no previous output
 
 
 def _verdict(request: type[BaseModel], data: Any, json_mode: bool) -> bool | str:

@@ -1,0 +1,71 @@
+"""Files' digests proven by stat instead of read again, as git tells a clean work tree.
+
+A proof is what stat said of a file (size, mtime, ctime, inode, device) just before it was read and
+hashed, with that digest. While stat says exactly that again, the file holds those bytes: writing
+to a file moves its ctime to the clock's now, and no call can set a ctime back. One gap remains: a
+write within the same tick of the clock as the stat leaves ctime where it was. So a file whose
+ctime is within RACY_NS of the moment it was seen gets no proof (it is read again next time), and
+a proof is only ever made before reading, never from bytes this process wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+RACY_NS = 2_000_000_000  # far more than any file system's clock tick (FAT's 2 s included)
+
+Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
+
+
+def _stat(path: str | Path) -> Stat:
+    found = os.stat(path)  # noqa: PTH116 - thousands of files: no Path object each
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+
+
+class Proofs:
+    """The proofs a previous run left, and those this run can leave for the next, by file name."""
+
+    def __init__(self, known: Mapping[str, Any] | None = None, racy_ns: int | None = None) -> None:
+        self._racy_ns = RACY_NS if racy_ns is None else racy_ns
+        self._known: dict[str, tuple[Stat, str]] = {}
+        for name, proof in (known or {}).items():
+            if (
+                isinstance(proof, list)
+                and len(proof) == 6  # the five of Stat and the digest
+                and all(isinstance(part, int) for part in proof[:5])
+                and isinstance(proof[5], str)
+            ):
+                self._known[name] = ((proof[0], proof[1], proof[2], proof[3], proof[4]), proof[5])
+        self.now: dict[str, tuple[Stat, str]] = {}  # this run's: what the next run may trust
+        self.read = 0  # files this run had to read
+
+    def sha256(self, name: str, path: str | Path) -> str:
+        """The file's sha256, from its proof if stat still says the same, else read (OSError if gone)."""
+        seen = _stat(path)
+        proof = self.now.get(name) or self._known.get(name)  # this run's first: it saw it last
+        if proof is not None and proof[0] == seen:
+            self.now[name] = proof
+            return proof[1]
+        return self._hash(name, path, seen)[1]
+
+    def read_bytes(self, name: str, path: str | Path) -> tuple[bytes, str]:
+        """The file's bytes and their sha256, read; proven for the next run where it is not racy."""
+        return self._hash(name, path, _stat(path))
+
+    def _hash(self, name: str, path: str | Path, seen: Stat) -> tuple[bytes, str]:
+        with open(path, "rb") as stream:  # noqa: PTH123 - thousands of files: os-level is faster
+            data = stream.read()
+        self.read += 1
+        digest = hashlib.sha256(data).hexdigest()
+        if seen[2] < time.time_ns() - self._racy_ns:  # seen before reading, and not changed lately
+            self.now[name] = (seen, digest)
+        return data, digest
+
+    def record(self) -> dict[str, list[Any]]:
+        """This run's proofs as JSON data, for Proofs(...) next time."""
+        return {name: [*seen, digest] for name, (seen, digest) in sorted(self.now.items())}

@@ -1,0 +1,116 @@
+"""Files proven by stat are not read again, and no change to a file passes for a proof.
+
+Proofs are only made of files whose ctime is older than the racy window (2 s); the unit cases
+shrink the window to 0 so that files written by the test can be proven at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import proofs as proofs_module
+from generator.cli import cli
+from generator.proofs import Proofs
+
+TEXT = b"the file's bytes\n"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _proven(path: Path) -> Proofs:
+    """Proofs as the next run reads them, after one run hashed path."""
+    first = Proofs(racy_ns=0)
+    assert first.sha256("f", path) == _sha(path.read_bytes())
+    return Proofs(first.record(), racy_ns=0)
+
+
+def test_a_proven_file_is_not_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(TEXT)
+    proofs = _proven(path)
+    assert proofs.sha256("f", path) == _sha(TEXT)
+    assert proofs.read == 0
+    assert proofs.record()["f"][-1] == _sha(TEXT)  # kept for the run after
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(TEXT)
+    proofs = _proven(path)
+    before = path.stat()
+    edited = TEXT.replace(b"file", b"FILE")
+    path.write_bytes(edited)  # the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the mtime put back
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert proofs.sha256("f", path) == _sha(edited)  # ctime moved: read again
+    assert proofs.read == 1
+
+
+def test_a_file_replaced_by_another_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(TEXT)
+    proofs = _proven(path)
+    other = tmp_path / "g"
+    other.write_bytes(TEXT.upper())
+    other.replace(path)
+    assert proofs.sha256("f", path) == _sha(TEXT.upper())
+
+
+def test_a_file_changed_lately_gets_no_proof(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(TEXT)
+    proofs = Proofs()  # the real window: this file's ctime is within it
+    assert proofs.sha256("f", path) == _sha(TEXT)
+    assert proofs.record() == {}
+
+
+@pytest.mark.parametrize(
+    "junk", [{"f": "text"}, {"f": [1, 2, 3]}, {"f": [1, 2, 3, 4, 5, 6]}, {"f": [*"abcde", "x"]}]
+)
+def test_a_damaged_record_proves_nothing(tmp_path: Path, junk: dict[str, object]) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(TEXT)
+    proofs = Proofs(junk, racy_ns=0)
+    assert proofs.sha256("f", path) == _sha(TEXT)
+    assert proofs.read == 1
+
+
+def test_generate_rewrites_a_generated_file_edited_behind_its_back(
+    tmp_path: Path, seed_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole loop: after two runs every file of the tree is proven; an edit keeping size and mtime
+    is still found, by the no-op check and by the reuse of the model's files."""
+    monkeypatch.setattr(proofs_module, "RACY_NS", 0)
+    shutil.copytree(seed_project / "catalog", tmp_path / "catalog")
+    args = [
+        "generate",
+        "--catalog",
+        str(tmp_path / "catalog" / "models"),
+        "--out",
+        str(tmp_path / "generated"),
+    ]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert CliRunner().invoke(cli, args).exit_code == 0  # nothing to do: it proves every file
+    state = json.loads((tmp_path / "generated" / ".cardgen-cache" / "generate.json").read_text("utf-8"))
+    proven = {name.split("/", 1)[0] for name in state["proofs"]}
+    assert proven == {"catalog", "recordings", "out"}
+    assert len([name for name in state["proofs"] if name.startswith("out/")]) == len(state["files"])
+    target = next((tmp_path / "generated" / "modelsdk" / "types" / "cloudflare").glob("tiny*.py"))
+    original = target.read_bytes()
+    before = target.stat()
+    edited = original.replace(b"class ", b"klass ", 1)
+    target.write_bytes(edited)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code == 0, outcome.output
+    assert "1 written" in outcome.output, outcome.output
+    assert target.read_bytes() == original
