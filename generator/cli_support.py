@@ -18,6 +18,7 @@ from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
     from generator.catalog.store import Written
+    from generator.tree import Proven
 
 DEFAULT_SOURCES = Path("catalog/sources")
 DEFAULT_CATALOG = Path("catalog/models")
@@ -102,17 +103,19 @@ def sync(
     check: bool,
     command: str,
     kept: Collection[PurePosixPath] = frozenset(),
+    proven: Proven | None = None,
 ) -> TreeDiff:
     """Write files to target, or with check only compare; exit 1 when the target is unsafe to write.
 
-    kept: files of the tree found intact in target just before (given in files or not).
+    kept: files of the tree found intact in target just before (given in files or not); proven:
+    the digests of files known without reading them.
     """
     from generator.tree import UnsafeTarget, compare_tree, write_tree
 
     if check:
-        return compare_tree(target, files, kept)
+        return compare_tree(target, files, kept, proven)
     try:
-        return write_tree(target, files, kept)
+        return write_tree(target, files, kept, proven)
     except UnsafeTarget as exc:
         click.echo(f"{command}: {exc}", err=True)
         sys.exit(1)

@@ -90,7 +90,7 @@ def generate_command(
     files = generation.files
     if not check:
         forget(out)
-    diff = sync(out, files, check, "generate", generation.kept.keys())
+    diff = sync(out, files, check, "generate", generation.kept.keys(), _proven(out, proofs))
     if not check:
         if parsed is not None:
             write_cache(out, ENTRIES_NAME, parsed)
@@ -201,6 +201,18 @@ def _report_unchanged(out: Path, same: Unchanged, check: bool, as_json: bool, se
 
 def _read_text(path: Path) -> str | None:
     return path.read_text("utf-8") if path.is_file() else None
+
+
+def _proven(out: Path, proofs: Proofs) -> Callable[[str], str | None]:
+    """The sha256 of a file in out that proofs vouch for; None for any other."""
+
+    def proven(name: str) -> str | None:
+        try:
+            return proofs.proven(f"out/{name}", out / name)
+        except OSError:
+            return None
+
+    return proven
 
 
 def _intact(out: Path, proofs: Proofs) -> Callable[[Mapping[PurePosixPath, str]], bool]:

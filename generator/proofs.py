@@ -46,12 +46,17 @@ class Proofs:
 
     def sha256(self, name: str, path: str | Path) -> str:
         """The file's sha256, from its proof if stat still says the same, else read (OSError if gone)."""
+        digest = self.proven(name, path)
+        return digest if digest is not None else self._hash(name, path, _stat(path))[1]
+
+    def proven(self, name: str, path: str | Path) -> str | None:
+        """The file's sha256 if a proof vouches for it (stat alone), else None; OSError if gone."""
         seen = _stat(path)
-        proof = self.now.get(name) or self._known.get(name)  # this run's first: it saw it last
+        proof = self.now.get(name) or self._known.get(name)
         if proof is not None and proof[0] == seen:
             self.now[name] = proof
             return proof[1]
-        return self._hash(name, path, seen)[1]
+        return None
 
     def read_bytes(self, name: str, path: str | Path) -> tuple[bytes, str]:
         """The file's bytes and their sha256, read; proven for the next run where it is not racy."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
@@ -76,11 +77,17 @@ def _manifest(target: Path) -> set[str]:
     return set(path.read_text("utf-8").splitlines()) if path.is_file() else set()
 
 
-def compare_tree(target: Path, files: FileTree, kept: Collection[PurePosixPath] = ()) -> TreeDiff:
+# The sha256 of a file below the target by its name, when known without reading it; else None.
+Proven = Callable[[str], str | None]
+
+
+def compare_tree(
+    target: Path, files: FileTree, kept: Collection[PurePosixPath] = (), proven: Proven | None = None
+) -> TreeDiff:
     """What differs between the rendered files and the directory.
 
     kept: files of the tree found in target as they should be just before, given in files or not;
-    not read again.
+    not read again. proven: files compared by digest where it knows theirs (not read either).
     """
     present = on_disk(target)
     wanted = {str(p): text for p, text in files.items()}
@@ -89,10 +96,17 @@ def compare_tree(target: Path, files: FileTree, kept: Collection[PurePosixPath] 
     for name in sorted(wanted.keys() | known):
         if name not in present:
             diff.missing.append(name)
-        elif name not in known and (target / name).read_bytes() != wanted[name].encode("utf-8"):
+        elif name not in known and not _same(target, name, wanted[name].encode("utf-8"), proven):
             diff.stale.append(name)
     diff.extra = sorted(name for name in present - wanted.keys() - known if not is_build_output(name))
     return diff
+
+
+def _same(target: Path, name: str, wanted: bytes, proven: Proven | None) -> bool:
+    digest = proven(name) if proven is not None else None
+    if digest is not None:
+        return digest == hashlib.sha256(wanted).hexdigest()
+    return (target / name).read_bytes() == wanted
 
 
 def _check_path(name: PurePosixPath) -> None:
@@ -100,7 +114,9 @@ def _check_path(name: PurePosixPath) -> None:
         raise ValueError(f"refusing to write outside the output directory: {name}")
 
 
-def write_tree(target: Path, files: FileTree, kept: Collection[PurePosixPath] = ()) -> TreeDiff:
+def write_tree(
+    target: Path, files: FileTree, kept: Collection[PurePosixPath] = (), proven: Proven | None = None
+) -> TreeDiff:
     """Make target hold exactly files and kept: stage every change first, then swap each into place.
 
     Unchanged files are not touched (their mtime stays); kept ones (see compare_tree) are not even
@@ -109,7 +125,7 @@ def write_tree(target: Path, files: FileTree, kept: Collection[PurePosixPath] = 
     """
     for name in files:
         _check_path(name)
-    diff = compare_tree(target, files, kept)
+    diff = compare_tree(target, files, kept, proven)
     vanished = [name for name in diff.missing if PurePosixPath(name) not in files]
     if vanished:  # kept without their text: nothing to write them back from
         raise UnsafeTarget(f"{target}: {', '.join(vanished[:5])} vanished while being written; run again")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -73,3 +74,31 @@ def test_on_disk_lists_the_files_a_recursive_glob_finds_less_hidden_ones(tmp_pat
     }
     assert on_disk(tmp_path) == expected == {"a.py", "link.py", "pkg/b.py", "pkg/deep/c.txt"}
     assert on_disk(tmp_path / "missing") == set()
+
+
+def test_a_proven_digest_stands_for_the_file_and_others_are_read(tmp_path: Path) -> None:
+    files = {PurePosixPath("a.py"): "a\n", PurePosixPath("b.py"): "b\n", PurePosixPath("c.py"): "c\n"}
+    write_tree(tmp_path, files)
+    (tmp_path / "c.py").write_text("changed\n", "utf-8")
+    digests = {"a.py": hashlib.sha256(b"a\n").hexdigest(), "b.py": hashlib.sha256(b"other\n").hexdigest()}
+    read: list[str] = []
+
+    def proven(name: str) -> str | None:
+        read.append(name)
+        return digests.get(name)
+
+    diff = compare_tree(tmp_path, files, (), proven)
+    assert diff.stale == ["b.py", "c.py"]  # b by its digest, c read: no digest for it
+    assert read == ["a.py", "b.py", "c.py"]
+
+
+def test_kept_files_are_wanted_unread_and_a_vanished_one_is_refused(tmp_path: Path) -> None:
+    write_tree(tmp_path, {PurePosixPath("a.py"): "a\n", PurePosixPath("k.py"): "k\n"})
+    (tmp_path / "k.py").write_text("not read\n", "utf-8")
+    kept = [PurePosixPath("k.py")]
+    assert compare_tree(tmp_path, {PurePosixPath("a.py"): "a\n"}, kept).clean
+    assert write_tree(tmp_path, {PurePosixPath("a.py"): "a\n"}, kept).clean  # k.py stays, not extra
+    assert (tmp_path / ".cardgen-files").read_text("utf-8") == "a.py\nk.py\n"
+    (tmp_path / "k.py").unlink()
+    with pytest.raises(UnsafeTarget, match=r"k\.py vanished"):
+        write_tree(tmp_path, {PurePosixPath("a.py"): "a\n"}, kept)
