@@ -111,4 +111,4 @@ def test_the_sdk_runtime_checks_model_ids_with_the_generators_pattern() -> None:
     from tests.conftest import REPO
 
     runtime = (REPO / "generator" / "templates" / "package" / "_config.py").read_text("utf-8")
-    assert f'_MODEL_ID = re.compile(r"{MODEL_ID_PATTERN}")' in runtime
+    assert f'_MODEL_ID = r"{MODEL_ID_PATTERN}"' in runtime
