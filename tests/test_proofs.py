@@ -114,3 +114,39 @@ def test_generate_rewrites_a_generated_file_edited_behind_its_back(
     assert outcome.exit_code == 0, outcome.output
     assert "1 written" in outcome.output, outcome.output
     assert target.read_bytes() == original
+
+
+def _edit_in_place(path: Path, old: bytes, new: bytes) -> None:
+    """Change path's bytes, keeping its size and mtime: only its ctime tells."""
+    assert len(old) == len(new)
+    before = path.stat()
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_ingest_finds_sources_and_entries_edited_behind_its_back(
+    tmp_path: Path, seed_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(proofs_module, "RACY_NS", 0)
+    shutil.copytree(seed_project / "catalog" / "sources", tmp_path / "catalog" / "sources")
+    models = tmp_path / "catalog" / "models"
+    args = ["ingest", "--sources", str(tmp_path / "catalog" / "sources"), "--catalog", str(models)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert CliRunner().invoke(cli, args).exit_code == 0  # nothing to do: it proves every file
+    proven = json.loads((models / ".cardgen-cache" / "ingest-proofs.json").read_text("utf-8"))
+    assert {name.split("/", 1)[0] for name in proven} == {"sources", "catalog"}
+    entry = models / "cloudflare" / "tinyllama_1_1b_chat_v1_0.yaml"
+    original = entry.read_bytes()
+    _edit_in_place(entry, b"model_id:", b"model_ID:")
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code == 0, outcome.output
+    assert "1 written" in outcome.output, outcome.output
+    assert entry.read_bytes() == original
+    source = tmp_path / "catalog" / "sources" / "cloudflare" / "tinyllama-1.1b-chat-v1.0.md"
+    _edit_in_place(source, b"TinyLlama", b"TinyLLAMA")
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code == 0, outcome.output
+    assert "1 written" in outcome.output, outcome.output
+    assert b"TinyLLAMA" in entry.read_bytes()

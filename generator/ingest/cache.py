@@ -30,8 +30,10 @@ from generator.ingest.providers import ProviderDefaults
 from generator.ingest.sources import SourceDocument
 from generator.ingest.toolchain import ingest_toolchain
 from generator.memo import Results
+from generator.proofs import Proofs
 
 CACHE_FILE = Path(".cardgen-cache") / "ingest.json"  # below the catalog directory
+PROOFS_FILE = Path(".cardgen-cache") / "ingest-proofs.json"  # generator/proofs.py, of what ingest reads
 CACHE_FORMAT = 3
 _TUPLE = "__tuple__"
 
@@ -148,6 +150,7 @@ class IngestCache:
     used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's documents
     entries_used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's entries
     lines: dict[tuple[str, str], str] = field(default_factory=dict)  # each loaded record's line
+    proofs: Proofs = field(default_factory=Proofs)  # the catalog's and the inputs' files, by stat
     dumped: dict[int, tuple[CatalogEntry, str]] = field(default_factory=dict)  # by id: entry, its JSON
     hits: int = 0
     built: int = 0  # entries built (not kept) this run
@@ -209,16 +212,16 @@ class IngestCache:
         self.used[document.name] = record
         return extraction, diagnostics
 
-    def text(self, entry_json: str, on_disk: Path) -> str | None:
-        """The entry file's text if on_disk holds what dumping this entry gave last time."""
+    def kept(self, entry_json: str, on_disk: Path, name: str) -> str | None:
+        """The sha256 of the entry file on_disk (`catalog/<name>` to proofs), if it holds what
+        dumping this entry gave last time; not read where a proof vouches for it."""
         expected = self.texts.get(hashlib.sha256(entry_json.encode()).hexdigest())
         if expected is None:
             return None
         try:
-            data = on_disk.read_bytes()
+            return expected if self.proofs.sha256(f"catalog/{name}", on_disk) == expected else None
         except OSError:
             return None
-        return data.decode("utf-8") if hashlib.sha256(data).hexdigest() == expected else None
 
 
 def _line(section: str, key: str, record: Any) -> str:
@@ -258,13 +261,13 @@ def load_cache(catalog: Path | None, providers: Path | None) -> IngestCache:
 
 
 def cache_lines(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None) -> list[str]:
-    """The cache's lines after this run, which left files (entry JSON, text, source) in the catalog.
+    """The cache's lines after this run, which left files (entry JSON, sha256 of the file's text,
+    source) in the catalog.
 
     files None: the catalog was not written, and what the last run recorded of it is kept.
     """
     texts, sources = ({}, {}) if files is not None else (cache.texts, cache.sources)
-    for entry_json, text, source in files or ():
-        text_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for entry_json, text_sha, source in files or ():
         texts[hashlib.sha256(entry_json.encode()).hexdigest()] = text_sha
         sources[text_sha] = source
     head = {
@@ -294,3 +297,18 @@ def write_cache(catalog: Path, text: str | Iterable[str], name: Path = CACHE_FIL
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         stream.writelines([text] if isinstance(text, str) else text)  # lines: never one big copy
     Path(temporary).replace(path)
+
+
+def read_proofs(catalog: Path) -> Proofs:
+    """The proofs the last ingest into catalog left (sources/, providers/, overlays/, catalog/ names)."""
+    try:
+        known = json.loads((catalog / PROOFS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return Proofs()
+    return Proofs(known if isinstance(known, dict) else None)
+
+
+def keep_proofs(catalog: Path, proofs: Proofs) -> None:
+    """Leave this run's proofs for the next, when it read anything the last one had not proven."""
+    if proofs.read:
+        write_cache(catalog, json.dumps(proofs.record(), separators=(",", ":")) + "\n", PROOFS_FILE)

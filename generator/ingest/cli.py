@@ -90,24 +90,29 @@ def ingest_command(
     `providers/<name>.yaml` beside the sources overrides them field by field.
     """
     from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
+    from generator.ingest.cache import keep_proofs, read_proofs
     from generator.ingest.replay import inputs_digest, replayed
     from generator.ingest.toolchain import ingest_toolchain
 
     as_json = output_format == "json"
     providers, overlays = providers or sources.parent / "providers", overlays or sources.parent / "overlays"
     tools = ingest_toolchain(providers)
-    digest = inputs_digest(sources, providers, overlays, sources.parent / ACKNOWLEDGED, tools)
-    again = replayed(catalog_dir, digest)
+    proofs = read_proofs(catalog_dir)  # files unchanged since the last ingest hashed them: not read again
+    digest = inputs_digest(sources, providers, overlays, sources.parent / ACKNOWLEDGED, tools, proofs)
+    again = replayed(catalog_dir, digest, proofs)
     if again is not None:  # every input byte for byte as the last clean ingest read it: its outcome
+        if not check:
+            keep_proofs(catalog_dir, proofs)
         _replay_ingest(again, sources, catalog_dir, check, verbose, as_json)
         return
 
     from generator.ingest.cache import load_cache
-    from generator.ingest.pipeline import IngestInputs, ingest, render_catalog
+    from generator.ingest.pipeline import IngestInputs, ingest
 
     inputs = IngestInputs.beside(sources, providers, overlays, catalog_dir)
     with uncollected():
         cache = load_cache(catalog_dir, inputs.providers)  # what unchanged documents yielded last time
+        cache.proofs = proofs
         result = ingest(inputs, cache)
     diagnostics = [openable(d, sources.parent) for d in result.diagnostics]
     if not as_json:
@@ -128,26 +133,18 @@ def ingest_command(
         else:
             click.echo(f"ingest failed: {errors} error(s); nothing written to {catalog_dir}", err=True)
         sys.exit(1)
-    files, verified = render_catalog(result.catalog, cache, catalog_dir)
-    if failed:  # --keep-going: a document that broke keeps the entry it had
-        files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
-    diff = sync(catalog_dir, files, check, "ingest", verified)
-    if not check:
-        _remember_ingest(catalog_dir, cache, result, files, digest if not failed else None)
-        given = handoff()
-        if given is not None and not failed:
-            given.written.update(_written(result, files, cache))
-    document |= {"entries": len(files), "check": check, **tree_json(diff)}
+    diff, entries = _write_catalog(catalog_dir, result, cache, check, digest if not failed else None)
+    document |= {"entries": entries, "check": check, **tree_json(diff)}
     if as_json:
         emit({**document, "ok": document["ok"] and (diff.clean or not check)})
         sys.exit(1 if failed or (check and not diff.clean) else 0)
     if check:
-        report_check(catalog_dir, diff, f"{sources} (run `cardgen ingest`)", len(files))
+        report_check(catalog_dir, diff, f"{sources} (run `cardgen ingest`)", entries)
     else:
         changed = len(diff.stale) + len(diff.missing)
         click.echo(
-            f"ingested {result.documents} documents into {len(files)} entries in {catalog_dir}: "
-            f"{changed} written, {len(diff.extra)} removed, {len(files) - changed} unchanged"
+            f"ingested {result.documents} documents into {entries} entries in {catalog_dir}: "
+            f"{changed} written, {len(diff.extra)} removed, {entries - changed} unchanged"
         )
     if failed:
         click.echo(
@@ -178,15 +175,39 @@ def _replay_ingest(
         )
 
 
-def _written(result: IngestResult, files: dict[PurePosixPath, str], cache: IngestCache) -> dict[str, Written]:
-    """Each entry file this ingest wrote: its text's digest, the entry it was dumped from, its JSON."""
+def _write_catalog(
+    catalog_dir: Path, result: IngestResult, cache: IngestCache, check: bool, digest: str | None
+) -> tuple[TreeDiff, int]:
+    """Write (or with check compare) the entry files and remember the run (digest: a clean one's,
+    None after --keep-going errors). What differs, and how many entry files the catalog holds."""
+    from generator.ingest.cache import keep_proofs
+    from generator.ingest.pipeline import render_catalog
+
+    files, kept = render_catalog(result.catalog, cache, catalog_dir)  # kept: on disk as they should be
+    if digest is None:  # --keep-going: a document that broke keeps the entry it had
+        files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
+    diff = sync(catalog_dir, files, check, "ingest", kept.keys())
+    texts = {
+        **{path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in files.items()},
+        **kept,
+    }
+    if not check:
+        _remember_ingest(catalog_dir, cache, result, texts, digest)
+        keep_proofs(catalog_dir, cache.proofs)
+        given = handoff()
+        if given is not None and digest is not None:
+            given.written.update(_written(result, texts, cache))
+    return diff, len(texts)
+
+
+def _written(result: IngestResult, texts: dict[PurePosixPath, str], cache: IngestCache) -> dict[str, Written]:
+    """Each entry file this ingest left: its text's digest, the entry it was dumped from, its JSON."""
     from generator.catalog.store import Written, entry_path
 
     written = {}
     for entry in result.catalog:
         path = entry_path(entry)
-        digest = hashlib.sha256(files[path].encode("utf-8")).hexdigest()
-        written[str(path)] = Written(digest, entry, cache.entry_json(entry))
+        written[str(path)] = Written(texts[path], entry, cache.entry_json(entry))
     return written
 
 
@@ -194,18 +215,19 @@ def _remember_ingest(
     catalog_dir: Path,
     cache: IngestCache,
     result: IngestResult,
-    files: dict[PurePosixPath, str],
+    texts: dict[PurePosixPath, str],
     digest: str | None,
 ) -> None:
-    """Keep what this ingest extracted and wrote; digest (a clean run's): replay it next time."""
+    """Keep what this ingest extracted and left (texts: each entry file's sha256); digest (a clean
+    run's): replay it next time."""
     from generator.catalog.store import entry_path
     from generator.ingest.cache import cache_lines, write_cache
     from generator.ingest.replay import RUN_FILE, Outcome, run_text
 
-    entries = ((cache.entry_json(e), files[entry_path(e)], e.provenance.source.path) for e in result.catalog)
+    entries = ((cache.entry_json(e), texts[entry_path(e)], e.provenance.source.path) for e in result.catalog)
     write_cache(catalog_dir, cache_lines(cache, entries))
     if digest is None:
         (catalog_dir / RUN_FILE).unlink(missing_ok=True)
     else:
-        outcome = Outcome(result.documents, len(files), result.diagnostics)
-        write_cache(catalog_dir, run_text(digest, catalog_dir, outcome), RUN_FILE)
+        outcome = Outcome(result.documents, len(texts), result.diagnostics)
+        write_cache(catalog_dir, run_text(digest, catalog_dir, outcome, cache.proofs), RUN_FILE)

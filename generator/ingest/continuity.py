@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -11,23 +10,31 @@ import yaml
 from generator.catalog.store import Catalog, entry_path
 from generator.diagnostics import Diagnostic, Level, error
 from generator.ingest.sources import SOURCES_PREFIX, SourceDocument
+from generator.proofs import Proofs
 
 _Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def previous_sources(catalog_dir: Path, known: Mapping[str, str] | None = None) -> dict[str, str]:
+def previous_sources(
+    catalog_dir: Path, known: Mapping[str, str] | None = None, proofs: Proofs | None = None
+) -> dict[str, str]:
     """Source document -> entry file, for each entry the catalog on disk holds now.
 
     known: sha256 of an entry file's bytes -> its source, as the last ingest wrote it; such a file
-    is not parsed again.
+    is not parsed again, nor read where proofs vouch for it.
     """
+    proofs = proofs if proofs is not None else Proofs()
     found: dict[str, str] = {}
     for path in sorted(catalog_dir.glob("*/*.yaml")) if catalog_dir.is_dir() else ():
+        name = f"catalog/{path.parent.name}/{path.name}"
         try:
-            data = path.read_bytes()
+            digest = proofs.proven(name, path)
+            source = (known or {}).get(digest) if digest is not None else None
+            if source is None:
+                data, digest = proofs.read_bytes(name, path)
+                source = (known or {}).get(digest) or _source_of(data)
         except OSError:
             continue
-        source = (known or {}).get(hashlib.sha256(data).hexdigest()) or _source_of(data)
         if source is not None:
             found[source] = f"{path.parent.name}/{path.name}"
     return found

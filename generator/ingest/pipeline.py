@@ -72,7 +72,8 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
     everything += nothing_ingested(len(documents), catalog, everything)
     lost = {}
     if inputs.catalog is not None:
-        previous = previous_sources(inputs.catalog, cache.sources if cache is not None else None)
+        recorded = cache.sources if cache is not None else None
+        previous = previous_sources(inputs.catalog, recorded, cache.proofs if cache is not None else None)
         lost = lost_entries(previous, documents, catalog, everything)
         everything += lost.values()
     return IngestResult(catalog, len(documents), sort_diagnostics(everything), tuple(sorted(lost)))
@@ -80,17 +81,18 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
 
 def render_catalog(
     catalog: Catalog, cache: IngestCache | None = None, directory: Path | None = None
-) -> tuple[dict[PurePosixPath, str], frozenset[PurePosixPath]]:
-    """Each entry's file, and those directory holds already as the cache recorded them (not dumped)."""
-    files, kept = {}, set()
+) -> tuple[dict[PurePosixPath, str], dict[PurePosixPath, str]]:
+    """Each entry's file text; but those directory holds already as the cache recorded them, which
+    are kept as they are: by path, the sha256 of their text (not dumped, and read only if no proof
+    vouches for them)."""
+    files, kept = {}, {}
     for entry in catalog:
         path = entry_path(entry)
-        text = None
+        digest = None
         if cache is not None and directory is not None:
-            text = cache.text(cache.entry_json(entry), directory / path)
-        if text is None:
-            text = dump_entry(entry)
+            digest = cache.kept(cache.entry_json(entry), directory / path, str(path))
+        if digest is None:
+            files[path] = dump_entry(entry)
         else:
-            kept.add(path)
-        files[path] = text
-    return files, frozenset(kept)
+            kept[path] = digest
+    return files, kept

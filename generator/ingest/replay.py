@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
+from generator.proofs import Proofs
 from generator.tree import MANIFEST, is_dropping
 
 RUN_FILE = Path(".cardgen-cache") / "ingest-run.json"  # below the catalog directory
-RUN_FORMAT = 1
+RUN_FORMAT = 2  # 1 hashed each file's sha256 as bytes, not as hex
 
 
 @dataclass(frozen=True)
@@ -42,40 +43,48 @@ def _files(root: Path | None, everything: bool) -> Iterable[tuple[str, Path]]:
 
 
 def inputs_digest(
-    sources: Path, providers: Path | None, overlays: Path, acknowledged: Path, tools: dict[str, str]
+    sources: Path,
+    providers: Path | None,
+    overlays: Path,
+    acknowledged: Path,
+    tools: dict[str, str],
+    proofs: Proofs | None = None,
 ) -> str:
     """sha256 of every byte the ingest reads besides the catalog, by role, and of its toolchain.
 
     Taken before the ingest reads anything: a file changed meanwhile makes the record miss, not lie.
-    Where the folders are does not count: diagnostics name files from the catalog root.
+    Where the folders are does not count: diagnostics name files from the catalog root. Files
+    proofs vouch for are not read again.
     """
+    proofs = proofs if proofs is not None else Proofs()
     digest = hashlib.sha256(json.dumps({"format": RUN_FORMAT, "tools": tools}, sort_keys=True).encode())
     for label, root in (("sources", sources), ("providers", providers), ("overlays", overlays)):
         for name, path in _files(root, everything=True):  # hidden files too: more misses, never a lie
-            digest.update(f"{label}\0{name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+            digest.update(f"{label}\0{name}\0".encode() + proofs.sha256(f"{label}/{name}", path).encode())
     if acknowledged.is_file():
-        digest.update(b"acknowledged\0" + hashlib.sha256(acknowledged.read_bytes()).digest())
+        digest.update(b"acknowledged\0" + proofs.sha256("acknowledged", acknowledged).encode())
     return digest.hexdigest()
 
 
-def catalog_digest(catalog: Path) -> str:
+def catalog_digest(catalog: Path, proofs: Proofs | None = None) -> str:
     """sha256 of the catalog folder as write_tree sees it: its entries, anything else, its manifest."""
+    proofs = proofs if proofs is not None else Proofs()
     digest = hashlib.sha256()
     for name, path in _files(catalog, everything=False):
-        digest.update(f"{name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+        digest.update(f"{name}\0".encode() + proofs.sha256(f"catalog/{name}", path).encode())
     if (catalog / MANIFEST).is_file():
         digest.update(b"manifest\0" + hashlib.sha256((catalog / MANIFEST).read_bytes()).digest())
     return digest.hexdigest()
 
 
-def replayed(catalog: Path, digest: str) -> Outcome | None:
+def replayed(catalog: Path, digest: str, proofs: Proofs | None = None) -> Outcome | None:
     """The outcome of the last clean ingest into catalog, if it read inputs of this digest and the
     catalog is as it left it."""
     try:
         data = json.loads((catalog / RUN_FILE).read_text("utf-8"))
         if data.get("format") != RUN_FORMAT or data.get("inputs") != digest:
             return None
-        if data.get("catalog") != catalog_digest(catalog):
+        if data.get("catalog") != catalog_digest(catalog, proofs):
             return None
         diagnostics = [
             Diagnostic(f, line, Level(level), m, field) for f, line, level, m, field in data["diagnostics"]
@@ -88,7 +97,7 @@ def replayed(catalog: Path, digest: str) -> Outcome | None:
     return Outcome(documents, entries, diagnostics)
 
 
-def run_text(digest: str, catalog: Path, outcome: Outcome) -> str:
+def run_text(digest: str, catalog: Path, outcome: Outcome, proofs: Proofs | None = None) -> str:
     """The record of a clean ingest from inputs of this digest, which has just written catalog."""
     diagnostics: list[list[Any]] = [
         [d.file, d.line, int(d.level), d.message, d.field] for d in outcome.diagnostics
@@ -96,7 +105,7 @@ def run_text(digest: str, catalog: Path, outcome: Outcome) -> str:
     data = {
         "format": RUN_FORMAT,
         "inputs": digest,
-        "catalog": catalog_digest(catalog),
+        "catalog": catalog_digest(catalog, proofs),
         "documents": outcome.documents,
         "entries": outcome.entries,
         "diagnostics": diagnostics,
