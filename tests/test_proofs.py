@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from generator import proofs as proofs_module
 from generator.cli import cli
 from generator.proofs import Proofs
+from generator.unchanged import yaml_files
 
 TEXT = b"the file's bytes\n"
 
@@ -150,3 +151,24 @@ def test_ingest_finds_sources_and_entries_edited_behind_its_back(
     assert outcome.exit_code == 0, outcome.output
     assert "1 written" in outcome.output, outcome.output
     assert b"TinyLLAMA" in entry.read_bytes()
+
+
+@pytest.mark.parametrize(("pattern", "depth"), [("*/*.yaml", 1), ("*/*/*.yaml", 2)])
+def test_the_inputs_listing_finds_what_glob_finds(tmp_path: Path, pattern: str, depth: int) -> None:
+    for name in (
+        "a/x.yaml",
+        "a/y.yml",
+        "a/b/z.yaml",
+        "a/b/c/w.yaml",
+        ".h/x.yaml",
+        "a/.x.yaml",
+        "top.yaml",
+        "d/b/e.yaml",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
+    (tmp_path / "a" / "dir.yaml").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+    expected = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob(pattern) if p.is_file())
+    assert sorted(yaml_files(tmp_path, depth)) == expected
+    assert yaml_files(tmp_path / "missing", depth) == []
