@@ -102,7 +102,7 @@ def sync(
     files: dict[PurePosixPath, str],
     check: bool,
     command: str,
-    kept: Collection[PurePosixPath] = frozenset(),
+    kept: Collection[str] = frozenset(),
     proven: Proven | None = None,
 ) -> TreeDiff:
     """Write files to target, or with check only compare; exit 1 when the target is unsafe to write.

@@ -23,8 +23,8 @@ from generator.render.context import recordings_of
 from generator.render.format import format_tree
 from generator.render.render import RenderOptions, render
 
-# Whether the output directory holds each of these files (path -> sha256) as it is.
-IntactFiles = Callable[[Mapping[PurePosixPath, str]], bool]
+# Whether the output directory holds each of these files (`a/b.py` -> sha256) as it is.
+IntactFiles = Callable[[Mapping[str, str]], bool]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Generation:
     lock: Lock
     rendered: list[str]  # models rendered afresh
     reused: list[str]  # models whose files were kept from the previous run
-    kept: dict[PurePosixPath, str]  # the reused models' files, found intact and left as they are: sha256
+    kept: dict[str, str]  # the reused models' files (`a/b.py`), found intact and left as they are: sha256
 
     @property
     def count(self) -> int:
@@ -66,21 +66,16 @@ def _keys(
     return keys
 
 
-def _reusable(
-    keys: Mapping[str, str], previous: Previous, package: str
-) -> dict[str, dict[PurePosixPath, str]]:
-    """Files (path -> sha256) of models whose cache key is unchanged and whose files are still as
-    they were written."""
+def _reusable(keys: Mapping[str, str], previous: Previous, package: str) -> dict[str, dict[str, str]]:
+    """Files (`a/b.py` -> sha256) of models whose cache key is unchanged and whose files are still
+    as they were written."""
     if previous.lock is None or previous.lock.package != package:
         return {}
-    kept: dict[str, dict[PurePosixPath, str]] = {}
+    kept: dict[str, dict[str, str]] = {}
     for name, key in keys.items():
         before = previous.lock.models.get(name)
-        if before is None or before.key != key or not before.files:
-            continue
-        files = {PurePosixPath(path): sha for path, sha in before.files.items()}
-        if previous.intact(files):
-            kept[name] = files
+        if before is not None and before.key == key and before.files and previous.intact(before.files):
+            kept[name] = before.files
     return kept
 
 
@@ -105,4 +100,4 @@ def generate(
     files.update((blob_path(digest), text) for digest, text in lock.store.items())
     rendered = sorted(set(keys) - set(reused))
     kept = {path: sha for files_of in reused.values() for path, sha in files_of.items()}
-    return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), dict(sorted(kept.items())))
+    return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), kept)

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -95,9 +95,8 @@ def generate_command(
     if not check:
         if parsed is not None:
             write_cache(out, ENTRIES_NAME, parsed)
-        kept = {str(path): sha for path, sha in generation.kept.items()}
         remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
-                 len(generation.rendered) + len(generation.reused), kept, proofs)  # fmt: skip
+                 len(generation.rendered) + len(generation.reused), generation.kept, proofs)  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
     if as_json:
         clean = diff.clean or not check
@@ -216,15 +215,14 @@ def _proven(out: Path, proofs: Proofs) -> Callable[[str], str | None]:
     return proven
 
 
-def _intact(out: Path, proofs: Proofs) -> Callable[[Mapping[PurePosixPath, str]], bool]:
-    """Whether out holds files (path -> sha256) as they are: proven by stat, else read and hashed."""
+def _intact(out: Path, proofs: Proofs) -> Callable[[Mapping[str, str]], bool]:
+    """Whether out holds files (`a/b.py` -> sha256) as they are: proven by stat, else read and hashed."""
 
     root = str(out)
 
-    def intact(files: Mapping[PurePosixPath, str]) -> bool:
+    def intact(files: Mapping[str, str]) -> bool:
         try:
-            for path, sha in files.items():
-                name = str(path)
+            for name, sha in files.items():
                 if proofs.sha256(f"out/{name}", os.path.join(root, name)) != sha:  # noqa: PTH118 - 3 000 files
                     return False
         except OSError:  # missing, or not a file

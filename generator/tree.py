@@ -82,16 +82,17 @@ Proven = Callable[[str], str | None]
 
 
 def compare_tree(
-    target: Path, files: FileTree, kept: Collection[PurePosixPath] = (), proven: Proven | None = None
+    target: Path, files: FileTree, kept: Collection[str] = (), proven: Proven | None = None
 ) -> TreeDiff:
     """What differs between the rendered files and the directory.
 
-    kept: files of the tree found in target as they should be just before, given in files or not;
-    not read again. proven: files compared by digest where it knows theirs (not read either).
+    kept: files of the tree (`a/b.py`) found in target as they should be just before, given in
+    files or not; not read again. proven: files compared by digest where it knows theirs (not read
+    either).
     """
     present = on_disk(target)
     wanted = {str(p): text for p, text in files.items()}
-    known = {str(p) for p in kept}
+    known = set(kept)
     diff = TreeDiff()
     for name in sorted(wanted.keys() | known):
         if name not in present:
@@ -115,7 +116,7 @@ def _check_path(name: PurePosixPath) -> None:
 
 
 def write_tree(
-    target: Path, files: FileTree, kept: Collection[PurePosixPath] = (), proven: Proven | None = None
+    target: Path, files: FileTree, kept: Collection[str] = (), proven: Proven | None = None
 ) -> TreeDiff:
     """Make target hold exactly files and kept: stage every change first, then swap each into place.
 
@@ -155,7 +156,7 @@ def write_tree(
     for extra in diff.extra:
         (target / extra).unlink()
         _remove_empty_parents((target / extra).parent, target)
-    manifest = "".join(f"{path}\n" for path in sorted({*map(str, files), *map(str, kept)}))
+    manifest = "".join(f"{path}\n" for path in sorted({*map(str, files), *kept}))
     if (target / MANIFEST).is_file() is False or (target / MANIFEST).read_text("utf-8") != manifest:
         (target / MANIFEST).write_text(manifest, "utf-8")
     return diff

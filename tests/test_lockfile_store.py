@@ -186,7 +186,7 @@ def _narrow_top_p(entry: CatalogEntry) -> CatalogEntry:
 
 
 def _generate(out: Path, catalog: Catalog) -> Lock:
-    def intact(files: Mapping[PurePosixPath, str]) -> bool:
+    def intact(files: Mapping[str, str]) -> bool:
         return all(
             (out / p).is_file() and sha256_text((out / p).read_bytes()) == sha for p, sha in files.items()
         )

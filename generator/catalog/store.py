@@ -49,7 +49,12 @@ class Catalog:
 
 
 def entry_path(entry: CatalogEntry) -> PurePosixPath:
-    return PurePosixPath(entry.provider) / f"{entry.slug}.yaml"
+    return _entry_path(entry.provider, entry.slug)
+
+
+@cache
+def _entry_path(provider: str, slug: str) -> PurePosixPath:
+    return PurePosixPath(provider) / f"{slug}.yaml"
 
 
 class _Dumper(yaml.SafeDumper):

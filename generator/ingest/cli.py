@@ -187,8 +187,8 @@ def _write_catalog(
     if digest is None:  # --keep-going: a document that broke keeps the entry it had
         files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
     diff = sync(catalog_dir, files, check, "ingest", kept.keys())
-    texts = {
-        **{path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in files.items()},
+    texts: dict[str, str] = {
+        **{str(path): hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in files.items()},
         **kept,
     }
     if not check:
@@ -200,14 +200,14 @@ def _write_catalog(
     return diff, len(texts)
 
 
-def _written(result: IngestResult, texts: dict[PurePosixPath, str], cache: IngestCache) -> dict[str, Written]:
+def _written(result: IngestResult, texts: dict[str, str], cache: IngestCache) -> dict[str, Written]:
     """Each entry file this ingest left: its text's digest, the entry it was dumped from, its JSON."""
     from generator.catalog.store import Written, entry_path
 
     written = {}
     for entry in result.catalog:
-        path = entry_path(entry)
-        written[str(path)] = Written(texts[path], entry, cache.entry_json(entry))
+        path = str(entry_path(entry))
+        written[path] = Written(texts[path], entry, cache.entry_json(entry))
     return written
 
 
@@ -215,7 +215,7 @@ def _remember_ingest(
     catalog_dir: Path,
     cache: IngestCache,
     result: IngestResult,
-    texts: dict[PurePosixPath, str],
+    texts: dict[str, str],
     digest: str | None,
 ) -> None:
     """Keep what this ingest extracted and left (texts: each entry file's sha256); digest (a clean
@@ -224,7 +224,9 @@ def _remember_ingest(
     from generator.ingest.cache import cache_lines, write_cache
     from generator.ingest.replay import RUN_FILE, Outcome, run_text
 
-    entries = ((cache.entry_json(e), texts[entry_path(e)], e.provenance.source.path) for e in result.catalog)
+    entries = (
+        (cache.entry_json(e), texts[str(entry_path(e))], e.provenance.source.path) for e in result.catalog
+    )
     write_cache(catalog_dir, cache_lines(cache, entries))
     if digest is None:
         (catalog_dir / RUN_FILE).unlink(missing_ok=True)

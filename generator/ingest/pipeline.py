@@ -81,7 +81,7 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
 
 def render_catalog(
     catalog: Catalog, cache: IngestCache | None = None, directory: Path | None = None
-) -> tuple[dict[PurePosixPath, str], dict[PurePosixPath, str]]:
+) -> tuple[dict[PurePosixPath, str], dict[str, str]]:
     """Each entry's file text; but those directory holds already as the cache recorded them, which
     are kept as they are: by path, the sha256 of their text (not dumped, and read only if no proof
     vouches for them)."""
@@ -94,5 +94,5 @@ def render_catalog(
         if digest is None:
             files[path] = dump_entry(entry)
         else:
-            kept[path] = digest
+            kept[str(path)] = digest
     return files, kept

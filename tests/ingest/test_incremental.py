@@ -282,7 +282,9 @@ def test_values_round_trip_with_their_types() -> None:
     value = {"a": (1, 2), "b": [1.0, True, None, {"c": ("x", [()])}], "d": -0.0, "e": 2**70}
     decoded = decode_json(json.dumps(encode(value)))
     assert decoded == value
-    assert type(decoded["a"]) is tuple and type(decoded["b"][3]["c"]) is tuple and type(decoded["b"][0]) is float
+    assert (
+        type(decoded["a"]) is tuple and type(decoded["b"][3]["c"]) is tuple and type(decoded["b"][0]) is float
+    )
     assert type(decoded["b"][3]["c"][1][0]) is tuple  # a tuple in a list in a tuple
 
 

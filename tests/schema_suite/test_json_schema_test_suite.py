@@ -131,7 +131,7 @@ def _crashes(catalog: Catalog) -> dict[str, str]:
     return crashed
 
 
-def _none(files: Mapping[PurePosixPath, str]) -> bool:
+def _none(files: Mapping[str, str]) -> bool:
     return False  # no previous output
 
 
