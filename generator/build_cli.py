@@ -6,38 +6,29 @@ from pathlib import Path
 
 import click
 
-from generator.cli_support import DEFAULT_CATALOG, DEFAULT_OUT, DEFAULT_SOURCES, Handoff, folder_option
+from generator.cli_support import (
+    DEFAULT_CATALOG,
+    DEFAULT_OUT,
+    DEFAULT_SOURCES,
+    Handoff,
+    folder_option,
+    overlays_option,
+    package_option,
+    providers_option,
+    recordings_option,
+    verbose_option,
+)
 
 
 @click.command("build")
 @folder_option("--sources", DEFAULT_SOURCES, "The docs folder to ingest (as `cardgen ingest --sources`).")
-@click.option(
-    "--providers",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Overrides of the provider defaults cardgen ships [default: providers/ beside the sources].",
-)
-@click.option(
-    "--overlays",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Maintainers' patches [default: overlays/ beside the sources].",
-)
+@providers_option
+@overlays_option
 @folder_option("--catalog", DEFAULT_CATALOG, "Where the entries go, and what is rendered.", "catalog_dir")
 @folder_option("--out", DEFAULT_OUT, "Directory that receives the package and its tests.")
-@click.option(
-    "--package",
-    default="modelsdk",
-    show_default=True,
-    help="Import name of the generated package; vendor it under any name.",
-)
-@click.option(
-    "--recordings",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Cassettes from `cardgen record` [default: recordings/ beside the catalog].",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
+@package_option
+@recordings_option
+@verbose_option
 @click.pass_context
 def build_command(
     ctx: click.Context,

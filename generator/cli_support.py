@@ -36,6 +36,34 @@ def folder_option(
     )
 
 
+# Options more than one command takes, spelled once.
+providers_option = click.option(
+    "--providers",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Overrides of the provider defaults cardgen ships, field by field [default: providers/ beside the sources].",
+)
+overlays_option = click.option(
+    "--overlays",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Maintainers' patches [default: overlays/ beside the sources].",
+)
+package_option = click.option(
+    "--package",
+    default="modelsdk",
+    show_default=True,
+    help="Import name of the generated package; vendor it under any name.",
+)
+recordings_option = click.option(
+    "--recordings",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Cassettes from `cardgen record` [default: recordings/ beside the catalog].",
+)
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
+
+
 def report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
     for diagnostic in diagnostics:
         if diagnostic.level >= Level.NOTE or verbose:

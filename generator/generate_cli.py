@@ -17,6 +17,8 @@ from generator.cli_support import (
     folder_option,
     handoff,
     label,
+    package_option,
+    recordings_option,
     report_check,
     sync,
     uncollected,
@@ -33,18 +35,8 @@ if TYPE_CHECKING:
 @click.command("generate")
 @folder_option("--catalog", DEFAULT_CATALOG, "The catalog to render.", "catalog_dir")
 @folder_option("--out", DEFAULT_OUT, "Directory that receives the package and its tests.")
-@click.option(
-    "--package",
-    default="modelsdk",
-    show_default=True,
-    help="Import name of the generated package; vendor it under any name.",
-)
-@click.option(
-    "--recordings",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Cassettes from `cardgen record` [default: recordings/ beside the catalog].",
-)
+@package_option
+@recordings_option
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 listing stale, missing and extra files, and why."
 )

@@ -15,10 +15,13 @@ from generator.cli_support import (
     folder_option,
     handoff,
     openable,
+    overlays_option,
+    providers_option,
     report,
     report_check,
     sync,
     uncollected,
+    verbose_option,
 )
 from generator.diagnostics import Level, has_errors
 from generator.machine import diagnostics_json, emit, format_option, tree_json
@@ -37,18 +40,8 @@ if TYPE_CHECKING:
     DEFAULT_SOURCES,
     "A docs folder as published: model pages in any known format, other pages noted and skipped.",
 )
-@click.option(
-    "--providers",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Overrides of the provider defaults cardgen ships, field by field [default: providers/ beside the sources].",
-)
-@click.option(
-    "--overlays",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Maintainers' patches [default: overlays/ beside the sources].",
-)
+@providers_option
+@overlays_option
 @folder_option("--catalog", DEFAULT_CATALOG, "Where the normalized entries go.", "catalog_dir")
 @click.option(
     "--check",
@@ -61,7 +54,7 @@ if TYPE_CHECKING:
     help="On errors, still write the good entries (and keep the last entry of a document that "
     "no longer yields one); exit 1 all the same.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
+@verbose_option
 @format_option(
     "text for people; json: one JSON document on stdout, every diagnostic (info included) an object."
 )
