@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Generic, Self, TypeVar, cast
 
 import httpx
 
-from ._content import JSON, decode_lenient, is_json, media_type
+from ._content import JSON, is_json, media_type
 from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
-from ._logs import MAX_LOGGED_BODY, setup_logging
+from ._logs import setup_logging
 from ._request import NO_OPTIONS, RequestOptions, Timeout, Unset
 from ._sdk_error import remember, secrets_of
 from ._urls import join_path, normalize_base_url
@@ -29,7 +29,6 @@ from ._urls import join_path, normalize_base_url
 if TYPE_CHECKING:
     import ssl
 
-    from ._exceptions import APIConnectionError, APIStatusError
     from ._streaming import StreamSettings
     from ._uploads import Upload
 
@@ -205,27 +204,21 @@ class BaseAPIClient(Generic[_ClientT]):
         self._log(request, response.status_code, attempt, retries, response)
         if response.is_success:
             return None
-        from ._retry import parse_retry_after, retry_delay, should_retry  # only a failure needs them
+        from ._failures import wait_after_status  # only a failure loads it
 
-        if attempt < retries and should_retry(response):
-            return retry_delay(attempt, parse_retry_after(response.headers))
-        raise self._status_error(response)
+        return wait_after_status(response, attempt, retries, self._errors_key, self._secrets)
 
     def _delay_after_error(
         self, request: httpx.Request, exc: httpx.RequestError, attempt: int, retries: int
     ) -> float:
         """Return the wait before retrying after a network failure, or raise it as an SDK error.
 
-        A read timeout is never retried: the request reached the server, which may still be generating,
-        and sending it again would start (and bill) the same generation once more. Pass a longer
-        `timeout`, or retry yourself on `APITimeoutError`.
+        A read timeout is never retried (see `_failures.wait_after_error`).
         """
-        from ._retry import RETRYABLE_ERRORS, retry_delay  # only a failure needs them
-
         self._log(request, type(exc).__name__, attempt, retries)
-        if attempt < retries and isinstance(exc, RETRYABLE_ERRORS) and not isinstance(exc, httpx.ReadTimeout):
-            return retry_delay(attempt, None)
-        raise self._connection_error(request, exc) from exc
+        from ._failures import wait_after_error  # only a failure loads it
+
+        return wait_after_error(request, exc, attempt, retries, self._secrets)
 
     def _log(
         self,
@@ -236,46 +229,10 @@ class BaseAPIClient(Generic[_ClientT]):
         response: httpx.Response | None = None,
     ) -> None:
         """Log one attempt at INFO; at DEBUG its headers and request body too, credentials redacted."""
-        if not logger.isEnabledFor(logging.INFO):
-            return
-        from ._redact import scrub  # only logging, or a failure, loads the scrubbing rule
+        if logger.isEnabledFor(logging.INFO):
+            from ._failures import log_attempt  # only logging, or a failure, loads it
 
-        logger.info(
-            "%s %s -> %s (attempt %d of %d)",
-            request.method,
-            scrub(str(request.url), self._secrets),
-            outcome,
-            attempt + 1,
-            retries + 1,
-        )
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("request headers: %s", self._scrubbed_headers(request.headers))
-            body = request.content[:MAX_LOGGED_BODY].decode("utf-8", "replace")
-            logger.debug("request body: %s", scrub(body, self._secrets))
-            if response is not None:
-                logger.debug("response headers: %s", self._scrubbed_headers(response.headers))
-
-    def _scrubbed_headers(self, headers: httpx.Headers) -> str:
-        from ._redact import redact_headers, scrub
-
-        return scrub(repr(redact_headers(headers.multi_items())), self._secrets)
-
-    def _status_error(self, response: httpx.Response) -> APIStatusError:
-        """Return the exception for a non-2xx answer whose body has been read."""
-        from ._exceptions import provider_errors_of, status_error  # only a failure loads the error classes
-
-        body = decode_lenient(response)
-        return status_error(response, body, provider_errors_of(body, self._errors_key), secrets=self._secrets)
-
-    def _connection_error(self, request: httpx.Request, exc: httpx.RequestError) -> APIConnectionError:
-        """Return the exception for a request that got no answer."""
-        from ._exceptions import APIConnectionError, APITimeoutError
-        from ._redact import scrub
-
-        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        what = "Request timed out" if cls is APITimeoutError else "Connection error"
-        message = f"{what}: {request.method} {request.url}: {type(exc).__name__}: {exc}"
-        return cls(scrub(message, self._secrets), request=request)
+            log_attempt(logger, self._secrets, request, outcome, attempt, retries, response)
 
     def decode(self, response: httpx.Response) -> object:
         """Return a 2xx answer's JSON without its envelope, or its raw bytes when it is not JSON."""

@@ -12,7 +12,8 @@ from ._sdk_error import SDKError
 
 USER_AGENT = "cardgen-sdk/1"
 
-_MODEL_ID = re.compile(r"^[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*$")
+# Compiled (and cached by `re`) by the first untyped call that checks an id: a typed call never does.
+_MODEL_ID = r"^[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*$"
 
 
 class MissingCredentialsError(SDKError):
@@ -34,7 +35,7 @@ def fill_path(template: str, params: Mapping[str, str]) -> str:
 
 def check_model_id(model_id: str) -> str:
     """Refuse ids that could act as anything but path segments (`..`, `?`, `#`, `//`, URLs)."""
-    if not _MODEL_ID.match(model_id) or any(part in {".", ".."} for part in model_id.split("/")):
+    if not re.match(_MODEL_ID, model_id) or any(part in {".", ".."} for part in model_id.split("/")):
         raise ValueError(f"not a model id: {model_id!r}")
     return model_id
 

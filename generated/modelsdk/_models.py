@@ -109,6 +109,8 @@ class _ExactlyOne:
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         members: tuple[type[BaseModel], ...] = get_args(source)
+        for member in members:
+            _build_first(member)
 
         def validate(value: Any, inner: core_schema.ValidatorFunctionWrapHandler) -> Any:
             result = inner(value)
@@ -123,6 +125,25 @@ class _ExactlyOne:
             return result
 
         return core_schema.no_info_wrap_validator_function(validate, handler(source))
+
+
+_BUILDING: set[type[BaseModel]] = set()
+
+
+def _build_first(member: type[BaseModel]) -> None:
+    """Build a member's own validator before the union's, which then reuses its schema.
+
+    `_fits` validates against each member on its own, so each is built anyway; built after the
+    union, each member's schema would be generated twice (once inline in the union). A member
+    already being built further up (a recursive schema) is left to pydantic, as before.
+    """
+    if member.__pydantic_complete__ or member in _BUILDING:
+        return
+    _BUILDING.add(member)
+    try:
+        member.model_rebuild(raise_errors=False, _parent_namespace_depth=0)  # names from its own module
+    finally:
+        _BUILDING.discard(member)
 
 
 def _fits(member: type[BaseModel], value: Any) -> bool:

@@ -36,11 +36,11 @@ BASE_URL_ENV = "SEGMIND_BASE_URL"
 GENERIC_PATH = "/v1/{model_id}"
 RESOURCES = __name__.rpartition(".providers.")[0] + ".resources.segmind"  # one module per model
 # The models of `client.models`, by name: each one's module is imported when it is first used.
-MODELS = frozenset(
-    {
-        "deepseek_reasoner",
-    }
-)
+# One string, split (the names are identifiers): hundreds of literals cost far more to compile.
+_MODEL_NAMES = """
+deepseek_reasoner
+"""
+MODELS = frozenset(_MODEL_NAMES.split())
 
 
 @functools.cache
