@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from generator.catalog.store import Catalog
@@ -16,11 +16,12 @@ from generator.lockfile import (
     cache_key,
     lock_text,
     model_key,
+    sha256_text,
     toolchain,
 )
 from generator.render.changelog import CHANGELOG_NAME, changelog_text, next_version
 from generator.render.context import recordings_of
-from generator.render.format import format_tree
+from generator.render.format import RUFF_CONFIG, format_tree
 from generator.render.render import RenderOptions, render
 
 # Whether the output directory holds each of these files (`a/b.py` -> sha256) as it is.
@@ -34,6 +35,14 @@ class Previous:
     lock: Lock | None
     changelog: str | None
     intact: IntactFiles
+    # Files the last run formatted, `a/b.py` -> (sha256 of the text rendered, of the file formatted),
+    # and the toolchain (tools_digest) that formatted them.
+    formatted: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    formatted_by: str = ""
+
+
+def tools_digest(tools: Mapping[str, str]) -> str:
+    return sha256_text(json.dumps(dict(tools), sort_keys=True))
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,9 @@ class Generation:
     lock: Lock
     rendered: list[str]  # models rendered afresh
     reused: list[str]  # models whose files were kept from the previous run
-    kept: dict[str, str]  # the reused models' files (`a/b.py`), found intact and left as they are: sha256
+    kept: dict[str, str]  # files (`a/b.py`) found intact and left as they are: sha256
+    formatted: dict[str, tuple[str, str]]  # for the next run's Previous.formatted
+    tools: str  # tools_digest of this run's toolchain
 
     @property
     def count(self) -> int:
@@ -91,13 +102,43 @@ def generate(
     version, changes = next_version(previous.lock, catalog, keys, options.version)
     options = replace(options, version=version)
     reused = _reusable(keys, previous, options.package)
-    files = format_tree(render(catalog, options, recordings, reused))
+    tools_id = tools_digest(tools)
+    files, unchanged, formatted = _formatted(render(catalog, options, recordings, reused), previous, tools_id)
     files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
         previous.changelog, options.package, version, changes
     )
-    lock = build_lock(catalog, options.package, version, keys, files, previous.lock, entry_texts, tools)
+    lock = build_lock(
+        catalog, options.package, version, keys, files, previous.lock, entry_texts, tools, unchanged
+    )
     files[LOCK_NAME] = lock_text(lock)
     files.update((blob_path(digest), text) for digest, text in lock.store.items())
     rendered = sorted(set(keys) - set(reused))
-    kept = {path: sha for files_of in reused.values() for path, sha in files_of.items()}
-    return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), kept)
+    kept = {path: sha for files_of in reused.values() for path, sha in files_of.items()} | unchanged
+    for path in kept.keys() - formatted.keys():  # a reused model's files: formatted by an earlier run
+        if path in previous.formatted and previous.formatted_by == tools_id:
+            formatted[path] = previous.formatted[path]
+    return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), kept, formatted, tools_id)
+
+
+def _formatted(
+    rendered: dict[PurePosixPath, str], previous: Previous, tools: str
+) -> tuple[dict[PurePosixPath, str], dict[str, str], dict[str, tuple[str, str]]]:
+    """The rendered files formatted; but those rendered as the last run rendered them (by this
+    toolchain), whose formatted files are intact in the output: they stay as they are.
+
+    Returns the files formatted, those that stay (`a/b.py` -> sha256), and for every one of
+    them both digests (Previous.formatted, for the next run).
+    """
+    before = previous.formatted if previous.formatted_by == tools else {}
+    texts = {str(path): sha256_text(text) for path, text in rendered.items()}
+    unchanged = {
+        name: before[name][1]
+        for name, sha in texts.items()
+        if name in before and before[name][0] == sha and name != str(RUFF_CONFIG)  # ruff reads it here
+    }
+    if unchanged and not previous.intact(unchanged):  # some changed behind our back: check each
+        unchanged = {name: sha for name, sha in unchanged.items() if previous.intact({name: sha})}
+    files = format_tree({path: text for path, text in rendered.items() if str(path) not in unchanged})
+    formatted = {name: (texts[name], sha) for name, sha in unchanged.items()}
+    formatted.update((str(path), (texts[str(path)], sha256_text(text))) for path, text in files.items())
+    return files, unchanged, formatted

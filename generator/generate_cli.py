@@ -79,7 +79,7 @@ def generate_command(
             keep_proofs(out, state, proofs)
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
-    generation, previous, parsed = _generate(run, out, check, as_json, proofs)
+    generation, previous, parsed = _generate(run, out, check, as_json, proofs, state)
     files = generation.files
     if not check:
         forget(out)
@@ -88,7 +88,8 @@ def generate_command(
         if parsed is not None:
             write_cache(out, ENTRIES_NAME, parsed)
         remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
-                 len(generation.rendered) + len(generation.reused), generation.kept, proofs)  # fmt: skip
+                 len(generation.rendered) + len(generation.reused), generation.kept, proofs,
+                 {"by": generation.tools, "files": generation.formatted})  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
     if as_json:
         clean = diff.clean or not check
@@ -110,7 +111,7 @@ def generate_command(
 
 
 def _generate(
-    run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs
+    run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs, state: Mapping[str, object]
 ) -> tuple[Generation, Previous, str | None]:
     """Render the catalog against the previous output; on failure say so and exit 1.
 
@@ -121,8 +122,11 @@ def _generate(
     from generator.render.changelog import CHANGELOG_NAME
     from generator.render.pool import helper
     from generator.render.render import warm_up
+    from generator.unchanged import formatted_of
 
-    previous = Previous(read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), _intact(out, proofs))
+    by, formatted = formatted_of(state)
+    changelog = _read_text(out / CHANGELOG_NAME)
+    previous = Previous(read_lock(out / LOCK_NAME), changelog, _intact(out, proofs), formatted, by)
     # Forked once this process has loaded the renderer, the helper loads the code generator (~0.15 s)
     # on the other core while this one reads the catalog, then types the models to render anew.
     with helper(warm_up):

@@ -139,10 +139,12 @@ def build_lock(
     previous: Lock | None = None,
     entry_texts: Mapping[str, str] | None = None,
     tools: Mapping[str, str] | None = None,  # toolchain(), when the caller has it already
+    kept: Mapping[str, str] | None = None,  # files of the tree not in files, as they are: sha256
 ) -> Lock:
     models = {}
     store: dict[str, str] = {}
-    owned_by = files_by_model(package, files)
+    kept = kept or {}
+    owned_by = files_by_model(package, [*files, *map(PurePosixPath, kept)])
     for entry in catalog:
         name = model_key(entry)
         digest, blobs = split_entry(entry.model_dump(mode="json", exclude_none=True))
@@ -152,7 +154,8 @@ def build_lock(
             models[name] = before  # same key: same entry and, reused, the same files
             continue
         owned = owned_by.get(name, [])
-        models[name] = ModelLock(digest, keys[name], {str(p): sha256_text(files[p]) for p in owned})
+        hashes = {str(p): kept[str(p)] if str(p) in kept else sha256_text(files[p]) for p in owned}
+        models[name] = ModelLock(digest, keys[name], hashes)
     documents = {e.provenance.source.path: e.provenance.source.sha256 for e in catalog}
     texts = {
         path: sha for path, sha in sorted((entry_texts or {}).items()) if path.removesuffix(".yaml") in models

@@ -165,6 +165,21 @@ def unchanged(
     return Unchanged(len(files), version, models)
 
 
+def formatted_of(state: Mapping[str, object]) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The toolchain the last run formatted with, and for each file it formatted: the digests of
+    the text rendered and of the file formatted (generate.Previous.formatted)."""
+    record = state.get("formatted")
+    if not isinstance(record, dict) or not isinstance(record.get("by"), str):
+        return "", {}
+    files = record.get("files")
+    found = {
+        name: (pair[0], pair[1])
+        for name, pair in (files.items() if isinstance(files, dict) else ())
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(sha, str) for sha in pair)
+    }
+    return record["by"], found
+
+
 def keep_proofs(out: Path, state: Mapping[str, object], proofs: Proofs) -> None:
     """Record what a run that wrote nothing proved afresh, so the next one need not read it again."""
     if proofs.read and proofs.now.keys() - set(state.get("proofs") or {}):  # type: ignore[call-overload]
@@ -201,11 +216,13 @@ def remember(
     models: int,
     known: Mapping[str, str] | None = None,
     proofs: Proofs | None = None,
+    formatted: Mapping[str, object] | None = None,
 ) -> None:
     """Record a run that wrote files (path -> text) to out from inputs of this digest.
 
     known: the files this run kept as they were in out (not in files), by path, with their sha256;
-    proofs: the files this run proved (never one it wrote: those are read again next time).
+    proofs: the files this run proved (never one it wrote: those are read again next time);
+    formatted: which text each file was formatted from, and by which toolchain (formatted_of).
     """
     if digest is None:
         forget(out)
@@ -225,6 +242,7 @@ def remember(
             )
         ),
         "proofs": proofs.record() if proofs is not None else {},
+        "formatted": dict(formatted or {}),
     }
     write_cache(out, STATE_NAME, _state_text(state))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
@@ -211,3 +211,60 @@ def test_the_lock_survives_line_separators_inside_an_entry(project: Path) -> Non
     again = _generate(project)
     assert "0 models rendered, 5 reused" in again.output, again.output
     assert _lock(project)["version"] == "0.1.1"
+
+
+def _formatting(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The files each format_tree call of this test is given to format, by path."""
+    from generator import generate as generate_module
+
+    calls: list[set[str]] = []
+    original = generate_module.format_tree
+
+    def watched(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
+        calls.append({str(path) for path in files})
+        return original(files)
+
+    monkeypatch.setattr(generate_module, "format_tree", watched)
+    return calls
+
+
+def test_files_rendered_as_last_time_are_neither_formatted_nor_written_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _formatting(monkeypatch)
+    _edit_entry(project, TINY, lambda d: d.update(description="A smaller description."))
+    outcome = _generate(project)
+    assert outcome.exit_code == 0, outcome.output
+    [formatted] = calls
+    assert "modelsdk/_base_client.py" not in formatted  # the runtime: the same text as last time
+    assert "modelsdk/resources/cloudflare/tinyllama_1_1b_chat_v1_0.py" in formatted
+    assert "ruff.toml" in formatted  # ruff reads it where it formats
+    fresh = CliRunner().invoke(
+        cli, ["generate", "--catalog", str(project / "catalog" / "models"), "--out", str(tmp_path / "fresh")]
+    )
+    assert fresh.exit_code == 0, fresh.output
+    versioned = {
+        "cardgen.lock",
+        "CHANGELOG.md",
+        "pyproject.toml",
+        "modelsdk/__init__.py",
+        "modelsdk/README.md",
+    }
+    ours, theirs = _tree(project / "generated"), _tree(tmp_path / "fresh")
+    assert ours.keys() == theirs.keys()
+    assert [p for p in ours if ours[p] != theirs[p] and p not in versioned] == []
+
+
+def test_a_runtime_file_edited_by_hand_is_formatted_and_written_again(project: Path) -> None:
+    target = project / "generated" / "modelsdk" / "_base_client.py"
+    original = target.read_text("utf-8")
+    target.write_text(original + "# edited\n", "utf-8")
+    _edit_entry(project, TINY, lambda d: d.update(description="A smaller description."))
+    outcome = _generate(project)
+    assert outcome.exit_code == 0, outcome.output
+    assert target.read_text("utf-8") == original
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    files = (p for p in directory.rglob("*") if p.is_file() and not is_dropping(p.relative_to(directory)))
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in files}
