@@ -5,20 +5,14 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
-
-from datamodel_code_generator import generate
-from datamodel_code_generator.enums import DataModelType, InputFileType
-from datamodel_code_generator.format import PythonVersion
 
 # Pinned in pyproject.toml with `==`: a different version writes different code.
 BASE_CLASS_MARKER = "cardgen_marker_base.StrictModel"
 ROOT_CLASS_MARKER = "CardgenUnusedRoot"
 
 _OPTIONS: dict[str, Any] = {
-    "input_file_type": InputFileType.JsonSchema,
-    "output_model_type": DataModelType.PydanticV2BaseModel,
-    "target_python_version": PythonVersion.PY_311,
     "base_class": BASE_CLASS_MARKER,
     "class_name": ROOT_CLASS_MARKER,
     "disable_timestamp": True,
@@ -52,6 +46,21 @@ def codegen_runs() -> int:
     return _runs[0]
 
 
+@cache
+def _generator() -> tuple[Any, dict[str, Any]]:
+    """datamodel-code-generator's generate() and the options naming its own types: imported on
+    first use (~0.2 s), in the process that types models (often a helper: see render/pool.py)."""
+    from datamodel_code_generator import generate  # noqa: PLC0415
+    from datamodel_code_generator.enums import DataModelType, InputFileType  # noqa: PLC0415
+    from datamodel_code_generator.format import PythonVersion  # noqa: PLC0415
+
+    return generate, {
+        "input_file_type": InputFileType.JsonSchema,
+        "output_model_type": DataModelType.PydanticV2BaseModel,
+        "target_python_version": PythonVersion.PY_311,
+    }
+
+
 def generate_models(schema: dict[str, Any], renamed: Mapping[str, str] | None = None) -> str:
     """Python source for every titled schema in `schema['$defs']`.
 
@@ -59,7 +68,8 @@ def generate_models(schema: dict[str, Any], renamed: Mapping[str, str] | None = 
     the property's own name on the wire).
     """
     _runs[0] += 1
-    options = {**_OPTIONS, "aliases": dict(renamed or {})}
+    generate, types = _generator()
+    options = {**types, **_OPTIONS, "aliases": dict(renamed or {})}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its deprecation notices are about options we set explicitly
         try:
