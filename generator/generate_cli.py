@@ -148,12 +148,14 @@ def _generated(
         # Entries the lock proves validated, text unchanged, are not schema-checked again, and
         # those whose text the last run parsed are not parsed again.
         with uncollected():
-            parsed = read_parsed(cache_path(out, ENTRIES_NAME))
+            given = handoff()
+            written = given.written if given is not None else {}  # `cardgen build`: what its ingest wrote
+            parsed = read_parsed(cache_path(out, ENTRIES_NAME)) if not written else {}
             known = previous.lock.known_entries() if previous.lock else None
-            given = handoff()  # `cardgen build`: the entries its ingest just wrote
-            loaded = read_catalog(run.catalog, known, parsed, given.written if given else None, proofs)
-        # Written once the output is.
-        parsed_now = parsed_text(loaded.parsed) if loaded.parsed.keys() != parsed.keys() else None
+            loaded = read_catalog(run.catalog, known, parsed, written, proofs)
+        # Written once the output is (after a build's ingest wrote, anew: the old one was not read).
+        changed = bool(written) or loaded.parsed.keys() != parsed.keys()
+        parsed_now = parsed_text(loaded.parsed) if changed else None
         catalog = loaded.catalog
         click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)
         generation = generate(
