@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,6 +25,22 @@ CREDENTIALS: dict[str, dict[str, str]] = {
     "dataoorts": {"api_key": "do-secret-key"},
     "segmind": {"api_key": "sg-secret-key"},
 }
+
+
+@pytest.fixture(scope="module")
+def generated(seed_project: Path) -> Path:
+    """The seed project's generated/ folder (built once per session)."""
+    return seed_project / "generated"
+
+
+def python_output(code: str, cwd: Path) -> str:
+    """What `python -c code` prints, run in cwd without this test run's PYTHONPATH (the SDK alone)."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, capture_output=True, text=True, check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def entry_id(entry: CatalogEntry) -> str:

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import copy
 import importlib
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -22,7 +18,7 @@ import pytest
 from generator.catalog.store import Catalog
 from generator.render.render import RenderOptions, render
 from tests.bench_first_call import FirstCall
-from tests.sdk.conftest import CATALOG, CREDENTIALS
+from tests.sdk.conftest import CATALOG, CREDENTIALS, python_output
 
 # A name line (`"slug",`) and, for a model that streams, its stream settings line; an accessor
 # per model (a property, its import and docstring, sync and async) took ~1 000 bytes.
@@ -41,20 +37,6 @@ NOT_FOR_A_PLAIN_CALL = (
     "_request_errors",  # what a refused call says
     "_validation",
 )
-
-
-@pytest.fixture(scope="module")
-def generated(seed_project: Path) -> Path:
-    return seed_project / "generated"
-
-
-def _python(code: str, cwd: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, capture_output=True, text=True, check=False,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def _clones(catalog: Catalog, copies: int) -> Catalog:
@@ -86,7 +68,7 @@ def test_a_types_module_imports_no_http_client_and_still_validates(generated: Pa
         if path.name != "__init__.py"
     )
     assert len(modules) == len(CATALOG)
-    out = _python(
+    out = python_output(
         f"""
         import importlib, sys
         import pydantic
@@ -107,7 +89,7 @@ def test_a_types_module_imports_no_http_client_and_still_validates(generated: Pa
 
 
 def test_clients_without_a_transport_share_one_ssl_context(generated: Path) -> None:
-    out = _python(
+    out = python_output(
         """
         import ssl
 
@@ -182,7 +164,7 @@ def test_an_unknown_model_is_an_attribute_error_naming_close_matches(clients: tu
 
 def _loaded_by(code: str, generated: Path) -> set[str]:
     """The package's own modules (`_base_client`, ...) and asyncio, loaded once `code` has run."""
-    out = _python(
+    out = python_output(
         code + "\nimport sys\n"
         "print(' '.join(m.removeprefix('modelsdk.') for m in sys.modules if m.startswith('modelsdk.')))\n"
         "print('asyncio' in sys.modules)",

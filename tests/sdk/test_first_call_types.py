@@ -9,27 +9,9 @@ alternative's schema once, not once inside the union and again for the alternati
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
-import pytest
-
-
-@pytest.fixture(scope="module")
-def generated(seed_project: Path) -> Path:
-    return seed_project / "generated"
-
-
-def _python(code: str, cwd: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, capture_output=True, text=True, check=False,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+from tests.sdk.conftest import python_output
 
 
 def _one_of_roots(generated: Path) -> list[str]:
@@ -47,7 +29,7 @@ def test_the_seed_catalog_has_a_one_of_request(generated: Path) -> None:
 
 
 def test_importing_a_types_module_builds_no_validator(generated: Path) -> None:
-    out = _python(
+    out = python_output(
         f"""
         import importlib, json
         from pydantic import BaseModel
@@ -71,7 +53,7 @@ def test_importing_a_types_module_builds_no_validator(generated: Path) -> None:
 
 
 def test_the_first_validation_generates_each_alternative_once(generated: Path) -> None:
-    out = _python(
+    out = python_output(
         f"""
         import collections, importlib, json
         import pydantic._internal._generate_schema as generate

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -18,15 +17,10 @@ from generator.render.format import format_tree
 from generator.render.render import RenderOptions, render
 from generator.tree import is_dropping, write_tree
 from tests.conftest import REPO, build_seed_project, cardgen
-from tests.sdk.conftest import CATALOG
+from tests.sdk.conftest import CATALOG, python_output
 
 # The committed generated/ is checked by `make check` (`cardgen generate --check`), not here: these
 # tests generate from the seed fixtures, so documents added to catalog/ do not change them.
-
-
-@pytest.fixture(scope="module")
-def generated(seed_project: Path) -> Path:
-    return seed_project / "generated"
 
 
 @pytest.fixture(scope="module")
@@ -100,17 +94,8 @@ def test_removed_models_disappear_and_unchanged_files_keep_their_mtime(tmp_path:
     assert kept.stat().st_mtime_ns == before
 
 
-def _python(code: str, cwd: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, capture_output=True, text=True, check=False,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def test_import_is_lazy(generated: Path) -> None:
-    out = _python(
+    out = python_output(
         """
         import sys
         import modelsdk
@@ -140,7 +125,7 @@ def test_vendored_under_another_name_works_in_another_project(tmp_path: Path, mo
     for path in (vendor / "acme_ai").rglob("*.py"):
         text = path.read_text("utf-8")
         assert "modelsdk" not in text and "import generator" not in text, path
-    out = _python(
+    out = python_output(
         """
         import json, httpx
         from vendor.acme_ai import Dataoorts
