@@ -51,25 +51,37 @@ def _dropping(name: str) -> bool:
     return name.startswith(".") or name == "__pycache__"
 
 
-def on_disk(target: Path) -> set[str]:
-    """Files below target (`a/b.py`), less caches and hidden files; hidden folders are not entered."""
-    names: set[str] = set()
-    folders = [("", str(target))]
+def files_below(root: Path, *, hidden: bool, linked: bool = False, depth: int | None = None) -> list[str]:
+    """Names (`a/b.py`) of the files below root, in no order; [] if there is no such folder.
+
+    hidden: also hidden files and caches, and what is in hidden folders; linked: enter folders that
+    are symbolic links (as glob does; rglob does not); depth: only files exactly that many folders
+    down. os.scandir: its entries tell files from folders without a stat each, where pathlib's
+    globs cost ~5 ms for every thousand files.
+    """
+    names: list[str] = []
+    folders = [("", str(root), 0)]
     while folders:
-        prefix, folder = folders.pop()
+        prefix, folder, level = folders.pop()
         try:
             entries = os.scandir(folder)
         except (FileNotFoundError, NotADirectoryError):
             continue
         with entries:
-            for entry in entries:  # is_dir and is_file read the directory listing: no stat per file
-                if _dropping(entry.name):
+            for entry in entries:
+                if not hidden and _dropping(entry.name):
                     continue
-                if entry.is_dir(follow_symlinks=False):  # as rglob: a linked folder is not entered
-                    folders.append((f"{prefix}{entry.name}/", entry.path))
-                elif entry.is_file():
-                    names.add(prefix + entry.name)
+                if entry.is_dir(follow_symlinks=linked):
+                    if depth is None or level < depth:
+                        folders.append((f"{prefix}{entry.name}/", entry.path, level + 1))
+                elif entry.is_file() and (depth is None or level == depth):
+                    names.append(prefix + entry.name)
     return names
+
+
+def on_disk(target: Path) -> set[str]:
+    """Files below target (`a/b.py`), less caches and hidden files; hidden folders are not entered."""
+    return set(files_below(target, hidden=False))
 
 
 def _manifest(target: Path) -> set[str]:

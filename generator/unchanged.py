@@ -24,7 +24,7 @@ from pathlib import Path
 import pydantic_core
 
 from generator.proofs import Proofs
-from generator.tree import MANIFEST, is_build_output, on_disk
+from generator.tree import MANIFEST, files_below, is_build_output, on_disk
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
 STATE_NAME = "generate.json"
@@ -60,25 +60,10 @@ def _file_digests(root: Path, depth: int, label: str, proofs: Proofs) -> list[tu
 
 
 def yaml_files(root: Path, depth: int) -> list[str]:
-    """Names (`a/b.yaml`) of the `*.yaml` files exactly depth folders below root; hidden ones too,
-    as glob finds them. os.scandir: glob costs ~5 ms for every thousand files."""
-    names: list[str] = []
-    folders = [("", str(root))]
-    for level in range(depth + 1):
-        deeper = []
-        for prefix, folder in folders:
-            try:
-                entries = os.scandir(folder)
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            with entries:
-                for entry in entries:
-                    if level < depth and entry.is_dir():
-                        deeper.append((f"{prefix}{entry.name}/", entry.path))
-                    elif level == depth and entry.name.endswith(".yaml") and entry.is_file():
-                        names.append(prefix + entry.name)
-        folders = deeper
-    return names
+    """Names (`a/b.yaml`) of the `*.yaml` files exactly depth folders below root, as glob finds them."""
+    return [
+        name for name in files_below(root, hidden=True, linked=True, depth=depth) if name.endswith(".yaml")
+    ]
 
 
 def load_state(out: Path) -> dict[str, object]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
 from generator.proofs import Proofs
-from generator.tree import MANIFEST, is_dropping
+from generator.tree import MANIFEST, files_below
 
 RUN_FILE = Path(".cardgen-cache") / "ingest-run.json"  # below the catalog directory
 RUN_FORMAT = 2  # 1 hashed each file's sha256 as bytes, not as hex
@@ -32,14 +32,11 @@ class Outcome:
 
 
 def _files(root: Path | None, everything: bool) -> Iterable[tuple[str, Path]]:
-    if root is None or not root.is_dir():
+    """(name, path) of each file below root, in path order; everything: hidden ones and caches too."""
+    if root is None:
         return []
-    found = []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if path.is_file() and (everything or not is_dropping(relative)):
-            found.append((relative.as_posix(), path))
-    return found
+    names = sorted(files_below(root, hidden=everything), key=lambda name: name.split("/"))
+    return [(name, root / name) for name in names]
 
 
 def inputs_digest(
