@@ -215,16 +215,15 @@ def test_the_lock_survives_line_separators_inside_an_entry(project: Path) -> Non
 
 def _formatting(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     """The files each format_tree call of this test is given to format, by path."""
-    from generator import generate as generate_module
+    from generator.render.format import format_tree
 
     calls: list[set[str]] = []
-    original = generate_module.format_tree
 
     def watched(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
         calls.append({str(path) for path in files})
-        return original(files)
+        return format_tree(files)
 
-    monkeypatch.setattr(generate_module, "format_tree", watched)
+    monkeypatch.setattr("generator.generate.format_tree", watched)
     return calls
 
 
