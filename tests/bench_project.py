@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -122,6 +123,11 @@ class Project:
     def conform(self, workers: int = 2, examples: int = 10) -> Run:
         args = ["conform", "-n", str(workers), "--examples", str(examples), "--backend", "local"]
         return measure([str(CARDGEN), *args], self.root)
+
+    def forget_output(self) -> None:
+        """Remove the catalog and the generated SDK with their caches, as before the first ingest."""
+        for folder in (self.root / "catalog" / "models", self.root / "generated"):
+            shutil.rmtree(folder, ignore_errors=True)
 
     def lock_bytes(self) -> dict[str, int]:
         """Bytes of generated/cardgen.lock and of each store beside it, by name."""
