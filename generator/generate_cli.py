@@ -153,8 +153,9 @@ def _generated(
             parsed = read_parsed(cache_path(out, ENTRIES_NAME)) if not written else {}
             known = previous.lock.known_entries() if previous.lock else None
             loaded = read_catalog(run.catalog, known, parsed, written, proofs)
-        # Written once the output is (after a build's ingest wrote, anew: the old one was not read).
-        changed = bool(written) or loaded.parsed.keys() != parsed.keys()
+        # Written once the output is; a build neither reads nor writes it (the next generate run on
+        # its own parses what it lacks, and writes it again).
+        changed = not written and loaded.parsed.keys() != parsed.keys()
         parsed_now = parsed_text(loaded.parsed) if changed else None
         catalog = loaded.catalog
         click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)

@@ -72,6 +72,16 @@ def test_build_writes_and_says_what_ingest_then_generate_do(tmp_path: Path) -> N
     assert built_said == said
     assert any("0 written" in line for line in said if line.startswith("ingested ")), said
     assert any("1 models rendered" in line for line in said), said
+    for root in (
+        separate,
+        built,
+    ):  # the two commands after builds: generate's own caches were left as they were
+        path = root / EDITED
+        path.write_text(path.read_text("utf-8").replace("(edited)", "(edited twice)"), "utf-8")
+        cardgen(root, "ingest")
+        cardgen(root, "generate")
+    for part in ("catalog/models", "generated"):
+        assert _tree(separate / part) == _tree(built / part), part
 
 
 def test_a_failing_ingest_generates_nothing(tmp_path: Path) -> None:
