@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
@@ -39,6 +39,8 @@ class Previous:
     # and the toolchain (tools_digest) that formatted them.
     formatted: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     formatted_by: str = ""
+    # By model, the digests the last run stored its entry as (Lock.blobs).
+    stored: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 def tools_digest(tools: Mapping[str, str]) -> str:
@@ -107,17 +109,35 @@ def generate(
     files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
         previous.changelog, options.package, version, changes
     )
+    stored = _stored(keys, previous)
     lock = build_lock(
-        catalog, options.package, version, keys, files, previous.lock, entry_texts, tools, unchanged
+        catalog, options.package, version, keys, files, previous.lock, entry_texts, tools, unchanged, stored
     )
     files[LOCK_NAME] = lock_text(lock)
     files.update((blob_path(digest), text) for digest, text in lock.store.items())
     rendered = sorted(set(keys) - set(reused))
     kept = {path: sha for files_of in reused.values() for path, sha in files_of.items()} | unchanged
+    kept.update((str(blob_path(digest)), digest) for digest in lock.kept)  # a blob is named by its sha256
     for path in kept.keys() - formatted.keys():  # a reused model's files: formatted by an earlier run
         if path in previous.formatted and previous.formatted_by == tools_id:
             formatted[path] = previous.formatted[path]
     return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), kept, formatted, tools_id)
+
+
+def _stored(keys: Mapping[str, str], previous: Previous) -> dict[str, Sequence[str]]:
+    """By model, the digests the last run stored its entry as, where its cache key (so its entry)
+    is unchanged and those files are intact in the output."""
+    if previous.lock is None:
+        return {}
+    found = {}
+    for name, key in keys.items():
+        before, digests = previous.lock.models.get(name), previous.stored.get(name)
+        if before is not None and before.key == key and digests and before.entry in digests:
+            found[name] = digests
+    blobs = {str(blob_path(digest)): digest for digests in found.values() for digest in digests}
+    if blobs and not previous.intact(blobs):  # some changed behind our back: check each model
+        found = {n: d for n, d in found.items() if previous.intact({str(blob_path(x)): x for x in d})}
+    return found
 
 
 def _formatted(

@@ -89,7 +89,7 @@ def generate_command(
             write_cache(out, ENTRIES_NAME, parsed)
         remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
                  len(generation.rendered) + len(generation.reused), generation.kept, proofs,
-                 {"by": generation.tools, "files": generation.formatted})  # fmt: skip
+                 {"by": generation.tools, "files": generation.formatted}, generation.lock.blobs)  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
     if as_json:
         clean = diff.clean or not check
@@ -122,11 +122,12 @@ def _generate(
     from generator.render.changelog import CHANGELOG_NAME
     from generator.render.pool import helper
     from generator.render.render import warm_up
-    from generator.unchanged import formatted_of
+    from generator.unchanged import formatted_of, stored_of
 
     by, formatted = formatted_of(state)
     changelog = _read_text(out / CHANGELOG_NAME)
-    previous = Previous(read_lock(out / LOCK_NAME), changelog, _intact(out, proofs), formatted, by)
+    lock = read_lock(out / LOCK_NAME)
+    previous = Previous(lock, changelog, _intact(out, proofs), formatted, by, stored_of(state))
     # Forked once this process has loaded the renderer, the helper loads the code generator (~0.15 s)
     # on the other core while this one reads the catalog, then types the models to render anew.
     with helper(warm_up):

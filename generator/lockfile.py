@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
@@ -100,8 +100,12 @@ class Lock:
     # whose digest is entry_schema: the next run does not check those against the entry schema again.
     entry_texts: dict[str, str] = field(default_factory=dict)
     entry_schema: str = ""
-    # digest -> text of the stored entries and schemas: all of them when built, read lazily when read.
+    # digest -> text of the stored entries and schemas: all of them when built (but those in kept),
+    # read lazily when read.
     store: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # digests stored by an earlier run and kept as they are in the output: no text here
+    kept: frozenset[str] = field(default=frozenset(), compare=False)
+    blobs: dict[str, list[str]] = field(default_factory=dict, compare=False)  # model -> its digests
 
     def known_entries(self) -> KnownEntries:
         """The catalog files this lock proves validated against the entry schema."""
@@ -140,16 +144,29 @@ def build_lock(
     entry_texts: Mapping[str, str] | None = None,
     tools: Mapping[str, str] | None = None,  # toolchain(), when the caller has it already
     kept: Mapping[str, str] | None = None,  # files of the tree not in files, as they are: sha256
+    stored: Mapping[str, Sequence[str]] | None = None,  # models whose entry an earlier run stored
 ) -> Lock:
+    """The lock of this generation. stored: by model, the digests an earlier run stored its entry
+    as, where its cache key is unchanged (so is its entry) and those files are intact: the entry
+    is not split and stored again, only named (Lock.kept)."""
     models = {}
     store: dict[str, str] = {}
     kept = kept or {}
+    stored = stored or {}
+    reused_store: set[str] = set()
+    digests_of: dict[str, list[str]] = {}
     owned_by = files_by_model(package, [*files, *map(PurePosixPath, kept)])
     for entry in catalog:
         name = model_key(entry)
+        before = previous.models.get(name) if previous else None
+        if before is not None and name in stored:
+            models[name] = before
+            reused_store.update(stored[name])
+            digests_of[name] = list(stored[name])
+            continue
         digest, blobs = split_entry(entry.model_dump(mode="json", exclude_none=True))
         store.update(blobs)
-        before = previous.models.get(name) if previous else None
+        digests_of[name] = list(blobs)
         if before is not None and before.key == keys[name] and before.entry == digest:
             models[name] = before  # same key: same entry and, reused, the same files
             continue
@@ -169,6 +186,8 @@ def build_lock(
         texts,
         entry_schema_digest(),
         dict(sorted(store.items())),
+        frozenset(reused_store - store.keys()),
+        digests_of,
     )
 
 

@@ -165,6 +165,16 @@ def formatted_of(state: Mapping[str, object]) -> tuple[str, dict[str, tuple[str,
     return record["by"], found
 
 
+def stored_of(state: Mapping[str, object]) -> dict[str, list[str]]:
+    """By model, the digests the last run stored its entry as (generate.Previous.stored)."""
+    record = state.get("stored")
+    return {
+        name: digests
+        for name, digests in (record.items() if isinstance(record, dict) else ())
+        if isinstance(digests, list) and all(isinstance(digest, str) for digest in digests)
+    }
+
+
 def keep_proofs(out: Path, state: Mapping[str, object], proofs: Proofs) -> None:
     """Record what a run that wrote nothing proved afresh, so the next one need not read it again."""
     if proofs.read and proofs.now.keys() - set(state.get("proofs") or {}):  # type: ignore[call-overload]
@@ -202,12 +212,14 @@ def remember(
     known: Mapping[str, str] | None = None,
     proofs: Proofs | None = None,
     formatted: Mapping[str, object] | None = None,
+    stored: Mapping[str, list[str]] | None = None,
 ) -> None:
     """Record a run that wrote files (path -> text) to out from inputs of this digest.
 
     known: the files this run kept as they were in out (not in files), by path, with their sha256;
     proofs: the files this run proved (never one it wrote: those are read again next time);
-    formatted: which text each file was formatted from, and by which toolchain (formatted_of).
+    formatted: which text each file was formatted from, and by which toolchain (formatted_of);
+    stored: by model, the digests its entry is stored as (stored_of).
     """
     if digest is None:
         forget(out)
@@ -228,6 +240,7 @@ def remember(
         ),
         "proofs": proofs.record() if proofs is not None else {},
         "formatted": dict(formatted or {}),
+        "stored": dict(sorted((stored or {}).items())),
     }
     write_cache(out, STATE_NAME, _state_text(state))
 

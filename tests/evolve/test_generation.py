@@ -267,3 +267,15 @@ def test_a_runtime_file_edited_by_hand_is_formatted_and_written_again(project: P
 def _tree(directory: Path) -> dict[str, bytes]:
     files = (p for p in directory.rglob("*") if p.is_file() and not is_dropping(p.relative_to(directory)))
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in files}
+
+
+def test_a_stored_entry_edited_by_hand_is_stored_again(project: Path) -> None:
+    """Entries whose model is unchanged are not stored again, only named: unless their file changed."""
+    other = _lock(project)["models"]["cloudflare/deepseek_math_7b_base"]  # type: ignore[index]
+    blob = project / "generated" / "cardgen.store" / f"{other['entry']}.json"
+    original = blob.read_text("utf-8")
+    blob.write_text(original.replace("{", "{ ", 1), "utf-8")
+    _edit_entry(project, TINY, lambda d: d.update(description="A smaller description."))
+    outcome = _generate(project)
+    assert outcome.exit_code == 0, outcome.output
+    assert blob.read_text("utf-8") == original
