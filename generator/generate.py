@@ -68,14 +68,18 @@ def _keys(
     options: RenderOptions,
     recordings: Mapping[PurePosixPath, str],
     tools: Mapping[str, str],
+    entry_jsons: Mapping[str, str],
 ) -> dict[str, str]:
     grouped = recordings_of(recordings)
+    tools_json = json.dumps(dict(tools), sort_keys=True)
     keys = {}
     for entry in catalog:
         name = model_key(entry)
         # Paths count too: a renamed cassette is a different file in the output.
         own = json.dumps({str(path): text for path, text in grouped.get(name, {}).items()}, sort_keys=True)
-        keys[name] = cache_key(entry, options.package, options.catalog_label, own, tools)
+        keys[name] = cache_key(
+            entry, options.package, options.catalog_label, own, tools_json, entry_jsons.get(name)
+        )
     return keys
 
 
@@ -98,9 +102,10 @@ def generate(
     recordings: Mapping[PurePosixPath, str],
     previous: Previous,
     entry_texts: Mapping[str, str] | None = None,  # read_catalog's digests, for the next run to trust
+    entry_jsons: Mapping[str, str] | None = None,  # by model, its entry's model_dump_json(), if known
 ) -> Generation:
     tools = toolchain()  # read once: it hashes the templates and the renderer's code
-    keys = _keys(catalog, options, recordings, tools)
+    keys = _keys(catalog, options, recordings, tools, entry_jsons or {})
     version, changes = next_version(previous.lock, catalog, keys, options.version)
     options = replace(options, version=version)
     reused = _reusable(keys, previous, options.package)

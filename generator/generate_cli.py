@@ -166,6 +166,7 @@ def _generated(
             read_tree(run.recordings, "*/*/*.yaml"),
             previous,
             loaded.texts,
+            loaded.entry_jsons(),
         )
     except (ValueError, RenderError, FormatError) as exc:
         if as_json:

@@ -145,6 +145,15 @@ class LoadedCatalog:
     texts: dict[str, str]  # `<provider>/<slug>.yaml` of its own entry -> sha256 of its text (validated)
     parsed: dict[str, str] = field(default_factory=dict)  # sha256 of a file's text -> its entry's JSON
 
+    def entry_jsons(self) -> dict[str, str]:
+        """By `<provider>/<slug>`, the entry's model_dump_json(), for each entry this load knows it of."""
+        found = {}
+        for name, digest in self.texts.items():
+            text = self.parsed.get(digest)
+            if text is not None:
+                found[name.removesuffix(".yaml")] = text
+        return found
+
 
 def exact_json(entry: CatalogEntry) -> str | None:
     """The entry's JSON, if reading it gives this very entry back (no tuple or date in a schema)."""

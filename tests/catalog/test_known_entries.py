@@ -140,3 +140,18 @@ def test_a_handed_over_entry_is_not_taken_for_another_text_or_an_unchecked_one(t
     name = path.relative_to(models).as_posix()
     [entry] = [e for e in edited.catalog if str(entry_path(e)) == name]
     assert entry.description != "handed over"  # its text changed after the hand-over: read from the file
+
+
+def test_the_json_a_load_knows_of_each_entry_is_its_own(tmp_path: Path) -> None:
+    """What generate keys the models by, without dumping each entry again."""
+    models = _write(seed_catalog(), tmp_path / "models")
+    first = read_catalog(models)
+    known = KnownEntries(entry_schema_digest(), first.texts)
+    for loaded in (
+        first,
+        read_catalog(models, known, first.parsed),
+        read_catalog(models, known, {}, _written(models, seed_catalog())),
+    ):
+        jsons = loaded.entry_jsons()
+        assert sorted(jsons) == sorted(f"{e.provider}/{e.slug}" for e in loaded.catalog)
+        assert all(jsons[f"{e.provider}/{e.slug}"] == e.model_dump_json() for e in loaded.catalog)
