@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalog.entry import CatalogEntry
+from generator.catalog.store import exact_json
 from generator.diagnostics import Diagnostic, Level
 from generator.ingest.build import Built, build_entry, extract_document
 from generator.ingest.facts import Extraction, Fact
@@ -110,8 +111,8 @@ def encode_built(built: Built) -> dict[str, Any] | None:
     entry, problems, checked = built
     text = None
     if entry is not None:
-        text = entry.model_dump_json()
-        if CatalogEntry.model_validate_json(text) != entry:  # a tuple or a date in a schema, say
+        text = exact_json(entry)
+        if text is None:  # a tuple or a date in a schema, say
             return None
     try:
         return {
