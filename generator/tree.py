@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
@@ -120,6 +120,23 @@ def _same(target: Path, name: str, wanted: bytes, proven: Proven | None) -> bool
     if digest is not None:
         return digest == hashlib.sha256(wanted).hexdigest()
     return (target / name).read_bytes() == wanted
+
+
+def write_atomically(path: Path, text: str | Iterable[str], *, durable: bool = True) -> None:
+    """Write text (or its lines) to a temporary file beside path, then rename it over path: a
+    reader never sees half a file. durable: flushed to the disk first (a cache need not be)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.writelines([text] if isinstance(text, str) else text)  # lines: never one big copy
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _check_path(name: PurePosixPath) -> None:

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import pydantic_core
 
 from generator.proofs import Proofs
-from generator.tree import MANIFEST, files_below, is_build_output, on_disk
+from generator.tree import MANIFEST, files_below, is_build_output, on_disk, write_atomically
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
 STATE_NAME = "generate.json"
@@ -194,13 +193,8 @@ def cache_path(out: Path, name: str) -> Path:
 
 
 def write_cache(out: Path, name: str, text: str) -> None:
-    """Replace one file of out's cache at once, so a reader never sees half of it."""
-    path = cache_path(out, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    Path(temporary).replace(path)
+    """Replace one file of out's cache at once."""
+    write_atomically(cache_path(out, name), text, durable=False)  # a lost cache only means work again
 
 
 def remember(

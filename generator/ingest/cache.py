@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ from generator.ingest.sources import SourceDocument
 from generator.ingest.toolchain import ingest_toolchain
 from generator.memo import Results
 from generator.proofs import Proofs
+from generator.tree import write_atomically
 
 CACHE_FILE = Path(".cardgen-cache") / "ingest.json"  # below the catalog directory
 PROOFS_FILE = Path(".cardgen-cache") / "ingest-proofs.json"  # generator/proofs.py, of what ingest reads
@@ -290,14 +289,8 @@ def cache_lines(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None
 
 
 def write_cache(catalog: Path, text: str | Iterable[str], name: Path = CACHE_FILE) -> None:
-    """Replace one file of the catalog's cache (its text, or its lines) at once, so a reader never
-    sees half of it."""
-    path = catalog / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".ingest-", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.writelines([text] if isinstance(text, str) else text)  # lines: never one big copy
-    Path(temporary).replace(path)
+    """Replace one file of the catalog's cache (its text, or its lines) at once."""
+    write_atomically(catalog / name, text, durable=False)  # a lost cache only means work again
 
 
 def read_proofs(catalog: Path) -> Proofs:

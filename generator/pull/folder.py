@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.tree import write_atomically
 
 
 @dataclass
@@ -59,17 +59,3 @@ def apply(folder: Path, pulled: Pulled, changes: Changes, prune: bool) -> None:
     if prune:
         for file in changes.gone.values():
             (folder / file).unlink(missing_ok=True)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside path, then rename it over path: never half a file."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode())
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
