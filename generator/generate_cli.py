@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,12 +122,13 @@ def _generate(
     from generator.render.changelog import CHANGELOG_NAME
     from generator.render.pool import helper
     from generator.render.render import warm_up
-    from generator.unchanged import formatted_of, stored_of
+    from generator.unchanged import files_intact, formatted_of, stored_of
 
     by, formatted = formatted_of(state)
     changelog = _read_text(out / CHANGELOG_NAME)
     lock = read_lock(out / LOCK_NAME)
-    previous = Previous(lock, changelog, _intact(out, proofs), formatted, by, stored_of(state))
+    intact = partial(files_intact, out, proofs=proofs)
+    previous = Previous(lock, changelog, intact, formatted, by, stored_of(state))
     # Forked once this process has loaded the renderer, the helper loads the code generator (~0.15 s)
     # on the other core while this one reads the catalog, then types the models to render anew.
     with helper(warm_up):
@@ -214,20 +215,3 @@ def _proven(out: Path, proofs: Proofs) -> Callable[[str], str | None]:
             return None
 
     return proven
-
-
-def _intact(out: Path, proofs: Proofs) -> Callable[[Mapping[str, str]], bool]:
-    """Whether out holds files (`a/b.py` -> sha256) as they are: proven by stat, else read and hashed."""
-
-    root = str(out)
-
-    def intact(files: Mapping[str, str]) -> bool:
-        try:
-            for name, sha in files.items():
-                if proofs.sha256(f"out/{name}", os.path.join(root, name)) != sha:  # noqa: PTH118 - 3 000 files
-                    return False
-        except OSError:  # missing, or not a file
-            return False
-        return True
-
-    return intact
