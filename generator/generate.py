@@ -157,13 +157,12 @@ def _formatted(
     before = previous.formatted if previous.formatted_by == tools else {}
     texts = {str(path): sha256_text(text) for path, text in rendered.items()}
     unchanged = {
-        name: before[name][1]
-        for name, sha in texts.items()
-        if name in before and before[name][0] == sha and name != str(RUFF_CONFIG)  # ruff reads it here
+        name: before[name][1] for name, sha in texts.items() if name in before and before[name][0] == sha
     }
     if unchanged and not previous.intact(unchanged):  # some changed behind our back: check each
         unchanged = {name: sha for name, sha in unchanged.items() if previous.intact({name: sha})}
-    files = format_tree({path: text for path, text in rendered.items() if str(path) not in unchanged})
+    to_format = {path: text for path, text in rendered.items() if str(path) not in unchanged}
+    files = format_tree(to_format, rendered[RUFF_CONFIG])  # the tree's ruff.toml, kept or not
     formatted = {name: (texts[name], sha) for name, sha in unchanged.items()}
     formatted.update((str(path), (texts[str(path)], sha256_text(text))) for path, text in files.items())
     return files, unchanged, formatted

@@ -16,15 +16,19 @@ class FormatError(Exception):
     """ruff could not format the generated code (a bug in a template or in the post-processing)."""
 
 
-def format_tree(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
+def format_tree(files: dict[PurePosixPath, str], config: str | None = None) -> dict[PurePosixPath, str]:
     """Return files with Python (and Markdown code blocks) formatted; other files unchanged.
 
-    The tree's own ruff.toml (at its root) says how: the same file a user or CI lints with.
+    The tree's own ruff.toml says how (the same file a user or CI lints with): config, else the
+    one among files.
     """
-    python = {path: text for path, text in files.items() if path.suffix in FORMATTED or path == RUFF_CONFIG}
+    python = {path: text for path, text in files.items() if path.suffix in FORMATTED}
     with tempfile.TemporaryDirectory(prefix="cardgen-format-") as scratch:
         root = Path(scratch)
-        for path, text in python.items():
+        for path, text in {
+            **python,
+            RUFF_CONFIG: config if config is not None else files[RUFF_CONFIG],
+        }.items():
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, "utf-8")
