@@ -56,6 +56,7 @@ class Generation:
     kept: dict[str, str]  # files (`a/b.py`) found intact and left as they are: sha256
     formatted: dict[str, tuple[str, str]]  # for the next run's Previous.formatted
     tools: str  # tools_digest of this run's toolchain
+    digests: dict[str, str]  # every file of the tree (`a/b.py`, written or kept) -> sha256
 
     @property
     def count(self) -> int:
@@ -114,19 +115,26 @@ def generate(
     files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
         previous.changelog, options.package, version, changes
     )
+    digests = {name: pair[1] for name, pair in formatted.items()}  # every rendered file, hashed once
     stored = _stored(keys, previous)
     lock = build_lock(
-        catalog, options.package, version, keys, files, previous.lock, entry_texts, tools, unchanged, stored
+        catalog, options.package, version, keys, files, previous.lock, entry_texts, tools, digests, stored
     )
     files[LOCK_NAME] = lock_text(lock)
-    files.update((blob_path(digest), text) for digest, text in lock.store.items())
+    for name in (CHANGELOG_NAME, LOCK_NAME):
+        digests[str(name)] = sha256_text(files[PurePosixPath(name)])
+    for blob, text in lock.store.items():
+        files[blob_path(blob)] = text
+        digests[str(blob_path(blob))] = blob  # a blob is named by its sha256
     rendered = sorted(set(keys) - set(reused))
     kept = {path: sha for files_of in reused.values() for path, sha in files_of.items()} | unchanged
-    kept.update((str(blob_path(digest)), digest) for digest in lock.kept)  # a blob is named by its sha256
+    kept.update((str(blob_path(blob)), blob) for blob in lock.kept)
     for path in kept.keys() - formatted.keys():  # a reused model's files: formatted by an earlier run
         if path in previous.formatted and previous.formatted_by == tools_id:
             formatted[path] = previous.formatted[path]
-    return Generation(dict(sorted(files.items())), lock, rendered, sorted(reused), kept, formatted, tools_id)
+    return Generation(
+        dict(sorted(files.items())), lock, rendered, sorted(reused), kept, formatted, tools_id, digests | kept
+    )
 
 
 def _stored(keys: Mapping[str, str], previous: Previous) -> dict[str, Sequence[str]]:

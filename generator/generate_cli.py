@@ -87,8 +87,8 @@ def generate_command(
     if not check:
         if parsed is not None:
             write_cache(out, ENTRIES_NAME, parsed)
-        remember(out, digest, {str(p): text for p, text in files.items()}, generation.lock.version,
-                 len(generation.rendered) + len(generation.reused), generation.kept, proofs,
+        remember(out, digest, generation.digests, generation.lock.version,
+                 len(generation.rendered) + len(generation.reused), proofs,
                  {"by": generation.tools, "files": generation.formatted}, generation.lock.blobs)  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
     if as_json:

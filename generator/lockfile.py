@@ -152,7 +152,7 @@ def build_lock(
     previous: Lock | None = None,
     entry_texts: Mapping[str, str] | None = None,
     tools: Mapping[str, str] | None = None,  # toolchain(), when the caller has it already
-    kept: Mapping[str, str] | None = None,  # files of the tree not in files, as they are: sha256
+    digests: Mapping[str, str] | None = None,  # sha256 of files known already, given in files or not
     stored: Mapping[str, Sequence[str]] | None = None,  # models whose entry an earlier run stored
 ) -> Lock:
     """The lock of this generation. stored: by model, the digests an earlier run stored its entry
@@ -160,11 +160,11 @@ def build_lock(
     is not split and stored again, only named (Lock.kept)."""
     models = {}
     store: dict[str, str] = {}
-    kept = kept or {}
+    digests = digests or {}
     stored = stored or {}
     reused_store: set[str] = set()
     digests_of: dict[str, list[str]] = {}
-    owned_by = files_by_model(package, [*files, *map(PurePosixPath, kept)])
+    owned_by = files_by_model(package, {*files, *map(PurePosixPath, digests)})
     for entry in catalog:
         name = model_key(entry)
         before = previous.models.get(name) if previous else None
@@ -180,7 +180,7 @@ def build_lock(
             models[name] = before  # same key: same entry and, reused, the same files
             continue
         owned = owned_by.get(name, [])
-        hashes = {str(p): kept[str(p)] if str(p) in kept else sha256_text(files[p]) for p in owned}
+        hashes = {str(p): digests.get(str(p)) or sha256_text(files[p]) for p in owned}
         models[name] = ModelLock(digest, keys[name], hashes)
     documents = {e.provenance.source.path: e.provenance.source.sha256 for e in catalog}
     texts = {

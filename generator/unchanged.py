@@ -209,17 +209,16 @@ def write_cache(out: Path, name: str, text: str) -> None:
 def remember(
     out: Path,
     digest: str | None,
-    files: dict[str, str],
+    files: Mapping[str, str],
     version: str,
     models: int,
-    known: Mapping[str, str] | None = None,
     proofs: Proofs | None = None,
     formatted: Mapping[str, object] | None = None,
     stored: Mapping[str, list[str]] | None = None,
 ) -> None:
-    """Record a run that wrote files (path -> text) to out from inputs of this digest.
+    """Record a run that left files (path -> sha256, every file of the tree) in out, from inputs of
+    this digest.
 
-    known: the files this run kept as they were in out (not in files), by path, with their sha256;
     proofs: the files this run proved (never one it wrote: those are read again next time);
     formatted: which text each file was formatted from, and by which toolchain (formatted_of);
     stored: by model, the digests its entry is stored as (stored_of).
@@ -227,23 +226,15 @@ def remember(
     if digest is None:
         forget(out)
         return
-    known = known or {}
     state = {
         "format": STATE_FORMAT,
         "inputs": digest,
         "version": version,
         "models": models,
-        "files": dict(
-            sorted(
-                {
-                    **{n: hashlib.sha256(t.encode("utf-8")).hexdigest() for n, t in files.items()},
-                    **known,
-                }.items()
-            )
-        ),
+        "files": dict(files),
         "proofs": proofs.record() if proofs is not None else {},
         "formatted": dict(formatted or {}),
-        "stored": dict(sorted((stored or {}).items())),
+        "stored": dict(stored or {}),
     }
     write_cache(out, STATE_NAME, _state_text(state))
 
