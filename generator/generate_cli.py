@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,7 @@ from generator.tree import TreeDiff
 if TYPE_CHECKING:
     from generator.generate import Generation, Previous
     from generator.proofs import Proofs
-    from generator.unchanged import RunInputs, Unchanged
+    from generator.unchanged import Record, RunInputs, Unchanged
 
 
 @click.command("generate")
@@ -57,29 +57,27 @@ def generate_command(
     started = time.perf_counter()
     from generator.unchanged import (
         ENTRIES_NAME,
+        Record,
         RunInputs,
         forget,
         inputs_digest,
         keep_proofs,
-        load_state,
-        proofs_of,
-        remember,
         unchanged,
         write_cache,
     )
 
     run = RunInputs(catalog_dir, recordings or catalog_dir.parent / "recordings", package, label(catalog_dir))
-    state = load_state(out)
-    proofs = proofs_of(state)  # files unchanged since the last run hashed them are not read again
+    record = Record.read(out)
+    proofs = record.proven()  # files unchanged since the last run hashed them are not read again
     # Taken before anything is read, so a catalog edited meanwhile is not recorded as this one.
     digest = inputs_digest(run, proofs)
-    same = unchanged(out, digest, state, proofs)
+    same = unchanged(out, digest, record, proofs)
     if same is not None:  # the inputs and every output file are as the last run left them
         if not check:
-            keep_proofs(out, state, proofs)
+            keep_proofs(out, record, proofs)
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
-    generation, previous, parsed = _generate(run, out, check, as_json, proofs, state)
+    generation, previous, parsed = _generate(run, out, check, as_json, proofs, record)
     files = generation.files
     if not check:
         forget(out)
@@ -87,9 +85,12 @@ def generate_command(
     if not check:
         if parsed is not None:
             write_cache(out, ENTRIES_NAME, parsed)
-        remember(out, digest, generation.digests, generation.lock.version,
-                 len(generation.rendered) + len(generation.reused), proofs,
-                 {"by": generation.tools, "files": generation.formatted}, generation.lock.blobs)  # fmt: skip
+        if digest is not None:
+            Record(
+                inputs=digest, version=generation.lock.version, files=generation.digests,
+                models=len(generation.rendered) + len(generation.reused), proofs=proofs.record(),
+                formatted=generation.formatted, formatted_by=generation.tools, stored=generation.lock.blobs,
+            ).write(out)  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
     if as_json:
         clean = diff.clean or not check
@@ -111,7 +112,7 @@ def generate_command(
 
 
 def _generate(
-    run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs, state: Mapping[str, object]
+    run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs, record: Record
 ) -> tuple[Generation, Previous, str | None]:
     """Render the catalog against the previous output; on failure say so and exit 1.
 
@@ -122,13 +123,13 @@ def _generate(
     from generator.render.changelog import CHANGELOG_NAME
     from generator.render.pool import helper
     from generator.render.render import warm_up
-    from generator.unchanged import files_intact, formatted_of, stored_of
+    from generator.unchanged import files_intact
 
-    by, formatted = formatted_of(state)
-    changelog = _read_text(out / CHANGELOG_NAME)
-    lock = read_lock(out / LOCK_NAME)
     intact = partial(files_intact, out, proofs=proofs)
-    previous = Previous(lock, changelog, intact, formatted, by, stored_of(state))
+    previous = Previous(
+        read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), intact,
+        record.formatted, record.formatted_by, record.stored,
+    )  # fmt: skip
     # Forked once this process has loaded the renderer, the helper loads the code generator (~0.15 s)
     # on the other core while this one reads the catalog, then types the models to render anew.
     with helper(warm_up):

@@ -17,8 +17,9 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pydantic_core
 
@@ -65,15 +66,68 @@ def yaml_files(root: Path, depth: int) -> list[str]:
     ]
 
 
-def load_state(out: Path) -> dict[str, object]:
-    """What the last run that wrote out recorded there; empty if nothing (or another format)."""
-    return _read_state(out) or {}
+@dataclass(frozen=True)
+class Record:
+    """What the last run that wrote out recorded there (`<out>/.cardgen-cache/generate.json`)."""
 
+    inputs: str = ""  # inputs_digest of the run
+    version: str = ""  # the package version it wrote
+    models: int = 0
+    files: dict[str, str] = field(default_factory=dict)  # every file of the tree (`a/b.py`) -> sha256
+    proofs: dict[str, Any] = field(default_factory=dict)  # Proofs.record(): what it proved by stat
+    # which text each file was formatted from, and the file formatted (sha256 each), by which toolchain
+    formatted: dict[str, tuple[str, str]] = field(default_factory=dict)
+    formatted_by: str = ""
+    stored: dict[str, list[str]] = field(default_factory=dict)  # by model, its entry's store digests
 
-def proofs_of(state: Mapping[str, object]) -> Proofs:
-    """The files' proofs the last run left (catalog/, recordings/ and out/ names), to trust by stat."""
-    known = state.get("proofs")
-    return Proofs(known if isinstance(known, dict) else None)
+    @classmethod
+    def read(cls, out: Path) -> Record:
+        """The record in out; an empty one if there is none, or it is damaged or of another format."""
+        try:
+            data = json.loads(cache_path(out, STATE_NAME).read_text("utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+            return cls()
+        files, formatted, stored, proofs = (data.get(k) for k in ("files", "formatted", "stored", "proofs"))
+        formatted = formatted if isinstance(formatted, dict) else {}
+        pairs = formatted.get("files")
+        return cls(
+            data["inputs"] if isinstance(data.get("inputs"), str) else "",
+            data["version"] if isinstance(data.get("version"), str) else "",
+            data["models"] if isinstance(data.get("models"), int) else 0,
+            {n: sha for n, sha in files.items() if isinstance(sha, str)} if isinstance(files, dict) else {},
+            proofs if isinstance(proofs, dict) else {},
+            {
+                name: (pair[0], pair[1])
+                for name, pair in (pairs.items() if isinstance(pairs, dict) else ())
+                if isinstance(pair, list) and len(pair) == 2 and all(isinstance(sha, str) for sha in pair)
+            },
+            formatted["by"] if isinstance(formatted.get("by"), str) else "",
+            {
+                name: digests
+                for name, digests in (stored.items() if isinstance(stored, dict) else ())
+                if isinstance(digests, list) and all(isinstance(digest, str) for digest in digests)
+            },
+        )
+
+    def write(self, out: Path) -> None:
+        data = {
+            "format": STATE_FORMAT,
+            "inputs": self.inputs,
+            "version": self.version,
+            "models": self.models,
+            "files": dict(sorted(self.files.items())),
+            "proofs": dict(sorted(self.proofs.items())),
+            "formatted": {"by": self.formatted_by, "files": dict(sorted(self.formatted.items()))},
+            "stored": dict(sorted(self.stored.items())),
+        }
+        # pydantic-core's encoder: ~5x json's, on a record of every file of a 500-model tree
+        write_cache(out, STATE_NAME, pydantic_core.to_json(data).decode("utf-8") + "\n")
+
+    def proven(self) -> Proofs:
+        """The proofs it left, to trust by stat (catalog/, recordings/ and out/ names)."""
+        return Proofs(self.proofs)
 
 
 def inputs_digest(run: RunInputs, proofs: Proofs | None = None) -> str | None:
@@ -99,14 +153,6 @@ def inputs_digest(run: RunInputs, proofs: Proofs | None = None) -> str | None:
         for name, sha in _file_digests(root, depth, label, proofs):
             digest.update(f"{label}\0{name}\0{sha}\n".encode())
     return digest.hexdigest()
-
-
-def _read_state(out: Path) -> dict[str, object] | None:
-    try:
-        data = json.loads(cache_path(out, STATE_NAME).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("format") == STATE_FORMAT else None
 
 
 def _on_disk(out: Path) -> set[str]:
@@ -137,64 +183,20 @@ def files_intact(out: Path, files: Mapping[str, str], proofs: Proofs) -> bool:
     return True
 
 
-def unchanged(
-    out: Path, digest: str | None, state: Mapping[str, object] | None = None, proofs: Proofs | None = None
-) -> Unchanged | None:
-    """What out holds, if the last run there read inputs of this digest and its files are intact.
-
-    state: load_state(out), when the caller has it; proofs: the files it may trust by stat.
-    """
-    if digest is None:
+def unchanged(out: Path, digest: str | None, record: Record, proofs: Proofs) -> Unchanged | None:
+    """What out holds, if the run that left record there read inputs of this digest and its files
+    are intact (proofs: the files it may trust by stat)."""
+    if digest is None or not record.inputs or record.inputs != digest:
         return None
-    state = load_state(out) if state is None else state
-    if state.get("inputs") != digest:
+    if not _intact(out, record.files, proofs):
         return None
-    files, version, models = state.get("files"), state.get("version"), state.get("models")
-    if not (isinstance(files, dict) and isinstance(version, str) and isinstance(models, int)):
-        return None
-    proofs = proofs if proofs is not None else Proofs()
-    if not all(isinstance(sha, str) for sha in files.values()) or not _intact(out, files, proofs):
-        return None
-    return Unchanged(len(files), version, models)
+    return Unchanged(len(record.files), record.version, record.models)
 
 
-def formatted_of(state: Mapping[str, object]) -> tuple[str, dict[str, tuple[str, str]]]:
-    """The toolchain the last run formatted with, and for each file it formatted: the digests of
-    the text rendered and of the file formatted (generate.Previous.formatted)."""
-    record = state.get("formatted")
-    if not isinstance(record, dict) or not isinstance(record.get("by"), str):
-        return "", {}
-    files = record.get("files")
-    found = {
-        name: (pair[0], pair[1])
-        for name, pair in (files.items() if isinstance(files, dict) else ())
-        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(sha, str) for sha in pair)
-    }
-    return record["by"], found
-
-
-def stored_of(state: Mapping[str, object]) -> dict[str, list[str]]:
-    """By model, the digests the last run stored its entry as (generate.Previous.stored)."""
-    record = state.get("stored")
-    return {
-        name: digests
-        for name, digests in (record.items() if isinstance(record, dict) else ())
-        if isinstance(digests, list) and all(isinstance(digest, str) for digest in digests)
-    }
-
-
-def keep_proofs(out: Path, state: Mapping[str, object], proofs: Proofs) -> None:
+def keep_proofs(out: Path, record: Record, proofs: Proofs) -> None:
     """Record what a run that wrote nothing proved afresh, so the next one need not read it again."""
-    if proofs.read and proofs.now.keys() - set(state.get("proofs") or {}):  # type: ignore[call-overload]
-        write_cache(out, STATE_NAME, _state_text({**state, "proofs": proofs.record()}))
-
-
-def _state_text(state: Mapping[str, object]) -> str:
-    """The record as JSON, keys sorted (deterministic); pydantic-core's encoder, ~5x json's."""
-    ordered = {
-        key: dict(sorted(value.items())) if isinstance(value, dict) else value for key, value in state.items()
-    }
-    return pydantic_core.to_json(dict(sorted(ordered.items()))).decode("utf-8") + "\n"
+    if proofs.read and proofs.now.keys() - record.proofs.keys():
+        replace(record, proofs=proofs.record()).write(out)
 
 
 def cache_path(out: Path, name: str) -> Path:
@@ -204,39 +206,6 @@ def cache_path(out: Path, name: str) -> Path:
 def write_cache(out: Path, name: str, text: str) -> None:
     """Replace one file of out's cache at once."""
     write_atomically(cache_path(out, name), text, durable=False)  # a lost cache only means work again
-
-
-def remember(
-    out: Path,
-    digest: str | None,
-    files: Mapping[str, str],
-    version: str,
-    models: int,
-    proofs: Proofs | None = None,
-    formatted: Mapping[str, object] | None = None,
-    stored: Mapping[str, list[str]] | None = None,
-) -> None:
-    """Record a run that left files (path -> sha256, every file of the tree) in out, from inputs of
-    this digest.
-
-    proofs: the files this run proved (never one it wrote: those are read again next time);
-    formatted: which text each file was formatted from, and by which toolchain (formatted_of);
-    stored: by model, the digests its entry is stored as (stored_of).
-    """
-    if digest is None:
-        forget(out)
-        return
-    state = {
-        "format": STATE_FORMAT,
-        "inputs": digest,
-        "version": version,
-        "models": models,
-        "files": dict(files),
-        "proofs": proofs.record() if proofs is not None else {},
-        "formatted": dict(formatted or {}),
-        "stored": dict(stored or {}),
-    }
-    write_cache(out, STATE_NAME, _state_text(state))
 
 
 def forget(out: Path) -> None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from generator.catalog.store import exact_json, parsed_text, read_catalog, read_parsed
 from generator.cli import cli
-from generator.unchanged import CACHE_DIR, ENTRIES_NAME, STATE_NAME
+from generator.unchanged import CACHE_DIR, ENTRIES_NAME, STATE_NAME, Record
 
 NOOP = "0 written, 0 removed"
 
@@ -177,3 +177,25 @@ def test_a_changed_entry_is_parsed_again(project: Path) -> None:
     parsed = read_parsed(project / "generated" / CACHE_DIR / ENTRIES_NAME)
     assert read_catalog(models, parsed=parsed).catalog == read_catalog(models).catalog
     assert "Edited." in {e.description for e in read_catalog(models, parsed=parsed).catalog}
+
+
+def test_the_record_reads_back_what_was_written_and_nothing_from_a_damaged_one(tmp_path: Path) -> None:
+    record = Record(
+        inputs="i", version="0.1.0", models=2, files={"a.py": "s"}, proofs={"out/a.py": [1, 2, 3, 4, 5, "s"]},
+        formatted={"a.py": ("r", "s")}, formatted_by="t", stored={"p/m": ["d1", "d2"]},
+    )  # fmt: skip
+    record.write(tmp_path)
+    assert Record.read(tmp_path) == record
+    path = tmp_path / CACHE_DIR / STATE_NAME
+    damaged = json.loads(path.read_text("utf-8"))
+    damaged |= {
+        "models": "2",
+        "files": {"a.py": 1, "b.py": "s"},
+        "formatted": {"by": 1, "files": {"a.py": ["r"]}},
+    }
+    path.write_text(json.dumps(damaged), "utf-8")
+    assert Record.read(tmp_path) == Record(
+        inputs="i", version="0.1.0", files={"b.py": "s"}, proofs=record.proofs, stored=record.stored
+    )
+    path.write_text("{not json", "utf-8")
+    assert Record.read(tmp_path) == Record()
