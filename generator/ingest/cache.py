@@ -27,7 +27,6 @@ from generator.ingest.facts import Extraction, Fact
 from generator.ingest.overlays import Overlay
 from generator.ingest.providers import ProviderDefaults
 from generator.ingest.sources import SourceDocument
-from generator.ingest.toolchain import ingest_toolchain
 from generator.memo import Results
 from generator.proofs import Proofs
 from generator.tree import write_atomically
@@ -228,15 +227,15 @@ def _line(section: str, key: str, record: Any) -> str:
     return json.dumps([section, key, record], ensure_ascii=False, separators=(",", ":"))
 
 
-def load_cache(catalog: Path | None, providers: Path | None) -> IngestCache:
-    """The cache below catalog, if it was made by this toolchain; else an empty one.
+def load_cache(catalog: Path | None, toolchain: dict[str, str], proofs: Proofs | None = None) -> IngestCache:
+    """The cache below catalog, if it was made by this toolchain (ingest_toolchain); else an empty one.
 
     Its first line holds the toolchain and the small maps; each further line one document's or one
     entry's record (a damaged line is left out), kept as read so an unchanged record is not written
-    out again.
+    out again. proofs: what the catalog's files are known to hold by stat (read_proofs).
     """
-    toolchain = ingest_toolchain(providers)
-    fresh = IngestCache(toolchain)
+    proofs = proofs if proofs is not None else Proofs()
+    fresh = IngestCache(toolchain, proofs=proofs)
     if catalog is None:
         return fresh
     try:
@@ -248,7 +247,7 @@ def load_cache(catalog: Path | None, providers: Path | None) -> IngestCache:
         return fresh
     parts = [data.get(key) for key in ("texts", "sources", "checks")]
     texts, sources, checks = (part if isinstance(part, dict) else {} for part in parts)
-    cache = IngestCache(toolchain, texts=texts, sources=sources, checks=checks)
+    cache = IngestCache(toolchain, texts=texts, sources=sources, checks=checks, proofs=proofs)
     sections = {"documents": cache.documents, "entries": cache.entries}
     for line in lines:
         try:

@@ -104,8 +104,7 @@ def ingest_command(
 
     inputs = IngestInputs.beside(sources, providers, overlays, catalog_dir)
     with uncollected():
-        cache = load_cache(catalog_dir, inputs.providers)  # what unchanged documents yielded last time
-        cache.proofs = proofs
+        cache = load_cache(catalog_dir, tools, proofs)  # what unchanged documents yielded last time
         result = ingest(inputs, cache)
     diagnostics = [openable(d, sources.parent) for d in result.diagnostics]
     if not as_json:
@@ -180,27 +179,27 @@ def _write_catalog(
     if digest is None:  # --keep-going: a document that broke keeps the entry it had
         files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
     diff = sync(catalog_dir, files, check, "ingest", kept.keys())
-    texts: dict[str, str] = {
+    digests: dict[str, str] = {
         **{str(path): hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in files.items()},
         **kept,
     }
     if not check:
-        _remember_ingest(catalog_dir, cache, result, texts, digest)
+        _remember_ingest(catalog_dir, cache, result, digests, digest)
         keep_proofs(catalog_dir, cache.proofs)
         given = handoff()
         if given is not None and digest is not None:
-            given.written.update(_written(result, texts, cache))
-    return diff, len(texts)
+            given.written.update(_written(result, digests, cache))
+    return diff, len(digests)
 
 
-def _written(result: IngestResult, texts: dict[str, str], cache: IngestCache) -> dict[str, Written]:
+def _written(result: IngestResult, digests: dict[str, str], cache: IngestCache) -> dict[str, Written]:
     """Each entry file this ingest left: its text's digest, the entry it was dumped from, its JSON."""
     from generator.catalog.store import Written, entry_path
 
     written = {}
     for entry in result.catalog:
         path = str(entry_path(entry))
-        written[path] = Written(texts[path], entry, cache.entry_json(entry))
+        written[path] = Written(digests[path], entry, cache.entry_json(entry))
     return written
 
 
@@ -208,21 +207,21 @@ def _remember_ingest(
     catalog_dir: Path,
     cache: IngestCache,
     result: IngestResult,
-    texts: dict[str, str],
+    digests: dict[str, str],
     digest: str | None,
 ) -> None:
-    """Keep what this ingest extracted and left (texts: each entry file's sha256); digest (a clean
+    """Keep what this ingest extracted and left (digests: each entry file's sha256); digest (a clean
     run's): replay it next time."""
     from generator.catalog.store import entry_path
     from generator.ingest.cache import cache_lines, write_cache
     from generator.ingest.replay import RUN_FILE, Outcome, run_text
 
     entries = (
-        (cache.entry_json(e), texts[str(entry_path(e))], e.provenance.source.path) for e in result.catalog
+        (cache.entry_json(e), digests[str(entry_path(e))], e.provenance.source.path) for e in result.catalog
     )
     write_cache(catalog_dir, cache_lines(cache, entries))
     if digest is None:
         (catalog_dir / RUN_FILE).unlink(missing_ok=True)
     else:
-        outcome = Outcome(result.documents, len(texts), result.diagnostics)
+        outcome = Outcome(result.documents, len(digests), result.diagnostics)
         write_cache(catalog_dir, run_text(digest, catalog_dir, outcome, cache.proofs), RUN_FILE)

@@ -76,7 +76,7 @@ def _same_as_fresh(tmp_path: Path, root: Path) -> dict[str, object]:
 
 def _cached_ingest(root: Path) -> IngestCache:
     inputs = IngestInputs.beside(root / "sources", catalog=root / "models")
-    cache = load_cache(root / "models", inputs.providers)
+    cache = load_cache(root / "models", ingest_toolchain.ingest_toolchain(inputs.providers))
     ingest(inputs, cache)
     return cache
 
@@ -175,7 +175,7 @@ def test_the_json_kept_for_each_entry_is_its_own(tmp_path: Path) -> None:
     _ingest(root)
     CHANGES["changed"](root)
     inputs = IngestInputs.beside(root / "sources", catalog=root / "models")
-    cache = load_cache(root / "models", inputs.providers)
+    cache = load_cache(root / "models", ingest_toolchain.ingest_toolchain(inputs.providers))
     result = ingest(inputs, cache)
     assert cache.built == 1 and len(cache.dumped) == len(result.catalog)  # kept and built alike
     for entry in result.catalog:
