@@ -39,7 +39,7 @@ class Previous:
     # and the toolchain (tools_digest) that formatted them.
     formatted: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     formatted_by: str = ""
-    # By model, the digests the last run stored its entry as (Lock.blobs).
+    # By model, the digests the last run stored its entry as (Lock.stored).
     stored: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 

@@ -89,7 +89,7 @@ def generate_command(
             Record(
                 inputs=digest, version=generation.lock.version, files=generation.digests,
                 models=len(generation.rendered) + len(generation.reused), proofs=proofs.record(),
-                formatted=generation.formatted, formatted_by=generation.tools, stored=generation.lock.blobs,
+                formatted=generation.formatted, formatted_by=generation.tools, stored=generation.lock.stored,
             ).write(out)  # fmt: skip
     why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
     if as_json:

@@ -105,7 +105,7 @@ class Lock:
     store: Mapping[str, str] = field(default_factory=dict, compare=False)
     # digests stored by an earlier run and kept as they are in the output: no text here
     kept: frozenset[str] = field(default=frozenset(), compare=False)
-    blobs: dict[str, list[str]] = field(default_factory=dict, compare=False)  # model -> its digests
+    stored: dict[str, list[str]] = field(default_factory=dict, compare=False)  # model -> its entry's digests
 
     def known_entries(self) -> KnownEntries:
         """The catalog files this lock proves validated against the entry schema."""
