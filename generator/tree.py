@@ -79,6 +79,13 @@ def files_below(root: Path, *, hidden: bool, linked: bool = False, depth: int | 
     return names
 
 
+def yaml_files(root: Path, depth: int) -> list[str]:
+    """Names (`a/b.yaml`) of the `*.yaml` files exactly depth folders below root, as glob finds them."""
+    return [
+        name for name in files_below(root, hidden=True, linked=True, depth=depth) if name.endswith(".yaml")
+    ]
+
+
 def on_disk(target: Path) -> set[str]:
     """Files below target (`a/b.py`), less caches and hidden files; hidden folders are not entered."""
     return set(files_below(target, hidden=False))

@@ -24,7 +24,7 @@ from typing import Any
 import pydantic_core
 
 from generator.proofs import Proofs
-from generator.tree import MANIFEST, files_below, is_build_output, on_disk, write_atomically
+from generator.tree import MANIFEST, is_build_output, on_disk, write_atomically, yaml_files
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
 STATE_NAME = "generate.json"
@@ -57,13 +57,6 @@ def _file_digests(root: Path, depth: int, label: str, proofs: Proofs) -> list[tu
     for name in sorted(yaml_files(root, depth)):
         found.append((name, proofs.sha256(f"{label}/{name}", os.path.join(root, name))))  # noqa: PTH118
     return found
-
-
-def yaml_files(root: Path, depth: int) -> list[str]:
-    """Names (`a/b.yaml`) of the `*.yaml` files exactly depth folders below root, as glob finds them."""
-    return [
-        name for name in files_below(root, hidden=True, linked=True, depth=depth) if name.endswith(".yaml")
-    ]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from generator import proofs as proofs_module
 from generator.cli import cli
 from generator.proofs import Proofs
-from generator.unchanged import yaml_files
+from generator.tree import yaml_files
 
 TEXT = b"the file's bytes\n"
 

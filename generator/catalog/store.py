@@ -19,6 +19,7 @@ import yaml
 from generator.catalog.entry import CatalogEntry
 from generator.memo import remembered
 from generator.proofs import Proofs
+from generator.tree import yaml_files
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -191,8 +192,8 @@ def read_catalog(
         raise ValueError(f"{directory}: no catalog here (run `cardgen ingest` first)")
     trusted = known is not None and known.schema == entry_schema_digest()
     entries, texts, jsons = [], {}, {}
-    for path in sorted(directory.glob("*/*.yaml")):
-        name = path.relative_to(directory).as_posix()
+    for name in sorted(yaml_files(directory, 1)):  # `<provider>/<slug>.yaml`
+        path = directory / name
         digest = proofs.sha256(f"catalog/{name}", path)
         validated = trusted and known is not None and known.texts.get(name) == digest
         entry, kept = None, (parsed or {}).get(digest)
