@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from generator.catalog.store import Catalog
 from generator.entry_store import blob_path
@@ -26,6 +27,7 @@ from generator.render.render import RenderOptions, render
 
 # Whether the output directory holds each of these files (`a/b.py` -> sha256) as it is.
 IntactFiles = Callable[[Mapping[str, str]], bool]
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -84,17 +86,26 @@ def _keys(
     return keys
 
 
+def _intact_groups(previous: Previous, groups: Mapping[K, Mapping[str, str]]) -> list[K]:
+    """The groups (of `a/b.py` -> sha256) whose files are all in the output as they are: one check
+    of them all, and of each group alone only where that fails."""
+    everything = {name: sha for files in groups.values() for name, sha in files.items()}
+    if previous.intact(everything):
+        return list(groups)
+    return [key for key, files in groups.items() if previous.intact(files)]
+
+
 def _reusable(keys: Mapping[str, str], previous: Previous, package: str) -> dict[str, dict[str, str]]:
     """Files (`a/b.py` -> sha256) of models whose cache key is unchanged and whose files are still
     as they were written."""
     if previous.lock is None or previous.lock.package != package:
         return {}
-    kept: dict[str, dict[str, str]] = {}
+    candidates = {}
     for name, key in keys.items():
         before = previous.lock.models.get(name)
-        if before is not None and before.key == key and before.files and previous.intact(before.files):
-            kept[name] = before.files
-    return kept
+        if before is not None and before.key == key and before.files:
+            candidates[name] = before.files
+    return {name: candidates[name] for name in _intact_groups(previous, candidates)}
 
 
 def generate(
@@ -147,10 +158,8 @@ def _stored(keys: Mapping[str, str], previous: Previous) -> dict[str, Sequence[s
         before, digests = previous.lock.models.get(name), previous.stored.get(name)
         if before is not None and before.key == key and digests and before.entry in digests:
             found[name] = digests
-    blobs = {str(blob_path(digest)): digest for digests in found.values() for digest in digests}
-    if blobs and not previous.intact(blobs):  # some changed behind our back: check each model
-        found = {n: d for n, d in found.items() if previous.intact({str(blob_path(x)): x for x in d})}
-    return found
+    files = {name: {str(blob_path(digest)): digest for digest in digests} for name, digests in found.items()}
+    return {name: found[name] for name in _intact_groups(previous, files)}  # a blob is named by its sha256
 
 
 def _formatted(
@@ -164,11 +173,10 @@ def _formatted(
     """
     before = previous.formatted if previous.formatted_by == tools else {}
     texts = {str(path): sha256_text(text) for path, text in rendered.items()}
+    same = {name: before[name][1] for name, sha in texts.items() if name in before and before[name][0] == sha}
     unchanged = {
-        name: before[name][1] for name, sha in texts.items() if name in before and before[name][0] == sha
+        name: same[name] for name in _intact_groups(previous, {n: {n: sha} for n, sha in same.items()})
     }
-    if unchanged and not previous.intact(unchanged):  # some changed behind our back: check each
-        unchanged = {name: sha for name, sha in unchanged.items() if previous.intact({name: sha})}
     to_format = {path: text for path, text in rendered.items() if str(path) not in unchanged}
     files = format_tree(to_format, rendered[RUFF_CONFIG])  # the tree's ruff.toml, kept or not
     formatted = {name: (texts[name], sha) for name, sha in unchanged.items()}
