@@ -50,12 +50,12 @@ def build_command(
     core while ingest runs. When ingest fails, nothing is generated and the exit status is 1.
     For CI checks and JSON output, run the two commands with --check and --format json.
     """
-    from generator.generate_cli import generate_command
+    from generator.generate_cli import generate_command, warm_up_renderer
     from generator.ingest.cli import ingest_command
     from generator.render.pool import helper
 
     ctx.obj = Handoff()  # what ingest wrote, generate need not parse again
-    with helper(_warm_up):
+    with helper(warm_up_renderer):
         ctx.invoke(
             ingest_command, sources=sources, providers=providers, overlays=overlays,
             catalog_dir=catalog_dir, check=False, keep_going=False, verbose=verbose, output_format="text",
@@ -64,10 +64,3 @@ def build_command(
             generate_command, catalog_dir=catalog_dir, out=out, package=package, recordings=recordings,
             check=False, output_format="text",
         )  # fmt: skip
-
-
-def _warm_up() -> None:
-    """Load the renderer and the code generator (in the helper process) while ingest runs."""
-    from generator.render.render import warm_up
-
-    warm_up()

@@ -53,6 +53,24 @@ def generate_command(
     When neither the inputs nor the output changed since the last run, nothing is parsed or
     rendered at all (<out>/.cardgen-cache/ remembers that run; deleting it is always safe).
     """
+    from generator.render.pool import helper
+
+    # Forked before anything is read: the helper loads the code generator (~0.2 s) on the other core
+    # while this process proves what is unchanged and reads the catalog; a no-op run stops it unused.
+    with helper(warm_up_renderer):
+        _generate_command(catalog_dir, out, package, recordings, check, output_format)
+
+
+def warm_up_renderer() -> None:
+    """Load the renderer and the code generator: what typing the first model would load."""
+    from generator.render.render import warm_up
+
+    warm_up()
+
+
+def _generate_command(
+    catalog_dir: Path, out: Path, package: str, recordings: Path | None, check: bool, output_format: str
+) -> None:
     as_json = output_format == "json"
     started = time.perf_counter()
     from generator.unchanged import (
@@ -121,8 +139,6 @@ def _generate(
     from generator.generate import Previous
     from generator.lockfile import LOCK_NAME, read_lock
     from generator.render.changelog import CHANGELOG_NAME
-    from generator.render.pool import helper
-    from generator.render.render import warm_up
     from generator.unchanged import files_intact
 
     intact = partial(files_intact, out, proofs=proofs)
@@ -130,10 +146,7 @@ def _generate(
         read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), intact,
         record.formatted, record.formatted_by, record.stored,
     )  # fmt: skip
-    # Forked once this process has loaded the renderer, the helper loads the code generator (~0.15 s)
-    # on the other core while this one reads the catalog, then types the models to render anew.
-    with helper(warm_up):
-        return _generated(run, out, previous, check, as_json, proofs)
+    return _generated(run, out, previous, check, as_json, proofs)
 
 
 def _generated(
