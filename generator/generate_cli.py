@@ -73,15 +73,14 @@ def _generate_command(
 ) -> None:
     as_json = output_format == "json"
     started = time.perf_counter()
+    from generator.catalog.parsed import keep_parsed
     from generator.unchanged import (
-        ENTRIES_NAME,
         Record,
         RunInputs,
         forget,
         inputs_digest,
         keep_proofs,
         unchanged,
-        write_cache,
     )
 
     run = RunInputs(catalog_dir, recordings or catalog_dir.parent / "recordings", package, label(catalog_dir))
@@ -101,8 +100,7 @@ def _generate_command(
         forget(out)
     diff = sync(out, files, check, "generate", generation.kept.keys(), _proven(out, proofs))
     if not check:
-        if parsed is not None:
-            write_cache(out, ENTRIES_NAME, parsed)
+        keep_parsed(catalog_dir, parsed)  # the entries it parsed are not parsed again
         if digest is not None:
             Record(
                 inputs=digest, version=generation.lock.version, files=generation.digests,
@@ -131,10 +129,10 @@ def _generate_command(
 
 def _generate(
     run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs, record: Record
-) -> tuple[Generation, Previous, str | None]:
+) -> tuple[Generation, Previous, dict[str, str]]:
     """Render the catalog against the previous output; on failure say so and exit 1.
 
-    Also the text of out's parsed-entries cache when it changed (else None).
+    Also each entry's JSON, by the sha256 of its file's text (where JSON gives the entry back).
     """
     from generator.generate import Previous
     from generator.lockfile import LOCK_NAME, read_lock
@@ -151,28 +149,23 @@ def _generate(
 
 def _generated(
     run: RunInputs, out: Path, previous: Previous, check: bool, as_json: bool, proofs: Proofs
-) -> tuple[Generation, Previous, str | None]:
-    from generator.catalog.store import parsed_text, read_catalog, read_parsed
+) -> tuple[Generation, Previous, dict[str, str]]:
+    from generator.catalog.parsed import ParsedEntries
+    from generator.catalog.store import read_catalog
     from generator.generate import generate
     from generator.render.context import RenderError
     from generator.render.format import FormatError
     from generator.render.render import RenderOptions
     from generator.tree import read_tree
-    from generator.unchanged import ENTRIES_NAME, cache_path
 
     try:
-        # Entries the lock proves validated, text unchanged, are not schema-checked again, and
-        # those whose text the last run parsed are not parsed again.
+        # Entries whose text an ingest wrote or a run parsed are not parsed again; those the lock
+        # proves validated, text unchanged, are not schema-checked again.
         with uncollected():
             given = handoff()
             written = given.written if given is not None else {}  # `cardgen build`: what its ingest wrote
-            parsed = read_parsed(cache_path(out, ENTRIES_NAME)) if not written else {}
             known = previous.lock.known_entries() if previous.lock else None
-            loaded = read_catalog(run.catalog, known, parsed, written, proofs)
-        # Written once the output is; a build neither reads nor writes it (the next generate run on
-        # its own parses what it lacks, and writes it again).
-        changed = not written and loaded.parsed.keys() != parsed.keys()
-        parsed_now = parsed_text(loaded.parsed) if changed else None
+            loaded = read_catalog(run.catalog, known, ParsedEntries(run.catalog), written, proofs)
         catalog = loaded.catalog
         click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)
         generation = generate(
@@ -189,7 +182,7 @@ def _generated(
         else:
             click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
         sys.exit(1)
-    return generation, previous, parsed_now
+    return generation, previous, loaded.parsed
 
 
 def _why(previous: Previous, generation: Generation, catalog_dir: Path) -> list[str]:

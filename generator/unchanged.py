@@ -28,7 +28,6 @@ from generator.tree import MANIFEST, is_build_output, on_disk, write_atomically,
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
 STATE_NAME = "generate.json"
-ENTRIES_NAME = "entries.json"  # the catalog files' entries as JSON, by digest (catalog.store.parsed_text)
 STATE_FORMAT = 1
 
 
@@ -204,3 +203,4 @@ def write_cache(out: Path, name: str, text: str) -> None:
 def forget(out: Path) -> None:
     """Drop the record before out changes, so a half-finished write is never taken for a finished one."""
     cache_path(out, STATE_NAME).unlink(missing_ok=True)
+    cache_path(out, "entries.json").unlink(missing_ok=True)  # parsed entries, kept by the catalog now

@@ -12,8 +12,6 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-import pydantic
-import pydantic_core
 import yaml
 
 from generator.catalog.entry import CatalogEntry
@@ -156,9 +154,10 @@ class LoadedCatalog:
         return found
 
 
-def exact_json(entry: CatalogEntry) -> str | None:
-    """The entry's JSON, if reading it gives this very entry back (no tuple or date in a schema)."""
-    text = entry.model_dump_json()
+def exact_json(entry: CatalogEntry, text: str | None = None) -> str | None:
+    """The entry's JSON (text, when it is already dumped), if reading it gives this very entry back
+    (no tuple or date in a schema)."""
+    text = entry.model_dump_json() if text is None else text
     return text if CatalogEntry.model_validate_json(text) == entry else None
 
 
@@ -182,7 +181,7 @@ def read_catalog(
 
     A file whose text `known` recorded (against this entry schema) is not checked against the entry
     schema again, only by pydantic. A file whose text `parsed` holds the entry of (its JSON, see
-    parsed_text; the entry this very text gave and that passed every check) is not parsed again.
+    catalog.parsed; the entry this very text gave and that passed every check) is not parsed again.
     Nor is one that `written` (by name) says an ingest in this process wrote from an entry, when
     its text is that one and `known` recorded it: that entry is taken as it is. A file `proofs`
     vouches for (by its name below directory) is not even read when its text is one of those.
@@ -196,13 +195,16 @@ def read_catalog(
         path = directory / name
         digest = proofs.sha256(f"catalog/{name}", path)
         validated = trusted and known is not None and known.texts.get(name) == digest
-        entry, kept = None, (parsed or {}).get(digest)
+        entry, kept = None, None
         ours = (written or {}).get(name)
         if validated and ours is not None and ours.sha256 == digest:
-            entry, kept = ours.entry, ours.json
-        elif isinstance(kept, str):
-            with contextlib.suppress(ValueError):  # a damaged cache: then the file says what it holds
-                entry = CatalogEntry.model_validate_json(kept)
+            entry = ours.entry  # its JSON is kept where JSON gives it back, as all `parsed` holds does
+            kept = ours.json if parsed is not None and digest in parsed else exact_json(entry, ours.json)
+        else:
+            kept = (parsed or {}).get(digest)
+            if isinstance(kept, str):
+                with contextlib.suppress(ValueError):  # a damaged cache: then the file says what it holds
+                    entry = CatalogEntry.model_validate_json(kept)
         if entry is None:
             data, digest = proofs.read_bytes(f"catalog/{name}", path)  # what is parsed is what is named
             validated = trusted and known is not None and known.texts.get(name) == digest
@@ -218,36 +220,6 @@ def read_catalog(
         if str(entry_path(entry)) == name:  # recorded by the path it is known by, so never mistaken
             texts[name] = digest
     return LoadedCatalog(Catalog(tuple(sorted(entries, key=lambda e: e.key))), texts, jsons)
-
-
-PARSED_FORMAT = 2
-
-
-@cache
-def entry_model_digest() -> str:
-    """What reads an entry's JSON back: the catalog package's code and schema, pydantic's versions."""
-    digest = hashlib.sha256(f"{pydantic.VERSION}\0{pydantic_core.__version__}\0".encode())
-    for path in sorted(Path(__file__).parent.iterdir()):
-        if path.suffix in {".py", ".json"}:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def parsed_text(parsed: Mapping[str, str]) -> str:
-    """Entries' JSON by the sha256 of their file's text (LoadedCatalog.parsed), for read_parsed."""
-    data = {"format": PARSED_FORMAT, "model": entry_model_digest(), "entries": dict(sorted(parsed.items()))}
-    return json.dumps(data, ensure_ascii=False) + "\n"
-
-
-def read_parsed(path: Path) -> dict[str, Any]:
-    """What parsed_text wrote to path; empty if there is none, or it was written by other code."""
-    try:
-        stored = json.loads(path.read_text("utf-8"))
-        same = stored.get("format") == PARSED_FORMAT and stored.get("model") == entry_model_digest()
-        entries = stored["entries"] if same else {}
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        return {}
-    return entries if isinstance(entries, dict) else {}
 
 
 def load_catalog(directory: Path) -> Catalog:

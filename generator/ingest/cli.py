@@ -28,6 +28,9 @@ from generator.machine import diagnostics_json, emit, format_option, tree_json
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from generator.catalog.entry import CatalogEntry
     from generator.catalog.store import Written
     from generator.ingest.cache import IngestCache
     from generator.ingest.pipeline import IngestResult
@@ -172,6 +175,7 @@ def _write_catalog(
 ) -> tuple[TreeDiff, int]:
     """Write (or with check compare) the entry files and remember the run (digest: a clean one's,
     None after --keep-going errors). What differs, and how many entry files the catalog holds."""
+    from generator.catalog.parsed import keep_parsed
     from generator.ingest.cache import keep_proofs
     from generator.ingest.pipeline import render_catalog
 
@@ -186,10 +190,24 @@ def _write_catalog(
     if not check:
         _remember_ingest(catalog_dir, cache, result, digests, digest)
         keep_proofs(catalog_dir, cache.proofs)
+        keep_parsed(catalog_dir, _entry_jsons(result, digests, cache))  # generate need not parse them
         given = handoff()
         if given is not None and digest is not None:
             given.written.update(_written(result, digests, cache))
     return diff, len(digests)
+
+
+def _entry_jsons(
+    result: IngestResult, digests: dict[str, str], cache: IngestCache
+) -> dict[str, Callable[[], str | None]]:
+    """By the sha256 of each entry file's text, what gives the JSON of the entry it was dumped from
+    (None where JSON does not give that entry back). The entry passed the entry format before."""
+    from generator.catalog.store import entry_path, exact_json
+
+    def json_of(entry: CatalogEntry) -> Callable[[], str | None]:
+        return lambda: exact_json(entry, cache.entry_json(entry))
+
+    return {digests[str(entry_path(entry))]: json_of(entry) for entry in result.catalog}
 
 
 def _written(result: IngestResult, digests: dict[str, str], cache: IngestCache) -> dict[str, Written]:

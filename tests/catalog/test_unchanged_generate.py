@@ -11,9 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from generator.catalog.store import exact_json, parsed_text, read_catalog, read_parsed
+from generator.catalog.store import exact_json, read_catalog
 from generator.cli import cli
-from generator.unchanged import CACHE_DIR, ENTRIES_NAME, STATE_NAME, Record
+from generator.unchanged import CACHE_DIR, STATE_NAME, Record
 
 NOOP = "0 written, 0 removed"
 
@@ -132,51 +132,12 @@ def test_check_after_an_output_edit_fails_even_with_a_record(project: Path) -> N
     assert "stale:   modelsdk/providers/segmind.py" in outcome.stderr
 
 
-def test_parsed_entries_give_the_catalog_the_yaml_gives(project: Path) -> None:
-    models = project / "catalog" / "models"
-    plain = read_catalog(models)
-    parsed = json.loads(parsed_text(plain.parsed))["entries"]
-    assert set(parsed) == set(plain.texts.values())
-    again = read_catalog(models, parsed=parsed)
-    assert again.catalog == plain.catalog
-    assert [e.model_dump_json() for e in again.catalog] == [e.model_dump_json() for e in plain.catalog]
-
-
-def test_damaged_parsed_entries_fall_back_to_the_files(project: Path) -> None:
-    _generate(project)
-    _generate(project, "--package", "modelsdk")
-    models = project / "catalog" / "models"
-    path = project / "generated" / CACHE_DIR / ENTRIES_NAME
-    parsed = read_parsed(path)
-    assert parsed, "a run that parsed the catalog keeps what it parsed"
-    for damaged in ({digest: {"provider": 3} for digest in parsed}, dict.fromkeys(parsed, '{"provider": 3}')):
-        assert read_catalog(models, parsed=damaged).catalog == read_catalog(models).catalog
-
-
 def test_entries_are_kept_only_when_json_gives_them_back(project: Path) -> None:
     entry = read_catalog(project / "catalog" / "models").catalog.entries[0]
     assert exact_json(entry) == entry.model_dump_json()
     with_tuple = entry.model_copy(update={"input_schema": {**entry.input_schema, "enum": ({"a": 1},)}})
     assert exact_json(with_tuple) is None
-
-
-def test_parsed_entries_of_other_catalog_code_are_not_read(project: Path) -> None:
-    _generate(project)
-    _generate(project, "--package", "modelsdk")
-    path = project / "generated" / CACHE_DIR / ENTRIES_NAME
-    assert read_parsed(path)
-    stored = json.loads(path.read_text("utf-8"))
-    path.write_text(json.dumps({**stored, "model": "an older CatalogEntry"}), "utf-8")
-    assert read_parsed(path) == {}
-
-
-def test_a_changed_entry_is_parsed_again(project: Path) -> None:
-    _generate(project)
-    _edit_entry(project)
-    models = project / "catalog" / "models"
-    parsed = read_parsed(project / "generated" / CACHE_DIR / ENTRIES_NAME)
-    assert read_catalog(models, parsed=parsed).catalog == read_catalog(models).catalog
-    assert "Edited." in {e.description for e in read_catalog(models, parsed=parsed).catalog}
+    assert exact_json(with_tuple, with_tuple.model_dump_json()) is None
 
 
 def test_the_record_reads_back_what_was_written_and_nothing_from_a_damaged_one(tmp_path: Path) -> None:

@@ -93,9 +93,8 @@ def test_ingest_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> 
             }
         )
     assert outputs[0] == outputs[1]
-    assert (
-        len(outputs[0]) == 8
-    )  # five entries, the manifest, the cache and its run record (deterministic too)
+    # Five entries, the manifest, the cache, its run record and each entry's JSON (deterministic too).
+    assert len(outputs[0]) == 13
 
 
 def test_catalog_table_lists_every_model(models: Path) -> None:
