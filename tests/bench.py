@@ -3,7 +3,8 @@
 At each size of BENCH_SIZES (default "50 200 500"), a project folder holds a synthetic catalog built
 from the fixture catalogs (tests/bench_scale.py) and is driven from the command line as a user drives
 it (tests/bench_project.py): ingest, record, generate (from nothing three times, the median kept);
-generate again in-process and datamodel-code-generator alone on the same schemas (the comparator);
+generate again in-process and datamodel-code-generator alone on the same schemas (the comparator),
+three times each, taking turns, the medians kept;
 no-op and one-change regeneration; the first typed call (tests/bench_first_call.py); conformance
 (on sizes <= 50, or all with BENCH_CONFORM_ALL=1); lock bytes; peak RSS. Then run()'s per-call overhead and the local backend's throughput
 (tests/bench_backend.py). The last line is one JSON object with every figure.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -103,19 +105,25 @@ def bench_full_run(project: Project) -> dict[str, Any]:
 
 
 def bench_comparison(project: Project, scratch: Path, cli_seconds: float) -> dict[str, Any]:
-    """Generation in-process, and the comparator on the same schemas, in the same run."""
+    """Generation in-process, and the comparator on the same schemas, in the same run: FULL_RUNS
+    of each, taking turns, their medians (as the command line's figure is)."""
     size = project.size
-    in_process = project.generate_in_process(scratch / "in-process")
-    comparator = project.comparator()
-    base = comparator["seconds"]
+    runs = [
+        (project.generate_in_process(scratch / f"in-process-{run}"), project.comparator())
+        for run in range(FULL_RUNS)
+    ]
+    in_process = statistics.median(seconds for seconds, _ in runs)
+    comparator = runs[0][1]
+    bases = [figures["seconds"] for _, figures in runs]
+    base = statistics.median(bases)
     print(
         f"  generate in-process {in_process:6.2f} s  {per_model(in_process, size):7.1f} ms/model"
-        f"   (the generate command called in a fresh interpreter, its start excluded)"
+        f"   (the generate command called in a fresh interpreter, its start excluded; median of {FULL_RUNS})"
     )
     print(
         f"  comparator    {base:7.2f} s  {per_model(base, size):7.1f} ms/model"
         f"   datamodel-code-generator generate() + black + isort, {comparator['schemas']:.0f} schemas"
-        f" ({comparator['failures']:.0f} refused)"
+        f" ({comparator['failures']:.0f} refused); runs {', '.join(f'{b:.2f}' for b in bases)} s"
     )
     print(
         f"  ratio to the comparator: command line {cli_seconds / base:5.2f}x, in-process {in_process / base:5.2f}x"
