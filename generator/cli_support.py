@@ -70,11 +70,17 @@ def report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
             click.echo(diagnostic.render(), err=True)
 
 
-def openable(diagnostic: Diagnostic, base: Path | None) -> Diagnostic:
-    """The diagnostic naming its file from the current directory; provenance keeps the catalog's name."""
-    if base is None or not (base / diagnostic.file).exists():
-        return diagnostic
-    return replace(diagnostic, file=Path(os.path.relpath(base / diagnostic.file)).as_posix())
+def openable(diagnostics: Iterable[Diagnostic], base: Path) -> list[Diagnostic]:
+    """The diagnostics naming their files from the current directory; provenance keeps the catalog's name."""
+    # Hundreds of diagnostics: os.path on absolute paths, so the current directory is read once.
+    here, absolute = os.getcwd(), os.path.abspath(base)  # noqa: PTH100, PTH109
+    found = []
+    for diagnostic in diagnostics:
+        path = os.path.join(absolute, diagnostic.file)  # noqa: PTH118
+        if os.path.exists(path):  # noqa: PTH110
+            diagnostic = replace(diagnostic, file=Path(os.path.relpath(path, here)).as_posix())  # noqa: PLW2901
+        found.append(diagnostic)
+    return found
 
 
 @contextmanager

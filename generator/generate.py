@@ -115,8 +115,9 @@ def generate(
     previous: Previous,
     entry_texts: Mapping[str, str] | None = None,  # read_catalog's digests, for the next run to trust
     entry_jsons: Mapping[str, str] | None = None,  # by model, its entry's model_dump_json(), if known
+    tools: Mapping[str, str] | None = None,  # toolchain(), when the caller has it
 ) -> Generation:
-    tools = toolchain()  # read once: it hashes the templates and the renderer's code
+    tools = dict(tools) if tools is not None else toolchain()  # once: it hashes the templates and code
     keys = _keys(catalog, options, recordings, tools, entry_jsons or {})
     version, changes = next_version(previous.lock, catalog, keys, options.version)
     options = replace(options, version=version)

@@ -175,6 +175,7 @@ def _generated(
             previous,
             loaded.texts,
             loaded.entry_jsons(),
+            run.toolchain,
         )
     except (ValueError, RenderError, FormatError) as exc:
         if as_json:

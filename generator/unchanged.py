@@ -18,6 +18,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,13 @@ class RunInputs:
     recordings: Path
     package: str
     catalog_label: str
+
+    @cached_property
+    def toolchain(self) -> dict[str, str]:
+        """lockfile.toolchain(), hashed once a run (the templates and the renderer's code: ~5 ms)."""
+        from generator.lockfile import toolchain  # noqa: PLC0415 - pydantic, only once there is a catalog
+
+        return toolchain()
 
 
 @dataclass(frozen=True)
@@ -129,13 +137,11 @@ def inputs_digest(run: RunInputs, proofs: Proofs | None = None) -> str | None:
     """
     if not run.catalog.is_dir():
         return None
-    from generator.lockfile import toolchain  # noqa: PLC0415 - pydantic, only once there is a catalog
-
     head = {
         "format": STATE_FORMAT,
         "package": run.package,
         "catalog_label": run.catalog_label,
-        "toolchain": toolchain(),
+        "toolchain": run.toolchain,
         "python": list(sys.version_info[:2]),
     }
     digest = hashlib.sha256(json.dumps(head, sort_keys=True).encode())

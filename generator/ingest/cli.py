@@ -109,7 +109,7 @@ def ingest_command(
     with uncollected():
         cache = load_cache(catalog_dir, tools, proofs)  # what unchanged documents yielded last time
         result = ingest(inputs, cache)
-    diagnostics = [openable(d, sources.parent) for d in result.diagnostics]
+    diagnostics = openable(result.diagnostics, sources.parent)
     if not as_json:
         report(diagnostics, verbose)
     failed = has_errors(diagnostics)
@@ -152,7 +152,7 @@ def _replay_ingest(
     outcome: Outcome, sources: Path, catalog_dir: Path, check: bool, verbose: bool, as_json: bool
 ) -> None:
     """Say what the last clean ingest said, as a run that wrote nothing."""
-    diagnostics = [openable(d, sources.parent) for d in outcome.diagnostics]
+    diagnostics = openable(outcome.diagnostics, sources.parent)
     if not as_json:
         report(diagnostics, verbose)
     if as_json:
