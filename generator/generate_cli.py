@@ -27,6 +27,7 @@ from generator.machine import emit, format_option, tree_json
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
+    from generator.catalog.store import LoadedCatalog
     from generator.generate import Generation, Previous
     from generator.proofs import Proofs
     from generator.unchanged import Record, RunInputs, Unchanged
@@ -51,7 +52,9 @@ def generate_command(
     the catalog (`cardgen diff` rules) and <out>/CHANGELOG.md says why. Everything is rendered and
     formatted in memory first; the output directory changes only when all of it succeeded.
     When neither the inputs nor the output changed since the last run, nothing is parsed or
-    rendered at all (<out>/.cardgen-cache/ remembers that run; deleting it is always safe).
+    rendered at all (<out>/.cardgen-cache/ remembers that run). Entries an ingest wrote, or an
+    earlier run parsed, are read back from their JSON (<catalog>/.cardgen-cache/entries/). Deleting
+    either cache is always safe.
     """
     from generator.render.pool import helper
 
@@ -94,13 +97,13 @@ def _generate_command(
             keep_proofs(out, record, proofs)
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
-    generation, previous, parsed = _generate(run, out, check, as_json, proofs, record)
+    generation, previous, loaded = _generate(run, out, check, as_json, proofs, record)
     files = generation.files
     if not check:
         forget(out)
     diff = sync(out, files, check, "generate", generation.kept.keys(), _proven(out, proofs))
     if not check:
-        keep_parsed(catalog_dir, parsed)  # the entries it parsed are not parsed again
+        keep_parsed(catalog_dir, loaded.parsed, loaded.damaged)  # what it parsed is not parsed again
         if digest is not None:
             Record(
                 inputs=digest, version=generation.lock.version, files=generation.digests,
@@ -129,10 +132,11 @@ def _generate_command(
 
 def _generate(
     run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs, record: Record
-) -> tuple[Generation, Previous, dict[str, str]]:
+) -> tuple[Generation, Previous, LoadedCatalog]:
     """Render the catalog against the previous output; on failure say so and exit 1.
 
-    Also each entry's JSON, by the sha256 of its file's text (where JSON gives the entry back).
+    Also the catalog as read: each entry's JSON by the sha256 of its file's text, where JSON gives
+    the entry back (kept beside the catalog for the next run).
     """
     from generator.generate import Previous
     from generator.lockfile import LOCK_NAME, read_lock
@@ -149,7 +153,7 @@ def _generate(
 
 def _generated(
     run: RunInputs, out: Path, previous: Previous, check: bool, as_json: bool, proofs: Proofs
-) -> tuple[Generation, Previous, dict[str, str]]:
+) -> tuple[Generation, Previous, LoadedCatalog]:
     from generator.catalog.parsed import ParsedEntries
     from generator.catalog.store import read_catalog
     from generator.generate import generate
@@ -183,7 +187,7 @@ def _generated(
         else:
             click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
         sys.exit(1)
-    return generation, previous, loaded.parsed
+    return generation, previous, loaded
 
 
 def _why(previous: Previous, generation: Generation, catalog_dir: Path) -> list[str]:

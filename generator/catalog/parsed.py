@@ -2,23 +2,26 @@
 
 `<catalog>/.cardgen-cache/entries/<code>/<sha256>.json` holds the JSON of the entry that an entry file
 with that text gives, once that entry passed every check: written by `cardgen ingest` for the
-entries it wrote (each passed the entry format before it was dumped), and by `cardgen generate` for
-those it had to parse and validate itself (a catalog from git, an entry edited by hand). Reading
-an entry back from its JSON skips the YAML, the entry format's JSON Schema and jsonschema's import.
-<code> names what reads the JSON back (entry_model_digest): other catalog code never reads it.
+entries it wrote (each passed the entry format before it was dumped, and dump_entry writes text
+that reads back as the same entry), and by `cardgen generate` for those it had to parse and
+validate itself (a catalog from git, an entry edited by hand). Reading an entry back from its JSON
+skips the YAML, the entry format's JSON Schema and jsonschema's import. <code> names what parses,
+checks and reads back entries (entry_model_digest): JSON kept by other code is never read.
 One small file per text, so an edit costs one file, not a rewrite. A damaged file is a miss (the
-entry file is parsed); deleting the folder is always safe.
+entry file is parsed, and the file written again); deleting the folder is always safe.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import pydantic
 import pydantic_core
+import yaml
 
 from generator.tree import write_atomically
 
@@ -28,8 +31,16 @@ SUFFIX = ".json"
 
 @cache
 def entry_model_digest() -> str:
-    """What reads an entry's JSON back: the catalog package's code and schema, pydantic's versions."""
-    digest = hashlib.sha256(f"{pydantic.VERSION}\0{pydantic_core.__version__}\0".encode())
+    """What parses an entry file, checks it and reads its JSON back: the catalog package's code and
+    entry schema, pydantic's, PyYAML's (and which loader) and jsonschema's versions."""
+    tools = (
+        pydantic.VERSION,
+        pydantic_core.__version__,
+        yaml.__version__,
+        yaml.__with_libyaml__,
+        version("jsonschema"),
+    )
+    digest = hashlib.sha256("\0".join(map(str, tools)).encode())
     for path in sorted(Path(__file__).parent.iterdir()):
         if path.suffix in {".py", ".json"}:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -77,18 +88,21 @@ class ParsedEntries(Mapping[str, str]):
         return digest in self.listed()
 
 
-def keep_parsed(catalog: Path, entries: Mapping[str, str | Callable[[], str | None]]) -> None:
+def keep_parsed(
+    catalog: Path, entries: Mapping[str, str | Callable[[], str | None]], damaged: Collection[str] = ()
+) -> None:
     """Leave below catalog the JSON of exactly these entries, by the sha256 of their file's text.
 
     Each value is the entry's JSON, or gives it (None: JSON does not give this entry back, so none
-    is kept), called only for texts not kept yet. Files of texts no longer in the catalog, and folders
-    of other catalog code, are removed. A cache: what cannot be written is left out.
+    is kept), called only for texts not kept yet or whose file was found damaged. Files of texts no
+    longer in the catalog, and folders of other catalog code, are removed. A cache: what cannot be
+    written is left out.
     """
     parsed = ParsedEntries(catalog)
     present = parsed.listed()
     try:
         for digest, json_of in entries.items():
-            if digest not in present:
+            if digest not in present or digest in damaged:
                 text = json_of() if callable(json_of) else json_of
                 if text is not None:
                     write_atomically(parsed.folder / f"{digest}{SUFFIX}", text, durable=False)

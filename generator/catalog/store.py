@@ -62,6 +62,10 @@ class _Dumper(yaml.SafeDumper):
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value and value == value.strip() and "\t" not in value else None
+    if "\x85" in value:
+        # NEL is a line break to YAML: written as it is, reading folds it into a space or a newline.
+        # Double quotes escape it (`\N`), so the file gives this very string back.
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -143,6 +147,7 @@ class LoadedCatalog:
     catalog: Catalog
     texts: dict[str, str]  # `<provider>/<slug>.yaml` of its own entry -> sha256 of its text (validated)
     parsed: dict[str, str] = field(default_factory=dict)  # sha256 of a file's text -> its entry's JSON
+    damaged: frozenset[str] = frozenset()  # texts whose JSON `parsed` (the argument) held was damaged
 
     def entry_jsons(self) -> dict[str, str]:
         """By `<provider>/<slug>`, the entry's model_dump_json(), for each entry this load knows it of."""
@@ -190,7 +195,7 @@ def read_catalog(
     if not directory.is_dir():
         raise ValueError(f"{directory}: no catalog here (run `cardgen ingest` first)")
     trusted = known is not None and known.schema == entry_schema_digest()
-    entries, texts, jsons = [], {}, {}
+    entries, texts, jsons, damaged = [], {}, {}, set()
     for name in sorted(yaml_files(directory, 1)):  # `<provider>/<slug>.yaml`
         path = directory / name
         digest = proofs.sha256(f"catalog/{name}", path)
@@ -202,9 +207,11 @@ def read_catalog(
             kept = ours.json if parsed is not None and digest in parsed else exact_json(entry, ours.json)
         else:
             kept = (parsed or {}).get(digest)
-            if isinstance(kept, str):
-                with contextlib.suppress(ValueError):  # a damaged cache: then the file says what it holds
+            if kept is not None:
+                with contextlib.suppress(ValueError, TypeError):  # damaged: the file says what it holds
                     entry = CatalogEntry.model_validate_json(kept)
+                if entry is None:
+                    damaged.add(digest)
         if entry is None:
             data, digest = proofs.read_bytes(f"catalog/{name}", path)  # what is parsed is what is named
             validated = trusted and known is not None and known.texts.get(name) == digest
@@ -219,7 +226,9 @@ def read_catalog(
         entries.append(entry)
         if str(entry_path(entry)) == name:  # recorded by the path it is known by, so never mistaken
             texts[name] = digest
-    return LoadedCatalog(Catalog(tuple(sorted(entries, key=lambda e: e.key))), texts, jsons)
+    return LoadedCatalog(
+        Catalog(tuple(sorted(entries, key=lambda e: e.key))), texts, jsons, frozenset(damaged)
+    )
 
 
 def load_catalog(directory: Path) -> Catalog:

@@ -41,7 +41,9 @@ def format_tree(files: dict[PurePosixPath, str], config: str | None = None) -> d
 
 def scratch_parent(size: int) -> str | None:
     """Where the scratch tree goes: the memory folder if it is writable with room for size bytes,
-    else None (the usual temporary folder)."""
+    else None (the usual temporary folder). A TMPDIR the user set is theirs to choose: None."""
+    if os.environ.get("TMPDIR"):
+        return None
     try:
         stats = os.statvfs(MEMORY_FOLDER)
     except OSError:

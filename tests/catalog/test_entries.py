@@ -51,3 +51,18 @@ def test_catalog_loads_sorted(seed_project: Path) -> None:
     assert len(catalog) == 5
     assert [e.key for e in catalog] == sorted(e.key for e in catalog)
     assert catalog.providers() == ["cloudflare", "dataoorts", "segmind"]
+
+
+# Characters YAML treats specially: line breaks (NEL, LS, PS), controls, BOM, quotes, tabs, non-BMP.
+AWKWARD = [chr(c) for c in range(0x00, 0x100)] + ["\u2028", "\u2029", "\ufeff", "\ufffe", "\U0001f600"]
+
+
+@pytest.mark.parametrize("char", AWKWARD, ids=lambda c: f"U+{ord(c):04X}")
+def test_any_character_round_trips_through_the_store(char: str) -> None:
+    entry = ENTRIES[0]
+    # Each text a scalar of its own, so each gets the style the dumper picks for it.
+    texts = [f"a{char}b", char, f"line one\nline{char} two", f"{char} lead", f"trail {char}", f"x\n{char}\ny"]
+    changed = entry.model_copy(
+        update={"description": texts[0], "input_schema": {**entry.input_schema, "examples": texts}}
+    )
+    assert parse_entry(dump_entry(changed), "x.yaml") == changed

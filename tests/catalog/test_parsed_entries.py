@@ -124,3 +124,15 @@ def test_only_the_entries_given_are_kept(tmp_path: Path) -> None:
 
     keep_parsed(models, {"b" * 64: never})
     assert dict(ParsedEntries(models)) == {"b" * 64: '{"x": 2}'}  # the rest: no longer in the catalog
+
+
+def test_a_damaged_file_is_written_again(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    cardgen(root, "ingest")
+    models = root / "catalog" / "models"
+    damaged = sorted(parsed_folder(models).iterdir())[0]
+    good = damaged.read_text("utf-8")
+    damaged.write_text('{"provider": 3}', "utf-8")
+    assert _generate(root)["parsed"] == 1  # that entry's file, parsed instead
+    assert damaged.read_text("utf-8") == good
+    assert _generate(root) == {"jsonschema": False, "parsed": 0}

@@ -22,6 +22,7 @@ TREE = {
 
 
 def test_a_memory_folder_is_used_only_with_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TMPDIR", raising=False)
     monkeypatch.setattr(formatting, "MEMORY_FOLDER", tmp_path)
     free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
     assert formatting.scratch_parent(1000) == str(tmp_path)
@@ -33,9 +34,18 @@ def test_a_memory_folder_is_used_only_with_room(tmp_path: Path, monkeypatch: pyt
     assert formatting.scratch_parent(1000) is None
 
 
+def test_a_tmpdir_the_user_set_is_where_the_scratch_tree_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(formatting, "MEMORY_FOLDER", tmp_path)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "theirs"))
+    assert formatting.scratch_parent(1000) is None
+
+
 def test_the_tree_is_formatted_alike_in_memory_and_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("TMPDIR", raising=False)
     memory = tmp_path / "memory"
     memory.mkdir()
     monkeypatch.setattr(formatting, "MEMORY_FOLDER", memory)
