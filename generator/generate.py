@@ -38,15 +38,11 @@ class Previous:
     changelog: str | None
     intact: IntactFiles
     # Files the last run formatted, `a/b.py` -> (sha256 of the text rendered, of the file formatted),
-    # and the toolchain (tools_digest) that formatted them.
+    # and the toolchain (Generation.tools) that formatted them.
     formatted: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     formatted_by: str = ""
     # By model, the digests the last run stored its entry as (Lock.stored).
     stored: Mapping[str, Sequence[str]] = field(default_factory=dict)
-
-
-def tools_digest(tools: Mapping[str, str]) -> str:
-    return sha256_text(json.dumps(dict(tools), sort_keys=True))
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class Generation:
     reused: list[str]  # models whose files were kept from the previous run
     kept: dict[str, str]  # files (`a/b.py`) found intact and left as they are: sha256
     formatted: dict[str, tuple[str, str]]  # for the next run's Previous.formatted
-    tools: str  # tools_digest of this run's toolchain
+    tools: str  # sha256 of this run's toolchain, as JSON with sorted keys
     digests: dict[str, str]  # every file of the tree (`a/b.py`, written or kept) -> sha256
 
     @property
@@ -70,11 +66,10 @@ def _keys(
     catalog: Catalog,
     options: RenderOptions,
     recordings: Mapping[PurePosixPath, str],
-    tools: Mapping[str, str],
+    tools_json: str,
     entry_jsons: Mapping[str, str],
 ) -> dict[str, str]:
     grouped = recordings_of(recordings)
-    tools_json = json.dumps(dict(tools), sort_keys=True)
     keys = {}
     for entry in catalog:
         name = model_key(entry)
@@ -118,11 +113,12 @@ def generate(
     tools: Mapping[str, str] | None = None,  # toolchain(), when the caller has it
 ) -> Generation:
     tools = dict(tools) if tools is not None else toolchain()  # once: it hashes the templates and code
-    keys = _keys(catalog, options, recordings, tools, entry_jsons or {})
+    tools_json = json.dumps(tools, sort_keys=True)
+    keys = _keys(catalog, options, recordings, tools_json, entry_jsons or {})
     version, changes = next_version(previous.lock, catalog, keys, options.version)
     options = replace(options, version=version)
     reused = _reusable(keys, previous, options.package)
-    tools_id = tools_digest(tools)
+    tools_id = sha256_text(tools_json)
     files, unchanged, formatted = _formatted(render(catalog, options, recordings, reused), previous, tools_id)
     files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
         previous.changelog, options.package, version, changes

@@ -138,9 +138,15 @@ def _generate(
     Also the catalog as read: each entry's JSON by the sha256 of its file's text, where JSON gives
     the entry back (kept beside the catalog for the next run).
     """
-    from generator.generate import Previous
+    from generator.catalog.parsed import ParsedEntries
+    from generator.catalog.store import read_catalog
+    from generator.generate import Previous, generate
     from generator.lockfile import LOCK_NAME, read_lock
     from generator.render.changelog import CHANGELOG_NAME
+    from generator.render.context import RenderError
+    from generator.render.format import FormatError
+    from generator.render.render import RenderOptions
+    from generator.tree import read_tree
     from generator.unchanged import files_intact
 
     intact = partial(files_intact, out, proofs=proofs)
@@ -148,20 +154,6 @@ def _generate(
         read_lock(out / LOCK_NAME), _read_text(out / CHANGELOG_NAME), intact,
         record.formatted, record.formatted_by, record.stored,
     )  # fmt: skip
-    return _generated(run, out, previous, check, as_json, proofs)
-
-
-def _generated(
-    run: RunInputs, out: Path, previous: Previous, check: bool, as_json: bool, proofs: Proofs
-) -> tuple[Generation, Previous, LoadedCatalog]:
-    from generator.catalog.parsed import ParsedEntries
-    from generator.catalog.store import read_catalog
-    from generator.generate import generate
-    from generator.render.context import RenderError
-    from generator.render.format import FormatError
-    from generator.render.render import RenderOptions
-    from generator.tree import read_tree
-
     try:
         # Entries whose text an ingest wrote or a run parsed are not parsed again; those the lock
         # proves validated, text unchanged, are not schema-checked again.

@@ -125,20 +125,20 @@ def cache_key(
     package: str,
     catalog_label: str,
     recordings: str,
-    tools: Mapping[str, str] | str,
+    tools_json: str,
     entry_json: str | None = None,
 ) -> str:
     """What a model's files depend on; the provider's shared fields are inside the entry itself.
 
-    tools: toolchain(), or its JSON (sorted keys) when the caller has it; entry_json: the entry's
-    model_dump_json(), when the caller has it.
+    tools_json: toolchain() as JSON with sorted keys; entry_json: the entry's model_dump_json(),
+    when the caller has it.
     """
     parts = [
         entry.model_dump_json() if entry_json is None else entry_json,
         package,
         catalog_label,
         recordings,
-        tools if isinstance(tools, str) else json.dumps(dict(tools), sort_keys=True),
+        tools_json,
     ]
     return sha256_text("\0".join(parts))
 

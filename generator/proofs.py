@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,11 @@ class Proofs:
         """The file's sha256, from its proof if stat still says the same, else read (OSError if gone)."""
         digest = self.proven(name, path)
         return digest if digest is not None else self._hash(name, path, _stat(path))[1]
+
+    def digests(self, label: str, root: str | Path, names: Iterable[str]) -> list[tuple[str, str]]:
+        """(name, sha256) of each file `<root>/<name>`, known to the proofs as `<label>/<name>`."""
+        base = str(root)
+        return [(name, self.sha256(f"{label}/{name}", os.path.join(base, name))) for name in names]  # noqa: PTH118
 
     def proven(self, name: str, path: str | Path) -> str | None:
         """The file's sha256 if a proof vouches for it (stat alone), else None; OSError if gone."""

@@ -58,14 +58,6 @@ class Unchanged:
     models: int
 
 
-def _file_digests(root: Path, depth: int, label: str, proofs: Proofs) -> list[tuple[str, str]]:
-    """(name, sha256) of the `*.yaml` files depth folders below root (as `*/*.yaml` for 1), by name."""
-    found = []
-    for name in sorted(yaml_files(root, depth)):
-        found.append((name, proofs.sha256(f"{label}/{name}", os.path.join(root, name))))  # noqa: PTH118
-    return found
-
-
 @dataclass(frozen=True)
 class Record:
     """What the last run that wrote out recorded there (`<out>/.cardgen-cache/generate.json`)."""
@@ -148,7 +140,7 @@ def inputs_digest(run: RunInputs, proofs: Proofs | None = None) -> str | None:
     # The same files generate reads: catalog entries (*/*.yaml) and recordings (*/*/*.yaml).
     proofs = proofs if proofs is not None else Proofs()
     for label, root, depth in (("catalog", run.catalog, 1), ("recordings", run.recordings, 2)):
-        for name, sha in _file_digests(root, depth, label, proofs):
+        for name, sha in proofs.digests(label, root, sorted(yaml_files(root, depth))):
             digest.update(f"{label}\0{name}\0{sha}\n".encode())
     return digest.hexdigest()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -28,9 +29,6 @@ from generator.machine import diagnostics_json, emit, format_option, tree_json
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from generator.catalog.entry import CatalogEntry
     from generator.catalog.store import Written
     from generator.ingest.cache import IngestCache
     from generator.ingest.pipeline import IngestResult
@@ -176,6 +174,7 @@ def _write_catalog(
     """Write (or with check compare) the entry files and remember the run (digest: a clean one's,
     None after --keep-going errors). What differs, and how many entry files the catalog holds."""
     from generator.catalog.parsed import keep_parsed
+    from generator.catalog.store import exact_json
     from generator.ingest.cache import keep_proofs
     from generator.ingest.pipeline import render_catalog
 
@@ -188,26 +187,16 @@ def _write_catalog(
         **kept,
     }
     if not check:
-        _remember_ingest(catalog_dir, cache, result, digests, digest)
+        written = _written(result, digests, cache)
+        _remember_ingest(catalog_dir, cache, result, written, len(digests), digest)
         keep_proofs(catalog_dir, cache.proofs)
-        keep_parsed(catalog_dir, _entry_jsons(result, digests, cache))  # generate need not parse them
+        # Each entry passed the entry format before it was dumped: generate need not parse them. Its
+        # JSON is kept where JSON gives that entry back (checked only for texts not kept yet).
+        keep_parsed(catalog_dir, {w.sha256: partial(exact_json, w.entry, w.json) for w in written.values()})
         given = handoff()
         if given is not None and digest is not None:
-            given.written.update(_written(result, digests, cache))
+            given.written.update(written)
     return diff, len(digests)
-
-
-def _entry_jsons(
-    result: IngestResult, digests: dict[str, str], cache: IngestCache
-) -> dict[str, Callable[[], str | None]]:
-    """By the sha256 of each entry file's text, what gives the JSON of the entry it was dumped from
-    (None where JSON does not give that entry back). The entry passed the entry format before."""
-    from generator.catalog.store import entry_path, exact_json
-
-    def json_of(entry: CatalogEntry) -> Callable[[], str | None]:
-        return lambda: exact_json(entry, cache.entry_json(entry))
-
-    return {digests[str(entry_path(entry))]: json_of(entry) for entry in result.catalog}
 
 
 def _written(result: IngestResult, digests: dict[str, str], cache: IngestCache) -> dict[str, Written]:
@@ -225,21 +214,19 @@ def _remember_ingest(
     catalog_dir: Path,
     cache: IngestCache,
     result: IngestResult,
-    digests: dict[str, str],
+    written: dict[str, Written],
+    entries: int,
     digest: str | None,
 ) -> None:
-    """Keep what this ingest extracted and left (digests: each entry file's sha256); digest (a clean
-    run's): replay it next time."""
-    from generator.catalog.store import entry_path
+    """Keep what this ingest extracted and left (written: its entry files; entries: how many the
+    catalog holds); digest (a clean run's): replay it next time."""
     from generator.ingest.cache import cache_lines, write_cache
     from generator.ingest.replay import RUN_FILE, Outcome, run_text
 
-    entries = (
-        (cache.entry_json(e), digests[str(entry_path(e))], e.provenance.source.path) for e in result.catalog
-    )
-    write_cache(catalog_dir, cache_lines(cache, entries))
+    files = ((w.json, w.sha256, w.entry.provenance.source.path) for w in written.values())
+    write_cache(catalog_dir, cache_lines(cache, files))
     if digest is None:
         (catalog_dir / RUN_FILE).unlink(missing_ok=True)
     else:
-        outcome = Outcome(result.documents, len(digests), result.diagnostics)
+        outcome = Outcome(result.documents, entries, result.diagnostics)
         write_cache(catalog_dir, run_text(digest, catalog_dir, outcome, cache.proofs), RUN_FILE)

@@ -11,6 +11,7 @@ from generator.catalog.store import Catalog, entry_path
 from generator.diagnostics import Diagnostic, Level, error
 from generator.ingest.sources import SOURCES_PREFIX, SourceDocument
 from generator.proofs import Proofs
+from generator.tree import yaml_files
 
 _Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -25,8 +26,8 @@ def previous_sources(
     """
     proofs = proofs if proofs is not None else Proofs()
     found: dict[str, str] = {}
-    for path in sorted(catalog_dir.glob("*/*.yaml")) if catalog_dir.is_dir() else ():
-        name = f"catalog/{path.parent.name}/{path.name}"
+    for entry_file in sorted(yaml_files(catalog_dir, 1)):  # `<provider>/<slug>.yaml`; none if no folder
+        path, name = catalog_dir / entry_file, f"catalog/{entry_file}"
         try:
             digest = proofs.proven(name, path)
             source = (known or {}).get(digest) if digest is not None else None
@@ -36,7 +37,7 @@ def previous_sources(
         except OSError:
             continue
         if source is not None:
-            found[source] = f"{path.parent.name}/{path.name}"
+            found[source] = entry_file
     return found
 
 

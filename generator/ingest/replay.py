@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,12 +30,11 @@ class Outcome:
     diagnostics: list[Diagnostic]
 
 
-def _files(root: Path | None, everything: bool) -> Iterable[tuple[str, Path]]:
-    """(name, path) of each file below root, in path order; everything: hidden ones and caches too."""
+def _names(root: Path | None, everything: bool) -> list[str]:
+    """Names (`a/b.md`) of the files below root, in path order; everything: hidden ones and caches too."""
     if root is None:
         return []
-    names = sorted(files_below(root, hidden=everything), key=lambda name: name.split("/"))
-    return [(name, root / name) for name in names]
+    return sorted(files_below(root, hidden=everything), key=lambda name: name.split("/"))
 
 
 def inputs_digest(
@@ -56,8 +54,9 @@ def inputs_digest(
     proofs = proofs if proofs is not None else Proofs()
     digest = hashlib.sha256(json.dumps({"format": RUN_FORMAT, "tools": tools}, sort_keys=True).encode())
     for label, root in (("sources", sources), ("providers", providers), ("overlays", overlays)):
-        for name, path in _files(root, everything=True):  # hidden files too: more misses, never a lie
-            digest.update(f"{label}\0{name}\0".encode() + proofs.sha256(f"{label}/{name}", path).encode())
+        names = _names(root, everything=True)  # hidden files too: more misses, never a lie
+        for name, sha in proofs.digests(label, root or Path(), names):
+            digest.update(f"{label}\0{name}\0{sha}".encode())
     if acknowledged.is_file():
         digest.update(b"acknowledged\0" + proofs.sha256("acknowledged", acknowledged).encode())
     return digest.hexdigest()
@@ -67,8 +66,8 @@ def catalog_digest(catalog: Path, proofs: Proofs | None = None) -> str:
     """sha256 of the catalog folder as write_tree sees it: its entries, anything else, its manifest."""
     proofs = proofs if proofs is not None else Proofs()
     digest = hashlib.sha256()
-    for name, path in _files(catalog, everything=False):
-        digest.update(f"{name}\0".encode() + proofs.sha256(f"catalog/{name}", path).encode())
+    for name, sha in proofs.digests("catalog", catalog, _names(catalog, everything=False)):
+        digest.update(f"{name}\0{sha}".encode())
     if (catalog / MANIFEST).is_file():
         digest.update(b"manifest\0" + hashlib.sha256((catalog / MANIFEST).read_bytes()).digest())
     return digest.hexdigest()

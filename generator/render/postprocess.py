@@ -352,14 +352,9 @@ def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
-def _annotations(node: ast.ClassDef | ast.Assign) -> list[ast.AnnAssign]:
-    if not isinstance(node, ast.ClassDef):
-        return []  # a functional TypedDict's types are strings already
-    return [s for s in node.body if isinstance(s, ast.AnnAssign)]
-
-
 def _annotations_and_bound(node: ast.ClassDef | ast.Assign) -> Iterator[tuple[ast.AnnAssign, set[str]]]:
-    """Each field, with the names the class body has bound before its annotation is evaluated."""
+    """Each field, with the names the class body has bound before its annotation is evaluated
+    (none for a functional TypedDict: its types are strings already)."""
     if not isinstance(node, ast.ClassDef):
         return
     bound: set[str] = set()
@@ -386,7 +381,7 @@ def _dependency_order(definitions: dict[str, ast.ClassDef | ast.Assign]) -> list
     needs: dict[str, set[str]] = {}
     must: dict[str, set[str]] = {}
     for name, node in definitions.items():
-        annotations = {id(a.annotation) for a in _annotations(node)}
+        annotations = {id(field.annotation) for field, _ in _annotations_and_bound(node)}
         hard: set[str] = set()
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.AnnAssign):
