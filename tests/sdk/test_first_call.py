@@ -187,6 +187,22 @@ def test_a_plain_sync_first_call_loads_no_async_stream_or_failure_code(
     assert not {m for m in loaded if m.endswith("._typed")}  # what type checkers read, never run
 
 
+@pytest.mark.parametrize("provider", sorted({e.provider for e in CATALOG}))
+def test_the_benchs_call_by_hand_validates_the_answer_with_the_models_classes_alone(
+    provider: str, generated: Path
+) -> None:
+    # `make bench` prints the SDK's first call less this one as the SDK's client layer.
+    call = FirstCall.of(Catalog(tuple(e for e in CATALOG if e.provider == provider)))
+    loaded = _loaded_by(
+        call.handwritten_code() + "\nassert type(validated).__name__ == 'Response', validated", generated
+    )
+    assert f"types.{provider}.{call.entry.slug}" in loaded
+    client_layer = {"_base_client", "_request", "_namespace"} | {
+        m for m in loaded if m.startswith(("resources.", "providers."))
+    }
+    assert not loaded & client_layer, sorted(loaded)
+
+
 def _streaming_chats() -> Catalog:
     return Catalog(tuple(e for e in CATALOG if e.provider == "cloudflare" and e.streaming.supported))
 
