@@ -36,6 +36,7 @@ from tests.backend.calls import ACCOUNT, auth_headers, model_path, stream_flag, 
 RUNS = 9  # medians: a first call is ~30 ms, and a busy moment of the machine adds as much
 PACKAGE = "modelsdk"
 FLOOR = "import httpx, pydantic, ssl; ssl.create_default_context()"
+_SENT = "\0sent\0"  # stands for the validated request in the hand-written call's source
 TIMED = "import time; t = time.perf_counter()\n{code}\nprint('seconds', time.perf_counter() - t)\n"
 
 
@@ -80,17 +81,20 @@ class FirstCall:
         return self.client_code() + f"client.models.{self.entry.slug}.run(**{self.data!r})"
 
     def handwritten_code(self) -> str:
-        """The same request and answer by hand: httpx.Client, the model's Response class, no SDK client."""
+        """The same call by hand: the request validated and dumped as run() does, one httpx.Client, the
+        answer validated; the model's Request and Response classes, no SDK client."""
         entry = self.entry
         envelope = entry.response.envelope
         result = f"[{envelope.result_key!r}]" if envelope is not None and envelope.result_key else ""
         base_url = str(entry.endpoint.base_url)
+        enveloped = repr(wrap(entry, _SENT)).replace(repr(_SENT), "sent")  # the request body, in its envelope
         return (
-            f"import httpx\nfrom {PACKAGE}.types.{entry.provider}.{entry.slug} import Response\n"
+            f"import httpx\nfrom {PACKAGE}.types.{entry.provider}.{entry.slug} import Request, Response\n"
             f"body = {self.body!r}\n"
             f"def answer(request): return httpx.Response(200, content=body, headers={{'content-type': {self.media_type!r}}})\n"
             f"client = httpx.Client(transport=httpx.MockTransport(answer), base_url={base_url!r})\n"
-            f"answered = client.post({model_path(entry)!r}, json={wrap(entry, self.data)!r}, headers={auth_headers(entry)!r})\n"
+            f"sent = Request.model_validate({self.data!r}).model_dump(mode='json', exclude_unset=True)\n"
+            f"answered = client.post({model_path(entry)!r}, json={enveloped}, headers={auth_headers(entry)!r})\n"
             f"validated = Response.model_validate(answered.json(){result})"
         )
 
