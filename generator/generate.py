@@ -20,8 +20,8 @@ from generator.lockfile import (
     sha256_text,
     toolchain,
 )
+from generator.recordings import Recordings, as_recordings
 from generator.render.changelog import CHANGELOG_NAME, changelog_text, next_version
-from generator.render.context import recordings_of
 from generator.render.format import RUFF_CONFIG, format_tree
 from generator.render.render import RenderOptions, render
 
@@ -65,16 +65,19 @@ class Generation:
 def _keys(
     catalog: Catalog,
     options: RenderOptions,
-    recordings: Mapping[PurePosixPath, str],
+    recordings: Recordings,
     tools_json: str,
     entry_jsons: Mapping[str, str],
 ) -> dict[str, str]:
-    grouped = recordings_of(recordings)
+    grouped = recordings.by_model()
     keys = {}
     for entry in catalog:
         name = model_key(entry)
-        # Paths count too: a renamed cassette is a different file in the output.
-        own = json.dumps({str(path): text for path, text in grouped.get(name, {}).items()}, sort_keys=True)
+        # Paths count too: a renamed cassette is a different file in the output. A digest stands
+        # for the text, so that only the cassettes of models rendered anew are read.
+        own = json.dumps(
+            {str(path): recordings.sha256(path) for path in grouped.get(name, [])}, sort_keys=True
+        )
         keys[name] = cache_key(
             entry, options.package, options.catalog_label, own, tools_json, entry_jsons.get(name)
         )
@@ -112,6 +115,7 @@ def generate(
     entry_jsons: Mapping[str, str] | None = None,  # by model, its entry's model_dump_json(), if known
     tools: Mapping[str, str] | None = None,  # toolchain(), when the caller has it
 ) -> Generation:
+    recordings = as_recordings(recordings)
     tools = dict(tools) if tools is not None else toolchain()  # once: it hashes the templates and code
     tools_json = json.dumps(tools, sort_keys=True)
     keys = _keys(catalog, options, recordings, tools_json, entry_jsons or {})

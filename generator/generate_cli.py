@@ -142,11 +142,11 @@ def _generate(
     from generator.catalog.store import read_catalog
     from generator.generate import Previous, generate
     from generator.lockfile import LOCK_NAME, read_lock
+    from generator.recordings import Recordings
     from generator.render.changelog import CHANGELOG_NAME
     from generator.render.context import RenderError
     from generator.render.format import FormatError
     from generator.render.render import RenderOptions
-    from generator.tree import read_tree
     from generator.unchanged import files_intact
 
     intact = partial(files_intact, out, proofs=proofs)
@@ -167,7 +167,7 @@ def _generate(
         generation = generate(
             catalog,
             RenderOptions(package=run.package, catalog_label=run.catalog_label),
-            read_tree(run.recordings, "*/*/*.yaml"),
+            Recordings.below(run.recordings, run.recording_names, proofs),
             previous,
             loaded.texts,
             loaded.entry_jsons(),

@@ -202,14 +202,3 @@ def _remove_empty_parents(directory: Path, stop: Path) -> None:
     while directory != stop and directory.is_dir() and not any(directory.iterdir()):
         directory.rmdir()
         directory = directory.parent
-
-
-def read_tree(directory: Path, pattern: str) -> dict[PurePosixPath, str]:
-    """Text files below directory matching a glob, keyed by their relative path; none if it is missing."""
-    if not directory.is_dir():
-        return {}
-    return {
-        PurePosixPath(path.relative_to(directory).as_posix()): path.read_text("utf-8")
-        for path in sorted(directory.glob(pattern))
-        if path.is_file()
-    }

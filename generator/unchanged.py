@@ -25,6 +25,7 @@ from typing import Any
 import pydantic_core
 
 from generator.proofs import Proofs
+from generator.recordings import PROOF_LABEL
 from generator.tree import MANIFEST, is_build_output, on_disk, write_atomically, yaml_files
 
 CACHE_DIR = ".cardgen-cache"  # a hidden folder: never content, safe to delete, usually git-ignored
@@ -47,6 +48,11 @@ class RunInputs:
         from generator.lockfile import toolchain  # noqa: PLC0415 - pydantic, only once there is a catalog
 
         return toolchain()
+
+    @cached_property
+    def recording_names(self) -> list[str]:
+        """The cassettes (`<provider>/<slug>/<name>.yaml`) below recordings, as glob finds them."""
+        return sorted(yaml_files(self.recordings, 2))
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,11 @@ def inputs_digest(run: RunInputs, proofs: Proofs | None = None) -> str | None:
     digest = hashlib.sha256(json.dumps(head, sort_keys=True).encode())
     # The same files generate reads: catalog entries (*/*.yaml) and recordings (*/*/*.yaml).
     proofs = proofs if proofs is not None else Proofs()
-    for label, root, depth in (("catalog", run.catalog, 1), ("recordings", run.recordings, 2)):
-        for name, sha in proofs.digests(label, root, sorted(yaml_files(root, depth))):
+    for label, root, names in (
+        ("catalog", run.catalog, sorted(yaml_files(run.catalog, 1))),
+        (PROOF_LABEL, run.recordings, run.recording_names),
+    ):
+        for name, sha in proofs.digests(label, root, names):
             digest.update(f"{label}\0{name}\0{sha}\n".encode())
     return digest.hexdigest()
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from generator.ingest.overlaps import overlapping_one_ofs
+from generator.recordings import Recordings
 from generator.render.cassettes import cassette_yaml, example_interactions
-from generator.render.context import ModelView, ProviderView, recordings_of
+from generator.render.context import ModelView, ProviderView
 from generator.render.templates import TEMPLATES, render_template
 
 HARNESS = (
@@ -45,7 +45,7 @@ def conformance_files(
     providers: list[ProviderView],
     package: str,
     header: str,
-    recordings: Mapping[PurePosixPath, str],
+    recordings: Recordings,
 ) -> dict[PurePosixPath, str]:
     """Every file under tests/: recordings are keyed `<provider>/<slug>/<name>.yaml`."""
     files: dict[PurePosixPath, str] = {}
@@ -71,7 +71,7 @@ def conformance_files(
             for index, interaction in enumerate(example_interactions(model.entry), start=1):
                 files[TESTS / "cassettes" / where / f"example-{index}.yaml"] = cassette_yaml([interaction])
     rendered = {f"{p.name}/{m.slug}" for p in providers for m in p.models if m.rendered}
-    for owner, own in recordings_of(recordings).items():
-        if owner in rendered:
-            files.update({TESTS / "cassettes" / path: text for path, text in own.items()})
+    for owner, paths in recordings.by_model().items():
+        if owner in rendered:  # a reused model's cassettes are in the output as they are: not read
+            files.update({TESTS / "cassettes" / path: recordings[path] for path in paths})
     return files

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -249,14 +248,6 @@ def shared_value(entry: CatalogEntry, field: str) -> object:
     for part in field.split("."):
         value = getattr(value, part)
     return value
-
-
-def recordings_of(recordings: Mapping[PurePosixPath, str]) -> dict[str, dict[PurePosixPath, str]]:
-    """Recordings keyed `<provider>/<slug>/<name>.yaml`, grouped by `<provider>/<slug>`."""
-    grouped: dict[str, dict[PurePosixPath, str]] = {}
-    for path, text in sorted(recordings.items()):
-        grouped.setdefault("/".join(path.parts[:2]), {})[path] = text
-    return grouped
 
 
 def provider_view(name: str, models: Sequence[ModelView]) -> ProviderView:

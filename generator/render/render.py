@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, entry_path
+from generator.recordings import as_recordings
 from generator.render.bindings import module_bindings, names_used
 from generator.render.conformance import conformance_files
 from generator.render.context import ModelView, ProviderView, RenderError, provider_view, safe_model_id
@@ -238,7 +239,9 @@ def render(
     files.update(_package_files(root, common, options))
     packages = sorted({".".join((options.package, *p.parent.parts[1:])) for p in files if p.suffix == ".py"})
     files.update(
-        conformance_files(providers, options.package, header(options.catalog_label)[2:], recordings or {})
+        conformance_files(
+            providers, options.package, header(options.catalog_label)[2:], as_recordings(recordings)
+        )
     )
     project = PurePosixPath("pyproject.toml")  # the output directory is the project root
     files[project] = render_template("pyproject.toml.jinja", packages=packages, **common)
