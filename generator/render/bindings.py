@@ -49,26 +49,52 @@ def field_alias(node: ast.AnnAssign) -> str | None:
 
 
 def shadowing_fields(code: str, reserved: frozenset[str] = frozenset()) -> dict[str, str]:
-    """{property as the schema spells it: the Python name to give it} for fields named like a binding.
+    """{property as the schema spells it: the Python name to give it} for fields whose name misleads.
 
-    A property the code generator renamed its own way (`Options` -> `Options_1` beside a class
-    `Options`) counts too, so that every such property is renamed alike: `Options_`. reserved
-    are names another module uses with these fields (run()'s own names in the resource module).
+    - Named like a binding. A property the code generator renamed its own way (`Options` ->
+      `Options_1` beside a class `Options`) counts too, so that every such property is renamed
+      alike: `Options_`. reserved are names another module uses with these fields (run()'s own
+      names in the resource module).
+    - Named otherwise than Python reads it: Python folds identifiers to NFKC, so a field written
+      `ﬁ` is `fi` to pydantic, and would be sent and read under that name.
+    - Named like another field of its class, or like another field's property: the class accepts
+      a field by its name as by its property, so `a_b` (for `a-b`) would take the property `a_b`.
     """
     tree = ast.parse(code)
     bound = module_bindings(tree) | reserved
     shadowing: dict[str, str] = {}
+    lines = code.split("\n")  # the code generator's "\n" lines, every other break escaped (postprocess)
     for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+        fields = []  # (Python's name, the name as written, the property)
         for node in cls.body:
-            if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
-                continue
-            name = node.target.id
-            prop = field_alias(node) or name
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                written = _written(lines, node.target)
+                fields.append((node.target.id, written, field_alias(node) or written))
+        for index, (name, written, prop) in enumerate(fields):
+            others = fields[:index] + fields[index + 1 :]
             if name in bound:
                 shadowing[prop] = f"{name}_"
             elif prop in bound and name != f"{prop}_":
                 shadowing[prop] = f"{prop}_"
+            elif written != name or (name != prop and name in {other for _, _, other in others}):
+                before = shadowing.get(prop)  # one name a property, whichever classes it is in
+                taken = bound | {n for n, _, _ in others} | {p for _, _, p in others}
+                taken |= set(shadowing.values()) - {before}
+                if before is None or before in taken:
+                    shadowing[prop] = _free(name if written != name else f"{name}_", taken)
     return shadowing
+
+
+def _written(lines: list[str], name: ast.Name) -> str:
+    """The name as the source spells it: ast gives it NFKC-folded, with offsets in UTF-8 bytes."""
+    line = lines[name.lineno - 1].encode("utf-8")
+    return line[name.col_offset : name.end_col_offset].decode("utf-8")
+
+
+def _free(name: str, taken: set[str]) -> str:
+    while name in taken:
+        name = f"{name}_"
+    return name
 
 
 def shadowing_classes(code: str) -> set[str]:

@@ -11,6 +11,9 @@ from typing import Any
 # Pinned in pyproject.toml with `==`: a different version writes different code.
 BASE_CLASS_MARKER = "cardgen_marker_base.StrictModel"
 ROOT_CLASS_MARKER = "CardgenUnusedRoot"
+# The classes the code generator derives from: a schema class named like one of them it renames
+# itself (`RootModel` -> `RootModelModel`), out of the plan's sight, so no planned class takes them.
+BASE_CLASSES = frozenset({"BaseModel", "RootModel", BASE_CLASS_MARKER.rpartition(".")[2], ROOT_CLASS_MARKER})
 
 _OPTIONS: dict[str, Any] = {
     "base_class": BASE_CLASS_MARKER,

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from generator.render.datamodel import BASE_CLASS_MARKER, ROOT_CLASS_MARKER, CodegenError
-from generator.render.pytext import docstring_literal, unprintable
+from generator.render.pytext import docstring_literal, trailing_space, unprintable
 from generator.render.schema_plan import TypePlan
 from generator.render.source_text import SourceText
 
@@ -229,7 +229,8 @@ def _escape_text(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in in_fstrings:
             continue
-        if unprintable(source.segment(node)) is None:
+        written = source.segment(node)
+        if unprintable(written) is None and not (id(node) in docstrings and trailing_space(written)):
             continue
         literal = docstring_literal(node.value) if id(node) in docstrings else repr(node.value)
         yield source.edit(node, literal)

@@ -20,9 +20,19 @@ def escape_unprintable(text: str, keep: str = "") -> str:
 
 
 def docstring_literal(value: str) -> str:
-    """A triple-quoted literal that reads back as value, its line breaks kept as they are."""
+    """A triple-quoted literal that reads back as value, its line breaks kept as they are.
+
+    A space that ends a line is written `\\x20`: linters take it for trailing whitespace (W291).
+    """
     escaped = escape_unprintable(value.replace("\\", "\\\\").replace('"', '\\"'), keep="\n")
-    return f'"""{escaped}"""'
+    lines = escaped.split("\n")
+    ended = [line.rstrip(" ") + "\\x20" * (len(line) - len(line.rstrip(" "))) for line in lines[:-1]]
+    return '"""' + "\n".join([*ended, lines[-1]]) + '"""'
+
+
+def trailing_space(source: str) -> bool:
+    """Whether a line of source ends in a space (one followed by a line break)."""
+    return " \n" in source
 
 
 def unprintable(text: str, allowed: str = "\n") -> str | None:

@@ -76,8 +76,11 @@ def allows_null(schema: Any, document: Any = None, seen: frozenset[str] = frozen
 class _Namer:
     reading = False  # naming an answer's schema: its oneOf unions are not exclusive
 
-    def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
+    def __init__(self, reserved: frozenset[str] = frozenset(), roles: frozenset[str] = frozenset()) -> None:
         self.reserved = reserved  # names the module binds otherwise (imports): no class takes them
+        # The roles' classes (`Request`, `Response`, ...): run() reads them by these names, so a
+        # definition titled `Response` in the input schema is named otherwise, never the answer.
+        self.roles = roles
         self.classes: dict[str, ClassPlan] = {}
         # An object's shape as written -> the first schema of that shape, once titled throughout.
         self.by_shape: dict[str, JsonSchema] = {}
@@ -89,7 +92,7 @@ class _Namer:
         self.document: Any = None  # the combined document, for resolving local references
 
     def taken(self, name: str) -> bool:
-        return name in self.classes or name in self.reserved
+        return name in self.classes or name in self.reserved or name in self.roles
 
     def unique(self, wanted: str, parent: str) -> str:
         name = wanted
@@ -126,7 +129,7 @@ class _Namer:
         if shape in self.by_shape and not is_role:
             self._share(self.by_shape[shape], schema)
             return
-        name = self.unique(wanted, parent)
+        name = wanted if is_role and wanted in self.roles else self.unique(wanted, parent)
         self.wanted[name] = wanted
         self.by_shape.setdefault(shape, schema)
         schema["title"] = name
@@ -279,7 +282,7 @@ def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozense
 
     reserved: names no class may take (what the module imports).
     """
-    namer = _Namer(reserved)
+    namer = _Namer(reserved, frozenset(roles))
     defs: dict[str, JsonSchema] = {}
     namer.document = {"$defs": defs}
     for role, schema in roles.items():

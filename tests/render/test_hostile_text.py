@@ -3,8 +3,10 @@
 tests/fixtures/hostile-text/ (written by its `build.py`) holds Cloudflare front-matter pages whose
 property names and enum values are not ASCII (`température`, `名前`, combining accents), whose
 descriptions hold line separators, form feeds, NUL, ESC, quotes, backslashes and template markup,
-and whose properties are named like what the generated modules bind (`Annotated`, `Field`,
-`JsonInt`, `Literal`, `given`, `self`).
+whose properties are named like what the generated modules bind (`Annotated`, `Field`,
+`JsonInt`, `Literal`, `given`, `self`), and whose names collide once Python reads them (NFKC
+folds, a renamed property's name that is another's, BaseModel's own names, definitions named like
+the role classes or the code generator's base classes).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -24,7 +28,7 @@ from tests.conftest import REPO
 from tests.render.pipeline import conformance_rows, generate, ingest_and_record, ok, run_python, strict_errors
 
 FIXTURES = REPO / "tests" / "fixtures" / "hostile-text"
-SLUGS = {"unicode_names", "hostile_descriptions", "shadowing_names"}
+SLUGS = {"unicode_names", "hostile_descriptions", "shadowing_names", "colliding_names"}
 
 
 def _build() -> ModuleType:
@@ -52,6 +56,8 @@ shadow = m.shadowing_names.run(
 number: int = shadow.JsonInt_
 options: Options = Options(Field_=1)
 text: str = m.hostile_descriptions.run(style='say "hi"', options={"depth": 1}).response
+collided = m.colliding_names.run(prompt="p", fi=1, fi_="s", a="x", class_="c", a_b_="h", a_b="u", l="l")
+renamed: int | None = collided.a_b_
 """
 
 BAD_USE = """\
@@ -162,3 +168,63 @@ def test_code_generator_refusals_name_the_schema_path() -> None:
         "  input_schema at /$defs/a.b: a definition name with a dot",
         "  input_schema at /properties/b/default_factory: default_factory",
     ]
+
+
+def test_names_that_collide_once_python_reads_them_stay_apart_on_the_wire(work: Path) -> None:
+    code = (
+        "import json, pydantic\n"
+        "from modelsdk._models import parse_as\n"
+        "from modelsdk.resources.cloudflare.colliding_names import CollidingNames\n"
+        "from modelsdk.types.cloudflare.colliding_names import Request, Response, Response2\n"
+        "sent = CollidingNames._body({'prompt': 'p', 'fi': 1, 'fi_': 's', 'a': 'x', 'Dž': 'y', 'class_': 'c',\n"
+        "    'a_b_': 'h', 'a_b': 'u', 'l': 'l', 'O_': {'I': 1}, 'model_dump_': 'm', 'answer': {'y': 'z'}})\n"
+        "read = parse_as(Response, {'response': 'r', 'a-b': 2, 'a_b': 's', '\ufb01': 'q'}, 'm')\n"
+        "try:\n"
+        "    parse_as(Request, {'prompt': 'p', 'fi': 1, 'class_': 'c'}, 'm')\n"
+        "    by_name = 'accepted'\n"
+        "except Exception as refused:\n"
+        "    by_name = type(refused).__name__\n"
+        "print(json.dumps([sent, read.model_dump(mode='json', exclude_unset=True, by_alias=True),\n"
+        "    [read.a_b, read.a_b_, read.fi_], by_name, Request.model_fields['answer'].annotation.__args__[0].__name__]))\n"
+    )
+    sent, read, fields, by_name, answer = json.loads(ok(run_python("-c", code, cwd=work / "gen")))
+    assert sent == {
+        "prompt": "p",
+        "fi": 1,
+        "\ufb01": "s",
+        "\uff41": "x",
+        "\u01c5": "y",
+        "class": "c",
+        "a-b": "h",
+        "a_b": "u",
+        "l": "l",
+        "O": {"I": 1},
+        "model_dump": "m",
+        "answer": {"y": "z"},
+    }
+    assert read == {"response": "r", "a-b": 2, "a_b": "s", "\ufb01": "q"}
+    assert fields == ["s", 2, "q"]
+    assert by_name == "ResponseValidationError"  # `class_` is a Python name, no property of the schema
+    assert answer == "Response2"  # the input's definition `Response` is not the answer's class
+
+
+def test_the_package_lints_clean_and_imports_without_warnings(work: Path) -> None:
+    gen = work / "gen"
+    ruff = Path(sys.executable).with_name("ruff")
+    for check in (("check",), ("format", "--check")):
+        ok(subprocess.run([ruff, *check, "--no-cache", "--config", "ruff.toml", "modelsdk", "tests"], cwd=gen,
+                          capture_output=True, text=True, check=False))  # fmt: skip
+    modules = sorted(
+        ".".join(path.relative_to(gen).with_suffix("").parts)
+        for folder in ("types", "resources")
+        for path in (gen / "modelsdk" / folder / "cloudflare").glob("*.py")
+    )
+    ok(
+        run_python(
+            "-W",
+            "error",
+            "-c",
+            f"import importlib\nfor m in {modules!r}: importlib.import_module(m)",
+            cwd=gen,
+        )
+    )

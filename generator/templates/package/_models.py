@@ -35,6 +35,9 @@ class StrictModel(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         allow_inf_nan=False,
+        # A property named `model_dump` is the field `model_dump_` (renamed, with an alias): no
+        # field takes a name of BaseModel's own, so its `model_` names need no warning.
+        protected_namespaces=(),
     )
 
 
@@ -179,7 +182,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 def parse_as(model: type[ModelT], data: Any, model_id: str) -> ModelT:
     """Validate a provider's answer against the type the catalog promises for it."""
     try:
-        return model.model_validate(data)
+        # By property alone: a field's Python name (`class_` for `class`) is no key of the schema's.
+        return model.model_validate(data, by_name=False)
     except ValidationError as exc:
         from ._exceptions import ResponseValidationError  # only a failure needs the HTTP-side errors
         from ._validation import error_list

@@ -16,8 +16,8 @@ def validate_as(type_: type[T], data: object) -> T:
     try:
         kind = cast(object, type_)  # at run time often no class: list[X], X | None, a Literal
         if isinstance(kind, type) and issubclass(kind, pydantic.BaseModel):
-            return cast(T, kind.model_validate(data))
-        return _adapter(type_).validate_python(data)
+            return cast(T, kind.model_validate(data, by_name=False))  # properties, not Python names
+        return _adapter(type_).validate_python(data, by_name=False)
     except pydantic.ValidationError as exc:
         raise ResponseValidationError(
             summary(_name_of(type_), exc), expected=_name_of(type_), body=data
