@@ -27,6 +27,7 @@ from generator.machine import emit, format_option, tree_json
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
+    from generator.catalog.entry import CatalogEntry
     from generator.catalog.store import LoadedCatalog
     from generator.generate import Generation, Previous
     from generator.proofs import Proofs
@@ -161,7 +162,9 @@ def _generate(
             given = handoff()
             written = given.written if given is not None else {}  # `cardgen build`: what its ingest wrote
             known = previous.lock.known_entries() if previous.lock else None
-            loaded = read_catalog(run.catalog, known, ParsedEntries(run.catalog), written, proofs)
+            loaded = read_catalog(
+                run.catalog, known, ParsedEntries(run.catalog), written, proofs, check=_entry_errors
+            )
         catalog = loaded.catalog
         click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)
         generation = generate(
@@ -180,6 +183,13 @@ def _generate(
             click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
         sys.exit(1)
     return generation, previous, loaded
+
+
+def _entry_errors(entry: CatalogEntry) -> list[str]:
+    """Ingest's checks, for an entry no ingest wrote or checked (loaded only when one is parsed)."""
+    from generator.ingest.checks import entry_errors
+
+    return entry_errors(entry)
 
 
 def _why(previous: Previous, generation: Generation, catalog_dir: Path) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -128,10 +128,15 @@ def load_entry_yaml(text: str, origin: str) -> Any:
         raise ValueError(f"{origin}: not valid YAML: {exc}") from exc
 
 
+ENTRY_CHECKS = 2  # 2: the model's schemas checked as ingest checks them (1: the entry format alone)
+
+
 @cache
 def entry_schema_digest() -> str:
-    """sha256 of the entry format's JSON Schema: what a recorded validation was made against."""
-    return hashlib.sha256(json.dumps(entry_json_schema(), sort_keys=True).encode()).hexdigest()
+    """sha256 of what a recorded validation was made against: the entry format's JSON Schema, and
+    (ENTRY_CHECKS) the checks of its schemas that read_catalog's caller runs besides."""
+    schema = json.dumps(entry_json_schema(), sort_keys=True)
+    return hashlib.sha256(f"{ENTRY_CHECKS}\0{schema}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,7 @@ def read_catalog(
     parsed: Mapping[str, Any] | None = None,
     written: Mapping[str, Written] | None = None,
     proofs: Proofs | None = None,
+    check: Callable[[CatalogEntry], list[str]] | None = None,
 ) -> LoadedCatalog:
     """Load every `<provider>/<slug>.yaml` below directory, with the digest of each file's text.
 
@@ -190,6 +196,8 @@ def read_catalog(
     Nor is one that `written` (by name) says an ingest in this process wrote from an entry, when
     its text is that one and `known` recorded it: that entry is taken as it is. A file `proofs`
     vouches for (by its name below directory) is not even read when its text is one of those.
+    check: what ingest would refuse in an entry (its schemas), for each file checked against the
+    entry schema here: an entry edited by hand, or one from a catalog no run of this code has read.
     """
     proofs = proofs if proofs is not None else Proofs()
     if not directory.is_dir():
@@ -220,6 +228,9 @@ def read_catalog(
             except UnicodeDecodeError as exc:
                 raise ValueError(f"{path}: not UTF-8 text: {exc}") from exc
             entry = parse_entry(text, str(path), validated=validated)
+            problems = check(entry) if check is not None and not validated else []
+            if problems:
+                raise ValueError(f"{path}: not an entry ingest would write: " + "; ".join(problems[:5]))
             kept = exact_json(entry)
         if kept is not None:
             jsons[digest] = kept

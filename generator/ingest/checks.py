@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.catalog.entry import CatalogEntry
-from generator.diagnostics import Diagnostic, error, warning
+from generator.diagnostics import Diagnostic, Level, error, warning
 from generator.ingest.acknowledged import Acknowledgement, acknowledge, stale
 from generator.ingest.hygiene import clean_schema
 from generator.ingest.keywords import unenforced
@@ -23,6 +23,11 @@ def _where(entry: CatalogEntry, field: str) -> tuple[str, int | None]:
     if source is None:
         return entry.provenance.source.path, None
     return source.file, source.lines[0] if source.lines else None
+
+
+def entry_errors(entry: CatalogEntry) -> list[str]:
+    """What ingest refuses in an entry, for one generate reads from a file no check has seen."""
+    return [d.render() for d in check_entry(entry) if d.level is Level.ERROR]
 
 
 def check_entry(entry: CatalogEntry) -> list[Diagnostic]:

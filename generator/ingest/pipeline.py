@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.catalog.store import Catalog, dump_entry, entry_path
-from generator.diagnostics import Diagnostic, sort_diagnostics
+from generator.diagnostics import Diagnostic, Level, sort_diagnostics
 from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
 from generator.ingest.acknowledged import load_acknowledged
 from generator.ingest.build import build_catalog
@@ -70,6 +70,10 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
     everything = diagnostics + provider_diagnostics + overlay_diagnostics + acknowledged_diagnostics
     everything += build_diagnostics
     everything += nothing_ingested(len(documents), catalog, everything)
+    # A document with an error yields no entry, whatever was built from it: `--keep-going` writes
+    # what passed, and the entry such a document had before is kept (lost_entries says so).
+    broken = {d.file for d in everything if d.level is Level.ERROR}
+    catalog = Catalog(tuple(e for e in catalog if e.provenance.source.path not in broken))
     lost = {}
     if inputs.catalog is not None:
         recorded = cache.sources if cache is not None else None

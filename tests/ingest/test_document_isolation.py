@@ -185,3 +185,33 @@ def test_a_broken_project_provider_file_is_an_error_with_its_line(tmp_path: Path
     result = ingest(IngestInputs.beside(sources))
     errors = [d.render() for d in result.diagnostics if d.level is Level.ERROR]
     assert errors == ["providers/cloudflare.yaml:4: error: unknown keys: streamng"]
+
+
+def _break_schema(page: Path) -> None:
+    """A schema the metaschema rejects: the page still parses and its entry can be built."""
+    text = page.read_text("utf-8")
+    assert '\\"type\\": \\"string\\"' in text, page  # schemas stand as JSON strings in the YAML
+    page.write_text(text.replace('\\"type\\": \\"string\\"', '\\"type\\": \\"strng\\"', 1), "utf-8")
+
+
+def test_keep_going_writes_no_entry_for_a_document_with_an_error(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md", TASKS / "melotts.md", TASKS / "m2m100-1.2b.md")
+    models = tmp_path / "models"
+    assert _cardgen("ingest", "--sources", sources, "--catalog", models).exit_code == 0
+    before = (models / "cloudflare" / "melotts.yaml").read_text("utf-8")
+    _break_schema(sources / "cloudflare" / "melotts.md")  # it had an entry: that entry stays
+    shutil.copy(TASKS / "whisper.md", sources / "cloudflare" / "whisper-copy.md")
+    new = sources / "cloudflare" / "whisper-copy.md"  # a new document, broken: no entry at all
+    new.write_text(new.read_text("utf-8").replace("@cf/openai/whisper", "@cf/openai/whisper-copy"), "utf-8")
+    _break_schema(new)
+    outcome = _cardgen("ingest", "--keep-going", "--sources", sources, "--catalog", models)
+    assert outcome.exit_code == 1, outcome.output
+    assert "sources/cloudflare/melotts.md" in outcome.output and "not a valid JSON Schema" in outcome.output
+    assert "sources/cloudflare/whisper-copy.md" in outcome.output
+    assert sorted(p.name for p in models.rglob("*.yaml")) == [
+        "m2m100_1_2b.yaml",
+        "melotts.yaml",
+        "whisper.yaml",
+    ]
+    assert (models / "cloudflare" / "melotts.yaml").read_text("utf-8") == before
+    assert "strng" not in "".join(p.read_text("utf-8") for p in models.rglob("*.yaml"))
