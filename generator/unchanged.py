@@ -135,11 +135,14 @@ def inputs_digest(run: RunInputs, proofs: Proofs | None = None) -> str | None:
     """
     if not run.catalog.is_dir():
         return None
+    from generator.catalog.store import entry_schema_digest  # noqa: PLC0415 - as lockfile's, loaded by now
+
     head = {
         "format": STATE_FORMAT,
         "package": run.package,
         "catalog_label": run.catalog_label,
         "toolchain": run.toolchain,
+        "entry_schema": entry_schema_digest(),  # the lock records it: what entries were checked against
         "python": list(sys.version_info[:2]),
     }
     digest = hashlib.sha256(json.dumps(head, sort_keys=True).encode())
