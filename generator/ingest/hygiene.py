@@ -16,6 +16,7 @@ from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.facts import Fact
 from generator.ingest.patterns import pattern_problem
 from generator.ingest.refs import DATA_KEYS, local_ref_problems, pointer, shown, with_canonical_refs
+from generator.ingest.schemas import unfit_defaults
 
 MAX_SCHEMA_DEPTH = 64
 REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
@@ -63,6 +64,11 @@ def clean_schema(schema: dict[str, Any]) -> Cleaned:
         result.findings.extend(
             Finding(True, path, message) for path, message in local_ref_problems(result.schema)
         )
+    if not any(f.error for f in result.findings) and not lone_surrogates(result.schema):
+        # A default is what the SDK's class declares: one that does not fit would be a type error.
+        for path, node, why in unfit_defaults(result.schema):
+            del node["default"]
+            result.findings.append(Finding(False, path, f"a default that does not fit its schema ({why}),"))
     return result
 
 

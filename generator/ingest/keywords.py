@@ -165,7 +165,8 @@ def subschemas(schema: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any
             stack.extend((at, sub) for _, at, sub in _children(node, where))
 
 
-def _types(schema: dict[str, Any]) -> set[str]:
+def declared_types(schema: dict[str, Any]) -> set[str]:
+    """The types the schema's `type` names (`integer` counting as a `number` too)."""
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
     found = {str(k) for k in kinds}
@@ -183,7 +184,7 @@ def unenforced(schema: Any) -> list[Unenforced]:
         where, node, implied = stack.pop()
         if not isinstance(node, dict):
             continue
-        kinds = (_types(node) or implied) - {"null"}
+        kinds = (declared_types(node) or implied) - {"null"}
         found.extend(_node_problems(node, where, kinds))
         for keyword, at, sub in _children(node, where):
             if keyword in RUNTIME_CHECKED:

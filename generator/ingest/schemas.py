@@ -27,6 +27,29 @@ def metaschema_problems(schema: Any) -> list[str]:
     return [f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in errors]
 
 
+def unfit_defaults(schema: JsonSchema) -> list[tuple[str, JsonSchema, str]]:
+    """(JSON pointer of the `default`, the schema holding it, why) for each default its own schema rejects.
+
+    Local references resolve against schema; a schema the metaschema rejects is not looked into.
+    """
+    from generator.ingest.keywords import subschemas  # noqa: PLC0415 - keywords' walk, one copy
+
+    defaults = [(where, node) for where, node in subschemas(schema) if "default" in node]
+    if not defaults or metaschema_problems(schema):
+        return []
+    root = jsonschema.Draft202012Validator(schema)
+    found = []
+    for where, node in defaults:
+        try:
+            failure = jsonschema.exceptions.best_match(root.evolve(schema=node).iter_errors(node["default"]))
+        except RecursionError:
+            continue
+        if failure is not None:
+            cause = _deepest(failure)
+            found.append((f"{where}/default", node, cause.message[:160]))
+    return sorted(found, key=lambda unfit: unfit[0])
+
+
 def violations(schema: JsonSchema, instance: Any, limit: int = 5) -> list[str]:
     """Why instance does not fit schema: for each failure, the most specific cause and where."""
     validator = jsonschema.Draft202012Validator(schema)

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.ingest.keywords import declared_types, subschemas
 from generator.ingest.refs import target_of
 from generator.render.json_types import DATA_KEYS, json_types
 from generator.render.names import class_name, singular
@@ -277,6 +278,28 @@ def _rebase_refs(schema: Any, base: str) -> Any:
     return rebased
 
 
+def _plain_defaults(document: JsonSchema) -> None:
+    """Keep a default only where the field's Python type holds the JSON value as it is: a scalar,
+    on a schema that is no class of its own (an object, an array, a definition, a `$ref` to one).
+
+    `o: Options = {"a": 1}` would be a dict where the class promises an Options, and a type
+    error. Such a field is optional without a default instead: a request leaves it out (the
+    provider applies its own), an answer without it reads None. Defaults that do not fit their
+    schema never get here (ingest drops them).
+    """
+    for where, node in list(subschemas(document)):
+        value = node.get("default", None)
+        if "default" not in node or (
+            where.rsplit("/", 2)[-2:-1] not in (["$defs"], ["definitions"])
+            and not isinstance(value, dict | list)
+            and "$ref" not in node
+            and not {"object", "array"} & declared_types(node)
+            and not {"properties", "items", "prefixItems"} & node.keys()
+        ):
+            continue
+        del node["default"]
+
+
 def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozenset()) -> TypePlan:
     """Plan one module holding a class (or union) per role, e.g. {'Request': ..., 'Response': ...}.
 
@@ -298,6 +321,7 @@ def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozense
             namer.visit(copied, role, "")
             copied["title"] = role
     document = {"$defs": defs}
+    _plain_defaults(document)
     rules = class_rules(document, frozenset(namer.classes), target_of)
     strip_runtime(document, frozenset(namer.classes), target_of)
     return TypePlan(json_types(document), namer.classes, namer.one_of_groups, namer.variants, rules)

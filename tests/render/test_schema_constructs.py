@@ -28,7 +28,7 @@ from tests.render.pipeline import conformance_rows, generate, ingest_and_record,
 
 FIXTURES = REPO / "tests" / "fixtures" / "constructs"
 SLUGS = {"keywords", "titles", "maps", "deep", "scalars", "leftovers", "large", "pure_map"}
-SLUGS |= {"numbers", "binary_json", "overlap"}
+SLUGS |= {"numbers", "binary_json", "overlap", "defaults"}
 GENERATE_BUDGET_S = 20.0  # the whole catalog, the 300 KB schema included; it takes about 2 s
 
 
@@ -370,3 +370,41 @@ def test_overlapping_one_of_branches_are_a_warning_at_ingest(tmp_path: Path) -> 
         "sources/cloudflare/overlap.md:19: warning: output_schema at /oneOf: branches 0 and 1 overlap"
         " (both accept {}); answers are read as anyOf: the first branch that fits",
     ], done.stdout + done.stderr
+
+
+def test_defaults_that_do_not_fit_are_dropped_at_ingest_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "sources" / "cloudflare").mkdir(parents=True)
+    shutil.copytree(FIXTURES / "providers", tmp_path / "providers")
+    shutil.copy(FIXTURES / "sources" / "cloudflare" / "defaults.md", tmp_path / "sources" / "cloudflare")
+    done = run_python(
+        "-m", "generator", "ingest", "--sources", tmp_path / "sources", "--catalog", "models", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    dropped = sorted(
+        line.split(" at ", 1)[1].split(":", 1)[0]
+        for line in done.stderr.splitlines()
+        if "a default that does not fit its schema" in line and line.endswith("dropped")
+    )
+    assert dropped == [f"/properties/{name}/default" for name in ("count", "floor", "scale", "style")]
+    entry = (tmp_path / "models" / "cloudflare" / "defaults.yaml").read_text("utf-8")
+    assert "default: '3'" not in entry and "default: c\n" not in entry
+    assert "default: 0.6" in entry and "default: en" in entry  # what fits stays in the catalog
+
+
+def test_a_class_declares_only_defaults_its_type_holds(work: Path) -> None:
+    code = (
+        "import json\n"
+        "from modelsdk.types.cloudflare.defaults import Request, Response\n"
+        "fields = {**Request.model_fields, **{f'out.{k}': v for k, v in Response.model_fields.items()}}\n"
+        "print(json.dumps({k: repr(f.default) for k, f in fields.items()}))\n"
+    )
+    defaults = json.loads(ok(run_python("-c", code, cwd=work / "gen")))
+    assert {k: defaults[k] for k in ("temperature", "top_k", "mode", "stream", "out.tokens")} == {
+        "temperature": "0.6",
+        "top_k": "40",
+        "mode": "'fast'",
+        "stream": "False",
+        "out.tokens": "0",
+    }
+    for name in ("count", "scale", "style", "floor", "options", "stop", "lang", "out.extra"):
+        assert defaults[name] == "None", (name, defaults[name])  # optional, with no default of its own
