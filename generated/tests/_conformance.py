@@ -8,6 +8,7 @@ deliberately broken one and watch it fail.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -439,6 +440,15 @@ class Faults:
     attempts: Callable[[str], int]
 
 
+# A backend counts attempts by key for as long as it runs: keys of this run's own, so that a second
+# run against the same `cardgen serve` starts from nothing.
+_RUN = uuid.uuid4().hex[:12]
+
+
+def _fault_key(spec: ModelSpec, what: str) -> str:
+    return f"{spec.provider}/{spec.slug}/{what}/{_RUN}"
+
+
 def _fault_headers(spec: str, key: str) -> dict[str, str]:
     return {"x-cardgen-fault": spec, "x-cardgen-fault-key": key}
 
@@ -466,7 +476,7 @@ def check_unauthorized(spec: ModelSpec, sdk: Any, make_client: ClientFactory, fa
     """A wrong key is a 401, raised as AuthenticationError and not retried."""
     raw_only = spec.raw_content == "only" or spec.upload_required
     payload = {} if raw_only else invalid_payload(spec.input_schema)
-    key = f"{spec.provider}/{spec.slug}/401"
+    key = _fault_key(spec, "401")
     headers = _fault_headers("none", key)
     with (
         make_client(api_key="wrong-key", max_retries=3, default_headers=headers) as client,
@@ -485,7 +495,7 @@ def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactor
         client.run(spec.model_id, payload)
 
     valid = _a_valid_request(spec.input_schema, spec.request_root)
-    key = f"{spec.provider}/{spec.slug}/429"
+    key = _fault_key(spec, "429")
     with make_client(
         max_retries=2, default_headers=_fault_headers("429;retry-after=0;times=2", key)
     ) as client:
@@ -494,7 +504,7 @@ def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactor
     assert faults.attempts(key) == 3, "two 429 answers, then success"
     assert len(waits) == 2 and all(wait > 0 for wait in waits), f"a 429 is retried after a wait: {waits}"
 
-    key = f"{spec.provider}/{spec.slug}/503"
+    key = _fault_key(spec, "503")
     with make_client(max_retries=2, default_headers=_fault_headers("503", key)) as client:
         waits = _waits(client)
         with pytest.raises(sdk.InternalServerError):
@@ -503,7 +513,7 @@ def check_errors_and_faults(spec: ModelSpec, sdk: Any, make_client: ClientFactor
     assert len(waits) == 2, f"each retry of a 5xx waits first: {waits}"
 
     if spec.stream_flag:
-        key = f"{spec.provider}/{spec.slug}/cut"
+        key = _fault_key(spec, "cut")
         with (
             make_client(max_retries=0, default_headers=_fault_headers("cut", key)) as client,
             pytest.raises(sdk.StreamError),

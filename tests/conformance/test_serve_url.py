@@ -74,5 +74,7 @@ def test_conform_against_a_plain_cardgen_serve(seed_project: Path) -> None:
 
 def test_conform_checks_401_against_a_cardgen_serve_with_a_token(seed_project: Path) -> None:
     with _served(seed_project, "--token", "s3cret") as url:
-        outcomes = _conform(seed_project, url, {"CARDGEN_CONFORMANCE_KEY": "s3cret"})
-    assert (outcomes["client"], outcomes["faults"], outcomes["401"]) == ("ok", "ok", "ok")
+        # Twice against one server: it counts attempts for as long as it runs, each run its own.
+        runs = [_conform(seed_project, url, {"CARDGEN_CONFORMANCE_KEY": "s3cret"}) for _ in range(2)]
+    for outcomes in runs:
+        assert (outcomes["client"], outcomes["faults"], outcomes["401"]) == ("ok", "ok", "ok")
