@@ -181,3 +181,22 @@ class CatalogEntry(Strict):
     @property
     def key(self) -> tuple[str, str]:
         return (self.provider, self.slug)
+
+
+# What one provider client holds for all its models; ingest and `provider_view` check that every model agrees.
+# Anything else (streaming above all) is each model's own and goes in its resource module.
+SHARED_FIELDS = (
+    "endpoint.base_url",
+    "endpoint.path",  # the untyped `run(model_id, ...)` fills it with any model id
+    "endpoint.path_params",
+    "auth",
+    "request.envelope",
+    "response.envelope",
+)
+
+
+def shared_value(entry: CatalogEntry, field: str) -> object:
+    value: object = entry
+    for part in field.split("."):
+        value = getattr(value, part)
+    return value

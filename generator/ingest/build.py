@@ -11,7 +11,7 @@ from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, entry_format_errors
 from generator.diagnostics import Diagnostic, Level, error, info, note, warning
 from generator.ingest.acknowledged import Acknowledgement
-from generator.ingest.checks import check_catalog, check_entry
+from generator.ingest.checks import check_catalog, check_entry, provider_disagreements
 from generator.ingest.duplicates import resolve_duplicate_ids
 from generator.ingest.extractors import detect
 from generator.ingest.facts import Extraction, Fact
@@ -130,6 +130,7 @@ def build_catalog(
         )
     entries.sort(key=lambda e: e.key)
     diagnostics.extend(check_catalog(entries, acknowledged))
+    diagnostics.extend(provider_disagreements(entries))
     return Catalog(tuple(entries)), diagnostics
 
 

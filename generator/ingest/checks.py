@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from generator.catalog.entry import CatalogEntry
+from generator.catalog.entry import SHARED_FIELDS, CatalogEntry, shared_value
 from generator.diagnostics import Diagnostic, Level, error, warning
 from generator.ingest.acknowledged import Acknowledgement, acknowledge, stale
 from generator.ingest.hygiene import clean_schema
@@ -108,6 +108,43 @@ def _others(by_document: dict[str, tuple[Any, ...]], disagreeing: list[str]) -> 
         rest = len(documents) - NAMED_PER_RANGE
         parts.append(f"{described} in {named}" + (f" and {rest} more" if rest > 0 else ""))
     return "; ".join(parts)
+
+
+def provider_disagreements(entries: Sequence[CatalogEntry]) -> list[Diagnostic]:
+    """An error at each model whose value of a field one provider client holds for all its models
+    (base URL, path, auth, envelopes) is not its provider's usual one; at every model of a tie.
+
+    generate would refuse the catalog: said here, at the fact that differs (an overlay, a page).
+    """
+    diagnostics: list[Diagnostic] = []
+    by_provider: dict[str, list[CatalogEntry]] = {}
+    for entry in entries:
+        by_provider.setdefault(entry.provider, []).append(entry)
+    for provider, models in sorted(by_provider.items()):
+        for field in SHARED_FIELDS:
+            values = {e.key: repr(shared_value(e, field)) for e in models}
+            counts = Counter(values.values())
+            if len(counts) < 2:
+                continue
+            usual, usual_count = counts.most_common(1)[0]
+            tied = sum(1 for c in counts.values() if c == usual_count) > 1
+            for entry in sorted(models, key=lambda e: e.key):
+                value = values[entry.key]
+                if value == usual and not tied:
+                    continue
+                others = sorted(e.provenance.source.path for e in models if values[e.key] != value)
+                named = ", ".join(others[:NAMED_PER_RANGE]) + (
+                    f" and {len(others) - NAMED_PER_RANGE} more" if len(others) > NAMED_PER_RANGE else ""
+                )
+                file, line = _where(entry, field)
+                diagnostics.append(
+                    error(
+                        file, line,
+                        f"{entry.model_id}: {field} is {value[:120]} here but not in {named}; one {provider}"
+                        " client holds it for all its models (set it alike, or in providers/)", field,
+                    )
+                )  # fmt: skip
+    return diagnostics
 
 
 def check_catalog(

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import quote
 
-from generator.catalog.entry import Auth, CatalogEntry, RequestEnvelope, ResponseEnvelope
+from generator.catalog.entry import (
+    SHARED_FIELDS,
+    Auth,
+    CatalogEntry,
+    RequestEnvelope,
+    ResponseEnvelope,
+    shared_value,
+)
 from generator.render.cassettes import stream_media
 from generator.render.model_types import ModelTypes
 from generator.render.names import class_name, snake_name
@@ -174,18 +181,6 @@ class ModelView:
         return "run(...)"
 
 
-# What one provider client holds for all its models; `provider_view` checks that every model agrees.
-# Anything else (streaming above all) is each model's own and goes in its resource module.
-SHARED_FIELDS = (
-    "endpoint.base_url",
-    "endpoint.path",  # the untyped `run(model_id, ...)` fills it with any model id
-    "endpoint.path_params",
-    "auth",
-    "request.envelope",
-    "response.envelope",
-)
-
-
 @dataclass(frozen=True)
 class ProviderView:
     name: str
@@ -241,13 +236,6 @@ class ProviderView:
             if (settings := model.stream_settings) is not None:
                 groups.setdefault(settings, []).append(model.entry.model_id)
         return sorted(groups.items(), key=lambda group: group[1][0])
-
-
-def shared_value(entry: CatalogEntry, field: str) -> object:
-    value: object = entry
-    for part in field.split("."):
-        value = getattr(value, part)
-    return value
 
 
 def provider_view(name: str, models: Sequence[ModelView]) -> ProviderView:

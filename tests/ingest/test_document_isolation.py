@@ -215,3 +215,33 @@ def test_keep_going_writes_no_entry_for_a_document_with_an_error(tmp_path: Path)
     ]
     assert (models / "cloudflare" / "melotts.yaml").read_text("utf-8") == before
     assert "strng" not in "".join(p.read_text("utf-8") for p in models.rglob("*.yaml"))
+
+
+def _overlay(root: Path, slug: str, patch: str) -> Path:
+    path = root / "overlays" / "cloudflare" / f"{slug}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"reason: served elsewhere\npatch:\n{patch}", "utf-8")
+    return path
+
+
+def test_a_model_that_differs_in_what_its_provider_client_holds_is_an_error_at_ingest(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md", TASKS / "melotts.md", TASKS / "m2m100-1.2b.md")
+    models = tmp_path / "models"
+    _overlay(tmp_path, "melotts", "  endpoint:\n    base_url: https://elsewhere.example\n")
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", models)
+    assert outcome.exit_code == 1, outcome.output
+    found = [line for line in outcome.output.splitlines() if "client holds it for all its models" in line]
+    assert len(found) == 1, outcome.output  # the one model that differs, not the two that agree
+    assert found[0].split(":", 1)[0].endswith("overlays/cloudflare/melotts.yaml")  # where the value is set
+    assert "@cf/myshell-ai/melotts: endpoint.base_url is" in found[0]
+    assert "sources/cloudflare/m2m100-1.2b.md, sources/cloudflare/whisper.md" in found[0]
+    assert not models.exists()
+
+    _overlay(tmp_path, "whisper", "  endpoint:\n    base_url: https://other.example\n")
+    (sources / "cloudflare" / "m2m100-1.2b.md").unlink()  # a tie: one against one, both said
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", models)
+    found = [line for line in outcome.output.splitlines() if "client holds it for all its models" in line]
+    assert [line.split(":", 1)[0].rsplit("/", 3)[-3:] for line in found] == [
+        ["overlays", "cloudflare", "melotts.yaml"],
+        ["overlays", "cloudflare", "whisper.yaml"],
+    ], outcome.output

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.catalog.entry import CatalogEntry
+from generator.catalog.entry import SHARED_FIELDS, CatalogEntry
 from generator.catalog.store import Catalog
-from generator.render.context import SHARED_FIELDS, ModelView, ProviderView, RenderError, provider_view
+from generator.render.context import ModelView, ProviderView, RenderError, provider_view
 from generator.render.render import RenderOptions, render
 from generator.tree import write_tree
 from tests.sdk.conftest import CATALOG
