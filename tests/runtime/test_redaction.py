@@ -47,6 +47,9 @@ def test_redact_headers(rt: Any) -> None:
         "Content-Type": "application/json",
     }
     assert rt.redact_headers(httpx.Headers({"x-api-key": "k"})) == {"x-api-key": "<redacted>"}
+    named = {"x-other-key": "k", "Set-Cookie": "s", "X-Amz-Security-Token": "t", "X-Client-Secret": "c"}
+    kept = {"X-Request-Id": "r", "keep-alive": "timeout=5", "Content-Length": "3", "x-should-retry": "true"}
+    assert rt.redact_headers({**named, **kept}) == {**dict.fromkeys(named, "<redacted>"), **kept}
 
 
 @pytest.mark.parametrize(
@@ -133,9 +136,16 @@ async def test_async_repr_errors_and_logs_are_clean(rt: Any, caplog: pytest.LogC
 
 
 def echoed_forms() -> list[str]:
-    """The key as an answer may echo it: raw, JSON-escaped, percent-encoded, base64."""
+    """The key as an answer may echo it: raw, in another case, JSON-escaped, percent-encoded, as HTML
+    character references, hex, base64, cut short."""
     return [
         API_KEY,
+        API_KEY.upper(),
+        "".join(f"&#{ord(c)};" for c in API_KEY),
+        "".join(f"&#x{ord(c):X};" if i % 2 else c for i, c in enumerate(API_KEY)),
+        API_KEY.encode().hex(),
+        API_KEY.encode().hex().upper(),
+        API_KEY[3:21],  # 18 characters of it: a log line that cut it short
         API_KEY.replace("-", "\\u002d"),
         "".join(f"\\u{ord(c):04x}" for c in API_KEY),
         quote(API_KEY, safe="").replace("-", "%2D"),

@@ -1,9 +1,12 @@
 """Keep credentials out of reprs, exception messages, logs and recordings: one rule for every form.
 
-A secret is found raw, JSON-escaped (any character as `\\uXXXX`, escapes nested at any depth),
-percent-encoded (any character as `%XX`, also double-encoded), base64-encoded (standard or URL-safe
-alphabet, at any alignment inside a longer blob), and inside binary bodies, since the search runs on
-bytes. cardgen's own recorder loads this very file, so the SDK and the cassettes share the rule.
+A secret is found raw, in upper or lower case, JSON-escaped (any character as `\\uXXXX`, escapes
+nested at any depth), percent-encoded (any character as `%XX`, also double-encoded), as HTML
+character references (`&#115;`, `&#x73;`), hex-encoded, base64-encoded (standard or URL-safe
+alphabet, at any alignment inside a longer blob), cut short (any PARTIAL characters of it in a row),
+and inside binary bodies, since the search runs on bytes. Headers named like credentials (`*key*`,
+`*token*`, `*secret*`, `*auth*`, cookies...) are redacted whatever they hold. cardgen's own recorder
+loads this very file, so the SDK and the cassettes share the rule.
 """
 
 import base64
@@ -14,8 +17,14 @@ from typing import cast
 
 REDACTED = "<redacted>"
 SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"})
+# Words in a header's name that say it carries a credential (`x-other-key`, `set-cookie`, `x-amz-security-token`).
+_SENSITIVE_WORDS = re.compile(
+    r"key|token|secret|auth|passw|session|cookie|credential|signature", re.IGNORECASE
+)
 # Base64 cores shorter than this would match ordinary base64 data (an image) by chance.
 _MIN_BASE64_CORE = 8
+# A run of this many characters of a secret is the secret, cut short; fewer may be anyone's text.
+PARTIAL = 16
 
 Secrets = Iterable[str] | Mapping[str, str]
 
@@ -28,7 +37,12 @@ def redact_headers(headers: Mapping[str, str] | list[tuple[str, str]]) -> dict[s
     and would be read as a mapping.
     """
     items = headers.items() if isinstance(headers, Mapping) else headers
-    return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else value for name, value in items}
+    return {name: REDACTED if is_sensitive_header(name) else value for name, value in items}
+
+
+def is_sensitive_header(name: str) -> bool:
+    """Whether a header of this name carries a credential."""
+    return name.lower() in SENSITIVE_HEADERS or _SENSITIVE_WORDS.search(name) is not None
 
 
 def scrub(text: str, secrets: Secrets) -> str:
@@ -47,11 +61,12 @@ def scrub_bytes(data: bytes, secrets: Secrets) -> bytes:
     return _apply(data, rules) if rules and data else data
 
 
-_Rule = tuple[bytes, "re.Pattern[bytes]", tuple[bytes, ...], bytes]
+# raw, escaped pattern, literal forms (base64 cores, hex, case), runs of PARTIAL bytes, placeholder
+_Rule = tuple[bytes, "re.Pattern[bytes]", tuple[bytes, ...], tuple[bytes, ...], bytes]
 
 
 def _rules(secrets: Secrets) -> list[_Rule]:
-    """Return (raw, escaped pattern, base64 cores, placeholder) per secret, the longest secret first."""
+    """Return the rule of each secret (see _Rule), the longest secret first."""
     # A mapping is secret -> placeholder (cast: pyright reads a Mapping[str, X] into `Iterable[str]`).
     pairs = (
         cast("Mapping[str, str]", secrets).items()
@@ -69,21 +84,49 @@ def _rules(secrets: Secrets) -> list[_Rule]:
 @functools.lru_cache(maxsize=64)
 def _rule(secret: str, placeholder: str) -> _Rule:
     raw = secret.encode("utf-8", "surrogatepass")
-    return raw, _escaped_pattern(secret), _base64_cores(raw), placeholder.encode("utf-8")
+    literals = {*_base64_cores(raw), secret.upper().encode(), secret.lower().encode()}
+    if len(raw) >= _MIN_BASE64_CORE:  # hex of a shorter secret would match ordinary hex by chance
+        literals |= {raw.hex().encode(), raw.hex().upper().encode()}
+    literals.discard(raw)
+    runs = tuple(raw[i : i + PARTIAL] for i in range(len(raw) - PARTIAL + 1)) if len(raw) > PARTIAL else ()
+    ordered = tuple(sorted(literals, key=lambda form: (-len(form), form)))
+    return raw, _escaped_pattern(secret), ordered, runs, placeholder.encode("utf-8")
 
 
 def _apply(data: bytes, rules: list[_Rule]) -> bytes:
-    escaped = b"\\" in data or b"%" in data or b"+" in data
+    escaped = b"\\" in data or b"%" in data or b"+" in data or b"&#" in data
     result = data
-    for raw, pattern, cores, placeholder in rules:
+    for raw, pattern, literals, runs, placeholder in rules:
         if raw in result:
             result = result.replace(raw, placeholder)
         if escaped:
             result = pattern.sub(functools.partial(_literal, placeholder), result)
-        for core in cores:
-            if core in result:
-                result = result.replace(core, placeholder)
+        for literal in literals:
+            if literal in result:
+                result = result.replace(literal, placeholder)
+        if any(run in result for run in runs):
+            result = _cut_short(result, raw, runs, placeholder)
     return result
+
+
+def _cut_short(data: bytes, raw: bytes, runs: tuple[bytes, ...], placeholder: bytes) -> bytes:
+    """Replace each longest piece of data that is a run of at least PARTIAL bytes of the secret."""
+    for offset, run in enumerate(runs):
+        start = data.find(run)
+        while start != -1:
+            end = start + len(run)
+            while (
+                end < len(data)
+                and offset + (end - start) < len(raw)
+                and data[end] == raw[offset + end - start]
+            ):
+                end += 1
+            first = offset
+            while start > 0 and first > 0 and data[start - 1] == raw[first - 1]:
+                start, first = start - 1, first - 1
+            data = data[:start] + placeholder + data[end:]
+            start = data.find(run, start + len(placeholder))
+    return data
 
 
 def _literal(text: bytes, _match: "re.Match[bytes]") -> bytes:
@@ -105,6 +148,7 @@ def _char_forms(char: str) -> bytes:
     code = ord(char)
     if code < 0x10000:
         forms.append(rb"\\+u" + _hex(f"{code:04x}"))
+    forms.append(f"&#0*{code};".encode() + b"|&#[xX]0*" + _hex(f"{code:x}") + b";")
     forms.append(
         b"".join(rb"%(?:25)*" + _hex(f"{byte:02x}") for byte in char.encode("utf-8", "surrogatepass"))
     )
