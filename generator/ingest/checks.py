@@ -25,6 +25,32 @@ def _where(entry: CatalogEntry, field: str) -> tuple[str, int | None]:
     return source.file, source.lines[0] if source.lines else None
 
 
+def _is_json(media_type: str) -> bool:
+    kind = media_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+def _unsupported_calls(entry: CatalogEntry) -> list[Diagnostic]:
+    """What the entry says of its calls that the SDK would not do: it POSTs a JSON body (or the raw
+    bytes `request.raw_body` allows) and reads a JSON answer (or the bytes a binary output_schema
+    declares). Said here rather than left for the SDK to ignore."""
+    found = []
+    if entry.endpoint.method.upper() != "POST":
+        found.append(("endpoint.method", f"method {entry.endpoint.method}: the SDK calls models with POST"))
+    if not _is_json(entry.request.content_type):
+        found.append(
+            ("request.content_type", f"request content type {entry.request.content_type}: the SDK sends JSON"
+             " (raw bytes only where request.raw_body allows them)")
+        )  # fmt: skip
+    binary = entry.output_schema.get("type") == "string" and entry.output_schema.get("format") == "binary"
+    if not binary and not _is_json(entry.response.content_type):
+        found.append(
+            ("response.content_type", f"response content type {entry.response.content_type}: the SDK reads"
+             " JSON, or raw bytes where output_schema is a binary string")
+        )  # fmt: skip
+    return [error(*_where(entry, field), message, field) for field, message in found]
+
+
 def entry_errors(entry: CatalogEntry) -> list[str]:
     """What ingest refuses in an entry, for one generate reads from a file no check has seen."""
     return [d.render() for d in check_entry(entry) if d.level is Level.ERROR]
@@ -71,6 +97,7 @@ def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
                 warning(file, line, f"example {example.name!r} response does not fit output_schema: {m}")
                 for m in violations(entry.output_schema, example.response)
             )
+    diagnostics.extend(_unsupported_calls(entry))
     if entry.request.raw_body is not None and entry.request.envelope is not None:
         file, line = _where(entry, "request.raw_body")
         diagnostics.append(error(file, line, "a raw-bytes input cannot travel inside the request envelope"))

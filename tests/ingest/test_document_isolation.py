@@ -245,3 +245,29 @@ def test_a_model_that_differs_in_what_its_provider_client_holds_is_an_error_at_i
         ["overlays", "cloudflare", "melotts.yaml"],
         ["overlays", "cloudflare", "whisper.yaml"],
     ], outcome.output
+
+
+def test_calls_the_sdk_would_not_make_as_written_are_errors_at_ingest(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md", TASKS / "melotts.md")
+    patch = (
+        "  endpoint:\n    method: GET\n"
+        "  request:\n    content_type: application/x-www-form-urlencoded\n"
+        "  response:\n    content_type: text/plain\n"
+    )
+    _overlay(tmp_path, "whisper", patch)  # whisper answers JSON: no binary output_schema
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", tmp_path / "models")
+    assert outcome.exit_code == 1, outcome.output
+    found = sorted(
+        line.split(": error: ", 1)[1] for line in outcome.output.splitlines() if ": error: " in line
+    )
+    assert found == [
+        "method GET: the SDK calls models with POST",
+        "request content type application/x-www-form-urlencoded: the SDK sends JSON"
+        " (raw bytes only where request.raw_body allows them)",
+        "response content type text/plain: the SDK reads JSON, or raw bytes where output_schema is a binary string",
+    ], outcome.output
+    assert all(
+        "overlays/cloudflare/whisper.yaml:" in line
+        for line in outcome.output.splitlines()
+        if ": error: " in line
+    )
