@@ -18,7 +18,7 @@ from generator.ingest.facts import Extraction, Fact
 from generator.ingest.hygiene import clean_schema_facts
 from generator.ingest.overlays import Overlay, merge_patch
 from generator.ingest.pages import non_model_reason, shows_a_model
-from generator.ingest.providers import ProviderDefaults
+from generator.ingest.providers import ProviderDefaults, shipped_providers
 from generator.ingest.schemas import property_schemas
 from generator.ingest.slugs import assign_slugs
 from generator.ingest.sources import SourceDocument
@@ -38,10 +38,33 @@ def extract_document(document: SourceDocument) -> tuple[Extraction | None, list[
     if extractor is None:
         return None, [warning(document.name, None, "no extractor recognises this document; skipped")]
     extraction = extractor.extract(document)
+    misplaced = _provider_by_folder(extraction)
+    if misplaced is not None:
+        return None, [*extraction.diagnostics, misplaced]
     failed = any(d.level is Level.ERROR for d in extraction.diagnostics)
     if not failed and not shows_a_model(document) and not _describes_a_model(extraction):
         return None, [note(document.name, None, "not a model page: it states no task and no schema; skipped")]
     return (None if failed else extraction), list(extraction.diagnostics)
+
+
+def _provider_by_folder(extraction: Extraction) -> Diagnostic | None:
+    """Serve the model by the provider its folder names (`sources/<provider>/...`), as the README
+    lays sources out: a page in its provider's format under a folder of the project's own provider
+    (`sources/acmeai/`, with `providers/acmeai.yaml`) is that provider's. A page filed under
+    another provider cardgen ships is an error: its format and its folder disagree."""
+    parts = extraction.document.path.parts
+    folder = parts[1] if len(parts) > 2 else None  # a page right below sources/ has none
+    if folder is None or folder == extraction.provider:
+        return None
+    if folder in shipped_providers():
+        return error(
+            extraction.document.name,
+            None,
+            f"a {extraction.provider} page filed under sources/{folder}/: move it to "
+            f"sources/{extraction.provider}/, or to a folder of a provider of your own",
+        )
+    extraction.provider = folder
+    return None
 
 
 Extract = Callable[[SourceDocument], tuple[Extraction | None, list[Diagnostic]]]

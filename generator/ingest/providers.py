@@ -8,6 +8,7 @@ them field by field (`streaming.terminator` alone, say), or defines a provider c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -48,6 +49,13 @@ def load_providers(directory: Path | None) -> tuple[dict[str, ProviderDefaults],
         facts = {**base.facts, **override.facts} if base else override.facts
         providers[path.stem] = ProviderDefaults(path.stem, name, facts)
     return providers, diagnostics
+
+
+@cache
+def shipped_providers() -> frozenset[str]:
+    """The providers whose defaults ship inside cardgen."""
+    folder = resources.files("generator.ingest").joinpath("provider_defaults")
+    return frozenset(r.name.removesuffix(".yaml") for r in folder.iterdir() if r.name.endswith(".yaml"))
 
 
 def _load_builtin() -> tuple[dict[str, ProviderDefaults], list[Diagnostic]]:

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from generator.cli import cli
 from generator.diagnostics import Level
 from generator.ingest.pipeline import IngestInputs, ingest
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 CATALOGS = FIXTURES / "catalogs"
 TASKS = FIXTURES / "tasks" / "sources" / "cloudflare"
@@ -271,3 +271,38 @@ def test_calls_the_sdk_would_not_make_as_written_are_errors_at_ingest(tmp_path: 
         for line in outcome.output.splitlines()
         if ": error: " in line
     )
+
+
+def test_a_page_serves_the_provider_its_folder_names(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    (sources / "acmeai").mkdir(parents=True)
+    shutil.copy(
+        TASKS / "whisper.md", sources / "acmeai" / "whisper.md"
+    )  # Cloudflare's format, acmeai's model
+    models = tmp_path / "models"
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", models)
+    assert outcome.exit_code == 1
+    assert "no defaults for provider 'acmeai'" in outcome.output
+    assert "write providers/acmeai.yaml beside the sources" in outcome.output
+    (tmp_path / "providers").mkdir()
+    shipped = (REPO / "generator" / "ingest" / "provider_defaults" / "cloudflare.yaml").read_text("utf-8")
+    defined = shipped.replace("provider: cloudflare", "provider: acmeai")
+    defined = defined.replace("https://api.cloudflare.com", "https://api.acme.example")
+    (tmp_path / "providers" / "acmeai.yaml").write_text(defined, "utf-8")
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", models)
+    assert outcome.exit_code == 0, outcome.output
+    entry = yaml.safe_load((models / "acmeai" / "whisper.yaml").read_text("utf-8"))
+    assert (entry["provider"], entry["endpoint"]["base_url"]) == ("acmeai", "https://api.acme.example")
+
+
+def test_a_page_filed_under_another_shipped_provider_is_an_error(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md")
+    shutil.copy(
+        CATALOGS / "segmind" / "sources" / "segmind" / "sdxl-txt2img.txt", sources / "cloudflare" / "sdxl.txt"
+    )
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", tmp_path / "models")
+    assert outcome.exit_code == 1, outcome.output
+    assert (
+        "sources/cloudflare/sdxl.txt: error: a segmind page filed under sources/cloudflare/: move it to "
+        "sources/segmind/, or to a folder of a provider of your own"
+    ) in outcome.output
