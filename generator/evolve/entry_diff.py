@@ -10,7 +10,7 @@ from generator.catalog.entry import CatalogEntry, RawBody
 from generator.catalog.store import Catalog
 from generator.evolve.changes import CatalogDiff, Change, ModelDiff
 from generator.evolve.schema_diff import diff_schema
-from generator.evolve.schema_facts import canonical, join, short
+from generator.evolve.schema_facts import canonical, contrast, join
 
 ROOT = "$"
 STREAM_PROTOCOL = ("format", "content_type", "request_flag", "terminator")
@@ -32,7 +32,7 @@ def _leaves(rule: str, path: str, old: Any, new: Any, depth: int = 1) -> list[Ch
     if depth > 0 and isinstance(old, dict) and isinstance(new, dict):
         keys = list(old) + [k for k in new if k not in old]
         return [c for k in keys for c in _leaves(rule, join(path, k), old.get(k), new.get(k), depth - 1)]
-    return [Change(rule, path, old, new, f"{path.removeprefix('$.')}: {short(old)} -> {short(new)}")]
+    return [Change(rule, path, old, new, f"{path.removeprefix('$.')}: {contrast(old, new)}")]
 
 
 def _field(rule: str, old: CatalogEntry, new: CatalogEntry, name: str, depth: int = 1) -> list[Change]:

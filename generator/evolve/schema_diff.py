@@ -19,6 +19,7 @@ from generator.evolve.schema_facts import (
     branch_list,
     canonical,
     constants,
+    contrast,
     covers,
     is_number,
     join,
@@ -170,7 +171,7 @@ class _Walker:
                     join(path, keyword),
                     was,
                     now,
-                    f"{label} {short(was)} -> {short(now)}",
+                    f"{label} {contrast(was, now)}",
                 )
 
     def _properties(self, old: JsonSchema, new: JsonSchema, path: str) -> None:
@@ -243,7 +244,7 @@ class _Walker:
             elif key in ANNOTATIONS:
                 event = "annotation-changed"
             was, now = old.get(key), new.get(key)
-            self.emit(event, join(path, key), was, now, f"{key} {short(was)} -> {short(now)}")
+            self.emit(event, join(path, key), was, now, f"{key} {contrast(was, now)}")
 
 
 def diff_schema(old: Any, new: Any, side: Side, path: str) -> list[Change]:

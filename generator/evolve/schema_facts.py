@@ -25,6 +25,28 @@ def short(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+CONTEXT = 12  # characters kept before the first difference, when a value is cut to show it
+
+
+def contrast(old: Any, new: Any, width: int = 60) -> str:
+    """`old -> new`, each cut to width around where they first differ: two long values that share
+    a beginning are not both shown as that same beginning."""
+    was, now = canonical(old), canonical(new)
+    if len(was) <= width and len(now) <= width:
+        return f"{was} -> {now}"
+    common = next(
+        (i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b), min(len(was), len(now))
+    )
+    start = max(0, common - CONTEXT)
+    return f"{_window(was, start, width)} -> {_window(now, start, width)}"
+
+
+def _window(text: str, start: int, width: int) -> str:
+    head = "..." if start else ""
+    body = text[start:]
+    return head + (body if len(body) <= width else body[: width - 3] + "...")
+
+
 def join(path: str, key: str | int) -> str:
     """Extend a path: `a.b`, `a["odd key"]`, `a[0]`."""
     if isinstance(key, int):

@@ -12,7 +12,7 @@ from generator.evolve import CatalogDiff, bump_for, diff_catalogs
 from generator.evolve.changes import Bump, bump_below_1_0
 from generator.evolve.report import render_json, render_text
 from generator.render.changelog import bumped
-from tests.evolve.cases import CASES, Case
+from tests.evolve.cases import CASES, Case, base_entry
 
 BY_ID = {case.id: case for case in CASES}
 
@@ -148,3 +148,25 @@ def test_diff_names_the_bump_generate_applies_below_1_0(bump: Bump, below: str, 
     assert (
         bumped("1.3.1", bump) == {"major": "2.0.0", "minor": "1.4.0", "patch": "1.3.2", "none": "1.3.1"}[bump]
     )
+
+
+def test_a_long_value_that_changed_is_shown_where_it_changed() -> None:
+    """Two provenances that differ in their lines only: each cut where they part, not at one start."""
+    old = base_entry()
+    field = next(iter(old.provenance.fields))
+    fact = old.provenance.fields[field]
+    long_file = "cardgen:providers/" + "x" * 60 + ".yaml"
+    before = old.model_copy(
+        update={"provenance": old.provenance.model_copy(
+            update={"fields": {**old.provenance.fields, field: fact.model_copy(update={"file": long_file, "lines": (30, 40)})}}
+        )}
+    )  # fmt: skip
+    after = before.model_copy(
+        update={"provenance": before.provenance.model_copy(
+            update={"fields": {**before.provenance.fields, field: fact.model_copy(update={"file": long_file, "lines": (31, 41)})}}
+        )}
+    )  # fmt: skip
+    [change] = [c for m in diff_catalogs(Catalog((before,)), Catalog((after,))).models for c in m.changes]
+    was, now = change.message.split(": ", 1)[1].split(" -> ")
+    assert was != now, change.message
+    assert "30, 40" in was and "31, 41" in now
