@@ -10,8 +10,9 @@ from generator.catalog.entry import SHARED_FIELDS, CatalogEntry, shared_value
 from generator.diagnostics import Diagnostic, Level, error, warning
 from generator.ingest.acknowledged import Acknowledgement, acknowledge, stale
 from generator.ingest.hygiene import clean_schema
-from generator.ingest.keywords import unenforced
+from generator.ingest.keywords import subschemas, unenforced
 from generator.ingest.overlaps import overlapping_one_ofs
+from generator.ingest.refs import pointer
 from generator.ingest.schemas import metaschema_problems, property_schemas, violations
 
 RANGE_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
@@ -23,6 +24,19 @@ def _where(entry: CatalogEntry, field: str) -> tuple[str, int | None]:
     if source is None:
         return entry.provenance.source.path, None
     return source.file, source.lines[0] if source.lines else None
+
+
+def _dotted(schema: Any) -> list[tuple[str, str]]:
+    """Definitions whose name holds a dot: the code generator reads `a.b` as class b of a module a
+    and refuses the schema, so generate would fail on a catalog ingest had accepted."""
+    return sorted(
+        (pointer(pointer(where, keyword), name), "a definition name with a dot; rename it (an overlay can)")
+        for where, node in subschemas(schema)
+        for keyword in ("$defs", "definitions")
+        if isinstance(node.get(keyword), dict)
+        for name in node[keyword]
+        if "." in str(name)
+    )
 
 
 def _is_json(media_type: str) -> bool:
@@ -81,6 +95,9 @@ def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
         )
         if valid[field]:
             diagnostics.extend(error(file, line, u.describe(field), field) for u in unenforced(schema))
+            diagnostics.extend(
+                error(file, line, f"{field} at {where}: {why}", field) for where, why in _dotted(schema)
+            )
             policy = "a request must still fit exactly one" if field == "input_schema" else ANSWERS_READ
             diagnostics.extend(
                 warning(file, line, f"{field} {o.describe()}; {policy}") for o in overlapping_one_ofs(schema)

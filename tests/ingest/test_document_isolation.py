@@ -306,3 +306,14 @@ def test_a_page_filed_under_another_shipped_provider_is_an_error(tmp_path: Path)
         "sources/cloudflare/sdxl.txt: error: a segmind page filed under sources/cloudflare/: move it to "
         "sources/segmind/, or to a folder of a provider of your own"
     ) in outcome.output
+
+
+def test_a_definition_name_with_a_dot_is_an_error_at_ingest(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md")
+    _overlay(tmp_path, "whisper", '  input_schema:\n    $defs:\n      "a.b": {type: string}\n')
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", tmp_path / "models")
+    assert outcome.exit_code == 1, outcome.output
+    assert (
+        "error: input_schema at /$defs/a.b: a definition name with a dot; rename it (an overlay can)"
+        in outcome.output
+    )
