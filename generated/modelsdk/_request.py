@@ -136,5 +136,5 @@ def validate_request(
 
         error = chosen_errors(exc, params, branches)
         raise RequestValidationError(
-            summary(label, error), error.errors(include_url=False, include_input=False)
+            summary(label, error, params), error.errors(include_url=False, include_input=False)
         ) from exc

@@ -152,6 +152,23 @@ def test_a_one_of_input_reports_the_branch_the_caller_chose(sdk: Any, entry: Cat
     assert "messages" not in str(error)
 
 
+@pytest.mark.parametrize(
+    "entry", [e for e in UNION if '"temperature"' in str(e.input_schema).replace("'", '"')], ids=entry_id
+)
+def test_a_value_that_fits_no_member_of_a_union_is_one_invalid_argument(
+    sdk: Any, entry: CatalogEntry
+) -> None:
+    """`temperature` is a JSON number, an int or a float to pydantic: a string fits neither, once."""
+    model = _model(sdk, entry, _recorder(entry))
+    with pytest.raises(sdk.RequestValidationError) as caught:
+        model.run(prompt="Hi", temperature="warm", max_tokens="many")
+    message = str(caught.value)
+    assert ": 2 invalid arguments: " in message, message
+    assert "temperature: got str: fits none of its types (" in message, message
+    assert "temperature.int" not in message and "temperature.float" not in message
+    assert "max_tokens: got str: Input should be a valid integer" in message
+
+
 def test_the_default_timeout_fits_generation(sdk: Any) -> None:
     client = sdk.Cloudflare(api_key="k", account_id="a")
     assert client._client.timeout == httpx.Timeout(600.0, connect=5.0)

@@ -129,4 +129,4 @@ def validate_request(
         from ._request_errors import chosen_errors, summary  # only a mistake loads them
 
         error = chosen_errors(exc, params, branches)
-        raise RequestValidationError(summary(label, error), error.errors(include_url=False, include_input=False)) from exc
+        raise RequestValidationError(summary(label, error, params), error.errors(include_url=False, include_input=False)) from exc
