@@ -8,14 +8,16 @@
         reason: Cloudflare documents [0.001, 1], Dataoorts [0, 2]; each model keeps its own.
 
 A range warning about `field` in a document is acknowledged when that document and every document
-it disagrees with are listed; it becomes an info line. An acknowledgement that matches nothing is
-a warning (stale), and one without a `reason` an error.
+it disagrees with are listed; it becomes an info line. A listed name may be a glob
+(`sources/dataoorts/*`): a provider's hundred pages are one line. An acknowledgement that matches
+nothing is a warning (stale), and one without a `reason` an error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import yaml
@@ -34,7 +36,11 @@ class Acknowledgement:
     reason: str
 
     def covers(self, document: str, field: str, others: Sequence[str]) -> bool:
-        return field == self.field and document in self.documents and set(others) <= self.documents
+        return field == self.field and all(self.lists(name) for name in (document, *others))
+
+    def lists(self, document: str) -> bool:
+        """Whether a listed name or glob names the document."""
+        return document in self.documents or any(fnmatchcase(document, listed) for listed in self.documents)
 
 
 def load_acknowledged(path: Path, label: str) -> tuple[list[Acknowledgement], list[Diagnostic]]:

@@ -51,6 +51,18 @@ def test_an_acknowledgement_must_name_every_document_that_disagrees(tmp_path: Pa
     assert [(level, file) for level, file, _, _ in stale] == [("warning", "acknowledged.yaml")]
 
 
+def test_an_acknowledgement_may_list_documents_by_glob(tmp_path: Path) -> None:
+    found = _ingest(
+        tmp_path, "acknowledged:\n" + _entry("top_p", ["sources/cloudflare/*", "sources/dataoorts/*"])
+    )
+    [top_p] = [f for f in found if f[2] == "top_p"]
+    assert top_p[:3] == ("info", CODER, "top_p")
+    narrow = _ingest(
+        tmp_path / "narrow", "acknowledged:\n" + _entry("top_p", ["sources/cloudflare/*", "x/*"])
+    )
+    assert ("warning", CODER, "top_p") in [f[:3] for f in narrow]  # the Dataoorts page is not listed
+
+
 def test_an_acknowledgement_that_matches_nothing_is_a_stale_warning(tmp_path: Path) -> None:
     found = _ingest(tmp_path, "acknowledged:\n" + _entry("temperature", [CODER, *OTHERS]))
     assert ("warning", "acknowledged.yaml", "temperature") in [f[:3] for f in found]
