@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import PurePosixPath
 
@@ -9,6 +10,7 @@ from generator.ingest.overlaps import overlapping_one_ofs
 from generator.recordings import Recordings
 from generator.render.cassettes import cassette_yaml, example_interactions
 from generator.render.context import ModelView, ProviderView
+from generator.render.ecma_regex import python_patterns
 from generator.render.templates import TEMPLATES, render_template
 
 HARNESS = (
@@ -25,10 +27,13 @@ TESTS = PurePosixPath("tests")
 
 
 def _schemas(model: ModelView) -> str:
+    """The schemas the tests check against, patterns written for Python as the SDK's classes have them
+    (jsonschema and hypothesis read patterns with Python's `re`)."""
     schemas = {"input": model.entry.input_schema, "output": model.entry.output_schema}
     if model.streams and model.entry.streaming.chunk_schema is not None:
         schemas["chunk"] = model.entry.streaming.chunk_schema
-    return json.dumps(schemas, indent=2, ensure_ascii=False) + "\n"
+    written = {role: python_patterns(copy.deepcopy(schema)) for role, schema in schemas.items()}
+    return json.dumps(written, indent=2, ensure_ascii=False) + "\n"
 
 
 def _defects(model: ModelView) -> tuple[str, ...]:

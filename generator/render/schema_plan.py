@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.ingest.keywords import declared_types, subschemas
 from generator.ingest.refs import target_of
+from generator.render.ecma_regex import python_patterns
 from generator.render.json_types import DATA_KEYS, json_types
 from generator.render.names import class_name, singular
 from generator.render.schema_rules import class_rules, strip_runtime
@@ -322,6 +323,7 @@ def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozense
             copied["title"] = role
     document = {"$defs": defs}
     _plain_defaults(document)
+    python_patterns(document)  # the classes' patterns and the run-time rules' alike
     rules = class_rules(document, frozenset(namer.classes), target_of)
     strip_runtime(document, frozenset(namer.classes), target_of)
     return TypePlan(json_types(document), namer.classes, namer.one_of_groups, namer.variants, rules)

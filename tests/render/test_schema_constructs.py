@@ -28,7 +28,7 @@ from tests.render.pipeline import conformance_rows, generate, ingest_and_record,
 
 FIXTURES = REPO / "tests" / "fixtures" / "constructs"
 SLUGS = {"keywords", "titles", "maps", "deep", "scalars", "leftovers", "large", "pure_map"}
-SLUGS |= {"numbers", "binary_json", "overlap", "defaults"}
+SLUGS |= {"numbers", "binary_json", "overlap", "defaults", "patterns"}
 GENERATE_BUDGET_S = 20.0  # the whole catalog, the 300 KB schema included; it takes about 2 s
 
 
@@ -408,3 +408,23 @@ def test_a_class_declares_only_defaults_its_type_holds(work: Path) -> None:
     }
     for name in ("count", "scale", "style", "floor", "options", "stop", "lang", "out.extra"):
         assert defaults[name] == "None", (name, defaults[name])  # optional, with no default of its own
+
+
+def test_patterns_mean_in_the_sdk_what_they_mean_in_json_schema(work: Path) -> None:
+    """ECMA-262: `$` is the end of the input, `\\d` and `\\w` are ASCII, `.` no line terminator."""
+    code = (
+        "import json, pydantic\n"
+        "from modelsdk.types.cloudflare.patterns import Request\n"
+        "def fits(**given):\n"
+        "    try:\n"
+        "        Request.model_validate({'prompt': 'p', **given}, by_name=False)\n"
+        "    except pydantic.ValidationError:\n"
+        "        return False\n"
+        "    return True\n"
+        "print(json.dumps([fits(code='a1'), fits(code='a1\\n'), fits(code='a\\u0661'), fits(word='ab_9'),\n"
+        "    fits(word='\\u00e9'), fits(one='a'), fits(one='\\r'), fits(slots={'5': 1}), fits(slots={'5\\n': 1}),\n"
+        "    fits(slots={'\\u0665': 1})]))\n"
+    )
+    assert json.loads(ok(run_python("-c", code, cwd=work / "gen"))) == [
+        True, False, False, True, False, True, False, True, False, False,
+    ]  # fmt: skip
