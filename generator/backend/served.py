@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from jsonschema.protocols import Validator
 
 from generator.backend.protocols import DEFAULT_STREAM_FLAG, Detail, Protocol
 from generator.catalog.entry import CatalogEntry
+from generator.render.ecma_regex import DOCUMENT_PATTERN, as_documented, python_patterns
 from generator.shipped import shipped
 
 MAX_MESSAGE = 300
@@ -31,9 +33,9 @@ class ServedModel:
         return cls(
             entry=entry,
             protocol=Protocol.of(entry),
-            input_validator=jsonschema.Draft202012Validator(entry.input_schema),
-            output_validator=jsonschema.Draft202012Validator(as_read(entry.output_schema)),
-            chunk_validator=jsonschema.Draft202012Validator(as_read(chunk_schema)),
+            input_validator=_validator(entry.input_schema),
+            output_validator=_validator(as_read(entry.output_schema)),
+            chunk_validator=_validator(as_read(chunk_schema)),
         )
 
     @property
@@ -66,10 +68,15 @@ class ServedModel:
             return f"matches oneOf branches {' and '.join(matched)}; it must match exactly one"
         if error.validator in {"oneOf", "anyOf"}:
             return f"matches none of the {error.validator} branches"
-        return _short(error.message)
+        return _short(as_documented(error))
 
     def _accepts(self, schema: Any, instance: Any) -> bool:
         return bool(self.input_validator.evolve(schema=schema).is_valid(instance))
+
+
+def _validator(schema: Any) -> Validator:
+    """A schema's validator, its patterns read with JSON Schema's meaning as the SDK reads them."""
+    return jsonschema.Draft202012Validator(python_patterns(copy.deepcopy(schema), DOCUMENT_PATTERN))
 
 
 def _order(error: jsonschema.ValidationError) -> tuple[list[str], list[str], str]:

@@ -24,6 +24,7 @@ from jsonschema.protocols import Validator
 
 from generator.backend.merge import Schema, merge, types_of
 from generator.ingest.refs import resolve_ref
+from generator.render.ecma_regex import as_documented
 
 _TEXT = (
     "the model answers with a short and plain sentence about data tokens prompt context "
@@ -73,7 +74,7 @@ def draw(schema: Schema, validator: Validator, seed: int, *, optional: float = 0
         error = next(iter(validator.iter_errors(jsonable(value))), None)
         if error is None:
             return value
-        problem = f"{error.json_path}: {error.message}"
+        problem = f"{error.json_path}: {as_documented(error)}"
     raise Unsatisfiable(f"no valid instance in {attempts} attempts (last problem: {problem})")
 
 

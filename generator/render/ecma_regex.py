@@ -70,14 +70,31 @@ def python_pattern(pattern: str) -> str:
     return ("(?a)" if ascii_only else "") + "".join(out)
 
 
-def python_patterns(schema: Any) -> Any:
-    """The schema (changed in place) with every `pattern` and `patternProperties` key written for Python."""
+def python_patterns(schema: Any, original_as: str | None = None) -> Any:
+    """The schema (changed in place) with every `pattern` and `patternProperties` key written for Python.
+
+    original_as: a key beside each `pattern` to keep the document's own text under, for messages.
+    """
     from generator.ingest.keywords import subschemas  # noqa: PLC0415 - the one walk of a schema
 
     for _, node in list(subschemas(schema)):
         if isinstance(node.get("pattern"), str):
+            if original_as is not None:
+                node[original_as] = node["pattern"]
             node["pattern"] = python_pattern(node["pattern"])
         table = node.get("patternProperties")
         if isinstance(table, dict):
             node["patternProperties"] = {python_pattern(str(key)): sub for key, sub in table.items()}
     return schema
+
+
+DOCUMENT_PATTERN = "x-cardgen-document-pattern"  # python_patterns(..., DOCUMENT_PATTERN) keeps it there
+
+
+def as_documented(error: Any) -> str:
+    """A jsonschema error's message, naming a pattern as the document wrote it (its validator's schema
+    went through python_patterns with DOCUMENT_PATTERN)."""
+    schema = error.schema
+    if error.validator == "pattern" and isinstance(schema, dict) and DOCUMENT_PATTERN in schema:
+        return f"{error.instance!r} does not match {schema[DOCUMENT_PATTERN]!r}"
+    return str(error.message)

@@ -203,3 +203,19 @@ def test_an_entry_that_names_its_model_nowhere_is_refused() -> None:
     nameless = BODY.model_copy(update={"request": BODY.request.model_copy(update={"envelope": None})})
     with pytest.raises(ValueError, match="has no"):
         Backend(Catalog((nameless,)))
+
+
+def test_the_backend_reads_patterns_as_json_schema_does() -> None:
+    """ECMA-262, as the SDK's classes: `$` is the end of the text, `\\d` ASCII, `\\W` any non-ASCII letter."""
+    from generator.backend.served import ServedModel
+
+    schema = {
+        "type": "object",
+        "properties": {"code": {"type": "string", "pattern": "^a\\d+$"}, "mark": {"pattern": "^\\W$"}},
+    }
+    served = ServedModel.of(STUBBORN.model_copy(update={"input_schema": schema}))
+    problems = {value: served.input_problems({"code": value}) for value in ("a1", "a1\n", "a\u0661")}
+    assert problems["a1"] == ()
+    assert [d.message for d in problems["a1\n"]] == ["'a1\\n' does not match '^a\\\\d+$'"]
+    assert problems["a\u0661"] != ()
+    assert served.input_problems({"mark": "\u00e9"}) == ()  # not an ECMA word character
