@@ -13,6 +13,7 @@ import importlib.util
 import json
 import re
 import shutil
+import subprocess
 import sys
 import time
 import tomllib
@@ -355,14 +356,20 @@ def test_overlapping_one_of_is_read_as_any_of_and_sent_as_one_of(work: Path) -> 
     ok(run_python("-c", code, cwd=work / "gen"))
 
 
-def test_overlapping_one_of_branches_are_a_warning_at_ingest(tmp_path: Path) -> None:
+def _ingest_alone(tmp_path: Path, page: str) -> subprocess.CompletedProcess[str]:
+    """`cardgen ingest` of one construct page on its own, into tmp_path/models; it must succeed."""
     (tmp_path / "sources" / "cloudflare").mkdir(parents=True)
     shutil.copytree(FIXTURES / "providers", tmp_path / "providers")
-    shutil.copy(FIXTURES / "sources" / "cloudflare" / "overlap.md", tmp_path / "sources" / "cloudflare")
+    shutil.copy(FIXTURES / "sources" / "cloudflare" / page, tmp_path / "sources" / "cloudflare")
     done = run_python(
         "-m", "generator", "ingest", "--sources", tmp_path / "sources", "--catalog", "models", cwd=tmp_path
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def test_overlapping_one_of_branches_are_a_warning_at_ingest(tmp_path: Path) -> None:
+    done = _ingest_alone(tmp_path, "overlap.md")
     found = [line for line in (done.stdout + done.stderr).splitlines() if "overlap (" in line]
     assert found == [
         "sources/cloudflare/overlap.md:18: warning: input_schema at /properties/options/oneOf: branches 0 and 1"
@@ -373,13 +380,7 @@ def test_overlapping_one_of_branches_are_a_warning_at_ingest(tmp_path: Path) -> 
 
 
 def test_defaults_that_do_not_fit_are_dropped_at_ingest_with_a_warning(tmp_path: Path) -> None:
-    (tmp_path / "sources" / "cloudflare").mkdir(parents=True)
-    shutil.copytree(FIXTURES / "providers", tmp_path / "providers")
-    shutil.copy(FIXTURES / "sources" / "cloudflare" / "defaults.md", tmp_path / "sources" / "cloudflare")
-    done = run_python(
-        "-m", "generator", "ingest", "--sources", tmp_path / "sources", "--catalog", "models", cwd=tmp_path
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = _ingest_alone(tmp_path, "defaults.md")
     dropped = sorted(
         line.split(" at ", 1)[1].split(":", 1)[0]
         for line in done.stderr.splitlines()
