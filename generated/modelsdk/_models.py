@@ -40,7 +40,7 @@ class StrictModel(BaseModel):
         # field takes a name of BaseModel's own, so its `model_` names need no warning.
         protected_namespaces=(),
         # Patterns are written for Python's `re` with JSON Schema's (ECMA-262) meaning (the generator's
-        # render/ecma_regex.py): `\Z`, ASCII `[0-9]` for `\d`, which the default Rust engine reads otherwise.
+        # ingest/ecma_regex.py): `\Z`, ASCII `[0-9]` for `\d`, which the default Rust engine reads otherwise.
         regex_engine="python-re",
     )
 

@@ -18,9 +18,12 @@ from typing import cast
 
 REDACTED = "<redacted>"
 SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"})
-# Words in a header's name that say it carries a credential (`x-other-key`, `set-cookie`, `x-amz-security-token`).
+# A word of a header's name (between `-` or `_`) that says it carries a credential: `x-other-key`,
+# `set-cookie`, `x-amz-security-token`; not `x-ratelimit-remaining-tokens`, a count.
 _SENSITIVE_WORDS = re.compile(
-    r"key|token|secret|auth|passw|session|cookie|credential|signature", re.IGNORECASE
+    r"(?:^|[-_])(?:api-?key|key|token|secret|auth|authorization|password|passwd|session|cookie|"
+    r"credentials?|signature)(?:$|[-_])",
+    re.IGNORECASE,
 )
 # Base64 cores shorter than this would match ordinary base64 data (an image) by chance.
 _MIN_BASE64_CORE = 8
@@ -85,7 +88,8 @@ def _rules(secrets: Secrets) -> list[_Rule]:
 @functools.lru_cache(maxsize=64)
 def _rule(secret: str, placeholder: str) -> _Rule:
     raw = secret.encode("utf-8", "surrogatepass")
-    literals = {*_base64_cores(raw), secret.upper().encode(), secret.lower().encode()}
+    cases = (secret.upper(), secret.lower())  # an environment variable may hold a lone surrogate
+    literals = {*_base64_cores(raw), *(case.encode("utf-8", "surrogatepass") for case in cases)}
     if len(raw) >= _MIN_BASE64_CORE:  # hex of a shorter secret would match ordinary hex by chance
         literals |= {raw.hex().encode(), raw.hex().upper().encode()}
     literals.discard(raw)

@@ -12,7 +12,7 @@ from jsonschema.protocols import Validator
 
 from generator.backend.protocols import DEFAULT_STREAM_FLAG, Detail, Protocol
 from generator.catalog.entry import CatalogEntry
-from generator.render.ecma_regex import DOCUMENT_PATTERN, as_documented, python_patterns
+from generator.ingest.ecma_regex import DOCUMENT_PATTERN, as_documented, python_patterns
 from generator.shipped import shipped
 
 MAX_MESSAGE = 300

@@ -23,8 +23,8 @@ from typing import Any
 from jsonschema.protocols import Validator
 
 from generator.backend.merge import Schema, merge, types_of
+from generator.ingest.ecma_regex import as_documented
 from generator.ingest.refs import resolve_ref
-from generator.render.ecma_regex import as_documented
 
 _TEXT = (
     "the model answers with a short and plain sentence about data tokens prompt context "

@@ -23,6 +23,9 @@ def pattern_problem(pattern: str) -> str | None:
     """
     if len(pattern) > MAX_PATTERN_LENGTH:
         return f"is {len(pattern)} characters long (the limit is {MAX_PATTERN_LENGTH})"
+    not_ecma = _not_ecma(pattern)
+    if not_ecma:
+        return not_ecma
     try:
         parsed = sre_parse.parse(pattern)
     except re.error as exc:
@@ -98,3 +101,40 @@ def _first_chars(items: list[tuple[Any, Any]]) -> frozenset[int]:
     if op is sre.SUBPATTERN:
         return _first_chars(list(arg[3]))
     return _ANYTHING
+
+
+_QUANTIFIER_END = re.compile(r"\{\d+(?:,\d*)?\}$")
+
+
+def _not_ecma(pattern: str) -> str | None:
+    """What Python's `re` reads in the pattern that ECMA-262 does not, or reads otherwise: refused,
+    so that no pattern means one thing to its document and another to the SDK (ingest/ecma_regex.py)."""
+    i, in_class = 0, False
+    while i < len(pattern):
+        char, after = pattern[i], pattern[i + 1 : i + 2]
+        if char == "\\":
+            if not in_class and after in ("A", "Z"):
+                return f"uses \\{after}, which ECMA-262 reads as the letter {after}"
+            if in_class and after == "S":
+                return "uses \\S inside brackets, which no Python class reads as ECMA-262 does; write the set out"
+            i += 2
+            continue
+        i += 1
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            i += 1 if pattern[i : i + 1] == "^" else 0
+            if pattern[i : i + 1] == "]":  # `[]` or `[^]`: ECMA's empty class and its complement
+                in_class, i = False, i + 1
+        elif (
+            char == "("
+            and after == "?"
+            and not (pattern[i + 1 : i + 2] in (":", "=", "!") or pattern[i + 1 : i + 3] in ("<=", "<!"))
+        ):
+            return "uses a (?...) group ECMA-262 does not have (flags, names, atomic groups)"
+        elif char == "{" and after == ",":
+            return "uses {,n}, which ECMA-262 reads as the text {,n}"
+        elif after == "+" and (char in "*+?" or (char == "}" and _QUANTIFIER_END.search(pattern[:i]))):
+            return "uses a possessive quantifier (*+, ++, ?+, {n}+), which ECMA-262 does not have"
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, dump_entry, entry_path
 from generator.diagnostics import Diagnostic, Level, sort_diagnostics
 from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
@@ -70,10 +71,11 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
     everything = diagnostics + provider_diagnostics + overlay_diagnostics + acknowledged_diagnostics
     everything += build_diagnostics
     everything += nothing_ingested(len(documents), catalog, everything)
-    # A document with an error yields no entry, whatever was built from it: `--keep-going` writes
-    # what passed, and the entry such a document had before is kept (lost_entries says so).
+    # An entry any of whose files has an error (its document, its overlay, the provider file a fact
+    # came from) is left out, whatever was built: `--keep-going` writes what passed, and the entry
+    # such a document had before is kept (lost_entries says so).
     broken = {d.file for d in everything if d.level is Level.ERROR}
-    catalog = Catalog(tuple(e for e in catalog if e.provenance.source.path not in broken))
+    catalog = Catalog(tuple(e for e in catalog if not broken & _files_of(e)))
     lost = {}
     if inputs.catalog is not None:
         recorded = cache.sources if cache is not None else None
@@ -81,6 +83,13 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
         lost = lost_entries(previous, documents, catalog, everything)
         everything += lost.values()
     return IngestResult(catalog, len(documents), sort_diagnostics(everything), tuple(sorted(lost)))
+
+
+def _files_of(entry: CatalogEntry) -> set[str]:
+    """The files an entry was made from: its document, its overlays, each fact's file."""
+    provenance = entry.provenance
+    files = {provenance.source.path, *(overlay.path for overlay in provenance.overlays)}
+    return files | {source.file for source in provenance.fields.values() if source.file}
 
 
 def render_catalog(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
 
+from generator.ingest.ecma_regex import DOCUMENT_PATTERN, as_documented, python_patterns
 from generator.memo import remembered
 
 JsonSchema = dict[str, Any]
@@ -37,22 +39,28 @@ def unfit_defaults(schema: JsonSchema) -> list[tuple[str, JsonSchema, str]]:
     defaults = [(where, node) for where, node in subschemas(schema) if "default" in node]
     if not defaults or metaschema_problems(schema):
         return []
-    root = jsonschema.Draft202012Validator(schema)
+    root = _ecma_validator(schema)
     found = []
     for where, node in defaults:
         try:
-            failure = jsonschema.exceptions.best_match(root.evolve(schema=node).iter_errors(node["default"]))
+            own = python_patterns(copy.deepcopy(node), DOCUMENT_PATTERN)  # patterns as the SDK reads them
+            failure = jsonschema.exceptions.best_match(root.evolve(schema=own).iter_errors(node["default"]))
         except RecursionError:
             continue
         if failure is not None:
             cause = _deepest(failure)
-            found.append((f"{where}/default", node, cause.message[:160]))
+            found.append((f"{where}/default", node, as_documented(cause)[:160]))
     return sorted(found, key=lambda unfit: unfit[0])
+
+
+def _ecma_validator(schema: JsonSchema) -> jsonschema.protocols.Validator:
+    """A validator of schema whose patterns mean what JSON Schema says (as the SDK reads them)."""
+    return jsonschema.Draft202012Validator(python_patterns(copy.deepcopy(schema), DOCUMENT_PATTERN))
 
 
 def violations(schema: JsonSchema, instance: Any, limit: int = 5) -> list[str]:
     """Why instance does not fit schema: for each failure, the most specific cause and where."""
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _ecma_validator(schema)
     found = []
     try:
         failures = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
@@ -60,7 +68,8 @@ def violations(schema: JsonSchema, instance: Any, limit: int = 5) -> list[str]:
         return ["/: the schema's references nest too deeply to check"]
     for failure in failures[:limit]:
         cause = _deepest(failure)
-        message = cause.message if len(cause.message) <= 160 else cause.message[:157] + "..."
+        text = as_documented(cause)
+        message = text if len(text) <= 160 else text[:157] + "..."
         found.append(f"/{'/'.join(str(p) for p in cause.absolute_path)}: {message}")
     return found
 

@@ -6,11 +6,11 @@ import copy
 import json
 from pathlib import PurePosixPath
 
+from generator.ingest.ecma_regex import python_patterns
 from generator.ingest.overlaps import overlapping_one_ofs
 from generator.recordings import Recordings
 from generator.render.cassettes import cassette_yaml, example_interactions
 from generator.render.context import ModelView, ProviderView
-from generator.render.ecma_regex import python_patterns
 from generator.render.templates import TEMPLATES, render_template
 
 HARNESS = (

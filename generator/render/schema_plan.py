@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.ingest.ecma_regex import python_patterns
 from generator.ingest.keywords import declared_types, subschemas
 from generator.ingest.refs import target_of
-from generator.render.ecma_regex import python_patterns
 from generator.render.json_types import DATA_KEYS, json_types
 from generator.render.names import class_name, singular
 from generator.render.schema_rules import class_rules, strip_runtime

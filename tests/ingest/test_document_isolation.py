@@ -317,3 +317,17 @@ def test_a_definition_name_with_a_dot_is_an_error_at_ingest(tmp_path: Path) -> N
         "error: input_schema at /$defs/a.b: a definition name with a dot; rename it (an overlay can)"
         in outcome.output
     )
+
+
+def test_keep_going_writes_no_entry_whose_overlay_has_an_error(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md", TASKS / "melotts.md")
+    models = tmp_path / "models"
+    assert _cardgen("ingest", "--sources", sources, "--catalog", models).exit_code == 0
+    before = (models / "cloudflare" / "whisper.yaml").read_text("utf-8")
+    _overlay(tmp_path, "whisper", "  endpoint:\n    method: GET\n")  # the page is fine; its overlay is not
+    outcome = _cardgen("ingest", "--keep-going", "--sources", sources, "--catalog", models)
+    assert outcome.exit_code == 1, outcome.output
+    assert "method GET: the SDK calls models with POST" in outcome.output
+    assert (models / "cloudflare" / "whisper.yaml").read_text("utf-8") == before  # kept as it was
+    parsed = models / ".cardgen-cache" / "entries"  # what generate takes without a check
+    assert "GET" not in "".join(p.read_text("utf-8") for p in parsed.rglob("*.json"))

@@ -48,7 +48,14 @@ def test_redact_headers(rt: Any) -> None:
     }
     assert rt.redact_headers(httpx.Headers({"x-api-key": "k"})) == {"x-api-key": "<redacted>"}
     named = {"x-other-key": "k", "Set-Cookie": "s", "X-Amz-Security-Token": "t", "X-Client-Secret": "c"}
-    kept = {"X-Request-Id": "r", "keep-alive": "timeout=5", "Content-Length": "3", "x-should-retry": "true"}
+    kept = {
+        "X-Request-Id": "r",
+        "keep-alive": "timeout=5",
+        "Content-Length": "3",
+        "x-should-retry": "true",
+        "x-ratelimit-remaining-tokens": "99",  # a count, not a token
+        "x-monkey": "m",
+    }
     assert rt.redact_headers({**named, **kept}) == {**dict.fromkeys(named, "<redacted>"), **kept}
 
 
@@ -202,3 +209,9 @@ def test_a_response_validation_error_never_repeats_an_echoed_key(rt: Any) -> Non
     with pytest.raises(rt.ResponseValidationError) as direct:
         raise rt.ResponseValidationError(f"odd answer {echoed_forms()[2]}", expected="x", body=None)
     assert_no_form(*exception_texts(direct.value))
+
+
+def test_a_secret_holding_a_lone_surrogate_is_scrubbed(rt: Any) -> None:
+    """What os.environ gives for bytes that are not UTF-8."""
+    secret = "abc\udcff-longsecretvalue"
+    assert rt.scrub(f"said {secret} and {secret.upper()}", [secret]) == "said <redacted> and <redacted>"

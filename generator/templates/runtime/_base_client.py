@@ -256,13 +256,10 @@ def _secrets_in(headers: Mapping[str, str] | None) -> tuple[str, ...]:
     """Return the credentials among `headers` (Authorization, X-API-Key, ...), to scrub like the key."""
     if not headers:
         return ()
-    from ._redact import SENSITIVE_HEADERS
+    from ._redact import is_sensitive_header
 
     return tuple(
-        secret
-        for name, value in headers.items()
-        if name.lower() in SENSITIVE_HEADERS
-        for secret in secrets_of(value)
+        secret for name, value in headers.items() if is_sensitive_header(name) for secret in secrets_of(value)
     )
 
 

@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import httpx
 import yaml
 from _cassette_headers import DROPPED_RESPONSE_HEADERS, KEPT_REQUEST_HEADERS
+from _redact import REDACTED, is_sensitive_header
 from _redact import scrub as _scrub
 from _redact import scrub_bytes as _scrub_bytes
 
@@ -478,7 +479,7 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             ),
             status=response.status_code,
             response_headers=tuple(
-                (name.lower(), _scrub(value, secrets))
+                (name.lower(), REDACTED if is_sensitive_header(name) else _scrub(value, secrets))
                 for name, value in response.headers.multi_items()
                 if name.lower() not in DROPPED_RESPONSE_HEADERS
             ),

@@ -31,8 +31,8 @@ def python_pattern(pattern: str) -> str:
                 inside = _INSIDE[escaped.lower()]
                 negated = escaped.isupper()
                 if in_class and negated:
-                    out.append(f"\\{escaped}")  # ASCII-based under the flag below (\\S: ASCII space)
-                    ascii_only = True
+                    out.append(f"\\{escaped}")  # \\D, \\W: ASCII-based under the flag below (ingest
+                    ascii_only = True  # refuses `\\S` in brackets: its ASCII reading is not ECMA's)
                 elif in_class:
                     out.append(inside)
                 else:
@@ -46,7 +46,7 @@ def python_pattern(pattern: str) -> str:
         i += 1
         if in_class:
             in_class = char != "]"
-            out.append(char)
+            out.append("\\[" if char == "[" else char)  # Python warns of a set nested in a set
         elif char == "[" and pattern.startswith("]", i):
             out.append("(?!)")  # `[]` matches nothing
             i += 1
@@ -84,7 +84,12 @@ def python_patterns(schema: Any, original_as: str | None = None) -> Any:
             node["pattern"] = python_pattern(node["pattern"])
         table = node.get("patternProperties")
         if isinstance(table, dict):
-            node["patternProperties"] = {python_pattern(str(key)): sub for key, sub in table.items()}
+            written: dict[str, Any] = {}
+            for key, sub in table.items():
+                at = python_pattern(str(key))
+                # Two keys one text for Python (`^\\d$` and `^[0-9]$`): a name matching it takes both.
+                written[at] = {"allOf": [written[at], sub]} if at in written else sub
+            node["patternProperties"] = written
     return schema
 
 
