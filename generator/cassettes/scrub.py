@@ -39,8 +39,9 @@ def request_headers(headers: Iterable[tuple[str, str]], secrets: Mapping[str, st
 
 
 def response_headers(headers: Iterable[tuple[str, str]], secrets: Mapping[str, str]) -> Headers:
+    """Each kept response header, scrubbed; one named like a credential (set-cookie) redacted whole."""
     return tuple(
-        (name.lower(), scrub_text(value, secrets))
+        (name.lower(), redact.REDACTED if redact.is_sensitive_header(name) else scrub_text(value, secrets))
         for name, value in headers
         if name.lower() not in DROPPED_RESPONSE_HEADERS
     )

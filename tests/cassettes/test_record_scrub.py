@@ -81,7 +81,12 @@ def test_a_recorded_exchange_holds_no_secret_in_any_form_or_place() -> None:
             + b"\x00"
             + request.headers["authorization"].encode()
         )
-        headers = [("content-type", "image/png"), ("x-echo", quote(KEY, safe="")), ("x-account", ACCOUNT)]
+        headers = [
+            ("content-type", "image/png"),
+            ("x-echo", quote(KEY, safe="")),
+            ("x-account", ACCOUNT),
+            ("x-amz-security-token", "t0ken-of-another-kind"),  # not our secret, but a credential
+        ]
         return httpx.Response(200, headers=headers, content=body)
 
     credentials = Credentials(KEY, {"account_id": ACCOUNT})
@@ -92,3 +97,4 @@ def test_a_recorded_exchange_holds_no_secret_in_any_form_or_place() -> None:
     assert b"API_KEY" in interaction.response_body and b"ACCOUNT_ID" in interaction.response_body
     assert_clean(interaction.response_body)
     assert_clean(repr(interaction))
+    assert ("x-amz-security-token", "<redacted>") in interaction.response_headers
