@@ -125,7 +125,13 @@ def load_entry_yaml(text: str, origin: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
-        raise ValueError(f"{origin}: not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{origin}:{mark.line + 1}" if mark is not None else origin
+        problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        raise ValueError(
+            f"{where}: not valid YAML: {problem}" + (f" ({context})" if context else "")
+        ) from exc
 
 
 ENTRY_CHECKS = 2  # 2: the model's schemas checked as ingest checks them (1: the entry format alone)

@@ -44,3 +44,14 @@ def test_generate_refuses_an_entry_edited_into_what_ingest_refuses(
     shutil.rmtree(root / "catalog" / "models" / ".cardgen-cache")  # a catalog as git holds it
     shutil.rmtree(root / "generated" / ".cardgen-cache")
     assert REASONS[edit] in cardgen(root, "generate", expect=1).stderr
+
+
+def test_an_entry_that_is_not_yaml_is_named_with_its_line(tmp_path: Path, seed_project: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(seed_project, root, ignore=shutil.ignore_patterns("__pycache__"))
+    text = (root / ENTRY).read_text("utf-8").splitlines(keepends=True)
+    text[4] = "model_id: [unclosed\n"
+    (root / ENTRY).write_text("".join(text), "utf-8")
+    refused = cardgen(root, "generate", expect=1)
+    assert f"{ENTRY}:6: not valid YAML: " in refused.stderr, refused.stderr  # where PyYAML stopped
+    assert "<unicode string>" not in refused.stderr
