@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,7 +111,7 @@ def _generate_command(
                 models=len(generation.rendered) + len(generation.reused), proofs=proofs.record(),
                 formatted=generation.formatted, formatted_by=generation.tools, stored=generation.lock.stored,
             ).write(out)  # fmt: skip
-    why = _why(previous, generation, catalog_dir) if check and not diff.clean else []
+    why = _why(previous, generation, catalog_dir, out, diff.stale) if check and not diff.clean else []
     if as_json:
         clean = diff.clean or not check
         emit(
@@ -192,12 +192,18 @@ def _entry_errors(entry: CatalogEntry) -> list[str]:
     return entry_errors(entry)
 
 
-def _why(previous: Previous, generation: Generation, catalog_dir: Path) -> list[str]:
+def _why(
+    previous: Previous, generation: Generation, catalog_dir: Path, out: Path, stale: Iterable[str]
+) -> list[str]:
     from generator.ingest.sources import load_sources
-    from generator.lockfile import why_stale
+    from generator.lockfile import HAND_EDITED, edited_by_hand, why_stale
 
     documents, _ = load_sources(catalog_dir.parent / "sources")
-    return why_stale(previous.lock, generation.lock, {d.name: d.sha256 for d in documents})
+    reasons = why_stale(previous.lock, generation.lock, {d.name: d.sha256 for d in documents})
+    edited = edited_by_hand(previous.lock, out, stale) if previous.lock is not None else []
+    if edited and reasons != [HAND_EDITED]:  # besides whatever else moved: every cause, not the first
+        reasons.append(f"generated files edited by hand since generation: {', '.join(edited)}")
+    return reasons
 
 
 def _report_unchanged(out: Path, same: Unchanged, check: bool, as_json: bool, seconds: float) -> None:

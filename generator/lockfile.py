@@ -286,6 +286,17 @@ def footprint(files: Mapping[PurePosixPath, str]) -> dict[str, int]:
     }
 
 
+def edited_by_hand(lock: Lock, out: Path, names: Iterable[str]) -> list[str]:
+    """Of these output files, those that no longer hold what the lock says the run wrote into them."""
+    written = {path: sha for model in lock.models.values() for path, sha in model.files.items()}
+    edited = []
+    for name in sorted(names):
+        path = out / name
+        if name in written and path.is_file() and sha256_text(path.read_bytes()) != written[name]:
+            edited.append(name)
+    return edited
+
+
 def why_stale(old: Lock | None, new: Lock, documents_now: Mapping[str, str]) -> list[str]:
     """Where a difference between the committed tree and a fresh render comes from."""
     if old is None:
@@ -309,5 +320,8 @@ def why_stale(old: Lock | None, new: Lock, documents_now: Mapping[str, str]) -> 
         if names:
             reasons.append(f"catalog entries {label}: {', '.join(names)}")
     if not reasons:
-        reasons.append("generated files were edited by hand (the lock matches a fresh render)")
+        reasons.append(HAND_EDITED)
     return reasons
+
+
+HAND_EDITED = "generated files were edited by hand (the lock matches a fresh render)"

@@ -156,6 +156,22 @@ def test_check_says_files_were_edited_by_hand(project: Path) -> None:
     assert _why(project) == ["why: generated files were edited by hand (the lock matches a fresh render)"]
 
 
+def test_check_names_a_hand_edit_beside_a_changed_document(project: Path) -> None:
+    source = project / "catalog" / "sources" / "segmind" / "deepseek-r1.txt"
+    source.write_text(source.read_text("utf-8") + "\nNew paragraph.\n", "utf-8")
+    target = project / "generated" / "modelsdk" / "types" / "cloudflare" / "tinyllama_1_1b_chat_v1_0.py"
+    target.write_text(target.read_text("utf-8") + "# hand edit\n", "utf-8")
+    reasons = _why(project)
+    assert any(
+        r.startswith("why: documents changed since generation: sources/segmind/deepseek-r1.txt")
+        for r in reasons
+    )
+    assert (
+        "why: generated files edited by hand since generation: modelsdk/types/cloudflare/tinyllama_1_1b_chat_v1_0.py"
+        in reasons
+    ), reasons
+
+
 def test_a_hand_edited_model_file_is_rendered_again_not_reused(project: Path) -> None:
     target = project / "generated" / "modelsdk" / "types" / "segmind" / "deepseek_reasoner.py"
     original = target.read_text("utf-8")
