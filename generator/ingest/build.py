@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -115,12 +115,22 @@ def build_catalog(
     acknowledged: Sequence[Acknowledgement] = (),
     extract: Extract = extract_document,  # one document's extraction; the ingest cache's, say
     build: Build | None = None,  # one extraction's entry and findings; default build_entry
+    previous: Mapping[str, str]
+    | None = None,  # document -> the entry file it made (`<provider>/<slug>.yaml`)
 ) -> tuple[Catalog, list[Diagnostic]]:
     """Extract, merge, patch and validate; entries with errors are left out, and reported."""
     extractions, diagnostics = extract_all(documents, extract)
     extractions = resolve_duplicate_ids(extractions, diagnostics)
+    kept: dict[str, dict[str, str]] = {}  # provider -> model id -> the slug its entry has now
+    for extraction in extractions:
+        entry_file = (previous or {}).get(extraction.document.name, "")
+        provider, _, file = entry_file.partition("/")
+        if provider == extraction.provider and file.endswith(".yaml"):
+            kept.setdefault(provider, {})[str(extraction.value("model_id"))] = file.removesuffix(".yaml")
     slugs = {
-        provider: assign_slugs(str(e.value("model_id")) for e in extractions if e.provider == provider)
+        provider: assign_slugs(
+            (str(e.value("model_id")) for e in extractions if e.provider == provider), kept.get(provider)
+        )
         for provider in {e.provider for e in extractions}
     }
     by_target = {(o.provider, o.slug): o for o in overlays}

@@ -59,13 +59,21 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
     overlays, overlay_diagnostics = load_overlays(inputs.overlays)
     known = inputs.acknowledged or inputs.sources.parent / ACKNOWLEDGED
     acknowledged, acknowledged_diagnostics = load_acknowledged(known, ACKNOWLEDGED)
+    # What the catalog on disk holds: each document's entry, whose slug a model keeps, and which
+    # must not vanish silently.
+    previous: dict[str, str] = {}
+    if inputs.catalog is not None:
+        recorded = cache.sources if cache is not None else None
+        previous = previous_sources(inputs.catalog, recorded, cache.proofs if cache is not None else None)
     if cache is None:
-        catalog, build_diagnostics = build_catalog(documents, providers, overlays, acknowledged)
+        catalog, build_diagnostics = build_catalog(
+            documents, providers, overlays, acknowledged, previous=previous
+        )
     else:
         # Unchanged documents' extractions and entries are kept; schema checks of unchanged schemas too.
         with remembering(cache.checks) as checks:
             catalog, build_diagnostics = build_catalog(
-                documents, providers, overlays, acknowledged, cache.extract, cache.build
+                documents, providers, overlays, acknowledged, cache.extract, cache.build, previous
             )
         cache.checks_used = checks.used
     everything = diagnostics + provider_diagnostics + overlay_diagnostics + acknowledged_diagnostics
@@ -78,8 +86,6 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
     catalog = Catalog(tuple(e for e in catalog if not broken & _files_of(e)))
     lost = {}
     if inputs.catalog is not None:
-        recorded = cache.sources if cache is not None else None
-        previous = previous_sources(inputs.catalog, recorded, cache.proofs if cache is not None else None)
         lost = lost_entries(previous, documents, catalog, everything)
         everything += lost.values()
     return IngestResult(catalog, len(documents), sort_diagnostics(everything), tuple(sorted(lost)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 def _clean(text: str) -> str:
@@ -25,15 +25,34 @@ def candidate_slugs(model_id: str) -> list[str]:
     return list(dict.fromkeys(candidates)) or [_clean(model_id)]
 
 
-def assign_slugs(model_ids: Iterable[str]) -> dict[str, str]:
-    """Give each id the shortest free candidate; ids are taken in sorted order, so it is stable."""
+def is_slug_of(slug: str, model_id: str) -> bool:
+    """Whether slug is one assign_slugs could give model_id: a candidate, or one with a `_N` suffix."""
+    base = re.sub(r"_[0-9]+$", "", slug)
+    return slug in candidate_slugs(model_id) or base in candidate_slugs(model_id)
+
+
+def assign_slugs(model_ids: Iterable[str], kept: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Give each id the shortest free candidate; ids are taken in sorted order, so it is stable.
+
+    kept: id -> the slug the catalog already gives it. A model keeps its slug (its module, its
+    overlays and recordings are named by it), so a model that joins the catalog never renames one
+    that is there: the newcomer takes a longer candidate instead.
+    """
     ids = sorted(set(model_ids))
+    known = set(ids)
+    assigned = {
+        model_id: slug
+        for model_id, slug in (kept or {}).items()
+        if model_id in known and is_slug_of(slug, model_id)
+    }
+    if len(set(assigned.values())) != len(assigned):  # a catalog edited by hand: no slug is kept
+        assigned = {}
+    ids = [model_id for model_id in ids if model_id not in assigned]
     wanted = {model_id: candidate_slugs(model_id) for model_id in ids}
     first_choice_count: dict[str, int] = {}
     for candidates in wanted.values():
         first_choice_count[candidates[0]] = first_choice_count.get(candidates[0], 0) + 1
-    taken: set[str] = set()
-    assigned: dict[str, str] = {}
+    taken: set[str] = set(assigned.values())
     for model_id in ids:
         candidates = wanted[model_id]
         # A short name shared by two ids would make either one's slug depend on the other: skip it.

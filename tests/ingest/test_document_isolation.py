@@ -331,3 +331,29 @@ def test_keep_going_writes_no_entry_whose_overlay_has_an_error(tmp_path: Path) -
     assert (models / "cloudflare" / "whisper.yaml").read_text("utf-8") == before  # kept as it was
     parsed = models / ".cardgen-cache" / "entries"  # what generate takes without a check
     assert "GET" not in "".join(p.read_text("utf-8") for p in parsed.rglob("*.json"))
+
+
+def test_a_model_that_joins_never_renames_one_already_in_the_catalog(tmp_path: Path) -> None:
+    sources = _project(tmp_path, TASKS / "whisper.md", TASKS / "melotts.md")
+    models = tmp_path / "models"
+    assert _cardgen("ingest", "--sources", sources, "--catalog", models).exit_code == 0
+    assert (models / "cloudflare" / "whisper.yaml").is_file()
+    twin = sources / "cloudflare" / "whisper-other.md"  # another vendor's model of the same short name
+    twin.write_text(
+        (TASKS / "whisper.md").read_text("utf-8").replace("@cf/openai/whisper", "@cf/acme/whisper"), "utf-8"
+    )
+    outcome = _cardgen("ingest", "--sources", sources, "--catalog", models)
+    assert outcome.exit_code == 0, outcome.output
+    assert sorted(p.name for p in (models / "cloudflare").glob("*.yaml")) == [
+        "acme_whisper.yaml",  # the newcomer takes the longer name
+        "melotts.yaml",
+        "whisper.yaml",  # kept: its overlays, recordings and code keep their name
+    ]
+    # A catalog from nothing names both alike, neither depending on the other.
+    fresh = tmp_path / "fresh"
+    assert _cardgen("ingest", "--sources", sources, "--catalog", fresh).exit_code == 0
+    assert sorted(p.name for p in (fresh / "cloudflare").glob("*.yaml")) == [
+        "acme_whisper.yaml",
+        "melotts.yaml",
+        "openai_whisper.yaml",
+    ]

@@ -40,6 +40,23 @@ def test_identical_slug_candidates_get_a_numeric_suffix() -> None:
     assert sorted(assign_slugs(["a-b", "a_b", "a.b"]).values()) == ["a_b", "a_b_2", "a_b_3"]
 
 
+def test_a_model_keeps_its_slug_when_another_comes_to_share_its_name() -> None:
+    kept = {"@cf/meta/llama-3": "llama_3"}
+    slugs = assign_slugs(["@cf/meta/llama-3", "@hf/other/llama-3"], kept)
+    assert slugs == {"@cf/meta/llama-3": "llama_3", "@hf/other/llama-3": "other_llama_3"}
+    # Without the catalog's slug, the same two would both take longer names.
+    assert assign_slugs(["@cf/meta/llama-3", "@hf/other/llama-3"])["@cf/meta/llama-3"] == "meta_llama_3"
+
+
+def test_a_kept_slug_must_be_one_of_the_models_own() -> None:
+    # An id whose slug was another's (the document now names another model) is named afresh.
+    assert assign_slugs(["@cf/x/mistral"], {"@cf/x/mistral": "llama_3"}) == {"@cf/x/mistral": "mistral"}
+    assert assign_slugs(["a-b"], {"a-b": "a_b_3"}) == {"a-b": "a_b_3"}  # a suffixed one is its own
+    # Two ids kept under one slug (a catalog edited by hand): none is kept.
+    both = assign_slugs(["a-b", "a_b"], {"a-b": "a_b", "a_b": "a_b"})
+    assert sorted(both.values()) == ["a_b", "a_b_2"]
+
+
 # RFC 7386 appendix A test vectors.
 @pytest.mark.parametrize(
     ("target", "patch", "result"),
