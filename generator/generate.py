@@ -119,7 +119,7 @@ def generate(
     tools = dict(tools) if tools is not None else toolchain()  # once: it hashes the templates and code
     tools_json = json.dumps(tools, sort_keys=True)
     keys = _keys(catalog, options, recordings, tools_json, entry_jsons or {})
-    version, changes = next_version(previous.lock, catalog, keys, options.version)
+    version, changes = next_version(previous.lock, catalog, keys, options.version, tools)
     options = replace(options, version=version)
     reused = _reusable(keys, previous, options.package)
     tools_id = sha256_text(tools_json)
