@@ -1,8 +1,8 @@
 """Draw JSON instances from a JSON Schema, deterministically for a given seed.
 
 `generate` builds an instance by construction (type, properties/required, additionalProperties,
-items/prefixItems, enum/const, oneOf/anyOf/allOf, numeric and length bounds, multipleOf,
-`format: binary` as bytes, `default`, local `$ref`). `draw` then checks it with the schema's
+items/prefixItems, enum/const, oneOf/anyOf/allOf, numeric and length bounds, multipleOf, `pattern`
+(backend/pattern_draw.py), `format: binary` as bytes, `default`, local `$ref`). `draw` then checks it with the schema's
 validator and retries with derived seeds, so callers only ever see valid instances.
 """
 
@@ -23,6 +23,7 @@ from typing import Any
 from jsonschema.protocols import Validator
 
 from generator.backend.merge import Schema, merge, types_of
+from generator.backend.pattern_draw import NoMatch, draw_matching
 from generator.ingest.ecma_regex import as_documented
 from generator.ingest.refs import resolve_ref
 
@@ -245,6 +246,12 @@ class _Generator:
         high = int(schema.get("maxLength", low + 48))
         if low > high:
             raise Unsatisfiable(f"minLength {low} > maxLength {high}")
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):  # the validators' copy: written for Python's re (ecma_regex)
+            try:
+                return draw_matching(pattern, self.rng)  # draw() checks it, lengths and all
+            except NoMatch as exc:
+                raise Unsatisfiable(f"no string drawn for the pattern: {exc}") from exc
         length = self.rng.randint(low, min(high, low + 48))
         text = ""
         while len(text) < length:
