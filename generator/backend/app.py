@@ -43,11 +43,12 @@ from generator.backend.faults import (
     request_key,
 )
 from generator.backend.protocols import PLAIN, Problem, Protocol
-from generator.backend.raw import is_json_media, media_of, raw_input, refuse_constant
+from generator.backend.raw import raw_input, refuse_constant
 from generator.backend.replies import answer_response, error_response, stream_response
 from generator.backend.routes import RouteTable
 from generator.backend.served import ServedModel
 from generator.catalog.store import Catalog
+from generator.ingest.uploads import is_json_media, media_of
 
 LOG = logging.getLogger("cardgen.backend")
 ADMIN_PREFIX = "/__cardgen"

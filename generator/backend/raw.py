@@ -16,22 +16,15 @@ from generator.backend.merge import types_of
 from generator.backend.protocols import Problem
 from generator.backend.served import ServedModel
 from generator.catalog.entry import RawBody
+from generator.ingest.uploads import media_of
 from generator.render.cassettes import json_text
 
 MULTIPART = "multipart/form-data"
 
 
-def media_of(content_type: str) -> str:
-    return content_type.partition(";")[0].strip().lower()
-
-
 def refuse_constant(name: str) -> Any:
     """For `json.loads`: NaN and Infinity are no JSON values (and the SDK never sends them)."""
     raise ValueError(f"{name} is not a JSON value")
-
-
-def is_json_media(media: str) -> bool:
-    return media == "application/json" or media.endswith("+json")
 
 
 def encode_query(values: Mapping[str, Any]) -> list[tuple[str, str]]:

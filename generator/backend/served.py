@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +11,8 @@ from jsonschema.protocols import Validator
 
 from generator.backend.protocols import DEFAULT_STREAM_FLAG, Detail, Protocol
 from generator.catalog.entry import CatalogEntry
-from generator.ingest.ecma_regex import DOCUMENT_PATTERN, as_documented, python_patterns
+from generator.ingest.ecma_regex import as_documented
+from generator.ingest.schemas import ecma_validator
 from generator.shipped import shipped
 
 MAX_MESSAGE = 300
@@ -33,9 +33,9 @@ class ServedModel:
         return cls(
             entry=entry,
             protocol=Protocol.of(entry),
-            input_validator=_validator(entry.input_schema),
-            output_validator=_validator(as_read(entry.output_schema)),
-            chunk_validator=_validator(as_read(chunk_schema)),
+            input_validator=ecma_validator(entry.input_schema),
+            output_validator=ecma_validator(as_read(entry.output_schema)),
+            chunk_validator=ecma_validator(as_read(chunk_schema)),
         )
 
     @property
@@ -72,11 +72,6 @@ class ServedModel:
 
     def _accepts(self, schema: Any, instance: Any) -> bool:
         return bool(self.input_validator.evolve(schema=schema).is_valid(instance))
-
-
-def _validator(schema: Any) -> Validator:
-    """A schema's validator, its patterns read with JSON Schema's meaning as the SDK reads them."""
-    return jsonschema.Draft202012Validator(python_patterns(copy.deepcopy(schema), DOCUMENT_PATTERN))
 
 
 def _order(error: jsonschema.ValidationError) -> tuple[list[str], list[str], str]:

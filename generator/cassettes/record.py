@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 
 import httpx
 
-from generator.backend.raw import encode_query, media_of
+from generator.backend.raw import encode_query
 from generator.cassettes import scrub
 from generator.cassettes.plan import PlannedRequest, UnplannableRequest, plan_requests
 from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import Diagnostic, error
+from generator.ingest.uploads import media_of
 from generator.render.cassettes import (
     EVENT_STREAM,
     JSON,

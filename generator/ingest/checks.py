@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from generator.catalog.entry import SHARED_FIELDS, CatalogEntry, shared_value
 from generator.diagnostics import Diagnostic, Level, error, warning
@@ -14,7 +14,9 @@ from generator.ingest.keywords import subschemas, unenforced
 from generator.ingest.overlaps import overlapping_one_ofs
 from generator.ingest.refs import pointer
 from generator.ingest.schemas import metaschema_problems, property_schemas, violations
+from generator.ingest.uploads import is_binary, is_json_media, media_of
 
+K = TypeVar("K")
 RANGE_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 ANSWERS_READ = "answers are read as anyOf: the first branch that fits"
 
@@ -39,11 +41,6 @@ def _dotted(schema: Any) -> list[tuple[str, str]]:
     )
 
 
-def _is_json(media_type: str) -> bool:
-    kind = media_type.split(";", 1)[0].strip().lower()
-    return kind == "application/json" or kind.endswith("+json")
-
-
 def _unsupported_calls(entry: CatalogEntry) -> list[Diagnostic]:
     """What the entry says of its calls that the SDK would not do: it POSTs a JSON body (or the raw
     bytes `request.raw_body` allows) and reads a JSON answer (or the bytes a binary output_schema
@@ -51,13 +48,12 @@ def _unsupported_calls(entry: CatalogEntry) -> list[Diagnostic]:
     found = []
     if entry.endpoint.method.upper() != "POST":
         found.append(("endpoint.method", f"method {entry.endpoint.method}: the SDK calls models with POST"))
-    if not _is_json(entry.request.content_type):
+    if not is_json_media(media_of(entry.request.content_type)):
         found.append(
             ("request.content_type", f"request content type {entry.request.content_type}: the SDK sends JSON"
              " (raw bytes only where request.raw_body allows them)")
         )  # fmt: skip
-    binary = entry.output_schema.get("type") == "string" and entry.output_schema.get("format") == "binary"
-    if not binary and not _is_json(entry.response.content_type):
+    if not is_binary(entry.output_schema) and not is_json_media(media_of(entry.response.content_type)):
         found.append(
             ("response.content_type", f"response content type {entry.response.content_type}: the SDK reads"
              " JSON, or raw bytes where output_schema is a binary string")
@@ -146,12 +142,25 @@ def _others(by_document: dict[str, tuple[Any, ...]], disagreeing: list[str]) -> 
     grouped: dict[str, list[str]] = {}
     for document in disagreeing:
         grouped.setdefault(_describe(by_document[document]), []).append(document)
-    parts = []
-    for described, documents in sorted(grouped.items()):
-        named = ", ".join(documents[:NAMED_PER_RANGE])
-        rest = len(documents) - NAMED_PER_RANGE
-        parts.append(f"{described} in {named}" + (f" and {rest} more" if rest > 0 else ""))
-    return "; ".join(parts)
+    return "; ".join(
+        f"{described} in {_named(documents)}" for described, documents in sorted(grouped.items())
+    )
+
+
+def _named(documents: Sequence[str]) -> str:
+    """A few documents by name, the rest by count: a line stays short at any catalog size."""
+    rest = len(documents) - NAMED_PER_RANGE
+    return ", ".join(documents[:NAMED_PER_RANGE]) + (f" and {rest} more" if rest > 0 else "")
+
+
+def _unusual(values: Mapping[K, Hashable]) -> list[K]:
+    """The keys whose value is not the most common one: every key when the most common is tied."""
+    counts = Counter(values.values())
+    if len(counts) < 2:
+        return []
+    usual, usual_count = counts.most_common(1)[0]
+    tied = sum(1 for c in counts.values() if c == usual_count) > 1
+    return [key for key, value in values.items() if value != usual or tied]
 
 
 def provider_disagreements(entries: Sequence[CatalogEntry]) -> list[Diagnostic]:
@@ -167,19 +176,10 @@ def provider_disagreements(entries: Sequence[CatalogEntry]) -> list[Diagnostic]:
     for provider, models in sorted(by_provider.items()):
         for field in SHARED_FIELDS:
             values = {e.key: repr(shared_value(e, field)) for e in models}
-            counts = Counter(values.values())
-            if len(counts) < 2:
-                continue
-            usual, usual_count = counts.most_common(1)[0]
-            tied = sum(1 for c in counts.values() if c == usual_count) > 1
-            for entry in sorted(models, key=lambda e: e.key):
+            unusual = set(_unusual(values))
+            for entry in sorted((e for e in models if e.key in unusual), key=lambda e: e.key):
                 value = values[entry.key]
-                if value == usual and not tied:
-                    continue
-                others = sorted(e.provenance.source.path for e in models if values[e.key] != value)
-                named = ", ".join(others[:NAMED_PER_RANGE]) + (
-                    f" and {len(others) - NAMED_PER_RANGE} more" if len(others) > NAMED_PER_RANGE else ""
-                )
+                named = _named(sorted(e.provenance.source.path for e in models if values[e.key] != value))
                 file, line = _where(entry, field)
                 diagnostics.append(
                     error(
@@ -212,14 +212,8 @@ def check_catalog(
     diagnostics: list[Diagnostic] = []
     used: set[Acknowledgement] = set()
     for name, by_document in sorted(ranges.items()):
-        counts = Counter(by_document.values())
-        if len(counts) < 2:
-            continue
-        usual, usual_count = counts.most_common(1)[0]
-        tied = sum(1 for c in counts.values() if c == usual_count) > 1
-        for document, bounds in sorted(by_document.items()):
-            if bounds == usual and not tied:
-                continue
+        for document in sorted(_unusual(by_document)):
+            bounds = by_document[document]
             disagreeing = sorted(d for d, b in by_document.items() if b != bounds)
             others = _others(by_document, disagreeing)
             disagreement = warning(

@@ -39,7 +39,7 @@ def unfit_defaults(schema: JsonSchema) -> list[tuple[str, JsonSchema, str]]:
     defaults = [(where, node) for where, node in subschemas(schema) if "default" in node]
     if not defaults or metaschema_problems(schema):
         return []
-    root = _ecma_validator(schema)
+    root = ecma_validator(schema)
     found = []
     for where, node in defaults:
         try:
@@ -53,14 +53,14 @@ def unfit_defaults(schema: JsonSchema) -> list[tuple[str, JsonSchema, str]]:
     return sorted(found, key=lambda unfit: unfit[0])
 
 
-def _ecma_validator(schema: JsonSchema) -> jsonschema.protocols.Validator:
+def ecma_validator(schema: JsonSchema) -> jsonschema.protocols.Validator:
     """A validator of schema whose patterns mean what JSON Schema says (as the SDK reads them)."""
     return jsonschema.Draft202012Validator(python_patterns(copy.deepcopy(schema), DOCUMENT_PATTERN))
 
 
 def violations(schema: JsonSchema, instance: Any, limit: int = 5) -> list[str]:
     """Why instance does not fit schema: for each failure, the most specific cause and where."""
-    validator = _ecma_validator(schema)
+    validator = ecma_validator(schema)
     found = []
     try:
         failures = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))

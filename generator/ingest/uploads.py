@@ -27,6 +27,15 @@ class RawSplit:
     problem: str | None = None
 
 
+def media_of(content_type: str) -> str:
+    """The media type of a Content-Type value, parameters left out, lower case."""
+    return content_type.partition(";")[0].strip().lower()
+
+
+def is_json_media(media: str) -> bool:
+    return media == "application/json" or media.endswith("+json")
+
+
 def is_binary(schema: Any) -> bool:
     """`{type: string, format: binary}`: bytes, not text."""
     return isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") == "binary"
