@@ -196,14 +196,11 @@ def _why(
     previous: Previous, generation: Generation, catalog_dir: Path, out: Path, stale: Iterable[str]
 ) -> list[str]:
     from generator.ingest.sources import load_sources
-    from generator.lockfile import HAND_EDITED, edited_by_hand, why_stale
+    from generator.lockfile import edited_by_hand, why_stale
 
     documents, _ = load_sources(catalog_dir.parent / "sources")
-    reasons = why_stale(previous.lock, generation.lock, {d.name: d.sha256 for d in documents})
     edited = edited_by_hand(previous.lock, out, stale) if previous.lock is not None else []
-    if edited and reasons != [HAND_EDITED]:  # besides whatever else moved: every cause, not the first
-        reasons.append(f"generated files edited by hand since generation: {', '.join(edited)}")
-    return reasons
+    return why_stale(previous.lock, generation.lock, {d.name: d.sha256 for d in documents}, edited)
 
 
 def _report_unchanged(out: Path, same: Unchanged, check: bool, as_json: bool, seconds: float) -> None:
