@@ -8,14 +8,12 @@ the lengths the schema also asks for) and draws again when it does not fit.
 
 from __future__ import annotations
 
-import importlib
 import random
 import re
 import string
 from typing import Any
 
-sre: Any = importlib.import_module("re._constants")
-sre_parse: Any = importlib.import_module("re._parser")
+from generator.ingest.patterns import sre, sre_parse  # the one access to re's parser
 
 # What a class or `.` may give: printable ASCII, so answers stay readable text.
 POOL = string.ascii_letters + string.digits + " -_.,:/"
