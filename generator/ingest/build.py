@@ -16,6 +16,7 @@ from generator.ingest.duplicates import resolve_duplicate_ids
 from generator.ingest.extractors import detect
 from generator.ingest.facts import Extraction, Fact
 from generator.ingest.hygiene import clean_schema_facts
+from generator.ingest.jsonspans import JsonProblem, parse_json
 from generator.ingest.overlays import Overlay, merge_patch
 from generator.ingest.pages import non_model_reason, shows_a_model
 from generator.ingest.providers import ProviderDefaults, shipped_providers
@@ -31,6 +32,9 @@ STREAM_DETAILS = ("format", "content_type", "request_flag", "terminator", "chunk
 
 def extract_document(document: SourceDocument) -> tuple[Extraction | None, list[Diagnostic]]:
     """A document's extraction (None: not a model page, unknown, or failed) and its diagnostics."""
+    malformed = _malformed_json(document)
+    if malformed is not None:
+        return None, [malformed]
     reason = non_model_reason(document)
     if reason is not None:
         return None, [note(document.name, None, f"not a model page: {reason}; skipped")]
@@ -45,6 +49,21 @@ def extract_document(document: SourceDocument) -> tuple[Extraction | None, list[
     if not failed and not shows_a_model(document) and not _describes_a_model(extraction):
         return None, [note(document.name, None, "not a model page: it states no task and no schema; skipped")]
     return (None if failed else extraction), list(extraction.diagnostics)
+
+
+def _malformed_json(document: SourceDocument) -> Diagnostic | None:
+    """A `.json` document that does not parse is an error at its line, whatever else it holds.
+
+    Recognising a page comes after: a model page cut short (a save or a pull interrupted) would
+    otherwise look like no format at all and be skipped with a warning, losing its model quietly.
+    """
+    if document.path.suffix.lower() != ".json":
+        return None
+    try:
+        parse_json(document.text)
+    except JsonProblem as exc:
+        return error(document.name, exc.line, str(exc))
+    return None
 
 
 def _provider_by_folder(extraction: Extraction) -> Diagnostic | None:

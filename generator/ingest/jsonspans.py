@@ -53,8 +53,18 @@ class LocatedJson:
 
 def load_located_json(text: str) -> LocatedJson:
     """Parse text as JSON; raise JsonProblem with the line of anything that stops it."""
+    data = parse_json(text)
+    spans: dict[str, tuple[int, int]] = {}
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    start = _SPACE.match(text, 0)
+    _Scanner(text, spans).value(start.end() if start else 0, "", 0)
+    return LocatedJson(data, text, spans, newlines)
+
+
+def parse_json(text: str) -> Any:
+    """json.loads(text); raise JsonProblem with the line of anything that stops it."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise JsonProblem(f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", exc.lineno) from exc
     except RecursionError as exc:
@@ -63,11 +73,6 @@ def load_located_json(text: str) -> LocatedJson:
         long_number = re.search(r"\d{4000,}", text)
         line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
         raise JsonProblem(f"JSON does not load: {str(exc).split(';')[0]}", line) from exc
-    spans: dict[str, tuple[int, int]] = {}
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    start = _SPACE.match(text, 0)
-    _Scanner(text, spans).value(start.end() if start else 0, "", 0)
-    return LocatedJson(data, text, spans, newlines)
 
 
 class _Scanner:

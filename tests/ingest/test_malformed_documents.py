@@ -101,6 +101,30 @@ def test_truncated_front_matter(tmp_path: Path, fraction: float) -> None:
     ]
 
 
+# A Cloudflare JSON model page as published: its `schema` comes last, so most cuts leave none.
+JSON_PAGE_SEED = Path(__file__).parent.parent / "fixtures/catalogs/cloudflare/sources/cloudflare/chat-tiny.json"
+
+
+@pytest.mark.parametrize("fraction", [0.02, 0.1, 0.3, 0.6, 0.95])
+def test_a_json_page_cut_short_is_an_error_at_its_line(tmp_path: Path, fraction: float) -> None:
+    """Whatever survives of the page, the model is not lost with a mere warning: exit 1, and where."""
+    data = JSON_PAGE_SEED.read_bytes()
+    cut = data[: int(len(data) * fraction)]
+    errors = _ingest(tmp_path, "cut.json", cut, Level.WARNING)
+    last_line = cut.decode("utf-8", "ignore").count("\n") + 1
+    assert errors[0].startswith(f"sources/cloudflare/cut.json:{last_line}: error: not JSON: "), errors
+    assert f"(line {last_line}, column " in errors[0]
+    assert all("no extractor recognises" not in e for e in errors)
+
+
+def test_a_json_listing_that_parses_is_still_a_note_not_an_error(tmp_path: Path) -> None:
+    listing = json.dumps({"result": [{"name": "@cf/meta/llama-3-8b-instruct"}], "success": True})
+    said = _ingest(tmp_path, "models.json", listing.encode(), Level.NOTE)
+    assert [d for d in said if d.startswith("sources/cloudflare/models.json")] == [
+        "sources/cloudflare/models.json: note: not a model page: a JSON listing (`result` holds 1 items), not one model; skipped"
+    ]
+
+
 @pytest.mark.parametrize("fraction", [0.05, 0.25, 0.5, 0.9])
 def test_truncated_front_matter_closed_again(tmp_path: Path, fraction: float) -> None:
     data = FRONT_MATTER_SEED.read_bytes()
