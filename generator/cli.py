@@ -194,6 +194,10 @@ def conform_command(
     from generator.conform.results import to_json as results_json
     from generator.conform.run import ConformOptions, Shard, run_conformance, selected_modules
 
+    if backend not in ("local", "recorded") and not backend.startswith(("http://", "https://")):
+        raise click.BadParameter(
+            f"expected local, recorded or an http:// or https:// URL, not {backend!r}", param_hint="--backend"
+        )
     missing = [name for name in CONFORM_NEEDS if importlib.util.find_spec(name) is None]
     if missing:
         click.echo(f"cardgen conform needs {', '.join(missing)}: pip install 'cardgen[conform]'", err=True)
@@ -212,6 +216,12 @@ def conform_command(
     )
     if not options.tests.is_dir():
         raise click.ClickException(f"no generated tests in {options.tests}: run `cardgen generate` first")
+    if not selected_modules(replace(options, shard=None)):
+        raise click.BadParameter(
+            f"no model in {options.tests} matches {model_glob!r} (models are `<provider>/<slug>`, "
+            "or the slug alone; `cardgen catalog` lists them)",
+            param_hint="--model",
+        )
     if part is not None and not selected_modules(options) and selected_modules(replace(options, shard=None)):
         # more shards than models: this job has nothing to do, which is not a failure
         click.echo(f"shard {shard}: no models (the selection has fewer than {part.count})", err=True)

@@ -24,6 +24,13 @@ def test_ingest_json_holds_each_diagnostic_as_an_object(tmp_path: Path) -> None:
     done = cardgen(tmp_path, "ingest", "--format", "json", expect=1)
     document = json.loads(done.stdout)
     assert (document["command"], document["ok"], document["written"]) == ("ingest", False, False)
+    # the keys of a run that wrote, whatever happened: a CI step reads them without a branch
+    assert (document["check"], document["stale"], document["missing"], document["extra"]) == (
+        False,
+        [],
+        [],
+        [],
+    )
     errors = [d for d in document["diagnostics"] if d["level"] == "error"]
     assert [list(d) for d in errors] == [DIAGNOSTIC_KEYS]
     assert errors[0]["file"] == "catalog/sources/cloudflare/page.txt"

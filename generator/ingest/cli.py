@@ -122,7 +122,9 @@ def ingest_command(
     }
     if failed and (check or not keep_going):
         if as_json:
-            emit({**document, "entries": len(result.catalog), "written": False})
+            # the same keys as a run that wrote: nothing compared, nothing written
+            emit({**document, "entries": len(result.catalog), "check": check, **tree_json(TreeDiff()),
+                  "written": False})  # fmt: skip
         else:
             click.echo(f"ingest failed: {errors} error(s); nothing written to {catalog_dir}", err=True)
         sys.exit(1)

@@ -15,6 +15,7 @@ from tests.conftest import cardgen
 
 
 def _tests_dir(tmp_path: Path, models: list[str]) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     for model in models:
         provider, slug = model.split("/")
         (tmp_path / f"test_{provider}__{slug}.py").write_text("", "utf-8")
@@ -72,3 +73,20 @@ def test_a_shard_beyond_the_models_has_nothing_to_do(seed_project: Path) -> None
     done = cardgen(seed_project, "conform", "--backend", "recorded", "--shard", "40/40", "--format", "json")
     assert json.loads(done.stdout)["models"] == []
     assert "no models" in done.stderr
+
+
+def test_a_model_glob_that_matches_nothing_is_a_usage_error(tmp_path: Path) -> None:
+    tests = _tests_dir(tmp_path / "generated" / "tests", ["cloudflare/a"])
+    assert tests.is_dir()
+    done = cardgen(tmp_path, "conform", "--backend", "recorded", "--model", "cloudflare/nosuch", expect=2)
+    assert "Invalid value for --model: no model in generated/tests matches 'cloudflare/nosuch'" in done.stderr
+    assert "MODEL" not in done.stdout  # no empty table
+
+
+@pytest.mark.parametrize("backend", ["bogus", "localhost:8787", "ftp://example.com"])
+def test_a_backend_that_is_no_backend_is_a_usage_error(tmp_path: Path, backend: str) -> None:
+    done = cardgen(tmp_path, "conform", "--backend", backend, expect=2)
+    assert (
+        f"Invalid value for --backend: expected local, recorded or an http:// or https:// URL, not {backend!r}"
+        in done.stderr
+    )

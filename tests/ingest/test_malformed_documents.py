@@ -102,7 +102,9 @@ def test_truncated_front_matter(tmp_path: Path, fraction: float) -> None:
 
 
 # A Cloudflare JSON model page as published: its `schema` comes last, so most cuts leave none.
-JSON_PAGE_SEED = Path(__file__).parent.parent / "fixtures/catalogs/cloudflare/sources/cloudflare/chat-tiny.json"
+JSON_PAGE_SEED = (
+    Path(__file__).parent.parent / "fixtures/catalogs/cloudflare/sources/cloudflare/chat-tiny.json"
+)
 
 
 @pytest.mark.parametrize("fraction", [0.02, 0.1, 0.3, 0.6, 0.95])
