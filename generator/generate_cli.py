@@ -28,7 +28,7 @@ from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
     from generator.catalog.entry import CatalogEntry
-    from generator.catalog.store import LoadedCatalog
+    from generator.catalog.store import Catalog, LoadedCatalog
     from generator.generate import Generation, Previous
     from generator.proofs import Proofs
     from generator.unchanged import Record, RunInputs, Unchanged
@@ -166,6 +166,7 @@ def _generate(
                 run.catalog, known, ParsedEntries(run.catalog), written, proofs, check=_entry_errors
             )
         catalog = loaded.catalog
+        _refuse_orphan_recordings(run, catalog)
         click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)
         generation = generate(
             catalog,
@@ -183,6 +184,22 @@ def _generate(
             click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
         sys.exit(1)
     return generation, previous, loaded
+
+
+def _refuse_orphan_recordings(run: RunInputs, catalog: Catalog) -> None:
+    """Cassettes of a model no longer in the catalog are an error, as an overlay of one is: they
+    would stay behind forever, unread, and a model that comes back under that slug would replay them."""
+    from generator.recordings import orphans
+
+    left = orphans(run.recording_names, (f"{entry.provider}/{entry.slug}" for entry in catalog))
+    if left:
+        raise ValueError(
+            "\n".join(
+                f"{run.recordings / model}/: error: cassettes of `{model}`, which is not in {run.catalog}; "
+                "delete the folder (its page left the sources) or restore the model's page"
+                for model in left
+            )
+        )
 
 
 def _entry_errors(entry: CatalogEntry) -> list[str]:

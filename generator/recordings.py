@@ -70,3 +70,10 @@ class Recordings(Mapping[PurePosixPath, str]):
 def as_recordings(recordings: Mapping[PurePosixPath, str] | None) -> Recordings:
     """Recordings as given: a Recordings as it is, texts (as tests give them) in memory."""
     return recordings if isinstance(recordings, Recordings) else Recordings(recordings)
+
+
+def orphans(names: Iterable[str], models: Iterable[str]) -> list[str]:
+    """The `<provider>/<slug>` folders among the cassettes' names (`<provider>/<slug>/<name>.yaml`)
+    that are no model's: what a model whose page left the sources leaves behind."""
+    folders = {"/".join(PurePosixPath(name).parts[:2]) for name in names}
+    return sorted(folders - set(models))

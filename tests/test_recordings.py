@@ -17,8 +17,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from generator.proofs import Proofs
-from generator.recordings import PROOF_LABEL, Recordings, as_recordings
-from tests.conftest import REPO
+from generator.recordings import PROOF_LABEL, Recordings, as_recordings, orphans
+from tests.conftest import REPO, cardgen
 
 # `cardgen generate` in a fresh interpreter, proofs made at once (no racy window): which cassettes it opened.
 CHILD = """
@@ -91,6 +91,33 @@ def test_a_changed_cassette_renders_its_model_again(tmp_path: Path, seed_project
     cassette.write_text(text, "utf-8")
     assert name in _generate(root)
     assert (root / "generated" / "tests" / "cassettes" / name).read_text("utf-8") == text
+
+
+def test_cassettes_of_a_model_that_left_the_catalog_stop_generate(tmp_path: Path, seed_project: Path) -> None:
+    """Its page deleted, the model's cassettes would stay behind unread: generate names the folder,
+    writes nothing and exits 1 (in --check too) until it is deleted, as an overlay of no model."""
+    root = tmp_path / "project"
+    shutil.copytree(seed_project / "catalog", root / "catalog")
+    shutil.copytree(seed_project / "generated", root / "generated")
+    folder = next((root / "catalog" / "recordings" / "segmind").iterdir())
+    model = f"segmind/{folder.name}"
+    (root / "catalog" / "models" / f"{model}.yaml").unlink()
+    before = {p: p.read_bytes() for p in (root / "generated").rglob("*") if p.is_file()}
+    for check in ((), ("--check",)):
+        done = cardgen(root, "generate", *check, expect=1)
+        assert (
+            f"catalog/recordings/{model}/: error: cassettes of `{model}`, which is not in catalog/models; "
+            "delete the folder (its page left the sources) or restore the model's page"
+        ) in done.stderr
+    assert {p: p.read_bytes() for p in (root / "generated").rglob("*") if p.is_file()} == before
+    shutil.rmtree(folder)
+    cardgen(root, "generate")
+
+
+def test_orphans_are_the_model_folders_of_no_model() -> None:
+    names = ["a/one/x.yaml", "a/one/y.yaml", "b/two/x.yaml", "b/three/z.yaml"]
+    assert orphans(names, ["a/one", "b/two", "c/four"]) == ["b/three"]
+    assert orphans(names, ["a/one", "b/two", "b/three"]) == []
 
 
 def _cassettes(root: Path) -> list[str]:
