@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 CHANGELOG_NAME = "CHANGELOG.md"
 
 _BUMPS = {"major": 0, "minor": 1, "patch": 2}
+# Changes the SDK's readers cannot see (line numbers and hashes of the documents): counted in the
+# changelog, listed by `cardgen diff`.
+NOT_FOR_READERS = frozenset({"provenance-changed"})
 
 
 def bumped(version: str, bump: Bump) -> str:
@@ -56,7 +59,13 @@ def next_version(
     lines = []
     for model in difference.models:
         lines.append(f"- `{model.provider}` `{model.model_id}`: {model.status}")
-        lines.extend(f"  - `{c.rule}` ({c.severity}) at `{c.path}`: {c.message}" for c in model.changes)
+        shown = [c for c in model.changes if c.rule not in NOT_FOR_READERS]
+        lines.extend(f"  - `{c.rule}` ({c.severity}) at `{c.path}`: {c.message}" for c in shown)
+        if len(shown) < len(model.changes):
+            hidden = len(model.changes) - len(shown)
+            lines.append(
+                f"  - and {hidden} change(s) of where its facts were read (`cardgen diff` lists them)"
+            )
     moved_tools = sorted(k for k in (tools or {}) if previous.toolchain.get(k) != (tools or {})[k])
     if not lines and moved_tools:
         lines.append(

@@ -93,6 +93,22 @@ def test_unchanged_models_are_reused_untouched_and_equal_a_full_render(project: 
         assert path.read_text("utf-8") == (tmp_path / "fresh" / relative).read_text("utf-8"), relative
 
 
+def _breaking_and_provenance(data: dict[str, object]) -> None:
+    _narrow_top_p(data)
+    data["provenance"]["source"]["sha256"] = "0" * 64  # type: ignore[index]  # the page's text moved
+
+
+def test_the_changelog_counts_provenance_changes_without_printing_them(project: Path) -> None:
+    """Line spans and hashes of the documents mean nothing to the SDK's readers: a count, not the lines."""
+    _edit_entry(project, TINY, _breaking_and_provenance)
+    assert _generate(project).exit_code == 0
+    changelog = (project / "generated" / "CHANGELOG.md").read_text("utf-8")
+    newest = changelog.split("## ")[1]
+    assert "request-range-narrowed" in newest
+    assert "provenance" not in newest
+    assert "  - and 1 change(s) of where its facts were read (`cardgen diff` lists them)\n" in newest
+
+
 def test_a_breaking_change_bumps_the_version_and_is_logged_once(project: Path) -> None:
     _edit_entry(project, TINY, _narrow_top_p)
     assert _generate(project).exit_code == 0
