@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, get_args
 from urllib.parse import parse_qsl, urlsplit
 
@@ -27,7 +28,7 @@ from hypothesis_jsonschema import from_schema
 from pydantic import BaseModel, RootModel, ValidationError
 
 from _backends import tls
-from _cassettes import ReplayTransport
+from _cassettes import ReplayTransport, load_cassettes
 
 _memoise_strategies()
 JsonSchema = dict[str, Any]
@@ -534,28 +535,47 @@ def _a_valid_request(schema: JsonSchema, root: bool = False) -> Any:
 def check_recordings(
     spec: ModelSpec,
     make_client: ClientFactory,
-    interactions: list[Any],
+    cassettes: Sequence[Path],
     request_class: Any,
     response_type: type[Any],
     chunk_type: type[Any] | None,
 ) -> None:
-    """Every recorded exchange replays through the typed client and parses."""
-    assert interactions, f"no recordings for {spec.provider}/{spec.slug}: run `cardgen record`"
+    """Every recorded exchange replays through the typed client and parses; a failure names its
+    cassette (a schema changed since it was recorded, most likely) and how to record it again."""
+    model_name = f"{spec.provider}/{spec.slug}"
+    assert cassettes, f"no recordings for {model_name}: run `cardgen record --model {model_name}`"
+    for cassette in cassettes:
+        try:
+            for interaction in load_cassettes([cassette]):
+                _replay(spec, make_client, interaction, request_class, response_type, chunk_type)
+        except Exception as exc:  # pytest's skip and fail outcomes are BaseExceptions: not caught
+            raise AssertionError(
+                f"cassettes/{model_name}/{cassette.name} does not replay (if the model's schema changed "
+                f"since, `cardgen record --model {model_name}` records it again): {type(exc).__name__}: {exc}"
+            ) from exc
 
-    for interaction in interactions:
-        with make_client(transport=ReplayTransport([interaction])) as client:
-            model = getattr(client.models, spec.slug)
-            content_type = dict(interaction.request_headers).get("content-type", "application/json")
-            if (spec.raw_content or spec.upload_param) and "json" not in content_type:
-                _replay_raw(model, spec, interaction, content_type, request_class, response_type)
-                continue
-            body = _on_the_wire(spec, json.loads(interaction.request_body))
-            if spec.stream_flag and isinstance(body, dict) and body.get(spec.stream_flag) is True:
-                assert chunk_type is not None, "a streamed recording of a model that does not stream"
-                chunks = list(model.stream(**as_arguments(body, request_class, spec.stream_flag)))
-                assert chunks and all(isinstance(c, chunk_type) for c in chunks)
-            else:
-                assert isinstance(run_typed(model, body, request_class, spec), response_type)
+
+def _replay(
+    spec: ModelSpec,
+    make_client: ClientFactory,
+    interaction: Any,
+    request_class: Any,
+    response_type: type[Any],
+    chunk_type: type[Any] | None,
+) -> None:
+    with make_client(transport=ReplayTransport([interaction])) as client:
+        model = getattr(client.models, spec.slug)
+        content_type = dict(interaction.request_headers).get("content-type", "application/json")
+        if (spec.raw_content or spec.upload_param) and "json" not in content_type:
+            _replay_raw(model, spec, interaction, content_type, request_class, response_type)
+            return
+        body = _on_the_wire(spec, json.loads(interaction.request_body))
+        if spec.stream_flag and isinstance(body, dict) and body.get(spec.stream_flag) is True:
+            assert chunk_type is not None, "a streamed recording of a model that does not stream"
+            chunks = list(model.stream(**as_arguments(body, request_class, spec.stream_flag)))
+            assert chunks and all(isinstance(c, chunk_type) for c in chunks)
+        else:
+            assert isinstance(run_typed(model, body, request_class, spec), response_type)
 
 
 def _replay_raw(

@@ -13,7 +13,6 @@ import modelsdk as sdk
 from modelsdk.types.cloudflare.aura_1 import Request
 
 from _backends import DUMMY_CREDENTIALS_FOR_URLS, KEY, Backend
-from _cassettes import load_cassettes
 from _conformance import (
     Faults,
     ModelSpec,
@@ -86,7 +85,7 @@ def test_recordings_replay() -> None:
     check_recordings(
         SPEC,
         lambda **o: make_client(Backend("recorded", None), **o),
-        load_cassettes(CASSETTES),
+        CASSETTES,
         Request,
         bytes,
         None,

@@ -18,7 +18,6 @@ from modelsdk.types.cloudflare.deepseek_coder_6_7b_base_awq import (
 )
 
 from _backends import DUMMY_CREDENTIALS_FOR_URLS, KEY, Backend
-from _cassettes import load_cassettes
 from _conformance import (
     Faults,
     ModelSpec,
@@ -115,7 +114,7 @@ def test_recordings_replay() -> None:
     check_recordings(
         SPEC,
         lambda **o: make_client(Backend("recorded", None), **o),
-        load_cassettes(CASSETTES),
+        CASSETTES,
         Request,
         Response,
         StreamChunk,

@@ -18,7 +18,6 @@ from modelsdk.types.cloudflare.llama_3_2_1b_instruct import (
 )
 
 from _backends import DUMMY_CREDENTIALS_FOR_URLS, KEY, Backend
-from _cassettes import load_cassettes
 from _conformance import (
     Faults,
     ModelSpec,
@@ -113,7 +112,7 @@ def test_recordings_replay() -> None:
     check_recordings(
         SPEC,
         lambda **o: make_client(Backend("recorded", None), **o),
-        load_cassettes(CASSETTES),
+        CASSETTES,
         Request,
         Response,
         StreamChunk,

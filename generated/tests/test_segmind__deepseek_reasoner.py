@@ -14,7 +14,6 @@ import modelsdk as sdk
 from modelsdk.types.segmind.deepseek_reasoner import Request, Response
 
 from _backends import DUMMY_CREDENTIALS_FOR_URLS, KEY, Backend
-from _cassettes import load_cassettes
 from _conformance import (
     Faults,
     ModelSpec,
@@ -94,7 +93,7 @@ def test_recordings_replay() -> None:
     check_recordings(
         SPEC,
         lambda **o: make_client(Backend("recorded", None), **o),
-        load_cassettes(CASSETTES),
+        CASSETTES,
         Request,
         Response,
         None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -144,3 +145,32 @@ def test_the_honest_client_and_server_pass(
     conformance.check_client_against_backend(
         spec, lambda **o: _client(seed_sdk, backend_url, **o), types.Request, types.Response, 10
     )
+
+
+def test_a_cassette_that_no_longer_fits_is_named_with_how_to_record_it(
+    seed_sdk: ModuleType, conformance: ModuleType, spec: Any, types: ModuleType, tmp_path: Path
+) -> None:
+    """A schema change since the recording: the replay fails naming the cassette and `cardgen record`."""
+    cassettes = importlib.import_module("_cassettes")
+    request = {"prompt": "hello", "top_k": 0}  # below the schema's minimum: run() refuses it before sending
+    answer = {"result": {"response": "hi"}, "success": True, "errors": [], "messages": []}
+    stale = cassettes.Interaction(
+        "POST", f"https://api.cloudflare.com/client/v4/accounts/a/ai/run/{TINY.model_id}",
+        json.dumps(request), (("content-type", "application/json"),),
+        200, (("content-type", "application/json"),), json.dumps(answer),
+    )  # fmt: skip
+    path = tmp_path / "minimal.yaml"
+    path.write_text(cassettes.dump_cassette([stale]), "utf-8")
+
+    def factory(**options: Any) -> Any:
+        return _client(seed_sdk, "https://api.cloudflare.com/client/v4", **options)
+
+    text = failure_of(
+        lambda: conformance.check_recordings(spec, factory, [path], types.Request, types.Response, None)
+    )
+    assert text.startswith(
+        f"AssertionError: cassettes/cloudflare/{TINY.slug}/minimal.yaml does not replay (if the model's "
+        f"schema changed since, `cardgen record --model cloudflare/{TINY.slug}` records it again): "
+        "RequestValidationError: "
+    ), text
+    assert "top_k" in text
