@@ -64,7 +64,11 @@ class Protocol:
             if not sent.strip():
                 return f"missing credentials: send `{self.auth.header}: <key>`"
         if token is not None and not secrets.compare_digest(sent.strip().encode(), token.encode()):
-            return "invalid credentials: the token is not the one this server accepts"
+            # Said to whoever runs the generated tests against `cardgen serve --token T` without T.
+            return (
+                "invalid credentials: the token is not the one this server (`cardgen serve --token`) "
+                "accepts; the generated tests send $CARDGEN_CONFORMANCE_KEY"
+            )
         return None
 
     def error_body(self, problem: Problem) -> dict[str, Any]:

@@ -143,7 +143,9 @@ def test_only_the_servers_token_passes_when_it_has_one(
         wrong = http.post(model_path(entry), json=body, headers=auth_headers(entry, "not-it"))
         right = http.post(model_path(entry), json=body, headers=auth_headers(entry, TOKEN))
     assert wrong.status_code == 401
-    assert "invalid credentials" in error_of(entry, wrong)[0][1]
+    message = error_of(entry, wrong)[0][1]
+    assert "invalid credentials" in message
+    assert "$CARDGEN_CONFORMANCE_KEY" in message  # what a user running the generated tests must set
     assert right.status_code == 200, right.text
 
 
