@@ -110,10 +110,18 @@ def cli() -> None:
     default=DEFAULT_CATALOG,
     show_default=True,
 )
-@click.option("--json", "as_json", is_flag=True, help="Print every entry, schemas included, as a JSON array.")
-def catalog_command(catalog_dir: Path, as_json: bool) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print every entry, schemas included, as a JSON array (= --format json).",
+)
+@format_option("text: a table of the models; json: every entry, schemas included, as a JSON array.")
+def catalog_command(catalog_dir: Path, as_json: bool, output_format: str) -> None:
     """List the models in the catalog."""
     from generator.catalog.store import load_catalog
+
+    as_json = as_json or output_format == "json"
 
     try:
         catalog = load_catalog(catalog_dir)

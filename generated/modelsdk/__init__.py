@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.7"
+__version__ = "0.1.8"
 
 _EXPORTS = {
     "Cloudflare": ".providers.cloudflare",
@@ -168,4 +168,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return [*globals(), *__all__]
+    """What the package offers (its exports, loaded or not) and its dunders; not its own helpers."""
+    return sorted({*(name for name in globals() if name.startswith("__")), *__all__})

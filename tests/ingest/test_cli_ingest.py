@@ -112,8 +112,9 @@ def test_catalog_table_lists_every_model(models: Path) -> None:
     ]
 
 
-def test_catalog_json_is_every_entry_with_its_schemas(models: Path) -> None:
-    outcome = CliRunner().invoke(cli, ["catalog", "--json", "--catalog", str(models)])
+@pytest.mark.parametrize("flag", [("--json",), ("--format", "json")])  # as every command takes it, too
+def test_catalog_json_is_every_entry_with_its_schemas(models: Path, flag: tuple[str, ...]) -> None:
+    outcome = CliRunner().invoke(cli, ["catalog", *flag, "--catalog", str(models)])
     entries = json.loads(outcome.output)
     assert [e["slug"] for e in entries][-1] == "deepseek_reasoner"
     assert all("input_schema" in e and "output_schema" in e and "provenance" in e for e in entries)

@@ -276,3 +276,18 @@ def test_the_code_a_plain_call_skips_loads_when_a_call_needs_it(generated: Path)
         generated,
     )
     assert "_request_errors" in refused
+
+
+def test_dir_of_the_package_lists_its_exports_unloaded_and_not_its_helpers(generated: Path) -> None:
+    out = python_output(
+        """
+        import sys
+        import modelsdk
+        names = dir(modelsdk)
+        print(sorted(set(modelsdk.__all__) - set(names)))
+        print(sorted(n for n in names if not n.startswith("__") and n not in modelsdk.__all__))
+        print("modelsdk.providers.cloudflare" in sys.modules)
+        """,
+        generated,
+    )
+    assert out.splitlines() == ["[]", "[]", "False"]  # every export, no `Any` or `importlib`; nothing loaded
