@@ -77,7 +77,7 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands and their short help, without importing the lazy ones."""
-        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        limit = 200  # each command's whole first sentence, wrapped by write_dl rather than cut with "..."
         rows = []
         for name in self.list_commands(ctx):
             command = self.commands.get(name) or click.Command(name, help=LAZY_COMMANDS[name][2])
@@ -99,6 +99,10 @@ def cli() -> None:
       cardgen generate    catalog/models  -> generated/
       cardgen build       both, in one process
       cardgen catalog     list what the catalog holds
+      cardgen record      cassettes of each model, for tests that need no server
+      cardgen conform     the generated conformance tests, as a table
+      cardgen diff        what a catalog change does to the SDK's callers
+      cardgen serve       every model over HTTP, for the SDK's tests and yours
     """
 
 
