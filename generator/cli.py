@@ -150,7 +150,11 @@ def catalog_command(catalog_dir: Path, as_json: bool, output_format: str) -> Non
     help="local (started and stopped here), recorded (cassettes, no server), or a URL.",
 )
 @click.option(
-    "--model", "model_glob", default="*", show_default=True, help="Models to run, e.g. 'cloudflare/*'."
+    "--model",
+    "model_glob",
+    default="*",
+    show_default=True,
+    help="Glob over `<provider>/<slug>`, or over the slug alone: 'cloudflare/*', 'llama*'.",
 )
 @click.option(
     "--examples",

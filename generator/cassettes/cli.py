@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, load_catalog
 from generator.cli_support import DEFAULT_CATALOG, DEFAULT_RECORDINGS, folder_option
 from generator.diagnostics import Level, has_errors, sort_diagnostics
+from generator.selection import model_matches
 from generator.tree import UnsafeTarget, write_tree
 
 
@@ -35,7 +35,7 @@ def _backend_url(backend: str, catalog: Catalog, seed: int) -> Iterator[str]:
 
 
 def _selected(catalog: Catalog, pattern: str) -> list[CatalogEntry]:
-    return [e for e in catalog if fnmatch.fnmatchcase(f"{e.provider}/{e.slug}", pattern)]
+    return [e for e in catalog if model_matches(e.provider, e.slug, pattern)]
 
 
 def _kept(out: Path, selected: list[CatalogEntry]) -> dict[PurePosixPath, str]:
@@ -60,7 +60,13 @@ def _kept(out: Path, selected: list[CatalogEntry]) -> dict[PurePosixPath, str]:
     help="`local` (start the local backend) or the base URL of a server to record from.",
 )
 @folder_option("--out", DEFAULT_RECORDINGS, "Where cassettes go, as <provider>/<slug>/<name>.yaml.")
-@click.option("--model", "pattern", default="*", show_default=True, help="Glob over `<provider>/<slug>`.")
+@click.option(
+    "--model",
+    "pattern",
+    default="*",
+    show_default=True,
+    help="Glob over `<provider>/<slug>`, or over the slug alone.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the local backend's answers.")
 def record_command(catalog_dir: Path, backend: str, out: Path, pattern: str, seed: int) -> None:
     """Record each model's example requests (else a minimal one), and one stream, as cassettes.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import os
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ import httpx
 from generator.backend.server import running_backend
 from generator.catalog.store import load_catalog
 from generator.conform.results import Results, read_junit
+from generator.selection import model_matches
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,7 @@ def selected_modules(options: ConformOptions) -> list[Path]:
     modules = []
     for path in sorted(options.tests.glob("test_*__*.py")):
         provider, _, slug = path.stem.removeprefix("test_").partition("__")
-        if fnmatch.fnmatch(f"{provider}/{slug}", options.model_glob) or fnmatch.fnmatch(
-            slug, options.model_glob
-        ):
+        if model_matches(provider, slug, options.model_glob):
             modules.append(path)
     return modules if options.shard is None else options.shard.take(modules)
 
