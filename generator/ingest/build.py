@@ -124,7 +124,8 @@ def build_entry(
     A function of the document (name and bytes), its provider's defaults, its slug and its overlay.
     """
     entry, problems = _build_entry(extraction, defaults, slug, overlay)
-    return entry, problems, check_entry(entry) if entry is not None else []
+    texts = {extraction.document.name: extraction.document.text}  # problems at their keyword's line
+    return entry, problems, check_entry(entry, texts) if entry is not None else []
 
 
 def build_catalog(

@@ -13,7 +13,8 @@ from generator.ingest.hygiene import clean_schema
 from generator.ingest.keywords import subschemas, unenforced
 from generator.ingest.overlaps import overlapping_one_ofs
 from generator.ingest.refs import pointer
-from generator.ingest.schemas import metaschema_problems, property_schemas, violations
+from generator.ingest.schema_lines import keyword_lines
+from generator.ingest.schemas import metaschema_errors, property_schemas, violations
 from generator.ingest.uploads import is_binary, is_json_media, media_of
 
 K = TypeVar("K")
@@ -66,7 +67,9 @@ def entry_errors(entry: CatalogEntry) -> list[str]:
     return [d.render() for d in check_entry(entry) if d.level is Level.ERROR]
 
 
-def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
+def check_entry(entry: CatalogEntry, texts: Mapping[str, str] | None = None) -> list[Diagnostic]:
+    """What is wrong with an entry; texts: documents by name (`sources/...`), to tell a problem
+    inside a schema at its keyword's line rather than the schema's first (schema_lines.py)."""
     diagnostics: list[Diagnostic] = []
     schemas: dict[str, Any] = {
         "input_schema": entry.input_schema,
@@ -76,27 +79,31 @@ def check_entry(entry: CatalogEntry) -> list[Diagnostic]:
         schemas["streaming.chunk_schema"] = entry.streaming.chunk_schema
     valid: dict[str, bool] = {}
     for field, schema in schemas.items():
-        problems = metaschema_problems(schema)
+        problems = metaschema_errors(schema)
         valid[field] = not problems
         file, line = _where(entry, field)
+        at = keyword_lines((texts or {}).get(file), line, schema)
         diagnostics.extend(
-            error(file, line, f"{field} is not a valid JSON Schema: {p}") for p in problems[:5]
+            error(file, at(path), f"{field} is not a valid JSON Schema: {p}") for path, p in problems[:5]
         )
         # Documents' schemas were cleaned while building; this catches what an overlay brought in.
         diagnostics.extend(
             error(
-                file, line, f"{field} at {f.path or '/'}: {f.message}{'' if f.error else ' is not allowed'}"
+                file,
+                at(f.path),
+                f"{field} at {f.path or '/'}: {f.message}{'' if f.error else ' is not allowed'}",
             )
             for f in clean_schema(schema).findings
         )
         if valid[field]:
-            diagnostics.extend(error(file, line, u.describe(field), field) for u in unenforced(schema))
+            diagnostics.extend(error(file, at(u.path), u.describe(field), field) for u in unenforced(schema))
             diagnostics.extend(
-                error(file, line, f"{field} at {where}: {why}", field) for where, why in _dotted(schema)
+                error(file, at(where), f"{field} at {where}: {why}", field) for where, why in _dotted(schema)
             )
             policy = "a request must still fit exactly one" if field == "input_schema" else ANSWERS_READ
             diagnostics.extend(
-                warning(file, line, f"{field} {o.describe()}; {policy}") for o in overlapping_one_ofs(schema)
+                warning(file, at(o.path), f"{field} {o.describe()}; {policy}")
+                for o in overlapping_one_ofs(schema)
             )
     for index, example in enumerate(entry.examples):
         file, line = _where(entry, f"examples[{index}]")

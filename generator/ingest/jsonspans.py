@@ -54,11 +54,17 @@ class LocatedJson:
 def load_located_json(text: str) -> LocatedJson:
     """Parse text as JSON; raise JsonProblem with the line of anything that stops it."""
     data = parse_json(text)
-    spans: dict[str, tuple[int, int]] = {}
     newlines = [m.start() for m in re.finditer("\n", text)]
     start = _SPACE.match(text, 0)
-    _Scanner(text, spans).value(start.end() if start else 0, "", 0)
-    return LocatedJson(data, text, spans, newlines)
+    return LocatedJson(data, text, scan_spans(text, start.end() if start else 0), newlines)
+
+
+def scan_spans(text: str, at: int) -> dict[str, tuple[int, int]]:
+    """The offsets of every value of the JSON value written at offset `at` (which must be valid JSON),
+    by JSON pointer relative to it."""
+    spans: dict[str, tuple[int, int]] = {}
+    _Scanner(text, spans).value(at, "", 0)
+    return spans
 
 
 def parse_json(text: str) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 import jsonschema
 
 from generator.ingest.ecma_regex import DOCUMENT_PATTERN, as_documented, python_patterns
+from generator.ingest.jsonspans import pointer
 from generator.memo import remembered
 
 JsonSchema = dict[str, Any]
@@ -21,12 +22,20 @@ _METASCHEMA = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.ME
 @remembered("metaschema")  # pure, and slow: kept across ingests by the ingest cache
 def metaschema_problems(schema: Any) -> list[str]:
     """Messages for every way schema breaks the Draft 2020-12 metaschema."""
+    return [message for _, message in metaschema_errors(schema)]
+
+
+def metaschema_errors(schema: Any) -> list[tuple[str, str]]:
+    """(JSON pointer into schema, message) for every way schema breaks the Draft 2020-12 metaschema."""
     validator = _METASCHEMA
     try:
         errors = sorted(validator.iter_errors(schema), key=lambda e: list(e.absolute_path))
     except RecursionError:
-        return ["schema nested too deeply to check"]
-    return [f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in errors]
+        return [("", "schema nested too deeply to check")]
+    return [
+        (pointer(*e.absolute_path), f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}")
+        for e in errors
+    ]
 
 
 def unfit_defaults(schema: JsonSchema) -> list[tuple[str, JsonSchema, str]]:
