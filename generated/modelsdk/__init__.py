@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.8"
+__version__ = "0.1.10"
 
 _EXPORTS = {
     "Cloudflare": ".providers.cloudflare",
@@ -45,6 +45,7 @@ _EXPORTS = {
     "MissingCredentialsError": "._config",
     "NOT_GIVEN": "._models",
     "AsyncStreamResponse": "._responses",
+    "AsyncStreamStart": "._responses",
     "RawResponse": "._responses",
     "RequestValidationError": "._request",
     "StreamResponse": "._responses",
@@ -60,6 +61,7 @@ __all__ = [  # the keys of _EXPORTS, sorted, written out so that type checkers r
     "AsyncDataoorts",
     "AsyncSegmind",
     "AsyncStreamResponse",
+    "AsyncStreamStart",
     "AuthenticationError",
     "BadRequestError",
     "Cloudflare",
@@ -146,6 +148,7 @@ if TYPE_CHECKING:
     from ._models import NOT_GIVEN as NOT_GIVEN
     from ._request import RequestValidationError as RequestValidationError
     from ._responses import AsyncStreamResponse as AsyncStreamResponse
+    from ._responses import AsyncStreamStart as AsyncStreamStart
     from ._responses import RawResponse as RawResponse
     from ._responses import StreamResponse as StreamResponse
     from ._streaming import StreamSettings as StreamSettings

@@ -92,11 +92,46 @@ def test_the_async_streaming_response_too(sdk: Any, entry: CatalogEntry) -> None
     model = getattr(client.models, entry.slug)
 
     async def read() -> list[str | None]:
-        async with await model.with_streaming_response.stream(messages=MESSAGES) as stream:
+        starting = model.with_streaming_response.stream(messages=MESSAGES)
+        assert not recorder.requests, "sent when entered, as openai-python's"
+        async with starting as stream:  # `async with`, as openai-python has it
+            assert isinstance(stream, sdk.AsyncStreamResponse)
             assert stream.status_code == 200 and stream.request_id == "req-7"
-            return [chunk.response async for chunk in stream]
+            chunks = [chunk.response async for chunk in stream]
+        assert stream.http_response.is_closed
+        async with await model.with_streaming_response.stream(
+            messages=MESSAGES
+        ) as awaited:  # or awaited first
+            assert [chunk.response async for chunk in awaited] == chunks
+        return chunks
 
     assert asyncio.run(read()) == ["Hel", "lo"]
+    with pytest.raises(TypeError, match="mesages"):  # at the call, not when the stream starts
+        model.with_streaming_response.stream(mesages=MESSAGES)
+
+
+@pytest.mark.parametrize("entry", STREAMING, ids=entry_id)
+def test_stream_checks_its_arguments_when_called_not_at_the_first_chunk(
+    sdk: Any, entry: CatalogEntry
+) -> None:
+    recorder = _stream_recorder()
+    model = getattr(client_for(sdk, entry, recorder).models, entry.slug)
+    with pytest.raises(sdk.RequestValidationError):
+        model.stream(messages=[{"role": "user", "content": 5}])
+    cls = getattr(sdk, f"Async{entry.provider.capitalize()}")
+    async_model = getattr(
+        cls(transport=httpx.MockTransport(recorder), **CREDENTIALS[entry.provider]).models, entry.slug
+    )
+    with pytest.raises(sdk.RequestValidationError):
+        async_model.stream(messages=[{"role": "user", "content": 5}])
+    assert not recorder.requests
+
+    async def read() -> list[str | None]:
+        return [chunk.response async for chunk in async_model.stream(messages=MESSAGES)]
+
+    assert (
+        [chunk.response for chunk in model.stream(messages=MESSAGES)] == asyncio.run(read()) == ["Hel", "lo"]
+    )
 
 
 @pytest.mark.parametrize("entry", STREAMING[:1], ids=entry_id)

@@ -5,8 +5,8 @@ Loaded by the first call that asks for one (`with_raw_response`, `with_streaming
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TYPE_CHECKING, Generic, Self, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
 
@@ -121,3 +121,28 @@ class AsyncStreamResponse(_ResponseInfo, Generic[_T]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+class AsyncStreamStart(Generic[_T]):
+    """An async stream about to start: `async with` it for its `AsyncStreamResponse` (sent on entering,
+    released on leaving), as openai-python's `with_streaming_response` has it; or `await` it.
+
+    Nothing is sent until then; the arguments were checked when `stream()` was called.
+    """
+
+    def __init__(self, start: Callable[[], Awaitable[AsyncStreamResponse[_T]]]) -> None:
+        self._start = start
+        self._started: AsyncStreamResponse[_T] | None = None
+
+    def __await__(self) -> Generator[Any, None, AsyncStreamResponse[_T]]:
+        return self._start().__await__()
+
+    async def __aenter__(self) -> AsyncStreamResponse[_T]:
+        self._started = await self._start()
+        return self._started
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self._started is not None:
+            await self._started.aclose()

@@ -274,10 +274,10 @@ class Tinyllama11bChatV10:
             }
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        for data in self._client.stream_events(
+        _events = self._client.stream_events(
             self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
-        ):
-            yield parse_as(StreamChunk, data, MODEL_ID)
+        )
+        return (parse_as(StreamChunk, data, MODEL_ID) for data in _events)
 
     def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
         # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.

@@ -26,7 +26,7 @@ from ....types.cloudflare.deepseek_math_7b_base import (
 
 if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
     from ...._async_client import AsyncAPIClient
-    from ...._responses import AsyncStreamResponse, RawResponse
+    from ...._responses import AsyncStreamStart, RawResponse
     from ...._streaming import StreamSettings
 
 MODEL_ID = "@cf/deepseek-ai/deepseek-math-7b-base"
@@ -158,7 +158,7 @@ class AsyncDeepseekMath7bBase:
     ) -> AsyncIterator[StreamChunk]: ...
 
     @checked_keywords
-    async def stream(
+    def stream(
         self,
         *,
         prompt: str | NotGiven = NOT_GIVEN,
@@ -202,10 +202,10 @@ class AsyncDeepseekMath7bBase:
             }
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        async for data in self._client.stream_events(
+        _events = self._client.stream_events(
             self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
-        ):
-            yield parse_as(StreamChunk, data, MODEL_ID)
+        )
+        return (parse_as(StreamChunk, data, MODEL_ID) async for data in _events)
 
     async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
         # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
@@ -348,7 +348,7 @@ class AsyncDeepseekMath7bBaseWithStreamingResponse:
         self._path = path
 
     @overload
-    async def stream(
+    def stream(
         self,
         *,
         prompt: str,
@@ -359,10 +359,10 @@ class AsyncDeepseekMath7bBaseWithStreamingResponse:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
+    ) -> AsyncStreamStart[StreamChunk]: ...
 
     @overload
-    async def stream(
+    def stream(
         self,
         *,
         messages: Sequence[Message | MessageDict],
@@ -372,10 +372,10 @@ class AsyncDeepseekMath7bBaseWithStreamingResponse:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
+    ) -> AsyncStreamStart[StreamChunk]: ...
 
     @checked_keywords
-    async def stream(
+    def stream(
         self,
         *,
         prompt: str | NotGiven = NOT_GIVEN,
@@ -387,7 +387,7 @@ class AsyncDeepseekMath7bBaseWithStreamingResponse:
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStreamResponse[StreamChunk]:
+    ) -> AsyncStreamStart[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated.
 
         Pass the arguments of one of: PromptRequest, MessagesRequest.
@@ -419,16 +419,19 @@ class AsyncDeepseekMath7bBaseWithStreamingResponse:
             }
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        _response = await self._client.open_stream(
-            self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
-        )
-        _chunks = (
-            parse_as(StreamChunk, data, MODEL_ID)
-            async for data in self._client.iter_stream(_response, stream_settings())
-        )
-        from ...._responses import AsyncStreamResponse
+        from ...._responses import AsyncStreamResponse, AsyncStreamStart
 
-        return AsyncStreamResponse(_response, _chunks)
+        async def start() -> AsyncStreamResponse[StreamChunk]:
+            _response = await self._client.open_stream(
+                self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
+            )
+            _chunks = (
+                parse_as(StreamChunk, data, MODEL_ID)
+                async for data in self._client.iter_stream(_response, stream_settings())
+            )
+            return AsyncStreamResponse(_response, _chunks)
+
+        return AsyncStreamStart(start)
 
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:

@@ -34,7 +34,7 @@ from ....types.cloudflare.llama_3_2_1b_instruct import (
 
 if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
     from ...._async_client import AsyncAPIClient
-    from ...._responses import AsyncStreamResponse, RawResponse
+    from ...._responses import AsyncStreamStart, RawResponse
     from ...._streaming import StreamSettings
 
 MODEL_ID = "@cf/meta/llama-3.2-1b-instruct"
@@ -239,7 +239,7 @@ class AsyncLlama321bInstruct:
     ) -> AsyncIterator[StreamChunk]: ...
 
     @checked_keywords
-    async def stream(
+    def stream(
         self,
         *,
         prompt: str | NotGiven = NOT_GIVEN,
@@ -316,10 +316,10 @@ class AsyncLlama321bInstruct:
             }
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        async for data in self._client.stream_events(
+        _events = self._client.stream_events(
             self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
-        ):
-            yield parse_as(StreamChunk, data, MODEL_ID)
+        )
+        return (parse_as(StreamChunk, data, MODEL_ID) async for data in _events)
 
     async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
         # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
@@ -515,7 +515,7 @@ class AsyncLlama321bInstructWithStreamingResponse:
         self._path = path
 
     @overload
-    async def stream(
+    def stream(
         self,
         *,
         prompt: str,
@@ -535,10 +535,10 @@ class AsyncLlama321bInstructWithStreamingResponse:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
+    ) -> AsyncStreamStart[StreamChunk]: ...
 
     @overload
-    async def stream(
+    def stream(
         self,
         *,
         messages: Sequence[Message | MessageDict],
@@ -559,10 +559,10 @@ class AsyncLlama321bInstructWithStreamingResponse:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
+    ) -> AsyncStreamStart[StreamChunk]: ...
 
     @checked_keywords
-    async def stream(
+    def stream(
         self,
         *,
         prompt: str | NotGiven = NOT_GIVEN,
@@ -585,7 +585,7 @@ class AsyncLlama321bInstructWithStreamingResponse:
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStreamResponse[StreamChunk]:
+    ) -> AsyncStreamStart[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated.
 
         Pass the arguments of one of: PromptRequest, MessagesRequest.
@@ -639,16 +639,19 @@ class AsyncLlama321bInstructWithStreamingResponse:
             }
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        _response = await self._client.open_stream(
-            self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
-        )
-        _chunks = (
-            parse_as(StreamChunk, data, MODEL_ID)
-            async for data in self._client.iter_stream(_response, stream_settings())
-        )
-        from ...._responses import AsyncStreamResponse
+        from ...._responses import AsyncStreamResponse, AsyncStreamStart
 
-        return AsyncStreamResponse(_response, _chunks)
+        async def start() -> AsyncStreamResponse[StreamChunk]:
+            _response = await self._client.open_stream(
+                self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
+            )
+            _chunks = (
+                parse_as(StreamChunk, data, MODEL_ID)
+                async for data in self._client.iter_stream(_response, stream_settings())
+            )
+            return AsyncStreamResponse(_response, _chunks)
+
+        return AsyncStreamStart(start)
 
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:

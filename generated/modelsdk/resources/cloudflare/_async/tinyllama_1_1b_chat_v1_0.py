@@ -26,7 +26,7 @@ from ....types.cloudflare.tinyllama_1_1b_chat_v1_0 import (
 
 if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
     from ...._async_client import AsyncAPIClient
-    from ...._responses import AsyncStreamResponse, RawResponse
+    from ...._responses import AsyncStreamStart, RawResponse
     from ...._streaming import StreamSettings
 
 MODEL_ID = "@cf/tinyllama/tinyllama-1.1b-chat-v1.0"
@@ -207,7 +207,7 @@ class AsyncTinyllama11bChatV10:
     ) -> AsyncIterator[StreamChunk]: ...
 
     @checked_keywords
-    async def stream(
+    def stream(
         self,
         *,
         prompt: str | NotGiven = NOT_GIVEN,
@@ -272,10 +272,10 @@ class AsyncTinyllama11bChatV10:
             }
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        async for data in self._client.stream_events(
+        _events = self._client.stream_events(
             self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
-        ):
-            yield parse_as(StreamChunk, data, MODEL_ID)
+        )
+        return (parse_as(StreamChunk, data, MODEL_ID) async for data in _events)
 
     async def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
         # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
@@ -453,7 +453,7 @@ class AsyncTinyllama11bChatV10WithStreamingResponse:
         self._path = path
 
     @overload
-    async def stream(
+    def stream(
         self,
         *,
         prompt: str,
@@ -471,10 +471,10 @@ class AsyncTinyllama11bChatV10WithStreamingResponse:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
+    ) -> AsyncStreamStart[StreamChunk]: ...
 
     @overload
-    async def stream(
+    def stream(
         self,
         *,
         messages: Sequence[Message | MessageDict],
@@ -491,10 +491,10 @@ class AsyncTinyllama11bChatV10WithStreamingResponse:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> AsyncStreamResponse[StreamChunk]: ...
+    ) -> AsyncStreamStart[StreamChunk]: ...
 
     @checked_keywords
-    async def stream(
+    def stream(
         self,
         *,
         prompt: str | NotGiven = NOT_GIVEN,
@@ -513,7 +513,7 @@ class AsyncTinyllama11bChatV10WithStreamingResponse:
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStreamResponse[StreamChunk]:
+    ) -> AsyncStreamStart[StreamChunk]:
         """Run the model and yield its answer piece by piece, as it is generated.
 
         Pass the arguments of one of: PromptRequest, MessagesRequest.
@@ -559,16 +559,19 @@ class AsyncTinyllama11bChatV10WithStreamingResponse:
             }
         )
         _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        _response = await self._client.open_stream(
-            self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
-        )
-        _chunks = (
-            parse_as(StreamChunk, data, MODEL_ID)
-            async for data in self._client.iter_stream(_response, stream_settings())
-        )
-        from ...._responses import AsyncStreamResponse
+        from ...._responses import AsyncStreamResponse, AsyncStreamStart
 
-        return AsyncStreamResponse(_response, _chunks)
+        async def start() -> AsyncStreamResponse[StreamChunk]:
+            _response = await self._client.open_stream(
+                self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
+            )
+            _chunks = (
+                parse_as(StreamChunk, data, MODEL_ID)
+                async for data in self._client.iter_stream(_response, stream_settings())
+            )
+            return AsyncStreamResponse(_response, _chunks)
+
+        return AsyncStreamStart(start)
 
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:
