@@ -132,9 +132,30 @@ def validate_request(
     try:
         return request.model_validate(params).model_dump(mode="json", exclude_unset=True)
     except ValidationError as exc:
+        listed = _tuples_as_lists(params)
+        if listed is not params:  # a tuple where the signature says Sequence: JSON has one array
+            return validate_request(request, listed, label, branches)
         from ._request_errors import chosen_errors, summary  # only a mistake loads them
 
         error = chosen_errors(exc, params, branches)
         raise RequestValidationError(
             summary(label, error, params), error.errors(include_url=False, include_input=False)
         ) from exc
+
+
+def _tuples_as_lists(value: Any) -> Any:
+    """value with every tuple in it a list (strict classes take lists only); value itself if it has none.
+
+    Only a refused input is walked: a call that validates at once pays nothing for it.
+    """
+    if isinstance(value, tuple):
+        return [_tuples_as_lists(item) for item in cast("tuple[Any, ...]", value)]
+    if isinstance(value, list):
+        items = cast("list[Any]", value)
+        listed = [_tuples_as_lists(item) for item in items]
+        return value if all(a is b for a, b in zip(listed, items, strict=True)) else listed
+    if isinstance(value, dict):
+        mapping = cast("dict[Any, Any]", value)
+        converted = {key: _tuples_as_lists(item) for key, item in mapping.items()}
+        return value if all(converted[key] is item for key, item in mapping.items()) else converted
+    return value

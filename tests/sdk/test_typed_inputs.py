@@ -104,3 +104,17 @@ def test_a_typed_dict_is_accepted_at_run_time_too(sdk: Any) -> None:
     message: Any = types.MessageDict(role="user", content="hi")
     getattr(client_for(sdk, entry, recorder).models, entry.slug).run(messages=[message])
     assert recorder.last_json == {"messages": [{"role": "user", "content": "hi"}]}
+
+
+def test_a_tuple_where_the_signature_says_sequence_is_sent_as_an_array(sdk: Any) -> None:
+    """`messages: Sequence[...]` takes a tuple for type checkers; the strict class takes lists only."""
+    from tests.sdk.conftest import ENTRIES, Recorder, client_for, wire_answer
+
+    entry = next(e for e in ENTRIES if e.slug == "tinyllama_1_1b_chat_v1_0")
+    recorder = Recorder(lambda request: __import__("httpx").Response(200, json=wire_answer(entry, {})))
+    model = getattr(client_for(sdk, entry, recorder).models, entry.slug)
+    history = ({"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"})
+    model.run(messages=history)
+    assert recorder.last_json == {"messages": [dict(m) for m in history]}
+    with pytest.raises(sdk.RequestValidationError, match=r"messages\.1\.content"):  # still checked, as a list
+        model.run(messages=({"role": "user", "content": "hi"}, {"role": "user", "content": 1}))
