@@ -143,19 +143,19 @@ def validate_request(
         ) from exc
 
 
-def _tuples_as_lists(value: Any) -> Any:
+def _tuples_as_lists(value: object) -> object:
     """value with every tuple in it a list (strict classes take lists only); value itself if it has none.
 
     Only a refused input is walked: a call that validates at once pays nothing for it.
     """
     if isinstance(value, tuple):
-        return [_tuples_as_lists(item) for item in cast("tuple[Any, ...]", value)]
+        return [_tuples_as_lists(item) for item in cast("tuple[object, ...]", value)]
     if isinstance(value, list):
-        items = cast("list[Any]", value)
+        items = cast("list[object]", value)
         listed = [_tuples_as_lists(item) for item in items]
-        return value if all(a is b for a, b in zip(listed, items, strict=True)) else listed
+        return items if all(a is b for a, b in zip(listed, items, strict=True)) else listed
     if isinstance(value, dict):
-        mapping = cast("dict[Any, Any]", value)
+        mapping = cast("dict[object, object]", value)
         converted = {key: _tuples_as_lists(item) for key, item in mapping.items()}
-        return value if all(converted[key] is item for key, item in mapping.items()) else converted
+        return mapping if all(converted[key] is item for key, item in mapping.items()) else converted
     return value
