@@ -8,6 +8,7 @@ import httpx
 
 from ._redact import scrub
 from ._sdk_error import SDKError as SDKError
+from ._sdk_error import scrubbed
 
 _MAX_DETAIL = 300
 
@@ -44,8 +45,8 @@ class APIStatusError(SDKError):
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
-        self.body = body
-        self.provider_errors = provider_errors
+        self.body = scrubbed(body)  # a server may echo the credential it was sent
+        self.provider_errors = cast("list[object]", scrubbed(provider_errors))
         from ._retry import parse_retry_after  # a call that succeeds never loads the retry policy
 
         self.retry_after = parse_retry_after(response.headers)
@@ -120,9 +121,9 @@ class ProviderError(SDKError):
         self, message: str, *, provider_errors: list[object], messages: list[object], body: object
     ) -> None:
         super().__init__(message)
-        self.provider_errors = provider_errors
-        self.messages = messages
-        self.body = body
+        self.provider_errors = cast("list[object]", scrubbed(provider_errors))
+        self.messages = cast("list[object]", scrubbed(messages))
+        self.body = scrubbed(body)
 
 
 class StreamError(SDKError):
@@ -145,9 +146,9 @@ class StreamError(SDKError):
         provider_errors: list[object] | None = None,
     ) -> None:
         super().__init__(message)
-        self.data = data
+        self.data = scrubbed(data)
         self.status_code = status_code
-        self.provider_errors = provider_errors or []
+        self.provider_errors = cast("list[object]", scrubbed(provider_errors or []))
 
 
 class ResponseValidationError(SDKError):
@@ -159,7 +160,7 @@ class ResponseValidationError(SDKError):
     def __init__(self, message: str, *, expected: str, body: object) -> None:
         super().__init__(message)
         self.expected = expected
-        self.body = body
+        self.body = scrubbed(body)
 
 
 def provider_errors_of(body: object, errors_key: str = "errors") -> list[object]:

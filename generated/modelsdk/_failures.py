@@ -14,6 +14,7 @@ import httpx
 from ._content import decode_lenient
 from ._logs import MAX_LOGGED_BODY
 from ._redact import redact_headers, scrub
+from ._sdk_error import told
 
 if TYPE_CHECKING:
     from ._exceptions import APIConnectionError, APIStatusError
@@ -43,7 +44,7 @@ def wait_after_error(
 
     if attempt < retries and isinstance(exc, RETRYABLE_ERRORS) and not isinstance(exc, httpx.ReadTimeout):
         return retry_delay(attempt, None)
-    raise connection_error_for(request, exc, secrets) from exc
+    raise connection_error_for(request, exc, secrets) from told(exc)
 
 
 def status_error_for(response: httpx.Response, errors_key: str, secrets: tuple[str, ...]) -> APIStatusError:

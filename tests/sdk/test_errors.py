@@ -111,3 +111,45 @@ def test_keys_never_appear_in_reprs_errors_or_logs(sdk: Any, caplog: pytest.LogC
         _call(client, CLOUDFLARE)
     for text in (repr(client), str(caught.value), repr(caught.value), caplog.text):
         assert secret not in text
+
+
+def _told(error: BaseException) -> str:
+    """What an uncaught error prints: its traceback, chained causes and contexts included."""
+    import traceback
+
+    return "".join(traceback.format_exception(error))
+
+
+def test_an_echoed_key_is_scrubbed_from_error_attributes_and_never_printed_with_a_cause(sdk: Any) -> None:
+    secret = CREDENTIALS["segmind"]["api_key"]
+    echo = {"error": f"bad request for {secret}", "errors": [{"message": f"key {secret}"}]}
+    client = client_for(sdk, SEGMIND, Recorder(lambda r: httpx.Response(400, json=echo)), max_retries=0)
+    with pytest.raises(sdk.BadRequestError) as status:
+        _call(client, SEGMIND)
+    assert secret not in repr(status.value.body) + repr(status.value.provider_errors) + _told(status.value)
+    assert status.value.body["error"] == "bad request for <redacted>"  # the rest of the body stays
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"proxy said: bad header x-api-key: {secret}", request=request)
+
+    client = client_for(sdk, SEGMIND, Recorder(refuse), max_retries=0)
+    with pytest.raises(sdk.APIConnectionError) as connection:
+        _call(client, SEGMIND)
+    assert secret not in _told(connection.value)
+
+    client = client_for(
+        sdk, SEGMIND, Recorder(lambda r: httpx.Response(200, json={"choices": secret})), max_retries=0
+    )
+    with pytest.raises(sdk.ResponseValidationError) as invalid:
+        _call(client, SEGMIND)
+    assert secret not in repr(invalid.value.body) + _told(invalid.value)
+
+
+def test_a_cause_without_a_key_is_still_chained(sdk: Any) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    client = client_for(sdk, SEGMIND, Recorder(refuse), max_retries=0)
+    with pytest.raises(sdk.APIConnectionError) as caught:
+        _call(client, SEGMIND)
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)

@@ -189,6 +189,7 @@ def parse_as(model: type[ModelT], data: Any, model_id: str) -> ModelT:
         return model.model_validate(data, by_name=False)
     except ValidationError as exc:
         from ._exceptions import ResponseValidationError  # only a failure needs the HTTP-side errors
+        from ._sdk_error import told
         from ._validation import error_list
 
         raise ResponseValidationError(
@@ -196,4 +197,4 @@ def parse_as(model: type[ModelT], data: Any, model_id: str) -> ModelT:
             f"{model_id} answered with a {model.__name__} that does not fit its schema: {error_list(exc)}",
             expected=model.__name__,
             body=data,
-        ) from exc
+        ) from told(exc)

@@ -5,6 +5,7 @@ from typing import Any, TypeVar, cast
 import pydantic
 
 from ._exceptions import ResponseValidationError
+from ._sdk_error import told
 
 T = TypeVar("T")
 _MAX_LISTED_ERRORS = 5
@@ -21,7 +22,7 @@ def validate_as(type_: type[T], data: object) -> T:
     except pydantic.ValidationError as exc:
         raise ResponseValidationError(
             summary(_name_of(type_), exc), expected=_name_of(type_), body=data
-        ) from exc
+        ) from told(exc)
 
 
 def _adapter(type_: type[T]) -> pydantic.TypeAdapter[T]:
