@@ -13,7 +13,7 @@ import pytest
 
 from generator.catalog.store import load_catalog
 from tests.conftest import REPO
-from tests.render.pipeline import conformance_rows, generate, ingest_and_record, strict_errors
+from tests.render.pipeline import conformance_rows, generate, ingest_and_record, run_python, strict_errors
 
 FIXTURES = REPO / "tests" / "fixtures" / "tasks"
 TASKS = {
@@ -86,3 +86,19 @@ def test_the_package_and_its_use_type_check_strictly(work: Path) -> None:
 def test_the_conformance_suite_passes_against_the_local_backend(work: Path) -> None:
     rows = conformance_rows(work, "cloudflare")
     assert sorted(row.split()[0] for row in rows) == sorted(f"cloudflare/{slug}" for slug in TASKS.values())
+
+
+def test_json_where_a_binary_answer_was_expected_is_a_response_validation_error(work: Path) -> None:
+    """An SDKError carrying the body, as any answer that does not fit: `except SDKError` catches it."""
+    code = """
+import httpx
+from modelsdk import Cloudflare, ResponseValidationError
+answer = httpx.Response(200, json={"result": {"audio": "not bytes"}, "success": True, "errors": [], "messages": []})
+cf = Cloudflare(api_key="k", account_id="a", transport=httpx.MockTransport(lambda request: answer))
+try:
+    cf.models.melotts.run(prompt="Hello")
+except ResponseValidationError as error:
+    print(error.expected, "|", error.body)
+"""
+    done = run_python("-c", code, cwd=work / "gen")
+    assert done.stdout.strip() == "audio/mpeg bytes | {'audio': 'not bytes'}", done.stdout + done.stderr

@@ -109,7 +109,12 @@ class Aura1:
     @staticmethod
     def _answer(data: object) -> bytes:
         if not isinstance(data, bytes):
-            raise TypeError(f"{MODEL_ID} answered JSON where " + "audio/mpeg" + " bytes were expected")
+            from ..._exceptions import ResponseValidationError
+
+            expected = "audio/mpeg" + " bytes"
+            raise ResponseValidationError(
+                f"{MODEL_ID} answered JSON where {expected} were expected", expected=expected, body=data
+            )
         return data
 
     @staticmethod
@@ -199,7 +204,12 @@ class Aura1WithRawResponse:
     @staticmethod
     def _answer(data: object) -> bytes:
         if not isinstance(data, bytes):
-            raise TypeError(f"{MODEL_ID} answered JSON where " + "audio/mpeg" + " bytes were expected")
+            from ..._exceptions import ResponseValidationError
+
+            expected = "audio/mpeg" + " bytes"
+            raise ResponseValidationError(
+                f"{MODEL_ID} answered JSON where {expected} were expected", expected=expected, body=data
+            )
         return data
 
     @staticmethod

@@ -107,7 +107,12 @@ class AsyncAura1:
     @staticmethod
     def _answer(data: object) -> bytes:
         if not isinstance(data, bytes):
-            raise TypeError(f"{MODEL_ID} answered JSON where " + "audio/mpeg" + " bytes were expected")
+            from ...._exceptions import ResponseValidationError
+
+            expected = "audio/mpeg" + " bytes"
+            raise ResponseValidationError(
+                f"{MODEL_ID} answered JSON where {expected} were expected", expected=expected, body=data
+            )
         return data
 
     @staticmethod
@@ -197,7 +202,12 @@ class AsyncAura1WithRawResponse:
     @staticmethod
     def _answer(data: object) -> bytes:
         if not isinstance(data, bytes):
-            raise TypeError(f"{MODEL_ID} answered JSON where " + "audio/mpeg" + " bytes were expected")
+            from ...._exceptions import ResponseValidationError
+
+            expected = "audio/mpeg" + " bytes"
+            raise ResponseValidationError(
+                f"{MODEL_ID} answered JSON where {expected} were expected", expected=expected, body=data
+            )
         return data
 
     @staticmethod
