@@ -60,12 +60,22 @@ def request_options(
         not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0
     ):
         raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    if not unset_timeout:
+        check_timeout(timeout)
     return RequestOptions(
         UNSET if unset_timeout else cast(Timeout, timeout),
         UNSET if unset_retries else cast(int, max_retries),
         extra_headers,
         extra_query,
     )
+
+
+def check_timeout(timeout: object) -> None:
+    """Refuse at the call what httpx would take and fail on deep in a socket (`"5"`, say)."""
+    if timeout is None or isinstance(timeout, httpx.Timeout):
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0:
+        raise ValueError(f"timeout must be seconds >= 0, an httpx.Timeout or None, got {timeout!r}")
 
 
 def _not_given(value: object) -> bool:

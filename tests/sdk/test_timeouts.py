@@ -5,8 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 
 def test_the_default_timeout_connects_fast_and_reads_long(sdk: Any) -> None:
     client = sdk.Cloudflare(api_key="k", account_id="a")
     assert client._client.timeout == httpx.Timeout(600.0, connect=5.0)
+
+
+@pytest.mark.parametrize("timeout", ["5", True, -1, [5]])
+def test_a_timeout_that_is_no_number_of_seconds_is_refused_where_it_is_given(
+    sdk: Any, timeout: object
+) -> None:
+    """Not deep inside a socket at the first request, as httpx would."""
+    message = "timeout must be seconds >= 0, an httpx.Timeout or None"
+    with pytest.raises(ValueError, match=message):
+        sdk.Cloudflare(api_key="k", account_id="a", timeout=timeout)
+    client = sdk.Cloudflare(
+        api_key="k", account_id="a", transport=httpx.MockTransport(lambda r: httpx.Response(500))
+    )
+    with pytest.raises(ValueError, match=message):
+        client.with_options(timeout=timeout)
+    with pytest.raises(ValueError, match=message):
+        client.models.tinyllama_1_1b_chat_v1_0.run(prompt="hi", timeout=timeout)
+
+
+@pytest.mark.parametrize("timeout", [5, 2.5, None, httpx.Timeout(3.0)])
+def test_seconds_a_timeout_or_none_are_taken(sdk: Any, timeout: object) -> None:
+    client = sdk.Cloudflare(api_key="k", account_id="a", timeout=timeout)
+    assert client.with_options(timeout=timeout)

@@ -21,7 +21,7 @@ import httpx
 from ._content import JSON, is_json, media_type
 from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
 from ._logs import setup_logging
-from ._request import NO_OPTIONS, RequestOptions, Timeout, Unset
+from ._request import NO_OPTIONS, RequestOptions, Timeout, Unset, check_timeout
 from ._sdk_error import remember, secrets_of
 from ._urls import join_path, normalize_base_url
 
@@ -83,6 +83,7 @@ class BaseAPIClient(Generic[_ClientT]):
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        check_timeout(timeout)
         self.base_url = normalize_base_url(base_url)
         self.max_retries = max_retries
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
@@ -112,6 +113,7 @@ class BaseAPIClient(Generic[_ClientT]):
         """Return a copy with other defaults that shares this one's connection pool (and never closes it)."""
         clone = copy.copy(self)
         if not isinstance(timeout, Unset):
+            check_timeout(timeout)
             clone.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         if not isinstance(max_retries, Unset):
             if max_retries < 0:
