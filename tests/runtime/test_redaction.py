@@ -215,3 +215,12 @@ def test_a_secret_holding_a_lone_surrogate_is_scrubbed(rt: Any) -> None:
     """What os.environ gives for bytes that are not UTF-8."""
     secret = "abc\udcff-longsecretvalue"
     assert rt.scrub(f"said {secret} and {secret.upper()}", [secret]) == "said <redacted> and <redacted>"
+
+
+def test_a_bare_key_keeps_the_text_around_it_when_its_bearer_form_is_a_secret_too(rt: Any) -> None:
+    """A piece of `Bearer k` is ` k...`: pieces go after whole forms, so the space before `k` stays."""
+    secrets = rt.secrets_of(f"Bearer {API_KEY}")
+    assert len(secrets) == 2
+    assert rt.scrub(f"my key is {API_KEY}, and Bearer {API_KEY}.", secrets) == (
+        "my key is <redacted>, and <redacted>."
+    )

@@ -100,7 +100,7 @@ def _rule(secret: str, placeholder: str) -> _Rule:
 def _apply(data: bytes, rules: list[_Rule]) -> bytes:
     escaped = b"\\" in data or b"%" in data or b"+" in data or b"&#" in data
     result = data
-    for raw, pattern, literals, runs, placeholder in rules:
+    for raw, pattern, literals, _, placeholder in rules:
         if raw in result:
             result = result.replace(raw, placeholder)
         if escaped:
@@ -108,6 +108,9 @@ def _apply(data: bytes, rules: list[_Rule]) -> bytes:
         for literal in literals:
             if literal in result:
                 result = result.replace(literal, placeholder)
+    # Pieces only once every whole form is out: a piece of `Bearer k` is ` k`, which would take the
+    # space before a bare `k` with it (`is<redacted>`), where `k`'s own rule replaces just `k`.
+    for raw, _, _, runs, placeholder in rules:
         if any(run in result for run in runs):
             result = _cut_short(result, raw, runs, placeholder)
     return result
