@@ -208,7 +208,7 @@ class BaseAPIClient(Generic[_ClientT]):
             return None
         from ._failures import wait_after_status  # only a failure loads it
 
-        return wait_after_status(response, attempt, retries, self._errors_key, self._secrets)
+        return self._waiting(wait_after_status(response, attempt, retries, self._errors_key, self._secrets))
 
     def _delay_after_error(
         self, request: httpx.Request, exc: httpx.RequestError, attempt: int, retries: int
@@ -220,7 +220,13 @@ class BaseAPIClient(Generic[_ClientT]):
         self._log(request, type(exc).__name__, attempt, retries)
         from ._failures import wait_after_error  # only a failure loads it
 
-        return wait_after_error(request, exc, attempt, retries, self._secrets)
+        return self._waiting(wait_after_error(request, exc, attempt, retries, self._secrets))
+
+    @staticmethod
+    def _waiting(delay: float) -> float:
+        """The wait before the next attempt, logged at INFO."""
+        logger.info("retrying in %.2f s", delay)
+        return delay
 
     def _log(
         self,

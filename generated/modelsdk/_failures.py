@@ -85,13 +85,14 @@ def log_attempt(
         outcome,
         attempt + 1,
         retries + 1,
+        stacklevel=2,  # the record names the client's line, as its logger names the client's module
     )
     if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("request headers: %s", _scrubbed(request.headers, secrets))
+        logger.debug("request headers: %s", _scrubbed(request.headers, secrets), stacklevel=2)
         body = request.content[:MAX_LOGGED_BODY].decode("utf-8", "replace")
-        logger.debug("request body: %s", scrub(body, secrets))
+        logger.debug("request body: %s", scrub(body, secrets), stacklevel=2)
         if response is not None:
-            logger.debug("response headers: %s", _scrubbed(response.headers, secrets))
+            logger.debug("response headers: %s", _scrubbed(response.headers, secrets), stacklevel=2)
 
 
 def _scrubbed(headers: httpx.Headers, secrets: tuple[str, ...]) -> str:

@@ -52,3 +52,24 @@ def test_debug_adds_headers_and_body_with_the_key_redacted(sdk: Any) -> None:
     assert "request headers:" in text and "'authorization': '<redacted>'" in text
     assert 'request body: {"messages":[{"role":"user","content":"hi"}]}' in text
     assert "response headers:" in text
+
+
+RETRIED = SCRIPT.replace(
+    "def answer(request):",
+    "calls = []\ndef answer(request):\n    calls.append(1)\n"
+    "    if len(calls) == 1:\n        return httpx.Response(503, headers={'retry-after': '0.01'})",
+)
+
+
+def test_info_says_how_long_it_waits_before_a_retry_and_names_the_clients_line(sdk: Any) -> None:
+    env = {**os.environ, "MODELSDK_LOG": "info", "PYTHONPATH": str(Path(sdk.__file__).parent.parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", RETRIED], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert ["-> 503 (attempt 1 of 3)" in lines[0], "retrying in 0.01 s" in lines[1]] == [True, True], lines
+    assert "-> 200 (attempt 2 of 3)" in lines[2]
+    client = (Path(sdk.__file__).parent / "_base_client.py").read_text("utf-8").splitlines()
+    call = next(n for n, line in enumerate(client, 1) if "log_attempt(logger" in line)
+    assert f"modelsdk._base_client:{call} - INFO]" in lines[0]  # the logger's module, and a line of it
