@@ -41,6 +41,7 @@ class StreamSettings:
     terminator: str | None = None
     content_type: str = EVENT_STREAM
     format: Literal["sse"] = "sse"
+    request_flag: str | None = None  # the input property that asks for the stream (`stream`), if any
 
 
 class StreamDecoder:

@@ -48,6 +48,7 @@ class StreamView:
     terminator: str | None
     content_type: str
     format: str
+    request_flag: str | None  # the input property that asks for the stream
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,9 @@ class ModelView:
         streaming = self.entry.streaming
         if not streaming.supported:
             return None
-        return StreamView(streaming.terminator, stream_media(self.entry), streaming.format or "sse")
+        return StreamView(
+            streaming.terminator, stream_media(self.entry), streaming.format or "sse", streaming.request_flag
+        )
 
     @property
     def raw_only(self) -> bool:

@@ -247,3 +247,19 @@ def test_the_generic_run_percent_encodes_what_an_id_may_carry(sdk: Any) -> None:
     client = sdk.Cloudflare(transport=httpx.MockTransport(recorder), **CREDENTIALS["cloudflare"])
     client.run("@cf/acme/model+v1:2", {"prompt": "x"})
     assert recorder.requests[-1].url.raw_path.decode("ascii").endswith("/ai/run/@cf/acme/model%2Bv1:2")
+
+
+def test_the_untyped_stream_asks_a_catalog_model_for_its_stream(sdk: Any) -> None:
+    """The catalog says which input property asks for the stream: stream() sets it unless the payload does."""
+    entry = STREAMING[0]
+    events = sse('{"response": "a"}', "[DONE]")
+    recorder = Recorder(
+        lambda r: httpx.Response(200, headers={"content-type": "text/event-stream"}, content=events)
+    )
+    client = sdk.Cloudflare(transport=httpx.MockTransport(recorder), **CREDENTIALS["cloudflare"])
+    assert list(client.stream(entry.model_id, {"prompt": "x"})) == [{"response": "a"}]
+    assert json.loads(recorder.requests[-1].content) == {"prompt": "x", entry.streaming.request_flag: True}
+    list(client.stream(entry.model_id, {"prompt": "x", entry.streaming.request_flag: "yes"}))
+    assert (
+        json.loads(recorder.requests[-1].content)[entry.streaming.request_flag] == "yes"
+    )  # the caller's own

@@ -161,12 +161,16 @@ class Dataoorts:
     ) -> Iterator[Any]:
         """Stream any model by its id; yields each event's JSON data, untyped.
 
-        `payload` asks for the stream itself (its stream flag). `settings` say how the model streams;
-        a catalog model's own are the default, and a model this SDK does not know needs them.
+        `settings` say how the model streams; a catalog model's own are the default, and a model this
+        SDK does not know needs them. The model's stream flag (`stream: true`) is added to `payload`
+        where the settings name one and `payload` does not set it.
         """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
         settings = settings or stream_settings(model_id)
-        yield from self._client.stream_events(path, body=dict(payload), model_id=model_id, settings=settings)
+        body = dict(payload)
+        if settings.request_flag is not None:
+            body.setdefault(settings.request_flag, True)
+        yield from self._client.stream_events(path, body=body, model_id=model_id, settings=settings)
 
     def close(self) -> None:
         """Close the connections this client opened."""

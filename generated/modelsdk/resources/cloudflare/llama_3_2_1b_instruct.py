@@ -49,7 +49,9 @@ def stream_settings() -> StreamSettings:
     """How this model streams (built by its first stream, which loads the stream code)."""
     from ..._streaming import StreamSettings
 
-    return StreamSettings(terminator="[DONE]", content_type="text/event-stream", format="sse")
+    return StreamSettings(
+        terminator="[DONE]", content_type="text/event-stream", format="sse", request_flag="stream"
+    )
 
 
 class Llama321bInstruct:
