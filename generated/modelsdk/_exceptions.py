@@ -51,6 +51,13 @@ class APIStatusError(SDKError):
 
         self.retry_after = parse_retry_after(response.headers)
 
+    @property
+    def request_id(self) -> str | None:
+        """The provider's id for the failed request, as `RawResponse.request_id`: what its support asks for."""
+        from ._responses import request_id_of
+
+        return request_id_of(self.response.headers)
+
 
 class BadRequestError(APIStatusError):
     """400: the server rejected the request as malformed."""

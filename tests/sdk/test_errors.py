@@ -153,3 +153,15 @@ def test_a_cause_without_a_key_is_still_chained(sdk: Any) -> None:
     with pytest.raises(sdk.APIConnectionError) as caught:
         _call(client, SEGMIND)
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
+
+
+def test_a_status_error_carries_the_providers_request_id(sdk: Any) -> None:
+    answer = httpx.Response(500, headers={"cf-ray": "8f1e2d3c4b5a6978-SJC"}, json={"error": "overloaded"})
+    client = client_for(sdk, CLOUDFLARE, Recorder(lambda r: answer), max_retries=0)
+    with pytest.raises(sdk.InternalServerError) as caught:
+        _call(client, CLOUDFLARE)
+    assert caught.value.request_id == "8f1e2d3c4b5a6978-SJC"
+    client = client_for(sdk, CLOUDFLARE, Recorder(lambda r: httpx.Response(500)), max_retries=0)
+    with pytest.raises(sdk.InternalServerError) as unnamed:
+        _call(client, CLOUDFLARE)
+    assert unnamed.value.request_id is None

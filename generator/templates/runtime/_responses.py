@@ -36,11 +36,16 @@ class _ResponseInfo:
     @property
     def request_id(self) -> str | None:
         """The provider's id for this request, from the first of REQUEST_ID_HEADERS it sent."""
-        for name in REQUEST_ID_HEADERS:
-            value = self.http_response.headers.get(name)
-            if value:
-                return str(value)
-        return None
+        return request_id_of(self.http_response.headers)
+
+
+def request_id_of(headers: httpx.Headers) -> str | None:
+    """The provider's id for a request, from the first of REQUEST_ID_HEADERS its answer holds."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return str(value)
+    return None
 
 
 class RawResponse(_ResponseInfo, Generic[_T]):
