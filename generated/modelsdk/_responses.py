@@ -93,6 +93,9 @@ class StreamResponse(_ResponseInfo, Generic[_T]):
     def __iter__(self) -> Iterator[_T]:
         return self._chunks
 
+    def __repr__(self) -> str:
+        return f"<StreamResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
+
     def close(self) -> None:
         """Stop reading and release the connection."""
         self.http_response.close()
@@ -115,6 +118,9 @@ class AsyncStreamResponse(_ResponseInfo, Generic[_T]):
 
     def __aiter__(self) -> AsyncIterator[_T]:
         return self._chunks
+
+    def __repr__(self) -> str:
+        return f"<AsyncStreamResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
 
     async def aclose(self) -> None:
         """Stop reading and release the connection."""

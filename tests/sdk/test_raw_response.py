@@ -75,6 +75,7 @@ def test_with_streaming_response_starts_the_stream_and_shows_its_headers(
     model = getattr(client_for(sdk, entry, recorder).models, entry.slug)
     with model.with_streaming_response.stream(messages=MESSAGES, extra_headers={"X-Trace": "s"}) as stream:
         assert isinstance(stream, sdk.StreamResponse)
+        assert repr(stream) == "<StreamResponse [200] req-7>"
         assert len(recorder.requests) == 1, "sent before the first chunk is asked for"
         assert stream.status_code == 200 and stream.request_id == "req-7"
         assert stream.headers["x-remaining-credits"] == "3"

@@ -34,7 +34,9 @@ class ModelNamespace(Generic[ClientT]):
         self._kind = kind  # which client: `CLIENT`, or `ASYNC_CLIENT` from the model's module in `_async`
 
     def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *self._names})
+        """The models, and the dunders; not this namespace's own state (`_client`...)."""
+        own = (name for name in super().__dir__() if name.startswith("__") or not name.startswith("_"))
+        return sorted({*own, *self._names})
 
     def __repr__(self) -> str:
         return f"<{len(self._names)} models of {self._package.rpartition('.')[2]}>"
@@ -61,5 +63,7 @@ def _unknown(name: str, names: frozenset[str], package: str) -> str:
     import difflib  # only an unknown name pays for it
 
     message = f"no model {name!r} in {package.rpartition('.')[2]}'s catalog"
-    matches = difflib.get_close_matches(name, sorted(names), n=3)
+    ordered = sorted(names)
+    # Close spellings first; else the models whose name holds it (`tinyllama` for `tinyllama_1_1b_chat`).
+    matches = difflib.get_close_matches(name, ordered, n=3) or [n for n in ordered if name.lower() in n][:3]
     return f"{message} (did you mean {' or '.join(repr(m) for m in matches)}?)" if matches else message
