@@ -51,8 +51,9 @@ def _text(files: dict[PurePosixPath, str], path: PurePosixPath) -> str:
 
 def test_each_resource_module_holds_its_own_models_stream_settings(files: dict[PurePosixPath, str]) -> None:
     done, ended = _text(files, RESOURCES / "bbb_done.py"), _text(files, RESOURCES / "ccc_ended.py")
-    assert 'StreamSettings(terminator="[DONE]", content_type="text/event-stream", format="sse")' in done
-    assert 'StreamSettings(terminator="[END]", content_type="application/x-events", format="sse")' in ended
+    shape = 'StreamSettings(terminator="{}", content_type="{}", format="sse", request_flag="stream")'
+    assert shape.format("[DONE]", "text/event-stream") in done
+    assert shape.format("[END]", "application/x-events") in ended
     assert "StreamSettings" not in files[RESOURCES / "aaa_quiet.py"]
 
 
@@ -62,8 +63,12 @@ def test_the_provider_client_holds_no_stream_settings_of_one_model(
     provider = _text(files, PurePosixPath("streamsdk/providers/cloudflare.py"))
     assert "stream_terminator" not in provider
     assert importlib.import_module("streamsdk.providers.cloudflare").streams() == {
-        "@cf/x/bbb_done": sdk.StreamSettings(terminator="[DONE]", content_type="text/event-stream"),
-        "@cf/x/ccc_ended": sdk.StreamSettings(terminator="[END]", content_type="application/x-events"),
+        "@cf/x/bbb_done": sdk.StreamSettings(
+            terminator="[DONE]", content_type="text/event-stream", request_flag="stream"
+        ),
+        "@cf/x/ccc_ended": sdk.StreamSettings(
+            terminator="[END]", content_type="application/x-events", request_flag="stream"
+        ),
     }
 
 
