@@ -81,7 +81,7 @@ def test_it_runs_on_a_schedule_and_by_hand() -> None:
 
 def test_the_steps_run_pull_ingest_diff_record_generate_conform_then_open_a_pull_request() -> None:
     commands = [command for command, _ in all_calls()]
-    assert commands == ["pull", "ingest", "diff", "catalog", "record", "generate", "conform"]
+    assert commands == ["pull", "ingest", "diff", "catalog", "record", "catalog", "generate", "conform"]
     uses = [step.get("uses", "") for step in steps()]
     assert re.fullmatch(r"peter-evans/create-pull-request@v\d+", uses[-1])
     assert "body-path" in steps()[-1]["with"]
@@ -107,7 +107,21 @@ def test_a_conformance_failure_fails_the_run_before_any_pull_request() -> None:
 def test_the_diff_is_taken_against_the_base_branch_and_never_stops_the_sync() -> None:
     diff_step = next(s for s in steps() if "cardgen diff" in s.get("run", ""))
     assert '"origin/$BASE" catalog/models --format json --allow-breaking' in diff_step["run"]
-    assert load()["jobs"]["sync"]["env"]["BASE"] == "${{ github.event.repository.default_branch }}"
+    # A scheduled run's event has no repository: default_branch is empty, and its own branch stands in.
+    assert (
+        load()["jobs"]["sync"]["env"]["BASE"]
+        == "${{ github.event.repository.default_branch || github.ref_name }}"
+    )
+
+
+def test_the_credentials_reach_only_the_steps_that_call_the_provider() -> None:
+    assert not any(name.startswith("CLOUDFLARE") for name in load()["jobs"]["sync"]["env"])
+    with_secrets = [step["name"] for step in steps() if "secrets." in json.dumps(step.get("env", {}))]
+    assert with_secrets == ["Pull each provider's documents", "Record new and changed models"]
+
+
+def test_the_pull_request_is_opened_with_a_token_that_starts_its_checks() -> None:
+    assert steps()[-1]["with"]["token"] == "${{ secrets.CATALOG_SYNC_TOKEN || github.token }}"
 
 
 def run_script(script: str, *args: Path) -> str:
@@ -130,9 +144,24 @@ def test_its_python_finds_new_models_and_puts_breaking_changes_first(tmp_path: P
                 "status": "removed",
                 "changes": [{**change, "message": "model removed"}],
             },
+            {
+                "provider": "cloudflare",
+                "model_id": "@cf/x/reshaped",
+                "status": "changed",
+                "changes": [{**change, "rule": "response-type-changed", "message": "string -> integer"}],
+            },
+            {
+                "provider": "cloudflare",
+                "model_id": "@cf/x/reworded",
+                "status": "changed",
+                "changes": [{**change, "severity": "informational", "message": "description"}],
+            },
         ],
     }
-    entries = [{"provider": "cloudflare", "model_id": "@cf/x/new", "slug": "new"}]
+    entries = [
+        {"provider": "cloudflare", "model_id": f"@cf/x/{name}", "slug": name}
+        for name in ("new", "reshaped", "reworded")
+    ]
     (tmp_path / "diff.json").write_text(json.dumps(diff), "utf-8")
     (tmp_path / "catalog.json").write_text(json.dumps(entries), "utf-8")
     (tmp_path / "diff.md").write_text("### cardgen diff: breaking\n", "utf-8")
@@ -141,12 +170,25 @@ def test_its_python_finds_new_models_and_puts_breaking_changes_first(tmp_path: P
     assert run_script(scripts["Diff against the base branch"], tmp_path / "diff.json").split() == [
         "bump=major",
         "bump_below_1_0=minor",
-        "models=2",
+        "models=4",
     ]
-    new_models = run_script(
-        scripts["Record the new models"], tmp_path / "diff.json", tmp_path / "catalog.json"
+    to_record = run_script(
+        scripts["Record new and changed models"], tmp_path / "diff.json", tmp_path / "catalog.json"
     )
-    assert new_models == "cloudflare/new\n"
+    assert (
+        to_record == "cloudflare/new\ncloudflare/reshaped\n"
+    )  # not the model whose description alone changed
+
+    recordings = tmp_path / "recordings"
+    for model in ("cloudflare/new", "cloudflare/reshaped", "cloudflare/old", "segmind/gone"):
+        (recordings / model).mkdir(parents=True)
+        (recordings / model / "minimal.yaml").write_text("interactions: []\n", "utf-8")
+    said = run_script(scripts["Drop the cassettes of removed models"], tmp_path / "catalog.json", recordings)
+    assert sorted(str(p.relative_to(recordings)) for p in recordings.glob("*/*")) == [
+        "cloudflare/new",
+        "cloudflare/reshaped",
+    ]
+    assert said.count("its model left the catalog") == 2
     body = run_script(
         scripts["Pull request body (breaking changes first, then the whole report)"],
         tmp_path / "diff.json",
