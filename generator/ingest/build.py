@@ -39,8 +39,14 @@ def extract_document(document: SourceDocument) -> tuple[Extraction | None, list[
     if reason is not None:
         return None, [note(document.name, None, f"not a model page: {reason}; skipped")]
     extractor = detect(document)
-    if extractor is None:
-        return None, [warning(document.name, None, "no extractor recognises this document; skipped")]
+    if extractor is None:  # every document an entry, a note or an error: never a warning CI passes over
+        if shows_a_model(document):
+            why = "shows what a model page shows (a schema, or a request for one model) in no format cardgen reads"
+            fix = "write it in one of the formats the README lists, or move it out of the sources"
+            return None, [error(document.name, None, f"{why}: its model would be lost; {fix}")]
+        return None, [
+            note(document.name, None, "not a model page: no format cardgen reads, and no schema; skipped")
+        ]
     extraction = extractor.extract(document)
     misplaced = _provider_by_folder(extraction)
     if misplaced is not None:

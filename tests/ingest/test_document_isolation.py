@@ -76,14 +76,37 @@ def test_a_page_its_extractor_finds_no_model_in_is_skipped_with_a_note(tmp_path:
     assert Level.NOTE not in levels, "a page with a schema heading is read as a model page"
 
 
-def test_a_document_no_extractor_recognises_is_a_warning_naming_it(tmp_path: Path) -> None:
+def test_a_document_no_extractor_recognises_is_a_note_naming_it(tmp_path: Path) -> None:
     odd = tmp_path / "odd" / "frob.txt"
     odd.parent.mkdir()
     odd.write_text("Frobnicator 3000\n\nSays nothing about what it is.\n", "utf-8")
     result = ingest(IngestInputs.beside(_project(tmp_path / "p", odd, TASKS / "whisper.md")))
     shown = [d.render() for d in result.diagnostics if d.level >= Level.NOTE and "whisper" not in d.file]
-    assert shown == ["sources/odd/frob.txt: warning: no extractor recognises this document; skipped"]
+    assert shown == [
+        "sources/odd/frob.txt: note: not a model page: no format cardgen reads, and no schema; skipped"
+    ]
     assert len(result.catalog) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Frobnicator 3000\n\njson_schema: {}\n",  # a schema sign
+        'curl https://api.example.test/ai/run/@cf/acme/frob-3000 -d \'{"prompt": "hi"}\'\n',  # one model asked for
+    ],
+)
+def test_a_model_page_in_no_known_format_is_an_error_not_a_skip(tmp_path: Path, text: str) -> None:
+    """Every document an entry, a note or an error: a page that shows a model is not passed over."""
+    odd = tmp_path / "odd" / "frob.txt"
+    odd.parent.mkdir()
+    odd.write_text(text, "utf-8")
+    result = ingest(IngestInputs.beside(_project(tmp_path / "p", odd, TASKS / "whisper.md")))
+    shown = [d.render() for d in result.diagnostics if "frob" in d.file]
+    assert shown == [
+        "sources/odd/frob.txt: error: shows what a model page shows (a schema, or a request for one model) in no "
+        "format cardgen reads: its model would be lost; write it in one of the formats the README lists, or move "
+        "it out of the sources"
+    ]
 
 
 def test_every_bad_page_is_reported_in_one_run(tmp_path: Path) -> None:

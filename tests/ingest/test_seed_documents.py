@@ -228,5 +228,5 @@ def test_unknown_document_is_reported_and_skipped(tmp_path: Path) -> None:
     assert len(outcome.catalog) == 0
     assert [d.render() for d in outcome.diagnostics] == [
         "sources: error: no model entry came out of 1 document(s)",
-        "sources/x/notes.md: warning: no extractor recognises this document; skipped",
+        "sources/x/notes.md: note: not a model page: no format cardgen reads, and no schema; skipped",
     ]
