@@ -15,7 +15,7 @@ nothing is a warning (stale), and one without a `reason` an error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -110,15 +110,34 @@ def acknowledge(
     return found
 
 
-def stale(acknowledged: Sequence[Acknowledgement], used: set[Acknowledgement]) -> list[Diagnostic]:
-    return [
-        warning(
-            known.file,
-            known.line,
-            f"acknowledgement of `{known.field}` in {', '.join(sorted(known.documents))} matches no "
-            "disagreement any more; remove it",
-            known.field,
+def stale(
+    acknowledged: Sequence[Acknowledgement],
+    used: set[Acknowledgement],
+    open_disagreements: Mapping[str, set[str]] | None = None,
+) -> list[Diagnostic]:
+    """A warning for each acknowledgement that covered no warning this run. open_disagreements: by
+    field, the documents of the disagreements left unacknowledged; one that shares a document with
+    the acknowledgement is the same disagreement grown, which wants the new documents listed."""
+    found = []
+    for known in acknowledged:
+        if known in used:
+            continue
+        involved = (open_disagreements or {}).get(known.field, set())
+        if any(known.lists(document) for document in involved):
+            new = sorted(document for document in involved if not known.lists(document))
+            advice = (
+                f"no longer covers the disagreement on `{known.field}`: it now also involves "
+                f"{', '.join(new)}; add them to `documents` if the reason holds for them too"
+            )
+        else:
+            advice = "matches no disagreement any more; remove it"
+        listed = ", ".join(sorted(known.documents))
+        found.append(
+            warning(
+                known.file,
+                known.line,
+                f"acknowledgement of `{known.field}` in {listed} {advice}",
+                known.field,
+            )
         )
-        for known in acknowledged
-        if known not in used
-    ]
+    return found

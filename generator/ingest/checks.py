@@ -218,6 +218,7 @@ def check_catalog(
                 ranges.setdefault(name, {})[entry.provenance.source.path] = found.pop()  # type: ignore[assignment]
     diagnostics: list[Diagnostic] = []
     used: set[Acknowledgement] = set()
+    unacknowledged: dict[str, set[str]] = {}  # by field, the documents of disagreements left standing
     for name, by_document in sorted(ranges.items()):
         for document in sorted(_unusual(by_document)):
             bounds = by_document[document]
@@ -226,5 +227,8 @@ def check_catalog(
             disagreement = warning(
                 document, lines[document], f"`{name}` ranges over {_describe(bounds)} here but {others}", name
             )
-            diagnostics.append(acknowledge(disagreement, disagreeing, acknowledged, used))
-    return diagnostics + stale(acknowledged, used)
+            told = acknowledge(disagreement, disagreeing, acknowledged, used)
+            if told is disagreement:
+                unacknowledged.setdefault(name, set()).update([document, *disagreeing])
+            diagnostics.append(told)
+    return diagnostics + stale(acknowledged, used, unacknowledged)

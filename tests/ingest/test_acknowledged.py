@@ -45,10 +45,16 @@ def test_an_acknowledged_disagreement_is_an_info_line_with_its_reason(tmp_path: 
 
 
 def test_an_acknowledgement_must_name_every_document_that_disagrees(tmp_path: Path) -> None:
+    """A document joins the disagreement: the advice is to list it, not to remove a needed entry."""
     found = _ingest(tmp_path, "acknowledged:\n" + _entry("top_p", [CODER, OTHERS[0]]))
     assert ("warning", CODER, "top_p") in [f[:3] for f in found]
-    stale = [f for f in found if "matches no disagreement" in f[3]]
-    assert [(level, file) for level, file, _, _ in stale] == [("warning", "acknowledged.yaml")]
+    stale = [f for f in found if f[1] == "acknowledged.yaml"]
+    assert [(level, field) for level, _, field, _ in stale] == [("warning", "top_p")]
+    assert stale[0][3].endswith(
+        f"no longer covers the disagreement on `top_p`: it now also involves {OTHERS[1]}; add them to "
+        "`documents` if the reason holds for them too"
+    )
+    assert "remove it" not in stale[0][3]
 
 
 def test_an_acknowledgement_may_list_documents_by_glob(tmp_path: Path) -> None:
@@ -65,7 +71,9 @@ def test_an_acknowledgement_may_list_documents_by_glob(tmp_path: Path) -> None:
 
 def test_an_acknowledgement_that_matches_nothing_is_a_stale_warning(tmp_path: Path) -> None:
     found = _ingest(tmp_path, "acknowledged:\n" + _entry("temperature", [CODER, *OTHERS]))
-    assert ("warning", "acknowledged.yaml", "temperature") in [f[:3] for f in found]
+    [stale] = [f for f in found if f[1] == "acknowledged.yaml"]
+    assert stale[:3] == ("warning", "acknowledged.yaml", "temperature")
+    assert stale[3].endswith("matches no disagreement any more; remove it")
 
 
 def test_an_acknowledgement_without_a_reason_is_an_error(tmp_path: Path) -> None:
