@@ -189,11 +189,23 @@ def test_its_python_finds_new_models_and_puts_breaking_changes_first(tmp_path: P
         "cloudflare/reshaped",
     ]
     assert said.count("its model left the catalog") == 2
+    warning = {
+        "file": "acknowledged.yaml",
+        "line": 3,
+        "level": "warning",
+        "message": "stale",
+        "field": "top_p",
+    }
+    info = {**warning, "level": "info", "message": "fine"}
+    (tmp_path / "ingest.json").write_text(json.dumps({"diagnostics": [warning, info]}), "utf-8")
     body = run_script(
         scripts["Pull request body (breaking changes first, then the whole report)"],
         tmp_path / "diff.json",
         tmp_path / "diff.md",
+        tmp_path / "ingest.json",
     )
+    assert "### Ingest warnings to review\n\n- `acknowledged.yaml:3`: stale\n" in body
+    assert "fine" not in body
     assert body.startswith("Suggested version bump: **major** (minor below 1.0)\n\n### Breaking changes\n\n")
     assert body.index("`@cf/x/old` (removed): breaking `model-removed` model removed") < body.index(
         "### cardgen diff: breaking"
