@@ -156,6 +156,23 @@ def test_check_says_the_documents_changed(project: Path) -> None:
     )
 
 
+def test_check_says_which_command_a_changed_document_still_needs(project: Path) -> None:
+    """Before ingest, both commands; once ingest has the document in the catalog, generate alone."""
+    source = project / "catalog" / "sources" / "segmind" / "deepseek-r1.txt"
+    source.write_text(source.read_text("utf-8").replace("DeepSeek", "DeepSeek (edited)", 1), "utf-8")
+    catalog = project / "catalog"
+    ingest = ["ingest", "--sources", str(catalog / "sources"), "--catalog", str(catalog / "models")]
+    assert CliRunner().invoke(cli, ingest).exit_code == 0
+    [reason] = [r for r in _why(project) if "documents changed" in r]
+    assert reason == (
+        "why: documents changed since generation: sources/segmind/deepseek-r1.txt; the catalog has them "
+        "(run `cardgen generate`)"
+    )
+    source.write_text(source.read_text("utf-8") + "\nAnother paragraph.\n", "utf-8")
+    [reason] = [r for r in _why(project) if "documents changed" in r]
+    assert reason.endswith("deepseek-r1.txt (run `cardgen ingest`, then `cardgen generate`)")
+
+
 def test_check_says_the_toolchain_changed(project: Path) -> None:
     lock_path = project / "generated" / "cardgen.lock"
     text = lock_path.read_text("utf-8")
