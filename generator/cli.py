@@ -208,7 +208,13 @@ def conform_command(
     """
     from generator.conform.results import markdown, table
     from generator.conform.results import to_json as results_json
-    from generator.conform.run import ConformOptions, Shard, run_conformance, selected_modules
+    from generator.conform.run import (
+        ConformOptions,
+        Shard,
+        keep_empty_report,
+        run_conformance,
+        selected_modules,
+    )
 
     if backend not in ("local", "recorded") and not backend.startswith(("http://", "https://")):
         raise click.BadParameter(
@@ -241,6 +247,7 @@ def conform_command(
     if part is not None and not selected_modules(options) and selected_modules(replace(options, shard=None)):
         # more shards than models: this job has nothing to do, which is not a failure
         click.echo(f"shard {shard}: no models (the selection has fewer than {part.count})", err=True)
+        keep_empty_report(options)
         if output_format == "json":
             emit({"command": "conform", "ok": True, "pytest_exit": 5, "backend": backend,
                   "examples": examples, "models": []})  # fmt: skip

@@ -7,6 +7,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -69,10 +70,14 @@ def test_shards_run_in_parallel_report_every_model_once(tmp_path: Path, seed_pro
     assert all(isinstance(m["seconds"], float) and m["seconds"] > 0 for part in parts for m in part["models"])
 
 
-def test_a_shard_beyond_the_models_has_nothing_to_do(seed_project: Path) -> None:
-    done = cardgen(seed_project, "conform", "--backend", "recorded", "--shard", "40/40", "--format", "json")
+def test_a_shard_beyond_the_models_has_nothing_to_do(seed_project: Path, tmp_path: Path) -> None:
+    report = tmp_path / "reports" / "junit.xml"
+    options = ("--shard", "40/40", "--format", "json", "--junitxml", str(report))
+    done = cardgen(seed_project, "conform", "--backend", "recorded", *options)
     assert json.loads(done.stdout)["models"] == []
     assert "no models" in done.stderr
+    suite = ElementTree.parse(report).getroot().find("testsuite")  # a report to upload, with no test
+    assert suite is not None and suite.get("tests") == "0"
 
 
 def test_a_model_glob_that_matches_nothing_is_a_usage_error(tmp_path: Path) -> None:
