@@ -146,6 +146,20 @@ def test_an_argument_that_is_neither_directory_nor_revision_exits_2(
     assert "NEW: 'no/such/thing' is neither a catalog directory nor a git revision" in result.stderr
 
 
+def test_a_folder_that_holds_no_catalog_exits_2_not_every_model_removed(tmp_path: Path) -> None:
+    old, _ = catalog_dirs(tmp_path, "model-removed")
+    elsewhere = tmp_path / "generated"
+    (elsewhere / "modelsdk").mkdir(parents=True)
+    (elsewhere / ".cardgen-files").write_text("modelsdk/__init__.py\n", "utf-8")
+    result = run(old, str(elsewhere))
+    assert result.exit_code == 2
+    assert f"NEW: '{elsewhere}' holds no catalog (no `<provider>/<slug>.yaml` entry)" in result.stderr
+    emptied = tmp_path / "emptied"  # every model gone: a catalog still, its manifest alone
+    emptied.mkdir()
+    (emptied / ".cardgen-files").write_text("", "utf-8")
+    assert run(old, str(emptied)).exit_code == 1  # breaking: models removed
+
+
 def test_an_unreadable_entry_exits_2_naming_the_file(tmp_path: Path) -> None:
     old, new = catalog_dirs(tmp_path, "model-removed")
     broken = Path(new) / "acme" / "broken.yaml"
