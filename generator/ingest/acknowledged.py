@@ -68,9 +68,9 @@ def load_acknowledged(path: Path, label: str) -> tuple[list[Acknowledgement], li
         documents = [str(item) for item in raw] if isinstance(raw, list) and _strings(raw) else []
         if not isinstance(reason, str) or not reason.strip():
             problems.append(error(label, line, "an acknowledgement needs a `reason:` saying why it is right"))
-        elif not isinstance(field, str) or len(documents) < 2:
+        elif not isinstance(field, str) or (len(documents) < 2 and not any(map(_is_glob, documents))):
             problems.append(
-                error(label, line, "an acknowledgement names a `field` and at least two `documents`")
+                error(label, line, "an acknowledgement names a `field` and at least two `documents` (or a glob)")
             )
         else:
             unknown = set(value) - {"field", "documents", "reason"}
@@ -88,6 +88,11 @@ def _items(root: yaml.Node | None) -> list[yaml.Node] | None:
         if key.value == "acknowledged" and isinstance(value, yaml.SequenceNode):
             return list(value.value)
     return None
+
+
+def _is_glob(name: str) -> bool:
+    """A listed name that may stand for many documents (`sources/cloudflare/*`)."""
+    return any(char in name for char in "*?[")
 
 
 def _strings(value: object) -> bool:

@@ -106,3 +106,12 @@ def test_a_disagreement_names_a_few_documents_per_range_at_any_catalog_size(tmp_
     assert coder.startswith("`top_p` ranges over [0.001, 1] here but [0, 2] in ")
     assert coder.endswith(" and 39 more"), coder  # 42 documents say [0, 2]: three are named
     assert len(coder) < 400
+
+
+def test_one_glob_may_list_a_disagreement_within_one_provider(tmp_path: Path) -> None:
+    """`sources/cloudflare/*` alone names many documents: a provider of hundreds of pages is one line."""
+    found = _ingest(tmp_path, "acknowledged:\n" + _entry("top_p", ["sources/*"]))
+    [top_p] = [f for f in found if f[2] == "top_p"]
+    assert top_p[:3] == ("info", CODER, "top_p")
+    one = _ingest(tmp_path / "one", "acknowledged:\n" + _entry("top_p", [CODER]))
+    assert any(level == "error" and "at least two `documents` (or a glob)" in m for level, _, _, m in one)
