@@ -178,8 +178,12 @@ def _generate(
             run.toolchain,
         )
     except (ValueError, RenderError, FormatError) as exc:
-        if as_json:
-            emit({"command": "generate", "ok": False, "check": check, "error": str(exc)})
+        if as_json:  # the keys of a run that rendered, nothing in them, and why not
+            emit(
+                {"command": "generate", "ok": False, "check": check, "version": None, "files": 0,
+                 "stale": [], "missing": [], "extra": [], "why": [], "rendered": 0, "reused": 0,
+                 "error": str(exc)}
+            )  # fmt: skip
         else:
             click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
         sys.exit(1)

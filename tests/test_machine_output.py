@@ -69,6 +69,19 @@ def test_generate_check_json_lists_stale_files_and_why(tmp_path: Path, seed_proj
     assert any("by hand" in reason for reason in document["why"]), document["why"]
 
 
+def test_generate_json_keeps_its_keys_when_rendering_fails(tmp_path: Path, seed_project: Path) -> None:
+    root = _project(tmp_path, seed_project)
+    folder = next((root / "catalog" / "recordings" / "segmind").iterdir())
+    (root / "catalog" / "models" / "segmind" / f"{folder.name}.yaml").unlink()  # its cassettes now refused
+    failed = json.loads(cardgen(root, "generate", "--format", "json", expect=1).stdout)
+    clean = json.loads(
+        cardgen(_project(tmp_path / "clean", seed_project), "generate", "--format", "json").stdout
+    )
+    assert set(clean) <= set(failed), "a CI script reads the same keys whatever happened"
+    assert (failed["ok"], failed["stale"], failed["why"]) == (False, [], [])
+    assert "cassettes of `segmind/" in failed["error"]
+
+
 def test_conform_json_junitxml_and_step_summary(tmp_path: Path, seed_project: Path) -> None:
     summary = tmp_path / "summary.md"
     junit = tmp_path / "reports" / "conform.xml"

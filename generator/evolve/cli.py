@@ -60,7 +60,8 @@ def diff_command(old: str, new: str, as_json: bool, output_format: str, allow_br
         diff = diff_catalogs(before, after)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    click.echo(render_json(diff) if as_json else render_text(diff), nl=False)
+    ok = not diff.breaking or allow_breaking
+    click.echo(render_json(diff, ok) if as_json else render_text(diff), nl=False)
     append_step_summary(render_markdown(diff))
     if diff.breaking and not allow_breaking:
         if not as_json:

@@ -77,8 +77,10 @@ def to_json(diff: CatalogDiff) -> dict[str, Any]:
     }
 
 
-def render_json(diff: CatalogDiff) -> str:
-    return json.dumps(to_json(diff), indent=2, ensure_ascii=False) + "\n"
+def render_json(diff: CatalogDiff, ok: bool | None = None) -> str:
+    """The diff as JSON; with ok (the exit status is 0), `command` and `ok` first, as every command's JSON."""
+    head = {} if ok is None else {"command": "diff", "ok": ok}
+    return json.dumps({**head, **to_json(diff)}, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_markdown(diff: CatalogDiff) -> str:

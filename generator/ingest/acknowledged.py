@@ -70,7 +70,9 @@ def load_acknowledged(path: Path, label: str) -> tuple[list[Acknowledgement], li
             problems.append(error(label, line, "an acknowledgement needs a `reason:` saying why it is right"))
         elif not isinstance(field, str) or (len(documents) < 2 and not any(map(_is_glob, documents))):
             problems.append(
-                error(label, line, "an acknowledgement names a `field` and at least two `documents` (or a glob)")
+                error(
+                    label, line, "an acknowledgement names a `field` and at least two `documents` (or a glob)"
+                )
             )
         else:
             unknown = set(value) - {"field", "documents", "reason"}

@@ -81,13 +81,14 @@ def test_json_output(tmp_path: Path) -> None:
     result = run(old, new, "--json")
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    assert document["bump"] == "major"
+    assert (document["command"], document["ok"], document["bump"]) == ("diff", False, "major")  # exit 1
     [model] = document["models"]
     assert model["status"] == "changed"
     assert [(c["rule"], c["severity"], c["path"]) for c in model["changes"]] == [
         ("request-oneof-branch-removed", "breaking", "$.input_schema.oneOf[1]")
     ]
-    assert run(old, new, "--json", "--allow-breaking").exit_code == 0
+    accepted = run(old, new, "--json", "--allow-breaking")
+    assert (accepted.exit_code, json.loads(accepted.stdout)["ok"]) == (0, True)
 
 
 def test_identical_catalogs(tmp_path: Path) -> None:
@@ -95,6 +96,8 @@ def test_identical_catalogs(tmp_path: Path) -> None:
     result = run(old, old)
     assert (result.exit_code, result.stdout) == (0, "no changes\nsuggested version bump: none\n")
     assert json.loads(run(old, old, "--json").stdout) == {
+        "command": "diff",
+        "ok": True,
         "bump": "none",
         "bump_below_1_0": "none",
         "breaking": False,
