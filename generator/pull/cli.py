@@ -47,14 +47,17 @@ def pull_command(
 
     A document is rewritten only when its bytes change, and each file is written whole or not at
     all. A model gone upstream is reported; its document is removed only with --prune. A model
-    that fails (after a few retries) is reported and the others are still written; the exit
-    status is then 1. With --check nothing is written and the exit status is 1 when anything
-    changed, appeared or disappeared.
+    that fails (after a few retries) is reported and the others are still written.
+
+    
+    Exit status: 0 done (with --check: nothing changed upstream); 1 with --check: something
+    changed, appeared or disappeared; 2 the pull itself failed (no credentials, the listing or a
+    model could not be fetched), so that a drift monitor tells drift from a broken pull.
     """
     try:
         config = load_pull_config(provider, sources.parent / "providers")
     except PullConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise PullFailed(str(exc)) from exc
     folder = sources / provider
     headers = {"User-Agent": f"cardgen/{__version__}"}
 
@@ -66,14 +69,21 @@ def pull_command(
             pulled = _pull(config, client, folder, glob, base_url, progress)
     except ListingError as exc:
         click.echo(f"pull {provider} failed; nothing written: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(FAILED)
     changes = compare(folder, pulled)
     _summarize(provider, folder, pulled, changes, check, prune)
     if check:
-        sys.exit(1 if pulled.failed or not changes.clean else 0)
+        sys.exit(FAILED if pulled.failed else 0 if changes.clean else 1)
     apply(folder, pulled, changes, prune)
     if pulled.failed:
-        sys.exit(1)
+        sys.exit(FAILED)
+
+
+FAILED = 2  # the pull did not happen as asked: not drift
+
+
+class PullFailed(click.ClickException):
+    exit_code = FAILED
 
 
 def _pull(
@@ -89,7 +99,7 @@ def _pull(
     token = os.environ.get(config.token_env or "", "")
     account = os.environ.get(config.account_env or "", "")
     if not token or not account:
-        raise click.ClickException(
+        raise PullFailed(
             f"{config.provider}: set {config.token_env} and {config.account_env} to pull through the API"
         )
     client.headers["Authorization"] = f"Bearer {token}"

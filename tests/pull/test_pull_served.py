@@ -148,7 +148,7 @@ def test_a_failing_model_is_reported_and_the_others_are_written(
     monkeypatch.setattr(published, "schema_of", broken)
     done = pull(backend, sources, "--prune")
 
-    assert done.exit_code == 1
+    assert done.exit_code == 2  # a broken pull, not drift
     assert "error: cloudflare @cf/cardgen/embed-base-m3: GET " in done.output
     assert "HTTP 500" in done.output and "after 3 attempts" in done.output
     assert (sources / "cloudflare" / "paint-xl.json").is_file()
@@ -177,5 +177,13 @@ def test_a_model_that_fails_once_is_retried(
 def test_credentials_come_from_the_environment(backend: BackendHandle, tmp_path: Path) -> None:
     argv = ["pull", "cloudflare", "--sources", str(tmp_path), "--base-url", backend.url]
     done = CliRunner().invoke(cli, argv, env={"CLOUDFLARE_AUTH_TOKEN": "", "CLOUDFLARE_ACCOUNT_ID": ""})
-    assert done.exit_code == 1
+    assert done.exit_code == 2
     assert "set CLOUDFLARE_AUTH_TOKEN and CLOUDFLARE_ACCOUNT_ID" in done.output
+
+
+def test_a_listing_that_cannot_be_fetched_is_exit_2_not_drift(tmp_path: Path) -> None:
+    """A drift monitor (`pull --check`) tells `1, something changed` from `2, the pull failed`."""
+    argv = ["pull", "cloudflare", "--sources", str(tmp_path), "--base-url", "http://127.0.0.1:9", "--check"]
+    done = CliRunner().invoke(cli, argv, env=ENV, catch_exceptions=False)
+    assert done.exit_code == 2, done.output
+    assert "pull cloudflare failed; nothing written" in done.output
