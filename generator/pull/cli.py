@@ -49,7 +49,7 @@ def pull_command(
     all. A model gone upstream is reported; its document is removed only with --prune. A model
     that fails (after a few retries) is reported and the others are still written.
 
-    
+    \b
     Exit status: 0 done (with --check: nothing changed upstream); 1 with --check: something
     changed, appeared or disappeared; 2 the pull itself failed (no credentials, the listing or a
     model could not be fetched), so that a drift monitor tells drift from a broken pull.
