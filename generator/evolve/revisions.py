@@ -74,16 +74,16 @@ def load_catalog_at(spec: str, repo: Path | None = None, catalog: PurePosixPath 
     A directory wins over a revision of the same name; nothing in the work tree is touched.
     """
     if spec and Path(spec).is_dir():
-        found = load_catalog(Path(spec))
+        here = load_catalog(Path(spec))
         # An empty catalog holds nothing but hidden files (its manifest); a folder with other things
         # and no entry is another folder (catalog/, generated/), whose "every model removed" would mislead.
         visible = any(not child.name.startswith(".") for child in Path(spec).iterdir())
-        if not found and visible:
+        if not here and visible:
             raise RevisionError(
                 f"{spec!r} holds no catalog (no `<provider>/<slug>.yaml` entry): "
                 "name the folder `cardgen ingest` writes, catalog/models by default"
             )
-        return found
+        return here
     repo = repo or Path.cwd()
     found = _commit(spec, repo)
     if found is None:
