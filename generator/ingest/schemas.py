@@ -19,7 +19,6 @@ SSE_CONTENT_TYPE = "text/event-stream"
 _METASCHEMA = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
 
 
-@remembered("metaschema")  # pure, and slow: kept across ingests by the ingest cache
 def metaschema_problems(schema: Any) -> list[str]:
     """Messages for every way schema breaks the Draft 2020-12 metaschema."""
     return [message for _, message in metaschema_errors(schema)]
@@ -27,13 +26,18 @@ def metaschema_problems(schema: Any) -> list[str]:
 
 def metaschema_errors(schema: Any) -> list[tuple[str, str]]:
     """(JSON pointer into schema, message) for every way schema breaks the Draft 2020-12 metaschema."""
+    return [(at, message) for at, message in _metaschema_errors(schema)]
+
+
+@remembered("metaschema")  # pure, and slow: kept across ingests by the ingest cache (as JSON: lists)
+def _metaschema_errors(schema: Any) -> list[list[str]]:
     validator = _METASCHEMA
     try:
         errors = sorted(validator.iter_errors(schema), key=lambda e: list(e.absolute_path))
     except RecursionError:
-        return [("", "schema nested too deeply to check")]
+        return [["", "schema nested too deeply to check"]]
     return [
-        (pointer(*e.absolute_path), f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}")
+        [pointer(*e.absolute_path), f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"]
         for e in errors
     ]
 

@@ -71,6 +71,8 @@ def test_a_schema_on_one_line_is_told_on_that_line(tmp_path: Path) -> None:
         ('{"a": {"type": "object",\n  "x": 1}}', 1, {"": 1, "/x": 2, "/type": 1, "/nope": 1}),
         # the schema on line 2 is another value than the entry's: its first line stands for every path
         ('{\n"b": {"type": "object", "x": 2}}', 2, {"/x": 2, "/type": 2}),
+        # written over two lines, `x` another value than the entry's (an overlay changed it): not its line
+        ('{"type": "object",\n "x": 2}', 1, {"/x": 1, "/type": 1}),
         # written as a JSON string inside YAML: not located
         ('input: "{\\"type\\": \\"object\\", \\"x\\": 1}"', 1, {"/x": 1}),
     ],
