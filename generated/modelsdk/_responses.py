@@ -6,7 +6,7 @@ Loaded by the first call that asks for one (`with_raw_response`, `with_streaming
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
@@ -135,22 +135,47 @@ class AsyncStreamResponse(_ResponseInfo, Generic[_T]):
         await self.aclose()
 
 
-class AsyncStreamStart(Generic[_T]):
+class AsyncStreamStart(Coroutine[Any, Any, AsyncStreamResponse[_T]]):
     """An async stream about to start: `async with` it for its `AsyncStreamResponse` (sent on entering,
-    released on leaving), as openai-python's `with_streaming_response` has it; or `await` it.
+    released on leaving), as openai-python's `with_streaming_response` has it; or `await` it, or hand
+    it to `asyncio.create_task`, as the coroutine it also is.
 
     Nothing is sent until then; the arguments were checked when `stream()` was called.
     """
 
-    def __init__(self, start: Callable[[], Awaitable[AsyncStreamResponse[_T]]]) -> None:
+    def __init__(self, start: Callable[[], Coroutine[Any, Any, AsyncStreamResponse[_T]]]) -> None:
         self._start = start
+        self._coroutine: Coroutine[Any, Any, AsyncStreamResponse[_T]] | None = None
         self._started: AsyncStreamResponse[_T] | None = None
 
+    def _running(self) -> Coroutine[Any, Any, AsyncStreamResponse[_T]]:
+        """The request's coroutine, made on first use: one that is never used is never left unawaited."""
+        if self._coroutine is None:
+            self._coroutine = self._start()
+        return self._coroutine
+
     def __await__(self) -> Generator[Any, None, AsyncStreamResponse[_T]]:
-        return self._start().__await__()
+        return self._running().__await__()
+
+    def send(self, value: Any) -> Any:
+        return self._running().send(value)
+
+    def throw(
+        self, typ: type[BaseException] | BaseException, val: object = None, tb: TracebackType | None = None, /
+    ) -> Any:
+        # The one-argument form (an exception), or the old three: a class, and a value or its argument.
+        if isinstance(typ, BaseException):
+            error = typ
+        else:
+            error = val if isinstance(val, BaseException) else typ() if val is None else typ(val)
+        return self._running().throw(error.with_traceback(tb) if tb is not None else error)
+
+    def close(self) -> None:
+        if self._coroutine is not None:
+            self._coroutine.close()
 
     async def __aenter__(self) -> AsyncStreamResponse[_T]:
-        self._started = await self._start()
+        self._started = await self._running()
         return self._started
 
     async def __aexit__(

@@ -174,3 +174,19 @@ def test_a_cassette_that_no_longer_fits_is_named_with_how_to_record_it(
         "RequestValidationError: "
     ), text
     assert "top_k" in text
+
+
+def test_a_cassette_with_no_recording_in_it_fails_rather_than_passing_empty(
+    seed_sdk: ModuleType, conformance: ModuleType, spec: Any, types: ModuleType, tmp_path: Path
+) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("interactions: []\n", "utf-8")
+    text = failure_of(
+        lambda: conformance.check_recordings(
+            spec, lambda **o: None, [path], types.Request, types.Response, None
+        )
+    )
+    assert (
+        text
+        == f"AssertionError: cassettes/cloudflare/{TINY.slug}/empty.yaml holds no recording: replays nothing"
+    )

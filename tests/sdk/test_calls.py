@@ -263,3 +263,16 @@ def test_the_untyped_stream_asks_a_catalog_model_for_its_stream(sdk: Any) -> Non
     assert (
         json.loads(recorder.requests[-1].content)[entry.streaming.request_flag] == "yes"
     )  # the caller's own
+
+
+def test_the_untyped_stream_checks_its_id_when_called(sdk: Any) -> None:
+    recorder = Recorder(lambda r: httpx.Response(200))
+    client = sdk.Cloudflare(transport=httpx.MockTransport(recorder), **CREDENTIALS["cloudflare"])
+    with pytest.raises(ValueError, match="does not stream in this SDK's catalog"):
+        client.stream("@cf/nope/unknown", {"prompt": "x"})  # no iteration needed to hear it
+    with pytest.raises(ValueError, match="not a model id"):
+        client.stream("../admin", {"prompt": "x"})
+    async_client = sdk.AsyncCloudflare(transport=httpx.MockTransport(recorder), **CREDENTIALS["cloudflare"])
+    with pytest.raises(ValueError, match="does not stream in this SDK's catalog"):
+        async_client.stream("@cf/nope/unknown", {"prompt": "x"})
+    assert recorder.requests == []

@@ -165,3 +165,20 @@ def test_a_status_error_carries_the_providers_request_id(sdk: Any) -> None:
     with pytest.raises(sdk.InternalServerError) as unnamed:
         _call(client, CLOUDFLARE)
     assert unnamed.value.request_id is None
+
+
+def test_a_credential_given_in_with_options_or_for_one_call_is_scrubbed_like_the_key(sdk: Any) -> None:
+    for index, configure in enumerate(("with_options", "extra_headers")):
+        secret = f"per-call-secret-{index}-0123456789"
+
+        def echo(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(400, json={"error": f"bad key {request.headers['x-api-key']}"})
+
+        client = client_for(sdk, SEGMIND, Recorder(echo), max_retries=0)
+        headers = {"X-Api-Key": secret}
+        with pytest.raises(sdk.BadRequestError) as caught:
+            if configure == "with_options":
+                client.with_options(default_headers=headers).models.deepseek_reasoner.run(messages=MESSAGES)
+            else:
+                client.models.deepseek_reasoner.run(messages=MESSAGES, extra_headers=headers)
+        assert secret not in str(caught.value) + repr(caught.value.body) + _told(caught.value), configure

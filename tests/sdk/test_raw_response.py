@@ -110,6 +110,15 @@ def test_the_async_streaming_response_too(sdk: Any, entry: CatalogEntry) -> None
     with pytest.raises(TypeError, match="mesages"):  # at the call, not when the stream starts
         model.with_streaming_response.stream(mesages=MESSAGES)
 
+    async def in_a_task() -> list[str | None]:  # a coroutine too, as it was: asyncio takes it as one
+        stream = await asyncio.create_task(model.with_streaming_response.stream(messages=MESSAGES))
+        async with stream:
+            return [chunk.response async for chunk in stream]
+
+    assert asyncio.run(in_a_task()) == ["Hel", "lo"]
+    never_used = model.with_streaming_response.stream(messages=MESSAGES)
+    never_used.close()  # made and dropped: no coroutine was ever made, so none is left unawaited
+
 
 @pytest.mark.parametrize("entry", STREAMING, ids=entry_id)
 def test_stream_checks_its_arguments_when_called_not_at_the_first_chunk(

@@ -13,7 +13,7 @@ def test_the_default_timeout_connects_fast_and_reads_long(sdk: Any) -> None:
     assert client._client.timeout == httpx.Timeout(600.0, connect=5.0)
 
 
-@pytest.mark.parametrize("timeout", ["5", True, -1, [5]])
+@pytest.mark.parametrize("timeout", ["5", True, -1, [5], float("nan"), float("inf")])
 def test_a_timeout_that_is_no_number_of_seconds_is_refused_where_it_is_given(
     sdk: Any, timeout: object
 ) -> None:

@@ -122,22 +122,22 @@ class AsyncSegmind:
         body = dict(cast("Mapping[str, Any]", payload)) if isinstance(payload, Mapping) else payload
         return await self._client.post_json(path, body=body, model_id=model_id)
 
-    async def stream(
+    def stream(
         self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
     ) -> AsyncIterator[Any]:
         """Stream any model by its id; yields each event's JSON data, untyped.
 
         `settings` say how the model streams; a catalog model's own are the default, and a model this
         SDK does not know needs them. The model's stream flag (`stream: true`) is added to `payload`
-        where the settings name one and `payload` does not set it.
+        where the settings name one and `payload` does not set it. The id and the settings are
+        checked when it is called; the request is sent when iteration starts.
         """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
         settings = settings or stream_settings(model_id)
         body = dict(payload)
         if settings.request_flag is not None:
             body.setdefault(settings.request_flag, True)
-        async for data in self._client.stream_events(path, body=body, model_id=model_id, settings=settings):
-            yield data
+        return self._client.stream_events(path, body=body, model_id=model_id, settings=settings)
 
     async def close(self) -> None:
         """Close the connections this client opened."""

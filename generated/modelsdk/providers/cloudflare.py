@@ -185,14 +185,15 @@ class Cloudflare:
 
         `settings` say how the model streams; a catalog model's own are the default, and a model this
         SDK does not know needs them. The model's stream flag (`stream: true`) is added to `payload`
-        where the settings name one and `payload` does not set it.
+        where the settings name one and `payload` does not set it. The id and the settings are
+        checked when it is called; the request is sent when iteration starts.
         """
         path = model_path(GENERIC_PATH, model_id, self._path_params)
         settings = settings or stream_settings(model_id)
         body = dict(payload)
         if settings.request_flag is not None:
             body.setdefault(settings.request_flag, True)
-        yield from self._client.stream_events(path, body=body, model_id=model_id, settings=settings)
+        return self._client.stream_events(path, body=body, model_id=model_id, settings=settings)
 
     def close(self) -> None:
         """Close the connections this client opened."""

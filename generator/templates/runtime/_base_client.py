@@ -123,6 +123,7 @@ class BaseAPIClient(Generic[_ClientT]):
             clone._json_headers = self._json_headers.copy()
             clone._json_headers.update(default_headers)
             clone._secrets = self._secrets + _secrets_in(default_headers)
+            remember(clone._secrets)  # what errors keep beside their message is scrubbed against these too
         clone._owns_client = False
         return clone
 
@@ -135,6 +136,7 @@ class BaseAPIClient(Generic[_ClientT]):
     @staticmethod
     def _headers_of(headers: httpx.Headers, options: RequestOptions) -> httpx.Headers:
         if options.headers:
+            remember(_secrets_in(options.headers))  # a credential given for one call is scrubbed like the key
             headers = headers.copy()
             headers.update(options.headers)
         return headers

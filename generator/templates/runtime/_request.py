@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 from collections.abc import Callable, Mapping
 from types import FunctionType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypeVar, cast
@@ -68,7 +69,7 @@ def check_timeout(timeout: object) -> None:
     """Refuse at the call what httpx would take and fail on deep in a socket (`"5"`, say)."""
     if timeout is None or isinstance(timeout, httpx.Timeout):
         return
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 <= timeout < math.inf:
         raise ValueError(f"timeout must be seconds >= 0, an httpx.Timeout or None, got {timeout!r}")
 
 

@@ -539,8 +539,10 @@ def check_recordings(
     model_name = f"{spec.provider}/{spec.slug}"
     assert cassettes, f"no recordings for {model_name}: run `cardgen record --model {model_name}`"
     for cassette in cassettes:
+        interactions = load_cassettes([cassette])
+        assert interactions, f"cassettes/{model_name}/{cassette.name} holds no recording: replays nothing"
         try:
-            for interaction in load_cassettes([cassette]):
+            for interaction in interactions:
                 _replay(spec, make_client, interaction, request_class, response_type, chunk_type)
         except Exception as exc:  # pytest's skip and fail outcomes are BaseExceptions: not caught
             raise AssertionError(
