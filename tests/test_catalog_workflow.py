@@ -10,9 +10,13 @@ import yaml
 from tests.conftest import REPO
 
 
-def _steps() -> list[dict[str, Any]]:
+def _jobs() -> dict[str, Any]:
     document = yaml.safe_load((REPO / ".github" / "workflows" / "catalog.yml").read_text("utf-8"))
-    return list(document["jobs"]["check"]["steps"])
+    return dict(document["jobs"])
+
+
+def _steps() -> list[dict[str, Any]]:
+    return [step for job in _jobs().values() for step in job["steps"]]
 
 
 def _make_targets(text: str) -> set[str]:
@@ -38,3 +42,10 @@ def test_a_breaking_change_passes_only_with_the_label() -> None:
         "contains(github.event.pull_request.labels.*.name, 'breaking-accepted') && '--allow-breaking' || ''"
     )
     assert diff["env"]["ALLOW"] == "${{ " + expected + " }}"
+
+
+def test_a_label_reruns_the_diff_alone() -> None:
+    jobs = _jobs()
+    assert "labeled" in jobs["check"]["if"] and "unlabeled" in jobs["check"]["if"]
+    assert any("cardgen diff" in str(step.get("run", "")) for step in jobs["breaking"]["steps"])
+    assert not any("cardgen diff" in str(step.get("run", "")) for step in jobs["check"]["steps"])
