@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,18 +27,21 @@ def metaschema_problems(schema: Any) -> list[str]:
 
 def metaschema_errors(schema: Any) -> list[tuple[str, str]]:
     """(JSON pointer into schema, message) for every way schema breaks the Draft 2020-12 metaschema."""
-    return [(at, message) for at, message in _metaschema_errors(schema)]
+    return [(pair[0], pair[1]) for pair in map(json.loads, _metaschema_errors(schema))]
 
 
-@remembered("metaschema")  # pure, and slow: kept across ingests by the ingest cache (as JSON: lists)
-def _metaschema_errors(schema: Any) -> list[list[str]]:
+@remembered("metaschema")  # pure, and slow: kept across ingests by the ingest cache
+def _metaschema_errors(schema: Any) -> list[str]:
+    """Each error as the JSON text of [pointer, message]: what the memo keeps is a list of strings."""
     validator = _METASCHEMA
     try:
         errors = sorted(validator.iter_errors(schema), key=lambda e: list(e.absolute_path))
     except RecursionError:
-        return [["", "schema nested too deeply to check"]]
+        return [json.dumps(["", "schema nested too deeply to check"])]
     return [
-        [pointer(*e.absolute_path), f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"]
+        json.dumps(
+            [pointer(*e.absolute_path), f"at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"]
+        )
         for e in errors
     ]
 
