@@ -6,9 +6,9 @@ from typing import cast
 
 import httpx
 
-from ._redact import scrub
+from ._redact import scrub, scrub_bytes
 from ._sdk_error import SDKError as SDKError
-from ._sdk_error import scrubbed
+from ._sdk_error import known_secrets
 
 _MAX_DETAIL = 300
 
@@ -227,3 +227,32 @@ def status_error(
     head = f"{status} {response.reason_phrase}".rstrip()
     message = scrub(f"{head}: {reason}" if reason else head, secrets)
     return cls(message, response=response, body=body, provider_errors=provider_errors)
+
+
+def scrubbed(value: object) -> object:
+    """value (a decoded body, the provider's errors) with no credential of this process's clients in
+    any string or bytes of it, at any depth: what an error keeps beside its message."""
+    secrets = known_secrets()
+    return _scrubbed(value, secrets) if secrets else value
+
+
+def _scrubbed(value: object, secrets: tuple[str, ...]) -> object:
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    if isinstance(value, bytes):
+        return scrub_bytes(value, secrets)
+    if isinstance(value, list | tuple):
+        items = [_scrubbed(item, secrets) for item in cast("list[object]", value)]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        pairs = cast("dict[object, object]", value).items()
+        return {_scrubbed(key, secrets): _scrubbed(item, secrets) for key, item in pairs}
+    return value
+
+
+def told(cause: BaseException) -> BaseException | None:
+    """The cause to chain an SDK error to (`raise error from told(exc)`): None, which a traceback does
+    not show, when the cause's own text holds a credential (a pydantic error quoting the answer, a
+    transport error quoting a header)."""
+    text = str(cause)
+    return cause if scrub(text, known_secrets()) == text else None

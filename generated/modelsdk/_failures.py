@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ._content import decode_lenient
+from ._exceptions import told
 from ._logs import MAX_LOGGED_BODY
 from ._redact import redact_headers, scrub
-from ._sdk_error import told
 
 if TYPE_CHECKING:
     from ._exceptions import APIConnectionError, APIStatusError

@@ -188,8 +188,7 @@ def parse_as(model: type[ModelT], data: Any, model_id: str) -> ModelT:
         # By property alone: a field's Python name (`class_` for `class`) is no key of the schema's.
         return model.model_validate(data, by_name=False)
     except ValidationError as exc:
-        from ._exceptions import ResponseValidationError  # only a failure needs the HTTP-side errors
-        from ._sdk_error import told
+        from ._exceptions import ResponseValidationError, told  # only a failure needs the HTTP-side errors
         from ._validation import error_list
 
         raise ResponseValidationError(

@@ -13,7 +13,7 @@ import httpx
 from ._content import decode_lenient
 from ._logs import MAX_LOGGED_BODY
 from ._redact import redact_headers, scrub
-from ._sdk_error import told
+from ._exceptions import told
 
 if TYPE_CHECKING:
     from ._exceptions import APIConnectionError, APIStatusError

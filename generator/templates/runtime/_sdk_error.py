@@ -6,7 +6,6 @@ never loads.
 
 import threading
 from collections.abc import Iterable
-from typing import cast
 
 # Shorter values would blank out ordinary words in messages; real credentials are far longer.
 _MIN_SECRET_LENGTH = 6
@@ -56,35 +55,3 @@ class SDKError(Exception):
         super().__init__(message)
         self.message = message
 
-
-def scrubbed(value: object) -> object:
-    """value (a decoded body, the provider's errors) with no credential of this process's clients in
-    any string or bytes of it, at any depth: what an error keeps beside its message."""
-    secrets = known_secrets()
-    return _scrubbed(value, secrets) if secrets else value
-
-
-def _scrubbed(value: object, secrets: tuple[str, ...]) -> object:
-    from ._redact import scrub, scrub_bytes
-
-    if isinstance(value, str):
-        return scrub(value, secrets)
-    if isinstance(value, bytes):
-        return scrub_bytes(value, secrets)
-    if isinstance(value, list | tuple):
-        items = [_scrubbed(item, secrets) for item in cast("list[object]", value)]
-        return items if isinstance(value, list) else tuple(items)
-    if isinstance(value, dict):
-        pairs = cast("dict[object, object]", value).items()
-        return {_scrubbed(key, secrets): _scrubbed(item, secrets) for key, item in pairs}
-    return value
-
-
-def told(cause: BaseException) -> BaseException | None:
-    """The cause to chain an SDK error to (`raise error from told(exc)`): None, which a traceback does
-    not show, when the cause's own text holds a credential (a pydantic error quoting the answer, a
-    transport error quoting a header)."""
-    from ._redact import scrub
-
-    text = str(cause)
-    return cause if scrub(text, known_secrets()) == text else None

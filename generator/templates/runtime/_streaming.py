@@ -13,7 +13,7 @@ from ._content import EVENT_STREAM, decode_lenient, is_json, media_of, media_typ
 from ._envelope import ResponseEnvelope, unwrap_response
 from ._exceptions import ResponseValidationError, StreamError, describe, provider_errors_of
 from ._redact import scrub
-from ._sdk_error import told
+from ._exceptions import told
 from ._sse import ServerSentEvent, aiter_sse_lines, iter_sse_lines
 
 _ERROR_KEYS = frozenset({"error", "errors"})

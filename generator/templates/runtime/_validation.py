@@ -5,7 +5,7 @@ from typing import Any, TypeVar, cast
 import pydantic
 
 from ._exceptions import ResponseValidationError
-from ._sdk_error import told
+from ._exceptions import told
 
 T = TypeVar("T")
 _MAX_LISTED_ERRORS = 5
