@@ -24,11 +24,13 @@ from generator.cli_support import (
     uncollected,
     verbose_option,
 )
-from generator.diagnostics import Level, has_errors
+from generator.diagnostics import Diagnostic, Level, has_errors
 from generator.machine import diagnostics_json, emit, format_option, tree_json
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from generator.catalog.store import Written
     from generator.ingest.cache import IngestCache
     from generator.ingest.pipeline import IngestResult
@@ -55,6 +57,11 @@ if TYPE_CHECKING:
     help="On errors, still write the good entries (and keep the last entry of a document that "
     "no longer yields one); exit 1 all the same.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Count warnings as errors (for CI): any unacknowledged warning writes nothing and exits 1.",
+)
 @verbose_option
 @format_option(
     "text for people; json: one JSON document on stdout, every diagnostic (info included) an object."
@@ -68,6 +75,7 @@ def ingest_command(
     keep_going: bool,
     verbose: bool,
     output_format: str,
+    strict: bool = False,
 ) -> None:
     """Read every source document into one normalized, validated catalog entry per model.
 
@@ -95,7 +103,8 @@ def ingest_command(
     proofs = read_proofs(catalog_dir)  # files unchanged since the last ingest hashed them: not read again
     digest = inputs_digest(sources, providers, overlays, sources.parent / ACKNOWLEDGED, tools, proofs)
     again = replayed(catalog_dir, digest, proofs)
-    if again is not None:  # every input byte for byte as the last clean ingest read it: its outcome
+    if again is not None and not (strict and _warnings(again.diagnostics)):
+        # every input byte for byte as the last clean ingest read it: its outcome
         if not check:
             keep_proofs(catalog_dir, proofs)
         _replay_ingest(again, sources, catalog_dir, check, verbose, as_json)
@@ -111,7 +120,8 @@ def ingest_command(
     diagnostics = openable(result.diagnostics, sources.parent)
     if not as_json:
         report(diagnostics, verbose)
-    failed = has_errors(diagnostics)
+    warned = _warnings(diagnostics) if strict else 0
+    failed = has_errors(diagnostics) or warned > 0
     errors = sum(1 for d in diagnostics if d.level is Level.ERROR)
     document: dict[str, Any] = {
         "command": "ingest",
@@ -127,7 +137,8 @@ def ingest_command(
             emit({**document, "entries": len(result.catalog), "check": check, **tree_json(TreeDiff()),
                   "written": False})  # fmt: skip
         else:
-            click.echo(f"ingest failed: {errors} error(s); nothing written to {catalog_dir}", err=True)
+            counted = f"{errors} error(s)" + (f" and {warned} warning(s) under --strict" if warned else "")
+            click.echo(f"ingest failed: {counted}; nothing written to {catalog_dir}", err=True)
         sys.exit(1)
     diff, entries = _write_catalog(catalog_dir, result, cache, check, digest if not failed else None)
     document |= {"entries": entries, "check": check, **tree_json(diff)}
@@ -147,6 +158,11 @@ def ingest_command(
             f"ingest failed: {errors} error(s); the good entries were written (--keep-going)", err=True
         )
         sys.exit(1)
+
+
+def _warnings(diagnostics: Sequence[Diagnostic]) -> int:
+    """How many warnings (acknowledged ones are info lines, not counted)."""
+    return sum(1 for d in diagnostics if d.level is Level.WARNING)
 
 
 def _replay_ingest(

@@ -140,3 +140,18 @@ def test_help_explains(command: list[str]) -> None:
     outcome = CliRunner().invoke(cli, command, prog_name="cardgen")
     assert outcome.exit_code == 0
     assert "Usage: cardgen" in outcome.output
+
+
+def test_strict_counts_warnings_as_errors_in_a_fresh_run_and_a_replayed_one(
+    tmp_path: Path, seed_project: Path
+) -> None:
+    """The seed catalog's pages leave facts out (warnings): --strict stops there, and writes nothing."""
+    root = _copy_catalog_root(tmp_path, seed_project)
+    assert _ingest(root)[0] == 0  # a clean run, so the next one replays its outcome
+    before = {p: p.read_bytes() for p in (root / "models").rglob("*.yaml")}
+    for run in ("replayed", "checked"):
+        code, output = _ingest(root, "--strict", *(("--check",) if run == "checked" else ()))
+        assert code == 1, (run, output)
+        assert "warning(s) under --strict; nothing written" in output, (run, output)
+    assert {p: p.read_bytes() for p in (root / "models").rglob("*.yaml")} == before
+    assert _ingest(root)[0] == 0  # without it, the same warnings pass
