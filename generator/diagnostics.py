@@ -56,5 +56,10 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.level is Level.ERROR for d in diagnostics)
 
 
+def count_warnings(diagnostics: Iterable[Diagnostic]) -> int:
+    """How many warnings (an acknowledged one is an info line: not counted)."""
+    return sum(1 for d in diagnostics if d.level is Level.WARNING)
+
+
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=lambda d: (d.file, d.line or 0, -d.level, d.message))

@@ -107,6 +107,10 @@ class Lock:
     kept: frozenset[str] = field(default=frozenset(), compare=False)
     stored: dict[str, list[str]] = field(default_factory=dict, compare=False)  # model -> its entry's digests
 
+    def moved_tools(self, tools: Mapping[str, str]) -> list[str]:
+        """The parts of a toolchain (`toolchain()`) that are not as this lock's run had them."""
+        return sorted(name for name, digest in tools.items() if self.toolchain.get(name) != digest)
+
     def known_entries(self) -> KnownEntries:
         """The catalog files this lock proves validated against the entry schema."""
         return KnownEntries(self.entry_schema, self.entry_texts)
@@ -318,7 +322,7 @@ def why_stale(
             f"documents changed since generation: {', '.join(pending)}"
             " (run `cardgen ingest`, then `cardgen generate`)"
         )
-    tools = sorted(k for k in new.toolchain if old.toolchain.get(k) != new.toolchain[k])
+    tools = old.moved_tools(new.toolchain)
     if tools:
         moved = ", ".join(f"{k} {old.toolchain.get(k, '-')[:12]} -> {new.toolchain[k][:12]}" for k in tools)
         reasons.append(f"toolchain changed: {moved}")

@@ -13,6 +13,7 @@ import re
 import string
 from typing import Any
 
+from generator.ingest.ecma_regex import CLASS_SETS
 from generator.ingest.patterns import sre, sre_parse  # the one access to re's parser
 
 # What a class or `.` may give: printable ASCII, so answers stay readable text.
@@ -84,11 +85,13 @@ def _in(op: Any, arg: Any, char: str) -> bool:
     return False
 
 
+# What each category means: ECMA-262's sets, as ingest/ecma_regex.py writes them (one copy).
 _CATEGORIES = {
-    sre.CATEGORY_DIGIT: "[0-9]",
-    sre.CATEGORY_NOT_DIGIT: "[^0-9]",
-    sre.CATEGORY_WORD: "[A-Za-z0-9_]",
-    sre.CATEGORY_NOT_WORD: "[^A-Za-z0-9_]",
-    sre.CATEGORY_SPACE: r"\s",
-    sre.CATEGORY_NOT_SPACE: r"\S",
+    category: f"[{'^' if negated else ''}{CLASS_SETS[letter]}]"
+    for letter, positive, negative in (
+        ("d", sre.CATEGORY_DIGIT, sre.CATEGORY_NOT_DIGIT),
+        ("w", sre.CATEGORY_WORD, sre.CATEGORY_NOT_WORD),
+        ("s", sre.CATEGORY_SPACE, sre.CATEGORY_NOT_SPACE),
+    )
+    for category, negated in ((positive, False), (negative, True))
 }

@@ -24,13 +24,11 @@ from generator.cli_support import (
     uncollected,
     verbose_option,
 )
-from generator.diagnostics import Diagnostic, Level, has_errors
+from generator.diagnostics import Level, count_warnings, has_errors
 from generator.machine import diagnostics_json, emit, format_option, tree_json
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from generator.catalog.store import Written
     from generator.ingest.cache import IngestCache
     from generator.ingest.pipeline import IngestResult
@@ -103,7 +101,7 @@ def ingest_command(
     proofs = read_proofs(catalog_dir)  # files unchanged since the last ingest hashed them: not read again
     digest = inputs_digest(sources, providers, overlays, sources.parent / ACKNOWLEDGED, tools, proofs)
     again = replayed(catalog_dir, digest, proofs)
-    if again is not None and not (strict and _warnings(again.diagnostics)):
+    if again is not None and not (strict and count_warnings(again.diagnostics)):
         # every input byte for byte as the last clean ingest read it: its outcome
         if not check:
             keep_proofs(catalog_dir, proofs)
@@ -120,7 +118,7 @@ def ingest_command(
     diagnostics = openable(result.diagnostics, sources.parent)
     if not as_json:
         report(diagnostics, verbose)
-    warned = _warnings(diagnostics) if strict else 0
+    warned = count_warnings(diagnostics) if strict else 0
     failed = has_errors(diagnostics) or warned > 0
     errors = sum(1 for d in diagnostics if d.level is Level.ERROR)
     document: dict[str, Any] = {
@@ -158,11 +156,6 @@ def ingest_command(
             f"ingest failed: {errors} error(s); the good entries were written (--keep-going)", err=True
         )
         sys.exit(1)
-
-
-def _warnings(diagnostics: Sequence[Diagnostic]) -> int:
-    """How many warnings (acknowledged ones are info lines, not counted)."""
-    return sum(1 for d in diagnostics if d.level is Level.WARNING)
 
 
 def _replay_ingest(

@@ -10,63 +10,81 @@ reads it. Ingest has refused what would not carry over (lookarounds, backreferen
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 # ECMA-262 white space and line terminators (`\s`), as the inside of a Python character class.
 _SPACE = r"\t\n\x0b\x0c\r\x20\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_INSIDE = {"d": "0-9", "w": "A-Za-z0-9_", "s": _SPACE}  # in a class of their own or of the pattern
+# What `\d`, `\w` and `\s` take, written inside a class (theirs, or one of the pattern's).
+CLASS_SETS = {"d": "0-9", "w": "A-Za-z0-9_", "s": _SPACE}
 _LINE_ENDS = r"\n\r\u2028\u2029"  # what `.` does not match
+
+
+def tokens(pattern: str) -> Iterator[tuple[int, str, str, bool]]:
+    """(index, kind, text, inside a class) of each piece of the pattern, read as ECMA-262 reads it.
+
+    kind: "escape" (`\\x`), "open" (`[` or `[^`), "close" (a class's `]`), "empty" (`[]`, which
+    matches nothing), "full" (`[^]`, any character) or "char". The one walk over a pattern's text:
+    python_pattern rewrites what it yields, and ingest (patterns.py) refuses from it.
+    """
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            yield i, "escape", pattern[i : i + 2], in_class
+            i += 2
+        elif in_class:
+            yield i, "close" if char == "]" else "char", char, True
+            in_class, i = char != "]", i + 1
+        elif char == "[" and pattern.startswith("]", i + 1):
+            yield i, "empty", "[]", False
+            i += 2
+        elif char == "[" and pattern.startswith("^]", i + 1):
+            yield i, "full", "[^]", False
+            i += 3
+        elif char == "[":
+            opener = "[^" if pattern.startswith("^", i + 1) else "["
+            yield i, "open", opener, False
+            in_class, i = True, i + len(opener)
+        else:
+            yield i, "char", char, False
+            i += 1
 
 
 def python_pattern(pattern: str) -> str:
     """The Python `re` pattern that matches (`search`) exactly what `pattern` matches in ECMA-262."""
     out: list[str] = []
-    i, in_class, ascii_only = 0, False, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            escaped = pattern[i + 1]
-            i += 2
-            if escaped.lower() in _INSIDE:
-                inside = _INSIDE[escaped.lower()]
+    ascii_only = False
+    for _, kind, text, in_class in tokens(pattern):
+        if kind == "escape":
+            escaped = text[1]
+            if escaped.lower() in CLASS_SETS:
+                inside = CLASS_SETS[escaped.lower()]
                 negated = escaped.isupper()
                 if in_class and negated:
-                    out.append(f"\\{escaped}")  # \\D, \\W: ASCII-based under the flag below (ingest
+                    out.append(text)  # \\D, \\W: ASCII-based under the flag below (ingest
                     ascii_only = True  # refuses `\\S` in brackets: its ASCII reading is not ECMA's)
                 elif in_class:
                     out.append(inside)
                 else:
                     out.append(f"[{'^' if negated else ''}{inside}]")
-            elif escaped in "bB" and not in_class:
-                ascii_only = True
-                out.append(f"\\{escaped}")
             else:
-                out.append(f"\\{escaped}")
-            continue
-        i += 1
-        if in_class:
-            in_class = char != "]"
-            out.append("\\[" if char == "[" else char)  # Python warns of a set nested in a set
-        elif char == "[" and pattern.startswith("]", i):
+                ascii_only = ascii_only or (escaped in "bB" and not in_class)
+                out.append(text)
+        elif kind == "empty":
             out.append("(?!)")  # `[]` matches nothing
-            i += 1
-        elif char == "[" and pattern.startswith("^]", i):
+        elif kind == "full":
             out.append("[\\s\\S]")  # `[^]` matches any character
-            i += 2
-        elif char == "[":
-            in_class = True
-            out.append(char)
-            if pattern.startswith("^", i):
-                out.append("^")
-                i += 1
-        elif char == "$":
+        elif in_class and text == "[":
+            out.append("\\[")  # Python warns of a set nested in a set
+        elif kind == "char" and not in_class and text == "$":
             out.append("\\Z")  # the end of the input only
-        elif char == ".":
+        elif kind == "char" and not in_class and text == ".":
             out.append(f"[^{_LINE_ENDS}]")
         else:
-            out.append(char)
-    # `\b`, `\B` and a class's `\D`, `\W` see ECMA's digits and word characters, ASCII ones:
-    # Python's ASCII flag makes them so (its other effects are on `\d`, `\w`, `\s`, written out).
+            out.append(text)
+    # `\\b`, `\\B` and a class's `\\D`, `\\W` see ECMA's digits and word characters, ASCII ones:
+    # Python's ASCII flag makes them so (its other effects are on `\\d`, `\\w`, `\\s`, written out).
     return ("(?a)" if ascii_only else "") + "".join(out)
 
 

@@ -6,6 +6,8 @@ import importlib
 import re
 from typing import Any
 
+from generator.ingest.ecma_regex import tokens
+
 # The parsed form of a pattern is the only way to see its structure; typeshed does not cover it.
 sre: Any = importlib.import_module("re._constants")
 sre_parse: Any = importlib.import_module("re._parser")
@@ -109,32 +111,24 @@ _QUANTIFIER_END = re.compile(r"\{\d+(?:,\d*)?\}$")
 def _not_ecma(pattern: str) -> str | None:
     """What Python's `re` reads in the pattern that ECMA-262 does not, or reads otherwise: refused,
     so that no pattern means one thing to its document and another to the SDK (ingest/ecma_regex.py)."""
-    i, in_class = 0, False
-    while i < len(pattern):
-        char, after = pattern[i], pattern[i + 1 : i + 2]
-        if char == "\\":
-            if not in_class and after in ("A", "Z"):
-                return f"uses \\{after}, which ECMA-262 reads as the letter {after}"
-            if in_class and after == "S":
+    for i, kind, text, in_class in tokens(pattern):
+        after = pattern[i + 1 : i + 2]
+        if kind == "escape":
+            if not in_class and text[1] in ("A", "Z"):
+                return f"uses {text}, which ECMA-262 reads as the letter {text[1]}"
+            if in_class and text[1] == "S":
                 return "uses \\S inside brackets, which no Python class reads as ECMA-262 does; write the set out"
-            i += 2
+        elif kind != "char" or in_class:
             continue
-        i += 1
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            i += 1 if pattern[i : i + 1] == "^" else 0
-            if pattern[i : i + 1] == "]":  # `[]` or `[^]`: ECMA's empty class and its complement
-                in_class, i = False, i + 1
         elif (
-            char == "("
+            text == "("
             and after == "?"
-            and not (pattern[i + 1 : i + 2] in (":", "=", "!") or pattern[i + 1 : i + 3] in ("<=", "<!"))
+            and pattern[i + 2 : i + 3] not in (":", "=", "!")
+            and (pattern[i + 2 : i + 4] not in ("<=", "<!"))
         ):
             return "uses a (?...) group ECMA-262 does not have (flags, names, atomic groups)"
-        elif char == "{" and after == ",":
+        elif text == "{" and after == ",":
             return "uses {,n}, which ECMA-262 reads as the text {,n}"
-        elif after == "+" and (char in "*+?" or (char == "}" and _QUANTIFIER_END.search(pattern[:i]))):
+        elif after == "+" and (text in "*+?" or (text == "}" and _QUANTIFIER_END.search(pattern[: i + 1]))):
             return "uses a possessive quantifier (*+, ++, ?+, {n}+), which ECMA-262 does not have"
     return None
