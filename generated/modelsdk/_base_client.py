@@ -113,8 +113,7 @@ class BaseAPIClient(Generic[_ClientT]):
     ) -> Self:
         """Return a copy with other defaults that shares this one's connection pool (and never closes it)."""
         clone = copy.copy(self)
-        if not isinstance(timeout, Unset):
-            check_timeout(timeout)
+        if not isinstance(timeout, Unset):  # request_options() checked it (with_options)
             clone.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         if not isinstance(max_retries, Unset):
             if max_retries < 0:

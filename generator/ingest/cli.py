@@ -73,7 +73,7 @@ def ingest_command(
     keep_going: bool,
     verbose: bool,
     output_format: str,
-    strict: bool = False,
+    strict: bool,
 ) -> None:
     """Read every source document into one normalized, validated catalog entry per model.
 
