@@ -22,6 +22,10 @@ from tests.bench_scale import Files, edit_one, synthetic_sources, write_files
 CARDGEN = Path(sys.executable).with_name("cardgen")
 GNU_TIME = Path("/usr/bin/time")
 LOCK_NAMES = ("cardgen.lock", "cardgen.store", ".cardgen")  # the lock and any store beside it
+# cardgen's own modules run from their bytecode, as in any install: a caller's environment that
+# forbids writing it (this machine's does) would have each command compile again every module whose
+# bytecode is older than its source.
+COMMAND_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class Project:
         write_files(root, self.files)
 
     def cardgen(self, *args: str) -> Run:
-        return measure([str(CARDGEN), *args], self.root).check(f"cardgen {' '.join(args)}")
+        return measure([str(CARDGEN), *args], self.root, COMMAND_ENV).check(f"cardgen {' '.join(args)}")
 
     def ingest(self) -> Run:
         return self.cardgen("ingest")
@@ -108,21 +112,21 @@ class Project:
             "import sys, time; from generator.cli import cli; t = time.perf_counter(); "
             "cli.main(sys.argv[1:], standalone_mode=False); print('seconds', time.perf_counter() - t)"
         )
-        run = measure([sys.executable, "-c", code, "generate", "--out", str(out)], self.root).check(
-            "generate"
-        )
+        run = measure(
+            [sys.executable, "-c", code, "generate", "--out", str(out)], self.root, COMMAND_ENV
+        ).check("generate")
         return float(next(line for line in run.output.splitlines() if line.startswith("seconds ")).split()[1])
 
     def comparator(self) -> dict[str, float]:
         """datamodel-code-generator alone on this catalog's schemas (tests/bench_comparator.py)."""
         command = [sys.executable, "-m", "tests.bench_comparator", str(self.root / "catalog" / "models")]
-        run = measure(command, Path(__file__).resolve().parent.parent).check("the comparator")
+        run = measure(command, Path(__file__).resolve().parent.parent, COMMAND_ENV).check("the comparator")
         figures: dict[str, float] = json.loads(next(s for s in run.output.splitlines() if s.startswith("{")))
         return figures
 
     def conform(self, workers: int = 2, examples: int = 10) -> Run:
         args = ["conform", "-n", str(workers), "--examples", str(examples), "--backend", "local"]
-        return measure([str(CARDGEN), *args], self.root)
+        return measure([str(CARDGEN), *args], self.root, COMMAND_ENV)
 
     def forget_output(self) -> None:
         """Remove the catalog and the generated SDK with their caches, as before the first ingest."""
