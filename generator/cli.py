@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.cli_support import DEFAULT_CATALOG, DEFAULT_OUT, Process, folder_option
+from generator.cli_support import DEFAULT_CATALOG, DEFAULT_OUT, Process, exit_now, exit_status, folder_option
 from generator.machine import append_step_summary, emit, format_option
 
 # Each command's module is imported when that command runs (the backend alone takes ~0.5 s to import),
@@ -274,4 +274,9 @@ def main() -> None:
     # files, parsed schemas): at the default threshold the cycle collector walks them ~150 times a
     # run and frees next to nothing. Every 50 000 allocations it still runs (as mypy does).
     gc.set_threshold(50_000, 20, 20)
-    cli(prog_name="cardgen")
+    try:
+        cli(prog_name="cardgen")
+    except SystemExit as stop:
+        if not Process.frozen:  # a small heap, or a long-lived command (serve): the usual ending
+            raise
+        exit_now(exit_status(stop))

@@ -101,12 +101,39 @@ def uncollected() -> Iterator[None]:
     finally:
         if Process.whole:
             gc.freeze()
+            Process.frozen = True
         if enabled:
             gc.enable()
 
 
 class Process:
     whole = False  # set by main: this command is the process, and ends with it
+    frozen = False  # uncollected() froze what the command built: main ends the process at once
+
+
+def exit_status(stop: SystemExit) -> int:
+    """The status a SystemExit asks for, as the interpreter reads it (a message: printed, status 1)."""
+    if stop.code is None:
+        return 0
+    if isinstance(stop.code, int):
+        return stop.code
+    print(stop.code, file=sys.stderr)
+    return 1
+
+
+def exit_now(status: int) -> None:
+    """End the process with status once its output is flushed, without tearing down the heap.
+
+    An ingest or generate of a large catalog ends holding hundreds of thousands of objects (entries,
+    parsed schemas, file texts) that the interpreter would free one by one at exit, ~10 ms at 500
+    models; the operating system takes the whole heap back at once (as mypy ends its runs).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be said there
+            status = status or 1
+    os._exit(status)
 
 
 @dataclass
