@@ -34,7 +34,7 @@ generate: setup
 	$(BIN)/cardgen build
 
 check: setup
-	$(BIN)/cardgen ingest --check
+	$(BIN)/cardgen ingest --check --strict
 	$(BIN)/cardgen generate --check
 
 lint: setup
