@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 import importlib
 import importlib.util
+import itertools
 import json
 import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -75,6 +77,42 @@ class LazyGroup(click.Group):
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        given = list(args)  # parsing consumes them
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as error:
+            self._answer_in_json(given, error)
+            raise
+        ctx.meta[_GIVEN] = given
+        return ctx
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            self._answer_in_json(ctx.meta.get(_GIVEN, []), error)
+            raise  # and click says it on stderr (a usage error with the usage line) and exits
+
+    def _answer_in_json(self, given: list[str], error: click.ClickException) -> None:
+        """A command asked for JSON (`--format json`, `--json`) that stops on a usage error, or on
+        an input it cannot read, before its own document: a JSON document on stdout too, so that a
+        pipeline parsing it reads `ok: false` and why, not nothing."""
+        ctx = getattr(error, "ctx", None) or click.Context(self)  # a usage error's own context
+        name = next((arg for arg in given if not arg.startswith("-")), None)
+        if name is None or name not in self.list_commands(ctx):
+            return
+        after = given[given.index(name) + 1 :]
+        wanted = (
+            "--json" in after
+            or "--format=json" in after
+            or any(pair == ("--format", "json") for pair in itertools.pairwise(after))
+        )
+        if wanted and _speaks_json(self.get_command(ctx, name)):
+            emit({"command": name, "ok": False, "error": error.format_message()})
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands and their short help, without importing the lazy ones."""
         limit = 200  # each command's whole first sentence, wrapped by write_dl rather than cut with "..."
@@ -86,6 +124,14 @@ class LazyGroup(click.Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def _speaks_json(command: click.Command | None) -> bool:
+    """Whether the command has an output format of JSON to answer in."""
+    return command is not None and any(param.name in {"output_format", "as_json"} for param in command.params)
+
+
+_GIVEN = "cardgen.given_args"  # the command line as given, kept in the group's context
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -99,3 +99,31 @@ def test_conform_json_junitxml_and_step_summary(tmp_path: Path, seed_project: Pa
     text = summary.read_text("utf-8")
     assert text.startswith("### cardgen conform: passed\n")
     assert "| `segmind/deepseek_reasoner` | ok |" in text
+
+
+def test_a_command_asked_for_json_that_cannot_start_still_answers_in_json(tmp_path: Path) -> None:
+    """A usage error, or an input the command cannot read, before the command's own document: on
+    stdout `command`, `ok: false` and the message; on stderr what click says (with the usage line)."""
+    for args, status, words in (
+        (["ingest", "--format", "json", "--no-such-flag"], 2, "No such option '--no-such-flag'"),
+        (["conform", "--backend", "nowhere", "--format=json"], 2, "Invalid value for --backend"),
+        (["diff", "no-such-old", "no-such-new", "--json"], 2, "OLD: 'no-such-old' is neither"),
+        (["catalog", "--catalog", "missing", "--json"], 1, "missing: no catalog here"),
+    ):
+        done = cardgen(tmp_path, *args, expect=status)
+        document = json.loads(done.stdout)
+        assert list(document) == ["command", "ok", "error"], args
+        assert (document["command"], document["ok"]) == (args[0], False)
+        assert document["error"].startswith(words), document
+        assert words in done.stderr
+
+
+def test_a_command_not_asked_for_json_or_without_it_prints_nothing_on_stdout(tmp_path: Path) -> None:
+    for args in (
+        ["ingest", "--no-such-flag"],  # text asked for
+        ["serve", "--format", "json", "--port", "x"],  # serve has no JSON to answer in
+        ["--format", "json", "ingest"],  # an option of no command
+    ):
+        done = cardgen(tmp_path, *args, expect=2)
+        assert done.stdout == "", args
+        assert "Usage: cardgen" in done.stderr
