@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,17 +38,35 @@ class Changes:
 
 
 def compare(folder: Path, pulled: Pulled) -> Changes:
-    """Which pulled documents differ from the files in folder, byte for byte."""
+    """Which pulled documents say something else than the files in folder (same_content)."""
     changed, appeared, unchanged = {}, {}, {}
     for key, (file, text) in pulled.documents.items():
         path = folder / file
         if not path.is_file():
             appeared[key] = file
-        elif path.read_bytes() != text.encode():
-            changed[key] = file
-        else:
+        elif same_content(file, path.read_bytes(), text.encode()):
             unchanged[key] = file
+        else:
+            changed[key] = file
     return Changes(changed, appeared, unchanged, dict(pulled.gone))
+
+
+def same_content(file: str, kept: bytes, pulled: bytes) -> bool:
+    """Whether the file kept in the folder says what was pulled: byte for byte, or written otherwise.
+
+    A file committed by hand, or touched by an editor or a hook (end-of-file fixers), may differ from
+    what pull writes in form only: a JSON document indented otherwise or with its keys in another
+    order, a page without (or with) a final newline. Rewriting it would move every line number and
+    digest its catalog entry records, and `--check` would report drift nobody made upstream.
+    """
+    if kept == pulled:
+        return True
+    if file.endswith(".json"):
+        try:
+            return _canonical(kept) == _canonical(pulled)
+        except ValueError:  # not JSON (any more): what was pulled replaces it
+            return False
+    return kept.rstrip(b"\r\n") == pulled.rstrip(b"\r\n")
 
 
 def apply(folder: Path, pulled: Pulled, changes: Changes, prune: bool) -> None:
@@ -59,3 +78,8 @@ def apply(folder: Path, pulled: Pulled, changes: Changes, prune: bool) -> None:
     if prune:
         for file in changes.gone.values():
             (folder / file).unlink(missing_ok=True)
+
+
+def _canonical(data: bytes) -> str:
+    # Not `==` on the parsed values: Python counts `true == 1 == 1.0`, which JSON does not.
+    return json.dumps(json.loads(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"))

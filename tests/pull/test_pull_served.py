@@ -130,6 +130,26 @@ def test_check_lists_changed_appeared_and_disappeared(backend: BackendHandle, tm
     assert pull(backend, sources, "--check").exit_code == 0
 
 
+def test_a_document_kept_in_another_form_is_not_drift_and_stays_as_it_is(
+    backend: BackendHandle, tmp_path: Path
+) -> None:
+    """Indented otherwise, keys in another order, no final newline: the same document, not rewritten."""
+    sources = tmp_path / "sources"
+    assert pull(backend, sources).exit_code == 0
+    path = sources / "cloudflare" / "speak-1.json"
+    document = json.loads(path.read_text("utf-8"))
+    reordered = json.dumps(dict(reversed(list(document.items()))), indent=2, ensure_ascii=True)
+    path.write_text(reordered, "utf-8")
+
+    checked = pull(backend, sources, "--check")
+    again = pull(backend, sources)
+
+    assert checked.exit_code == 0, checked.output
+    assert again.exit_code == 0, again.output
+    assert "wrote 0 changed and 0 new, 14 unchanged" in again.output
+    assert path.read_text("utf-8") == reordered
+
+
 def test_a_failing_model_is_reported_and_the_others_are_written(
     backend: BackendHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
