@@ -8,9 +8,9 @@ model's `{input, output}`. Each model becomes one document in Cloudflare's JSON 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import httpx
@@ -37,12 +37,19 @@ def pull_cloudflare(
     api = f"{base.rstrip('/')}/client/v4/accounts/{account}/ai/models"
     listed = [item for item in list_models(client, api) if fnmatchcase(str(item.get("name")), glob)]
     existing = documents_in(folder)
+    pages = pages_in(folder, existing.values())
     pulled = Pulled()
     taken = {path.name: "" for path in folder.iterdir()} if folder.is_dir() else {}
     for index, item in enumerate(sorted(listed, key=lambda i: str(i.get("name"))), start=1):
         name = str(item.get("name"))
         problem = model_id_problem(name)
         file = existing.get(name) or _new_file(name, taken)
+        if problem is None and name in pages and name not in existing:
+            # A second document of the model would be two pages claiming it, which ingest refuses.
+            problem = (
+                f"its document is {pages[name]}, a page in a format pull does not write: remove that page "
+                f"(or move it out of {folder}) to have pull keep the model as Cloudflare's JSON document"
+            )
         if problem is None and file is not None:
             try:
                 schema = _result(get(client, f"{api}/schema", {"model": name}))
@@ -57,7 +64,8 @@ def pull_cloudflare(
         pulled.documents[name] = (file, render_document(item, schema))
         progress(f"[{index}/{len(listed)}] {name}")
     names = {str(item.get("name")) for item in listed}
-    pulled.gone = {n: f for n, f in existing.items() if fnmatchcase(n, glob) and n not in names}
+    held = {**pages, **existing}
+    pulled.gone = {n: f for n, f in held.items() if fnmatchcase(n, glob) and n not in names}
     return pulled
 
 
@@ -111,6 +119,25 @@ def documents_in(folder: Path) -> dict[str, str]:
         schema = data.get("schema") if isinstance(data, dict) else None
         if isinstance(schema, dict) and isinstance(data.get("name"), str):
             found.setdefault(data["name"], path.name)
+    return found
+
+
+def pages_in(folder: Path, skipped: Iterable[str] = ()) -> dict[str, str]:
+    """The model pages in folder in the other formats ingest reads (front matter, docs pages...),
+    less the files skipped: model id -> file name, as ingest reads the id."""
+    from generator.ingest.build import extract_document  # noqa: PLC0415 - ingest's readers, only here
+    from generator.ingest.sources import read_document  # noqa: PLC0415
+
+    found: dict[str, str] = {}
+    leave = set(skipped)
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name in leave or path.name.startswith(".") or not path.is_file():
+            continue
+        document, _ = read_document(path, PurePosixPath("sources", folder.name, path.name))
+        extraction = extract_document(document)[0] if document is not None else None
+        fact = extraction.facts.get("model_id") if extraction is not None else None
+        if fact is not None and isinstance(fact.value, str):
+            found.setdefault(fact.value, path.name)
     return found
 
 

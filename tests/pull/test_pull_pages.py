@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,39 @@ def test_html_is_reduced_to_the_text_a_browser_saves() -> None:
         "DeepSeek R1\n\nReasons well.\n\n| Name | Type |\n| messages | Array |\n\n"
         "curl -X POST \\\n  https://api.example.com\n"
     )
+
+
+def test_a_model_whose_document_is_a_page_in_another_format_is_not_given_a_second_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seed's Cloudflare models are pages (front matter, a docs page): pull writes no JSON beside
+    them, which ingest would refuse as two pages claiming one model, and says how to switch; a page
+    of a model no longer listed is gone upstream like a JSON document, pruned only when asked."""
+    monkeypatch.setattr(fetch, "BACKOFF", 0.0)
+    folder = tmp_path / "sources" / "cloudflare"
+    shutil.copytree(SOURCES / "cloudflare", folder)
+    retired = (folder / "tinyllama-1.1b-chat-v1.0.md").read_text("utf-8")
+    retired = retired.replace("@cf/tinyllama/tinyllama-1.1b-chat-v1.0", "@cf/retired/model")
+    assert "@cf/retired/model" in retired
+    (folder / "retired.md").write_text(retired, "utf-8")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    env = {"CLOUDFLARE_AUTH_TOKEN": "t", "CLOUDFLARE_ACCOUNT_ID": "a"}
+    with running_backend(seed_catalog(), documents=CATALOG_ROOT) as backend:
+        argv = ["pull", "cloudflare", "--sources", str(tmp_path / "sources"), "--base-url", backend.url]
+        done = CliRunner().invoke(cli, argv, env=env, catch_exceptions=False)
+        after = {p.name: p.read_bytes() for p in folder.iterdir()}
+        pruned = CliRunner().invoke(cli, [*argv, "--prune"], env=env, catch_exceptions=False)
+
+    assert done.exit_code == 2, done.output  # a model not pulled as asked: not drift
+    for model, page in (
+        ("@cf/tinyllama/tinyllama-1.1b-chat-v1.0", "tinyllama-1.1b-chat-v1.0.md"),
+        ("@cf/deepseek-ai/deepseek-math-7b-base", "deepseek-math-7b-base.md"),
+        ("@hf/thebloke/deepseek-coder-6.7b-base-awq", "deepseek-coder-6.7b-base-awq.txt"),
+    ):
+        assert (
+            f"error: cloudflare {model}: its document is {page}, a page in a format pull does not write"
+            in done.output
+        )
+    assert "disappeared  @cf/retired/model (retired.md)" in done.output
+    assert after == before  # no second document of any model, the pages untouched
+    assert pruned.exit_code == 2 and not (folder / "retired.md").exists()
