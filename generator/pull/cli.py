@@ -45,9 +45,11 @@ def pull_command(
                 providers/<name>.yaml beside the sources overrides them), stored as
                 published; HTML is reduced to text
 
-    A document is rewritten only when its bytes change, and each file is written whole or not at
-    all. A model gone upstream is reported; its document is removed only with --prune. A model
-    that fails (after a few retries) is reported and the others are still written.
+    A document is rewritten only when what it says changes (not its indentation, key order or
+    final newline), and each file is written whole or not at all. A model gone upstream is
+    reported; its document is removed only with --prune. A model that fails (after a few retries),
+    or whose document is a page in a format pull does not write, is reported and the others are
+    still written.
 
     \b
     Exit status: 0 done (with --check: nothing changed upstream); 1 with --check: something
