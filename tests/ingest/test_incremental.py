@@ -346,10 +346,12 @@ def test_the_cardgen_process_freezes_what_it_loaded(tmp_path: Path) -> None:
     root = _project(tmp_path, "dataoorts")
     _ingest(root)
     _edit(next((root / "sources" / "dataoorts").glob("*.md")), "|", "| ")  # no replay: a real ingest
+    # What is frozen when the command ends (main then ends the process at once: generator/cli.py).
     code = (
-        "import gc, sys\nfrom generator.cli import main\nsys.argv = ['cardgen', 'ingest']\n"
-        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
-        "print(gc.get_freeze_count(), gc.isenabled())\n"
+        "import gc, sys\nimport generator.cli as cli\nsys.argv = ['cardgen', 'ingest']\n"
+        "def ending(status):\n    assert not status, status\n"
+        "    print(gc.get_freeze_count(), gc.isenabled())\n    raise SystemExit(status)\n"
+        "cli.exit_now = ending\ncli.main()\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=root.parent, capture_output=True, text=True, check=True
