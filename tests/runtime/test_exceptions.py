@@ -136,3 +136,64 @@ def test_a_secret_echoed_by_the_server_is_scrubbed_from_the_message(rt: Any) -> 
     response = httpx.Response(401, json={"error": "bad key sk-live-0123456789abcdef"})
     error = rt.status_error(response, response.json(), [], secrets=["sk-live-0123456789abcdef"])
     assert error.message == "401 Unauthorized: bad key <redacted>"
+
+
+def test_a_request_id_that_echoes_the_key_is_scrubbed(rt: Any) -> None:
+    from .support import API_KEY
+
+    answer = json_response(500, {"error": "x"}, {"cf-ray": f"ray-{API_KEY}-999"})
+    error = _raised(
+        lambda: make_sync(rt, Recorder(answer), max_retries=0).post_json("m", body={}, model_id="m")
+    )
+    assert error.request_id == "ray-<redacted>-999"
+    plain = _raised(
+        lambda: make_sync(
+            rt, Recorder(json_response(500, {}, {"cf-ray": "8f2c-LHR"})), max_retries=0
+        ).post_json("m", body={}, model_id="m")
+    )
+    assert plain.request_id == "8f2c-LHR"
+
+
+def _raised(action: Any) -> Any:
+    try:
+        action()
+    except Exception as exc:  # noqa: BLE001 - whichever SDK error the action raises
+        return exc
+    raise AssertionError("nothing raised")
+
+
+def test_every_error_survives_pickle_and_copy_as_it_was(rt: Any) -> None:
+    """An error raised in a worker process (ProcessPoolExecutor, multiprocessing) reaches its
+    parent: pickled, it comes back of its class, with its message and attributes."""
+    import copy
+    import pickle
+
+    answer = json_response(429, {"errors": [{"code": 7, "message": "slow down"}]}, {"retry-after": "3"})
+    status = _raised(
+        lambda: make_sync(rt, Recorder(answer), max_retries=0).post_json("m", body={}, model_id="m")
+    )
+    refused = _raised(
+        lambda: make_sync(rt, Recorder(httpx.ConnectError("refused")), max_retries=0).post_json(
+            "m", body={}, model_id="m"
+        )
+    )
+    errors = [
+        status,
+        refused,
+        rt.ResponseValidationError("response declares JSON but is not valid JSON", expected="JSON", body="{"),
+        rt.StreamError("stream ended early", data={"x": 1}, status_code=500, provider_errors=[{"code": 1}]),
+        rt.ProviderError("failed", provider_errors=[{"code": 2}], messages=["m"], body={"success": False}),
+        rt.RequestValidationError(
+            "temperature: too hot", [{"type": "less_than", "loc": ("t",), "msg": "no"}]
+        ),
+    ]
+    assert [type(e).__name__ for e in errors[:2]] == ["RateLimitError", "APIConnectionError"]
+    for error in errors:
+        for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+            assert type(again) is type(error)
+            assert str(again) == str(error) and again.args == error.args
+            kept = {k: v for k, v in vars(error).items() if k not in {"response", "request"}}
+            assert {k: v for k, v in vars(again).items() if k in kept} == kept
+    back = pickle.loads(pickle.dumps(status))
+    assert (back.status_code, back.retry_after, back.request_id) == (429, 3.0, status.request_id)
+    assert back.response.status_code == 429 and back.response.json() == status.response.json()

@@ -231,3 +231,20 @@ def test_the_generated_readme_states_the_policy_the_runtime_applies(rt: Any) -> 
     steps = ", ".join(f"{rt.BACKOFF_BASE * 2**n:g} s" for n in range(4))
     assert f"backoff: {steps}, then {rt.BACKOFF_CAP:g} s" in section
     assert "x-should-retry" in section and "retry-after-ms" in section and "max_retries" in section
+
+
+class _BreaksOff(httpx.SyncByteStream):
+    """A body that sends its first bytes, then loses the connection."""
+
+    def __iter__(self) -> Any:
+        yield b'{"err'
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+
+def test_a_failed_answer_whose_body_breaks_off_is_a_network_failure_and_retried(rt: Any) -> None:
+    """Its status says the request was refused: no generation ran, so it is sent again as after a
+    dropped connection (a 2xx answer cut off is not: tests/runtime/test_retry_policy_backend.py)."""
+    recorder = Recorder(lambda _: httpx.Response(503, stream=_BreaksOff()), OK)
+    sleeps: list[float] = []
+    assert make_sync(rt, recorder, sleeps).post_json("m", body={}, model_id="m") == {"ok": True}
+    assert recorder.attempts == 2 and len(sleeps) == 1

@@ -98,3 +98,34 @@ def test_a_cut_stream_is_not_retried(rt: Any, backend: Any) -> None:
         with pytest.raises(rt.StreamError):
             list(events)
     assert handle.requests(key) == 1
+
+
+def test_an_answer_cut_off_after_its_status_is_not_sent_for_again(rt: Any, backend: Any) -> None:
+    """The 200 arrived, then the body broke off: the server has run (and billed) the generation."""
+    outcome, sleeps, attempts = call(rt, backend, "cut;times=1")
+    assert isinstance(outcome, rt.APIConnectionError)
+    assert str(outcome).startswith("Answer cut off: POST ") and ": 200 OK, then RemoteProtocolError" in str(outcome)
+    assert attempts == 1 and sleeps == []
+
+
+@pytest.mark.anyio
+async def test_an_async_answer_cut_off_after_its_status_is_not_sent_for_again(rt: Any, backend: Any) -> None:
+    handle, entry = backend
+    key = uuid.uuid4().hex
+    [(header, value)] = auth_headers(entry).items()
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    client = rt.AsyncAPIClient(
+        base_url=handle.url,
+        auth_header=header,
+        auth_value=value,
+        default_headers={"x-cardgen-fault": "cut;times=1", "x-cardgen-fault-key": key},
+        sleep=sleep,
+    )
+    async with client:
+        with pytest.raises(rt.APIConnectionError, match=r"^Answer cut off: POST .*: 200 OK, then "):
+            await client.post_json(model_path(entry), body=valid_input(entry), model_id=entry.model_id)
+    assert handle.requests(key) == 1 and sleeps == []

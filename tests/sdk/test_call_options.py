@@ -84,6 +84,24 @@ def test_per_call_options_are_never_sent_in_the_body(sdk: Any, entry: CatalogEnt
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=entry_id)
+def test_extra_values_json_cannot_carry_are_refused_and_a_none_query_left_out(
+    sdk: Any, entry: CatalogEntry
+) -> None:
+    """NaN and infinities in extra_body would be sent as `null`; a None query value as `None`."""
+    recorder = _recorder(entry)
+    model = _model(sdk, entry, recorder)
+    with pytest.raises(sdk.RequestValidationError, match=r": x_extra\.1 is nan, which JSON cannot carry"):
+        model.run(messages=MESSAGES, extra_body={"x_extra": [1.0, float("nan")]})
+    with pytest.raises(sdk.RequestValidationError, match=r": limit is -inf") as caught:
+        model.run(messages=MESSAGES, extra_body={"limit": -float("inf")})
+    assert caught.value.errors == [{"type": "finite_number", "loc": ("limit",), "msg": str(caught.value)}]
+    assert recorder.requests == []  # nothing sent
+    model.run(messages=MESSAGES, extra_query={"n": None, "m": [None, "x"]})
+    params = recorder.requests[-1].url.params
+    assert "n" not in params and params.get_list("m") == ["x"]
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=entry_id)
 def test_per_call_max_retries_overrides_the_clients(sdk: Any, entry: CatalogEntry) -> None:
     recorder = Recorder(lambda request: httpx.Response(503, json={"error": "busy"}))
     model = _model(sdk, entry, recorder, max_retries=0)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -83,6 +84,41 @@ def test_with_streaming_response_starts_the_stream_and_shows_its_headers(
     assert recorder.requests[-1].headers["x-trace"] == "s"
     with pytest.raises(TypeError, match="mesages"):
         model.with_streaming_response.stream(mesages=MESSAGES)
+
+
+class _Arriving(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body read as it arrives, as from a socket (bytes given whole are read at once by httpx)."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from (EVENTS[:20], EVENTS[20:])
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for piece in (EVENTS[:20], EVENTS[20:]):
+            yield piece
+
+
+@pytest.mark.parametrize("entry", STREAMING, ids=entry_id)
+def test_a_streaming_response_read_after_its_block_is_an_sdk_error(sdk: Any, entry: CatalogEntry) -> None:
+    """Not httpx's own StreamClosed, which code catching SDKError would miss; sync and async."""
+    headers = {"content-type": "text/event-stream"}
+    recorder = Recorder(lambda request: httpx.Response(200, headers=headers, stream=_Arriving()))
+    model = getattr(client_for(sdk, entry, recorder).models, entry.slug)
+    with model.with_streaming_response.stream(messages=MESSAGES) as stream:
+        assert stream.status_code == 200
+    with pytest.raises(sdk.StreamError, match=r"cannot be read: .*inside its `with` block"):
+        list(stream)
+    cls = getattr(sdk, f"Async{entry.provider.capitalize()}")
+    client = cls(transport=httpx.MockTransport(recorder), **CREDENTIALS[entry.provider])
+
+    async def read_late() -> None:
+        async with getattr(client.models, entry.slug).with_streaming_response.stream(
+            messages=MESSAGES
+        ) as late:
+            assert late.status_code == 200
+        [chunk async for chunk in late]
+
+    with pytest.raises(sdk.StreamError, match=r"cannot be read: "):
+        asyncio.run(read_late())
 
 
 @pytest.mark.parametrize("entry", STREAMING, ids=entry_id)

@@ -34,3 +34,23 @@ def test_a_timeout_that_is_no_number_of_seconds_is_refused_where_it_is_given(
 def test_seconds_a_timeout_or_none_are_taken(sdk: Any, timeout: object) -> None:
     client = sdk.Cloudflare(api_key="k", account_id="a", timeout=timeout)
     assert client.with_options(timeout=timeout)
+
+
+@pytest.mark.parametrize("max_retries", ["2", 2.5, True, None, -1])
+def test_a_max_retries_that_is_no_count_is_refused_alike_on_the_client_and_on_a_call(
+    sdk: Any, max_retries: object
+) -> None:
+    message = "max_retries must be an int >= 0, got "
+    with pytest.raises(ValueError, match=message):
+        sdk.Cloudflare(api_key="k", account_id="a", max_retries=max_retries)
+    client = sdk.Cloudflare(api_key="k", account_id="a")
+    with pytest.raises(ValueError, match=message):
+        client.with_options(max_retries=max_retries)
+    with pytest.raises(ValueError, match=message):
+        client.models.tinyllama_1_1b_chat_v1_0.run(prompt="hi", max_retries=max_retries)
+
+
+def test_credentials_in_the_base_url_are_refused_naming_the_argument_that_takes_them(sdk: Any) -> None:
+    with pytest.raises(ValueError, match="must not contain credentials; pass the key as api_key") as caught:
+        sdk.Cloudflare(api_key="k", account_id="a", base_url="http://user:PASSWORD123@127.0.0.1:8787")
+    assert "PASSWORD123" not in str(caught.value)

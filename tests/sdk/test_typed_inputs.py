@@ -19,10 +19,11 @@ import pytest
 
 USER_CODE = textwrap.dedent(
     """\
-    from modelsdk import Cloudflare
+    from modelsdk import Cloudflare, RequestValidationError
     from modelsdk.types.cloudflare.tinyllama_1_1b_chat_v1_0 import MessageDict
 
     cf = Cloudflare(api_key="k", account_id="a")
+    forever = Cloudflare(api_key="k", account_id="a", timeout=None)  # no timeout: typed as it runs
     m = cf.models.tinyllama_1_1b_chat_v1_0
     good: MessageDict = {"role": "user", "content": "hi"}
     m.run(messages=[good, {"role": "user", "content": "hi"}], max_tokens=16, timeout=30.0, max_retries=0)
@@ -39,6 +40,26 @@ USER_CODE = textwrap.dedent(
     text: str = m.run(prompt="Hi").response  # MISTAKE: Response.response is str | None
     cf.models.tinyllama_1_1b_chat_v1_O.run(prompt="Hi")  # MISTAKE: no such model
     cf.with_options(max_retries=0).models.tinyllama_1_1b_chat_v1_0.run(prompt=1)  # MISTAKE: typed after with_options
+    chunks = m.stream(prompt="Hi")
+    for _chunk in chunks:
+        break
+    chunks.close()  # a stream left early is closed: typed as the generator it is
+
+
+    async def left_early() -> None:
+        from modelsdk import AsyncCloudflare
+
+        pieces = AsyncCloudflare(api_key="k", account_id="a").models.tinyllama_1_1b_chat_v1_0.stream(prompt="Hi")
+        async for _piece in pieces:
+            break
+        await pieces.aclose()
+
+
+    try:
+        m.run(prompt="Hi", temperature=99)
+    except RequestValidationError as error:
+        print(error.errors[0]["loc"], error.errors[0]["msg"], error.errors[0].get("ctx"))
+        print(error.errors[0]["input"])  # MISTAKE: the errors keep no value passed
     """
 )
 MISTAKES = {n for n, line in enumerate(USER_CODE.splitlines(), 1) if "# MISTAKE" in line}
@@ -118,3 +139,23 @@ def test_a_tuple_where_the_signature_says_sequence_is_sent_as_an_array(sdk: Any)
     assert recorder.last_json == {"messages": [dict(m) for m in history]}
     with pytest.raises(sdk.RequestValidationError, match=r"messages\.1\.content"):  # still checked, as a list
         model.run(messages=({"role": "user", "content": "hi"}, {"role": "user", "content": 1}))
+
+
+def test_a_refused_call_quotes_no_value_passed_in_its_traceback(sdk: Any) -> None:
+    """pydantic's own error (whose text quotes every value) is not chained: a logged traceback
+    keeps neither the prompt nor a credential sent in extra_body."""
+    import traceback
+
+    from tests.sdk.conftest import ENTRIES, Recorder, client_for, wire_answer
+
+    entry = next(e for e in ENTRIES if e.slug == "tinyllama_1_1b_chat_v1_0")
+    recorder = Recorder(lambda request: __import__("httpx").Response(200, json=wire_answer(entry, {})))
+    model = getattr(client_for(sdk, entry, recorder).models, entry.slug)
+    private, credential = "my private prompt", "sekrit-value-123"  # not literals in the call: the
+    with pytest.raises(sdk.RequestValidationError) as caught:  # traceback quotes its source line
+        model.run(prompt=private, temperature="hot", extra_body={"token": credential})
+    printed = "".join(traceback.format_exception(caught.value))
+    assert "temperature" in printed
+    assert "my private prompt" not in printed and "sekrit-value-123" not in printed
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert all("input" not in error for error in caught.value.errors)
