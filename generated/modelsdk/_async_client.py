@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -16,7 +16,7 @@ from ._base_client import (
     BaseAPIClient,
     shared_ssl_context,
 )
-from ._request import NO_OPTIONS, RequestOptions
+from ._request import NO_OPTIONS, RequestOptions, Timeout
 
 if TYPE_CHECKING:
     from ._envelope import ResponseEnvelope
@@ -38,7 +38,7 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
         base_url: str,
         auth_header: str,
         auth_value: str | None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -131,7 +131,7 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
         model_id: str,
         settings: StreamSettings,
         options: RequestOptions = NO_OPTIONS,
-    ) -> AsyncIterator[object]:
+    ) -> AsyncGenerator[object, None]:
         """POST `body` (which asks for a stream) to `path`; yield each event's decoded JSON data.
 
         `settings` say how this model streams: the media type it answers with and its terminator.
@@ -168,7 +168,7 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
                 await response.aclose()
         return response
 
-    def iter_stream(self, response: httpx.Response, settings: StreamSettings) -> AsyncIterator[object]:
+    def iter_stream(self, response: httpx.Response, settings: StreamSettings) -> AsyncGenerator[object, None]:
         """Yield the payloads of an answer `open_stream()` returned, until the terminator; then close it."""
         from ._streaming import aevents, decoder_for
 
@@ -178,7 +178,7 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
 
     async def _iter_events(
         self, request: httpx.Request, settings: StreamSettings, retries: int
-    ) -> AsyncIterator[object]:
+    ) -> AsyncGenerator[object, None]:
         """Send `request` and yield its stream's payloads until the terminator."""
         from ._streaming import aevents, decoder_for
 
@@ -192,19 +192,22 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
         attempt = 0
         while True:
             try:
-                response = await self._client.send(request, stream=stream, follow_redirects=False)
-                if stream and not response.is_success:
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
+                # The status line first, the body after: a failure once an answer has arrived is told apart.
+                response = await self._client.send(request, stream=True, follow_redirects=False)
             except httpx.RequestError as exc:
                 delay = self._delay_after_error(request, exc, attempt, retries)
             else:
-                maybe_delay = self._delay_after_response(request, response, attempt, retries)
-                if maybe_delay is None:
-                    return response
-                delay = maybe_delay
+                try:
+                    if not stream or not response.is_success:
+                        await response.aread()  # and closed
+                except httpx.RequestError as exc:
+                    await response.aclose()
+                    delay = self._delay_after_cut(request, response, exc, attempt, retries)
+                else:
+                    maybe_delay = self._delay_after_response(request, response, attempt, retries)
+                    if maybe_delay is None:
+                        return response
+                    delay = maybe_delay
             await self._sleep(delay)
             attempt += 1
 

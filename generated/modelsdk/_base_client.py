@@ -13,7 +13,7 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, Self, TypeVar, cast
 
@@ -22,7 +22,7 @@ import httpx
 from ._content import JSON, is_json, media_type
 from ._envelope import ResponseEnvelope, unwrap_response, wrap_request
 from ._logs import setup_logging
-from ._request import NO_OPTIONS, RequestOptions, Timeout, Unset, check_timeout
+from ._request import NO_OPTIONS, RequestOptions, Timeout, Unset, check_max_retries, check_timeout
 from ._sdk_error import remember, secrets_of
 from ._urls import join_path, normalize_base_url
 
@@ -75,15 +75,14 @@ class BaseAPIClient(Generic[_ClientT]):
         base_url: str,
         auth_header: str,
         auth_value: str | None,
-        timeout: float | httpx.Timeout,
+        timeout: Timeout,
         max_retries: int,
         request_envelope: tuple[str, str] | None,
         response_envelope: ResponseEnvelope | None,
         default_headers: Mapping[str, str] | None,
         user_agent: str,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+        check_max_retries(max_retries)
         check_timeout(timeout)
         self.base_url = normalize_base_url(base_url)
         self.max_retries = max_retries
@@ -223,6 +222,23 @@ class BaseAPIClient(Generic[_ClientT]):
 
         return self._waiting(wait_after_error(request, exc, attempt, retries, self._secrets))
 
+    def _delay_after_cut(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        exc: httpx.RequestError,
+        attempt: int,
+        retries: int,
+    ) -> float:
+        """Return the wait before retrying after an answer's body broke off, or raise it as an SDK error.
+
+        A 2xx answer cut short is never retried: the server has done the work (and billed it).
+        """
+        self._log(request, f"{response.status_code}, then {type(exc).__name__}", attempt, retries)
+        from ._failures import wait_after_cut  # only a failure loads it
+
+        return self._waiting(wait_after_cut(request, response, exc, attempt, retries, self._secrets))
+
     @staticmethod
     def _waiting(delay: float) -> float:
         """The wait before the next attempt, logged at INFO."""
@@ -274,14 +290,15 @@ def _secrets_in(headers: Mapping[str, str] | None) -> tuple[str, ...]:
 
 
 def _query(options: RequestOptions) -> tuple[tuple[str, str], ...]:
-    """Return a call's extra query parameters as pairs; a list value repeats its key."""
+    """Return a call's extra query parameters as pairs; a list value repeats its key, None leaves it out."""
     pairs: list[tuple[str, str]] = []
     for key, value in (options.query or {}).items():
         items = (
             cast("list[object] | tuple[object, ...]", value) if isinstance(value, list | tuple) else (value,)
         )
         for item in items:
-            pairs.append((key, _query_text(item)))
+            if item is not None:  # not the text `None`
+                pairs.append((key, _query_text(item)))
     return tuple(pairs)
 
 
@@ -303,7 +320,7 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
         base_url: str,
         auth_header: str,
         auth_value: str | None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -388,7 +405,7 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
         model_id: str,
         settings: StreamSettings,
         options: RequestOptions = NO_OPTIONS,
-    ) -> Iterator[object]:
+    ) -> Generator[object, None, None]:
         """POST `body` (which asks for a stream) to `path`; yield each event's decoded JSON data.
 
         `settings` say how this model streams: the media type it answers with and its terminator.
@@ -424,7 +441,9 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
                 response.close()
         return response
 
-    def iter_stream(self, response: httpx.Response, settings: StreamSettings) -> Iterator[object]:
+    def iter_stream(
+        self, response: httpx.Response, settings: StreamSettings
+    ) -> Generator[object, None, None]:
         """Yield the payloads of an answer `open_stream()` returned, until the terminator; then close it."""
         from ._streaming import decoder_for, events
 
@@ -434,7 +453,7 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
 
     def _iter_events(
         self, request: httpx.Request, settings: StreamSettings, retries: int
-    ) -> Iterator[object]:
+    ) -> Generator[object, None, None]:
         """Send `request` and yield its stream's payloads until the terminator."""
         from ._streaming import decoder_for, events
 
@@ -447,19 +466,22 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
         attempt = 0
         while True:
             try:
-                response = self._client.send(request, stream=stream, follow_redirects=False)
-                if stream and not response.is_success:
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
+                # The status line first, the body after: a failure once an answer has arrived is told apart.
+                response = self._client.send(request, stream=True, follow_redirects=False)
             except httpx.RequestError as exc:
                 delay = self._delay_after_error(request, exc, attempt, retries)
             else:
-                maybe_delay = self._delay_after_response(request, response, attempt, retries)
-                if maybe_delay is None:
-                    return response
-                delay = maybe_delay
+                try:
+                    if not stream or not response.is_success:
+                        response.read()  # and closed
+                except httpx.RequestError as exc:
+                    response.close()
+                    delay = self._delay_after_cut(request, response, exc, attempt, retries)
+                else:
+                    maybe_delay = self._delay_after_response(request, response, attempt, retries)
+                    if maybe_delay is None:
+                        return response
+                    delay = maybe_delay
             self._sleep(delay)
             attempt += 1
 

@@ -53,10 +53,12 @@ class APIStatusError(SDKError):
 
     @property
     def request_id(self) -> str | None:
-        """The provider's id for the failed request, as `RawResponse.request_id`: what its support asks for."""
+        """The provider's id for the failed request, as `RawResponse.request_id`: what its support asks
+        for; scrubbed like the message, since a server may echo anything it was sent."""
         from ._responses import request_id_of
 
-        return request_id_of(self.response.headers)
+        found = request_id_of(self.response.headers)
+        return None if found is None else scrub(found, known_secrets())
 
 
 class BadRequestError(APIStatusError):

@@ -68,6 +68,38 @@ def connection_error_for(
     return cls(scrub(message, secrets), request=request)
 
 
+def wait_after_cut(
+    request: httpx.Request,
+    response: httpx.Response,
+    exc: httpx.RequestError,
+    attempt: int,
+    retries: int,
+    secrets: tuple[str, ...],
+) -> float:
+    """Return the wait before retrying after an answer's body broke off, or raise it as an SDK error.
+
+    A 2xx answer is never sent for again, as a read timeout is not: the server has done the work
+    (and billed it). A failed answer (its status says the request was refused) is a network failure.
+    """
+    if response.is_success:
+        raise cut_off_error(request, response, exc, secrets) from told(exc)
+    return wait_after_error(request, exc, attempt, retries, secrets)
+
+
+def cut_off_error(
+    request: httpx.Request, response: httpx.Response, exc: httpx.RequestError, secrets: tuple[str, ...]
+) -> APIConnectionError:
+    """Return the exception for an answer whose status arrived and whose body then broke off."""
+    from ._exceptions import APIConnectionError, APITimeoutError
+
+    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    message = (
+        f"Answer cut off: {request.method} {request.url}: {response.status_code} {response.reason_phrase}, "
+        f"then {type(exc).__name__}: {exc} (not sent again: the server has answered)"
+    )
+    return cls(scrub(message, secrets), request=request)
+
+
 def log_attempt(
     logger: logging.Logger,
     secrets: tuple[str, ...],

@@ -16,7 +16,16 @@ from pydantic import BaseModel, ValidationError
 from ._sdk_error import SDKError
 
 if TYPE_CHECKING:
-    from pydantic_core import ErrorDetails
+    from typing import NotRequired, TypedDict
+
+    class FieldError(TypedDict):
+        """One of pydantic's field errors, as RequestValidationError keeps it: without the value passed."""
+
+        type: str
+        loc: tuple[int | str, ...]
+        msg: str
+        ctx: NotRequired[dict[str, Any]]
+
 
 Timeout: TypeAlias = float | httpx.Timeout | None
 """Seconds (or an `httpx.Timeout`) for each attempt of a call; None waits for ever."""
@@ -57,10 +66,8 @@ def request_options(
     unset_retries = _not_given(max_retries)
     if unset_timeout and unset_retries and extra_headers is None and extra_query is None:
         return NO_OPTIONS
-    if not unset_retries and (
-        not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0
-    ):
-        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    if not unset_retries:
+        check_max_retries(max_retries)
     if not unset_timeout:
         check_timeout(timeout)
     return RequestOptions(
@@ -69,6 +76,12 @@ def request_options(
         extra_headers,
         extra_query,
     )
+
+
+def check_max_retries(max_retries: object) -> None:
+    """Refuse what is not a count of retries (`"2"`, `2.5`, `True`, None), on the client as on a call."""
+    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+        raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
 
 
 def check_timeout(timeout: object) -> None:
@@ -91,13 +104,15 @@ def omit(arguments: dict[str, Any], missing: object) -> dict[str, Any]:
 class RequestValidationError(SDKError, ValueError):
     """The arguments of a call do not fit the model's input schema; nothing was sent.
 
-    `errors` are pydantic's field errors (without the values passed) for the input alternative the
-    arguments chose; the pydantic `ValidationError` is the `__cause__`.
+    `errors` are pydantic's field errors (`type`, `loc`, `msg`, and `ctx` where the rule has one)
+    for the input alternative the arguments chose, without the values passed. pydantic's own
+    `ValidationError` is not chained: its text quotes every value passed (a prompt, a credential in
+    `extra_body`), which a logged traceback would keep.
     """
 
-    errors: list[ErrorDetails]
+    errors: list[FieldError]
 
-    def __init__(self, message: str, errors: list[ErrorDetails]) -> None:
+    def __init__(self, message: str, errors: list[FieldError]) -> None:
         super().__init__(message)
         self.errors = errors
 
@@ -141,7 +156,7 @@ def validate_request(
     were all passed (the one the caller chose), not of every branch.
     """
     try:
-        return request.model_validate(params).model_dump(mode="json", exclude_unset=True)
+        validated = request.model_validate(params)
     except ValidationError as exc:
         listed = _tuples_as_lists(params)
         if listed is not params:  # a tuple where the signature says Sequence: JSON has one array
@@ -149,9 +164,33 @@ def validate_request(
         from ._request_errors import chosen_errors, summary  # only a mistake loads them
 
         error = chosen_errors(exc, params, branches)
-        raise RequestValidationError(
-            summary(label, error, params), error.errors(include_url=False, include_input=False)
-        ) from exc
+        errors = cast("list[FieldError]", error.errors(include_url=False, include_input=False))
+        raise RequestValidationError(summary(label, error, params), errors) from None
+    # Properties beyond the named arguments (extra_body) are taken as they are, never checked: on the
+    # request class, or on the branch of a oneOf input (a root model) that the arguments chose.
+    extra = getattr(getattr(validated, "root", validated), "__pydantic_extra__", None)
+    if extra:
+        _refuse_non_finite(extra, label)
+    return validated.model_dump(mode="json", exclude_unset=True)
+
+
+def _refuse_non_finite(value: object, label: str, where: str = "") -> None:
+    """Refuse NaN and infinities in values sent as they are: JSON has no form for them, and the
+    JSON dump would send `null` in their place."""
+    if isinstance(value, float) and not math.isfinite(value):
+        message = f"{label}: {where.lstrip('.')} is {value!r}, which JSON cannot carry"
+        error: FieldError = {
+            "type": "finite_number",
+            "loc": tuple(where.lstrip(".").split(".")),
+            "msg": message,
+        }
+        raise RequestValidationError(message, [error])
+    if isinstance(value, dict):
+        for key, item in cast("dict[str, object]", value).items():
+            _refuse_non_finite(item, label, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(cast("list[object]", value)):
+            _refuse_non_finite(item, label, f"{where}.{index}")
 
 
 def _tuples_as_lists(value: object) -> object:

@@ -55,3 +55,15 @@ class SDKError(Exception):
         message = scrub(message, known_secrets())
         super().__init__(message)
         self.message = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickle and copy rebuild an exception by calling its class with `args`; the subclasses take
+        # keyword-only arguments, so an error raised in a worker process (ProcessPoolExecutor,
+        # multiprocessing) could not reach its parent. Rebuilt as it is instead: class, message, attributes.
+        return (_rebuilt, (type(self), self.args), self.__dict__)
+
+
+def _rebuilt(cls: type[SDKError], args: tuple[object, ...]) -> SDKError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error

@@ -4,7 +4,7 @@
 import contextlib
 import enum
 import json
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Generator, Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -190,13 +190,20 @@ def interrupted(exc: httpx.RequestError, secrets: Iterable[str]) -> StreamError:
     return StreamError(scrub(f"stream interrupted: {type(exc).__name__}: {exc}", secrets))
 
 
+def unreadable(exc: httpx.StreamError) -> StreamError:
+    """Return the exception for a stream read after its answer was closed or read to its end."""
+    return StreamError(
+        f"the stream cannot be read: {exc} (read a streaming response inside its `with` block, once)"
+    )
+
+
 def events(
     response: httpx.Response,
     settings: StreamSettings,
     decoder: StreamDecoder,
     envelope: ResponseEnvelope | None,
     secrets: Iterable[str],
-) -> Iterator[object]:
+) -> Generator[object, None, None]:
     """Yield the payloads of a started answer until the terminator; then close it."""
     try:
         if not is_stream(response, settings):
@@ -211,6 +218,8 @@ def events(
         decoder.finish()
     except httpx.RequestError as exc:
         raise interrupted(exc, secrets) from told(exc)
+    except httpx.StreamError as exc:  # closed (its `with` block has ended) or read already
+        raise unreadable(exc) from None
     finally:
         response.close()
 
@@ -221,7 +230,7 @@ async def aevents(
     decoder: StreamDecoder,
     envelope: ResponseEnvelope | None,
     secrets: Iterable[str],
-) -> AsyncIterator[object]:
+) -> AsyncGenerator[object, None]:
     """`events()`, read asynchronously."""
     try:
         if not is_stream(response, settings):
@@ -236,5 +245,7 @@ async def aevents(
         decoder.finish()
     except httpx.RequestError as exc:
         raise interrupted(exc, secrets) from told(exc)
+    except httpx.StreamError as exc:  # closed (its `with` block has ended) or read already
+        raise unreadable(exc) from None
     finally:
         await response.aclose()

@@ -18,7 +18,9 @@ def normalize_base_url(base_url: str) -> str:
         raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
     if url.userinfo:
         # Credentials in the URL would show up in reprs and logs; they belong in auth_value.
-        raise ValueError("base_url must not contain credentials; pass them as auth_value")
+        raise ValueError(
+            "base_url must not contain credentials; pass the key as api_key (or in the environment)"
+        )
     if url.query or url.fragment:
         raise ValueError("base_url must not contain a query or a fragment")
     return str(url).rstrip("/")

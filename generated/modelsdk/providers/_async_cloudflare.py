@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx
@@ -55,7 +55,7 @@ class AsyncCloudflare:
         api_key: str | None = None,
         account_id: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -133,7 +133,7 @@ class AsyncCloudflare:
 
     def stream(
         self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncGenerator[Any, None]:
         """Stream any model by its id; yields each event's JSON data, untyped.
 
         `settings` say how the model streams; a catalog model's own are the default, and a model this

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx
@@ -82,7 +82,7 @@ class Segmind:
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -153,7 +153,7 @@ class Segmind:
 
     def stream(
         self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
-    ) -> Iterator[Any]:
+    ) -> Generator[Any, None, None]:
         """Stream any model by its id; yields each event's JSON data, untyped.
 
         `settings` say how the model streams; a catalog model's own are the default, and a model this

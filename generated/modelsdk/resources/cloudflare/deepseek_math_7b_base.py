@@ -8,7 +8,7 @@ The async calls are in `_async/deepseek_math_7b_base.py`, loaded only by an asyn
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, overload
 
@@ -146,7 +146,7 @@ class DeepseekMath7bBase:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> Iterator[StreamChunk]: ...
+    ) -> Generator[StreamChunk, None, None]: ...
 
     @overload
     def stream(
@@ -159,7 +159,7 @@ class DeepseekMath7bBase:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> Iterator[StreamChunk]: ...
+    ) -> Generator[StreamChunk, None, None]: ...
 
     @checked_keywords
     def stream(
@@ -174,7 +174,7 @@ class DeepseekMath7bBase:
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Iterator[StreamChunk]:
+    ) -> Generator[StreamChunk, None, None]:
         """Run the model and yield its answer piece by piece, as it is generated.
 
         Pass the arguments of one of: PromptRequest, MessagesRequest.

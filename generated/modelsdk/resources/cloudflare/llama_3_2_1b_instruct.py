@@ -8,7 +8,7 @@ The async calls are in `_async/llama_3_2_1b_instruct.py`, loaded only by an asyn
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, overload
 
@@ -216,7 +216,7 @@ class Llama321bInstruct:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> Iterator[StreamChunk]: ...
+    ) -> Generator[StreamChunk, None, None]: ...
 
     @overload
     def stream(
@@ -240,7 +240,7 @@ class Llama321bInstruct:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> Iterator[StreamChunk]: ...
+    ) -> Generator[StreamChunk, None, None]: ...
 
     @checked_keywords
     def stream(
@@ -266,7 +266,7 @@ class Llama321bInstruct:
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Iterator[StreamChunk]:
+    ) -> Generator[StreamChunk, None, None]:
         """Run the model and yield its answer piece by piece, as it is generated.
 
         Pass the arguments of one of: PromptRequest, MessagesRequest.

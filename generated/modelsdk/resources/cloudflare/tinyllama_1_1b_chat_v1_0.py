@@ -8,7 +8,7 @@ The async calls are in `_async/tinyllama_1_1b_chat_v1_0.py`, loaded only by an a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, overload
 
@@ -188,7 +188,7 @@ class Tinyllama11bChatV10:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> Iterator[StreamChunk]: ...
+    ) -> Generator[StreamChunk, None, None]: ...
 
     @overload
     def stream(
@@ -208,7 +208,7 @@ class Tinyllama11bChatV10:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> Iterator[StreamChunk]: ...
+    ) -> Generator[StreamChunk, None, None]: ...
 
     @checked_keywords
     def stream(
@@ -230,7 +230,7 @@ class Tinyllama11bChatV10:
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Iterator[StreamChunk]:
+    ) -> Generator[StreamChunk, None, None]:
         """Run the model and yield its answer piece by piece, as it is generated.
 
         Pass the arguments of one of: PromptRequest, MessagesRequest.

@@ -6,7 +6,7 @@ Loaded only by an async client: the synchronous calls are in `resources/cloudfla
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, overload
 
@@ -214,7 +214,7 @@ class AsyncLlama321bInstruct:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> AsyncIterator[StreamChunk]: ...
+    ) -> AsyncGenerator[StreamChunk, None]: ...
 
     @overload
     def stream(
@@ -238,7 +238,7 @@ class AsyncLlama321bInstruct:
         extra_query: Mapping[str, object] | None = ...,
         timeout: Timeout | NotGiven = ...,
         max_retries: int | NotGiven = ...,
-    ) -> AsyncIterator[StreamChunk]: ...
+    ) -> AsyncGenerator[StreamChunk, None]: ...
 
     @checked_keywords
     def stream(
@@ -264,7 +264,7 @@ class AsyncLlama321bInstruct:
         extra_query: Mapping[str, object] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncIterator[StreamChunk]:
+    ) -> AsyncGenerator[StreamChunk, None]:
         """Run the model and yield its answer piece by piece, as it is generated.
 
         Pass the arguments of one of: PromptRequest, MessagesRequest.
