@@ -54,3 +54,15 @@ def test_help_shows_the_real_arguments_with_their_documentation(sdk: Any) -> Non
         assert "max_tokens: " in doc and "Default: 256." in doc
         assert "prompt: " in doc and "Required (PromptRequest)." in doc
     assert isinstance(model.run, types.MethodType)
+
+
+def test_an_answer_written_back_with_exclude_unset_reads_again_as_the_generated_readme_says(sdk: Any) -> None:
+    readme = Path(sdk.__file__).with_name("README.md").read_text("utf-8")
+    assert "model_dump(exclude_unset=True)" in readme and "writes `null` for every field left out" in readme
+    recorder = Recorder(lambda request: httpx.Response(200, json=wire_answer(ENTRY, {})))
+    answer = _model(sdk, recorder).run(prompt="hi")  # an answer that leaves `response` out
+    response = type(answer)
+    assert response.model_validate(answer.model_dump(exclude_unset=True)) == answer
+    assert response.model_validate_json(answer.model_dump_json(exclude_unset=True)) == answer
+    with pytest.raises(Exception, match="null is not allowed here"):
+        response.model_validate(answer.model_dump())
