@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -70,17 +70,34 @@ def report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
             click.echo(diagnostic.render(), err=True)
 
 
-def openable(diagnostics: Iterable[Diagnostic], base: Path) -> list[Diagnostic]:
-    """The diagnostics naming their files from the current directory; provenance keeps the catalog's name."""
+def openable(diagnostics: Iterable[Diagnostic], places: Mapping[str, Path]) -> list[Diagnostic]:
+    """The diagnostics naming their files from the current directory; provenance keeps the catalog's name.
+
+    places: where each name's first part stands on disk (`sources` -> the --sources folder, whatever
+    it is called, `acknowledged.yaml` -> that file). An absolute name is named from here too; a name
+    that stands for no file on disk is left as it is.
+    """
     # Hundreds of diagnostics: os.path on absolute paths, so the current directory is read once.
-    here, absolute = os.getcwd(), os.path.abspath(base)  # noqa: PTH100, PTH109
+    here = os.getcwd()  # noqa: PTH109
+    folders = {head: os.path.abspath(place) for head, place in places.items()}  # noqa: PTH100
     found = []
     for diagnostic in diagnostics:
-        path = os.path.join(absolute, diagnostic.file)  # noqa: PTH118
-        if os.path.exists(path):  # noqa: PTH110
+        path = _on_disk(diagnostic.file, folders)
+        if path is not None and os.path.exists(path):  # noqa: PTH110
             diagnostic = replace(diagnostic, file=Path(os.path.relpath(path, here)).as_posix())  # noqa: PLW2901
         found.append(diagnostic)
     return found
+
+
+def _on_disk(name: str, folders: Mapping[str, str]) -> str | None:
+    """The absolute path a diagnostic's file name stands for, or None if no place holds it."""
+    if os.path.isabs(name):  # noqa: PTH117
+        return name
+    head, _, rest = name.partition("/")
+    folder = folders.get(head)
+    if folder is None:
+        return None
+    return os.path.join(folder, rest) if rest else folder  # noqa: PTH118
 
 
 @contextmanager

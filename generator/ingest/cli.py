@@ -105,7 +105,8 @@ def ingest_command(
         # every input byte for byte as the last clean ingest read it: its outcome
         if not check:
             keep_proofs(catalog_dir, proofs)
-        _replay_ingest(again, sources, catalog_dir, check, verbose, as_json)
+        places = _places(sources, providers, overlays)
+        _replay_ingest(again, places, catalog_dir, check, verbose, as_json)
         return
 
     from generator.ingest.cache import load_cache
@@ -115,7 +116,7 @@ def ingest_command(
     with uncollected():
         cache = load_cache(catalog_dir, tools, proofs)  # what unchanged documents yielded last time
         result = ingest(inputs, cache)
-    diagnostics = openable(result.diagnostics, sources.parent)
+    diagnostics = openable(result.diagnostics, _places(sources, providers, overlays))
     if not as_json:
         report(diagnostics, verbose)
     warned = count_warnings(diagnostics) if strict else 0
@@ -158,11 +159,31 @@ def ingest_command(
         sys.exit(1)
 
 
+def _places(sources: Path, providers: Path, overlays: Path) -> dict[str, Path]:
+    """Where the names diagnostics give files (`sources/...`, `overlays/...`) stand on disk."""
+    from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
+    from generator.ingest.overlays import OVERLAYS_PREFIX
+    from generator.ingest.providers import PROVIDERS_PREFIX
+    from generator.ingest.sources import SOURCES_PREFIX
+
+    return {
+        str(SOURCES_PREFIX): sources,
+        PROVIDERS_PREFIX: providers,
+        OVERLAYS_PREFIX: overlays,
+        ACKNOWLEDGED: sources.parent / ACKNOWLEDGED,
+    }
+
+
 def _replay_ingest(
-    outcome: Outcome, sources: Path, catalog_dir: Path, check: bool, verbose: bool, as_json: bool
+    outcome: Outcome,
+    places: dict[str, Path],
+    catalog_dir: Path,
+    check: bool,
+    verbose: bool,
+    as_json: bool,
 ) -> None:
-    """Say what the last clean ingest said, as a run that wrote nothing."""
-    diagnostics = openable(outcome.diagnostics, sources.parent)
+    """Say what the last clean ingest said, as a run that wrote nothing (places: see openable)."""
+    diagnostics = openable(outcome.diagnostics, places)
     if not as_json:
         report(diagnostics, verbose)
     if as_json:
