@@ -7,10 +7,10 @@
         documents: [sources/cloudflare/a.md, sources/dataoorts/b.md]
         reason: Cloudflare documents [0.001, 1], Dataoorts [0, 2]; each model keeps its own.
 
-A range warning about `field` in a document is acknowledged when that document and every document
-it disagrees with are listed; it becomes an info line. A listed name may be a glob
-(`sources/dataoorts/*`): a provider's hundred pages are one line. An acknowledgement that matches
-nothing is a warning (stale), and one without a `reason` an error.
+A range warning (the only kind this file answers) about `field` in a document is acknowledged when
+that document and every document it disagrees with are listed; it becomes an info line. A listed
+name may be a glob (`sources/dataoorts/*`): a provider's hundred pages are one line. An
+acknowledgement that matches nothing is a warning (stale), and one without a `reason` an error.
 """
 
 from __future__ import annotations
@@ -25,6 +25,11 @@ import yaml
 from generator.diagnostics import Diagnostic, error, info, warning
 
 FILE_NAME = "acknowledged.yaml"
+# What a stale acknowledgement's warning says of the one kind of warning this file can answer.
+ACKNOWLEDGEABLE = (
+    f"{FILE_NAME} acknowledges only documents giving one parameter different ranges "
+    "(`... ranges over ... here but ...`); answer another warning with an overlay or in providers/"
+)
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,7 @@ def stale(
                 f"{', '.join(new)}; add them to `documents` if the reason holds for them too"
             )
         else:
-            advice = "matches no disagreement any more; remove it"
+            advice = f"matches no disagreement; remove it. {ACKNOWLEDGEABLE}"
         listed = ", ".join(sorted(known.documents))
         found.append(
             warning(

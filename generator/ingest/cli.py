@@ -80,7 +80,8 @@ def ingest_command(
     \b
     Every document becomes an entry, a note or a diagnostic:
       note     a page that is not a model page (an index, a listing, a "get started" page, a
-               document in no format cardgen reads that shows no schema): skipped
+               document in no format cardgen reads that shows no schema), or an older page of a
+               model whose Cloudflare JSON document supersedes it: skipped
       warning  a fact a page leaves out, a range that disagrees with another document
       error    a page that does not parse, a schema that is not valid, two pages claiming one
                model, a sources folder that yields no entry, a document that yielded an entry in

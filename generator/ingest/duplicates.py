@@ -3,7 +3,9 @@
 Cloudflare publishes its catalog as one JSON file per model today; its front-matter pages and
 scraped docs pages describe the same models as they were. So when every claimant of a model is a
 Cloudflare document, each in a different format, and one of them is the JSON format, the JSON
-document makes the entry and the others are reported (with the facts in which they differ).
+document makes the entry and each other one is a note naming it (with the facts in which they
+differ): keeping a model's older page beside its JSON is a supported setup, which needs no answer,
+so a note (a page skipped on purpose), not a warning `--strict` would fail on with nothing to answer it.
 Two documents of one format claiming one model are always an error: nothing says which is right.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from generator.diagnostics import Diagnostic, error, info, warning
+from generator.diagnostics import Diagnostic, error, info, note
 from generator.ingest.facts import Extraction
 
 # extractor -> the extractors whose documents it supersedes when both describe one model
@@ -94,7 +96,7 @@ def _superseded(provider: str, model_id: str, winner: Extraction, loser: Extract
         parts.append(f"only this document states {', '.join(only_loser)}")
     found = "; ".join(parts) if parts else "the two state the same facts"
     return [
-        warning(
+        note(
             loser.document.name,
             _line(loser),
             f"{provider} model {model_id!r} is also described by {winner.document.name} ({winner.extractor}), "

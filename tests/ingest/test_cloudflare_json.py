@@ -8,9 +8,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.cli import cli
 from generator.diagnostics import Level
 from generator.ingest.extractors import detect
 from generator.ingest.extractors.cloudflare_json import CloudflareJson
@@ -297,17 +299,31 @@ def test_both_formats_of_one_model_make_one_entry_from_the_json(fixture_catalog:
     assert not [d for d in fixture_catalog.diagnostics if d.level is Level.ERROR]
 
 
-def test_the_front_matter_page_is_warned_about_naming_the_winner_and_the_differences(
+def test_the_front_matter_page_is_noted_naming_the_winner_and_the_differences(
     fixture_catalog: IngestResult,
 ) -> None:
-    warned = [d for d in fixture_catalog.diagnostics if d.file == "sources/cloudflare/chat-tiny.md"]
-    assert [(d.level, d.line) for d in warned] == [(Level.WARNING, 5)]
-    assert warned[0].message == (
+    noted = [d for d in fixture_catalog.diagnostics if d.file == "sources/cloudflare/chat-tiny.md"]
+    assert [(d.level, d.line) for d in noted] == [(Level.NOTE, 5)]
+    assert noted[0].message == (
         "cloudflare model '@cf/cardgen/chat-tiny' is also described by sources/cloudflare/chat-tiny.json "
         "(cloudflare-json), which supersedes this cloudflare-frontmatter document; the entry is made from "
         "that one; the two differ in description; only sources/cloudflare/chat-tiny.json states "
         "attributes.cloudflare_source, attributes.cloudflare_task_uuid, attributes.created_at, pricing; "
         "only this document states display_name"
+    )
+
+
+def test_a_model_kept_in_two_formats_passes_strict(tmp_path: Path) -> None:
+    """A supported setup (the JSON supersedes the page) needs no answer, so --strict has none to want."""
+    (tmp_path / "sources" / "cloudflare").mkdir(parents=True)
+    for name in ("chat-tiny.json", "chat-tiny.md"):
+        shutil.copy(DOCUMENTS / name, tmp_path / "sources" / "cloudflare" / name)
+    args = ["--sources", str(tmp_path / "sources"), "--catalog", str(tmp_path / "models"), "--strict"]
+    outcome = CliRunner().invoke(cli, ["ingest", *args])
+    assert outcome.exit_code == 0, outcome.output
+    assert (
+        "chat-tiny.md:5: note: cloudflare model '@cf/cardgen/chat-tiny' is also described by "
+        in outcome.stderr
     )
 
 
