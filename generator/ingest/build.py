@@ -41,8 +41,11 @@ def extract_document(document: SourceDocument) -> tuple[Extraction | None, list[
     extractor = detect(document)
     if extractor is None:  # every document an entry, a note or an error: never a warning CI passes over
         if shows_a_model(document):
-            why = "shows what a model page shows (a schema, or a request for one model) in no format cardgen reads"
-            fix = "write it in one of the formats the README lists, or move it out of the sources"
+            why = (
+                "shows what a model page shows (a schema, a request for one model, or a model-info table"
+                " naming one) but in no format cardgen reads (cut short?)"
+            )
+            fix = "mend it, write it in one of the formats the README lists, or move it out of the sources"
             return None, [error(document.name, None, f"{why}: its model would be lost; {fix}")]
         return None, [
             note(document.name, None, "not a model page: no format cardgen reads, and no schema; skipped")

@@ -2,8 +2,9 @@
 
 A real docs folder holds "get started" pages, catalog listings and task overviews beside the model
 pages. They are skipped with a note, never an error. A page counts as a model page as soon as it
-shows what a model page shows (a JSON Schema, or a request naming exactly one model), so that a
-damaged model page is still read and reported rather than skipped.
+shows what a model page shows (a JSON Schema, a request naming exactly one model, or a model-info
+table naming one, as Dataoorts' pages open with), so that a damaged model page is still read and
+reported rather than skipped.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ _REQUEST_MODEL = re.compile(
     r"|api\.segmind\.com/v\d+/(?P<segmind>[\w.-]{1,200})",
     re.MULTILINE,
 )
+# A model-info table's row naming the page's one model (Dataoorts: `| Model Name | meta/m2m100-1.2b |`):
+# two cells, the value one word, as a model id is. A listing's header row (`| Model Name | Model Type
+# | ... |`) names columns, not a model.
+_INFO_MODEL_ROW = re.compile(
+    r"^[ \t]*\|[ \t]*Model Name[ \t]*\|[ \t]*(?P<model>[^|\s]+)[ \t]*\|[ \t]*$", re.MULTILINE
+)
 _CLOUDFLARE_ID = re.compile(r"@(?:cf|hf)/[\w.-]+/[\w.:-]+")
 _MODEL_KEYS = ("model", "json_schema", "model_name")  # front-matter keys of a model page
 # Front-matter keys by which doc sites mark a page that is not about one thing.
@@ -47,11 +54,14 @@ _HEADING = re.compile(r"(?m)^#\s+(.+?)\s*$")
 
 
 def shows_a_model(document: SourceDocument) -> bool:
-    """The page shows what only a model page shows: a schema, model keys, a request for one model."""
+    """The page shows what only a model page shows: a schema, model keys, a request for one model,
+    a model-info table naming one."""
     text = document.text
     if text.lstrip().startswith(("{", "[")):
         return '"schema"' in text
-    return _states_a_model(text, _front_matter(text)) or len(_requested_models(text)) == 1
+    if _states_a_model(text, _front_matter(text)) or len(_requested_models(text)) == 1:
+        return True
+    return len({match["model"] for match in _INFO_MODEL_ROW.finditer(text)}) == 1
 
 
 def _states_a_model(text: str, front: dict[str, str]) -> bool:

@@ -93,6 +93,7 @@ def test_a_document_no_extractor_recognises_is_a_note_naming_it(tmp_path: Path) 
     [
         "Frobnicator 3000\n\njson_schema: {}\n",  # a schema sign
         'curl https://api.example.test/ai/run/@cf/acme/frob-3000 -d \'{"prompt": "hi"}\'\n',  # one model asked for
+        "# Frob\n\n| Model Name | acme/frob-3000 |\n|---|---|\n| Model Type | Translation |\n",  # a model-info table
     ],
 )
 def test_a_model_page_in_no_known_format_is_an_error_not_a_skip(tmp_path: Path, text: str) -> None:
@@ -103,9 +104,39 @@ def test_a_model_page_in_no_known_format_is_an_error_not_a_skip(tmp_path: Path, 
     result = ingest(IngestInputs.beside(_project(tmp_path / "p", odd, TASKS / "whisper.md")))
     shown = [d.render() for d in result.diagnostics if "frob" in d.file]
     assert shown == [
-        "sources/odd/frob.txt: error: shows what a model page shows (a schema, or a request for one model) in no "
-        "format cardgen reads: its model would be lost; write it in one of the formats the README lists, or move "
-        "it out of the sources"
+        "sources/odd/frob.txt: error: shows what a model page shows (a schema, a request for one model, or a "
+        "model-info table naming one) but in no format cardgen reads (cut short?): its model would be lost; mend "
+        "it, write it in one of the formats the README lists, or move it out of the sources"
+    ]
+
+
+def test_a_dataoorts_page_cut_short_after_its_model_table_is_an_error(tmp_path: Path) -> None:
+    """What is left names one model and its task, but not the host the Dataoorts reader knows it by."""
+    page = CATALOGS / "dataoorts" / "sources" / "dataoorts" / "m2m100-1.2b.md"
+    sources = _project(tmp_path, page, TASKS / "whisper.md")
+    cut = sources / "dataoorts" / page.name
+    text = cut.read_text("utf-8")
+    cut.write_text(text[: text.index("| Model Cost(Output)")], "utf-8")
+    assert "| Model Name                | meta/m2m100-1.2b " in cut.read_text("utf-8")
+    result = ingest(IngestInputs.beside(sources))
+    shown = [(d.level, d.message) for d in result.diagnostics if d.file == "sources/dataoorts/m2m100-1.2b.md"]
+    assert [level for level, _ in shown] == [Level.ERROR], shown
+    assert "model-info table naming one) but in no format cardgen reads (cut short?)" in shown[0][1]
+
+
+def test_a_listing_table_of_models_names_no_one_model(tmp_path: Path) -> None:
+    """A listing's header row has `Model Name` first too; its other cells name columns, not a model."""
+    listing = tmp_path / "odd" / "all.md"
+    listing.parent.mkdir()
+    listing.write_text(
+        "# Translation\n\n| Model Name | Model Type |\n|---|---|\n| meta/m2m100-1.2b | Translation |\n"
+        "| acme/frob-3000 | Translation |\n",
+        "utf-8",
+    )
+    result = ingest(IngestInputs.beside(_project(tmp_path / "p", listing, TASKS / "whisper.md")))
+    shown = [d.render() for d in result.diagnostics if "all.md" in d.file]
+    assert shown == [
+        "sources/odd/all.md: note: not a model page: no format cardgen reads, and no schema; skipped"
     ]
 
 
