@@ -41,7 +41,8 @@ providers_option = click.option(
     "--providers",
     type=click.Path(path_type=Path),
     default=None,
-    help="Overrides of the provider defaults cardgen ships, field by field [default: providers/ beside the sources].",
+    help="Provider defaults for what documents leave out, replacing cardgen's field by field "
+    "[default: providers/ beside the sources].",
 )
 overlays_option = click.option(
     "--overlays",

@@ -19,7 +19,7 @@ from generator.ingest.hygiene import clean_schema_facts
 from generator.ingest.jsonspans import JsonProblem, parse_json
 from generator.ingest.overlays import Overlay, merge_patch
 from generator.ingest.pages import non_model_reason, shows_a_model
-from generator.ingest.providers import ProviderDefaults, shipped_providers
+from generator.ingest.providers import ProviderDefaults, shipped_providers, unheeded_defaults
 from generator.ingest.schemas import property_schemas
 from generator.ingest.slugs import assign_slugs
 from generator.ingest.sources import SourceDocument
@@ -200,8 +200,8 @@ def _merged_facts(
     extraction: Extraction, defaults: ProviderDefaults
 ) -> tuple[dict[str, Fact], list[Diagnostic]]:
     facts = {**defaults.facts, **extraction.facts}
-    diagnostics: list[Diagnostic] = []
     name = extraction.document.name
+    diagnostics = unheeded_defaults(defaults, extraction.facts, name)
     if "streaming.supported" not in facts:
         diagnostics.append(
             warning(

@@ -12,6 +12,7 @@ from generator.ingest.acknowledged import Acknowledgement, acknowledge, stale
 from generator.ingest.hygiene import clean_schema
 from generator.ingest.keywords import subschemas, unenforced
 from generator.ingest.overlaps import overlapping_one_ofs
+from generator.ingest.providers import BUILTIN_PREFIX
 from generator.ingest.refs import pointer
 from generator.ingest.schema_lines import keyword_lines
 from generator.ingest.schemas import metaschema_errors, property_schemas, violations
@@ -174,7 +175,8 @@ def provider_disagreements(entries: Sequence[CatalogEntry]) -> list[Diagnostic]:
     """An error at each model whose value of a field one provider client holds for all its models
     (base URL, path, auth, envelopes) is not its provider's usual one; at every model of a tie.
 
-    generate would refuse the catalog: said here, at the fact that differs (an overlay, a page).
+    generate would refuse the catalog: said here, at the fact that differs (an overlay, a page),
+    with where each value came from, since what resolves it depends on that.
     """
     diagnostics: list[Diagnostic] = []
     by_provider: dict[str, list[CatalogEntry]] = {}
@@ -186,16 +188,86 @@ def provider_disagreements(entries: Sequence[CatalogEntry]) -> list[Diagnostic]:
             unusual = set(_unusual(values))
             for entry in sorted((e for e in models if e.key in unusual), key=lambda e: e.key):
                 value = values[entry.key]
-                named = _named(sorted(e.provenance.source.path for e in models if values[e.key] != value))
+                others = [e for e in models if values[e.key] != value]
+                origin = _origin(entry, field)
+                origins = {origin, *(_origin(e, field) for e in others)}
                 file, line = _where(entry, field)
                 diagnostics.append(
                     error(
                         file, line,
-                        f"{entry.model_id}: {field} is {value[:120]} here but not in {named}; one {provider}"
-                        " client holds it for all its models (set it alike, or in providers/)", field,
+                        f"{entry.model_id}: {field} is {value[:120]} here ({_said(origin, _HERE)}) but "
+                        f"{_elsewhere(others, values, field)}; one {provider} client holds it for all its "
+                        f"models: {_resolving(field, provider, origins)}", field,
                     )
                 )  # fmt: skip
     return diagnostics
+
+
+# How a shared field's value came to an entry, said of the entry in question and of the others.
+_HERE = {
+    "document": "stated by this document",
+    "overlay": "set by its overlay",
+    "cardgen": "cardgen's default",
+}
+_THERE = {
+    "document": "stated by their documents",
+    "overlay": "set by their overlays",
+    "cardgen": "cardgen's default",
+}
+
+
+def _origin(entry: CatalogEntry, field: str) -> str:
+    """Where an entry's value of field came from: "document", "overlay", "cardgen" (a default
+    that ships), or the project's provider file (`providers/<provider>.yaml`). A section (`auth`)
+    is told by its most specific part: an overlay's, else its document's, else the project's file's."""
+    sources = [s for key, s in entry.provenance.fields.items() if key == field or key.startswith(f"{field}.")]
+    if any(s.how == "overlay" for s in sources):
+        return "overlay"
+    if not sources or any(s.how != "default" for s in sources):
+        return "document"
+    project = sorted(s.file for s in sources if not s.file.startswith(BUILTIN_PREFIX))
+    return project[0] if project else "cardgen"
+
+
+def _said(origin: str, words: Mapping[str, str]) -> str:
+    return words.get(origin, f"from {origin}")
+
+
+def _elsewhere(others: Sequence[CatalogEntry], values: Mapping[tuple[str, str], str], field: str) -> str:
+    """The other values, each with a few of its documents and where it came from."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for other in others:
+        grouped.setdefault((values[other.key], _origin(other, field)), []).append(
+            other.provenance.source.path
+        )
+    return "; ".join(
+        f"{value[:120]} in {_named(sorted(documents))} ({_said(origin, _THERE)})"
+        for (value, origin), documents in sorted(grouped.items())
+    )
+
+
+def _resolving(field: str, provider: str, origins: set[str]) -> str:
+    """What makes the models agree, given where their values came from."""
+    files = sorted(origin for origin in origins if origin not in _HERE)  # the project's provider file
+    if "overlay" in origins:
+        return "set it alike in every overlay that sets it, or remove it there"
+    if files and "document" in origins:
+        runtime = (
+            " (to call another host, give the generated client `base_url=` or its `<PROVIDER>_BASE_URL`"
+            " at run time)"
+            if field == "endpoint.base_url"
+            else ""
+        )
+        return (
+            f"a value a document states wins over {files[0]}, which only fills in what documents leave"
+            f" out: set it there as the documents state it, or remove it there{runtime}"
+        )
+    if {"document", "cardgen"} <= origins:
+        return (
+            f"set it in providers/{provider}.yaml as the documents state it (models whose documents"
+            " leave it out take it from there), or patch the models that differ with overlays"
+        )
+    return "patch the models that differ with overlays that set it alike"
 
 
 def check_catalog(

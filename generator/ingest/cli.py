@@ -89,7 +89,8 @@ def ingest_command(
 
     Any error: nothing is written and the previous catalog stays as it was (with --keep-going
     the good entries are written), and the exit status is 1. Provider defaults ship with cardgen;
-    `providers/<name>.yaml` beside the sources overrides them field by field.
+    `providers/<name>.yaml` beside the sources replaces them field by field. Defaults fill in what a
+    document leaves out: what it states wins (a provider file that says otherwise is a warning).
     """
     from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
     from generator.ingest.cache import keep_proofs, read_proofs

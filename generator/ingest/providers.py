@@ -1,18 +1,21 @@
 """Provider defaults: what holds for every model of a provider unless its document says otherwise.
 
 The defaults for the providers cardgen knows ship inside cardgen (`provider_defaults/`), so ingest
-works from any folder and from an installed cardgen. A project's `providers/<name>.yaml` overrides
-them field by field (`streaming.terminator` alone, say), or defines a provider cardgen does not know.
+works from any folder and from an installed cardgen. A project's `providers/<name>.yaml` (a mapping
+with `provider: <name>`) replaces them field by field (`streaming.terminator` alone, say), or
+defines a provider cardgen does not know. Either way they are defaults: a fact a document states
+wins over them, and a project's file that says otherwise than a document is warned about there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.facts import Fact
 from generator.ingest.yamlspans import YamlProblem, load_located
 
@@ -104,3 +107,35 @@ def parse_provider(text: str, stem: str, name: str) -> tuple[ProviderDefaults | 
 
 def _line(span: tuple[int, int] | None) -> int | None:
     return span[0] if span else None
+
+
+def unheeded_defaults(
+    defaults: ProviderDefaults, facts: Mapping[str, Fact], document: str
+) -> list[Diagnostic]:
+    """A warning at each fact of a document that the project's provider file sets otherwise.
+
+    The document's value is the one used (what a page states of its model beats a default), so the
+    file's value goes unused for this model; said, rather than ignored silently.
+    """
+    found = []
+    for key, fact in sorted(facts.items()):
+        default = defaults.facts.get(key)
+        if default is None or not _from_project_file(default) or default.value == fact.value:
+            continue
+        where = default.file if default.lines is None else f"{default.file}:{default.lines[0]}"
+        found.append(
+            warning(
+                document,
+                _line(fact.lines),
+                f"{key} is {fact.value!r:.120} here, and {where} sets {default.value!r:.120}: a value a document"
+                " states wins over the provider file, which only fills in what documents leave out; remove"
+                " it there, or patch this model with an overlay",
+                key,
+            )
+        )
+    return found
+
+
+def _from_project_file(fact: Fact) -> bool:
+    """Set by the project's `providers/<name>.yaml`, not by a default that ships with cardgen."""
+    return (fact.file or "").startswith(f"{PROVIDERS_PREFIX}/")

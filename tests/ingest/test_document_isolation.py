@@ -289,6 +289,7 @@ def test_a_model_that_differs_in_what_its_provider_client_holds_is_an_error_at_i
     assert found[0].split(":", 1)[0].endswith("overlays/cloudflare/melotts.yaml")  # where the value is set
     assert "@cf/myshell-ai/melotts: endpoint.base_url is" in found[0]
     assert "sources/cloudflare/m2m100-1.2b.md, sources/cloudflare/whisper.md" in found[0]
+    assert found[0].endswith("models: set it alike in every overlay that sets it, or remove it there")
     assert not models.exists()
 
     _overlay(tmp_path, "whisper", "  endpoint:\n    base_url: https://other.example\n")
