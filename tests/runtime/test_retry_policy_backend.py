@@ -104,7 +104,9 @@ def test_an_answer_cut_off_after_its_status_is_not_sent_for_again(rt: Any, backe
     """The 200 arrived, then the body broke off: the server has run (and billed) the generation."""
     outcome, sleeps, attempts = call(rt, backend, "cut;times=1")
     assert isinstance(outcome, rt.APIConnectionError)
-    assert str(outcome).startswith("Answer cut off: POST ") and ": 200 OK, then RemoteProtocolError" in str(outcome)
+    assert str(outcome).startswith("Answer cut off: POST ") and ": 200 OK, then RemoteProtocolError" in str(
+        outcome
+    )
     assert attempts == 1 and sleeps == []
 
 
