@@ -51,6 +51,9 @@ class StreamView:
     request_flag: str | None  # the input property that asks for the stream
 
 
+_CREDITS = re.compile(r"\bcredits?\b", re.IGNORECASE)  # a declared error about the account's credits
+
+
 @dataclass(frozen=True)
 class ModelView:
     entry: CatalogEntry
@@ -171,6 +174,17 @@ class ModelView:
         }
         names.update(name for name in self.types.class_names if name in mentioned)
         return sorted(names)
+
+    @property
+    def status_errors(self) -> dict[int, str]:
+        """What the model's document declares a status to mean beyond what it means in HTTP, by the
+        names the runtime's `_exceptions._DECLARED_CLASSES` knows: `{406: "credits"}` for a page
+        that declares its 406 as "Not enough credits". The model's own, never its provider's."""
+        return {
+            error.status: "credits"
+            for error in self.entry.errors
+            if _CREDITS.search(f"{error.name} {error.description}")
+        }
 
     @property
     def example_call(self) -> str:

@@ -15,7 +15,7 @@ STATUS_CLASSES = [
     (403, "PermissionDeniedError"),
     (404, "NotFoundError"),
     (405, "MethodNotAllowedError"),
-    (406, "InsufficientCreditsError"),
+    (406, "APIStatusError"),  # Not Acceptable, in HTTP; "credits" only where a model declares it
     (408, "RequestTimeoutError"),
     (409, "ConflictError"),
     (410, "APIStatusError"),
@@ -51,12 +51,17 @@ def test_the_hierarchy(rt: Any) -> None:
     assert issubclass(rt.InternalServerError, rt.APIStatusError)
 
 
-def test_segmind_406_reads_as_insufficient_credits(rt: Any) -> None:
+def test_a_406_reads_as_insufficient_credits_only_where_the_model_declares_it(rt: Any) -> None:
     response = httpx.Response(406, json={"error": "Not enough credits"})
-    error = rt.status_error(response, response.json(), [])
+    error = rt.status_error(response, response.json(), [], status_errors={406: "credits"})
     assert isinstance(error, rt.InsufficientCreditsError)
     assert error.message == "406 Not Acceptable: Not enough credits"
     assert str(error) == error.message
+    assert type(rt.status_error(response, response.json(), [])) is rt.APIStatusError
+    assert (
+        type(rt.status_error(response, response.json(), [], status_errors={402: "credits"}))
+        is rt.APIStatusError
+    )
 
 
 def test_provider_errors_and_body_are_kept(rt: Any) -> None:

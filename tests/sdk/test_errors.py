@@ -37,6 +37,21 @@ def test_each_status_raises_its_class(sdk: Any, status: int, name: str) -> None:
     assert caught.value.status_code == status
 
 
+def test_a_406_is_insufficient_credits_only_for_a_model_whose_document_says_so(sdk: Any) -> None:
+    """Segmind's page declares its 406 as "Not enough credits"; a Cloudflare model's 406 is HTTP's
+    Not Acceptable. Per-call options keep the model's meaning."""
+    assert any(e.status == 406 and "credits" in e.description for e in SEGMIND.errors)
+    assert not any(e.status == 406 for e in CLOUDFLARE.errors)
+    answer = Recorder(lambda r: httpx.Response(406, json={"error": "no"}))
+    with pytest.raises(sdk.InsufficientCreditsError):
+        getattr(client_for(sdk, SEGMIND, answer, max_retries=0).models, SEGMIND.slug).run(
+            messages=MESSAGES, timeout=5, extra_headers={"X-Trace": "t"}
+        )
+    with pytest.raises(sdk.APIStatusError) as caught:
+        _call(client_for(sdk, CLOUDFLARE, answer, max_retries=0), CLOUDFLARE)
+    assert type(caught.value) is sdk.APIStatusError and caught.value.status_code == 406
+
+
 def _sleeps(client: Any) -> list[float]:
     slept: list[float] = []
     client._client._sleep = slept.append  # the runtime's injectable sleep; no real waiting

@@ -1,6 +1,6 @@
 """Exceptions raised by the SDK, one class per failure and per HTTP status."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import cast
 
 import httpx
@@ -81,7 +81,8 @@ class MethodNotAllowedError(APIStatusError):
 
 
 class InsufficientCreditsError(APIStatusError):
-    """406: the account has not enough credits (Segmind's answer)."""
+    """The account has not enough credits: the status a model's document declares for it (Segmind's
+    pages: 406). Another model's 406 (Not Acceptable, in HTTP) is a plain APIStatusError."""
 
 
 class RequestTimeoutError(APIStatusError):
@@ -110,7 +111,6 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     405: MethodNotAllowedError,
-    406: InsufficientCreditsError,
     408: RequestTimeoutError,
     409: ConflictError,
     422: UnprocessableEntityError,
@@ -213,12 +213,26 @@ def _truncate(text: str) -> str:
     return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 3] + "..."
 
 
+# What a model's document may declare a status to mean, beyond what the status means in HTTP:
+# `status_errors` name these (Segmind answers 406 when the account has not enough credits).
+_DECLARED_CLASSES: dict[str, type[APIStatusError]] = {"credits": InsufficientCreditsError}
+
+
 def status_error(
-    response: httpx.Response, body: object, provider_errors: list[object], *, secrets: Iterable[str] = ()
+    response: httpx.Response,
+    body: object,
+    provider_errors: list[object],
+    *,
+    secrets: Iterable[str] = (),
+    status_errors: Mapping[int, str] | None = None,
 ) -> APIStatusError:
-    """Return the exception for a non-2xx answer, its class chosen by status; `secrets` are scrubbed."""
+    """Return the exception for a non-2xx answer, its class chosen by status (or by what the model's
+    document declares the status to mean, status_errors); `secrets` are scrubbed."""
     status = response.status_code
-    if status in _STATUS_CLASSES:
+    declared = (status_errors or {}).get(status)
+    if declared in _DECLARED_CLASSES:
+        cls = _DECLARED_CLASSES[declared]
+    elif status in _STATUS_CLASSES:
         cls = _STATUS_CLASSES[status]
     elif status >= 500:
         cls = InternalServerError
