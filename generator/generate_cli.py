@@ -117,7 +117,7 @@ def _generate_command(
         emit(
             {"command": "generate", "ok": clean, "check": check, "version": generation.lock.version,
              "files": generation.count, **tree_json(diff), "why": why,
-             "rendered": len(generation.rendered), "reused": len(generation.reused)}
+             "rendered": len(generation.rendered), "reused": len(generation.reused), "error": None}
         )  # fmt: skip
         sys.exit(0 if clean else 1)
     if check:
@@ -228,7 +228,8 @@ def _report_unchanged(out: Path, same: Unchanged, check: bool, as_json: bool, se
     if as_json:
         emit(
             {"command": "generate", "ok": True, "check": check, "version": same.version,
-             "files": same.files, **tree_json(TreeDiff()), "why": [], "rendered": 0, "reused": same.models}
+             "files": same.files, **tree_json(TreeDiff()), "why": [], "rendered": 0, "reused": same.models,
+             "error": None}
         )  # fmt: skip
     elif check:
         report_check(out, TreeDiff(), "", same.files)

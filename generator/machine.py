@@ -50,12 +50,23 @@ def emit(document: dict[str, Any]) -> None:
 
 
 def append_step_summary(markdown: str) -> None:
-    """Append to GitHub Actions' job summary when $GITHUB_STEP_SUMMARY names a file; else nothing."""
+    """Append to GitHub Actions' job summary when $GITHUB_STEP_SUMMARY names a file; else nothing.
+
+    A summary that cannot be written is a warning on stderr: the command's own outcome (its
+    exit status, its output on stdout) must not change because a side report failed.
+    """
     target = os.environ.get(STEP_SUMMARY)
     if not target:
         return
-    with Path(target).open("a", encoding="utf-8") as summary:
-        summary.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    try:
+        with Path(target).open("a", encoding="utf-8") as summary:
+            summary.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    except OSError as exc:
+        click.echo(
+            f"warning: cannot append the report to ${STEP_SUMMARY} ({target}): {exc.strerror or exc}; "
+            "the job summary misses it (point the variable at a writable file, or unset it)",
+            err=True,
+        )
 
 
 def markdown_cell(text: str) -> str:

@@ -39,6 +39,25 @@ def test_ingest_json_holds_each_diagnostic_as_an_object(tmp_path: Path) -> None:
     assert "error:" not in done.stderr, "json mode prints no text diagnostics"
 
 
+def test_ingest_json_has_the_same_keys_whatever_happened(tmp_path: Path, seed_project: Path) -> None:
+    root = _project(tmp_path, seed_project)
+    fresh = json.loads(cardgen(root, "ingest", "--format", "json").stdout)
+    replayed = json.loads(cardgen(root, "ingest", "--format", "json").stdout)  # inputs unchanged
+    checked = json.loads(cardgen(root, "ingest", "--check", "--format", "json").stdout)
+    shutil.copy(BAD / "sources" / "cloudflare" / "page.txt", root / "catalog" / "sources" / "cloudflare")
+    failed = json.loads(cardgen(root, "ingest", "--format", "json", expect=1).stdout)
+    kept = json.loads(cardgen(root, "ingest", "--keep-going", "--format", "json", expect=1).stdout)
+    assert list(fresh) == list(replayed) == list(checked) == list(failed) == list(kept)
+    # written: whether catalog/models now holds the run's outcome (the good entries, with --keep-going)
+    assert [d["written"] for d in (fresh, replayed, checked, failed, kept)] == [
+        True,
+        True,
+        False,
+        False,
+        True,
+    ]
+
+
 def test_ingest_check_json_lists_what_differs(tmp_path: Path, seed_project: Path) -> None:
     root = _project(tmp_path, seed_project)
     clean = json.loads(cardgen(root, "ingest", "--check", "--format", "json").stdout)
@@ -77,9 +96,13 @@ def test_generate_json_keeps_its_keys_when_rendering_fails(tmp_path: Path, seed_
     clean = json.loads(
         cardgen(_project(tmp_path / "clean", seed_project), "generate", "--format", "json").stdout
     )
-    assert set(clean) <= set(failed), "a CI script reads the same keys whatever happened"
+    unchanged_root = _project(tmp_path / "unchanged", seed_project)
+    cardgen(unchanged_root, "generate")
+    unchanged = json.loads(cardgen(unchanged_root, "generate", "--format", "json").stdout)
+    assert list(clean) == list(failed) == list(unchanged), "the same keys whatever happened"
     assert (failed["ok"], failed["stale"], failed["why"]) == (False, [], [])
     assert "cassettes of `segmind/" in failed["error"]
+    assert (clean["error"], unchanged["error"]) == (None, None)
 
 
 def test_conform_json_junitxml_and_step_summary(tmp_path: Path, seed_project: Path) -> None:
@@ -99,6 +122,16 @@ def test_conform_json_junitxml_and_step_summary(tmp_path: Path, seed_project: Pa
     text = summary.read_text("utf-8")
     assert text.startswith("### cardgen conform: passed\n")
     assert "| `segmind/deepseek_reasoner` | ok |" in text
+
+
+def test_a_step_summary_that_cannot_be_written_is_a_warning_not_a_failure(seed_project: Path) -> None:
+    catalog = str(seed_project / "catalog" / "models")
+    env = {"GITHUB_STEP_SUMMARY": str(seed_project / "no-such-folder" / "summary.md")}
+    done = cardgen(seed_project, "diff", catalog, catalog, "--json", env=env)  # exit 0: nothing changed
+    assert json.loads(done.stdout)["ok"] is True
+    assert "warning: cannot append the report to $GITHUB_STEP_SUMMARY" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (seed_project / "no-such-folder").exists()
 
 
 def test_a_command_asked_for_json_that_cannot_start_still_answers_in_json(tmp_path: Path) -> None:

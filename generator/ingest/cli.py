@@ -142,7 +142,7 @@ def ingest_command(
             click.echo(f"ingest failed: {counted}; nothing written to {catalog_dir}", err=True)
         sys.exit(1)
     diff, entries = _write_catalog(catalog_dir, result, cache, check, digest if not failed else None)
-    document |= {"entries": entries, "check": check, **tree_json(diff)}
+    document |= {"entries": entries, "check": check, **tree_json(diff), "written": not check}
     if as_json:
         emit({**document, "ok": document["ok"] and (diff.clean or not check)})
         sys.exit(1 if failed or (check and not diff.clean) else 0)
@@ -192,7 +192,7 @@ def _replay_ingest(
         emit(
             {"command": "ingest", "ok": True, "documents": outcome.documents,
              "diagnostics": diagnostics_json(diagnostics), "entries": outcome.entries, "check": check,
-             **tree_json(TreeDiff())}
+             **tree_json(TreeDiff()), "written": not check}
         )  # fmt: skip
     elif check:
         report_check(catalog_dir, TreeDiff(), "", outcome.entries)
