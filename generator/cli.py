@@ -61,6 +61,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 CONFORM_NEEDS = ("pytest", "hypothesis", "hypothesis_jsonschema")  # the `conform` extra
+EXAMPLES_ENV = "CARDGEN_EXAMPLES"
+DEFAULT_EXAMPLES = 20
 
 
 class LazyGroup(click.Group):
@@ -204,9 +206,10 @@ def catalog_command(catalog_dir: Path, as_json: bool, output_format: str) -> Non
 )
 @click.option(
     "--examples",
-    type=int,
-    default=lambda: int(os.environ.get("CARDGEN_EXAMPLES", "20")),
-    show_default="20, or $CARDGEN_EXAMPLES",
+    type=click.IntRange(min=1),
+    default=None,
+    callback=lambda _ctx, param, given: given if given is not None else _examples_from_environment(param),
+    show_default=f"{DEFAULT_EXAMPLES}, or ${EXAMPLES_ENV}",
     help="Hypothesis examples per property.",
 )
 @folder_option("--out", DEFAULT_OUT, "Where `cardgen generate` wrote the SDK and its tests.")
@@ -312,6 +315,28 @@ def conform_command(
         if output_format != "json":
             click.echo(f"conformance failed (pytest exit {code})", err=True)
         sys.exit(1)
+
+
+def _examples_from_environment(param: click.Parameter) -> int:
+    """$CARDGEN_EXAMPLES when set, else the default: a whole number of at least 1, or a usage error.
+
+    Zero or fewer examples would not skip the properties: hypothesis refuses them, and every
+    model would show as failing every property, which a bad CI variable must not look like.
+    """
+    given = os.environ.get(EXAMPLES_ENV)
+    if given is None:
+        return DEFAULT_EXAMPLES
+    try:
+        examples = int(given)
+    except ValueError:
+        examples = 0
+    if examples < 1:
+        raise click.BadParameter(
+            f"${EXAMPLES_ENV} is {given!r}: expected a whole number of at least 1 (or unset it for "
+            f"{DEFAULT_EXAMPLES})",
+            param=param,
+        )
+    return examples
 
 
 def main() -> None:

@@ -95,3 +95,43 @@ def test_a_backend_that_is_no_backend_is_a_usage_error(tmp_path: Path, backend: 
         f"Invalid value for --backend: expected local, recorded or an http:// or https:// URL, not {backend!r}"
         in done.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "words"),
+    [
+        (["--examples", "0"], {}, "Invalid value for '--examples': 0 is not in the range x>=1"),
+        (["--examples", "-1"], {}, "Invalid value for '--examples': -1 is not in the range x>=1"),
+        (
+            [],
+            {"CARDGEN_EXAMPLES": "abc"},
+            "$CARDGEN_EXAMPLES is 'abc': expected a whole number of at least 1",
+        ),
+        ([], {"CARDGEN_EXAMPLES": "0"}, "$CARDGEN_EXAMPLES is '0': expected a whole number of at least 1"),
+    ],
+)
+def test_fewer_than_one_example_is_a_usage_error_not_every_property_failing(
+    tmp_path: Path, arguments: list[str], environment: dict[str, str], words: str
+) -> None:
+    _tests_dir(tmp_path / "generated" / "tests", ["cloudflare/a"])
+    done = cardgen(
+        tmp_path,
+        "conform",
+        "--backend",
+        "recorded",
+        *arguments,
+        "--format",
+        "json",
+        env=environment,
+        expect=2,
+    )
+    assert words in done.stderr
+    assert words in json.loads(done.stdout)["error"]
+
+
+def test_cardgen_examples_sets_the_examples_when_the_option_is_not_given(
+    tmp_path: Path, seed_project: Path
+) -> None:
+    arguments = ("--backend", "recorded", "--model", "segmind/*", "--format", "json")
+    document = json.loads(cardgen(seed_project, "conform", *arguments, env={"CARDGEN_EXAMPLES": "2"}).stdout)
+    assert document["examples"] == 2
