@@ -86,7 +86,11 @@ def record_command(catalog_dir: Path, backend: str, out: Path, pattern: str, see
         raise click.ClickException(str(exc)) from exc
     selected = _selected(catalog, pattern)
     if not selected:
-        raise click.ClickException(f"no model in {catalog_dir} matches {pattern!r}")
+        raise click.BadParameter(
+            f"no model in {catalog_dir} matches {pattern!r} (models are `<provider>/<slug>`, "
+            "or the slug alone; `cardgen catalog` lists them)",
+            param_hint="--model",
+        )
     with (
         _backend_url(backend, catalog, seed) as url,
         httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import httpx
+from click.core import ParameterSource
 
 from generator import __version__
 from generator.cli_support import DEFAULT_SOURCES, folder_option
@@ -54,7 +55,8 @@ def pull_command(
     \b
     Exit status: 0 done (with --check: nothing changed upstream); 1 with --check: something
     changed, appeared or disappeared; 2 the pull itself failed (no credentials, the listing or a
-    model could not be fetched), so that a drift monitor tells drift from a broken pull.
+    model could not be fetched, a --model that matches no model listed upstream and no document
+    in the folder), so that a drift monitor tells drift from a broken pull.
     """
     try:
         config = load_pull_config(provider, sources.parent / "providers")
@@ -72,6 +74,8 @@ def pull_command(
     except ListingError as exc:
         click.echo(f"pull {provider} failed; nothing written: {exc}", err=True)
         sys.exit(FAILED)
+    if not pulled.selected:
+        _refuse_a_glob_of_nothing(provider, folder, glob)
     changes = compare(folder, pulled)
     _summarize(provider, folder, pulled, changes, check, prune)
     if check:
@@ -86,6 +90,19 @@ FAILED = 2  # the pull did not happen as asked: not drift
 
 class PullFailed(click.ClickException):
     exit_code = FAILED
+
+
+def _refuse_a_glob_of_nothing(provider: str, folder: Path, glob: str) -> None:
+    """A --model given that chose nothing is a usage error: a glob with a typo pulls nothing, and a
+    drift monitor running it would stay green forever. The default `*` over an empty listing is not."""
+    if click.get_current_context().get_parameter_source("glob") is ParameterSource.DEFAULT:
+        return
+    raise click.BadParameter(
+        f"{glob!r} matches no {provider} model listed upstream (nor a configured page) and no "
+        f"document in {folder}; nothing was pulled (model ids as the provider publishes them, "
+        "or page file names)",
+        param_hint="--model",
+    )
 
 
 def _pull(

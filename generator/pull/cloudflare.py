@@ -66,6 +66,7 @@ def pull_cloudflare(
     names = {str(item.get("name")) for item in listed}
     held = {**pages, **existing}
     pulled.gone = {n: f for n, f in held.items() if fnmatchcase(n, glob) and n not in names}
+    pulled.selected = len(listed) + len(pulled.gone)
     return pulled
 
 

@@ -27,8 +27,8 @@ def pull_pages(
     glob: str,
     progress: Callable[[str], None],
 ) -> Pulled:
-    pulled = Pulled()
     chosen = [page for page in pages if fnmatchcase(page.file, glob) or fnmatchcase(page.url, glob)]
+    pulled = Pulled(selected=len(chosen))
     for index, page in enumerate(chosen, start=1):
         url = rebase(page.url, base_url) if base_url else page.url
         try:

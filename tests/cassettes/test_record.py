@@ -127,10 +127,10 @@ def test_model_glob_records_only_those_and_keeps_the_others(record: Record, tmp_
     assert changed == {"segmind/deepseek_reasoner/example-1.yaml"}
 
 
-def test_unknown_model_glob_is_an_error(record: Record, tmp_path: Path) -> None:
+def test_unknown_model_glob_is_a_usage_error(record: Record, tmp_path: Path) -> None:
     result = record("--model", "nobody/*", "--out", str(tmp_path))
-    assert result.exit_code != 0
-    assert "no model" in result.output
+    assert result.exit_code == 2, "a usage error, as conform's"
+    assert "Invalid value for --model: no model in" in result.output
     assert not tmp_path.joinpath("nobody").exists()
 
 

@@ -45,6 +45,22 @@ def test_pages_are_stored_as_published_and_a_page_gone_is_pruned_only_when_asked
     assert pruned.exit_code == 0 and not (folder / "retired.md").exists()
 
 
+def test_a_model_glob_that_matches_no_configured_page_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "providers").mkdir()
+    (tmp_path / "providers" / "segmind.yaml").write_text(
+        "provider: segmind\npull:\n  pages:\n    - https://docs.example.com/__cardgen/pages/segmind/deepseek-r1.txt\n",
+        "utf-8",
+    )
+    with running_backend(seed_catalog(), documents=CATALOG_ROOT) as backend:
+        argv = ["pull", "segmind", "--sources", str(tmp_path / "sources"), "--base-url", backend.url]
+        typo = CliRunner().invoke(cli, [*argv, "--model", "deepsek*", "--check"], catch_exceptions=False)
+        chosen = CliRunner().invoke(cli, [*argv, "--model", "deepseek*"], catch_exceptions=False)
+    assert typo.exit_code == 2, typo.output
+    assert "Invalid value for --model: 'deepsek*' matches no segmind model" in typo.output
+    assert chosen.exit_code == 0, chosen.output
+    assert (tmp_path / "sources" / "segmind" / "deepseek-r1.txt").is_file()
+
+
 def test_the_shipped_defaults_name_pages_and_a_project_file_replaces_them(tmp_path: Path) -> None:
     assert load_pull_config("segmind", None).pages[0].file == "deepseek-r1.txt"
     (tmp_path / "segmind.yaml").write_text(

@@ -130,6 +130,25 @@ def test_check_lists_changed_appeared_and_disappeared(backend: BackendHandle, tm
     assert pull(backend, sources, "--check").exit_code == 0
 
 
+def test_a_model_glob_that_matches_nothing_upstream_or_held_is_exit_2_not_a_green_check(
+    backend: BackendHandle, tmp_path: Path
+) -> None:
+    sources = tmp_path / "sources"
+    assert pull(backend, sources).exit_code == 0
+    for extra in ([], ["--check"]):
+        typo = pull(backend, sources, "--model", "@cf/cardgen/nomatch*", *extra)
+        assert typo.exit_code == 2, typo.output
+        assert "Invalid value for --model: '@cf/cardgen/nomatch*' matches no cloudflare model" in typo.output
+        assert "pulled 0" not in typo.output
+    # a glob that names only a document held in the folder is a model gone upstream: a pull as asked
+    held = json.loads((sources / "cloudflare" / "speak-1.json").read_text("utf-8"))
+    (sources / "cloudflare" / "retired.json").write_text(
+        json.dumps({**held, "name": "@cf/x/retired"}), "utf-8"
+    )
+    gone = pull(backend, sources, "--model", "@cf/x/*", "--check")
+    assert gone.exit_code == 1 and "disappeared  @cf/x/retired (retired.json)" in gone.output
+
+
 def test_a_document_kept_in_another_form_is_not_drift_and_stays_as_it_is(
     backend: BackendHandle, tmp_path: Path
 ) -> None:
