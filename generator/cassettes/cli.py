@@ -77,8 +77,9 @@ def record_command(catalog_dir: Path, backend: str, out: Path, pattern: str, see
     never hold credentials: auth headers are dropped, path parameters become placeholders such
     as ACCOUNT_ID, and the URI names the provider's real host whatever backend answered.
 
-    All or nothing: any failed request leaves OUT as it was. Models not selected by --model
-    keep their cassettes.
+    A 429 (its Retry-After honoured, up to 5 s), a 5xx or a broken connection is tried again,
+    three attempts in all. All or nothing: any request that still fails leaves OUT as it was.
+    Models not selected by --model keep their cassettes.
     """
     try:
         catalog = load_catalog(catalog_dir)

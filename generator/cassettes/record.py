@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from generator.cassettes.plan import PlannedRequest, UnplannableRequest, plan_re
 from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import Diagnostic, error
 from generator.ingest.uploads import media_of
+from generator.pull.fetch import FetchError, retried
 from generator.render.cassettes import (
     EVENT_STREAM,
     JSON,
@@ -134,16 +136,12 @@ def exchange(
     request = client.build_request(entry.endpoint.method, url, content=payload, headers=headers)
     secrets = credentials.secrets()
     try:
-        response = client.send(request, stream=True, follow_redirects=False)
-        try:
-            content = response.read()
-        finally:
-            response.close()
-    except httpx.HTTPError as exc:
-        raise RecordFailed(scrub.scrub_text(f"{type(exc).__name__}: {exc}", secrets)) from exc
-    if not response.is_success:
-        answer = content.decode("utf-8", errors="replace")[:300]
-        raise RecordFailed(scrub.scrub_text(f"HTTP {response.status_code}: {answer}", secrets))
+        # A 429, a 5xx or a broken connection is tried again, as `pull` does: one rate limit must
+        # not fail a whole all-or-nothing recording. The exchange kept is the one that succeeded.
+        response = retried(partial(_send, client, request), f"{request.method} {request.url}")
+    except FetchError as exc:
+        raise RecordFailed(scrub.scrub_text(str(exc), secrets)) from exc
+    content = response.content
     media = media_of(response.headers.get("content-type", ""))
     if planned.stream and media != media_of(stream_media(entry)):
         raise RecordFailed(f"asked for a stream ({stream_media(entry)}), got {media or 'no content type'}")
@@ -165,6 +163,16 @@ def exchange(
         response_headers=scrub.response_headers(response.headers.multi_items(), secrets),
         response_body=answer_body,
     )
+
+
+def _send(client: httpx.Client, request: httpx.Request) -> httpx.Response:
+    """The answer to request, its body read to the end (a stream's every event)."""
+    response = client.send(request, stream=True, follow_redirects=False)
+    try:
+        response.read()
+    finally:
+        response.close()
+    return response
 
 
 def _ends_with(stream: str | bytes, terminator: str) -> bool:

@@ -1,8 +1,12 @@
-"""GET with bounded retries: 429, 5xx and broken connections are tried again, with backoff."""
+"""Requests with bounded retries: 429, 5xx and broken connections are tried again, with backoff.
+
+`pull` GETs documents with it, and `record` sends each recorded request through it.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import httpx
 
@@ -23,19 +27,28 @@ class FetchError(Exception):
 
 def get(client: httpx.Client, url: str, params: dict[str, str | int] | None = None) -> httpx.Response:
     """The response to GET url (status 2xx), after up to ATTEMPTS tries; FetchError otherwise."""
-    problem = FetchError(f"GET {url}: not tried")
+    return retried(lambda: client.get(url, params=params), f"GET {url}")
+
+
+def retried(send: Callable[[], httpx.Response], what: str) -> httpx.Response:
+    """send()'s response (status 2xx, its body read), after up to ATTEMPTS tries; FetchError otherwise.
+
+    what names the request in a transport error's message (`POST https://...`). Any other 4xx
+    than 429 is not tried again: the same request would get the same answer.
+    """
+    problem = FetchError(f"{what}: not tried")
     for attempt in range(ATTEMPTS):
         if attempt:
             time.sleep(_wait(problem, attempt))
         try:
-            response = client.get(url, params=params)
-        except httpx.HTTPError as exc:
-            problem = FetchError(f"GET {url}: {type(exc).__name__}: {exc}")
+            response = send()
+        except httpx.HTTPError as exc:  # also a body cut midway, which only reading it finds
+            problem = FetchError(f"{what}: {type(exc).__name__}: {exc}")
             continue
         if response.is_success:
             return response
         problem = FetchError(
-            f"GET {response.url}: HTTP {response.status_code}{_said(response)}",
+            f"{response.request.method} {response.url}: HTTP {response.status_code}{_said(response)}",
             response.status_code,
             response.headers.get("retry-after"),
         )

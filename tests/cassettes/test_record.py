@@ -116,6 +116,28 @@ def test_a_failed_request_writes_nothing(
     assert tree(out) == before
 
 
+@pytest.mark.parametrize(
+    "faults", ["429;retry-after=0;times=1", "503;retry-after=0;times=2", "cut;times=1"], ids=str
+)
+def test_a_transient_failure_is_tried_again(record: Record, tmp_path: Path, faults: str) -> None:
+    """Every request fails (a rate limit, a server error, a body cut midway), then succeeds."""
+    with running_backend(CATALOG, seed=0, faults=faults) as backend:
+        result = record("--backend", backend.url, "--model", "segmind/*", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    with running_backend(CATALOG, seed=0) as backend:  # the same answers, never failing
+        record("--backend", backend.url, "--model", "segmind/*", "--out", str(tmp_path / "calm"))
+    assert tree(tmp_path / "out") == tree(tmp_path / "calm")
+
+
+def test_a_request_that_fails_on_every_attempt_still_writes_nothing(record: Record, tmp_path: Path) -> None:
+    with running_backend(CATALOG, seed=0, faults="429;retry-after=0") as backend:
+        result = record("--backend", backend.url, "--model", "segmind/*", "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert "HTTP 429" in result.output and "(after 3 attempts)" in result.output
+    assert "record failed; nothing written to" in result.output
+    assert tree(tmp_path) == {}
+
+
 def test_model_glob_records_only_those_and_keeps_the_others(record: Record, tmp_path: Path) -> None:
     assert record("--seed", "1", "--out", str(tmp_path)).exit_code == 0
     before = tree(tmp_path)
