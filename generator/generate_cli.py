@@ -51,7 +51,8 @@ def generate_command(
     Models whose catalog entry, recordings and toolchain are unchanged since the last run (see
     <out>/cardgen.lock) keep their files untouched. The package version moves by what changed in
     the catalog (`cardgen diff` rules) and <out>/CHANGELOG.md says why. Everything is rendered and
-    formatted in memory first; the output directory changes only when all of it succeeded.
+    formatted in memory first; the output directory changes only when all of it succeeded (a
+    Ctrl-C while the files are written takes effect once they all are).
     When neither the inputs nor the output changed since the last run, nothing is parsed or
     rendered at all (<out>/.cardgen-cache/ remembers that run). Entries an ingest wrote, or an
     earlier run parsed, are read back from their JSON (<catalog>/.cardgen-cache/entries/). Deleting

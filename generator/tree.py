@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Mapping
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
@@ -173,6 +176,21 @@ def write_tree(
             f"{target} holds files cardgen did not write ({', '.join(foreign[:5])}); "
             "move them away or choose another output directory"
         )
+    # Ctrl-C (or a SIGTERM) halfway would leave some files new and some old, or a first tree
+    # partly written: the signal waits until the tree is whole, then acts as it would have.
+    with signals_deferred():
+        _stage_and_swap(target, files, diff)
+        manifest = "".join(f"{path}\n" for path in sorted({*map(str, files), *kept}))
+        if (target / MANIFEST).is_file() is False or (target / MANIFEST).read_text("utf-8") != manifest:
+            (target / MANIFEST).write_text(manifest, "utf-8")
+    return diff
+
+
+def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff) -> None:
+    """Write each changed file beside its place, then rename them all into place and remove the
+    extra ones. A file that cannot be staged undoes the staging: target stays as it was, and a
+    target that did not exist still does not."""
+    fresh = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
@@ -180,22 +198,42 @@ def write_tree(
             destination = target / changed
             destination.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".cardgen-", dir=destination.parent)
+            staged.append((Path(temporary), destination))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 stream.write(files[PurePosixPath(changed)])
-            staged.append((Path(temporary), destination))
     except BaseException:
         for staged_file, _ in staged:
             staged_file.unlink(missing_ok=True)
+            _remove_empty_parents(staged_file.parent, target)
+        if fresh and not any(target.iterdir()):
+            target.rmdir()
         raise
     for staged_file, destination in staged:
         staged_file.replace(destination)
     for extra in diff.extra:
         (target / extra).unlink()
         _remove_empty_parents((target / extra).parent, target)
-    manifest = "".join(f"{path}\n" for path in sorted({*map(str, files), *kept}))
-    if (target / MANIFEST).is_file() is False or (target / MANIFEST).read_text("utf-8") != manifest:
-        (target / MANIFEST).write_text(manifest, "utf-8")
-    return diff
+
+
+@contextmanager
+def signals_deferred(signals: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM)) -> Iterator[None]:
+    """Hold these signals until the block ends, then deliver them to the handlers they had.
+
+    Only the main thread can set handlers; elsewhere the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {number: signal.signal(number, lambda got, _frame: received.append(got)) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            # None: a handler set outside Python, which cannot be restored; the default is closest
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        for got in dict.fromkeys(received):  # each once, in the order they came
+            signal.raise_signal(got)
 
 
 def _remove_empty_parents(directory: Path, stop: Path) -> None:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from types import FrameType
 
 import pytest
 
@@ -26,6 +30,61 @@ def test_a_failed_write_changes_nothing(tmp_path: Path) -> None:
         write_tree(target, files)
     assert (target / "keep.txt").read_text("utf-8") == "old\n"
     assert not [p for p in target.rglob(".cardgen-*") if p.name != ".cardgen-files"]
+
+
+class Stopped(Exception):
+    """What the test's own handler raises for the signal it was sent."""
+
+
+@pytest.fixture(params=[signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def stop_signal(request: pytest.FixtureRequest) -> Iterator[signal.Signals]:
+    """A signal whose handler raises Stopped, as Ctrl-C's raises KeyboardInterrupt."""
+
+    def stop(number: int, _frame: FrameType | None) -> None:
+        raise Stopped(number)
+
+    number: signal.Signals = request.param
+    previous = signal.signal(number, stop)
+    try:
+        yield number
+    finally:
+        signal.signal(number, previous)
+
+
+class SignalledWhileWritten(dict[PurePosixPath, str]):
+    """A tree that sends its process a signal the first time a file's text is read once target
+    exists: in the middle of the write, whatever the order files are written in."""
+
+    def __init__(self, files: dict[PurePosixPath, str], target: Path, number: signal.Signals) -> None:
+        super().__init__(files)
+        self.target, self.number, self.sent = target, number, False
+
+    def __getitem__(self, name: PurePosixPath) -> str:
+        if self.target.exists() and not self.sent:
+            self.sent = True
+            os.kill(os.getpid(), self.number)
+        return super().__getitem__(name)
+
+
+def test_a_signal_during_the_write_waits_until_the_tree_is_whole(
+    tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    target = tmp_path / "first"  # a first tree: no folder yet
+    files = {PurePosixPath(f"pkg/{i}/m.py"): f"{i}\n" for i in range(20)} | {PurePosixPath("a.toml"): "x\n"}
+    tree = SignalledWhileWritten(files, target, stop_signal)
+    with pytest.raises(Stopped):  # acted on as it would have been, once the tree is written
+        write_tree(target, tree)
+    assert tree.sent
+    assert compare_tree(target, files).clean
+    assert (target / ".cardgen-files").read_text("utf-8").splitlines() == sorted(map(str, files))
+
+
+def test_a_first_write_that_fails_leaves_no_folder(tmp_path: Path) -> None:
+    target = tmp_path / "first"
+    files = {PurePosixPath("a/ok.txt"): "x\n", PurePosixPath("b/c/bad.txt"): "\udc80"}  # not UTF-8
+    with pytest.raises(UnicodeEncodeError):
+        write_tree(target, files)
+    assert not target.exists()
 
 
 def test_paths_outside_the_target_are_refused(tmp_path: Path) -> None:
