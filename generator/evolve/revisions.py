@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 from generator.catalog.store import Catalog, load_catalog, parse_entry
+from generator.tree import yaml_files
 
 CATALOG_IN_REPO = PurePosixPath("catalog/models")
 
@@ -74,16 +75,7 @@ def load_catalog_at(spec: str, repo: Path | None = None, catalog: PurePosixPath 
     A directory wins over a revision of the same name; nothing in the work tree is touched.
     """
     if spec and Path(spec).is_dir():
-        here = load_catalog(Path(spec))
-        # An empty catalog holds nothing but hidden files (its manifest); a folder with other things
-        # and no entry is another folder (catalog/, generated/), whose "every model removed" would mislead.
-        visible = any(not child.name.startswith(".") for child in Path(spec).iterdir())
-        if not here and visible:
-            raise RevisionError(
-                f"{spec!r} holds no catalog (no `<provider>/<slug>.yaml` entry): "
-                "name the folder `cardgen ingest` writes, catalog/models by default"
-            )
-        return here
+        return _load_directory(spec)
     repo = repo or Path.cwd()
     found = _commit(spec, repo)
     if found is None:
@@ -92,3 +84,35 @@ def load_catalog_at(spec: str, repo: Path | None = None, catalog: PurePosixPath 
     texts = _read_blobs(top, commit, _entry_paths(top, commit, catalog))
     entries = [parse_entry(text, f"{spec}:{path}") for path, text in texts.items()]
     return Catalog(tuple(sorted(entries, key=lambda e: e.key)))
+
+
+def _load_directory(spec: str) -> Catalog:
+    """The catalog in a directory; RevisionError when the directory is another folder, not a catalog."""
+    folder = Path(spec)
+    advice = "name the folder `cardgen ingest` writes, catalog/models by default"
+    try:
+        here = load_catalog(folder)
+    except ValueError as exc:
+        # A catalog with a broken entry says which; a folder where no `*/*.yaml` file is an entry
+        # (/tmp, a project's root) is first of all no catalog, whatever its first such file is.
+        if _holds_an_entry(folder):
+            raise
+        raise RevisionError(
+            f"{spec!r} holds no catalog (no `<provider>/<slug>.yaml` entry; {exc}): {advice}"
+        ) from exc
+    # An empty catalog holds nothing but hidden files (its manifest); a folder with other things
+    # and no entry is another folder (catalog/, generated/), whose "every model removed" would mislead.
+    visible = any(not child.name.startswith(".") for child in folder.iterdir())
+    if not here and visible:
+        raise RevisionError(f"{spec!r} holds no catalog (no `<provider>/<slug>.yaml` entry): {advice}")
+    return here
+
+
+def _holds_an_entry(folder: Path) -> bool:
+    for name in yaml_files(folder, depth=1):  # `<provider>/<slug>.yaml`, as load_catalog reads them
+        try:
+            parse_entry((folder / name).read_text("utf-8"), name)
+        except (OSError, ValueError):
+            continue
+        return True
+    return False

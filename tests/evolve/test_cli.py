@@ -163,6 +163,18 @@ def test_a_folder_that_holds_no_catalog_exits_2_not_every_model_removed(tmp_path
     assert run(old, str(emptied)).exit_code == 1  # breaking: models removed
 
 
+def test_a_folder_of_other_projects_is_no_catalog_not_a_broken_entry(tmp_path: Path) -> None:
+    old, _ = catalog_dirs(tmp_path, "model-removed")
+    (tmp_path / "elsewhere" / "ci-clone").mkdir(parents=True)  # as /tmp, with a checkout in it
+    (tmp_path / "elsewhere" / "ci-clone" / ".pre-commit-config.yaml").write_text("repos: []\n", "utf-8")
+    result = run(old, str(tmp_path / "elsewhere"))
+    assert result.exit_code == 2
+    assert (
+        f"NEW: '{tmp_path / 'elsewhere'}' holds no catalog (no `<provider>/<slug>.yaml` entry; "
+        in result.stderr
+    )
+
+
 def test_an_unreadable_entry_exits_2_naming_the_file(tmp_path: Path) -> None:
     old, new = catalog_dirs(tmp_path, "model-removed")
     broken = Path(new) / "acme" / "broken.yaml"
