@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from pathlib import Path
 
 import click
@@ -115,6 +116,10 @@ def serve_command(
                                    Cloudflare's listing and schemas (`cardgen pull`)
       GET    /__cardgen/pages[/PROVIDER/FILE]
                                    each model's source page, from sources/ beside the catalog
+
+    \b
+    Exit status: 0 stopped by Ctrl-C or SIGTERM; 1 the catalog cannot be read; 2 a usage
+    error; 3 HOST:PORT cannot be listened on (a port in use).
     """
     try:
         catalog = load_catalog(catalog_dir)
@@ -122,6 +127,7 @@ def serve_command(
         raise click.ClickException(str(exc)) from exc
     if not _is_loopback(host):
         click.echo(f"warning: serving on {host}, which is not a loopback address", err=True)
+    _refuse_an_address_in_use(host, port)  # before saying it serves there
     click.echo(f"cardgen backend: {len(catalog)} models from {catalog_dir} on http://{host}:{port}", err=True)
     options = BackendOptions(
         seed,
@@ -134,6 +140,30 @@ def serve_command(
         header_timeout=header_timeout,
     )
     serve_forever(catalog, options, host, port)
+
+
+CANNOT_LISTEN = 3  # uvicorn's own status, should the port be taken between the check and its bind
+
+
+class CannotListen(click.ClickException):
+    exit_code = CANNOT_LISTEN
+
+
+def _refuse_an_address_in_use(host: str, port: int) -> None:
+    """Bind each address host:port names, as the server will (SO_REUSEADDR, as asyncio sets it),
+    and let it go; CannotListen when one is in use or cannot be had."""
+    try:
+        for family, kind, proto, _, address in socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        ):
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(address)
+    except OSError as exc:
+        raise CannotListen(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; stop what listens there, "
+            "or choose another --port"
+        ) from exc
 
 
 def _is_loopback(host: str) -> bool:

@@ -96,6 +96,18 @@ def test_the_server_serves_logs_and_stops_cleanly(seed_project: Path, stop: sign
     assert "fault=slow" in stderr
 
 
+def test_a_port_in_use_is_refused_before_anything_says_it_serves(seed_project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        catalog = str(seed_project / "catalog" / "models")
+        result = CliRunner().invoke(serve_command, ["--catalog", catalog, "--port", str(port)])
+    assert result.exit_code == 3, result.output
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
+    assert "cardgen backend:" not in result.output
+
+
 def test_cardgen_has_the_serve_command() -> None:
     from generator.cli import cli
 
