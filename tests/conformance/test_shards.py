@@ -135,3 +135,25 @@ def test_cardgen_examples_sets_the_examples_when_the_option_is_not_given(
     arguments = ("--backend", "recorded", "--model", "segmind/*", "--format", "json")
     document = json.loads(cardgen(seed_project, "conform", *arguments, env={"CARDGEN_EXAMPLES": "2"}).stdout)
     assert document["examples"] == 2
+
+
+@pytest.mark.parametrize("given", ["abc", "0"])
+def test_the_generated_tests_refuse_fewer_than_one_example_as_pytests_usage_error(
+    seed_project: Path, given: str
+) -> None:
+    """Run directly with pytest (not through `cardgen conform`): a usage error, not a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", "--backend", "recorded"],
+        cwd=seed_project / "generated",
+        env={**os.environ, "CARDGEN_EXAMPLES": given},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert f"CARDGEN_EXAMPLES) must be a whole number >= 1, not {given!r}" in done.stderr
+    assert "Traceback" not in done.stderr
