@@ -84,16 +84,14 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
     ) -> object:
         """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
         request = self._build_request(path, body, model_id, options=options)
-        return self._parse_response(
-            await self._send(request, stream=False, retries=self._retries_of(options))
-        )
+        return self._parse_response(await self._send(request, stream=False, options=options))
 
     async def send_json(
         self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS
     ) -> httpx.Response:
         """POST `body` as JSON to `path`; return the 2xx answer, read, for `decode()` later."""
         request = self._build_request(path, body, model_id, options=options)
-        return await self._send(request, stream=False, retries=self._retries_of(options))
+        return await self._send(request, stream=False, options=options)
 
     async def post_upload(
         self,
@@ -106,9 +104,7 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
     ) -> object:
         """POST `upload` as the raw body to `path`, `query` in the URL; return the decoded result."""
         request = self._build_upload_request(path, upload, query, model_id, options)
-        return self._parse_response(
-            await self._send(request, stream=False, retries=self._retries_of(options))
-        )
+        return self._parse_response(await self._send(request, stream=False, options=options))
 
     async def send_upload(
         self,
@@ -121,7 +117,7 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
     ) -> httpx.Response:
         """POST `upload` as the raw body to `path`; return the 2xx answer, read, for `decode()` later."""
         request = self._build_upload_request(path, upload, query, model_id, options)
-        return await self._send(request, stream=False, retries=self._retries_of(options))
+        return await self._send(request, stream=False, options=options)
 
     def stream_events(
         self,
@@ -140,7 +136,7 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
         (e.g. with `contextlib.aclosing`) so that the connection is released at once.
         """
         request = self._build_request(path, body, model_id, settings=settings, options=options)
-        return self._iter_events(request, settings, self._retries_of(options))
+        return self._iter_events(request, settings, options)
 
     async def open_stream(
         self,
@@ -159,7 +155,7 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
 
         decoder_for(settings, self._secrets)  # an unknown stream format is refused before anything is sent
         request = self._build_request(path, body, model_id, settings=settings, options=options)
-        response = await self._send(request, stream=True, retries=self._retries_of(options))
+        response = await self._send(request, stream=True, options=options)
         if not is_stream(response, settings):
             try:
                 await response.aread()
@@ -177,19 +173,19 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
         )
 
     async def _iter_events(
-        self, request: httpx.Request, settings: StreamSettings, retries: int
+        self, request: httpx.Request, settings: StreamSettings, options: RequestOptions
     ) -> AsyncGenerator[object, None]:
         """Send `request` and yield its stream's payloads until the terminator."""
         from ._streaming import aevents, decoder_for
 
         decoder = decoder_for(settings, self._secrets)
-        response = await self._send(request, stream=True, retries=retries)
+        response = await self._send(request, stream=True, options=options)
         async for payload in aevents(response, settings, decoder, self._response_envelope, self._secrets):
             yield payload
 
-    async def _send(self, request: httpx.Request, *, stream: bool, retries: int) -> httpx.Response:
+    async def _send(self, request: httpx.Request, *, stream: bool, options: RequestOptions) -> httpx.Response:
         """Send `request`, retrying as the policy allows; return a 2xx answer or raise."""
-        attempt = 0
+        attempt, retries = 0, self._retries_of(options)
         while True:
             try:
                 # The status line first, the body after: a failure once an answer has arrived is told apart.
@@ -204,7 +200,9 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
                     await response.aclose()
                     delay = self._delay_after_cut(request, response, exc, attempt, retries)
                 else:
-                    maybe_delay = self._delay_after_response(request, response, attempt, retries)
+                    maybe_delay = self._delay_after_response(
+                        request, response, attempt, retries, options.status_errors
+                    )
                     if maybe_delay is None:
                         return response
                     delay = maybe_delay

@@ -200,15 +200,22 @@ class BaseAPIClient(Generic[_ClientT]):
         return self.max_retries if isinstance(options.max_retries, Unset) else options.max_retries
 
     def _delay_after_response(
-        self, request: httpx.Request, response: httpx.Response, attempt: int, retries: int
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        attempt: int,
+        retries: int,
+        status_errors: Mapping[int, str] | None = None,
     ) -> float | None:
-        """Return None to accept a 2xx answer, the wait before retrying, or raise its status error."""
+        """Return None to accept a 2xx answer, the wait before retrying, or raise its status error
+        (status_errors: the model's own meaning of a status, as its document declares it)."""
         self._log(request, response.status_code, attempt, retries, response)
         if response.is_success:
             return None
         from ._failures import wait_after_status  # only a failure loads it
 
-        return self._waiting(wait_after_status(response, attempt, retries, self._errors_key, self._secrets))
+        waited = wait_after_status(response, attempt, retries, self._errors_key, self._secrets, status_errors)
+        return self._waiting(waited)
 
     def _delay_after_error(
         self, request: httpx.Request, exc: httpx.RequestError, attempt: int, retries: int
@@ -362,14 +369,14 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
     ) -> object:
         """POST `body` as JSON to `path`; return the decoded result (bytes for a non-JSON answer)."""
         request = self._build_request(path, body, model_id, options=options)
-        return self._parse_response(self._send(request, stream=False, retries=self._retries_of(options)))
+        return self._parse_response(self._send(request, stream=False, options=options))
 
     def send_json(
         self, path: str, *, body: object, model_id: str, options: RequestOptions = NO_OPTIONS
     ) -> httpx.Response:
         """POST `body` as JSON to `path`; return the 2xx answer, read, for `decode()` later."""
         request = self._build_request(path, body, model_id, options=options)
-        return self._send(request, stream=False, retries=self._retries_of(options))
+        return self._send(request, stream=False, options=options)
 
     def post_upload(
         self,
@@ -382,7 +389,7 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
     ) -> object:
         """POST `upload` as the raw body to `path`, `query` in the URL; return the decoded result."""
         request = self._build_upload_request(path, upload, query, model_id, options)
-        return self._parse_response(self._send(request, stream=False, retries=self._retries_of(options)))
+        return self._parse_response(self._send(request, stream=False, options=options))
 
     def send_upload(
         self,
@@ -395,7 +402,7 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
     ) -> httpx.Response:
         """POST `upload` as the raw body to `path`; return the 2xx answer, read, for `decode()` later."""
         request = self._build_upload_request(path, upload, query, model_id, options)
-        return self._send(request, stream=False, retries=self._retries_of(options))
+        return self._send(request, stream=False, options=options)
 
     def stream_events(
         self,
@@ -413,7 +420,7 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
         The request is sent when iteration starts; close the iterator to stop early.
         """
         request = self._build_request(path, body, model_id, settings=settings, options=options)
-        return self._iter_events(request, settings, self._retries_of(options))
+        return self._iter_events(request, settings, options)
 
     def open_stream(
         self,
@@ -432,7 +439,7 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
 
         decoder_for(settings, self._secrets)  # an unknown stream format is refused before anything is sent
         request = self._build_request(path, body, model_id, settings=settings, options=options)
-        response = self._send(request, stream=True, retries=self._retries_of(options))
+        response = self._send(request, stream=True, options=options)
         if not is_stream(response, settings):
             try:
                 response.read()
@@ -452,18 +459,18 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
         )
 
     def _iter_events(
-        self, request: httpx.Request, settings: StreamSettings, retries: int
+        self, request: httpx.Request, settings: StreamSettings, options: RequestOptions
     ) -> Generator[object, None, None]:
         """Send `request` and yield its stream's payloads until the terminator."""
         from ._streaming import decoder_for, events
 
         decoder = decoder_for(settings, self._secrets)
-        response = self._send(request, stream=True, retries=retries)
+        response = self._send(request, stream=True, options=options)
         yield from events(response, settings, decoder, self._response_envelope, self._secrets)
 
-    def _send(self, request: httpx.Request, *, stream: bool, retries: int) -> httpx.Response:
+    def _send(self, request: httpx.Request, *, stream: bool, options: RequestOptions) -> httpx.Response:
         """Send `request`, retrying as the policy allows; return a 2xx answer or raise."""
-        attempt = 0
+        attempt, retries = 0, self._retries_of(options)
         while True:
             try:
                 # The status line first, the body after: a failure once an answer has arrived is told apart.
@@ -478,7 +485,9 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
                     response.close()
                     delay = self._delay_after_cut(request, response, exc, attempt, retries)
                 else:
-                    maybe_delay = self._delay_after_response(request, response, attempt, retries)
+                    maybe_delay = self._delay_after_response(
+                        request, response, attempt, retries, options.status_errors
+                    )
                     if maybe_delay is None:
                         return response
                     delay = maybe_delay

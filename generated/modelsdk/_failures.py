@@ -7,6 +7,7 @@ Kept out of `_base_client`: a call that succeeds, with logging off, never compil
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import httpx
@@ -21,14 +22,19 @@ if TYPE_CHECKING:
 
 
 def wait_after_status(
-    response: httpx.Response, attempt: int, retries: int, errors_key: str, secrets: tuple[str, ...]
+    response: httpx.Response,
+    attempt: int,
+    retries: int,
+    errors_key: str,
+    secrets: tuple[str, ...],
+    status_errors: Mapping[int, str] | None = None,
 ) -> float:
     """Return the wait before retrying a non-2xx answer (read), or raise its status error."""
     from ._retry import parse_retry_after, retry_delay, should_retry
 
     if attempt < retries and should_retry(response):
         return retry_delay(attempt, parse_retry_after(response.headers))
-    raise status_error_for(response, errors_key, secrets)
+    raise status_error_for(response, errors_key, secrets, status_errors)
 
 
 def wait_after_error(
@@ -47,13 +53,20 @@ def wait_after_error(
     raise connection_error_for(request, exc, secrets) from told(exc)
 
 
-def status_error_for(response: httpx.Response, errors_key: str, secrets: tuple[str, ...]) -> APIStatusError:
+def status_error_for(
+    response: httpx.Response,
+    errors_key: str,
+    secrets: tuple[str, ...],
+    status_errors: Mapping[int, str] | None = None,
+) -> APIStatusError:
     """Return the exception for a non-2xx answer whose body has been read."""
     from ._exceptions import provider_errors_of
     from ._exceptions import status_error as error_for
 
     body = decode_lenient(response)
-    return error_for(response, body, provider_errors_of(body, errors_key), secrets=secrets)
+    return error_for(
+        response, body, provider_errors_of(body, errors_key), secrets=secrets, status_errors=status_errors
+    )
 
 
 def connection_error_for(

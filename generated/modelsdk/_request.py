@@ -50,6 +50,8 @@ class RequestOptions(NamedTuple):  # not a dataclass: building that class at imp
     max_retries: int | Unset = UNSET
     headers: Mapping[str, str] | None = None
     query: Mapping[str, object] | None = None
+    # The model's own meaning of a status, as its document declares it (`{406: "credits"}`).
+    status_errors: Mapping[int, str] | None = None
 
 
 NO_OPTIONS = RequestOptions()
@@ -60,12 +62,14 @@ def request_options(
     max_retries: object,
     extra_headers: Mapping[str, str] | None,
     extra_query: Mapping[str, object] | None,
+    base: RequestOptions = NO_OPTIONS,
 ) -> RequestOptions:
-    """Return the options of one call; NOT_GIVEN (any falsy sentinel but None) leaves the client's setting."""
+    """Return the options of one call, over the model's own (base); NOT_GIVEN (any falsy sentinel
+    but None) leaves the client's setting."""
     unset_timeout = _not_given(timeout)
     unset_retries = _not_given(max_retries)
     if unset_timeout and unset_retries and extra_headers is None and extra_query is None:
-        return NO_OPTIONS
+        return base
     if not unset_retries:
         check_max_retries(max_retries)
     if not unset_timeout:
@@ -75,6 +79,7 @@ def request_options(
         UNSET if unset_retries else cast(int, max_retries),
         extra_headers,
         extra_query,
+        base.status_errors,
     )
 
 

@@ -33,13 +33,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--examples",
-        type=int,
-        default=int(os.environ.get("CARDGEN_EXAMPLES", "20")),
-        help="hypothesis examples per property (env CARDGEN_EXAMPLES)",
+        type=_examples,
+        default=os.environ.get("CARDGEN_EXAMPLES", "20"),
+        help="hypothesis examples per property, at least 1 (env CARDGEN_EXAMPLES)",
     )
     group.addoption(
         "--catalog", default=None, help="catalog for --backend local [default: ../catalog/models]"
     )
+
+
+def _examples(given: str) -> int:
+    """A whole number of examples, at least 1: fewer would fail every property, not skip them."""
+    try:
+        count = int(given)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise pytest.UsageError(
+            f"--examples (or CARDGEN_EXAMPLES) must be a whole number >= 1, not {given!r}"
+        )
+    return count
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,12 @@ if TYPE_CHECKING:  # the client, raw answers and the stream code load when a cal
 
 MODEL_ID = "deepseek-reasoner"
 PATH = "/v1/deepseek-reasoner"  # `{name}` parameters filled by the provider's client
+# What this model's document declares a status to mean: the exception a call raises for it.
+OPTIONS = RequestOptions(
+    status_errors={
+        406: "credits",
+    }
+)
 
 
 class DeepseekReasoner:
@@ -68,7 +74,7 @@ class DeepseekReasoner:
             NOT_GIVEN,
         )
         given.update(extra_body or {})
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        _options = request_options(timeout, max_retries, extra_headers, extra_query, OPTIONS)
         return self._send(given, _options)
 
     def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
@@ -122,7 +128,7 @@ class DeepseekReasonerWithRawResponse:
             NOT_GIVEN,
         )
         given.update(extra_body or {})
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
+        _options = request_options(timeout, max_retries, extra_headers, extra_query, OPTIONS)
         return self._send(given, _options)
 
     def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
