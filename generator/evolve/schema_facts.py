@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from generator.render.pytext import escape_unprintable
+
 JsonSchema = dict[str, Any]
 Branch = tuple[int, JsonSchema]
 Bound = tuple[float, bool, str]  # value, exclusive, the keyword that says so
@@ -48,10 +50,16 @@ def _window(text: str, start: int, width: int) -> str:
 
 
 def join(path: str, key: str | int) -> str:
-    """Extend a path: `a.b`, `a["odd key"]`, `a[0]`."""
+    """Extend a path: `a.b`, `a["odd key"]`, `a["温度"]`, `a[0]`.
+
+    A key is shown as written, but any character that is not printable (a control, a line
+    separator, a bidi override, which could make the report read otherwise) is escaped.
+    """
     if isinstance(key, int):
         return f"{path}[{key}]"
-    return f"{path}.{key}" if _IDENTIFIER.match(key) else f"{path}[{json.dumps(key)}]"
+    if _IDENTIFIER.match(key):
+        return f"{path}.{key}"
+    return f"{path}[{escape_unprintable(json.dumps(key, ensure_ascii=False))}]"
 
 
 def mapping(value: Any) -> JsonSchema:

@@ -124,3 +124,18 @@ def test_a_change_that_narrows_one_bound_and_widens_the_other_reports_both() -> 
 def test_true_and_1_are_different_constants() -> None:
     changes = diff_schema({"const": True}, {"const": 1}, "request", "$")
     assert [c.rule for c in changes] == ["request-type-changed"]
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("温度", 'properties["温度"]'),  # as written, not `\u6e29\u5ea6`
+        ("top-p", "properties.top-p"),
+        ('say "hi"', 'properties["say \\"hi\\""]'),
+        ("a\nb", 'properties["a\\nb"]'),
+        ("user\u202egnp.exe", 'properties["user\\u202egnp.exe"]'),  # a bidi override cannot turn the text
+        ("a\u2028b", 'properties["a\\u2028b"]'),
+    ],
+)
+def test_a_path_shows_a_key_as_written_but_what_cannot_be_printed(key: str, shown: str) -> None:
+    assert join("properties", key) == shown
