@@ -160,14 +160,16 @@ class BaseAPIClient(Generic[_ClientT]):
         if settings is not None:
             headers = headers.copy()
             headers["Accept"] = settings.content_type
-        if options is NO_OPTIONS:
+        if options.headers is None and options.query is None and isinstance(options.timeout, Unset):
+            # No call option changes the request (a model's status_errors do not): the fast path,
+            # which spares httpx merging query parameters into the URL (~20 us a call).
             return self._client.build_request(
                 "POST", url, content=content, headers=headers, timeout=self.timeout
             )
         return self._client.build_request(
             "POST",
             url,
-            params=_query(options),
+            params=_query(options) or None,
             content=content,
             headers=self._headers_of(headers, options),
             timeout=self._timeout_of(options),

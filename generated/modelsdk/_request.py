@@ -18,6 +18,8 @@ from ._sdk_error import SDKError
 if TYPE_CHECKING:
     from typing import NotRequired, TypedDict
 
+    from pydantic import RootModel
+
     class FieldError(TypedDict):
         """One of pydantic's field errors, as RequestValidationError keeps it: without the value passed."""
 
@@ -173,7 +175,9 @@ def validate_request(
         raise RequestValidationError(summary(label, error, params), errors) from None
     # Properties beyond the named arguments (extra_body) are taken as they are, never checked: on the
     # request class, or on the branch of a oneOf input (a root model) that the arguments chose.
-    extra = getattr(getattr(validated, "root", validated), "__pydantic_extra__", None)
+    extra = validated.__pydantic_extra__
+    if extra is None and type(validated).__pydantic_root_model__:  # a class flag: no attribute lookup fails
+        extra = getattr(cast("RootModel[object]", validated).root, "__pydantic_extra__", None)
     if extra:
         _refuse_non_finite(extra, label)
     return validated.model_dump(mode="json", exclude_unset=True)
