@@ -154,6 +154,7 @@ def ingest_command(
             f"ingested {result.documents} documents into {entries} entries in {catalog_dir}: "
             f"{changed} written, {len(diff.extra)} removed, {entries - changed} unchanged"
         )
+        _name_removed(catalog_dir, diff.extra)
     if failed:
         click.echo(
             f"ingest failed: {errors} error(s); the good entries were written (--keep-going)", err=True
@@ -174,6 +175,18 @@ def _places(sources: Path, providers: Path, overlays: Path) -> dict[str, Path]:
         OVERLAYS_PREFIX: overlays,
         ACKNOWLEDGED: sources.parent / ACKNOWLEDGED,
     }
+
+
+REMOVED_NAMED = 20  # a catalog emptied by mistake names a few of its entries, not all of them
+
+
+def _name_removed(catalog_dir: Path, removed: list[str]) -> None:
+    """Name the entries this ingest removed (their documents are gone): a model leaving the SDK is
+    worth a line of its own in a log, not only a count."""
+    for name in removed[:REMOVED_NAMED]:
+        click.echo(f"  removed {catalog_dir / name}")
+    if len(removed) > REMOVED_NAMED:
+        click.echo(f"  and {len(removed) - REMOVED_NAMED} more")
 
 
 def _replay_ingest(
