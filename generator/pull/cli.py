@@ -48,9 +48,9 @@ def pull_command(
 
     A document is rewritten only when what it says changes (not its indentation, key order or
     final newline), and each file is written whole or not at all. A model gone upstream is
-    reported; its document is removed only with --prune. A model that fails (after a few retries),
-    or whose document is a page in a format pull does not write, is reported and the others are
-    still written.
+    reported; its document is removed only with --prune. A model that fails (after a few retries)
+    is reported and the others are still written. A model whose document is a page in a format
+    pull does not write keeps that page as it is (a note says so).
 
     \b
     Exit status: 0 done (with --check: nothing changed upstream); 1 with --check: something
@@ -130,6 +130,12 @@ def _summarize(
 ) -> None:
     for line in changes.lines():
         click.echo(f"  {line}", err=True)
+    for key, page in sorted(pulled.held.items()):
+        click.echo(
+            f"note: {provider} {key}: kept as {page}, a page in a format pull does not write; remove it"
+            " to have pull keep the model as its JSON document",
+            err=True,
+        )
     for key, why in sorted(pulled.failed.items()):
         click.echo(f"error: {provider} {key}: {why}", err=True)
     if changes.gone and not prune and not check:
@@ -140,4 +146,5 @@ def _summarize(
         f"pulled {len(pulled.documents)} {provider} documents into {folder}: {verb} "
         f"{len(changes.changed)} changed and {len(changes.appeared)} new, {len(changes.unchanged)} unchanged, "
         f"{len(changes.gone)} gone upstream ({removed} removed), {len(pulled.failed)} failed"
+        + (f", {len(pulled.held)} kept as pages" if pulled.held else "")
     )

@@ -43,13 +43,13 @@ def pull_cloudflare(
     for index, item in enumerate(sorted(listed, key=lambda i: str(i.get("name"))), start=1):
         name = str(item.get("name"))
         problem = model_id_problem(name)
-        file = existing.get(name) or _new_file(name, taken)
         if problem is None and name in pages and name not in existing:
-            # A second document of the model would be two pages claiming it, which ingest refuses.
-            problem = (
-                f"its document is {pages[name]}, a page in a format pull does not write: remove that page "
-                f"(or move it out of {folder}) to have pull keep the model as Cloudflare's JSON document"
-            )
+            # A second document of the model would be two pages claiming it, which ingest refuses:
+            # the page a maintainer keeps stays the model's document, as it is.
+            pulled.held[name] = pages[name]
+            progress(f"[{index}/{len(listed)}] {name}: kept as {pages[name]}")
+            continue
+        file = existing.get(name) or _new_file(name, taken)
         if problem is None and file is not None:
             try:
                 schema = _result(get(client, f"{api}/schema", {"model": name}))

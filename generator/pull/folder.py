@@ -17,6 +17,7 @@ class Pulled:
     failed: dict[str, str] = field(default_factory=dict)  # key -> why
     gone: dict[str, str] = field(default_factory=dict)  # key -> its file in the folder
     selected: int = 0  # models (or pages) the glob chose, listed upstream or held in the folder
+    held: dict[str, str] = field(default_factory=dict)  # key -> the page in another format kept for it
 
 
 @dataclass(frozen=True)
