@@ -166,10 +166,26 @@ def exchange(
 
 
 def _send(client: httpx.Client, request: httpx.Request) -> httpx.Response:
-    """The answer to request, its body read to the end (a stream's every event)."""
-    response = client.send(request, stream=True, follow_redirects=False)
+    """The answer to request, its body read to the end (a stream's every event).
+
+    What the request may have started is not sent again (FetchError, which `retried` passes on):
+    after a read timeout the server may still be generating, and a 2xx answer cut short has been
+    generated (and billed), as the generated SDK's own retry rule says.
+    """
+    what = f"{request.method} {request.url}"
+    try:
+        response = client.send(request, stream=True, follow_redirects=False)
+    except httpx.ReadTimeout as exc:
+        raise FetchError(
+            f"{what}: ReadTimeout: {exc} (not sent again: the server may be generating)"
+        ) from exc
     try:
         response.read()
+    except httpx.HTTPError as exc:
+        if not response.is_success:
+            raise  # a refusal cut short: tried again as any refusal
+        status = f"{response.status_code} {response.reason_phrase}"
+        raise FetchError(f"{what}: {status}, then {type(exc).__name__}: {exc} (not sent again)") from exc
     finally:
         response.close()
     return response

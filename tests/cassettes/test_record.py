@@ -116,17 +116,26 @@ def test_a_failed_request_writes_nothing(
     assert tree(out) == before
 
 
-@pytest.mark.parametrize(
-    "faults", ["429;retry-after=0;times=1", "503;retry-after=0;times=2", "cut;times=1"], ids=str
-)
+@pytest.mark.parametrize("faults", ["429;retry-after=0;times=1", "503;retry-after=0;times=2"], ids=str)
 def test_a_transient_failure_is_tried_again(record: Record, tmp_path: Path, faults: str) -> None:
-    """Every request fails (a rate limit, a server error, a body cut midway), then succeeds."""
+    """Every request is refused (a rate limit, a server error), then answered."""
     with running_backend(CATALOG, seed=0, faults=faults) as backend:
         result = record("--backend", backend.url, "--model", "segmind/*", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     with running_backend(CATALOG, seed=0) as backend:  # the same answers, never failing
         record("--backend", backend.url, "--model", "segmind/*", "--out", str(tmp_path / "calm"))
     assert tree(tmp_path / "out") == tree(tmp_path / "calm")
+
+
+def test_a_2xx_answer_cut_short_is_not_sent_for_again(record: Record, tmp_path: Path) -> None:
+    """The server has generated (and billed) it: the recording fails, as the SDK's call does."""
+    with running_backend(CATALOG, seed=0, faults="cut;times=1") as backend:
+        result = record("--backend", backend.url, "--model", "segmind/*", "--out", str(tmp_path))
+        sent = backend.total_requests
+    assert result.exit_code == 1, result.output
+    assert ": 200 OK, then RemoteProtocolError" in result.output and "(not sent again)" in result.output
+    assert sent == 1
+    assert tree(tmp_path) == {}
 
 
 def test_a_request_that_fails_on_every_attempt_still_writes_nothing(record: Record, tmp_path: Path) -> None:
