@@ -31,10 +31,12 @@ _REQUEST_MODEL = re.compile(
 )
 # A model-info table's row naming the page's one model (Dataoorts: `| Model Name | meta/m2m100-1.2b |`):
 # two cells, the value one word, as a model id is. A listing's header row (`| Model Name | Model Type
-# | ... |`) names columns, not a model.
+# | ... |`, or `| Model Name | Provider |`) names columns, not a model: a model-info table also has
+# its `| Model Type | ... |` row, where a listing's rows are models.
 _INFO_MODEL_ROW = re.compile(
     r"^[ \t]*\|[ \t]*Model Name[ \t]*\|[ \t]*(?P<model>[^|\s]+)[ \t]*\|[ \t]*$", re.MULTILINE
 )
+_INFO_TYPE_ROW = re.compile(r"^[ \t]*\|[ \t]*Model Type[ \t]*\|[^|\n]*\S[^|\n]*\|[ \t]*$", re.MULTILINE)
 _CLOUDFLARE_ID = re.compile(r"@(?:cf|hf)/[\w.-]+/[\w.:-]+")
 _MODEL_KEYS = ("model", "json_schema", "model_name")  # front-matter keys of a model page
 # Front-matter keys by which doc sites mark a page that is not about one thing.
@@ -61,7 +63,8 @@ def shows_a_model(document: SourceDocument) -> bool:
         return '"schema"' in text
     if _states_a_model(text, _front_matter(text)) or len(_requested_models(text)) == 1:
         return True
-    return len({match["model"] for match in _INFO_MODEL_ROW.finditer(text)}) == 1
+    named = {match["model"] for match in _INFO_MODEL_ROW.finditer(text)}
+    return len(named) == 1 and _INFO_TYPE_ROW.search(text) is not None
 
 
 def _states_a_model(text: str, front: dict[str, str]) -> bool:

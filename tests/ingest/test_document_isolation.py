@@ -124,15 +124,20 @@ def test_a_dataoorts_page_cut_short_after_its_model_table_is_an_error(tmp_path: 
     assert "model-info table naming one) but in no format cardgen reads (cut short?)" in shown[0][1]
 
 
-def test_a_listing_table_of_models_names_no_one_model(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Translation\n\n| Model Name | Model Type |\n|---|---|\n| meta/m2m100-1.2b | Translation |\n"
+        "| acme/frob-3000 | Translation |\n",
+        # No heading, two columns: its header's second cell is one word, as a model id would be.
+        "| Model Name | Provider |\n|---|---|\n| meta/m2m100-1.2b | Meta |\n| acme/frob-3000 | Acme |\n",
+    ],
+)
+def test_a_listing_table_of_models_names_no_one_model(tmp_path: Path, text: str) -> None:
     """A listing's header row has `Model Name` first too; its other cells name columns, not a model."""
     listing = tmp_path / "odd" / "all.md"
     listing.parent.mkdir()
-    listing.write_text(
-        "# Translation\n\n| Model Name | Model Type |\n|---|---|\n| meta/m2m100-1.2b | Translation |\n"
-        "| acme/frob-3000 | Translation |\n",
-        "utf-8",
-    )
+    listing.write_text(text, "utf-8")
     result = ingest(IngestInputs.beside(_project(tmp_path / "p", listing, TASKS / "whisper.md")))
     shown = [d.render() for d in result.diagnostics if "all.md" in d.file]
     assert shown == [
