@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import importlib
 import importlib.util
-import itertools
 import json
 import os
 import sys
@@ -107,11 +106,13 @@ class LazyGroup(click.Group):
         if name is None or name not in self.list_commands(ctx):
             return
         after = given[given.index(name) + 1 :]
-        wanted = (
-            "--json" in after
-            or "--format=json" in after
-            or any(pair == ("--format", "json") for pair in itertools.pairwise(after))
-        )
+        chosen = None  # the last --format given, as click takes it
+        for index, arg in enumerate(after):
+            if arg.startswith("--format="):
+                chosen = arg.removeprefix("--format=")
+            elif arg == "--format" and index + 1 < len(after):
+                chosen = after[index + 1]
+        wanted = "--json" in after or chosen == "json"  # --json (diff, catalog) whatever --format says
         if wanted and _speaks_json(self.get_command(ctx, name)):
             emit({"command": name, "ok": False, "error": error.format_message()})
 
@@ -270,14 +271,12 @@ def conform_command(
             f"expected local, recorded or an http:// or https:// URL, not {backend!r}", param_hint="--backend"
         )
     missing = [name for name in CONFORM_NEEDS if importlib.util.find_spec(name) is None]
-    if missing:
-        click.echo(f"cardgen conform needs {', '.join(missing)}: pip install 'cardgen[conform]'", err=True)
-        sys.exit(2)
+    if missing:  # a usage error: said in --format json's document too
+        raise click.UsageError(f"cardgen conform needs {', '.join(missing)}: pip install 'cardgen[conform]'")
     if workers is not None and workers != "auto" and not workers.isdigit():
         raise click.BadParameter(f"expected auto or a number, not {workers!r}", param_hint="-n")
     if workers is not None and importlib.util.find_spec("xdist") is None:
-        click.echo("cardgen conform -n needs pytest-xdist: pip install 'cardgen[conform]'", err=True)
-        sys.exit(2)
+        raise click.UsageError("cardgen conform -n needs pytest-xdist: pip install 'cardgen[conform]'")
     try:
         part = None if shard is None else Shard.parse(shard)
     except ValueError as error:

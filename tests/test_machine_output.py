@@ -156,6 +156,7 @@ def test_a_command_not_asked_for_json_or_without_it_prints_nothing_on_stdout(tmp
         ["ingest", "--no-such-flag"],  # text asked for
         ["serve", "--format", "json", "--port", "x"],  # serve has no JSON to answer in
         ["--format", "json", "ingest"],  # an option of no command
+        ["ingest", "--format", "json", "--format", "text", "--no-such-flag"],  # click takes the last
     ):
         done = cardgen(tmp_path, *args, expect=2)
         assert done.stdout == "", args

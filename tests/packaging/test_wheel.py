@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -39,11 +40,13 @@ def test_the_wheel_holds_every_template_and_provider_default(wheel: zipfile.ZipF
 def test_conform_without_pytest_names_the_extra(tmp_path: Path) -> None:
     hide = "import sys; sys.modules['pytest'] = None; from generator.cli import main; main()"
     done = subprocess.run(
-        [sys.executable, "-c", hide, "conform", "--out", str(tmp_path)],
+        [sys.executable, "-c", hide, "conform", "--out", str(tmp_path), "--format", "json"],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert done.returncode == 2
-    assert done.stderr == "cardgen conform needs pytest: pip install 'cardgen[conform]'\n"
+    assert done.returncode == 2  # a usage error
+    said = "cardgen conform needs pytest: pip install 'cardgen[conform]'"
+    assert done.stderr.endswith(f"Error: {said}\n")
+    assert json.loads(done.stdout) == {"command": "conform", "ok": False, "error": said}
 
 
 def test_dev_is_conform_plus_the_lint_and_type_tools() -> None:
