@@ -254,6 +254,16 @@ class ProviderView:
                 groups.setdefault(settings, []).append(model.entry.model_id)
         return sorted(groups.items(), key=lambda group: group[1][0])
 
+    @property
+    def status_groups(self) -> list[tuple[tuple[tuple[int, str], ...], list[str]]]:
+        """What each model's document declares its statuses to mean (`ModelView.status_errors`), for
+        the untyped `run()` and `stream()`: each distinct meaning once, with the ids of its models."""
+        groups: dict[tuple[tuple[int, str], ...], list[str]] = {}
+        for model in self.models:
+            if model.status_errors:
+                groups.setdefault(tuple(sorted(model.status_errors.items())), []).append(model.entry.model_id)
+        return sorted(groups.items(), key=lambda group: group[1][0])
+
 
 def provider_view(name: str, models: Sequence[ModelView]) -> ProviderView:
     """Group a provider's models; they must agree on what the provider's client holds once."""

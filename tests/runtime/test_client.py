@@ -105,8 +105,14 @@ def test_invalid_json_declared_as_json_is_a_validation_error(rt: Any) -> None:
 
 def test_a_body_that_is_not_json_serialisable_is_refused_before_sending(rt: Any) -> None:
     recorder = Recorder(json_response(200, {}))
-    with pytest.raises(ValueError, match="JSON compliant"):
-        make_sync(rt, recorder).post_json("m", body={"x": float("nan")}, model_id="m")
+    with pytest.raises(
+        rt.RequestValidationError, match=r"^m: x\.0 is not a finite number, which JSON cannot carry"
+    ):
+        make_sync(rt, recorder).post_json("m", body={"x": [float("nan")]}, model_id="m")
+    with pytest.raises(ValueError, match="Circular reference"):  # not a number: as the encoder says
+        circular: list[object] = []
+        circular.append(circular)
+        make_sync(rt, recorder).post_json("m", body={"x": circular}, model_id="m")
     assert recorder.attempts == 0
 
 

@@ -62,6 +62,12 @@ def test_a_406_reads_as_insufficient_credits_only_where_the_model_declares_it(rt
         type(rt.status_error(response, response.json(), [], status_errors={402: "credits"}))
         is rt.APIStatusError
     )
+    # A status with a class of its own keeps it, whatever the page says of it too.
+    limited = httpx.Response(429, json={"error": "rate limit or out of credits"})
+    assert (
+        type(rt.status_error(limited, limited.json(), [], status_errors={429: "credits"}))
+        is rt.RateLimitError
+    )
 
 
 def test_provider_errors_and_body_are_kept(rt: Any) -> None:
@@ -173,6 +179,8 @@ def test_every_error_survives_pickle_and_copy_as_it_was(rt: Any) -> None:
     import copy
     import pickle
 
+    from .support import API_KEY
+
     answer = json_response(429, {"errors": [{"code": 7, "message": "slow down"}]}, {"retry-after": "3"})
     status = _raised(
         lambda: make_sync(rt, Recorder(answer), max_retries=0).post_json("m", body={}, model_id="m")
@@ -199,6 +207,17 @@ def test_every_error_survives_pickle_and_copy_as_it_was(rt: Any) -> None:
             assert str(again) == str(error) and again.args == error.args
             kept = {k: v for k, v in vars(error).items() if k not in {"response", "request"}}
             assert {k: v for k, v in vars(again).items() if k in kept} == kept
+    # The credential sent stays behind: a pickled error travels (a result store, another host).
+    assert status.response.request.headers["authorization"] == f"Bearer {API_KEY}"
+    for carried in (
+        pickle.loads(pickle.dumps(status)).response.request,
+        pickle.loads(pickle.dumps(refused)).request,
+    ):
+        assert carried.headers["authorization"] == "<redacted>"
+    assert API_KEY not in repr(pickle.dumps(status)) and API_KEY not in repr(pickle.dumps(refused))
+    assert (
+        status.response.request.headers["authorization"] == f"Bearer {API_KEY}"
+    )  # the error itself keeps it
     back = pickle.loads(pickle.dumps(status))
     assert (back.status_code, back.retry_after, back.request_id) == (429, 3.0, status.request_id)
     assert back.response.status_code == 429 and back.response.json() == status.response.json()

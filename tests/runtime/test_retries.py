@@ -248,3 +248,26 @@ def test_a_failed_answer_whose_body_breaks_off_is_a_network_failure_and_retried(
     sleeps: list[float] = []
     assert make_sync(rt, recorder, sleeps).post_json("m", body={}, model_id="m") == {"ok": True}
     assert recorder.attempts == 2 and len(sleeps) == 1
+
+
+class _Interrupted(httpx.SyncByteStream):
+    """A body the reader is interrupted in (Ctrl-C); says whether it was closed."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def __iter__(self) -> Any:
+        yield b'{"ok'
+        raise KeyboardInterrupt
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_an_answer_interrupted_while_read_is_closed_and_the_interrupt_goes_on(rt: Any) -> None:
+    body = _Interrupted()
+    with pytest.raises(KeyboardInterrupt):
+        make_sync(rt, Recorder(lambda _: httpx.Response(200, stream=body))).post_json(
+            "m", body={}, model_id="m"
+        )
+    assert body.closed

@@ -87,14 +87,22 @@ def test_per_call_options_are_never_sent_in_the_body(sdk: Any, entry: CatalogEnt
 def test_extra_values_json_cannot_carry_are_refused_and_a_none_query_left_out(
     sdk: Any, entry: CatalogEntry
 ) -> None:
-    """NaN and infinities in extra_body would be sent as `null`; a None query value as `None`."""
+    """NaN and infinities (in extra_body, in an object's own extra key, at any depth) would be sent
+    as `null`; a None query value as `None`."""
     recorder = _recorder(entry)
     model = _model(sdk, entry, recorder)
-    with pytest.raises(sdk.RequestValidationError, match=r": x_extra\.1 is nan, which JSON cannot carry"):
+    words = "is not a finite number, which JSON cannot carry"
+    with pytest.raises(sdk.RequestValidationError, match=rf": x_extra\.1 {words}") as caught:
         model.run(messages=MESSAGES, extra_body={"x_extra": [1.0, float("nan")]})
-    with pytest.raises(sdk.RequestValidationError, match=r": limit is -inf") as caught:
+    assert caught.value.errors == [{"type": "finite_number", "loc": ("x_extra", 1), "msg": str(caught.value)}]
+    with pytest.raises(sdk.RequestValidationError, match=rf": limit {words}"):
         model.run(messages=MESSAGES, extra_body={"limit": -float("inf")})
-    assert caught.value.errors == [{"type": "finite_number", "loc": ("limit",), "msg": str(caught.value)}]
+    nested = [{"role": "user", "content": "hi", "weight": float("inf")}]  # a message's own extra key
+    with pytest.raises(sdk.RequestValidationError, match=rf": messages\.0\.weight {words}"):
+        model.run(messages=nested)
+    untyped = client_for(sdk, entry, recorder)
+    with pytest.raises(sdk.RequestValidationError, match=rf": messages\.0\.weight {words}"):
+        untyped.run(entry.model_id, {"messages": nested})
     assert recorder.requests == []  # nothing sent
     model.run(messages=MESSAGES, extra_query={"n": None, "m": [None, "x"]})
     params = recorder.requests[-1].url.params

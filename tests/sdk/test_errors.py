@@ -47,6 +47,8 @@ def test_a_406_is_insufficient_credits_only_for_a_model_whose_document_says_so(s
         getattr(client_for(sdk, SEGMIND, answer, max_retries=0).models, SEGMIND.slug).run(
             messages=MESSAGES, timeout=5, extra_headers={"X-Trace": "t"}
         )
+    with pytest.raises(sdk.InsufficientCreditsError):  # untyped, a catalog model keeps its meaning
+        client_for(sdk, SEGMIND, answer, max_retries=0).run(SEGMIND.model_id, {"messages": MESSAGES})
     with pytest.raises(sdk.APIStatusError) as caught:
         _call(client_for(sdk, CLOUDFLARE, answer, max_retries=0), CLOUDFLARE)
     assert type(caught.value) is sdk.APIStatusError and caught.value.status_code == 406

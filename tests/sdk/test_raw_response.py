@@ -121,6 +121,47 @@ def test_a_streaming_response_read_after_its_block_is_an_sdk_error(sdk: Any, ent
         asyncio.run(read_late())
 
 
+class _Watched(_Arriving):
+    """An arriving body that says when it is closed (the connection back to the pool)."""
+
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+@pytest.mark.parametrize("entry", STREAMING, ids=entry_id)
+def test_a_stream_left_early_is_closed_at_once_by_close_or_aclose(sdk: Any, entry: CatalogEntry) -> None:
+    """Not when the garbage collector gets to it: a program holding many streams it left would
+    run out of connections."""
+    bodies: list[_Watched] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        bodies.append(_Watched())
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=bodies[-1])
+
+    recorder = Recorder(answer)
+    chunks = getattr(client_for(sdk, entry, recorder).models, entry.slug).stream(messages=MESSAGES)
+    assert next(chunks).response == "Hel"
+    chunks.close()
+    assert bodies[-1].closed == 1
+    cls = getattr(sdk, f"Async{entry.provider.capitalize()}")
+    client = cls(transport=httpx.MockTransport(recorder), **CREDENTIALS[entry.provider])
+
+    async def leave_early() -> int:
+        pieces = getattr(client.models, entry.slug).stream(messages=MESSAGES)
+        async for _ in pieces:
+            break
+        await pieces.aclose()
+        return bodies[-1].closed  # before the loop ends, and so before any collection of its own
+
+    assert asyncio.run(leave_early()) == 1
+
+
 @pytest.mark.parametrize("entry", STREAMING, ids=entry_id)
 def test_the_async_streaming_response_too(sdk: Any, entry: CatalogEntry) -> None:
     recorder = _stream_recorder()
