@@ -180,8 +180,12 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
 
         decoder = decoder_for(settings, self._secrets)
         response = await self._send(request, stream=True, options=options)
-        async for payload in aevents(response, settings, decoder, self._response_envelope, self._secrets):
-            yield payload
+        payloads = aevents(response, settings, decoder, self._response_envelope, self._secrets)
+        try:
+            async for payload in payloads:
+                yield payload
+        finally:  # closed early (`aclose()`): the answer is closed now, not when collected
+            await payloads.aclose()
 
     async def _send(self, request: httpx.Request, *, stream: bool, options: RequestOptions) -> httpx.Response:
         """Send `request`, retrying as the policy allows; return a 2xx answer or raise."""
@@ -199,6 +203,9 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
                 except httpx.RequestError as exc:
                     await response.aclose()
                     delay = self._delay_after_cut(request, response, exc, attempt, retries)
+                except BaseException:  # cancelled, say: the connection goes back to the pool all the same
+                    await response.aclose()
+                    raise
                 else:
                     maybe_delay = self._delay_after_response(
                         request, response, attempt, retries, options.status_errors

@@ -155,7 +155,12 @@ class BaseAPIClient(Generic[_ClientT]):
         """
         url = join_path(self.base_url, path)
         payload = wrap_request(self._request_envelope, model_id, body)
-        content = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        try:
+            content = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        except ValueError as exc:  # NaN or an infinity: no JSON form
+            from ._request_errors import non_finite_error
+
+            raise (non_finite_error(body, model_id) or exc) from None
         headers = self._json_headers
         if settings is not None:
             headers = headers.copy()
@@ -486,6 +491,9 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
                 except httpx.RequestError as exc:
                     response.close()
                     delay = self._delay_after_cut(request, response, exc, attempt, retries)
+                except BaseException:  # Ctrl-C, say: the connection goes back to the pool all the same
+                    response.close()
+                    raise
                 else:
                     maybe_delay = self._delay_after_response(
                         request, response, attempt, retries, options.status_errors

@@ -230,7 +230,9 @@ def status_error(
     """Return the exception for a non-2xx answer, its class chosen by status (or by what the model's
     document declares the status to mean, status_errors); `secrets` are scrubbed."""
     status = response.status_code
-    declared = (status_errors or {}).get(status)
+    # A declared meaning names a status HTTP leaves vague (402, 406), never one with a class of its
+    # own: a page's "429: rate limit or out of credits" is still a RateLimitError.
+    declared = (status_errors or {}).get(status) if status not in _STATUS_CLASSES and status < 500 else None
     if declared in _DECLARED_CLASSES:
         cls = _DECLARED_CLASSES[declared]
     elif status in _STATUS_CLASSES:

@@ -106,8 +106,9 @@ def cut_off_error(
     from ._exceptions import APIConnectionError, APITimeoutError
 
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    what = "Answer not decodable" if isinstance(exc, httpx.DecodingError) else "Answer cut off"
     message = (
-        f"Answer cut off: {request.method} {request.url}: {response.status_code} {response.reason_phrase}, "
+        f"{what}: {request.method} {request.url}: {response.status_code} {response.reason_phrase}, "
         f"then {type(exc).__name__}: {exc} (not sent again: the server has answered)"
     )
     return cls(scrub(message, secrets), request=request)

@@ -36,6 +36,9 @@ class StrictModel(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         allow_inf_nan=False,
+        # NaN and infinities reach the JSON dump as they are (not `null`), where the request's JSON
+        # encoder refuses them (RequestValidationError): in a typed field, extra_body or a nested Any.
+        ser_json_inf_nan="constants",
         # A property named `model_dump` is the field `model_dump_` (renamed, with an alias): no
         # field takes a name of BaseModel's own, so its `model_` names need no warning.
         protected_namespaces=(),

@@ -18,8 +18,6 @@ from ._sdk_error import SDKError
 if TYPE_CHECKING:
     from typing import NotRequired, TypedDict
 
-    from pydantic import RootModel
-
     class FieldError(TypedDict):
         """One of pydantic's field errors, as RequestValidationError keeps it: without the value passed."""
 
@@ -173,33 +171,7 @@ def validate_request(
         error = chosen_errors(exc, params, branches)
         errors = cast("list[FieldError]", error.errors(include_url=False, include_input=False))
         raise RequestValidationError(summary(label, error, params), errors) from None
-    # Properties beyond the named arguments (extra_body) are taken as they are, never checked: on the
-    # request class, or on the branch of a oneOf input (a root model) that the arguments chose.
-    extra = validated.__pydantic_extra__
-    if extra is None and type(validated).__pydantic_root_model__:  # a class flag: no attribute lookup fails
-        extra = getattr(cast("RootModel[object]", validated).root, "__pydantic_extra__", None)
-    if extra:
-        _refuse_non_finite(extra, label)
     return validated.model_dump(mode="json", exclude_unset=True)
-
-
-def _refuse_non_finite(value: object, label: str, where: str = "") -> None:
-    """Refuse NaN and infinities in values sent as they are: JSON has no form for them, and the
-    JSON dump would send `null` in their place."""
-    if isinstance(value, float) and not math.isfinite(value):
-        message = f"{label}: {where.lstrip('.')} is {value!r}, which JSON cannot carry"
-        error: FieldError = {
-            "type": "finite_number",
-            "loc": tuple(where.lstrip(".").split(".")),
-            "msg": message,
-        }
-        raise RequestValidationError(message, [error])
-    if isinstance(value, dict):
-        for key, item in cast("dict[str, object]", value).items():
-            _refuse_non_finite(item, label, f"{where}.{key}")
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(cast("list[object]", value)):
-            _refuse_non_finite(item, label, f"{where}.{index}")
 
 
 def _tuples_as_lists(value: object) -> object:

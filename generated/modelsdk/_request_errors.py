@@ -8,12 +8,47 @@ they chose.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
 _MAX_LISTED_ERRORS = 5
+
+
+def non_finite_error(body: object, model_id: str) -> Exception | None:
+    """Return the RequestValidationError for a body holding NaN or an infinity, which JSON cannot
+    carry (a dump to `null` would change it), naming where, at any depth; None if it holds none."""
+    from ._request import RequestValidationError
+
+    loc = _non_finite_at(body, (), set())
+    if loc is None:
+        return None
+    where = ".".join(map(str, loc)) or "<input>"
+    message = f"{model_id}: {where} is not a finite number, which JSON cannot carry"
+    return RequestValidationError(message, [{"type": "finite_number", "loc": loc, "msg": message}])
+
+
+def _non_finite_at(value: object, loc: tuple[int | str, ...], seen: set[int]) -> tuple[int | str, ...] | None:
+    """Where the first NaN or infinity in value is; seen: the containers walked (a body holding
+    itself is the encoder's own refusal, not walked for ever)."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else loc
+    marker = id(value)  # taken before isinstance() narrows value to a container of unknowns
+    if not isinstance(value, Mapping | list | tuple) or marker in seen:
+        return None
+    seen.add(marker)
+    items = (
+        cast("Mapping[str, object]", value).items()
+        if isinstance(value, Mapping)
+        else enumerate(cast("Sequence[object]", value))
+    )
+    for key, item in items:
+        found = _non_finite_at(item, (*loc, key), seen)
+        if found is not None:
+            return found
+    return None
 
 
 def unexpected_keywords(method: str, given: Iterable[str], names: frozenset[str]) -> TypeError:

@@ -20,4 +20,5 @@ class RootModel(PydanticRootModel[RootModelRootType]):
     Parametrized by pydantic's own type variable, so no intermediate class is made (or built) here.
     """
 
-    model_config = ConfigDict(defer_build=True)
+    # NaN and infinities reach the request's JSON encoder, which refuses them, as StrictModel's do.
+    model_config = ConfigDict(defer_build=True, ser_json_inf_nan="constants")

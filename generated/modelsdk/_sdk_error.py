@@ -5,8 +5,14 @@ Apart from the other errors and from the scrubbing rule (`_redact`), which a cal
 never loads.
 """
 
+from __future__ import annotations
+
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
 
 # Shorter values would blank out ordinary words in messages; real credentials are far longer.
 _MIN_SECRET_LENGTH = 6
@@ -60,10 +66,51 @@ class SDKError(Exception):
         # pickle and copy rebuild an exception by calling its class with `args`; the subclasses take
         # keyword-only arguments, so an error raised in a worker process (ProcessPoolExecutor,
         # multiprocessing) could not reach its parent. Rebuilt as it is instead: class, message, attributes.
-        return (_rebuilt, (type(self), self.args), self.__dict__)
+        return (_rebuilt, (type(self), self.args), _without_credentials(self.__dict__))
 
 
 def _rebuilt(cls: type[SDKError], args: tuple[object, ...]) -> SDKError:
     error = cls.__new__(cls)
     error.args = args
     return error
+
+
+def _without_credentials(state: dict[str, object]) -> dict[str, object]:
+    """The attributes to pickle, with the credential headers of the HTTP exchange redacted: a pickled
+    error travels (to a result store, to another host), and the credential must not."""
+    import httpx  # loaded by now: an error with a request or an answer came from a call
+
+    kept = dict(state)
+    for name, value in state.items():
+        if isinstance(value, httpx.Response):
+            kept[name] = _answer_copy(value)
+        elif isinstance(value, httpx.Request):
+            kept[name] = _request_copy(value)
+    return kept
+
+
+def _request_copy(request: httpx.Request) -> httpx.Request:
+    import httpx
+
+    from ._redact import redact_headers
+
+    try:
+        content = request.content
+    except httpx.RequestNotRead:  # a streamed upload: its bytes are gone
+        content = b""
+    headers = redact_headers(request.headers.multi_items())
+    return httpx.Request(request.method, request.url, headers=headers, content=content)
+
+
+def _answer_copy(response: httpx.Response) -> httpx.Response:
+    import httpx
+
+    try:
+        request: httpx.Request | None = _request_copy(response.request)
+    except RuntimeError:  # an answer made without a request
+        request = None
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        content = b""
+    return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)

@@ -4,9 +4,9 @@
 import contextlib
 import enum
 import json
-from collections.abc import AsyncGenerator, Generator, Iterable
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal, TypeVar, cast
 
 import httpx
 
@@ -16,6 +16,7 @@ from ._exceptions import ResponseValidationError, StreamError, describe, provide
 from ._redact import scrub
 from ._sse import ServerSentEvent, aiter_sse_lines, iter_sse_lines
 
+_T = TypeVar("_T")
 _ERROR_KEYS = frozenset({"error", "errors"})
 # Where providers put the status of an error, in the payload, its `error` object or its first error.
 _STATUS_KEYS = ("status", "status_code", "statusCode", "code")
@@ -188,6 +189,26 @@ def refusal(
 def interrupted(exc: httpx.RequestError, secrets: Iterable[str]) -> StreamError:
     """Return the exception for a stream whose connection failed after it started."""
     return StreamError(scrub(f"stream interrupted: {type(exc).__name__}: {exc}", secrets))
+
+
+def parsed(events: Generator[object, None, None], parse: Callable[[object], _T]) -> Generator[_T, None, None]:
+    """Each payload of events, parsed; closing it closes events, and so the answer, at once."""
+    try:
+        for payload in events:
+            yield parse(payload)
+    finally:
+        events.close()
+
+
+async def aparsed(
+    events: AsyncGenerator[object, None], parse: Callable[[object], _T]
+) -> AsyncGenerator[_T, None]:
+    """`parsed()`, read asynchronously: `await aclose()` closes the answer at once."""
+    try:
+        async for payload in events:
+            yield parse(payload)
+    finally:
+        await events.aclose()
 
 
 def unreadable(exc: httpx.StreamError) -> StreamError:

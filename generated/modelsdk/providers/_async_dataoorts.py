@@ -23,6 +23,7 @@ from .dataoorts import (
     GENERIC_PATH,
     MODELS,
     RESOURCES,
+    status_options,
     stream_settings,
 )
 
@@ -119,13 +120,19 @@ class AsyncDataoorts:
         if isinstance(payload, bytes | bytearray | Upload):
             query_list = query_params(query or {})
             return await self._client.post_upload(
-                path, upload=Upload.of(payload), query=query_list, model_id=model_id
+                path,
+                upload=Upload.of(payload),
+                query=query_list,
+                model_id=model_id,
+                options=status_options(model_id),
             )
         if query:
             raise TypeError("`query` goes with a raw-body payload (an Upload or bytes) only")
         # a non-object input goes as it is
         body = dict(cast("Mapping[str, Any]", payload)) if isinstance(payload, Mapping) else payload
-        return await self._client.post_json(path, body=body, model_id=model_id)
+        return await self._client.post_json(
+            path, body=body, model_id=model_id, options=status_options(model_id)
+        )
 
     def stream(
         self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
@@ -142,7 +149,9 @@ class AsyncDataoorts:
         body = dict(payload)
         if settings.request_flag is not None:
             body.setdefault(settings.request_flag, True)
-        return self._client.stream_events(path, body=body, model_id=model_id, settings=settings)
+        return self._client.stream_events(
+            path, body=body, model_id=model_id, settings=settings, options=status_options(model_id)
+        )
 
     async def close(self) -> None:
         """Close the connections this client opened."""

@@ -21,7 +21,7 @@ from .._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, SyncAPIClient
 from .._config import USER_AGENT, model_path, require
 from .._models import NOT_GIVEN, NotGiven
 from .._namespace import LazyModels
-from .._request import Timeout, request_options
+from .._request import NO_OPTIONS, RequestOptions, Timeout, request_options
 
 if TYPE_CHECKING:
     # Streams and uploads load when first used; a plain call never loads them.
@@ -48,6 +48,27 @@ def streams() -> dict[str, StreamSettings]:
     """How each catalog model streams, for the untyped `stream()`: every model has its own settings."""
 
     return {}
+
+
+@functools.cache
+def _status_options() -> dict[str, RequestOptions]:
+    """What each catalog model's document declares a status to mean, for the untyped calls (the
+    typed ones pass their model's own): `InsufficientCreditsError` where a page says so."""
+    return {
+        **dict.fromkeys(
+            ("deepseek-reasoner",),
+            RequestOptions(
+                status_errors={
+                    406: "credits",
+                }
+            ),
+        ),
+    }
+
+
+def status_options(model_id: str) -> RequestOptions:
+    """The options an untyped call of this model passes: its declared status meanings, if any."""
+    return _status_options().get(model_id, NO_OPTIONS)
 
 
 def stream_settings(model_id: str) -> StreamSettings:
@@ -143,13 +164,17 @@ class Segmind:
         if isinstance(payload, bytes | bytearray | Upload):
             query_list = query_params(query or {})
             return self._client.post_upload(
-                path, upload=Upload.of(payload), query=query_list, model_id=model_id
+                path,
+                upload=Upload.of(payload),
+                query=query_list,
+                model_id=model_id,
+                options=status_options(model_id),
             )
         if query:
             raise TypeError("`query` goes with a raw-body payload (an Upload or bytes) only")
         # a non-object input goes as it is
         body = dict(cast("Mapping[str, Any]", payload)) if isinstance(payload, Mapping) else payload
-        return self._client.post_json(path, body=body, model_id=model_id)
+        return self._client.post_json(path, body=body, model_id=model_id, options=status_options(model_id))
 
     def stream(
         self, model_id: str, payload: Mapping[str, Any], *, settings: StreamSettings | None = None
@@ -166,7 +191,9 @@ class Segmind:
         body = dict(payload)
         if settings.request_flag is not None:
             body.setdefault(settings.request_flag, True)
-        return self._client.stream_events(path, body=body, model_id=model_id, settings=settings)
+        return self._client.stream_events(
+            path, body=body, model_id=model_id, settings=settings, options=status_options(model_id)
+        )
 
     def close(self) -> None:
         """Close the connections this client opened."""

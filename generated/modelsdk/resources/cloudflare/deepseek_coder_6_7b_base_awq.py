@@ -323,7 +323,9 @@ class DeepseekCoder67bBaseAwq:
         _events = self._client.stream_events(
             self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
         )
-        return (parse_as(StreamChunk, data, MODEL_ID) for data in _events)
+        from ..._streaming import parsed
+
+        return parsed(_events, lambda data: parse_as(StreamChunk, data, MODEL_ID))
 
     def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> Response:
         # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
