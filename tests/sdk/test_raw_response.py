@@ -36,6 +36,7 @@ def test_with_raw_response_gives_status_headers_request_id_and_the_parsed_answer
     assert raw.elapsed is None or raw.elapsed.total_seconds() >= 0
     assert recorder.requests[-1].headers["x-trace"] == "r"
     assert raw.parse() == model.run(messages=MESSAGES)
+    assert raw.parse() is raw.parse()  # parsed once, as openai-python's
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=entry_id)
