@@ -55,6 +55,7 @@ class RawResponse(_ResponseInfo, Generic[_T]):
     def __init__(self, response: httpx.Response, parse: Callable[[httpx.Response], _T]) -> None:
         self.http_response = response
         self._parse = parse
+        self._parsed: list[_T] = []  # the typed answer, once parsed (a list: None may be an answer)
 
     @property
     def elapsed(self) -> timedelta | None:
@@ -73,8 +74,11 @@ class RawResponse(_ResponseInfo, Generic[_T]):
         return self.http_response.content
 
     def parse(self) -> _T:
-        """Return the typed answer, as `run()` would have (validated against the model's output schema)."""
-        return self._parse(self.http_response)
+        """Return the typed answer, as `run()` would have (validated against the model's output schema);
+        parsed once, then the same object again, as openai-python's."""
+        if not self._parsed:
+            self._parsed.append(self._parse(self.http_response))
+        return self._parsed[0]
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
