@@ -9,7 +9,7 @@ import click
 from generator.catalog.store import Catalog
 from generator.evolve.entry_diff import diff_catalogs
 from generator.evolve.report import render_json, render_markdown, render_text
-from generator.evolve.revisions import RevisionError, load_catalog_at
+from generator.evolve.revisions import RevisionError, catalog_in_repository, load_catalog_at
 from generator.machine import append_step_summary, format_option
 
 
@@ -19,9 +19,11 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
-def _load(spec: str, name: str) -> Catalog:
+def _load(spec: str, name: str, other: str) -> Catalog:
+    """A catalog argument; a revision's catalog is read where the other argument's folder sits in
+    the repository (`cardgen diff HEAD sdk/catalog/models` reads HEAD's sdk/catalog/models)."""
     try:
-        return load_catalog_at(spec)
+        return load_catalog_at(spec, near=catalog_in_repository(other))
     except RevisionError as exc:
         raise InputError(f"{name}: {exc}") from exc
     except ValueError as exc:
@@ -42,7 +44,9 @@ def diff_command(old: str, new: str, as_json: bool, output_format: str, allow_br
     \b
     OLD and NEW are catalog directories (e.g. catalog/models) or git revisions of
     this repository (HEAD~1, origin/main, a sha), read with git without a checkout;
-    a directory wins over a revision of the same name.
+    a directory wins over a revision of the same name. A revision's catalog is read
+    where the other side's folder sits in the repository (else catalog/models), or
+    where REV:path says; a revision with no catalog there is refused (exit 2).
 
     Every change gets a stable rule id and a severity: breaking (callers' code stops
     type-checking), breaking-wire (it compiles, but requests or responses that worked
@@ -55,7 +59,7 @@ def diff_command(old: str, new: str, as_json: bool, output_format: str, allow_br
     to it in Markdown.
     """
     as_json = as_json or output_format == "json"
-    before, after = _load(old, "OLD"), _load(new, "NEW")
+    before, after = _load(old, "OLD", new), _load(new, "NEW", old)
     try:
         diff = diff_catalogs(before, after)
     except ValueError as exc:

@@ -69,21 +69,60 @@ def _read_blobs(top: Path, commit: str, paths: list[str]) -> dict[str, str]:
     return texts
 
 
-def load_catalog_at(spec: str, repo: Path | None = None, catalog: PurePosixPath = CATALOG_IN_REPO) -> Catalog:
-    """Load a catalog from a directory, else from `<catalog>/*/*.yaml` at a git revision of repo.
+def load_catalog_at(
+    spec: str,
+    repo: Path | None = None,
+    catalog: PurePosixPath = CATALOG_IN_REPO,
+    *,
+    near: PurePosixPath | None = None,
+) -> Catalog:
+    """Load a catalog from a directory, else from `<catalog>/*/*.yaml` at a git revision of repo
+    (`REV`, or `REV:path` naming the catalog's folder in the repository, as git spells a file).
 
-    A directory wins over a revision of the same name; nothing in the work tree is touched.
+    near: where the other side's catalog folder sits in the repository, read first at the revision
+    when it holds one (`cardgen diff HEAD sdk/catalog/models` reads HEAD's sdk/catalog/models).
+    A directory wins over a revision of the same name; nothing in the work tree is touched. A
+    revision that holds no catalog there is refused: compared as empty, every model would count as
+    added and nothing removed, and a breaking change would pass.
     """
     if spec and Path(spec).is_dir():
         return _load_directory(spec)
     repo = repo or Path.cwd()
     found = _commit(spec, repo)
+    places = [place for place in (near, catalog) if place is not None]
+    if found is None and ":" in spec:
+        revision, _, folder = spec.partition(":")
+        found = _commit(revision, repo)
+        places = [PurePosixPath(folder.strip("/") or ".")]
     if found is None:
         raise RevisionError(f"{spec!r} is neither a catalog directory nor a git revision of {repo}")
     top, commit = found
-    texts = _read_blobs(top, commit, _entry_paths(top, commit, catalog))
+    held = next((p for p in places if _git(top, "cat-file", "-e", f"{commit}:{p}").returncode == 0), None)
+    if held is None:
+        raise RevisionError(
+            f"{spec!r} holds no catalog at {' or '.join(map(str, dict.fromkeys(places)))} (give its folder as"
+            " `REV:path/to/catalog/models`, or compare against an empty folder to count every model as added)"
+        )
+    texts = _read_blobs(top, commit, _entry_paths(top, commit, held))
     entries = [parse_entry(text, f"{spec}:{path}") for path, text in texts.items()]
     return Catalog(tuple(sorted(entries, key=lambda e: e.key)))
+
+
+def catalog_in_repository(directory: str, repo: Path | None = None) -> PurePosixPath | None:
+    """Where a catalog directory sits in the repository (`sdk/catalog/models`), for reading a
+    revision's catalog at the same place; None outside a repository or for what is no directory."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return None
+    top = _git(repo or Path.cwd(), "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        return None
+    try:
+        return PurePosixPath(
+            folder.resolve().relative_to(Path(top.stdout.decode().strip()).resolve()).as_posix()
+        )
+    except ValueError:  # a folder outside the repository
+        return None
 
 
 def _load_directory(spec: str) -> Catalog:

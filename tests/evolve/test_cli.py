@@ -302,3 +302,35 @@ def test_registered_as_cardgen_diff(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["diff", old, new])
     assert result.exit_code == 0, result.output
     assert "model-added" in result.stdout
+
+
+def test_a_catalog_kept_elsewhere_in_the_repository_is_read_there_at_the_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An `sdk/` layout: `diff HEAD catalog/models` from sdk/ (or `diff HEAD sdk/catalog/models`
+    from the top) reads HEAD's sdk/catalog/models, so a removed model is breaking, not unseen."""
+    root = tmp_path / "mono"
+    root.mkdir()
+    git(root, "init", "-q")
+    old, new = BY_ID["request-property-removed"].catalogs()
+    models = write_catalog(root / "sdk" / "catalog" / "models", old)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "old")
+    write_catalog(models, new)  # uncommitted: the change to compare
+    monkeypatch.chdir(root / "sdk")
+    from_sdk = run("HEAD", "catalog/models", "--json")
+    assert from_sdk.exit_code == 1, from_sdk.output
+    assert [c["rule"] for c in json.loads(from_sdk.stdout)["models"][0]["changes"]] == [
+        "request-property-removed"
+    ]
+    monkeypatch.chdir(root)
+    assert run("HEAD", "sdk/catalog/models").exit_code == 1
+    assert run("HEAD:sdk/catalog/models", "sdk/catalog/models").exit_code == 1  # as git spells it
+    elsewhere = tmp_path / "copy"
+    write_catalog(elsewhere, new)
+    refused = run("HEAD", str(elsewhere))  # outside the repository: HEAD's catalog/models, which it lacks
+    assert refused.exit_code == 2
+    assert (
+        "holds no catalog at catalog/models" in refused.output
+        and "REV:path/to/catalog/models" in refused.output
+    )
