@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -221,3 +222,44 @@ def test_every_error_survives_pickle_and_copy_as_it_was(rt: Any) -> None:
     back = pickle.loads(pickle.dumps(status))
     assert (back.status_code, back.retry_after, back.request_id) == (429, 3.0, status.request_id)
     assert back.response.status_code == 429 and back.response.json() == status.response.json()
+
+
+def test_a_pickled_error_keeps_no_credential_the_server_echoed_and_a_compressed_answer_pickles(
+    rt: Any,
+) -> None:
+    """An auth error that quotes the key (body, a header, a cookie); an answer sent gzip-compressed,
+    as real providers send their errors: the copy carries the decoded body, not its encoding."""
+    import gzip
+    import pickle
+
+    from .support import API_KEY
+
+    body = json.dumps({"error": f"bad token Bearer {API_KEY}"}).encode()
+    echoed = httpx.Response(
+        401,
+        content=gzip.compress(body),
+        headers={"content-encoding": "gzip", "x-echo-token": API_KEY, "set-cookie": "__session=s-123456789",
+                 "cf-ray": "8abc-SJC", "content-type": "application/json"},
+    )  # fmt: skip
+    error = _raised(
+        lambda: make_sync(rt, Recorder(lambda _: echoed), max_retries=0).post_json("m", body={}, model_id="m")
+    )
+    assert isinstance(error, rt.AuthenticationError)
+    data = pickle.dumps(error)
+    assert API_KEY.encode() not in data and b"s-123456789" not in data
+    back = pickle.loads(data)
+    assert type(back) is rt.AuthenticationError and back.status_code == 401 and back.request_id == "8abc-SJC"
+    assert back.response.json() == {"error": "bad token <redacted>"}
+    assert back.response.headers["x-echo-token"] == back.response.headers["set-cookie"] == "<redacted>"
+
+
+def test_a_credential_in_the_query_is_redacted_in_messages_and_pickles(rt: Any) -> None:
+    """`extra_query={"api_key": ...}`: by its name, as a header's; not a secret any client holds."""
+    import pickle
+
+    options = rt.RequestOptions(query={"api_key": "query-SECRET-555", "page": "2"})
+    client = make_sync(rt, Recorder(httpx.ConnectError("refused")), max_retries=0)
+    error = _raised(lambda: client.post_json("m", body={}, model_id="m", options=options))
+    assert "query-SECRET-555" not in str(error) and "page=2" in str(error)
+    assert b"query-SECRET-555" not in pickle.dumps(error)
+    assert error.request.url.params["api_key"] == "query-SECRET-555"  # the request itself, as sent

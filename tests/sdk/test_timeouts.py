@@ -54,3 +54,24 @@ def test_credentials_in_the_base_url_are_refused_naming_the_argument_that_takes_
     with pytest.raises(ValueError, match="must not contain credentials; pass the key as api_key") as caught:
         sdk.Cloudflare(api_key="k", account_id="a", base_url="http://user:PASSWORD123@127.0.0.1:8787")
     assert "PASSWORD123" not in str(caught.value)
+
+
+def test_your_own_http_clients_timeout_is_kept_unless_one_is_given(sdk: Any) -> None:
+    """As openai-python: the timeout you set on your http_client (its pool timeout too) holds."""
+    yours = httpx.Client(timeout=httpx.Timeout(1.5, pool=0.5))
+    assert sdk.Cloudflare(api_key="k", account_id="a", http_client=yours)._client.timeout == yours.timeout
+    given = sdk.Cloudflare(api_key="k", account_id="a", http_client=yours, timeout=9.0)
+    assert given._client.timeout == httpx.Timeout(9.0)
+    assert sdk.Cloudflare(api_key="k", account_id="a")._client.timeout == httpx.Timeout(600.0, connect=5.0)
+
+
+def test_an_http_client_or_transport_of_the_other_kind_is_refused_when_the_client_is_built(sdk: Any) -> None:
+    with pytest.raises(TypeError, match=r"http_client must be an httpx\.Client, not AsyncClient"):
+        sdk.Cloudflare(api_key="k", account_id="a", http_client=httpx.AsyncClient())
+    with pytest.raises(TypeError, match=r"http_client must be an httpx\.AsyncClient, not Client"):
+        sdk.AsyncCloudflare(api_key="k", account_id="a", http_client=httpx.Client())
+    with pytest.raises(TypeError, match=r"transport must be an httpx\.AsyncBaseTransport, not HTTPTransport"):
+        sdk.AsyncCloudflare(api_key="k", account_id="a", transport=httpx.HTTPTransport())
+    both = httpx.MockTransport(lambda request: httpx.Response(200))  # serves either kind
+    assert sdk.Cloudflare(api_key="k", account_id="a", transport=both) is not None
+    assert sdk.AsyncCloudflare(api_key="k", account_id="a", transport=both) is not None
