@@ -14,6 +14,7 @@ from ._base_client import (
     DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,
     BaseAPIClient,
+    check_kind,
     shared_ssl_context,
 )
 from ._request import NO_OPTIONS, RequestOptions, Timeout
@@ -61,6 +62,10 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
         )
         if http_client is not None and transport is not None:
             raise ValueError("pass http_client or transport, not both")
+        check_kind("http_client", http_client, httpx.AsyncClient, "a sync client takes an httpx.Client")
+        check_kind(
+            "transport", transport, httpx.AsyncBaseTransport, "a sync client takes an httpx.BaseTransport"
+        )
         self._owns_client = http_client is None
         # Never follow redirects: see SyncAPIClient.
         if http_client is not None:

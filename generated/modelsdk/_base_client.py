@@ -303,6 +303,13 @@ def _secrets_in(headers: Mapping[str, str] | None) -> tuple[str, ...]:
     )
 
 
+def check_kind(name: str, given: object, kind: type, other: str) -> None:
+    """Refuse, when the client is built, what would fail at the first call (an async httpx client
+    given to a sync SDK client, say), with what it takes instead; None is not given."""
+    if given is not None and not isinstance(given, kind):
+        raise TypeError(f"{name} must be an httpx.{kind.__name__}, not {type(given).__name__} ({other})")
+
+
 def _query(options: RequestOptions) -> tuple[tuple[str, str], ...]:
     """Return a call's extra query parameters as pairs; a list value repeats its key, None leaves it out."""
     pairs: list[tuple[str, str]] = []
@@ -357,6 +364,10 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
         )
         if http_client is not None and transport is not None:
             raise ValueError("pass http_client or transport, not both")
+        check_kind("http_client", http_client, httpx.Client, "an async client takes an httpx.AsyncClient")
+        check_kind(
+            "transport", transport, httpx.BaseTransport, "an async client takes an httpx.AsyncBaseTransport"
+        )
         self._owns_client = http_client is None
         # Redirects are never followed: httpx would replay the credential header to whatever host a
         # redirect names, and a POST body would not survive a 301/302 anyway. `send` repeats this per

@@ -15,7 +15,7 @@ import httpx
 from ._content import decode_lenient
 from ._exceptions import told
 from ._logs import MAX_LOGGED_BODY
-from ._redact import redact_headers, scrub
+from ._redact import redact_headers, redact_url, scrub
 
 if TYPE_CHECKING:
     from ._exceptions import APIConnectionError, APIStatusError
@@ -77,7 +77,7 @@ def connection_error_for(
 
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     what = "Request timed out" if cls is APITimeoutError else "Connection error"
-    message = f"{what}: {request.method} {request.url}: {type(exc).__name__}: {exc}"
+    message = f"{what}: {request.method} {redact_url(request.url)}: {type(exc).__name__}: {exc}"
     return cls(scrub(message, secrets), request=request)
 
 
@@ -108,7 +108,7 @@ def cut_off_error(
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     what = "Answer not decodable" if isinstance(exc, httpx.DecodingError) else "Answer cut off"
     message = (
-        f"{what}: {request.method} {request.url}: {response.status_code} {response.reason_phrase}, "
+        f"{what}: {request.method} {redact_url(request.url)}: {response.status_code} {response.reason_phrase}, "
         f"then {type(exc).__name__}: {exc} (not sent again: the server has answered)"
     )
     return cls(scrub(message, secrets), request=request)
@@ -127,7 +127,7 @@ def log_attempt(
     logger.info(
         "%s %s -> %s (attempt %d of %d)",
         request.method,
-        scrub(str(request.url), secrets),
+        scrub(str(redact_url(request.url)), secrets),
         outcome,
         attempt + 1,
         retries + 1,

@@ -76,8 +76,10 @@ def _rebuilt(cls: type[SDKError], args: tuple[object, ...]) -> SDKError:
 
 
 def _without_credentials(state: dict[str, object]) -> dict[str, object]:
-    """The attributes to pickle, with the credential headers of the HTTP exchange redacted: a pickled
-    error travels (to a result store, to another host), and the credential must not."""
+    """The attributes to pickle, the HTTP exchange without its credentials: a pickled error travels
+    (to a result store, to another host), and a credential must not. Credential headers are
+    redacted by name, and the answer's headers and body scrubbed of this process's credentials
+    (a server may echo the key it was sent)."""
     import httpx  # loaded by now: an error with a request or an answer came from a call
 
     kept = dict(state)
@@ -92,25 +94,43 @@ def _without_credentials(state: dict[str, object]) -> dict[str, object]:
 def _request_copy(request: httpx.Request) -> httpx.Request:
     import httpx
 
-    from ._redact import redact_headers
-
     try:
         content = request.content
     except httpx.RequestNotRead:  # a streamed upload: its bytes are gone
         content = b""
-    headers = redact_headers(request.headers.multi_items())
-    return httpx.Request(request.method, request.url, headers=headers, content=content)
+    from ._redact import redact_url
+
+    url = redact_url(request.url)
+    return httpx.Request(request.method, url, headers=_headers_copy(request.headers), content=content)
 
 
 def _answer_copy(response: httpx.Response) -> httpx.Response:
     import httpx
+
+    from ._redact import scrub_bytes
 
     try:
         request: httpx.Request | None = _request_copy(response.request)
     except RuntimeError:  # an answer made without a request
         request = None
     try:
-        content = response.content
+        content = scrub_bytes(response.content, known_secrets())
     except httpx.ResponseNotRead:
         content = b""
-    return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
+    # The body kept is the decoded one: its encoding and length headers would have it decoded again.
+    kept = [
+        (name, value) for name, value in response.headers.multi_items() if name.lower() not in _BODY_HEADERS
+    ]
+    return httpx.Response(response.status_code, headers=_headers_copy(kept), content=content, request=request)
+
+
+_BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def _headers_copy(headers: httpx.Headers | list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headers with credential ones redacted by name and the rest scrubbed of known credentials."""
+    from ._redact import REDACTED, is_sensitive_header, scrub
+
+    pairs = headers.multi_items() if not isinstance(headers, list) else headers
+    secrets = known_secrets()
+    return [(name, REDACTED if is_sensitive_header(name) else scrub(value, secrets)) for name, value in pairs]

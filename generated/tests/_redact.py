@@ -14,7 +14,10 @@ import base64
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from typing import cast
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    import httpx
 
 REDACTED = "<redacted>"
 SENSITIVE_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"})
@@ -42,6 +45,18 @@ def redact_headers(headers: Mapping[str, str] | list[tuple[str, str]]) -> dict[s
     """
     items = headers.items() if isinstance(headers, Mapping) else headers
     return {name: REDACTED if is_sensitive_header(name) else value for name, value in items}
+
+
+def redact_url(url: "httpx.URL") -> "httpx.URL":
+    """The URL with the values of its credential query parameters (`api_key=`, `token=`) redacted."""
+    params = url.params
+    if not any(is_sensitive_header(name) for name in params):
+        return url
+    return url.copy_with(
+        params=[
+            (name, REDACTED if is_sensitive_header(name) else value) for name, value in params.multi_items()
+        ]
+    )
 
 
 def is_sensitive_header(name: str) -> bool:

@@ -83,9 +83,11 @@ class Dataoorts:
     Args:
         api_key: the API key; defaults to the `DATAOORTS_API_KEY` environment variable.
         base_url: defaults to `DATAOORTS_BASE_URL`, else https://cloud.dataoorts.com.
-        timeout: seconds (or an `httpx.Timeout`) for each attempt.
+        timeout: seconds (or an `httpx.Timeout`) for each attempt; defaults to `http_client`'s own,
+            else 600 s to read and 5 s to connect.
         max_retries: retries after a 408, 409, 429, 5xx or connection error.
-        http_client: your own `httpx.Client`; it is not closed by `close()`.
+        http_client: your own `httpx.Client` (its limits, proxies, hooks, timeout); `close()`
+            leaves it open.
         transport: an httpx transport to build the client on (tests, proxies, recordings).
     """
 
@@ -94,7 +96,7 @@ class Dataoorts:
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -106,7 +108,10 @@ class Dataoorts:
             base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
             auth_header="Authorization",
             auth_value=f"Bearer {key}",
-            timeout=timeout,
+            # Not given: your http_client's own timeout, as you set it; else the SDK's default.
+            timeout=(http_client.timeout if http_client is not None else DEFAULT_TIMEOUT)
+            if isinstance(timeout, NotGiven)
+            else timeout,
             max_retries=max_retries,
             http_client=http_client,
             transport=transport,

@@ -92,9 +92,11 @@ class Segmind:
     Args:
         api_key: the API key; defaults to the `SEGMIND_API_KEY` environment variable.
         base_url: defaults to `SEGMIND_BASE_URL`, else https://api.segmind.com.
-        timeout: seconds (or an `httpx.Timeout`) for each attempt.
+        timeout: seconds (or an `httpx.Timeout`) for each attempt; defaults to `http_client`'s own,
+            else 600 s to read and 5 s to connect.
         max_retries: retries after a 408, 409, 429, 5xx or connection error.
-        http_client: your own `httpx.Client`; it is not closed by `close()`.
+        http_client: your own `httpx.Client` (its limits, proxies, hooks, timeout); `close()`
+            leaves it open.
         transport: an httpx transport to build the client on (tests, proxies, recordings).
     """
 
@@ -103,7 +105,7 @@ class Segmind:
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -115,7 +117,10 @@ class Segmind:
             base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
             auth_header="x-api-key",
             auth_value=key,
-            timeout=timeout,
+            # Not given: your http_client's own timeout, as you set it; else the SDK's default.
+            timeout=(http_client.timeout if http_client is not None else DEFAULT_TIMEOUT)
+            if isinstance(timeout, NotGiven)
+            else timeout,
             max_retries=max_retries,
             http_client=http_client,
             transport=transport,
