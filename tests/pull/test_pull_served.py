@@ -226,3 +226,18 @@ def test_a_listing_that_cannot_be_fetched_is_exit_2_not_drift(tmp_path: Path) ->
     done = CliRunner().invoke(cli, argv, env=ENV, catch_exceptions=False)
     assert done.exit_code == 2, done.output
     assert "pull cloudflare failed; nothing written" in done.output
+
+
+def test_upstream_with_none_of_the_models_held_removes_nothing(
+    backend: BackendHandle, tmp_path: Path
+) -> None:
+    """An empty listing (an outage, a wrong --base-url) is not "every model gone": nothing is
+    written or pruned, and the pull fails (exit 2) rather than proposing to remove the catalog."""
+    sources = tmp_path / "sources"
+    assert pull(backend, sources).exit_code == 0
+    before = {p.name: p.read_bytes() for p in (sources / "cloudflare").iterdir()}
+    with running_backend(Catalog(())) as empty:
+        done = pull(empty, sources, "--prune")
+    assert done.exit_code == 2, done.output
+    assert f"upstream has none of the {len(before)} documents held" in done.output
+    assert {p.name: p.read_bytes() for p in (sources / "cloudflare").iterdir()} == before
