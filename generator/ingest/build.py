@@ -207,7 +207,8 @@ def _merged_facts(
             warning(
                 name,
                 None,
-                "the document does not say whether the model streams; taken as not streaming",
+                "the document does not say whether the model streams; taken as not streaming (an overlay"
+                f" can state it, or providers/{extraction.provider}.yaml for all the provider's models)",
                 "streaming.supported",
             )
         )

@@ -139,7 +139,8 @@ def ingest_command(
                   "written": False})  # fmt: skip
         else:
             counted = f"{errors} error(s)" + (f" and {warned} warning(s) under --strict" if warned else "")
-            click.echo(f"ingest failed: {counted}; nothing written to {catalog_dir}", err=True)
+            done = f"{catalog_dir} not compared" if check else f"nothing written to {catalog_dir}"
+            click.echo(f"ingest{' --check' if check else ''} failed: {counted}; {done}", err=True)
         sys.exit(1)
     diff, entries = _write_catalog(catalog_dir, result, cache, check, digest if not failed else None)
     document |= {"entries": entries, "check": check, **tree_json(diff), "written": not check}
