@@ -138,9 +138,7 @@ def ingest_command(
             emit({**document, "entries": len(result.catalog), "check": check, **tree_json(TreeDiff()),
                   "written": False})  # fmt: skip
         else:
-            counted = f"{errors} error(s)" + (f" and {warned} warning(s) under --strict" if warned else "")
-            done = f"{catalog_dir} not compared" if check else f"nothing written to {catalog_dir}"
-            click.echo(f"ingest{' --check' if check else ''} failed: {counted}; {done}", err=True)
+            _say_stopped(catalog_dir, check, errors, warned)
         sys.exit(1)
     diff, entries = _write_catalog(catalog_dir, result, cache, check, digest if not failed else None)
     document |= {"entries": entries, "check": check, **tree_json(diff), "written": not check}
@@ -176,6 +174,13 @@ def _places(sources: Path, providers: Path, overlays: Path) -> dict[str, Path]:
         OVERLAYS_PREFIX: overlays,
         ACKNOWLEDGED: sources.parent / ACKNOWLEDGED,
     }
+
+
+def _say_stopped(catalog_dir: Path, check: bool, errors: int, warned: int) -> None:
+    """Say why the run stopped before the catalog, and what that left undone."""
+    counted = f"{errors} error(s)" + (f" and {warned} warning(s) under --strict" if warned else "")
+    done = f"{catalog_dir} not compared" if check else f"nothing written to {catalog_dir}"
+    click.echo(f"ingest{' --check' if check else ''} failed: {counted}; {done}", err=True)
 
 
 REMOVED_NAMED = 20  # a catalog emptied by mistake names a few of its entries, not all of them
