@@ -102,11 +102,39 @@ def _last_page(page: int, count: int, seen: int, info: Any) -> bool:
 
 
 def render_document(item: dict[str, Any], schema: Any) -> str:
-    """One model as Cloudflare's JSON format: fixed key order, 4 spaces, a final newline."""
+    """One model as Cloudflare's JSON format: fixed key order, 4 spaces, a final newline; every
+    number as the API wrote it (`0.000053`, not Python's `5.3e-05`: a price is kept exact)."""
     document = {key: item[key] for key in KEYS if key in item and key != "schema"}
     document.update({key: value for key, value in item.items() if key not in KEYS})
     document["schema"] = schema
-    return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
+    return _json_text(document, 0) + "\n"
+
+
+class Written(float):
+    """A JSON number read from the API, with the text it was written as."""
+
+    text: str
+
+    def __new__(cls, text: str) -> Written:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def _json_text(value: Any, level: int) -> str:
+    """json.dumps(value, indent=4, ensure_ascii=False), but a Written number as it was written."""
+    if isinstance(value, Written):
+        return value.text
+    inner, outer = " " * 4 * (level + 1), " " * 4 * level
+    if isinstance(value, dict) and value:
+        items = (
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_json_text(v, level + 1)}"
+            for k, v in value.items()
+        )
+        return "{\n" + ",\n".join(items) + f"\n{outer}}}"
+    if isinstance(value, list) and value:
+        return "[\n" + ",\n".join(f"{inner}{_json_text(v, level + 1)}" for v in value) + f"\n{outer}]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def documents_in(folder: Path) -> dict[str, str]:
@@ -144,7 +172,7 @@ def pages_in(folder: Path, skipped: Iterable[str] = ()) -> dict[str, str]:
 
 def _result(response: httpx.Response) -> Any:
     try:
-        body = response.json()
+        body = json.loads(response.text, parse_float=Written)  # numbers kept as written
     except ValueError as exc:
         raise FetchError(f"GET {response.url}: the answer is not JSON") from exc
     if not isinstance(body, dict) or body.get("success") is False or "result" not in body:
