@@ -13,7 +13,7 @@ import json
 import re
 
 from generator.ingest.sources import SourceDocument
-from generator.ingest.text import split_front_matter
+from generator.ingest.text import split_front_matter, table_rows
 
 # What only a model page carries.
 _SCHEMA_SIGNS = re.compile(
@@ -29,14 +29,6 @@ _REQUEST_MODEL = re.compile(
     r"|api\.segmind\.com/v\d+/(?P<segmind>[\w.-]{1,200})",
     re.MULTILINE,
 )
-# A model-info table's row naming the page's one model (Dataoorts: `| Model Name | meta/m2m100-1.2b |`):
-# two cells, the value one word, as a model id is. A listing's header row (`| Model Name | Model Type
-# | ... |`, or `| Model Name | Provider |`) names columns, not a model: a model-info table also has
-# its `| Model Type | ... |` row, where a listing's rows are models.
-_INFO_MODEL_ROW = re.compile(
-    r"^[ \t]*\|[ \t]*Model Name[ \t]*\|[ \t]*(?P<model>[^|\s]+)[ \t]*\|[ \t]*$", re.MULTILINE
-)
-_INFO_TYPE_ROW = re.compile(r"^[ \t]*\|[ \t]*Model Type[ \t]*\|[^|\n]*\S[^|\n]*\|[ \t]*$", re.MULTILINE)
 _CLOUDFLARE_ID = re.compile(r"@(?:cf|hf)/[\w.-]+/[\w.:-]+")
 _MODEL_KEYS = ("model", "json_schema", "model_name")  # front-matter keys of a model page
 # Front-matter keys by which doc sites mark a page that is not about one thing.
@@ -63,8 +55,20 @@ def shows_a_model(document: SourceDocument) -> bool:
         return '"schema"' in text
     if _states_a_model(text, _front_matter(text)) or len(_requested_models(text)) == 1:
         return True
-    named = {match["model"] for match in _INFO_MODEL_ROW.finditer(text)}
-    return len(named) == 1 and _INFO_TYPE_ROW.search(text) is not None
+    return _info_table_names_a_model(text)
+
+
+def _info_table_names_a_model(text: str) -> bool:
+    """A model-info table (Dataoorts: `| Model Name | meta/m2m100-1.2b |`, `| Model Type | ... |`),
+    read as the Dataoorts extractor reads it: a `Model Name` label with one word, as a model id is,
+    and a `Model Type` label. A listing's header (`| Model Name | Model Type |`, `| Model Name |
+    Provider |`) names columns; its rows are models, with no `Model Type` label among them."""
+    labels: dict[str, set[str]] = {}
+    for row in table_rows(text):
+        if len(row.cells) == 2 and row.cells[1]:
+            labels.setdefault(row.cells[0].lower(), set()).add(row.cells[1])
+    named = {value for value in labels.get("model name", ()) if len(value.split()) == 1}
+    return len(named) == 1 and "model type" in labels
 
 
 def _states_a_model(text: str, front: dict[str, str]) -> bool:
