@@ -120,7 +120,6 @@ class RequestValidationError(SDKError, ValueError):
         self.errors = errors
 
 
-
 def checked_keywords(method: _F) -> _F:
     """Make a call with a keyword argument `method` does not take a TypeError naming its close matches."""
     # The names it takes by keyword, read from its code: inspect.signature() costs 50 times more, at import.
