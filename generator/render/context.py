@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from generator.catalog.entry import (
@@ -248,21 +248,27 @@ class ProviderView:
         Grouped so that a provider module holds each distinct setting once and a model id as a bare
         string: compiling one `StreamSettings(...)` call per model grew the module by ~5 us a model.
         """
-        groups: dict[StreamView, list[str]] = {}
-        for model in self.models:
-            if (settings := model.stream_settings) is not None:
-                groups.setdefault(settings, []).append(model.entry.model_id)
-        return sorted(groups.items(), key=lambda group: group[1][0])
+        return _ids_by(self.models, lambda model: model.stream_settings)
 
     @property
-    def status_groups(self) -> list[tuple[tuple[tuple[int, str], ...], list[str]]]:
+    def status_groups(self) -> list[tuple[dict[int, str], list[str]]]:
         """What each model's document declares its statuses to mean (`ModelView.status_errors`), for
         the untyped `run()` and `stream()`: each distinct meaning once, with the ids of its models."""
-        groups: dict[tuple[tuple[int, str], ...], list[str]] = {}
-        for model in self.models:
-            if model.status_errors:
-                groups.setdefault(tuple(sorted(model.status_errors.items())), []).append(model.entry.model_id)
-        return sorted(groups.items(), key=lambda group: group[1][0])
+        grouped = _ids_by(self.models, lambda model: tuple(sorted(model.status_errors.items())) or None)
+        return [(dict(meanings), ids) for meanings, ids in grouped]
+
+
+_K = TypeVar("_K", bound=Hashable)
+
+
+def _ids_by(models: Sequence[ModelView], key: Callable[[ModelView], _K | None]) -> list[tuple[_K, list[str]]]:
+    """The models' ids grouped by a value of theirs (None: left out), each value once: a provider module
+    holds each distinct setting once and a model id as a bare string."""
+    groups: dict[_K, list[str]] = {}
+    for model in models:
+        if (value := key(model)) is not None:
+            groups.setdefault(value, []).append(model.entry.model_id)
+    return sorted(groups.items(), key=lambda group: group[1][0])
 
 
 def provider_view(name: str, models: Sequence[ModelView]) -> ProviderView:

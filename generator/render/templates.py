@@ -6,6 +6,7 @@ import re
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -16,11 +17,15 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def python_literal(value: object) -> str:
-    """A Python literal for str/int/bool/None data: it can only ever be read back as data."""
+    """A Python literal for str/int/bool/None data, and dicts of them: it can only ever be read back
+    as data."""
     if value is None or isinstance(value, bool | int):
         return repr(value)
     if isinstance(value, str):
         return repr(value)  # repr escapes every unprintable character, U+2028 and NUL included
+    if isinstance(value, dict):
+        pairs = cast("dict[object, object]", value).items()
+        return "{" + ", ".join(f"{python_literal(k)}: {python_literal(v)}" for k, v in pairs) + "}"
     raise TypeError(f"no literal for {type(value).__name__}")
 
 
