@@ -77,16 +77,7 @@ def pull_command(
     if not pulled.selected:
         _refuse_a_glob_of_nothing(provider, folder, glob)
     if glob == "*" and pulled.gone and not (pulled.documents or pulled.held or pulled.failed):
-        # The whole provider asked for, and upstream has none of the models held: an outage's empty
-        # listing, every page a 404, or a --base-url that serves something else. Not "every model
-        # removed", pruned. (A --model glob may name only models that are gone, as asked.)
-        click.echo(
-            f"pull {provider} failed; nothing written or removed: upstream has none of the "
-            f"{len(pulled.gone)} documents held in {folder} (an outage, or a --base-url that serves"
-            " other paths?)",
-            err=True,
-        )
-        sys.exit(FAILED)
+        _refuse_an_empty_upstream(provider, folder, len(pulled.gone))
     changes = compare(folder, pulled)
     _summarize(provider, folder, pulled, changes, check, prune)
     if check:
@@ -114,6 +105,18 @@ def _refuse_a_glob_of_nothing(provider: str, folder: Path, glob: str) -> None:
         "or page file names)",
         param_hint="--model",
     )
+
+
+def _refuse_an_empty_upstream(provider: str, folder: Path, held: int) -> None:
+    """The whole provider asked for, and upstream has none of the documents held: an outage's empty
+    listing, every page a 404, or a --base-url that serves something else, not "every model removed"
+    to prune. (A --model glob may name only models that are gone, as asked.)"""
+    click.echo(
+        f"pull {provider} failed; nothing written or removed: upstream has none of the {held} documents "
+        f"held in {folder} (an outage, or a --base-url that serves other paths?)",
+        err=True,
+    )
+    sys.exit(FAILED)
 
 
 def _pull(

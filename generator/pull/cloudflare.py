@@ -64,8 +64,8 @@ def pull_cloudflare(
         pulled.documents[name] = (file, render_document(item, schema))
         progress(f"[{index}/{len(listed)}] {name}")
     names = {str(item.get("name")) for item in listed}
-    held = {**pages, **existing}
-    pulled.gone = {n: f for n, f in held.items() if fnmatchcase(n, glob) and n not in names}
+    in_folder = {**pages, **existing}  # every document of a model, in whichever format
+    pulled.gone = {n: f for n, f in in_folder.items() if fnmatchcase(n, glob) and n not in names}
     pulled.selected = len(listed) + len(pulled.gone)
     return pulled
 
