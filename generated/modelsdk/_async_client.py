@@ -202,24 +202,33 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
             except httpx.RequestError as exc:
                 delay = self._delay_after_error(request, exc, attempt, retries)
             else:
-                try:
-                    if not stream or not response.is_success:
-                        await response.aread()  # and closed
-                except httpx.RequestError as exc:
-                    await response.aclose()
-                    delay = self._delay_after_cut(request, response, exc, attempt, retries)
-                except BaseException:  # cancelled, say: the connection goes back to the pool all the same
-                    await response.aclose()
-                    raise
-                else:
-                    maybe_delay = self._delay_after_response(
-                        request, response, attempt, retries, options.status_errors
-                    )
-                    if maybe_delay is None:
-                        return response
-                    delay = maybe_delay
+                waited = await self._read_or_delay(request, response, stream, attempt, retries, options)
+                if waited is None:
+                    return response
+                delay = waited
             await self._sleep(delay)
             attempt += 1
+
+    async def _read_or_delay(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        stream: bool,
+        attempt: int,
+        retries: int,
+        options: RequestOptions,
+    ) -> float | None:
+        """`SyncAPIClient._read_or_delay`, read asynchronously."""
+        try:
+            if not stream or not response.is_success:
+                await response.aread()  # and closed
+        except httpx.RequestError as exc:
+            await response.aclose()
+            return self._delay_after_cut(request, response, exc, attempt, retries)
+        except BaseException:  # cancelled, say: the connection goes back to the pool all the same
+            await response.aclose()
+            raise
+        return self._delay_after_response(request, response, attempt, retries, options.status_errors)
 
     async def aclose(self) -> None:
         """Close the underlying HTTP client unless the caller supplied it."""

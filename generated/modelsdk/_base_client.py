@@ -112,11 +112,10 @@ class BaseAPIClient(Generic[_ClientT]):
     ) -> Self:
         """Return a copy with other defaults that shares this one's connection pool (and never closes it)."""
         clone = copy.copy(self)
-        if not isinstance(timeout, Unset):  # request_options() checked it (with_options)
+        # request_options() checked both (with_options, the only caller)
+        if not isinstance(timeout, Unset):
             clone.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         if not isinstance(max_retries, Unset):
-            if max_retries < 0:
-                raise ValueError("max_retries must be >= 0")
             clone.max_retries = max_retries
         if default_headers:
             clone._json_headers = self._json_headers.copy()
@@ -496,24 +495,33 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
             except httpx.RequestError as exc:
                 delay = self._delay_after_error(request, exc, attempt, retries)
             else:
-                try:
-                    if not stream or not response.is_success:
-                        response.read()  # and closed
-                except httpx.RequestError as exc:
-                    response.close()
-                    delay = self._delay_after_cut(request, response, exc, attempt, retries)
-                except BaseException:  # Ctrl-C, say: the connection goes back to the pool all the same
-                    response.close()
-                    raise
-                else:
-                    maybe_delay = self._delay_after_response(
-                        request, response, attempt, retries, options.status_errors
-                    )
-                    if maybe_delay is None:
-                        return response
-                    delay = maybe_delay
+                waited = self._read_or_delay(request, response, stream, attempt, retries, options)
+                if waited is None:
+                    return response
+                delay = waited
             self._sleep(delay)
             attempt += 1
+
+    def _read_or_delay(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        stream: bool,
+        attempt: int,
+        retries: int,
+        options: RequestOptions,
+    ) -> float | None:
+        """Read an answer (not a started stream); None to accept it, else the wait before retrying."""
+        try:
+            if not stream or not response.is_success:
+                response.read()  # and closed
+        except httpx.RequestError as exc:
+            response.close()
+            return self._delay_after_cut(request, response, exc, attempt, retries)
+        except BaseException:  # Ctrl-C, say: the connection goes back to the pool all the same
+            response.close()
+            raise
+        return self._delay_after_response(request, response, attempt, retries, options.status_errors)
 
     def close(self) -> None:
         """Close the underlying HTTP client unless the caller supplied it."""

@@ -39,6 +39,10 @@ class _ResponseInfo:
         """The provider's id for this request, from the first of REQUEST_ID_HEADERS it sent."""
         return request_id_of(self.http_response.headers)
 
+    def __repr__(self) -> str:
+        """`<RawResponse [200] req-7>`: the class, the status and the request id, if any."""
+        return f"<{type(self).__name__} [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
+
 
 def request_id_of(headers: httpx.Headers) -> str | None:
     """The provider's id for a request, from the first of REQUEST_ID_HEADERS its answer holds."""
@@ -80,9 +84,6 @@ class RawResponse(_ResponseInfo, Generic[_T]):
             self._parsed.append(self._parse(self.http_response))
         return self._parsed[0]
 
-    def __repr__(self) -> str:
-        return f"<RawResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
-
 
 class StreamResponse(_ResponseInfo, Generic[_T]):
     """A started event stream: status, headers and request id at once; iterate it for the typed chunks.
@@ -96,9 +97,6 @@ class StreamResponse(_ResponseInfo, Generic[_T]):
 
     def __iter__(self) -> Iterator[_T]:
         return self._chunks
-
-    def __repr__(self) -> str:
-        return f"<StreamResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
 
     def close(self) -> None:
         """Stop reading and release the connection."""
@@ -122,9 +120,6 @@ class AsyncStreamResponse(_ResponseInfo, Generic[_T]):
 
     def __aiter__(self) -> AsyncIterator[_T]:
         return self._chunks
-
-    def __repr__(self) -> str:
-        return f"<AsyncStreamResponse [{self.status_code}] {self.request_id or ''}>".replace(" >", ">")
 
     async def aclose(self) -> None:
         """Stop reading and release the connection."""

@@ -57,11 +57,7 @@ def _status_options() -> dict[str, RequestOptions]:
     return {
         **dict.fromkeys(
             ("deepseek-reasoner",),
-            RequestOptions(
-                status_errors={
-                    406: "credits",
-                }
-            ),
+            RequestOptions(status_errors={406: "credits"}),
         ),
     }
 

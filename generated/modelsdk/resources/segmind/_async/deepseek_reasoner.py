@@ -23,11 +23,7 @@ if TYPE_CHECKING:  # the client, raw answers and the stream code load when a cal
 MODEL_ID = "deepseek-reasoner"
 PATH = "/v1/deepseek-reasoner"  # `{name}` parameters filled by the provider's client
 # What this model's document declares a status to mean: the exception a call raises for it.
-OPTIONS = RequestOptions(
-    status_errors={
-        406: "credits",
-    }
-)
+OPTIONS = RequestOptions(status_errors={406: "credits"})
 
 
 class AsyncDeepseekReasoner:
