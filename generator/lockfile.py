@@ -49,6 +49,11 @@ def toolchain() -> dict[str, str]:
     }
 
 
+# A model's client modules besides resources/<provider>/<slug>.py: resources/<provider>/<folder>/<slug>.py,
+# its async calls and its raw-response ones.
+SIDE_FOLDERS = ("_async", "_raw")
+
+
 def model_key(entry: CatalogEntry) -> str:
     return f"{entry.provider}/{entry.slug}"
 
@@ -58,8 +63,10 @@ def owner_of(path: PurePosixPath, package: str) -> str | None:
     parts = path.parts
     if len(parts) == 4 and parts[0] == package and parts[1] in {"types", "resources"}:
         return f"{parts[2]}/{PurePosixPath(parts[3]).stem}"
-    async_module = len(parts) == 5 and parts[0] == package and parts[1:4:2] == ("resources", "_async")
-    if async_module and parts[4] != "__init__.py":  # a model's async client module
+    side_module = (
+        len(parts) == 5 and parts[0] == package and parts[1] == "resources" and parts[3] in SIDE_FOLDERS
+    )
+    if side_module and parts[4] != "__init__.py":  # a model's async or raw-response client module
         return f"{parts[2]}/{PurePosixPath(parts[4]).stem}"
     if len(parts) == 2 and parts[0] == "tests" and "__" in parts[1]:
         provider, _, slug = PurePosixPath(parts[1]).stem.removeprefix("test_").partition("__")

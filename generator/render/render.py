@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, entry_path
+from generator.lockfile import SIDE_FOLDERS
 from generator.recordings import as_recordings
 from generator.render.bindings import module_bindings, names_used
 from generator.render.conformance import conformance_files
@@ -33,6 +34,14 @@ RUNTIME_MODULE = "..._models"  # how a types module imports the runtime
 PROBE = "cardgen_probe_"  # stand-in argument names; the template uses no name starting so
 PROBE_SLUG = "cardgen_probe_model"  # the probe's stand-in slug and model id ...
 PROBE_CLASS = class_name(PROBE_SLUG)  # ... and so its class name
+# Each model's resource modules, by folder under resources/<provider>/ (as lockfile.owner_of knows
+# them), and what the template renders there: the sync calls, the async ones, the raw-response ones.
+RESOURCE_FOLDERS = (".", *SIDE_FOLDERS)
+RESOURCE_PARTS: tuple[dict[str, bool], ...] = (
+    {"asynchronous": False, "wrapped": False},
+    {"asynchronous": True, "wrapped": False},
+    {"asynchronous": False, "wrapped": True},
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,7 @@ def _typed_view(entry: CatalogEntry, source: str) -> ModelView:
 def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     """Property arguments and type classes named like something the resource module uses itself.
 
-    Both of the model's modules (sync, and async in `_async/`) are rendered with stand-in argument
+    The model's modules (sync, async in `_async/`, raw responses in `_raw/`) are rendered with stand-in argument
     names and read back: their imports, constants, classes and run()'s own arguments and locals are
     what they use, whatever the template says. The probe carries no description text (docstrings
     bind and use no name), and, where it can, a stand-in model id and class name: models of one
@@ -145,10 +154,8 @@ def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     probe, stand_in = _probe_view(view, share)
     provider = provider_view(view.entry.provider, [probe])
     clashes: set[str] = set()
-    for asynchronous in (False, True):  # the model's sync module and its async one
-        code = render_template(
-            "resource.py.jinja", header="", provider=provider, model=probe, asynchronous=asynchronous
-        )
+    for part in RESOURCE_PARTS:  # the model's sync module, its async one and its raw-response one
+        code = render_template("resource.py.jinja", header="", provider=provider, model=probe, **part)
         used, own = _module_names(code)
         if stand_in:  # the model's own class names, where the probe has the stand-in's
             used = frozenset(name.replace(PROBE_CLASS, view.class_name) for name in used)
@@ -284,6 +291,9 @@ def _provider_files(
         root / "resources" / name / "_async" / "__init__.py": _module(
             label, f"Async clients of {provider.class_name} models, loaded only by an async client."
         ),
+        root / "resources" / name / "_raw" / "__init__.py": _module(
+            label, f"Raw-response calls of {provider.class_name} models, loaded when first used."
+        ),
         root / "resources" / name / "_typed.py": render_template(
             "typed_models.py.jinja", header=header(label), provider=provider, package=options.package
         ),
@@ -295,17 +305,11 @@ def _provider_files(
         files[root / "types" / name / f"{model.slug}.py"] = (
             f"{_module(model.source, docstring)}\n{model.types.code}"
         )
-        # Sync and async classes in modules of their own: a sync program never compiles the async ones.
-        for folder, asynchronous in (
-            (root / "resources" / name, False),
-            (root / "resources" / name / "_async", True),
-        ):
-            files[folder / f"{model.slug}.py"] = render_template(
-                "resource.py.jinja",
-                header=header(model.source),
-                provider=provider,
-                model=model,
-                asynchronous=asynchronous,
+        # Sync, async and raw-response classes in modules of their own: a program compiles only
+        # those it uses (a plain sync call, the first module alone).
+        for folder, part in zip(RESOURCE_FOLDERS, RESOURCE_PARTS, strict=True):
+            files[root / "resources" / name / folder / f"{model.slug}.py"] = render_template(
+                "resource.py.jinja", header=header(model.source), provider=provider, model=model, **part
             )
     return files
 

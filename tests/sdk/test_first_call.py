@@ -221,6 +221,30 @@ def test_a_sync_first_call_to_a_streaming_model_loads_no_async_resource_module(g
     resources = generated / "modelsdk" / "resources" / "cloudflare"
     assert "class Async" not in (resources / f"{call.entry.slug}.py").read_text("utf-8")
     assert "class Async" in (resources / "_async" / f"{call.entry.slug}.py").read_text("utf-8")
+    # Nor the raw-response classes: `with_raw_response` and `with_streaming_response` load them.
+    assert not {m for m in loaded if "._raw" in m}, sorted(loaded)
+    assert (resources / f"{call.entry.slug}.py").read_text("utf-8").count("\nclass ") == 1  # the model's own
+
+
+def test_the_raw_response_calls_load_their_own_module_when_first_used(sdk: Any) -> None:
+    call = FirstCall.of(_streaming_chats())
+    slug = call.entry.slug
+    chunks = b'data: {"response": "a"}\n\ndata: [DONE]\n\n'
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if b'"stream":true' in request.content:
+            return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=chunks)
+        return httpx.Response(200, headers={"content-type": "application/json"}, content=call.body)
+
+    with sdk.Cloudflare(transport=httpx.MockTransport(answer), **CREDENTIALS["cloudflare"]) as client:
+        model = getattr(client.models, slug)
+        raw = model.with_raw_response.run(**call.data)
+        assert type(model.with_raw_response).__module__ == f"{sdk.__name__}.resources.cloudflare._raw.{slug}"
+        assert raw.status_code == 200
+        assert raw.parse() == model.run(**call.data)
+        with model.with_streaming_response.stream(**call.data) as response:
+            assert [c.response for c in response] == ["a"]
+        assert model.with_raw_response is model.with_raw_response  # built once per model client
 
 
 @pytest.mark.anyio

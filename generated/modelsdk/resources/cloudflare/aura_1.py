@@ -3,7 +3,8 @@
 
 Aura is a context-aware text-to-speech (TTS) model that applies natural pacing, expressiveness, and fillers based on the context of the provided text. The quality of your text input directly impacts the naturalness of the audio output.
 
-The async calls are in `_async/aura_1.py`, loaded only by an async client.
+The async calls are in `_async/aura_1.py`, loaded only by an async client; the calls answering
+with raw responses in `_raw/aura_1.py`, loaded when first used.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
-
 from ..._models import NOT_GIVEN, NotGiven
 from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ...types.cloudflare.aura_1 import Request
 
 if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
     from ..._base_client import SyncAPIClient
-    from ..._responses import RawResponse
+    from ._raw.aura_1 import Aura1WithRawResponse
 
 MODEL_ID = "@cf/deepgram/aura-1"
 PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/deepgram/aura-1"  # `{name}` parameters filled by the provider's client
@@ -38,6 +37,8 @@ class Aura1:
     @cached_property
     def with_raw_response(self) -> Aura1WithRawResponse:
         """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        from ._raw.aura_1 import Aura1WithRawResponse
+
         return Aura1WithRawResponse(self._client, self._path)
 
     @checked_keywords
@@ -105,101 +106,6 @@ class Aura1:
             self._path, body=self._body(params), model_id=MODEL_ID, options=_options
         )
         return self._answer(data)
-
-    @staticmethod
-    def _answer(data: object) -> bytes:
-        if not isinstance(data, bytes):
-            from ..._exceptions import ResponseValidationError
-
-            expected = "audio/mpeg" + " bytes"
-            raise ResponseValidationError(
-                f"{MODEL_ID} answered JSON where {expected} were expected", expected=expected, body=data
-            )
-        return data
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(Request, params, MODEL_ID)
-
-
-class Aura1WithRawResponse:
-    """Aura1's calls, each answering with its `RawResponse`."""
-
-    def __init__(self, client: SyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @checked_keywords
-    def run(
-        self,
-        *,
-        text: str,
-        speaker: Literal[
-            "angus",
-            "asteria",
-            "arcas",
-            "orion",
-            "orpheus",
-            "athena",
-            "luna",
-            "zeus",
-            "perseus",
-            "helios",
-            "hera",
-            "stella",
-        ]
-        | NotGiven = NOT_GIVEN,
-        encoding: Literal["linear16", "flac", "mulaw", "alaw", "mp3", "opus", "aac"] | NotGiven = NOT_GIVEN,
-        container: Literal["none", "wav", "ogg"] | NotGiven = NOT_GIVEN,
-        sample_rate: float | NotGiven = NOT_GIVEN,
-        bit_rate: float | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[bytes]:
-        """Run the model and return its typed answer.
-
-        Args:
-            text: The text content to be converted to speech. Required.
-            speaker: Speaker used to produce the audio. Default: 'angus'.
-            encoding: Encoding of the output audio.
-            container: Container specifies the file format wrapper for the output audio. The available options depend on the encoding type.
-            sample_rate: Sample Rate specifies the sample rate for the output audio. Based on the encoding, different sample rates are supported. For some encodings, the sample rate is not configurable.
-            bit_rate: The bitrate of the audio in bits per second. Choose from predefined ranges or specific values based on the encoding type.
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        given = omit(
-            {
-                "text": text,
-                "speaker": speaker,
-                "encoding": encoding,
-                "container": container,
-                "sample_rate": sample_rate,
-                "bit_rate": bit_rate,
-            },
-            NOT_GIVEN,
-        )
-        given.update(extra_body or {})
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        return self._send(given, _options)
-
-    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[bytes]:
-        _response = self._client.send_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
-        from ..._responses import RawResponse
-
-        return RawResponse(_response, self._decoded)
-
-    def _decoded(self, _response: httpx.Response) -> bytes:
-        return self._answer(self._client.decode(_response))
 
     @staticmethod
     def _answer(data: object) -> bytes:

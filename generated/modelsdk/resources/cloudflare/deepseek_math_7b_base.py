@@ -3,7 +3,8 @@
 
 DeepSeekMath is initialized with DeepSeek-Coder-v1.5 7B and continues pre-training on math-related tokens sourced from Common Crawl, together with natural language and code data for 500B tokens.
 
-The async calls are in `_async/deepseek_math_7b_base.py`, loaded only by an async client.
+The async calls are in `_async/deepseek_math_7b_base.py`, loaded only by an async client; the calls answering
+with raw responses in `_raw/deepseek_math_7b_base.py`, loaded when first used.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Generator, Mapping, Sequence
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, overload
-
-import httpx
 
 from ..._models import NOT_GIVEN, NotGiven, parse_as
 from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
@@ -28,8 +27,11 @@ from ...types.cloudflare.deepseek_math_7b_base import (
 
 if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
     from ..._base_client import SyncAPIClient
-    from ..._responses import RawResponse, StreamResponse
     from ..._streaming import StreamSettings
+    from ._raw.deepseek_math_7b_base import (
+        DeepseekMath7bBaseWithRawResponse,
+        DeepseekMath7bBaseWithStreamingResponse,
+    )
 
 MODEL_ID = "@cf/deepseek-ai/deepseek-math-7b-base"
 PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-math-7b-base"  # `{name}` parameters filled by the provider's client
@@ -58,11 +60,15 @@ class DeepseekMath7bBase:
     @cached_property
     def with_raw_response(self) -> DeepseekMath7bBaseWithRawResponse:
         """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        from ._raw.deepseek_math_7b_base import DeepseekMath7bBaseWithRawResponse
+
         return DeepseekMath7bBaseWithRawResponse(self._client, self._path)
 
     @cached_property
     def with_streaming_response(self) -> DeepseekMath7bBaseWithStreamingResponse:
         """`stream()` answering at once with a `StreamResponse`: status, headers, then the chunks."""
+        from ._raw.deepseek_math_7b_base import DeepseekMath7bBaseWithStreamingResponse
+
         return DeepseekMath7bBaseWithStreamingResponse(self._client, self._path)
 
     @overload
@@ -224,217 +230,6 @@ class DeepseekMath7bBase:
     @staticmethod
     def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(
-            Request,
-            params,
-            MODEL_ID,
-            (
-                PromptRequest,
-                MessagesRequest,
-            ),
-        )
-
-
-class DeepseekMath7bBaseWithRawResponse:
-    """DeepseekMath7bBase's calls, each answering with its `RawResponse`."""
-
-    def __init__(self, client: SyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> RawResponse[Response]: ...
-
-    @overload
-    def run(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> RawResponse[Response]: ...
-
-    @checked_keywords
-    def run(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Response]:
-        """Run the model and return its typed answer.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 4096.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        params = omit(
-            {
-                "prompt": prompt,
-                "raw": raw,
-                "max_tokens": max_tokens,
-                "messages": messages,
-            },
-            NOT_GIVEN,
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        params.update(extra_body or {})
-        return self._send(params, _options)
-
-    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
-        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
-        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
-        _response = self._client.send_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
-        from ..._responses import RawResponse
-
-        return RawResponse(_response, self._decoded)
-
-    def _decoded(self, _response: httpx.Response) -> Response:
-        return self._answer(self._client.decode(_response))
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(
-            Request,
-            params,
-            MODEL_ID,
-            (
-                PromptRequest,
-                MessagesRequest,
-            ),
-        )
-
-
-class DeepseekMath7bBaseWithStreamingResponse:
-    """DeepseekMath7bBase's `stream()`, answering with its `StreamResponse` as soon as the stream starts."""
-
-    def __init__(self, client: SyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @overload
-    def stream(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> StreamResponse[StreamChunk]: ...
-
-    @overload
-    def stream(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> StreamResponse[StreamChunk]: ...
-
-    @checked_keywords
-    def stream(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StreamResponse[StreamChunk]:
-        """Run the model and yield its answer piece by piece, as it is generated.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 4096.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        body = self._body(
-            {
-                **omit(
-                    {
-                        "prompt": prompt,
-                        "raw": raw,
-                        "max_tokens": max_tokens,
-                        "messages": messages,
-                    },
-                    NOT_GIVEN,
-                ),
-                **(extra_body or {}),
-                STREAM_FLAG: True,
-            }
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        _response = self._client.open_stream(
-            self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
-        )
-        _chunks = (
-            parse_as(StreamChunk, data, MODEL_ID)
-            for data in self._client.iter_stream(_response, stream_settings())
-        )
-        from ..._responses import StreamResponse
-
-        return StreamResponse(_response, _chunks)
 
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:

@@ -3,7 +3,8 @@
 
 FLUX.1 [schnell] is a 12 billion parameter rectified flow transformer capable of generating images from text descriptions.
 
-The async calls are in `_async/flux_1_schnell.py`, loaded only by an async client.
+The async calls are in `_async/flux_1_schnell.py`, loaded only by an async client; the calls answering
+with raw responses in `_raw/flux_1_schnell.py`, loaded when first used.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ..._models import NOT_GIVEN, NotGiven, parse_as
 from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ...types.cloudflare.flux_1_schnell import Request, Response
 
 if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
     from ..._base_client import SyncAPIClient
-    from ..._responses import RawResponse
+    from ._raw.flux_1_schnell import Flux1SchnellWithRawResponse
 
 MODEL_ID = "@cf/black-forest-labs/flux-1-schnell"
 PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/black-forest-labs/flux-1-schnell"  # `{name}` parameters filled by the provider's client
@@ -38,6 +37,8 @@ class Flux1Schnell:
     @cached_property
     def with_raw_response(self) -> Flux1SchnellWithRawResponse:
         """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        from ._raw.flux_1_schnell import Flux1SchnellWithRawResponse
+
         return Flux1SchnellWithRawResponse(self._client, self._path)
 
     @checked_keywords
@@ -79,68 +80,6 @@ class Flux1Schnell:
             self._path, body=self._body(params), model_id=MODEL_ID, options=_options
         )
         return self._answer(data)
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(Request, params, MODEL_ID)
-
-
-class Flux1SchnellWithRawResponse:
-    """Flux1Schnell's calls, each answering with its `RawResponse`."""
-
-    def __init__(self, client: SyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @checked_keywords
-    def run(
-        self,
-        *,
-        prompt: str,
-        steps: int | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Response]:
-        """Run the model and return its typed answer.
-
-        Args:
-            prompt: A text description of the image you want to generate. Required. Range: length <= 2048, length >= 1.
-            steps: The number of diffusion steps; higher values can improve quality but take longer. Default: 4. Range: value <= 8.
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        given = omit(
-            {
-                "prompt": prompt,
-                "steps": steps,
-            },
-            NOT_GIVEN,
-        )
-        given.update(extra_body or {})
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        return self._send(given, _options)
-
-    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
-        _response = self._client.send_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
-        from ..._responses import RawResponse
-
-        return RawResponse(_response, self._decoded)
-
-    def _decoded(self, _response: httpx.Response) -> Response:
-        return self._answer(self._client.decode(_response))
 
     @staticmethod
     def _answer(data: object) -> Response:

@@ -3,7 +3,8 @@
 
 The TinyLlama project aims to pretrain a 1.1B Llama model on 3 trillion tokens. This is the chat model finetuned on top of TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T.
 
-The async calls are in `_async/tinyllama_1_1b_chat_v1_0.py`, loaded only by an async client.
+The async calls are in `_async/tinyllama_1_1b_chat_v1_0.py`, loaded only by an async client; the calls answering
+with raw responses in `_raw/tinyllama_1_1b_chat_v1_0.py`, loaded when first used.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Generator, Mapping, Sequence
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, overload
-
-import httpx
 
 from ..._models import NOT_GIVEN, NotGiven, parse_as
 from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
@@ -28,8 +27,11 @@ from ...types.cloudflare.tinyllama_1_1b_chat_v1_0 import (
 
 if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
     from ..._base_client import SyncAPIClient
-    from ..._responses import RawResponse, StreamResponse
     from ..._streaming import StreamSettings
+    from ._raw.tinyllama_1_1b_chat_v1_0 import (
+        Tinyllama11bChatV10WithRawResponse,
+        Tinyllama11bChatV10WithStreamingResponse,
+    )
 
 MODEL_ID = "@cf/tinyllama/tinyllama-1.1b-chat-v1.0"
 PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0"  # `{name}` parameters filled by the provider's client
@@ -58,11 +60,15 @@ class Tinyllama11bChatV10:
     @cached_property
     def with_raw_response(self) -> Tinyllama11bChatV10WithRawResponse:
         """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        from ._raw.tinyllama_1_1b_chat_v1_0 import Tinyllama11bChatV10WithRawResponse
+
         return Tinyllama11bChatV10WithRawResponse(self._client, self._path)
 
     @cached_property
     def with_streaming_response(self) -> Tinyllama11bChatV10WithStreamingResponse:
         """`stream()` answering at once with a `StreamResponse`: status, headers, then the chunks."""
+        from ._raw.tinyllama_1_1b_chat_v1_0 import Tinyllama11bChatV10WithStreamingResponse
+
         return Tinyllama11bChatV10WithStreamingResponse(self._client, self._path)
 
     @overload
@@ -294,287 +300,6 @@ class Tinyllama11bChatV10:
     @staticmethod
     def _answer(data: object) -> Response:
         return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(
-            Request,
-            params,
-            MODEL_ID,
-            (
-                PromptRequest,
-                MessagesRequest,
-            ),
-        )
-
-
-class Tinyllama11bChatV10WithRawResponse:
-    """Tinyllama11bChatV10's calls, each answering with its `RawResponse`."""
-
-    def __init__(self, client: SyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> RawResponse[Response]: ...
-
-    @overload
-    def run(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> RawResponse[Response]: ...
-
-    @checked_keywords
-    def run(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        top_k: int | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        repetition_penalty: float | NotGiven = NOT_GIVEN,
-        frequency_penalty: float | NotGiven = NOT_GIVEN,
-        presence_penalty: float | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Response]:
-        """Run the model and return its typed answer.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 6144, length >= 1.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            temperature: Range: value >= 0, value <= 5.
-            top_p: Range: value >= 0, value <= 2.
-            top_k: Range: value >= 1, value <= 50.
-            seed: Range: value >= 1, value <= 9999999999.
-            repetition_penalty: Range: value >= 0, value <= 2.
-            frequency_penalty: Range: value >= 0, value <= 2.
-            presence_penalty: Range: value >= 0, value <= 2.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        params = omit(
-            {
-                "prompt": prompt,
-                "raw": raw,
-                "max_tokens": max_tokens,
-                "temperature": temperature,
-                "top_p": top_p,
-                "top_k": top_k,
-                "seed": seed,
-                "repetition_penalty": repetition_penalty,
-                "frequency_penalty": frequency_penalty,
-                "presence_penalty": presence_penalty,
-                "messages": messages,
-            },
-            NOT_GIVEN,
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        params.update(extra_body or {})
-        return self._send(params, _options)
-
-    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
-        # run() answers in one piece: a stream flag slipped in through extra_body is dropped here, once.
-        params = {k: v for k, v in params.items() if k != STREAM_FLAG}
-        _response = self._client.send_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
-        from ..._responses import RawResponse
-
-        return RawResponse(_response, self._decoded)
-
-    def _decoded(self, _response: httpx.Response) -> Response:
-        return self._answer(self._client.decode(_response))
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(
-            Request,
-            params,
-            MODEL_ID,
-            (
-                PromptRequest,
-                MessagesRequest,
-            ),
-        )
-
-
-class Tinyllama11bChatV10WithStreamingResponse:
-    """Tinyllama11bChatV10's `stream()`, answering with its `StreamResponse` as soon as the stream starts."""
-
-    def __init__(self, client: SyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @overload
-    def stream(
-        self,
-        *,
-        prompt: str,
-        raw: bool = ...,
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> StreamResponse[StreamChunk]: ...
-
-    @overload
-    def stream(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        max_tokens: int = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        seed: int = ...,
-        repetition_penalty: float = ...,
-        frequency_penalty: float = ...,
-        presence_penalty: float = ...,
-        extra_body: Mapping[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        extra_query: Mapping[str, object] | None = ...,
-        timeout: Timeout | NotGiven = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> StreamResponse[StreamChunk]: ...
-
-    @checked_keywords
-    def stream(
-        self,
-        *,
-        prompt: str | NotGiven = NOT_GIVEN,
-        raw: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        top_k: int | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        repetition_penalty: float | NotGiven = NOT_GIVEN,
-        frequency_penalty: float | NotGiven = NOT_GIVEN,
-        presence_penalty: float | NotGiven = NOT_GIVEN,
-        messages: Sequence[Message | MessageDict] | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StreamResponse[StreamChunk]:
-        """Run the model and yield its answer piece by piece, as it is generated.
-
-        Pass the arguments of one of: PromptRequest, MessagesRequest.
-
-        Args:
-            prompt: Required (PromptRequest). Range: length <= 6144, length >= 1.
-            raw: Default: False.
-            max_tokens: Default: 256.
-            temperature: Range: value >= 0, value <= 5.
-            top_p: Range: value >= 0, value <= 2.
-            top_k: Range: value >= 1, value <= 50.
-            seed: Range: value >= 1, value <= 9999999999.
-            repetition_penalty: Range: value >= 0, value <= 2.
-            frequency_penalty: Range: value >= 0, value <= 2.
-            presence_penalty: Range: value >= 0, value <= 2.
-            messages: Required (MessagesRequest).
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        body = self._body(
-            {
-                **omit(
-                    {
-                        "prompt": prompt,
-                        "raw": raw,
-                        "max_tokens": max_tokens,
-                        "temperature": temperature,
-                        "top_p": top_p,
-                        "top_k": top_k,
-                        "seed": seed,
-                        "repetition_penalty": repetition_penalty,
-                        "frequency_penalty": frequency_penalty,
-                        "presence_penalty": presence_penalty,
-                        "messages": messages,
-                    },
-                    NOT_GIVEN,
-                ),
-                **(extra_body or {}),
-                STREAM_FLAG: True,
-            }
-        )
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        _response = self._client.open_stream(
-            self._path, body=body, model_id=MODEL_ID, settings=stream_settings(), options=_options
-        )
-        _chunks = (
-            parse_as(StreamChunk, data, MODEL_ID)
-            for data in self._client.iter_stream(_response, stream_settings())
-        )
-        from ..._responses import StreamResponse
-
-        return StreamResponse(_response, _chunks)
 
     @staticmethod
     def _body(params: Mapping[str, Any]) -> Any:

@@ -3,7 +3,8 @@
 
 DeepSeekMath-Instruct 7B is a fine-tuned mathematical model based on DeepSeekMath-Base 7B. It originates from DeepSeek-Coder-v1.5 7B and undergoes additional pre-training on 500B tokens, incorporating math-related data from Common Crawl, as well as natural language and code data.
 
-The async calls are in `_async/deepseek_math_7b_instruct.py`, loaded only by an async client.
+The async calls are in `_async/deepseek_math_7b_instruct.py`, loaded only by an async client; the calls answering
+with raw responses in `_raw/deepseek_math_7b_instruct.py`, loaded when first used.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ..._models import NOT_GIVEN, NotGiven, parse_as
 from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ...types.dataoorts.deepseek_math_7b_instruct import Message, MessageDict, Request, Response
 
 if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
     from ..._base_client import SyncAPIClient
-    from ..._responses import RawResponse
+    from ._raw.deepseek_math_7b_instruct import DeepseekMath7bInstructWithRawResponse
 
 MODEL_ID = "deepseek-ai/deepseek-math-7b-instruct"
 PATH = "/api/v1"  # `{name}` parameters filled by the provider's client
@@ -38,6 +37,8 @@ class DeepseekMath7bInstruct:
     @cached_property
     def with_raw_response(self) -> DeepseekMath7bInstructWithRawResponse:
         """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        from ._raw.deepseek_math_7b_instruct import DeepseekMath7bInstructWithRawResponse
+
         return DeepseekMath7bInstructWithRawResponse(self._client, self._path)
 
     @checked_keywords
@@ -100,89 +101,6 @@ class DeepseekMath7bInstruct:
             self._path, body=self._body(params), model_id=MODEL_ID, options=_options
         )
         return self._answer(data)
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(Request, params, MODEL_ID)
-
-
-class DeepseekMath7bInstructWithRawResponse:
-    """DeepseekMath7bInstruct's calls, each answering with its `RawResponse`."""
-
-    def __init__(self, client: SyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @checked_keywords
-    def run(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        top_k: int | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        seed: float | NotGiven = NOT_GIVEN,
-        repetition_penalty: float | NotGiven = NOT_GIVEN,
-        frequency_penalty: float | NotGiven = NOT_GIVEN,
-        presence_penalty: float | NotGiven = NOT_GIVEN,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Response]:
-        """Run the model and return its typed answer.
-
-        Args:
-            messages: Required.
-            temperature: Default: 0.6. Range: value >= 0, value <= 5.
-            top_p: Range: value >= 0, value <= 2.
-            top_k: Range: value >= 1, value <= 50.
-            max_tokens: The maximum number of tokens to generate in the response.
-            seed: Range: value >= 1, value <= 9999999999.
-            repetition_penalty: Range: value >= 0, value <= 2.
-            frequency_penalty: Range: value >= 0, value <= 2.
-            presence_penalty: Range: value >= 0, value <= 2.
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        given = omit(
-            {
-                "messages": messages,
-                "temperature": temperature,
-                "top_p": top_p,
-                "top_k": top_k,
-                "max_tokens": max_tokens,
-                "seed": seed,
-                "repetition_penalty": repetition_penalty,
-                "frequency_penalty": frequency_penalty,
-                "presence_penalty": presence_penalty,
-            },
-            NOT_GIVEN,
-        )
-        given.update(extra_body or {})
-        _options = request_options(timeout, max_retries, extra_headers, extra_query)
-        return self._send(given, _options)
-
-    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
-        _response = self._client.send_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
-        from ..._responses import RawResponse
-
-        return RawResponse(_response, self._decoded)
-
-    def _decoded(self, _response: httpx.Response) -> Response:
-        return self._answer(self._client.decode(_response))
 
     @staticmethod
     def _answer(data: object) -> Response:

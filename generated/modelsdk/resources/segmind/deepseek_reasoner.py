@@ -3,7 +3,8 @@
 
 DeepSeek-R1 is a cutting-edge AI reasoning model that combines reinforcement learning with supervised fine-tuning. Excels in complex problem-solving, mathematics, and coding tasks.
 
-The async calls are in `_async/deepseek_reasoner.py`, loaded only by an async client.
+The async calls are in `_async/deepseek_reasoner.py`, loaded only by an async client; the calls answering
+with raw responses in `_raw/deepseek_reasoner.py`, loaded when first used.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ..._models import NOT_GIVEN, NotGiven, parse_as
 from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ...types.segmind.deepseek_reasoner import Message, MessageDict, Request, Response
 
 if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
     from ..._base_client import SyncAPIClient
-    from ..._responses import RawResponse
+    from ._raw.deepseek_reasoner import DeepseekReasonerWithRawResponse
 
 MODEL_ID = "deepseek-reasoner"
 PATH = "/v1/deepseek-reasoner"  # `{name}` parameters filled by the provider's client
@@ -40,6 +39,8 @@ class DeepseekReasoner:
     @cached_property
     def with_raw_response(self) -> DeepseekReasonerWithRawResponse:
         """The same calls, answering with a `RawResponse` (status, headers, request id; `.parse()`)."""
+        from ._raw.deepseek_reasoner import DeepseekReasonerWithRawResponse
+
         return DeepseekReasonerWithRawResponse(self._client, self._path)
 
     @checked_keywords
@@ -78,65 +79,6 @@ class DeepseekReasoner:
             self._path, body=self._body(params), model_id=MODEL_ID, options=_options
         )
         return self._answer(data)
-
-    @staticmethod
-    def _answer(data: object) -> Response:
-        return parse_as(Response, data, MODEL_ID)
-
-    @staticmethod
-    def _body(params: Mapping[str, Any]) -> Any:
-        """Validate against the input schema; send only the fields that were set."""
-        return validate_request(Request, params, MODEL_ID)
-
-
-class DeepseekReasonerWithRawResponse:
-    """DeepseekReasoner's calls, each answering with its `RawResponse`."""
-
-    def __init__(self, client: SyncAPIClient, path: str) -> None:
-        self._client = client
-        self._path = path
-
-    @checked_keywords
-    def run(
-        self,
-        *,
-        messages: Sequence[Message | MessageDict],
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Response]:
-        """Run the model and return its typed answer.
-
-        Args:
-            messages: An array of objects containing the role and content. Required.
-            extra_body: further properties to send as they are, where the input schema allows them.
-            extra_headers: headers to send with this call, over the client's.
-            extra_query: query parameters to add to this call's URL.
-            timeout: seconds (or an `httpx.Timeout`) for each attempt of this call; the client's by default.
-            max_retries: retries for this call; the client's by default.
-        """
-        given = omit(
-            {
-                "messages": messages,
-            },
-            NOT_GIVEN,
-        )
-        given.update(extra_body or {})
-        _options = request_options(timeout, max_retries, extra_headers, extra_query, OPTIONS)
-        return self._send(given, _options)
-
-    def _send(self, params: Mapping[str, Any], _options: RequestOptions) -> RawResponse[Response]:
-        _response = self._client.send_json(
-            self._path, body=self._body(params), model_id=MODEL_ID, options=_options
-        )
-        from ..._responses import RawResponse
-
-        return RawResponse(_response, self._decoded)
-
-    def _decoded(self, _response: httpx.Response) -> Response:
-        return self._answer(self._client.decode(_response))
 
     @staticmethod
     def _answer(data: object) -> Response:
