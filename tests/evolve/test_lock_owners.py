@@ -10,7 +10,7 @@ from generator.render.render import RenderOptions, render
 from tests.conftest import seed_catalog
 
 
-def test_a_models_async_module_is_its_own_and_the_async_package_no_models() -> None:
+def test_a_models_async_and_raw_modules_are_its_own_and_their_packages_no_models() -> None:
     catalog = seed_catalog()
     files = render(catalog, RenderOptions())
     owned = files_by_model("modelsdk", files)
@@ -20,11 +20,12 @@ def test_a_models_async_module_is_its_own_and_the_async_package_no_models() -> N
         mine = owned[f"{entry.provider}/{entry.slug}"]
         assert resources / f"{entry.slug}.py" in mine
         assert resources / "_async" / f"{entry.slug}.py" in mine
+        assert resources / "_raw" / f"{entry.slug}.py" in mine
         assert PurePosixPath("modelsdk", "types", entry.provider, f"{entry.slug}.py") in mine
-    assert (
-        owner_of(PurePosixPath("modelsdk", "resources", "cloudflare", "_async", "__init__.py"), "modelsdk")
-        is None
-    )
+    for folder in ("_async", "_raw"):
+        package = PurePosixPath("modelsdk", "resources", "cloudflare", folder, "__init__.py")
+        assert package in files
+        assert owner_of(package, "modelsdk") is None
     # Each of a provider's async modules has one owner, so regenerating one model leaves the others'.
     counts = Counter(p for paths in owned.values() for p in paths)
     assert max(counts.values()) == 1
