@@ -49,9 +49,9 @@ def toolchain() -> dict[str, str]:
     }
 
 
-# A model's client modules besides resources/<provider>/<slug>.py: resources/<provider>/<folder>/<slug>.py,
-# its async calls and its raw-response ones.
-SIDE_FOLDERS = ("_async", "_raw")
+# A model's modules besides resources/<provider>/<slug>.py and types/<provider>/<slug>.py, as
+# <top>/<provider>/<folder>/<slug>.py: its async calls, its raw-response ones, its TypedDicts.
+SIDE_FOLDERS = {"resources": ("_async", "_raw"), "types": ("_dicts",)}
 
 
 def model_key(entry: CatalogEntry) -> str:
@@ -63,10 +63,8 @@ def owner_of(path: PurePosixPath, package: str) -> str | None:
     parts = path.parts
     if len(parts) == 4 and parts[0] == package and parts[1] in {"types", "resources"}:
         return f"{parts[2]}/{PurePosixPath(parts[3]).stem}"
-    side_module = (
-        len(parts) == 5 and parts[0] == package and parts[1] == "resources" and parts[3] in SIDE_FOLDERS
-    )
-    if side_module and parts[4] != "__init__.py":  # a model's async or raw-response client module
+    side_module = len(parts) == 5 and parts[0] == package and parts[3] in SIDE_FOLDERS.get(parts[1], ())
+    if side_module and parts[4] != "__init__.py":
         return f"{parts[2]}/{PurePosixPath(parts[4]).stem}"
     if len(parts) == 2 and parts[0] == "tests" and "__" in parts[1]:
         provider, _, slug = PurePosixPath(parts[1]).stem.removeprefix("test_").partition("__")

@@ -93,64 +93,32 @@ if TYPE_CHECKING:
     from ._config import MissingCredentialsError as MissingCredentialsError
     from ._exceptions import (
         APIConnectionError as APIConnectionError,
-    )
-    from ._exceptions import (
         APIStatusError as APIStatusError,
-    )
-    from ._exceptions import (
         APITimeoutError as APITimeoutError,
-    )
-    from ._exceptions import (
         AuthenticationError as AuthenticationError,
-    )
-    from ._exceptions import (
         BadRequestError as BadRequestError,
-    )
-    from ._exceptions import (
         ConflictError as ConflictError,
-    )
-    from ._exceptions import (
         InsufficientCreditsError as InsufficientCreditsError,
-    )
-    from ._exceptions import (
         InternalServerError as InternalServerError,
-    )
-    from ._exceptions import (
         MethodNotAllowedError as MethodNotAllowedError,
-    )
-    from ._exceptions import (
         NotFoundError as NotFoundError,
-    )
-    from ._exceptions import (
         PermissionDeniedError as PermissionDeniedError,
-    )
-    from ._exceptions import (
         ProviderError as ProviderError,
-    )
-    from ._exceptions import (
         RateLimitError as RateLimitError,
-    )
-    from ._exceptions import (
         RequestTimeoutError as RequestTimeoutError,
-    )
-    from ._exceptions import (
         ResponseValidationError as ResponseValidationError,
-    )
-    from ._exceptions import (
         SDKError as SDKError,
-    )
-    from ._exceptions import (
         StreamError as StreamError,
-    )
-    from ._exceptions import (
         UnprocessableEntityError as UnprocessableEntityError,
     )
     from ._models import NOT_GIVEN as NOT_GIVEN
     from ._request import RequestValidationError as RequestValidationError
-    from ._responses import AsyncStreamResponse as AsyncStreamResponse
-    from ._responses import AsyncStreamStart as AsyncStreamStart
-    from ._responses import RawResponse as RawResponse
-    from ._responses import StreamResponse as StreamResponse
+    from ._responses import (
+        AsyncStreamResponse as AsyncStreamResponse,
+        AsyncStreamStart as AsyncStreamStart,
+        RawResponse as RawResponse,
+        StreamResponse as StreamResponse,
+    )
     from ._streaming import StreamSettings as StreamSettings
     from ._uploads import Upload as Upload
     from .providers._async_cloudflare import AsyncCloudflare as AsyncCloudflare

@@ -7,8 +7,7 @@ from typing import cast
 import httpx
 
 from ._redact import scrub, scrub_bytes
-from ._sdk_error import SDKError as SDKError
-from ._sdk_error import known_secrets
+from ._sdk_error import SDKError as SDKError, known_secrets
 
 _MAX_DETAIL = 300
 

@@ -60,8 +60,7 @@ def status_error_for(
     status_errors: Mapping[int, str] | None = None,
 ) -> APIStatusError:
     """Return the exception for a non-2xx answer whose body has been read."""
-    from ._exceptions import provider_errors_of
-    from ._exceptions import status_error as error_for
+    from ._exceptions import provider_errors_of, status_error as error_for
 
     body = decode_lenient(response)
     return error_for(

@@ -9,8 +9,7 @@ later). Here it waits for the first validation. Only the types modules with a ro
 
 from __future__ import annotations
 
-from pydantic import ConfigDict
-from pydantic import RootModel as PydanticRootModel
+from pydantic import ConfigDict, RootModel as PydanticRootModel
 from pydantic.root_model import RootModelRootType
 
 

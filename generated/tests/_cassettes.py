@@ -32,9 +32,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import httpx
 import yaml
 from _cassette_headers import DROPPED_RESPONSE_HEADERS, KEPT_REQUEST_HEADERS
-from _redact import REDACTED, is_sensitive_header
-from _redact import scrub as _scrub
-from _redact import scrub_bytes as _scrub_bytes
+from _redact import REDACTED, is_sensitive_header, scrub as _scrub, scrub_bytes as _scrub_bytes
 
 __all__ = [
     "WILDCARDS",

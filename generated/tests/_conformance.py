@@ -21,8 +21,7 @@ import jsonschema
 import pytest
 from _raw_bodies import assert_raw_sent, decode_query, expected_query, uploads_for
 from _strategy_cache import install as _memoise_strategies
-from hypothesis import HealthCheck, Phase, find, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, find, given, settings, strategies as st
 from hypothesis.errors import HypothesisException
 from hypothesis_jsonschema import from_schema
 from pydantic import BaseModel, RootModel, ValidationError

@@ -176,6 +176,19 @@ class ModelView:
         return sorted(names)
 
     @property
+    def built_type_names(self) -> list[str]:
+        """The type names a resource module imports to run: all but the TypedDicts in a module of
+        their own, which only its annotations name (imported for type checkers alone)."""
+        moved = frozenset(self.types.typed_dicts.names if self.types.typed_dicts else ())
+        return [name for name in self.type_names if name not in moved]
+
+    @property
+    def checked_type_names(self) -> list[str]:
+        """The TypedDicts a resource module's annotations name, from their own module."""
+        moved = frozenset(self.types.typed_dicts.names if self.types.typed_dicts else ())
+        return [name for name in self.type_names if name in moved]
+
+    @property
     def status_errors(self) -> dict[int, str]:
         """What the model's document declares a status to mean beyond what it means in HTTP, by the
         names the runtime's `_exceptions._DECLARED_CLASSES` knows: `{406: "credits"}` for a page

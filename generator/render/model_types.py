@@ -12,6 +12,7 @@ from generator.catalog.entry import CatalogEntry
 from generator.ingest.refs import pointer
 from generator.render.bindings import shadowing_classes, shadowing_fields
 from generator.render.datamodel import BASE_CLASSES, CodegenError, generate_models
+from generator.render.lazy_dicts import TypedDicts, split_typed_dicts
 from generator.render.postprocess import eager_annotations, shape_models
 from generator.render.schema_plan import plan_types
 from generator.render.signatures import Variant, request_variants, with_typed_dicts
@@ -26,7 +27,8 @@ class ModelTypes:
     variants: tuple[Variant, ...]  # one per request alternative (one when there is no oneOf)
     request_is_union: bool
     binary_response: str | None  # the content type, when the response is raw bytes
-    class_names: tuple[str, ...]  # every class the module defines
+    class_names: tuple[str, ...]  # every class the module defines, its TypedDicts too
+    typed_dicts: TypedDicts | None = None  # moved to a module of their own (`code` re-exports them)
 
 
 def is_binary(schema: dict[str, Any]) -> bool:
@@ -69,7 +71,8 @@ def _model_types(code: str, variant_names: tuple[str, ...], content_type: str | 
     variants = request_variants(code, list(variant_names) or [REQUEST])
     classes = tuple(node.name for node in ast.parse(code).body if isinstance(node, ast.ClassDef))
     # Read above as written; shipped with plain (not string) annotations, cheaper to import.
-    return ModelTypes(eager_annotations(code), tuple(variants), bool(variant_names), content_type, classes)
+    shipped, typed_dicts = split_typed_dicts(eager_annotations(code))
+    return ModelTypes(shipped, tuple(variants), bool(variant_names), content_type, classes, typed_dicts)
 
 
 ROLE_FIELDS = {REQUEST: "input_schema", RESPONSE: "output_schema", CHUNK: "streaming.chunk_schema"}

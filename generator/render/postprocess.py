@@ -290,7 +290,7 @@ def eager_annotations(code: str) -> str:
     for index, node in enumerate(tree.body):
         if isinstance(node, ast.ClassDef) and not node.decorator_list:
             definitions[node.name] = node
-        elif _is_functional_typed_dict(node):
+        elif is_functional_typed_dict(node):
             assert isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
             definitions[node.targets[0].id] = node
         elif definitions:
@@ -338,7 +338,7 @@ def _is_docstring(node: ast.stmt) -> bool:
     )
 
 
-def _is_functional_typed_dict(node: ast.stmt) -> bool:
+def is_functional_typed_dict(node: ast.stmt) -> bool:
     return (
         isinstance(node, ast.Assign)
         and len(node.targets) == 1

@@ -36,7 +36,7 @@ PROBE_SLUG = "cardgen_probe_model"  # the probe's stand-in slug and model id ...
 PROBE_CLASS = class_name(PROBE_SLUG)  # ... and so its class name
 # Each model's resource modules, by folder under resources/<provider>/ (as lockfile.owner_of knows
 # them), and what the template renders there: the sync calls, the async ones, the raw-response ones.
-RESOURCE_FOLDERS = (".", *SIDE_FOLDERS)
+RESOURCE_FOLDERS = (".", *SIDE_FOLDERS["resources"])
 RESOURCE_PARTS: tuple[dict[str, bool], ...] = (
     {"asynchronous": False, "wrapped": False},
     {"asynchronous": True, "wrapped": False},
@@ -285,6 +285,9 @@ def _provider_files(
         root / "types" / name / "__init__.py": _module(
             label, f"Request and response types of {provider.class_name}."
         ),
+        root / "types" / name / "_dicts" / "__init__.py": _module(
+            label, f"TypedDicts of {provider.class_name} models' inputs, each loaded when first used."
+        ),
         root / "resources" / name / "__init__.py": _module(
             label, f"Clients of {provider.class_name} models."
         ),
@@ -302,9 +305,16 @@ def _provider_files(
         if not model.rendered:
             continue  # reused as it is
         docstring = f"Types of `{model.entry.model_id}`, from its input and output schemas."
+        typed_dicts = model.types.typed_dicts
+        reexport = typed_dicts.reexport(model.slug) if typed_dicts else ""
         files[root / "types" / name / f"{model.slug}.py"] = (
-            f"{_module(model.source, docstring)}\n{model.types.code}"
+            f"{_module(model.source, docstring)}\n{model.types.code}{reexport}"
         )
+        if typed_dicts:
+            about = f"`{model.entry.model_id}`'s inputs as TypedDicts, for type checkers and callers who pass dicts."
+            files[root / "types" / name / "_dicts" / f"{model.slug}.py"] = (
+                f"{_module(model.source, about)}\n{typed_dicts.module(model.slug)}"
+            )
         # Sync, async and raw-response classes in modules of their own: a program compiles only
         # those it uses (a plain sync call, the first module alone).
         for folder, part in zip(RESOURCE_FOLDERS, RESOURCE_PARTS, strict=True):

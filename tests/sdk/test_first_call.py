@@ -221,8 +221,10 @@ def test_a_sync_first_call_to_a_streaming_model_loads_no_async_resource_module(g
     resources = generated / "modelsdk" / "resources" / "cloudflare"
     assert "class Async" not in (resources / f"{call.entry.slug}.py").read_text("utf-8")
     assert "class Async" in (resources / "_async" / f"{call.entry.slug}.py").read_text("utf-8")
-    # Nor the raw-response classes: `with_raw_response` and `with_streaming_response` load them.
-    assert not {m for m in loaded if "._raw" in m}, sorted(loaded)
+    # Nor the raw-response classes (`with_raw_response` and `with_streaming_response` load them),
+    # nor the TypedDicts of its inputs (for type checkers, and callers who pass dicts).
+    assert not {m for m in loaded if "._raw" in m or "._dicts" in m}, sorted(loaded)
+    assert (generated / "modelsdk" / "types" / "cloudflare" / "_dicts" / f"{call.entry.slug}.py").is_file()
     assert (resources / f"{call.entry.slug}.py").read_text("utf-8").count("\nclass ") == 1  # the model's own
 
 

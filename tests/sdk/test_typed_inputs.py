@@ -21,6 +21,7 @@ USER_CODE = textwrap.dedent(
     """\
     from modelsdk import Cloudflare, RequestValidationError
     from modelsdk.types.cloudflare.tinyllama_1_1b_chat_v1_0 import MessageDict
+    from modelsdk.types.cloudflare.tinyllama_1_1b_chat_v1_0 import MesageDict  # MISTAKE: no such TypedDict
 
     cf = Cloudflare(api_key="k", account_id="a")
     forever = Cloudflare(api_key="k", account_id="a", timeout=None)  # no timeout: typed as it runs

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..._models import NOT_GIVEN, NotGiven, parse_as
 from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
-from ...types.dataoorts.deepseek_math_7b_instruct import Message, MessageDict, Request, Response
+from ...types.dataoorts.deepseek_math_7b_instruct import Message, Request, Response
 
-if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ..._base_client import SyncAPIClient
+    from ...types.dataoorts._dicts.deepseek_math_7b_instruct import MessageDict
     from ._raw.deepseek_math_7b_instruct import DeepseekMath7bInstructWithRawResponse
 
 MODEL_ID = "deepseek-ai/deepseek-math-7b-instruct"

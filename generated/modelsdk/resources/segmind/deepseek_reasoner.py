@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..._models import NOT_GIVEN, NotGiven, parse_as
 from ..._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
-from ...types.segmind.deepseek_reasoner import Message, MessageDict, Request, Response
+from ...types.segmind.deepseek_reasoner import Message, Request, Response
 
-if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ..._base_client import SyncAPIClient
+    from ...types.segmind._dicts.deepseek_reasoner import MessageDict
     from ._raw.deepseek_reasoner import DeepseekReasonerWithRawResponse
 
 MODEL_ID = "deepseek-reasoner"

@@ -16,26 +16,28 @@ from ...._models import NOT_GIVEN, NotGiven, parse_as
 from ...._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ....types.cloudflare.deepseek_coder_6_7b_base_awq import (
     Function,
-    FunctionDict,
     Message,
-    MessageDict,
     MessagesRequest,
     NameTool,
-    NameToolDict,
     PromptRequest,
     Request,
     Response,
     ResponseFormat,
-    ResponseFormatDict,
     StreamChunk,
     TypeTool,
-    TypeToolDict,
 )
 
-if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._async_client import AsyncAPIClient
     from ...._responses import AsyncStreamStart, RawResponse
     from ...._streaming import StreamSettings
+    from ....types.cloudflare._dicts.deepseek_coder_6_7b_base_awq import (
+        FunctionDict,
+        MessageDict,
+        NameToolDict,
+        ResponseFormatDict,
+        TypeToolDict,
+    )
 
 MODEL_ID = "@hf/thebloke/deepseek-coder-6.7b-base-awq"
 PATH = "/client/v4/accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq"  # `{name}` parameters filled by the provider's client

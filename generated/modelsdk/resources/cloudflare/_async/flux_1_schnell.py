@@ -16,7 +16,7 @@ from ...._models import NOT_GIVEN, NotGiven, parse_as
 from ...._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ....types.cloudflare.flux_1_schnell import Request, Response
 
-if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._async_client import AsyncAPIClient
     from ...._responses import RawResponse
 

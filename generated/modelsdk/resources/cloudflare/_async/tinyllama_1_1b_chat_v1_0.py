@@ -16,7 +16,6 @@ from ...._models import NOT_GIVEN, NotGiven, parse_as
 from ...._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ....types.cloudflare.tinyllama_1_1b_chat_v1_0 import (
     Message,
-    MessageDict,
     MessagesRequest,
     PromptRequest,
     Request,
@@ -24,10 +23,11 @@ from ....types.cloudflare.tinyllama_1_1b_chat_v1_0 import (
     StreamChunk,
 )
 
-if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._async_client import AsyncAPIClient
     from ...._responses import AsyncStreamStart, RawResponse
     from ...._streaming import StreamSettings
+    from ....types.cloudflare._dicts.tinyllama_1_1b_chat_v1_0 import MessageDict
 
 MODEL_ID = "@cf/tinyllama/tinyllama-1.1b-chat-v1.0"
 PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0"  # `{name}` parameters filled by the provider's client

@@ -17,7 +17,6 @@ from ...._models import NOT_GIVEN, NotGiven, parse_as
 from ...._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ....types.cloudflare.deepseek_math_7b_base import (
     Message,
-    MessageDict,
     MessagesRequest,
     PromptRequest,
     Request,
@@ -25,10 +24,11 @@ from ....types.cloudflare.deepseek_math_7b_base import (
     StreamChunk,
 )
 
-if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._base_client import SyncAPIClient
     from ...._responses import RawResponse, StreamResponse
     from ...._streaming import StreamSettings
+    from ....types.cloudflare._dicts.deepseek_math_7b_base import MessageDict
 
 MODEL_ID = "@cf/deepseek-ai/deepseek-math-7b-base"
 PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-math-7b-base"  # `{name}` parameters filled by the provider's client

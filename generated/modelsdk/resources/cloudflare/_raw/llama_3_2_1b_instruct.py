@@ -17,26 +17,28 @@ from ...._models import NOT_GIVEN, NotGiven, parse_as
 from ...._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ....types.cloudflare.llama_3_2_1b_instruct import (
     Function,
-    FunctionDict,
     Message,
-    MessageDict,
     MessagesRequest,
     NameTool,
-    NameToolDict,
     PromptRequest,
     Request,
     Response,
     ResponseFormat,
-    ResponseFormatDict,
     StreamChunk,
     TypeTool,
-    TypeToolDict,
 )
 
-if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._base_client import SyncAPIClient
     from ...._responses import RawResponse, StreamResponse
     from ...._streaming import StreamSettings
+    from ....types.cloudflare._dicts.llama_3_2_1b_instruct import (
+        FunctionDict,
+        MessageDict,
+        NameToolDict,
+        ResponseFormatDict,
+        TypeToolDict,
+    )
 
 MODEL_ID = "@cf/meta/llama-3.2-1b-instruct"
 PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/meta/llama-3.2-1b-instruct"  # `{name}` parameters filled by the provider's client

@@ -14,11 +14,12 @@ import httpx
 
 from ...._models import NOT_GIVEN, NotGiven, parse_as
 from ...._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
-from ....types.dataoorts.deepseek_math_7b_instruct import Message, MessageDict, Request, Response
+from ....types.dataoorts.deepseek_math_7b_instruct import Message, Request, Response
 
-if TYPE_CHECKING:  # the client, raw answers and the stream code load when a call first needs them
+if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._async_client import AsyncAPIClient
     from ...._responses import RawResponse
+    from ....types.dataoorts._dicts.deepseek_math_7b_instruct import MessageDict
 
 MODEL_ID = "deepseek-ai/deepseek-math-7b-instruct"
 PATH = "/api/v1"  # `{name}` parameters filled by the provider's client

@@ -1,0 +1,120 @@
+"""A model's TypedDicts in a module of their own, `types/<provider>/_dicts/<slug>.py`, loaded when first used.
+
+They are for type checkers and for callers who pass plain dicts: a call builds none of them, yet in
+the types module, which every first call imports, compiling and making them cost about half a
+millisecond a model. The types module keeps them importable: it re-exports them for type checkers
+(`if TYPE_CHECKING:`) and loads them for a caller who asks (a module `__getattr__` that type
+checkers do not see, so a misspelt name is still an error there).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+
+from generator.render.postprocess import is_functional_typed_dict
+from generator.render.source_text import SourceText
+
+# What the TypedDicts' own module imports; a TypedDict naming anything else but builtins, the
+# types module's classes and each other stays in the types module.
+DICT_IMPORTS = (
+    "from collections.abc import Mapping, Sequence\n"
+    "from typing import Any, Literal, NotRequired, Required, TypedDict\n"
+)
+_IMPORTED = frozenset({"Mapping", "Sequence", "Any", "Literal", "NotRequired", "Required", "TypedDict"})
+# Names the re-export binds or uses in the types module: a schema class of such a name keeps them there.
+_REEXPORT_NAMES = frozenset({"TYPE_CHECKING", "__getattr__", "AttributeError", "getattr", "str", "object"})
+_TYPE_CHECKING_IMPORT = "from typing import TYPE_CHECKING\n"
+
+
+@dataclass(frozen=True)
+class TypedDicts:
+    """The TypedDicts of one types module, moved out of it. Free of the model's slug (the types
+    of models with the same schemas are made once): `reexport` and `module` put it in."""
+
+    body: str  # their definitions, in the order they were written
+    names: tuple[str, ...]
+    classes: tuple[str, ...]  # the types module's classes they name, imported by their module
+
+    def reexport(self, slug: str) -> str:
+        """What ends the types module: the TypedDicts for type checkers, and loaded on first use."""
+        listed = "".join(f"        {name} as {name},\n" for name in self.names)
+        return (
+            f"\n\nif TYPE_CHECKING:\n    from ._dicts.{slug} import (\n{listed}    )\nelse:\n\n"
+            "    def __getattr__(name: str) -> object:\n"
+            '        """A TypedDict below, loaded with its module the first time one is asked for."""\n'
+            f"        if name not in {self.names!r}:\n"
+            '            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
+            f"        from ._dicts import {slug} as typed_dicts\n\n"
+            "        return getattr(typed_dicts, name)\n"
+        )
+
+    def module(self, slug: str) -> str:
+        """The TypedDicts' module, but its file header and docstring."""
+        imported = f"from ..{slug} import {', '.join(self.classes)}\n" if self.classes else ""
+        return f"{DICT_IMPORTS}\n{imported}\n\n{self.body}"
+
+
+def split_typed_dicts(code: str) -> tuple[str, TypedDicts | None]:
+    """The types module without its TypedDicts (ready for `TypedDicts.reexport`), and them; or the
+    module as it is and None where they must stay (none there, or a name the move needs is taken)."""
+    tree = ast.parse(code)
+    dicts = [node for node in tree.body if _is_typed_dict(node)]
+    imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    if not dicts or not imports:
+        return code, None
+    names = tuple(_bound_name(node) for node in dicts)
+    dicts_named = frozenset(names)
+    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)} - set(names)
+    bound = {target for node in tree.body for target in _module_bindings(node)}
+    used = {
+        n.id
+        for node in dicts
+        for n in ast.walk(node)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+    foreign = used - _IMPORTED - set(names) - classes - set(dir(builtins))
+    if foreign or bound & _REEXPORT_NAMES or any(_names_one(node, dicts_named) for node in tree.body):
+        return code, None
+    source = SourceText.of(code)
+    spans = [source.span(node) for node in dicts]
+    body = "\n\n\n".join(source.data[start:end].decode("utf-8") for start, end in spans)
+    kept = source.data
+    for start, end in reversed(spans):  # each a whole top-level statement, from its line's start
+        kept = kept[:start] + kept[end:]
+    # After the last import (the TypedDicts all come after it, so its offset still holds).
+    after_imports = source.starts[max(node.end_lineno or node.lineno for node in imports)]
+    types_code = kept[:after_imports] + _TYPE_CHECKING_IMPORT.encode() + kept[after_imports:]
+    moved = TypedDicts(body + "\n", names, tuple(sorted(classes & used)))
+    return types_code.decode("utf-8").rstrip() + "\n", moved
+
+
+def _is_typed_dict(node: ast.stmt) -> bool:
+    if is_functional_typed_dict(node):
+        return True
+    return isinstance(node, ast.ClassDef) and any(
+        isinstance(base, ast.Name) and base.id == "TypedDict" for base in node.bases
+    )
+
+
+def _bound_name(node: ast.stmt) -> str:
+    if isinstance(node, ast.ClassDef):
+        return node.name
+    assert isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    return node.targets[0].id
+
+
+def _module_bindings(node: ast.stmt) -> set[str]:
+    if isinstance(node, ast.ClassDef | ast.FunctionDef):
+        return {node.name}
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return {(alias.asname or alias.name).partition(".")[0] for alias in node.names}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _names_one(node: ast.stmt, names: frozenset[str]) -> bool:
+    """A statement that is not a TypedDict yet names one (the types module's classes never do)."""
+    if _is_typed_dict(node):
+        return False
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))

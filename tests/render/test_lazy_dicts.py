@@ -1,0 +1,87 @@
+"""A model's TypedDicts move to their own module, loaded when first used; where they cannot, they stay."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import PurePosixPath
+
+from generator.render.lazy_dicts import split_typed_dicts
+from generator.render.render import RenderOptions, render
+from tests.conftest import seed_catalog
+
+# As the types pipeline leaves a module: imports, the model classes, then their TypedDicts.
+TYPES = textwrap.dedent(
+    '''\
+    from collections.abc import Sequence
+    from typing import Annotated, Any, NotRequired, Required, TypedDict
+
+    from pydantic import StrictStr
+
+    from ..._models import StrictModel
+
+
+    class Message(StrictModel):
+        content: StrictStr
+        """Wörter\u2028über zwei Zeilen, 日本語"""
+
+
+    class Request(StrictModel):
+        messages: list[Message]
+
+
+    class MessageDict(TypedDict):
+        """`Message` as a plain dict."""
+
+        content: Required[str]
+
+
+    RequestDict = TypedDict(
+        "RequestDict",
+        {
+            "messages": Required[Sequence[Message | MessageDict]],
+            "not-an-identifier": NotRequired[Any],
+        },
+    )
+    '''
+)
+
+
+def test_the_typed_dicts_leave_the_types_module_for_their_own() -> None:
+    kept, moved = split_typed_dicts(TYPES)
+    assert moved is not None
+    assert moved.names == ("MessageDict", "RequestDict")
+    assert moved.classes == ("Message",)  # what their annotations name from the types module
+    tree = ast.parse(kept)
+    assert [n.name for n in tree.body if isinstance(n, ast.ClassDef)] == ["Message", "Request"]
+    assert "TypedDict(" not in kept and "MessageDict" not in kept
+    assert 'Wörter\u2028über zwei Zeilen, 日本語"""' in kept  # the classes above them, cut nowhere
+    own = moved.module("chat")
+    assert "from ..chat import Message\n" in own
+    assert [n.targets[0].id for n in ast.parse(own).body if isinstance(n, ast.Assign)] == ["RequestDict"]  # type: ignore[attr-defined]
+    # The types module re-exports them for type checkers; a caller who asks loads them.
+    whole = ast.parse(kept + moved.reexport("chat"))
+    branch = next(n for n in whole.body if isinstance(n, ast.If))
+    assert ast.unparse(branch.test) == "TYPE_CHECKING"
+    assert [a.name for a in branch.body[0].names] == ["MessageDict", "RequestDict"]  # type: ignore[attr-defined]
+    assert isinstance(branch.orelse[0], ast.FunctionDef) and branch.orelse[0].name == "__getattr__"
+    imports = [n for n in whole.body if isinstance(n, ast.ImportFrom) and n.module == "typing"]
+    assert any(a.name == "TYPE_CHECKING" for n in imports for a in n.names)
+
+
+def test_the_typed_dicts_stay_where_moving_them_could_change_a_name() -> None:
+    foreign = TYPES.replace("content: Required[str]", "content: Required[StrictStr]")  # imported, not ours
+    taken = TYPES.replace("class Request(StrictModel):", "class TYPE_CHECKING(StrictModel):")
+    named = TYPES + "\nALIASES = {'m': MessageDict}\n"  # a statement that is no TypedDict names one
+    for code in (foreign, taken, named, TYPES.split("class MessageDict")[0]):
+        assert split_typed_dicts(code) == (code, None)
+
+
+def test_every_typed_dict_of_the_seed_catalog_is_in_its_models_own_module() -> None:
+    files = render(seed_catalog(), RenderOptions())
+    moved = [p for p in files if p.parts[2:4] == ("cloudflare", "_dicts") and p.name != "__init__.py"]
+    assert moved  # the chat models' inputs
+    for path in moved:
+        types = files[PurePosixPath(*path.parts[:3], path.name)]
+        assert "(TypedDict)" not in types and f"from ._dicts.{path.stem} import" in types
+        assert "(TypedDict)" in files[path]
