@@ -22,8 +22,11 @@ def test_a_models_async_and_raw_modules_are_its_own_and_their_packages_no_models
         assert resources / "_async" / f"{entry.slug}.py" in mine
         assert resources / "_raw" / f"{entry.slug}.py" in mine
         assert PurePosixPath("modelsdk", "types", entry.provider, f"{entry.slug}.py") in mine
-    for folder in ("_async", "_raw"):
-        package = PurePosixPath("modelsdk", "resources", "cloudflare", folder, "__init__.py")
+        typed_dicts = PurePosixPath("modelsdk", "types", entry.provider, "_dicts", f"{entry.slug}.py")
+        assert (typed_dicts in mine) == (typed_dicts in files)
+    assert any(p.parts[3] == "_dicts" for paths in owned.values() for p in paths)  # the chat models'
+    for top, folder in (("resources", "_async"), ("resources", "_raw"), ("types", "_dicts")):
+        package = PurePosixPath("modelsdk", top, "cloudflare", folder, "__init__.py")
         assert package in files
         assert owner_of(package, "modelsdk") is None
     # Each of a provider's async modules has one owner, so regenerating one model leaves the others'.
