@@ -43,7 +43,7 @@ class TypedDicts:
         return (
             f"\n\nif TYPE_CHECKING:\n    from ._dicts.{slug} import (\n{listed}    )\nelse:\n\n"
             "    def __getattr__(name: str) -> object:\n"
-            '        """A TypedDict below, loaded with its module the first time one is asked for."""\n'
+            '        """One of the TypedDicts above, loaded with their module the first time one is asked for."""\n'
             f"        if name not in {self.names!r}:\n"
             '            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
             f"        from ._dicts import {slug} as typed_dicts\n\n"

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 else:
 
     def __getattr__(name: str) -> object:
-        """A TypedDict below, loaded with its module the first time one is asked for."""
+        """One of the TypedDicts above, loaded with their module the first time one is asked for."""
         if name not in ("MessageDict", "MessagesRequestDict", "PromptRequestDict"):
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         from ._dicts import deepseek_math_7b_base as typed_dicts

@@ -311,7 +311,7 @@ if TYPE_CHECKING:
 else:
 
     def __getattr__(name: str) -> object:
-        """A TypedDict below, loaded with its module the first time one is asked for."""
+        """One of the TypedDicts above, loaded with their module the first time one is asked for."""
         if name not in (
             "ArrayContentItemDict",
             "FunctionDict",

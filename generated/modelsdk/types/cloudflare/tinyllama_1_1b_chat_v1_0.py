@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 else:
 
     def __getattr__(name: str) -> object:
-        """A TypedDict below, loaded with its module the first time one is asked for."""
+        """One of the TypedDicts above, loaded with their module the first time one is asked for."""
         if name not in ("MessageDict", "MessagesRequestDict", "PromptRequestDict"):
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         from ._dicts import tinyllama_1_1b_chat_v1_0 as typed_dicts
