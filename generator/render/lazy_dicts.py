@@ -26,6 +26,7 @@ _IMPORTED = frozenset({"Mapping", "Sequence", "Any", "Literal", "NotRequired", "
 # Names the re-export binds or uses in the types module: a schema class of such a name keeps them there.
 _REEXPORT_NAMES = frozenset({"TYPE_CHECKING", "__getattr__", "AttributeError", "getattr", "str", "object"})
 _TYPE_CHECKING_IMPORT = "from typing import TYPE_CHECKING\n"
+_FUTURE_IMPORT = "from __future__ import annotations\n"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class TypedDicts:
     body: str  # their definitions, in the order they were written
     names: tuple[str, ...]
     classes: tuple[str, ...]  # the types module's classes they name, imported by their module
+    # The types module kept `from __future__ import annotations` (eager_annotations left it as it
+    # was): the TypedDicts may name each other before they are made, so their module keeps it too.
+    future: bool = False
 
     def reexport(self, slug: str) -> str:
         """What ends the types module: the TypedDicts for type checkers, and loaded on first use."""
@@ -53,7 +57,8 @@ class TypedDicts:
     def module(self, slug: str) -> str:
         """The TypedDicts' module, but its file header and docstring."""
         imported = f"from ..{slug} import {', '.join(self.classes)}\n" if self.classes else ""
-        return f"{DICT_IMPORTS}\n{imported}\n\n{self.body}"
+        future = f"{_FUTURE_IMPORT}\n" if self.future else ""
+        return f"{future}{DICT_IMPORTS}\n{imported}\n\n{self.body}"
 
 
 def split_typed_dicts(code: str) -> tuple[str, TypedDicts | None]:
@@ -68,12 +73,7 @@ def split_typed_dicts(code: str) -> tuple[str, TypedDicts | None]:
     dicts_named = frozenset(names)
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)} - set(names)
     bound = {target for node in tree.body for target in _module_bindings(node)}
-    used = {
-        n.id
-        for node in dicts
-        for n in ast.walk(node)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-    }
+    used = {name for node in dicts for name in _names_read(node)}
     foreign = used - _IMPORTED - set(names) - classes - set(dir(builtins))
     if foreign or bound & _REEXPORT_NAMES or any(_names_one(node, dicts_named) for node in tree.body):
         return code, None
@@ -86,7 +86,8 @@ def split_typed_dicts(code: str) -> tuple[str, TypedDicts | None]:
     # After the last import (the TypedDicts all come after it, so its offset still holds).
     after_imports = source.starts[max(node.end_lineno or node.lineno for node in imports)]
     types_code = kept[:after_imports] + _TYPE_CHECKING_IMPORT.encode() + kept[after_imports:]
-    moved = TypedDicts(body + "\n", names, tuple(sorted(classes & used)))
+    future = any(isinstance(node, ast.ImportFrom) and node.module == "__future__" for node in imports)
+    moved = TypedDicts(body + "\n", names, tuple(sorted(classes & used)), future)
     return types_code.decode("utf-8").rstrip() + "\n", moved
 
 
@@ -96,6 +97,47 @@ def _is_typed_dict(node: ast.stmt) -> bool:
     return isinstance(node, ast.ClassDef) and any(
         isinstance(base, ast.Name) and base.id == "TypedDict" for base in node.bases
     )
+
+
+def _names_read(node: ast.stmt) -> set[str]:
+    """The names a TypedDict reads, those of its string annotations too: a functional TypedDict's
+    types are strings (`{"a-b": "NotRequired[Inner | InnerDict]"}`), as is an annotation that
+    eager_annotations quoted; a name they read must reach the TypedDicts' module all the same."""
+    if isinstance(node, ast.ClassDef):
+        heads: list[ast.AST] = [*node.bases, *node.keywords]
+        annotations = [s.annotation for s in node.body if isinstance(s, ast.AnnAssign)]
+    else:
+        assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        call = node.value
+        heads = [call.func, *call.keywords, *call.args[2:]]
+        fields = call.args[1] if len(call.args) > 1 else None
+        annotations = [v for v in fields.values if v is not None] if isinstance(fields, ast.Dict) else []
+        if fields is not None and not isinstance(fields, ast.Dict):
+            heads.append(fields)
+    names = {n.id for head in heads for n in ast.walk(head) if isinstance(n, ast.Name)}
+    for annotation in annotations:
+        names |= _annotation_names(annotation)
+    return names
+
+
+def _annotation_names(node: ast.expr) -> set[str]:
+    """The names an annotation reads, reading a string in it as the annotation it quotes (but
+    the values of a `Literal[...]`, which are data)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            quoted = ast.parse(node.value.strip(), mode="eval").body
+        except SyntaxError:
+            return {node.value}  # no name a module binds: the TypedDicts stay where they are
+        return _annotation_names(quoted)
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal":
+        return {"Literal"}
+    names: set[str] = set()
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.expr):
+            names |= _annotation_names(child)
+    return names
 
 
 def _bound_name(node: ast.stmt) -> str:

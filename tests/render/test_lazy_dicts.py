@@ -85,3 +85,45 @@ def test_every_typed_dict_of_the_seed_catalog_is_in_its_models_own_module() -> N
         types = files[PurePosixPath(*path.parts[:3], path.name)]
         assert "(TypedDict)" not in types and f"from ._dicts.{path.stem} import" in types
         assert "(TypedDict)" in files[path]
+
+
+def test_a_functional_typed_dicts_string_types_are_read_for_the_names_they_need() -> None:
+    # What with_typed_dicts writes for keys that are no identifiers: each type a string.
+    quoted = TYPES.replace(
+        '"messages": Required[Sequence[Message | MessageDict]]',
+        '"messages": "Required[Sequence[Message | MessageDict]]", "k": "NotRequired[Literal[\'a b\']]"',
+    )
+    _, moved = split_typed_dicts(quoted)
+    assert moved is not None and moved.classes == ("Message",)  # imported by the TypedDicts' module
+    foreign = quoted.replace('"Required[Sequence[Message | MessageDict]]"', '"Required[StrictStr]"')
+    assert split_typed_dicts(foreign) == (foreign, None)
+
+
+def test_typed_dicts_under_the_future_import_keep_it_in_their_module() -> None:
+    # eager_annotations leaves a module holding anything but classes as it is (here a TypeAliasType):
+    # its TypedDicts, written in name order, may name one written after them.
+    code = textwrap.dedent(
+        """\
+        from __future__ import annotations
+
+        from typing import Annotated, NotRequired, TypedDict
+
+        from pydantic import Field
+        from typing_extensions import TypeAliasType
+
+        Score = TypeAliasType("Score", Annotated[float, Field(le=0)])
+
+
+        class AlphaDict(TypedDict):
+            zeta: NotRequired[ZetaDict]
+
+
+        class ZetaDict(TypedDict):
+            v: NotRequired[str]
+        """
+    )
+    _, moved = split_typed_dicts(code)
+    assert moved is not None and moved.future
+    namespace: dict[str, object] = {}
+    exec(compile(moved.module("slug"), "<dicts>", "exec"), namespace)  # no NameError for ZetaDict
+    assert set(namespace) >= {"AlphaDict", "ZetaDict"}
