@@ -24,7 +24,20 @@ DICT_IMPORTS = (
 )
 _IMPORTED = frozenset({"Mapping", "Sequence", "Any", "Literal", "NotRequired", "Required", "TypedDict"})
 # Names the re-export binds or uses in the types module: a schema class of such a name keeps them there.
-_REEXPORT_NAMES = frozenset({"TYPE_CHECKING", "__getattr__", "AttributeError", "getattr", "str", "object"})
+_REEXPORT_NAMES = frozenset(
+    {
+        "TYPE_CHECKING",
+        "__getattr__",
+        "__dir__",
+        "AttributeError",
+        "getattr",
+        "globals",
+        "sorted",
+        "list",
+        "str",
+        "object",
+    }
+)
 _TYPE_CHECKING_IMPORT = "from typing import TYPE_CHECKING\n"
 _FUTURE_IMPORT = "from __future__ import annotations\n"
 
@@ -51,7 +64,10 @@ class TypedDicts:
             f"        if name not in {self.names!r}:\n"
             '            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
             f"        from ._dicts import {slug} as typed_dicts\n\n"
-            "        return getattr(typed_dicts, name)\n"
+            "        return getattr(typed_dicts, name)\n\n"
+            "    def __dir__() -> list[str]:\n"
+            '        """The module\'s names, the TypedDicts among them (`dir()`, completion in a REPL)."""\n'
+            f"        return sorted({{*globals(), *{self.names!r}}})\n"
         )
 
     def module(self, slug: str) -> str:
@@ -69,7 +85,7 @@ def split_typed_dicts(code: str) -> tuple[str, TypedDicts | None]:
     imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
     if not dicts or not imports:
         return code, None
-    names = tuple(_bound_name(node) for node in dicts)
+    names = tuple(bound_name(node) for node in dicts)
     dicts_named = frozenset(names)
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)} - set(names)
     bound = {target for node in tree.body for target in _module_bindings(node)}
@@ -140,7 +156,8 @@ def _annotation_names(node: ast.expr) -> set[str]:
     return names
 
 
-def _bound_name(node: ast.stmt) -> str:
+def bound_name(node: ast.stmt) -> str:
+    """The name a class or a functional TypedDict (`X = TypedDict("X", {...})`) binds."""
     if isinstance(node, ast.ClassDef):
         return node.name
     assert isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)

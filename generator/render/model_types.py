@@ -12,8 +12,8 @@ from generator.catalog.entry import CatalogEntry
 from generator.ingest.refs import pointer
 from generator.render.bindings import shadowing_classes, shadowing_fields
 from generator.render.datamodel import BASE_CLASSES, CodegenError, generate_models
-from generator.render.lazy_dicts import TypedDicts, split_typed_dicts
-from generator.render.postprocess import eager_annotations, shape_models
+from generator.render.lazy_dicts import TypedDicts, bound_name, split_typed_dicts
+from generator.render.postprocess import eager_annotations, is_functional_typed_dict, shape_models
 from generator.render.schema_plan import plan_types
 from generator.render.signatures import Variant, request_variants, with_typed_dicts
 
@@ -27,7 +27,9 @@ class ModelTypes:
     variants: tuple[Variant, ...]  # one per request alternative (one when there is no oneOf)
     request_is_union: bool
     binary_response: str | None  # the content type, when the response is raw bytes
-    class_names: tuple[str, ...]  # every class the module defines, its TypedDicts too
+    class_names: tuple[
+        str, ...
+    ]  # every class the module defines, its TypedDicts too (functional ones included)
     typed_dicts: TypedDicts | None = None  # moved to a module of their own (`code` re-exports them)
 
 
@@ -69,7 +71,11 @@ def _model_types(code: str, variant_names: tuple[str, ...], content_type: str | 
     """Cached like types_code: every model with the same schemas gets the same (immutable) types."""
     code = with_typed_dicts(code)
     variants = request_variants(code, list(variant_names) or [REQUEST])
-    classes = tuple(node.name for node in ast.parse(code).body if isinstance(node, ast.ClassDef))
+    classes = tuple(  # a functional TypedDict too: `X = TypedDict("X", {"a-b": ...})`
+        bound_name(node)
+        for node in ast.parse(code).body
+        if isinstance(node, ast.ClassDef) or is_functional_typed_dict(node)
+    )
     # Read above as written; shipped with plain (not string) annotations, cheaper to import.
     shipped, typed_dicts = split_typed_dicts(eager_annotations(code))
     return ModelTypes(shipped, tuple(variants), bool(variant_names), content_type, classes, typed_dicts)

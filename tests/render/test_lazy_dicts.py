@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 import textwrap
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from generator.catalog.store import Catalog
 from generator.render.lazy_dicts import split_typed_dicts
 from generator.render.render import RenderOptions, render
 from tests.conftest import seed_catalog
@@ -127,3 +131,34 @@ def test_typed_dicts_under_the_future_import_keep_it_in_their_module() -> None:
     namespace: dict[str, object] = {}
     exec(compile(moved.module("slug"), "<dicts>", "exec"), namespace)  # no NameError for ZetaDict
     assert set(namespace) >= {"AlphaDict", "ZetaDict"}
+
+
+def test_a_functional_typed_dict_is_imported_where_run_names_it(tmp_path: Path) -> None:
+    # A property named `a-b` holding an object: its owner's TypedDict can only be written
+    # `OptDict = TypedDict("OptDict", {"a-b": ...})`, which run()'s `opt:` annotation names.
+    entry = next(e for e in seed_catalog() if e.slug == "tinyllama_1_1b_chat_v1_0")
+    inner = {"type": "object", "title": "Inner", "properties": {"x": {"type": "string"}}}
+    opt = {"type": "object", "title": "Opt", "properties": {"a-b": inner}}
+    schema = {
+        "type": "object",
+        "properties": {"prompt": {"type": "string"}, "opt": opt},
+        "required": ["prompt"],
+    }
+    catalog = Catalog((entry.model_copy(update={"input_schema": schema, "examples": []}),))
+    for path, text in render(catalog, RenderOptions()).items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, "utf-8")
+    resource = (tmp_path / "modelsdk" / "resources" / "cloudflare" / f"{entry.slug}.py").read_text("utf-8")
+    assert "opt: Opt | OptDict" in resource and "OptDict" in resource.split("MODEL_ID")[0]  # imported
+    strict = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--config-file",
+        os.devnull,
+        "--no-incremental",
+        "modelsdk",
+    ]
+    done = subprocess.run(strict, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout

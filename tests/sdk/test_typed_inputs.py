@@ -124,6 +124,7 @@ def test_a_typed_dict_is_accepted_at_run_time_too(sdk: Any) -> None:
     types = __import__(f"{sdk.__name__}.types.cloudflare.tinyllama_1_1b_chat_v1_0", fromlist=["MessageDict"])
     recorder = Recorder(lambda request: __import__("httpx").Response(200, json=wire_answer(entry, {})))
     message: Any = types.MessageDict(role="user", content="hi")
+    assert {"MessageDict", "Message"} <= set(dir(types))  # in their own module, listed with the rest
     getattr(client_for(sdk, entry, recorder).models, entry.slug).run(messages=[message])
     assert recorder.last_json == {"messages": [{"role": "user", "content": "hi"}]}
 

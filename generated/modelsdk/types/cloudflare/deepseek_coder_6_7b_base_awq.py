@@ -320,3 +320,24 @@ else:
         from ._dicts import deepseek_coder_6_7b_base_awq as typed_dicts
 
         return getattr(typed_dicts, name)
+
+    def __dir__() -> list[str]:
+        """The module's names, the TypedDicts among them (`dir()`, completion in a REPL)."""
+        return sorted(
+            {
+                *globals(),
+                *(
+                    "FunctionDict",
+                    "MessageDict",
+                    "PropertiesValueDict",
+                    "FunctionParametersDict",
+                    "ParametersDict",
+                    "NameToolDict",
+                    "ResponseFormatDict",
+                    "PromptRequestDict",
+                    "TypeToolFunctionDict",
+                    "TypeToolDict",
+                    "MessagesRequestDict",
+                ),
+            }
+        )

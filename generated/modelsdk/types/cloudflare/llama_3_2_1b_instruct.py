@@ -330,3 +330,25 @@ else:
         from ._dicts import llama_3_2_1b_instruct as typed_dicts
 
         return getattr(typed_dicts, name)
+
+    def __dir__() -> list[str]:
+        """The module's names, the TypedDicts among them (`dir()`, completion in a REPL)."""
+        return sorted(
+            {
+                *globals(),
+                *(
+                    "ArrayContentItemDict",
+                    "FunctionDict",
+                    "MessageDict",
+                    "PropertiesValueDict",
+                    "FunctionParametersDict",
+                    "ParametersDict",
+                    "NameToolDict",
+                    "ResponseFormatDict",
+                    "PromptRequestDict",
+                    "TypeToolFunctionDict",
+                    "TypeToolDict",
+                    "MessagesRequestDict",
+                ),
+            }
+        )

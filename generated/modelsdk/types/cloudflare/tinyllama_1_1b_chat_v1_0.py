@@ -71,3 +71,7 @@ else:
         from ._dicts import tinyllama_1_1b_chat_v1_0 as typed_dicts
 
         return getattr(typed_dicts, name)
+
+    def __dir__() -> list[str]:
+        """The module's names, the TypedDicts among them (`dir()`, completion in a REPL)."""
+        return sorted({*globals(), *("MessageDict", "MessagesRequestDict", "PromptRequestDict")})

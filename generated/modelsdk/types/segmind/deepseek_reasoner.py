@@ -82,3 +82,7 @@ else:
         from ._dicts import deepseek_reasoner as typed_dicts
 
         return getattr(typed_dicts, name)
+
+    def __dir__() -> list[str]:
+        """The module's names, the TypedDicts among them (`dir()`, completion in a REPL)."""
+        return sorted({*globals(), *("MessageDict",)})
