@@ -50,8 +50,8 @@ def toolchain() -> dict[str, str]:
 
 
 # A model's modules besides resources/<provider>/<slug>.py and types/<provider>/<slug>.py, as
-# <top>/<provider>/<folder>/<slug>.py: its async calls, its raw-response ones, its TypedDicts.
-SIDE_FOLDERS = {"resources": ("_async", "_raw"), "types": ("_dicts",)}
+# <top>/<provider>/<folder>/<slug>.py: its async calls, its raw-response ones (sync and async), its TypedDicts.
+SIDE_FOLDERS = {"resources": ("_async", "_raw", "_async_raw"), "types": ("_dicts",)}
 
 
 def model_key(entry: CatalogEntry) -> str:

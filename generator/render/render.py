@@ -35,12 +35,14 @@ PROBE = "cardgen_probe_"  # stand-in argument names; the template uses no name s
 PROBE_SLUG = "cardgen_probe_model"  # the probe's stand-in slug and model id ...
 PROBE_CLASS = class_name(PROBE_SLUG)  # ... and so its class name
 # Each model's resource modules, by folder under resources/<provider>/ (as lockfile.owner_of knows
-# them), and what the template renders there: the sync calls, the async ones, the raw-response ones.
+# them), and what the template renders there: the sync calls, the async ones, and the calls
+# answering with raw responses, sync and async.
 RESOURCE_FOLDERS = (".", *SIDE_FOLDERS["resources"])
 RESOURCE_PARTS: tuple[dict[str, bool], ...] = (
     {"asynchronous": False, "wrapped": False},
     {"asynchronous": True, "wrapped": False},
     {"asynchronous": False, "wrapped": True},
+    {"asynchronous": True, "wrapped": True},
 )
 
 
@@ -142,7 +144,7 @@ def _typed_view(entry: CatalogEntry, source: str) -> ModelView:
 def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     """Property arguments and type classes named like something the resource module uses itself.
 
-    The model's modules (sync, async in `_async/`, raw responses in `_raw/`) are rendered with
+    The model's modules (sync, async in `_async/`, raw responses in `_raw/` and `_async_raw/`) are rendered with
     stand-in argument names and read back: their imports, constants, classes and run()'s own
     arguments and locals are what they use, whatever the template says. The probe carries no description text (docstrings
     bind and use no name), and, where it can, a stand-in model id and class name: models of one
@@ -154,7 +156,7 @@ def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     probe, stand_in = _probe_view(view, share)
     provider = provider_view(view.entry.provider, [probe])
     clashes: set[str] = set()
-    for part in RESOURCE_PARTS:  # the model's sync module, its async one and its raw-response one
+    for part in RESOURCE_PARTS:  # the model's sync and async modules, and their raw-response ones
         code = render_template("resource.py.jinja", header="", provider=provider, model=probe, **part)
         used, own = _module_names(code)
         if stand_in:  # the model's own class names, where the probe has the stand-in's
@@ -296,6 +298,9 @@ def _provider_files(
         ),
         root / "resources" / name / "_raw" / "__init__.py": _module(
             label, f"Raw-response calls of {provider.class_name} models, loaded when first used."
+        ),
+        root / "resources" / name / "_async_raw" / "__init__.py": _module(
+            label, f"Async raw-response calls of {provider.class_name} models, loaded when first used."
         ),
         root / "resources" / name / "_typed.py": render_template(
             "typed_models.py.jinja", header=header(label), provider=provider, package=options.package

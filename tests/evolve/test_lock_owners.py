@@ -21,11 +21,17 @@ def test_a_models_async_and_raw_modules_are_its_own_and_their_packages_no_models
         assert resources / f"{entry.slug}.py" in mine
         assert resources / "_async" / f"{entry.slug}.py" in mine
         assert resources / "_raw" / f"{entry.slug}.py" in mine
+        assert resources / "_async_raw" / f"{entry.slug}.py" in mine
         assert PurePosixPath("modelsdk", "types", entry.provider, f"{entry.slug}.py") in mine
         typed_dicts = PurePosixPath("modelsdk", "types", entry.provider, "_dicts", f"{entry.slug}.py")
         assert (typed_dicts in mine) == (typed_dicts in files)
     assert any(p.parts[3] == "_dicts" for paths in owned.values() for p in paths)  # the chat models'
-    for top, folder in (("resources", "_async"), ("resources", "_raw"), ("types", "_dicts")):
+    for top, folder in (
+        ("resources", "_async"),
+        ("resources", "_raw"),
+        ("resources", "_async_raw"),
+        ("types", "_dicts"),
+    ):
         package = PurePosixPath("modelsdk", top, "cloudflare", folder, "__init__.py")
         assert package in files
         assert owner_of(package, "modelsdk") is None

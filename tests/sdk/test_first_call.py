@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -266,8 +267,14 @@ async def test_an_async_client_resolves_a_streaming_model_to_its_async_module(sd
         model = getattr(client.models, slug)
         assert type(model).__module__ == f"{sdk.__name__}.resources.cloudflare._async.{slug}"
         assert [c.response async for c in model.stream(**call.data)] == ["a", "b"]
+        assert f"{sdk.__name__}.resources.cloudflare._async_raw.{slug}" not in sys.modules
         async with await model.with_streaming_response.stream(**call.data) as response:
             assert [c.response async for c in response] == ["a", "b"]
+        # Its raw-response calls are a module of their own too, loaded by their first use.
+        assert (
+            type(model.with_streaming_response).__module__
+            == f"{sdk.__name__}.resources.cloudflare._async_raw.{slug}"
+        )
     assert "acct-123" in str(sent[0].url)
     assert len(sent) == 2
 
