@@ -257,11 +257,11 @@ def main() -> None:
     summary(results)
     backend: dict[str, Any] = {}
     try:
-        bench_backend.main()
+        backend = bench_backend.main()
     except SystemExit as failed:  # the backend bench's own verdict; the figures above still stand
-        backend["error"] = str(failed)
+        backend = {"error": str(failed)}
     print(json.dumps({"sizes": results, "targets": TARGETS, "backend": backend}))
-    if backend:
+    if "error" in backend:
         raise SystemExit(backend["error"])
 
 

@@ -121,7 +121,9 @@ async def run(url: str, request: bytes, clients: int) -> tuple[int, float, list[
     return len(latencies), time.perf_counter() - started, latencies, errors
 
 
-def main() -> None:
+def main() -> dict[str, Any]:
+    """Print the table; return its figures (for `make bench`'s JSON line). Exit 1 unless every
+    request got a 200."""
     entry = next(e for e in load_catalog(MODELS) if e.streaming.supported)
     calls = {
         "plain": {**valid_input(entry), stream_flag(entry): False},
@@ -133,6 +135,7 @@ def main() -> None:
     )
     print(f"  {'call':8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
     failed = 0
+    rows: list[dict[str, Any]] = []
     with server_process() as (url, process):
         for label, data in calls.items():
             for clients in CLIENTS:
@@ -141,6 +144,10 @@ def main() -> None:
                 )
                 failed += errors
                 cuts = statistics.quantiles(latencies, n=100)
+                rows.append(
+                    {"call": label, "clients": clients, "requests_per_s": count / seconds,
+                     "p50_ms": cuts[49] * 1000, "p99_ms": cuts[98] * 1000, "errors": errors}
+                )  # fmt: skip
                 print(
                     f"  {label:8} {clients:7} {count / seconds:8.0f} {cuts[49] * 1000:8.2f}"
                     f" {cuts[98] * 1000:8.2f} {errors:6}"
@@ -149,6 +156,7 @@ def main() -> None:
     print(f"  server peak RSS: {f'{peak:.0f} MiB' if peak is not None else 'not measured (no /proc)'}")
     if failed:
         raise SystemExit(f"bench_backend: {failed} requests were not answered 200")
+    return {"model": f"{entry.provider}/{entry.slug}", "calls": rows, "server_peak_rss_mib": peak}
 
 
 if __name__ == "__main__":
