@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ast
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path, PurePosixPath
 
@@ -13,6 +11,7 @@ from generator.catalog.store import Catalog
 from generator.render.lazy_dicts import split_typed_dicts
 from generator.render.render import RenderOptions, render
 from tests.conftest import seed_catalog
+from tests.render.pipeline import ok, run_python
 
 # As the types pipeline leaves a module: imports, the model classes, then their TypedDicts.
 TYPES = textwrap.dedent(
@@ -150,15 +149,15 @@ def test_a_functional_typed_dict_is_imported_where_run_names_it(tmp_path: Path) 
         (tmp_path / path).write_text(text, "utf-8")
     resource = (tmp_path / "modelsdk" / "resources" / "cloudflare" / f"{entry.slug}.py").read_text("utf-8")
     assert "opt: Opt | OptDict" in resource and "OptDict" in resource.split("MODEL_ID")[0]  # imported
-    strict = [
-        sys.executable,
-        "-m",
-        "mypy",
-        "--strict",
-        "--config-file",
-        os.devnull,
-        "--no-incremental",
-        "modelsdk",
-    ]
-    done = subprocess.run(strict, cwd=tmp_path, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout
+    ok(
+        run_python(
+            "-m",
+            "mypy",
+            "--strict",
+            "--config-file",
+            os.devnull,
+            "--no-incremental",
+            "modelsdk",
+            cwd=tmp_path,
+        )
+    )
