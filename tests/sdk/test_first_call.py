@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import importlib
-import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -250,6 +249,22 @@ def test_the_raw_response_calls_load_their_own_module_when_first_used(sdk: Any) 
         assert model.with_raw_response is model.with_raw_response  # built once per model client
 
 
+def test_an_async_first_call_loads_no_sync_or_raw_response_module(generated: Path) -> None:
+    call = FirstCall.of(_streaming_chats())
+    code = (
+        f"import asyncio, httpx\nfrom modelsdk import AsyncCloudflare\nbody = {call.body!r}\n"
+        f"def answer(request): return httpx.Response(200, content=body, headers={{'content-type': {call.media_type!r}}})\n"
+        "async def main():\n"
+        f"    async with AsyncCloudflare(transport=httpx.MockTransport(answer), **{CREDENTIALS['cloudflare']!r}) as client:\n"
+        f"        await client.models.{call.entry.slug}.run(**{call.data!r})\n"
+        "asyncio.run(main())\n"
+    )
+    loaded = _loaded_by(code, generated)
+    assert f"resources.cloudflare._async.{call.entry.slug}" in loaded  # the call did run
+    assert not {m for m in loaded if "_raw." in m or "._dicts" in m}, sorted(loaded)
+    assert f"resources.cloudflare.{call.entry.slug}" not in loaded  # the sync calls' module
+
+
 @pytest.mark.anyio
 async def test_an_async_client_resolves_a_streaming_model_to_its_async_module(sdk: Any) -> None:
     call = FirstCall.of(_streaming_chats())
@@ -267,7 +282,6 @@ async def test_an_async_client_resolves_a_streaming_model_to_its_async_module(sd
         model = getattr(client.models, slug)
         assert type(model).__module__ == f"{sdk.__name__}.resources.cloudflare._async.{slug}"
         assert [c.response async for c in model.stream(**call.data)] == ["a", "b"]
-        assert f"{sdk.__name__}.resources.cloudflare._async_raw.{slug}" not in sys.modules
         async with await model.with_streaming_response.stream(**call.data) as response:
             assert [c.response async for c in response] == ["a", "b"]
         # Its raw-response calls are a module of their own too, loaded by their first use.
