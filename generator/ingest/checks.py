@@ -156,9 +156,14 @@ def _others(by_document: dict[str, tuple[Any, ...]], disagreeing: list[str]) -> 
 
 
 def _named(documents: Sequence[str]) -> str:
-    """A few documents by name, the rest by count: a line stays short at any catalog size."""
+    """A few documents by name, the rest by count: a line stays short at any catalog size. Never
+    "and 1 more" or "and 2 more": naming them is as short, and acknowledged.yaml must list each."""
+    if len(documents) <= NAMED_PER_RANGE + 2:
+        return ", ".join(documents)
     rest = len(documents) - NAMED_PER_RANGE
-    return ", ".join(documents[:NAMED_PER_RANGE]) + (f" and {rest} more" if rest > 0 else "")
+    return (
+        ", ".join(documents[:NAMED_PER_RANGE]) + f" and {rest} more (acknowledged.yaml takes a glob for them)"
+    )
 
 
 def _unusual(values: Mapping[K, Hashable]) -> list[K]:

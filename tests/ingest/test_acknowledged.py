@@ -110,8 +110,23 @@ def test_a_disagreement_names_a_few_documents_per_range_at_any_catalog_size(tmp_
         d.message for d in result.diagnostics if d.field == "top_p" and d.file.endswith(Path(CODER).name)
     ]
     assert coder.startswith("`top_p` ranges over [0.001, 1] here but [0, 2] in ")
-    assert coder.endswith(" and 39 more"), coder  # 42 documents say [0, 2]: three are named
+    assert coder.endswith(" and 39 more (acknowledged.yaml takes a glob for them)"), coder  # 42 say [0, 2]
     assert len(coder) < 400
+
+
+def test_a_disagreement_with_a_few_more_documents_names_them_all(tmp_path: Path) -> None:
+    """ "and 1 more" would hide a document an acknowledgement must list, for no shorter line."""
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    tinyllama = (sources / "cloudflare" / "tinyllama-1.1b-chat-v1.0.md").read_text("utf-8")
+    for index in range(3):  # five documents with tinyllama's [0, 2] for top_p
+        clone = tinyllama.replace("tinyllama-1.1b-chat-v1.0", f"tinyllama-clone-{index:02}")
+        (sources / "cloudflare" / f"tinyllama-clone-{index:02}.md").write_text(clone, "utf-8")
+    result = ingest(IngestInputs(sources, PROVIDERS, OVERLAYS))
+    [coder] = [
+        d.message for d in result.diagnostics if d.field == "top_p" and d.file.endswith(Path(CODER).name)
+    ]
+    assert "more" not in coder and coder.count("sources/") == 5, coder
 
 
 def test_one_glob_may_list_a_disagreement_within_one_provider(tmp_path: Path) -> None:
