@@ -339,6 +339,16 @@ def why_stale(
     for label, names in (("added", added), ("removed", removed), ("changed", changed)):
         if names:
             reasons.append(f"catalog entries {label}: {', '.join(names)}")
+    if not tools and old.package == new.package:
+        # Same entry, same toolchain, same package, yet another key: what else the key holds, the
+        # model's recordings (a cassette recorded, changed, renamed or removed).
+        recorded = sorted(
+            n
+            for n in set(new.models) & set(old.models)
+            if n not in changed and new.models[n].key != old.models[n].key
+        )
+        if recorded:
+            reasons.append(f"recordings changed for: {', '.join(recorded)} (run `cardgen generate`)")
     if edited:
         reasons.append(f"generated files edited by hand since generation: {', '.join(edited)}")
     if not reasons:

@@ -183,6 +183,15 @@ def test_check_says_the_toolchain_changed(project: Path) -> None:
     assert any("toolchain changed: ruff 0.0.1 -> " in r for r in _why(project))
 
 
+def test_check_says_a_models_recordings_changed(project: Path) -> None:
+    """A cassette recorded, changed or renamed changes the model's tests: said as that, not as a hand edit."""
+    folder = project / "catalog" / "recordings" / "cloudflare" / "tinyllama_1_1b_chat_v1_0"
+    (folder / "minimal.yaml").rename(folder / "renamed.yaml")
+    assert _why(project) == [
+        "why: recordings changed for: cloudflare/tinyllama_1_1b_chat_v1_0 (run `cardgen generate`)"
+    ]
+
+
 def test_check_says_files_were_edited_by_hand(project: Path) -> None:
     target = project / "generated" / "modelsdk" / "providers" / "segmind.py"
     target.write_text(target.read_text("utf-8") + "# hand edit\n", "utf-8")
