@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -184,3 +187,13 @@ def test_rendering_is_pure() -> None:
     first = render(CATALOG, RenderOptions())
     assert first == render(CATALOG, RenderOptions())
     assert all(isinstance(p, PurePosixPath) and not p.is_absolute() for p in first)
+
+
+def test_the_readme_names_every_argument_a_provider_client_takes(sdk: Any, generated: Path) -> None:
+    readme = (generated / "modelsdk" / "README.md").read_text("utf-8")
+    for section in readme.split("\n### ")[1:]:
+        name = section.split("\n", 1)[0]
+        for client in (getattr(sdk, name), getattr(sdk, f"Async{name}")):
+            taken = set(inspect.signature(client).parameters)
+            said = set(re.findall(r"`(\w+)=`", section.split("| attribute |")[0]))
+            assert said == taken, (client.__name__, sorted(said ^ taken))
