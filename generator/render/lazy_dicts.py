@@ -13,16 +13,14 @@ import ast
 import builtins
 from dataclasses import dataclass
 
-from generator.render.postprocess import is_functional_typed_dict
+from generator.render.bindings import imported_names, module_bindings
+from generator.render.postprocess import FUTURE_IMPORT, is_functional_typed_dict
+from generator.render.signatures import TYPED_DICT_IMPORTS
 from generator.render.source_text import SourceText
 
-# What the TypedDicts' own module imports; a TypedDict naming anything else but builtins, the
-# types module's classes and each other stays in the types module.
-DICT_IMPORTS = (
-    "from collections.abc import Mapping, Sequence\n"
-    "from typing import Any, Literal, NotRequired, Required, TypedDict\n"
-)
-_IMPORTED = frozenset({"Mapping", "Sequence", "Any", "Literal", "NotRequired", "Required", "TypedDict"})
+# A TypedDict naming anything but these, builtins, the types module's classes and each other stays
+# in the types module.
+_IMPORTED = frozenset(imported_names(ast.parse(TYPED_DICT_IMPORTS)))
 # Names the re-export binds or uses in the types module: a schema class of such a name keeps them there.
 _REEXPORT_NAMES = frozenset(
     {
@@ -39,7 +37,6 @@ _REEXPORT_NAMES = frozenset(
     }
 )
 _TYPE_CHECKING_IMPORT = "from typing import TYPE_CHECKING\n"
-_FUTURE_IMPORT = "from __future__ import annotations\n"
 
 
 @dataclass(frozen=True)
@@ -73,8 +70,8 @@ class TypedDicts:
     def module(self, slug: str) -> str:
         """The TypedDicts' module, but its file header and docstring."""
         imported = f"from ..{slug} import {', '.join(self.classes)}\n" if self.classes else ""
-        future = f"{_FUTURE_IMPORT}\n" if self.future else ""
-        return f"{future}{DICT_IMPORTS}\n{imported}\n\n{self.body}"
+        future = f"{FUTURE_IMPORT}\n" if self.future else ""
+        return f"{future}{TYPED_DICT_IMPORTS}\n{imported}\n\n{self.body}"
 
 
 def split_typed_dicts(code: str) -> tuple[str, TypedDicts | None]:
@@ -88,7 +85,7 @@ def split_typed_dicts(code: str) -> tuple[str, TypedDicts | None]:
     names = tuple(bound_name(node) for node in dicts)
     dicts_named = frozenset(names)
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)} - set(names)
-    bound = {target for node in tree.body for target in _module_bindings(node)}
+    bound = module_bindings(tree)
     used = {name for node in dicts for name in _names_read(node)}
     foreign = used - _IMPORTED - set(names) - classes - set(dir(builtins))
     if foreign or bound & _REEXPORT_NAMES or any(_names_one(node, dicts_named) for node in tree.body):
@@ -162,14 +159,6 @@ def bound_name(node: ast.stmt) -> str:
         return node.name
     assert isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
     return node.targets[0].id
-
-
-def _module_bindings(node: ast.stmt) -> set[str]:
-    if isinstance(node, ast.ClassDef | ast.FunctionDef):
-        return {node.name}
-    if isinstance(node, ast.Import | ast.ImportFrom):
-        return {(alias.asname or alias.name).partition(".")[0] for alias in node.names}
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def _names_one(node: ast.stmt, names: frozenset[str]) -> bool:

@@ -188,7 +188,9 @@ def _is_root_model(base: ast.expr) -> bool:
 
 
 TYPED_DICT_SUFFIX = "Dict"
-_TYPED_DICT_IMPORTS = (
+# What a TypedDict's annotations may name besides builtins and the module's classes: what the
+# types module imports for them, and lazy_dicts' module of them imports alone.
+TYPED_DICT_IMPORTS = (
     "from collections.abc import Mapping, Sequence\n"
     "from typing import Any, Literal, NotRequired, Required, TypedDict\n"
 )
@@ -215,7 +217,7 @@ def with_typed_dicts(code: str) -> str:
     if not blocks:
         return code
     head, marker, tail = code.partition("from __future__ import annotations\n")
-    prefix = f"{head}{marker}{_TYPED_DICT_IMPORTS}" if marker else _TYPED_DICT_IMPORTS + head
+    prefix = f"{head}{marker}{TYPED_DICT_IMPORTS}" if marker else TYPED_DICT_IMPORTS + head
     return f"{prefix}{tail.rstrip()}\n\n\n" + "\n\n\n".join(blocks) + "\n"
 
 
