@@ -179,14 +179,17 @@ class ModelView:
     def built_type_names(self) -> list[str]:
         """The type names a resource module imports to run: all but the TypedDicts in a module of
         their own, which only its annotations name (imported for type checkers alone)."""
-        moved = frozenset(self.types.typed_dicts.names if self.types.typed_dicts else ())
-        return [name for name in self.type_names if name not in moved]
+        return [name for name in self.type_names if name not in self._moved_dicts]
 
     @property
     def checked_type_names(self) -> list[str]:
         """The TypedDicts a resource module's annotations name, from their own module."""
-        moved = frozenset(self.types.typed_dicts.names if self.types.typed_dicts else ())
-        return [name for name in self.type_names if name in moved]
+        return [name for name in self.type_names if name in self._moved_dicts]
+
+    @property
+    def _moved_dicts(self) -> frozenset[str]:
+        typed_dicts = self.types.typed_dicts
+        return frozenset(typed_dicts.names if typed_dicts else ())
 
     @property
     def status_errors(self) -> dict[int, str]:

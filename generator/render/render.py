@@ -37,12 +37,17 @@ PROBE_CLASS = class_name(PROBE_SLUG)  # ... and so its class name
 # Each model's resource modules, by folder under resources/<provider>/ (as lockfile.owner_of knows
 # them), and what the template renders there: the sync calls, the async ones, and the calls
 # answering with raw responses, sync and async.
-RESOURCE_FOLDERS = (".", *SIDE_FOLDERS["resources"])
-RESOURCE_PARTS: tuple[dict[str, bool], ...] = (
-    {"asynchronous": False, "wrapped": False},
-    {"asynchronous": True, "wrapped": False},
-    {"asynchronous": False, "wrapped": True},
-    {"asynchronous": True, "wrapped": True},
+RESOURCE_MODULES: tuple[tuple[str, dict[str, bool]], ...] = tuple(
+    zip(
+        (".", *SIDE_FOLDERS["resources"]),
+        (
+            {"asynchronous": False, "wrapped": False},
+            {"asynchronous": True, "wrapped": False},
+            {"asynchronous": False, "wrapped": True},
+            {"asynchronous": True, "wrapped": True},
+        ),
+        strict=True,
+    )
 )
 
 
@@ -156,7 +161,7 @@ def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     probe, stand_in = _probe_view(view, share)
     provider = provider_view(view.entry.provider, [probe])
     clashes: set[str] = set()
-    for part in RESOURCE_PARTS:  # the model's sync and async modules, and their raw-response ones
+    for _, part in RESOURCE_MODULES:  # the model's sync and async modules, and their raw-response ones
         code = render_template("resource.py.jinja", header="", provider=provider, model=probe, **part)
         used, own = _module_names(code)
         if stand_in:  # the model's own class names, where the probe has the stand-in's
@@ -322,7 +327,7 @@ def _provider_files(
             )
         # Sync, async and raw-response classes in modules of their own: a program compiles only
         # those it uses (a plain sync call, the first module alone).
-        for folder, part in zip(RESOURCE_FOLDERS, RESOURCE_PARTS, strict=True):
+        for folder, part in RESOURCE_MODULES:
             files[root / "resources" / name / folder / f"{model.slug}.py"] = render_template(
                 "resource.py.jinja", header=header(model.source), provider=provider, model=model, **part
             )
