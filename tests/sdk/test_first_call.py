@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -247,6 +248,11 @@ def test_the_raw_response_calls_load_their_own_module_when_first_used(sdk: Any) 
         with model.with_streaming_response.stream(**call.data) as response:
             assert [c.response for c in response] == ["a"]
         assert model.with_raw_response is model.with_raw_response  # built once per model client
+        # Its constants and stream settings are its main module's, not a copy of them.
+        raw_module = sys.modules[type(model.with_raw_response).__module__]
+        main_module = sys.modules[type(model).__module__]
+        assert raw_module.stream_settings is main_module.stream_settings
+        assert raw_module.MODEL_ID is main_module.MODEL_ID
 
 
 def test_an_async_first_call_loads_no_sync_or_raw_response_module(generated: Path) -> None:

@@ -16,12 +16,12 @@ from ...._models import NOT_GIVEN, NotGiven
 from ...._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ....types.cloudflare.aura_1 import Request
 
+# The model's constants and stream settings: those of the module whose property loads this one.
+from .._async.aura_1 import MODEL_ID
+
 if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._async_client import AsyncAPIClient
     from ...._responses import RawResponse
-
-MODEL_ID = "@cf/deepgram/aura-1"
-PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/deepgram/aura-1"  # `{name}` parameters filled by the provider's client
 
 
 class AsyncAura1WithRawResponse:

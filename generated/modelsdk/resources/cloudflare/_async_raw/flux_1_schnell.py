@@ -16,12 +16,12 @@ from ...._models import NOT_GIVEN, NotGiven, parse_as
 from ...._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ....types.cloudflare.flux_1_schnell import Request, Response
 
+# The model's constants and stream settings: those of the module whose property loads this one.
+from .._async.flux_1_schnell import MODEL_ID
+
 if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._async_client import AsyncAPIClient
     from ...._responses import RawResponse
-
-MODEL_ID = "@cf/black-forest-labs/flux-1-schnell"
-PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/black-forest-labs/flux-1-schnell"  # `{name}` parameters filled by the provider's client
 
 
 class AsyncFlux1SchnellWithRawResponse:

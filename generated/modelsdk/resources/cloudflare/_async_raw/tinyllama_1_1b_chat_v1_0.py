@@ -8,7 +8,6 @@ first used, so that a program making plain calls never compiles them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any, overload
 
 import httpx
@@ -24,25 +23,13 @@ from ....types.cloudflare.tinyllama_1_1b_chat_v1_0 import (
     StreamChunk,
 )
 
+# The model's constants and stream settings: those of the module whose property loads this one.
+from .._async.tinyllama_1_1b_chat_v1_0 import MODEL_ID, STREAM_FLAG, stream_settings
+
 if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._async_client import AsyncAPIClient
     from ...._responses import AsyncStreamStart, RawResponse
-    from ...._streaming import StreamSettings
     from ....types.cloudflare._dicts.tinyllama_1_1b_chat_v1_0 import MessageDict
-
-MODEL_ID = "@cf/tinyllama/tinyllama-1.1b-chat-v1.0"
-PATH = "/client/v4/accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0"  # `{name}` parameters filled by the provider's client
-STREAM_FLAG = "stream"
-
-
-@cache
-def stream_settings() -> StreamSettings:
-    """How this model streams (built by its first stream, which loads the stream code)."""
-    from ...._streaming import StreamSettings
-
-    return StreamSettings(
-        terminator="[DONE]", content_type="text/event-stream", format="sse", request_flag="stream"
-    )
 
 
 class AsyncTinyllama11bChatV10WithRawResponse:

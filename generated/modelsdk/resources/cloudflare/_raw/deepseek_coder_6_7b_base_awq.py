@@ -8,7 +8,6 @@ first used, so that a program making plain calls never compiles them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import TYPE_CHECKING, Any, overload
 
 import httpx
@@ -28,30 +27,18 @@ from ....types.cloudflare.deepseek_coder_6_7b_base_awq import (
     TypeTool,
 )
 
+# The model's constants and stream settings: those of the module whose property loads this one.
+from ..deepseek_coder_6_7b_base_awq import MODEL_ID, STREAM_FLAG, stream_settings
+
 if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._base_client import SyncAPIClient
     from ...._responses import RawResponse, StreamResponse
-    from ...._streaming import StreamSettings
     from ....types.cloudflare._dicts.deepseek_coder_6_7b_base_awq import (
         FunctionDict,
         MessageDict,
         NameToolDict,
         ResponseFormatDict,
         TypeToolDict,
-    )
-
-MODEL_ID = "@hf/thebloke/deepseek-coder-6.7b-base-awq"
-PATH = "/client/v4/accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq"  # `{name}` parameters filled by the provider's client
-STREAM_FLAG = "stream"
-
-
-@cache
-def stream_settings() -> StreamSettings:
-    """How this model streams (built by its first stream, which loads the stream code)."""
-    from ...._streaming import StreamSettings
-
-    return StreamSettings(
-        terminator="[DONE]", content_type="text/event-stream", format="sse", request_flag="stream"
     )
 
 

@@ -16,15 +16,13 @@ from ...._models import NOT_GIVEN, NotGiven, parse_as
 from ...._request import RequestOptions, Timeout, checked_keywords, omit, request_options, validate_request
 from ....types.segmind.deepseek_reasoner import Message, Request, Response
 
+# The model's constants and stream settings: those of the module whose property loads this one.
+from .._async.deepseek_reasoner import MODEL_ID, OPTIONS
+
 if TYPE_CHECKING:  # the client, raw answers, the stream code and TypedDicts load when first needed
     from ...._async_client import AsyncAPIClient
     from ...._responses import RawResponse
     from ....types.segmind._dicts.deepseek_reasoner import MessageDict
-
-MODEL_ID = "deepseek-reasoner"
-PATH = "/v1/deepseek-reasoner"  # `{name}` parameters filled by the provider's client
-# What this model's document declares a status to mean: the exception a call raises for it.
-OPTIONS = RequestOptions(status_errors={406: "credits"})
 
 
 class AsyncDeepseekReasonerWithRawResponse:
