@@ -306,6 +306,11 @@ def edited_by_hand(lock: Lock, out: Path, names: Iterable[str]) -> list[str]:
     return edited
 
 
+def _cassettes(model: ModelLock) -> dict[str, str]:
+    """The model's cassette files in the output, `tests/cassettes/...` -> sha256."""
+    return {path: sha for path, sha in model.files.items() if path.startswith("tests/cassettes/")}
+
+
 def why_stale(
     old: Lock | None, new: Lock, documents_now: Mapping[str, str], edited: Sequence[str] = ()
 ) -> list[str]:
@@ -340,15 +345,20 @@ def why_stale(
         if names:
             reasons.append(f"catalog entries {label}: {', '.join(names)}")
     if not tools and old.package == new.package:
-        # Same entry, same toolchain, same package, yet another key: what else the key holds, the
-        # model's recordings (a cassette recorded, changed, renamed or removed).
-        recorded = sorted(
+        # Same entry, toolchain and package, yet another key: the model's recordings (its cassettes'
+        # files differ), else the catalog's path (every file's header names it).
+        rekeyed = [
             n
-            for n in set(new.models) & set(old.models)
+            for n in sorted(set(new.models) & set(old.models))
             if n not in changed and new.models[n].key != old.models[n].key
-        )
+        ]
+        recorded = [n for n in rekeyed if _cassettes(new.models[n]) != _cassettes(old.models[n])]
         if recorded:
             reasons.append(f"recordings changed for: {', '.join(recorded)} (run `cardgen generate`)")
+        if relabeled := [n for n in rekeyed if n not in recorded]:
+            reasons.append(
+                f"rendered from another catalog path (named in each file's header): {', '.join(relabeled)}"
+            )
     if edited:
         reasons.append(f"generated files edited by hand since generation: {', '.join(edited)}")
     if not reasons:

@@ -192,6 +192,20 @@ def test_check_says_a_models_recordings_changed(project: Path) -> None:
     ]
 
 
+def test_check_says_the_models_were_rendered_from_another_catalog_path(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # headers name the catalog relative to here
+    shutil.copytree(project / "catalog", tmp_path / "elsewhere")
+    args = ["generate", "--catalog", "elsewhere/models", "--out", str(project / "generated"), "--check"]
+    outcome = CliRunner().invoke(cli, args)
+    reasons = [line for line in outcome.output.splitlines() if line.startswith("why: ")]
+    assert len(reasons) == 1 and reasons[0].startswith("why: rendered from another catalog path"), (
+        outcome.output
+    )
+    assert "recordings" not in outcome.output
+
+
 def test_check_says_files_were_edited_by_hand(project: Path) -> None:
     target = project / "generated" / "modelsdk" / "providers" / "segmind.py"
     target.write_text(target.read_text("utf-8") + "# hand edit\n", "utf-8")
