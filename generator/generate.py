@@ -24,6 +24,7 @@ from generator.recordings import Recordings, as_recordings
 from generator.render.changelog import CHANGELOG_NAME, changelog_text, next_version
 from generator.render.format import RUFF_CONFIG, format_tree
 from generator.render.render import RenderOptions, render
+from generator.render.types_store import TypesStore
 
 # Whether the output directory holds each of these files (`a/b.py` -> sha256) as it is.
 IntactFiles = Callable[[Mapping[str, str]], bool]
@@ -114,16 +115,20 @@ def generate(
     entry_texts: Mapping[str, str] | None = None,  # read_catalog's digests, for the next run to trust
     entry_jsons: Mapping[str, str] | None = None,  # by model, its entry's model_dump_json(), if known
     tools: Mapping[str, str] | None = None,  # toolchain(), when the caller has it
+    store: TypesStore | None = None,  # typed code kept by earlier runs, for tools (toolchain_id)
 ) -> Generation:
     recordings = as_recordings(recordings)
     tools = dict(tools) if tools is not None else toolchain()  # once: it hashes the templates and code
     tools_json = json.dumps(tools, sort_keys=True)
+    tools_id = toolchain_id(tools)
+    if store is not None and store.toolchain != tools_id:
+        raise ValueError("the typed code store belongs to another toolchain")
     keys = _keys(catalog, options, recordings, tools_json, entry_jsons or {})
     version, changes = next_version(previous.lock, catalog, keys, options.version, tools)
     options = replace(options, version=version)
     reused = _reusable(keys, previous, options.package)
-    tools_id = sha256_text(tools_json)
-    files, unchanged, formatted = _formatted(render(catalog, options, recordings, reused), previous, tools_id)
+    tree = render(catalog, options, recordings, reused, store)
+    files, unchanged, formatted = _formatted(tree, previous, tools_id)
     files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
         previous.changelog, options.package, version, changes
     )
@@ -147,6 +152,12 @@ def generate(
     return Generation(
         dict(sorted(files.items())), lock, rendered, sorted(reused), kept, formatted, tools_id, digests | kept
     )
+
+
+def toolchain_id(tools: Mapping[str, str]) -> str:
+    """The digest naming a toolchain (lockfile.toolchain()): what the last run's formatting and the
+    typed code store were made by."""
+    return sha256_text(json.dumps(tools, sort_keys=True))
 
 
 def _stored(keys: Mapping[str, str], previous: Previous) -> dict[str, Sequence[str]]:

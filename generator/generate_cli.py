@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from generator.catalog.store import Catalog, LoadedCatalog
     from generator.generate import Generation, Previous
     from generator.proofs import Proofs
+    from generator.render.types_store import TypesStore
     from generator.unchanged import Record, RunInputs, Unchanged
 
 
@@ -55,8 +56,9 @@ def generate_command(
     Ctrl-C while the files are written takes effect once they all are).
     When neither the inputs nor the output changed since the last run, nothing is parsed or
     rendered at all (<out>/.cardgen-cache/ remembers that run). Entries an ingest wrote, or an
-    earlier run parsed, are read back from their JSON (<catalog>/.cardgen-cache/entries/). Deleting
-    either cache is always safe.
+    earlier run parsed, are read back from their JSON (<catalog>/.cardgen-cache/entries/). A model
+    rendered again for anything but its schemas takes its pydantic code from the code an earlier
+    run made of the same schemas (<out>/.cardgen-cache/types/). Deleting any cache is always safe.
     """
     from generator.render.pool import helper
 
@@ -99,13 +101,20 @@ def _generate_command(
             keep_proofs(out, record, proofs)
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
-    generation, previous, loaded = _generate(run, out, check, as_json, proofs, record)
+    from generator.generate import toolchain_id
+    from generator.render.types_store import FOLDER as TYPES_FOLDER
+    from generator.render.types_store import TypesStore
+
+    # Typed code earlier runs made, by schema: a model rendered again for anything else finds it there.
+    store = TypesStore(out / TYPES_FOLDER, toolchain_id(run.toolchain), touch=not check)
+    generation, previous, loaded = _generate(run, out, check, as_json, proofs, record, store)
     files = generation.files
     if not check:
         forget(out)
     diff = sync(out, files, check, "generate", generation.kept.keys(), _proven(out, proofs))
     if not check:
         keep_parsed(catalog_dir, loaded.parsed, loaded.damaged)  # what it parsed is not parsed again
+        store.write(models=len(generation.rendered) + len(generation.reused))
         if digest is not None:
             Record(
                 inputs=digest, version=generation.lock.version, files=generation.digests,
@@ -133,7 +142,7 @@ def _generate_command(
 
 
 def _generate(
-    run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs, record: Record
+    run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs, record: Record, store: TypesStore
 ) -> tuple[Generation, Previous, LoadedCatalog]:
     """Render the catalog against the previous output; on failure say so and exit 1.
 
@@ -177,6 +186,7 @@ def _generate(
             loaded.texts,
             loaded.entry_jsons(),
             run.toolchain,
+            store,
         )
     except (ValueError, RenderError, FormatError) as exc:
         if as_json:  # the keys of a run that rendered, nothing in them, and why not

@@ -16,6 +16,7 @@ from generator.render.lazy_dicts import TypedDicts, bound_name, split_typed_dict
 from generator.render.postprocess import eager_annotations, is_functional_typed_dict, shape_models
 from generator.render.schema_plan import plan_types
 from generator.render.signatures import Variant, request_variants, with_typed_dicts
+from generator.render.types_store import NotKept, TypesStore
 
 REQUEST, RESPONSE, CHUNK = "Request", "Response", "StreamChunk"
 SHADOWING_ROUNDS = 4  # a rename can shadow again (`Field_` beside a property of that name)
@@ -59,10 +60,25 @@ def types_key(entry: CatalogEntry) -> str:
 
 
 def model_types(
-    entry: CatalogEntry, runtime_module: str, reserved: frozenset[str] = frozenset()
+    entry: CatalogEntry,
+    runtime_module: str,
+    reserved: frozenset[str] = frozenset(),
+    store: TypesStore | None = None,
+    make: bool = True,
 ) -> ModelTypes:
-    """reserved: names no field may take (those run() itself uses), besides the module's own."""
-    code, variant_names = types_code(json.dumps(_roles(entry)), runtime_module, reserved)
+    """reserved: names no field may take (those run() itself uses), besides the module's own.
+    store: typed code kept by earlier runs, found there instead of made again (and kept if made);
+    make=False: what the store lacks is not made (NotKept)."""
+    roles_json = json.dumps(_roles(entry))
+    key = store.key(roles_json, runtime_module, reserved) if store is not None else ""
+    found = store.get(key) if store is not None else None
+    if found is None and not make:
+        raise NotKept(key)
+    if found is None:
+        found = types_code(roles_json, runtime_module, reserved)
+        if store is not None:
+            store.keep(key, found)
+    code, variant_names = found
     return _model_types(code, variant_names, _content_type(entry))
 
 

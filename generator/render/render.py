@@ -22,6 +22,7 @@ from generator.render.model_types import SHADOWING_ROUNDS, ModelTypes, model_typ
 from generator.render.names import class_name
 from generator.render.pool import map_grouped, processes_for
 from generator.render.templates import TEMPLATES, environment, render_template
+from generator.render.types_store import KeptTypes, NotKept, TypesStore
 
 EXCEPTIONS = (
     "SDKError", "APIConnectionError", "APITimeoutError", "APIStatusError", "BadRequestError",
@@ -72,8 +73,10 @@ class TypedViews:
     processes: int  # 1: typed here, one model after the other
 
 
-def _model_views(catalog: Catalog, options: RenderOptions, reused: Mapping[str, object]) -> list[ModelView]:
-    typed = typed_views(catalog, options, reused)
+def _model_views(
+    catalog: Catalog, options: RenderOptions, reused: Mapping[str, object], store: TypesStore | None
+) -> list[ModelView]:
+    typed = typed_views(catalog, options, reused, store=store)
     if typed.problems:
         raise RenderError("\n".join(typed.problems))
     return typed.views
@@ -84,14 +87,15 @@ def typed_views(
     options: RenderOptions,
     reused: Mapping[str, object] | None = None,
     workers: int | None = None,
+    store: TypesStore | None = None,
 ) -> TypedViews:
     """Each model's view, typed on every core when the catalog is large enough (see pool.py).
 
     workers: at most this many processes (None: as many as pay). Views and problems do not
-    depend on it.
+    depend on it. store: typed code kept by earlier runs; what is made anew joins store.made.
     """
     slots: list[ModelView | str | None] = []  # a view, a problem, or a model still to type
-    jobs: list[tuple[CatalogEntry, str]] = []
+    jobs: list[tuple[CatalogEntry, str, TypesStore | None]] = []
     for entry in catalog:
         source = f"{options.catalog_label}/{entry_path(entry)}"
         try:
@@ -102,17 +106,21 @@ def typed_views(
         if f"{entry.provider}/{entry.slug}" in (reused or {}):
             slots.append(ModelView(entry, None, source))
             continue
-        slots.append(None)
-        jobs.append((entry, source))
-    keys = [types_key(entry) for entry, _ in jobs]
+        kept = _kept_view(entry, source, store)  # here: no process waited for, no code generator loaded
+        slots.append(kept)
+        if kept is None:
+            jobs.append((entry, source, store))
+    keys = [types_key(entry) for entry, _, _ in jobs]
     processes = processes_for(len(set(keys)), workers)
     done = iter(zip(jobs, map_grouped(_typed_job, jobs, keys, processes), strict=True))
     runs = 0
     for index, slot in enumerate(slots):
         if slot is None:
-            (entry, source), (types, job_runs) = next(done)
+            (entry, source, _), (types, job_runs, made) = next(done)
             slots[index] = types if isinstance(types, str) else ModelView(entry, types, source)
             runs += job_runs
+            if store is not None:
+                store.made.update(made)  # a worker's store is its own copy
     views = [slot for slot in slots if isinstance(slot, ModelView)]
     return TypedViews(views, [slot for slot in slots if isinstance(slot, str)], runs, processes)
 
@@ -123,22 +131,42 @@ def warm_up() -> None:
     environment().get_template("resource.py.jinja")
 
 
-def _typed_job(job: tuple[CatalogEntry, str]) -> tuple[ModelTypes | str, int]:
-    """One model's types, or the message saying why it has none; and the code generator runs it took."""
-    entry, source = job
-    before = codegen_runs()
+def _typed_job(
+    job: tuple[CatalogEntry, str, TypesStore | None],
+) -> tuple[ModelTypes | str, int, dict[str, KeptTypes]]:
+    """One model's types, or the message saying why it has none; the code generator runs it took;
+    and the typed code it made that the store did not have."""
+    entry, source, store = job
+    before, kept = codegen_runs(), len(store.made) if store is not None else 0
     try:
-        types: ModelTypes | str = _typed_view(entry, source).types
+        types: ModelTypes | str = _typed_view(entry, source, store).types
     except (RenderError, CodegenError) as exc:
         types = f"{source}: {exc}" if isinstance(exc, CodegenError) else str(exc)
-    return types, codegen_runs() - before
+    made = store.made_since(kept) if store is not None else {}
+    return types, codegen_runs() - before, made
 
 
-def _typed_view(entry: CatalogEntry, source: str) -> ModelView:
-    """The model's view, its types renamed until no run() argument or class shadows the resource's names."""
+def _kept_view(entry: CatalogEntry, source: str, store: TypesStore | None) -> ModelView | str | None:
+    """The model's view (or why it has none) from typed code the store kept; None if it lacks some."""
+    if store is None:
+        return None
+    try:
+        return _typed_view(entry, source, store, make=False)
+    except NotKept:
+        return None
+    except RenderError as exc:
+        return str(exc)
+
+
+def _typed_view(
+    entry: CatalogEntry, source: str, store: TypesStore | None = None, make: bool = True
+) -> ModelView:
+    """The model's view, its types renamed until no run() argument or class shadows the resource's names.
+
+    make=False: typed code the store lacks is not made (NotKept)."""
     reserved: frozenset[str] = frozenset()
     for _ in range(SHADOWING_ROUNDS):
-        view = ModelView(entry, model_types(entry, RUNTIME_MODULE, reserved), source)
+        view = ModelView(entry, model_types(entry, RUNTIME_MODULE, reserved, store, make), source)
         clashes = _resource_clashes(view)
         if not clashes:
             return view
@@ -229,12 +257,14 @@ def render(
     options: RenderOptions,
     recordings: Mapping[PurePosixPath, str] | None = None,
     reused: Mapping[str, object] | None = None,
+    store: TypesStore | None = None,
 ) -> dict[PurePosixPath, str]:
     """Every file of the package and its tests, keyed by path under the output directory, but the
     files of reused models.
 
     recordings are cassettes captured with `cardgen record`, keyed `<provider>/<slug>/<name>.yaml`;
     reused names (`<provider>/<slug>`) the models that need no rendering again: their files stay.
+    store: typed code kept by earlier runs (types_store.py).
     """
     reused = reused or {}
     if not options.package.isidentifier() or keyword.iskeyword(options.package):
@@ -242,7 +272,7 @@ def render(
     if not len(catalog):
         raise RenderError("the catalog is empty: nothing to generate")
     grouped: dict[str, list[ModelView]] = defaultdict(list)
-    for view in _model_views(catalog, options, reused):
+    for view in _model_views(catalog, options, reused, store):
         grouped[view.entry.provider].append(view)
     providers = [provider_view(name, grouped[name]) for name in sorted(grouped)]
     root = PurePosixPath(options.package)

@@ -395,3 +395,59 @@ def test_a_stored_entry_edited_by_hand_is_stored_again(project: Path) -> None:
     outcome = _generate(project)
     assert outcome.exit_code == 0, outcome.output
     assert blob.read_text("utf-8") == original
+
+
+def _no_code_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any model typed without the store fails the run (a helper forked later inherits this too)."""
+    from generator.render import model_types
+
+    def refuse(*_: object) -> object:
+        raise AssertionError("the code generator ran")
+
+    monkeypatch.setattr(model_types, "types_code", refuse)
+
+
+def test_a_model_changed_outside_its_schemas_is_typed_from_the_store(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its types were kept by the run that made them: the code generator is neither run nor loaded."""
+    store = project / "generated" / ".cardgen-cache" / "types"
+    assert len(list(store.glob("*.json"))) >= 5  # each model's types, kept by the first run
+    _edit_entry(project, TINY, lambda d: d.update(description="Reworded.", display_name="Tiny"))
+    _edit_entry(project, "cloudflare/deepseek_math_7b_base.yaml", lambda d: d.update(tags=["changed"]))
+    _no_code_generator(monkeypatch)
+    outcome = _generate(project)
+    assert outcome.exit_code == 0, outcome.output
+    assert "2 models rendered, 3 reused" in outcome.output
+    monkeypatch.undo()
+    fresh = CliRunner().invoke(
+        cli, ["generate", "--catalog", str(project / "catalog" / "models"), "--out", str(tmp_path / "fresh")]
+    )
+    assert fresh.exit_code == 0, fresh.output
+    # Every model's modules as a render from scratch writes them (only the version can differ elsewhere).
+    for folder in ("types", "resources"):
+        for path in (project / "generated" / "modelsdk" / folder).rglob("*.py"):
+            relative = path.relative_to(project / "generated")
+            assert path.read_text("utf-8") == (tmp_path / "fresh" / relative).read_text("utf-8"), relative
+
+
+def test_a_changed_schema_is_typed_again_not_taken_from_the_store(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _edit_entry(project, TINY, _narrow_top_p)
+    _no_code_generator(monkeypatch)
+    outcome = _generate(project)
+    assert outcome.exit_code != 0
+    assert "the code generator ran" in repr(outcome.exception) + outcome.output
+
+
+def test_check_and_a_failed_run_write_nothing_to_the_store(project: Path) -> None:
+    store = project / "generated" / ".cardgen-cache" / "types"
+    shutil.rmtree(store)
+    _edit_entry(project, TINY, _narrow_top_p)
+    assert _generate(project, "--check").exit_code == 1
+    assert not store.exists()
+    _edit_entry(project, TINY, lambda d: d.update(model_id="@cf/../../escape"))
+    failed = _generate(project)
+    assert failed.exit_code == 1 and "nothing written" in failed.output, failed.output
+    assert not store.exists()
