@@ -79,6 +79,16 @@ def edit_one(root: Path, files: Files, edit: int = 1) -> PurePosixPath:
     return path
 
 
+def edit_outside_schemas(root: Path, files: Files, edit: int = 1) -> PurePosixPath:
+    """Change clone 0's model description, outside its schemas (clone 0 is a Cloudflare JSON
+    document); return that document's path."""
+    path = next(p for p in sorted(files) if p.is_relative_to(SOURCES) and mark(0) in files[p])
+    model = json.loads(files[path])
+    model["description"] = f"{model['description']} Edit {edit}."
+    (root / path).write_text(json.dumps(model, indent=4, ensure_ascii=False) + "\n", "utf-8")
+    return path
+
+
 @cache
 def all_seeds() -> tuple[Seed, ...]:
     """Every seed, the providers taking turns."""

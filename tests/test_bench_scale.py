@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 from generator.catalog.store import Catalog
 from generator.diagnostics import has_errors
 from generator.ingest.pipeline import IngestInputs, ingest
-from tests.bench_scale import SOURCES, all_seeds, edit_one, synthetic_sources, write_files
+from tests.bench_scale import (
+    SOURCES,
+    all_seeds,
+    edit_one,
+    edit_outside_schemas,
+    synthetic_sources,
+    write_files,
+)
 
 SIZE = len(all_seeds()) + 3  # the first three seeds cloned twice
 
@@ -50,3 +58,18 @@ def test_editing_one_document_changes_one_schema(tmp_path: Path) -> None:
     clone_0 = next(model for model in before if model.endswith("-c0000"))
     assert [model for model in before if before[model] != after[model]] == [clone_0]
     assert [model for model in after if after[model] != again[model]] == [clone_0]  # each edit its own
+
+
+def test_editing_outside_the_schemas_changes_one_entry_and_no_schema(tmp_path: Path) -> None:
+    files = synthetic_sources(SIZE)
+    write_files(tmp_path, files)
+    entries = []
+    for edit in (0, 1, 2):
+        if edit:
+            assert edit_outside_schemas(tmp_path, files, edit).is_relative_to(SOURCES)
+        entries.append({e.model_id: e for e in ingested(tmp_path)})
+    clone_0 = next(model for model in entries[0] if model.endswith("-c0000"))
+    for older, newer in itertools.pairwise(entries):  # each edit its own
+        assert [model for model in older if older[model] != newer[model]] == [clone_0]
+        assert older[clone_0].description != newer[clone_0].description
+        assert schemas(Catalog(tuple(older.values()))) == schemas(Catalog(tuple(newer.values())))

@@ -81,11 +81,14 @@ class TypesStore:
         """Write what this run made; then drop the least recently used files beyond what a catalog
         of this many models keeps."""
         limit = 2 * models + SPARE
-        for key, (code, variants) in self.made.items():
-            text = json.dumps(
-                {"code": code, "variants": list(variants), "sha256": _digest(code, list(variants))}
-            )
-            write_atomically(self.folder / f"{key}.json", text, durable=False)  # a lost cache only means work
+        # The output is written by now: a folder that cannot take the files (read-only, full) only
+        # means the code generator runs again next time.
+        with suppress(OSError):
+            for key, (code, variants) in self.made.items():
+                text = json.dumps(
+                    {"code": code, "variants": list(variants), "sha256": _digest(code, list(variants))}
+                )
+                write_atomically(self.folder / f"{key}.json", text, durable=False)
         self.made.clear()
         with suppress(OSError):
             files = [entry for entry in os.scandir(self.folder) if entry.name.endswith(".json")]

@@ -144,3 +144,14 @@ def test_a_changed_schema_is_typed_again_and_the_rest_found(tmp_path: Path) -> N
     assert cold.codegen_runs > warm.codegen_runs == alone.codegen_runs >= 1  # the edited schema's alone
     [fresh] = _typed(changed, tmp_path, tmp_path / "fresh", 1)
     assert [view.types for view in warm.views] == [view.types for view in fresh.views]
+
+
+def test_a_folder_that_cannot_be_written_only_costs_the_work_again(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", "utf-8")
+    store = _store(blocked / "types")  # below a file: nothing can be made there
+    key = store.key(ROLES, "..._models", frozenset())
+    store.keep(key, TYPED)
+    store.write(models=1)
+    assert store.made == {}
+    assert _store(blocked / "types").get(key) is None
