@@ -447,7 +447,13 @@ def test_check_and_a_failed_run_write_nothing_to_the_store(project: Path) -> Non
     _edit_entry(project, TINY, _narrow_top_p)
     assert _generate(project, "--check").exit_code == 1
     assert not store.exists()
-    _edit_entry(project, TINY, lambda d: d.update(model_id="@cf/../../escape"))
+    # Another model fails: TINY's new schema is still typed (so there is code to keep) before the run stops.
+    other = "cloudflare/deepseek_math_7b_base.yaml"
+    original = (project / "catalog" / "models" / other).read_text("utf-8")
+    _edit_entry(project, other, lambda d: d.update(model_id="@cf/../../escape"))
     failed = _generate(project)
     assert failed.exit_code == 1 and "nothing written" in failed.output, failed.output
     assert not store.exists()
+    (project / "catalog" / "models" / other).write_text(original, "utf-8")
+    assert _generate(project).exit_code == 0
+    assert list(store.glob("*.json"))  # what the failed run would have kept, the next run that writes keeps
