@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from generator.catalog.store import Catalog
@@ -56,6 +56,9 @@ class Generation:
     formatted: dict[str, tuple[str, str]]  # for the next run's Previous.formatted
     tools: str  # sha256 of this run's toolchain, as JSON with sorted keys
     digests: dict[str, str]  # every file of the tree (`a/b.py`, written or kept) -> sha256
+    types: TypesStore | None = (
+        None  # the typed code store read, with what this run made: to write once it succeeded
+    )
 
     @property
     def count(self) -> int:
@@ -115,14 +118,13 @@ def generate(
     entry_texts: Mapping[str, str] | None = None,  # read_catalog's digests, for the next run to trust
     entry_jsons: Mapping[str, str] | None = None,  # by model, its entry's model_dump_json(), if known
     tools: Mapping[str, str] | None = None,  # toolchain(), when the caller has it
-    store: TypesStore | None = None,  # typed code kept by earlier runs, for tools (toolchain_id)
+    types_folder: Path | None = None,  # where earlier runs kept typed code (types_store.py)
 ) -> Generation:
     recordings = as_recordings(recordings)
     tools = dict(tools) if tools is not None else toolchain()  # once: it hashes the templates and code
     tools_json = json.dumps(tools, sort_keys=True)
     tools_id = toolchain_id(tools)
-    if store is not None and store.toolchain != tools_id:
-        raise ValueError("the typed code store belongs to another toolchain")
+    store = TypesStore.of(types_folder, tools) if types_folder is not None else None
     keys = _keys(catalog, options, recordings, tools_json, entry_jsons or {})
     version, changes = next_version(previous.lock, catalog, keys, options.version, tools)
     options = replace(options, version=version)
@@ -150,13 +152,20 @@ def generate(
         if path in previous.formatted and previous.formatted_by == tools_id:
             formatted[path] = previous.formatted[path]
     return Generation(
-        dict(sorted(files.items())), lock, rendered, sorted(reused), kept, formatted, tools_id, digests | kept
+        dict(sorted(files.items())),
+        lock,
+        rendered,
+        sorted(reused),
+        kept,
+        formatted,
+        tools_id,
+        digests | kept,
+        store,
     )
 
 
 def toolchain_id(tools: Mapping[str, str]) -> str:
-    """The digest naming a toolchain (lockfile.toolchain()): what the last run's formatting and the
-    typed code store were made by."""
+    """The digest naming a toolchain (lockfile.toolchain()): what the last run's formatting was made by."""
     return sha256_text(json.dumps(tools, sort_keys=True))
 
 

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from generator.catalog.store import Catalog, LoadedCatalog
     from generator.generate import Generation, Previous
     from generator.proofs import Proofs
-    from generator.render.types_store import TypesStore
     from generator.unchanged import Record, RunInputs, Unchanged
 
 
@@ -101,20 +100,15 @@ def _generate_command(
             keep_proofs(out, record, proofs)
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
-    from generator.generate import toolchain_id
-    from generator.render.types_store import FOLDER as TYPES_FOLDER
-    from generator.render.types_store import TypesStore
-
-    # Typed code earlier runs made, by schema: a model rendered again for anything else finds it there.
-    store = TypesStore(out / TYPES_FOLDER, toolchain_id(run.toolchain), touch=not check)
-    generation, previous, loaded = _generate(run, out, check, as_json, proofs, record, store)
+    generation, previous, loaded = _generate(run, out, check, as_json, proofs, record)
     files = generation.files
     if not check:
         forget(out)
     diff = sync(out, files, check, "generate", generation.kept.keys(), _proven(out, proofs))
     if not check:
         keep_parsed(catalog_dir, loaded.parsed, loaded.damaged)  # what it parsed is not parsed again
-        store.write(models=len(generation.rendered) + len(generation.reused))
+        if generation.types is not None:
+            generation.types.write([*generation.rendered, *generation.reused])
         if digest is not None:
             Record(
                 inputs=digest, version=generation.lock.version, files=generation.digests,
@@ -142,7 +136,7 @@ def _generate_command(
 
 
 def _generate(
-    run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs, record: Record, store: TypesStore
+    run: RunInputs, out: Path, check: bool, as_json: bool, proofs: Proofs, record: Record
 ) -> tuple[Generation, Previous, LoadedCatalog]:
     """Render the catalog against the previous output; on failure say so and exit 1.
 
@@ -158,7 +152,8 @@ def _generate(
     from generator.render.context import RenderError
     from generator.render.format import FormatError
     from generator.render.render import RenderOptions
-    from generator.unchanged import files_intact
+    from generator.render.types_store import FOLDER as TYPES_FOLDER
+    from generator.unchanged import cache_path, files_intact
 
     intact = partial(files_intact, out, proofs=proofs)
     previous = Previous(
@@ -186,7 +181,7 @@ def _generate(
             loaded.texts,
             loaded.entry_jsons(),
             run.toolchain,
-            store,
+            cache_path(out, TYPES_FOLDER),  # typed code earlier runs made: a model changed elsewhere finds it
         )
     except (ValueError, RenderError, FormatError) as exc:
         if as_json:  # the keys of a run that rendered, nothing in them, and why not

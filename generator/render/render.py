@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, entry_path
-from generator.lockfile import SIDE_FOLDERS
+from generator.lockfile import SIDE_FOLDERS, model_key
 from generator.recordings import as_recordings
 from generator.render.bindings import module_bindings, names_used
 from generator.render.conformance import conformance_files
@@ -22,7 +22,7 @@ from generator.render.model_types import SHADOWING_ROUNDS, ModelTypes, model_typ
 from generator.render.names import class_name
 from generator.render.pool import map_grouped, processes_for
 from generator.render.templates import TEMPLATES, environment, render_template
-from generator.render.types_store import KeptTypes, NotKept, TypesStore
+from generator.render.types_store import NotKept, Share, TypesStore
 
 EXCEPTIONS = (
     "SDKError", "APIConnectionError", "APITimeoutError", "APIStatusError", "BadRequestError",
@@ -92,7 +92,8 @@ def typed_views(
     """Each model's view, typed on every core when the catalog is large enough (see pool.py).
 
     workers: at most this many processes (None: as many as pay). Views and problems do not
-    depend on it. store: typed code kept by earlier runs; what is made anew joins store.made.
+    depend on it. store: typed code kept by earlier runs; what is made anew, and the keys each
+    model took, join it (store.made, store.models).
     """
     slots: list[ModelView | str | None] = []  # a view, a problem, or a model still to type
     jobs: list[tuple[CatalogEntry, str, TypesStore | None]] = []
@@ -103,7 +104,7 @@ def typed_views(
         except RenderError as exc:
             slots.append(str(exc))
             continue
-        if f"{entry.provider}/{entry.slug}" in (reused or {}):
+        if model_key(entry) in (reused or {}):
             slots.append(ModelView(entry, None, source))
             continue
         kept = _kept_view(entry, source, store)  # here: no process waited for, no code generator loaded
@@ -116,11 +117,11 @@ def typed_views(
     runs = 0
     for index, slot in enumerate(slots):
         if slot is None:
-            (entry, source, _), (types, job_runs, made) = next(done)
+            (entry, source, _), (types, job_runs, share) = next(done)
             slots[index] = types if isinstance(types, str) else ModelView(entry, types, source)
             runs += job_runs
-            if store is not None:
-                store.made.update(made)  # a worker's store is its own copy
+            if store is not None and share is not None:
+                store.take(model_key(entry), share)  # a worker's store is its own copy
     views = [slot for slot in slots if isinstance(slot, ModelView)]
     return TypedViews(views, [slot for slot in slots if isinstance(slot, str)], runs, processes)
 
@@ -133,29 +134,31 @@ def warm_up() -> None:
 
 def _typed_job(
     job: tuple[CatalogEntry, str, TypesStore | None],
-) -> tuple[ModelTypes | str, int, dict[str, KeptTypes]]:
+) -> tuple[ModelTypes | str, int, Share | None]:
     """One model's types, or the message saying why it has none; the code generator runs it took;
-    and the typed code it made that the store did not have."""
+    and, with a store, the typed code it made and the keys it took."""
     entry, source, store = job
-    before, kept = codegen_runs(), len(store.made) if store is not None else 0
+    before, mark = codegen_runs(), store.mark() if store is not None else (0, 0)
     try:
         types: ModelTypes | str = _typed_view(entry, source, store).types
     except (RenderError, CodegenError) as exc:
         types = f"{source}: {exc}" if isinstance(exc, CodegenError) else str(exc)
-    made = store.made_since(kept) if store is not None else {}
-    return types, codegen_runs() - before, made
+    return types, codegen_runs() - before, store.since(mark) if store is not None else None
 
 
 def _kept_view(entry: CatalogEntry, source: str, store: TypesStore | None) -> ModelView | str | None:
     """The model's view (or why it has none) from typed code the store kept; None if it lacks some."""
     if store is None:
         return None
+    mark = store.mark()
     try:
-        return _typed_view(entry, source, store, make=False)
+        view = _typed_view(entry, source, store, make=False)
     except NotKept:
         return None
     except RenderError as exc:
         return str(exc)
+    store.take(model_key(entry), store.since(mark))
+    return view
 
 
 def _typed_view(

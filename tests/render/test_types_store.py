@@ -1,18 +1,19 @@
 """Typed code kept across runs (generator/render/types_store.py): found only by a run that would make
-the same code, never trusted when damaged, made by workers and written by the run, kept bounded."""
+the same code, never trusted when damaged, made by workers and written by the run, and only what
+the catalog's models took kept."""
 
 from __future__ import annotations
 
 import json
-import os
 import pickle
 from pathlib import Path
 
+from generator import lockfile
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
 from generator.render.model_types import types_key
 from generator.render.render import TypedViews
-from generator.render.types_store import SPARE, TypesStore
+from generator.render.types_store import TypesStore
 from tests.conftest import REPO
 from tests.render.pipeline import ok, run_python
 from tests.render.test_parallel_typing import _fixture
@@ -25,38 +26,55 @@ def _store(folder: Path, toolchain: str = "tools-a") -> TypesStore:
     return TypesStore(folder, toolchain)
 
 
+def _key(store: TypesStore, *reserved: str) -> str:
+    return store.key(ROLES, "..._models", frozenset(reserved))
+
+
+def _typed_by(store: TypesStore, model: str, *keys: str) -> None:
+    """As a model's typing does: the keys it took, each made here."""
+    mark = store.mark()
+    for key in keys:
+        store.keep(key, TYPED)
+    store.take(model, store.since(mark))
+
+
 def test_what_a_run_made_is_found_by_the_next_once_written(tmp_path: Path) -> None:
     first = _store(tmp_path)
-    key = first.key(ROLES, "..._models", frozenset())
+    key = _key(first)
     assert first.get(key) is None
-    first.keep(key, TYPED)
+    _typed_by(first, "p/a", key)
     assert first.get(key) == TYPED  # this run's own, before it is written
     assert not any(tmp_path.iterdir())  # nothing written before write()
-    first.write(models=1)
+    first.write(["p/a"])
     assert _store(tmp_path).get(key) == TYPED
     assert first.made == {}
 
 
 def test_the_key_is_everything_the_code_is_made_of(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    key = store.key(ROLES, "..._models", frozenset())
     others = {
-        _store(tmp_path, "tools-b").key(ROLES, "..._models", frozenset()),  # another toolchain
+        _key(_store(tmp_path, "tools-b")),  # another toolchain
         store.key(ROLES.replace("prompt", "promp"), "..._models", frozenset()),  # other schemas
         store.key(ROLES, "._models", frozenset()),  # another runtime module
-        store.key(ROLES, "..._models", frozenset({"prompt"})),  # a name reserved
+        _key(store, "prompt"),  # a name reserved
     }
-    assert key not in others and len(others) == 4
-    assert store.key(ROLES, "..._models", frozenset({"a", "b"})) == store.key(
-        ROLES, "..._models", frozenset("ba")
-    )
+    assert _key(store) not in others and len(others) == 4
+    assert _key(store, "a", "b") == _key(store, "b", "a")
 
 
-def test_a_damaged_file_is_not_trusted(tmp_path: Path) -> None:
+def test_the_toolchain_is_what_makes_the_code_not_the_templates_or_the_formatter(tmp_path: Path) -> None:
+    tools = lockfile.toolchain()
+    same = TypesStore.of(tmp_path, tools).toolchain
+    assert TypesStore.of(tmp_path, {**tools, "templates": "other", "ruff": "0.0.1"}).toolchain == same
+    for maker in ("cardgen", "renderer", "datamodel-code-generator", "pydantic"):
+        assert TypesStore.of(tmp_path, {**tools, maker: "other"}).toolchain != same, maker
+
+
+def test_a_damaged_or_moved_file_is_not_trusted(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    key = store.key(ROLES, "..._models", frozenset())
-    store.keep(key, TYPED)
-    store.write(models=1)
+    key, other = _key(store), _key(store, "other")
+    _typed_by(store, "p/a", key)
+    store.write(["p/a"])
     path = tmp_path / f"{key}.json"
     text = path.read_text("utf-8")
     damaged = {
@@ -69,34 +87,47 @@ def test_a_damaged_file_is_not_trusted(tmp_path: Path) -> None:
     for why, broken in damaged.items():
         path.write_text(broken, "utf-8")
         assert _store(tmp_path).get(key) is None, why
+    (tmp_path / f"{other}.json").write_text(text, "utf-8")  # another key's file, under this name
+    assert _store(tmp_path).get(other) is None
     path.unlink()
     assert _store(tmp_path).get(key) is None
 
 
-def test_the_folder_keeps_the_most_recently_used_files(tmp_path: Path) -> None:
-    store = _store(tmp_path)
-    keys = [store.key(ROLES, "..._models", frozenset({str(n)})) for n in range(SPARE + 6)]
-    for key in keys:
-        store.keep(key, TYPED)
-    store.write(models=SPARE)  # room for 3 * SPARE files
-    assert len(list(tmp_path.iterdir())) == len(keys)
-    for age, key in enumerate(keys):  # written oldest first
-        os.utime(tmp_path / f"{key}.json", ns=((age + 1) * 10**9, (age + 1) * 10**9))
-    assert _store(tmp_path).get(keys[0]) == TYPED  # the oldest, used now: the newest
-    _store(tmp_path).write(models=0)  # room for SPARE files
-    left = {path.stem for path in tmp_path.iterdir()}
-    assert left == {keys[0], *keys[-(SPARE - 1) :]}
+def test_the_folder_keeps_the_catalogs_models_typed_code_and_nothing_else(tmp_path: Path) -> None:
+    first = _store(tmp_path)
+    _typed_by(first, "p/a", _key(first, "a"))
+    _typed_by(first, "p/b", _key(first, "b"), _key(first, "b", "round 2"))  # two shadowing rounds
+    first.write(["p/a", "p/b"])
+    (tmp_path / ".left-by-a-killed-run.json.part").write_text("", "utf-8")
+    # Model a's schema is edited a hundred times; b is reused each time: its files stay, a's old ones go.
+    for edit in range(100):
+        run = _store(tmp_path)
+        _typed_by(run, "p/a", _key(run, "a", str(edit)))
+        run.write(["p/a", "p/b"])
+    b_files = {f"{_key(first, 'b')}.json", f"{_key(first, 'b', 'round 2')}.json"}
+    assert {path.name for path in tmp_path.iterdir()} == {
+        "index.json",
+        f"{_key(first, 'a', '99')}.json",
+        *b_files,
+    }
+    # b leaves the catalog: its files go too.
+    _store(tmp_path).write(["p/a"])
+    assert {path.name for path in tmp_path.iterdir()} == {"index.json", f"{_key(first, 'a', '99')}.json"}
+    # A damaged index keeps only what the run itself typed.
+    (tmp_path / "index.json").write_text("{", "utf-8")
+    run = _store(tmp_path)
+    _typed_by(run, "p/c", _key(run, "c"))
+    run.write(["p/a", "p/c"])
+    assert {path.name for path in tmp_path.iterdir()} == {"index.json", f"{_key(run, 'c')}.json"}
 
 
-def test_a_run_that_writes_nothing_leaves_the_files_unmarked(tmp_path: Path) -> None:
+def test_finding_typed_code_writes_nothing(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    key = store.key(ROLES, "..._models", frozenset())
-    store.keep(key, TYPED)
-    store.write(models=1)
-    path = tmp_path / f"{key}.json"
-    os.utime(path, ns=(0, 0))
-    assert TypesStore(tmp_path, "tools-a", touch=False).get(key) == TYPED
-    assert path.stat().st_mtime_ns == 0
+    _typed_by(store, "p/a", _key(store))
+    store.write(["p/a"])
+    before = {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()}
+    assert _store(tmp_path).get(_key(store)) == TYPED
+    assert {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()} == before
 
 
 def _typed(catalog: Catalog, tmp_path: Path, store: Path, *workers: int | str) -> list[TypedViews]:
@@ -150,8 +181,7 @@ def test_a_folder_that_cannot_be_written_only_costs_the_work_again(tmp_path: Pat
     blocked = tmp_path / "file"
     blocked.write_text("not a folder", "utf-8")
     store = _store(blocked / "types")  # below a file: nothing can be made there
-    key = store.key(ROLES, "..._models", frozenset())
-    store.keep(key, TYPED)
-    store.write(models=1)
+    _typed_by(store, "p/a", _key(store))
+    store.write(["p/a"])
     assert store.made == {}
-    assert _store(blocked / "types").get(key) is None
+    assert _store(blocked / "types").get(_key(store)) is None

@@ -12,6 +12,7 @@ import pickle
 import sys
 from pathlib import Path
 
+from generator.lockfile import model_key
 from generator.render.model_types import clear_caches
 from generator.render.pool import helper, helper_batches, usable_cores
 from generator.render.render import RenderOptions, TypedViews, typed_views, warm_up
@@ -37,7 +38,7 @@ def main(catalog_file: Path, out: Path, workers: list[str]) -> None:
         else:
             results.append(typed_views(catalog, RenderOptions(), workers=int(count), store=store))
         if store is not None:
-            store.write(models=len(catalog))
+            store.write([model_key(entry) for entry in catalog])
     out.write_bytes(pickle.dumps(results))
 
 
