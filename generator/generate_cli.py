@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -81,6 +81,7 @@ def _generate_command(
     started = time.perf_counter()
     from generator.catalog.parsed import keep_parsed
     from generator.unchanged import (
+        CACHE_DIR,
         Record,
         RunInputs,
         forget,
@@ -103,25 +104,36 @@ def _generate_command(
     generation, previous, loaded = _generate(run, out, check, as_json, proofs, record)
     files = generation.files
     if not check:
-        forget(out)
+        try:
+            forget(out)
+        except OSError as exc:  # a record left would vouch for a tree this run is about to change
+            _failed(out, check, as_json, f"cannot remove the last run's record from {out / CACHE_DIR}: {exc}\n"
+                    "make that folder writable, or delete it (it is a cache: always safe)")  # fmt: skip
     diff = sync(out, files, check, "generate", generation.kept.keys(), _proven(out, proofs))
     if not check:
         keep_parsed(catalog_dir, loaded.parsed, loaded.damaged)  # what it parsed is not parsed again
         if generation.types is not None:
             generation.types.write([*generation.rendered, *generation.reused])
-        if digest is not None:
-            Record(
-                inputs=digest, version=generation.lock.version, files=generation.digests,
-                models=len(generation.rendered) + len(generation.reused), proofs=proofs.record(),
-                formatted=generation.formatted, formatted_by=generation.tools, stored=generation.lock.stored,
-            ).write(out)  # fmt: skip
+        recorded = digest is not None and Record(
+            inputs=digest, version=generation.lock.version, files=generation.digests,
+            models=len(generation.rendered) + len(generation.reused), proofs=proofs.record(),
+            formatted=generation.formatted, formatted_by=generation.tools, stored=generation.lock.stored,
+        ).write(out)  # fmt: skip
+        if digest is not None and not recorded:
+            click.echo(
+                f"warning: could not record this run in {out / CACHE_DIR}: the output is written; the next "
+                "run renders again what this one would have let it skip",
+                err=True,
+            )
     why = _why(previous, generation, catalog_dir, out, diff.stale) if check and not diff.clean else []
+    kept_types = generation.types.typed_from_kept if generation.types is not None else 0
     if as_json:
         clean = diff.clean or not check
         emit(
             {"command": "generate", "ok": clean, "check": check, "version": generation.lock.version,
              "files": generation.count, **tree_json(diff), "why": why,
-             "rendered": len(generation.rendered), "reused": len(generation.reused), "error": None}
+             "rendered": len(generation.rendered), "reused": len(generation.reused),
+             "typed_from_kept": kept_types, "error": None}
         )  # fmt: skip
         sys.exit(0 if clean else 1)
     if check:
@@ -131,7 +143,8 @@ def _generate_command(
     click.echo(
         f"generated {generation.count} files in {out} (version {generation.lock.version}): {changed} written, "
         f"{len(diff.extra)} removed, {generation.count - changed} unchanged; {len(generation.rendered)} models "
-        f"rendered, {len(generation.reused)} reused ({time.perf_counter() - started:.1f}s)"
+        f"rendered, {len(generation.reused)} reused{f', {kept_types} typed from kept code' if kept_types else ''} "
+        f"({time.perf_counter() - started:.1f}s)"
     )
 
 
@@ -184,16 +197,21 @@ def _generate(
             cache_path(out, TYPES_FOLDER),  # typed code earlier runs made: a model changed elsewhere finds it
         )
     except (ValueError, RenderError, FormatError) as exc:
-        if as_json:  # the keys of a run that rendered, nothing in them, and why not
-            emit(
-                {"command": "generate", "ok": False, "check": check, "version": None, "files": 0,
-                 "stale": [], "missing": [], "extra": [], "why": [], "rendered": 0, "reused": 0,
-                 "error": str(exc)}
-            )  # fmt: skip
-        else:
-            click.echo(f"generate failed; nothing written to {out}:\n{exc}", err=True)
-        sys.exit(1)
+        _failed(out, check, as_json, str(exc))
     return generation, previous, loaded
+
+
+def _failed(out: Path, check: bool, as_json: bool, why: str) -> NoReturn:
+    """Say that generate wrote nothing, and why; exit 1."""
+    if as_json:  # the keys of a run that rendered, nothing in them, and why not
+        emit(
+            {"command": "generate", "ok": False, "check": check, "version": None, "files": 0,
+             "stale": [], "missing": [], "extra": [], "why": [], "rendered": 0, "reused": 0,
+             "typed_from_kept": 0, "error": why}
+        )  # fmt: skip
+    else:
+        click.echo(f"generate failed; nothing written to {out}:\n{why}", err=True)
+    sys.exit(1)
 
 
 def _refuse_orphan_recordings(run: RunInputs, catalog: Catalog) -> None:
@@ -235,7 +253,7 @@ def _report_unchanged(out: Path, same: Unchanged, check: bool, as_json: bool, se
         emit(
             {"command": "generate", "ok": True, "check": check, "version": same.version,
              "files": same.files, **tree_json(TreeDiff()), "why": [], "rendered": 0, "reused": same.models,
-             "error": None}
+             "typed_from_kept": 0, "error": None}
         )  # fmt: skip
     elif check:
         report_check(out, TreeDiff(), "", same.files)

@@ -109,7 +109,8 @@ class Record:
             },
         )
 
-    def write(self, out: Path) -> None:
+    def write(self, out: Path) -> bool:
+        """Keep this record in out's cache; False if the folder cannot take it (read-only, full)."""
         data = {
             "format": STATE_FORMAT,
             "inputs": self.inputs,
@@ -121,7 +122,11 @@ class Record:
             "stored": dict(sorted(self.stored.items())),
         }
         # pydantic-core's encoder: ~5x json's, on a record of every file of a 500-model tree
-        write_cache(out, STATE_NAME, pydantic_core.to_json(data).decode("utf-8") + "\n")
+        try:
+            write_cache(out, STATE_NAME, pydantic_core.to_json(data).decode("utf-8") + "\n")
+        except OSError:
+            return False
+        return True
 
     def proven(self) -> Proofs:
         """The proofs it left, to trust by stat (catalog/, recordings/ and out/ names)."""
@@ -198,7 +203,7 @@ def unchanged(out: Path, digest: str | None, record: Record, proofs: Proofs) -> 
 def keep_proofs(out: Path, record: Record, proofs: Proofs) -> None:
     """Record what a run that wrote nothing proved afresh, so the next one need not read it again."""
     if proofs.read and proofs.now.keys() - record.proofs.keys():
-        replace(record, proofs=proofs.record()).write(out)
+        replace(record, proofs=proofs.record()).write(out)  # if it cannot be kept, the next run reads again
 
 
 def cache_path(out: Path, name: str) -> Path:

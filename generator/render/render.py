@@ -158,6 +158,7 @@ def _kept_view(entry: CatalogEntry, source: str, store: TypesStore | None) -> Mo
     except RenderError as exc:
         return str(exc)
     store.take(model_key(entry), store.since(mark))
+    store.typed_from_kept += 1
     return view
 
 

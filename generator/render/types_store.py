@@ -64,6 +64,7 @@ class TypesStore:
     used: list[str] = field(default_factory=list)  # keys found or made by this process, in order
     models: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the keys each model typed took
     found: dict[str, KeptTypes] = field(default_factory=dict)  # read from the folder by this process
+    typed_from_kept: int = 0  # models typed from the folder alone, in this process (see render.typed_views)
 
     @classmethod
     def of(cls, folder: Path, tools: Mapping[str, str]) -> TypesStore:

@@ -418,7 +418,7 @@ def test_a_model_changed_outside_its_schemas_is_typed_from_the_store(
     _no_code_generator(monkeypatch)
     outcome = _generate(project)
     assert outcome.exit_code == 0, outcome.output
-    assert "2 models rendered, 3 reused" in outcome.output
+    assert "2 models rendered, 3 reused, 2 typed from kept code" in outcome.output
     monkeypatch.undo()
     fresh = CliRunner().invoke(
         cli, ["generate", "--catalog", str(project / "catalog" / "models"), "--out", str(tmp_path / "fresh")]
@@ -457,3 +457,39 @@ def test_check_and_a_failed_run_write_nothing_to_the_store(project: Path) -> Non
     (project / "catalog" / "models" / other).write_text(original, "utf-8")
     assert _generate(project).exit_code == 0
     assert list(store.glob("*.json"))  # what the failed run would have kept, the next run that writes keeps
+
+
+def test_a_cache_folder_that_cannot_be_changed_stops_generate_before_it_writes(project: Path) -> None:
+    """The last run's record would vouch for a tree this run changes: it must go first, or nothing is written."""
+    cache = project / "generated" / ".cardgen-cache"
+    shutil.rmtree(cache)
+    cache.write_text("a file where the cache folder goes", "utf-8")
+    before = _tree(project / "generated")
+    _edit_entry(project, TINY, lambda d: d.update(description="Reworded."))
+    outcome = _generate(project)
+    assert outcome.exit_code == 1
+    assert "nothing written" in outcome.output and "cannot remove the last run's record" in outcome.output
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit)  # said, not a traceback
+    assert _tree(project / "generated") == before
+    as_json = _generate(project, "--format", "json")
+    report = json.loads(as_json.stdout)
+    assert (report["ok"], report["typed_from_kept"]) == (False, 0)
+    assert "cannot remove the last run's record" in report["error"]
+
+
+def test_a_record_that_cannot_be_kept_is_a_warning_once_the_output_is_written(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import unchanged
+
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(unchanged, "write_cache", full)
+    _edit_entry(project, TINY, lambda d: d.update(description="Reworded."))
+    outcome = _generate(project)
+    assert outcome.exit_code == 0, outcome.output
+    assert "warning: could not record this run" in outcome.output
+    assert not (project / "generated" / ".cardgen-cache" / "generate.json").exists()
+    monkeypatch.undo()
+    assert _generate(project, "--check").exit_code == 0  # the output is whole all the same
