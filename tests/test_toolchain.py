@@ -1,5 +1,6 @@
-"""The toolchain digest covers all of cardgen's code that shapes a model's files: a change to any of it
-renders every model again instead of reusing its files or its kept typed code."""
+"""The toolchain digests cover all of cardgen's code that shapes what they vouch for: a change to any
+of it renders every model again (instead of reusing its files or its kept typed code), and voids
+the ingest cache (instead of replaying kept extractions)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import lockfile
+from generator.ingest import toolchain as ingest_toolchain
 
 PACKAGE = "generator"
 
@@ -76,3 +78,13 @@ def test_a_change_to_code_render_imports_changes_the_toolchain(
     (copy / name).write_text((copy / name).read_text("utf-8") + "# changed\n", "utf-8")
     after = lockfile.toolchain()
     assert {key for key in before if before[key] != after[key]} == {"renderer"}
+
+
+def test_the_ingest_digest_covers_everything_ingest_imports() -> None:
+    root = ingest_toolchain.GENERATOR
+    covered = {path for folder, pattern in ingest_toolchain.CODE for path in (root / folder).glob(pattern)}
+    ingest = sorted((root / "ingest").rglob("*.py"))
+    modules = [".".join((PACKAGE, *path.relative_to(root).with_suffix("").parts)) for path in ingest]
+    closure = _closure([module.removesuffix(".__init__") for module in modules])
+    missing = sorted(path.relative_to(root).as_posix() for path in closure - covered)
+    assert missing == ["__init__.py"]  # cardgen's version, a toolchain entry of its own

@@ -12,13 +12,14 @@ from generator import __version__
 from generator.digests import files_digest
 
 GENERATOR = Path(__file__).resolve().parent.parent
-# What extraction, entry building and entry dumping run: any change here voids the cache.
+# What extraction, entry building and entry dumping run: any change here voids the cache. Besides
+# ingest/ and catalog/, every module they import (tests/test_toolchain.py checks the closure).
 CODE = (
     ("ingest", "**/*.py"),
     ("ingest/provider_defaults", "*.yaml"),
     ("catalog", "*"),
-    (".", "diagnostics.py"),
-    (".", "memo.py"),
+    *((".", name) for name in ("cli_support.py", "diagnostics.py", "digests.py", "machine.py", "memo.py")),
+    *((".", name) for name in ("proofs.py", "tree.py")),
 )
 
 
