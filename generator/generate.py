@@ -56,9 +56,13 @@ class Generation:
     formatted: dict[str, tuple[str, str]]  # for the next run's Previous.formatted
     tools: str  # sha256 of this run's toolchain, as JSON with sorted keys
     digests: dict[str, str]  # every file of the tree (`a/b.py`, written or kept) -> sha256
-    types: TypesStore | None = (
-        None  # the typed code store read, with what this run made: to write once it succeeded
-    )
+    # The typed code store this run read, with what it made: written once the run has succeeded.
+    types: TypesStore | None = None
+
+    @property
+    def models(self) -> list[str]:
+        """Every model of the catalog (`<provider>/<slug>`): rendered and reused."""
+        return [*self.rendered, *self.reused]
 
     @property
     def count(self) -> int:

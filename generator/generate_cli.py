@@ -113,10 +113,10 @@ def _generate_command(
     if not check:
         keep_parsed(catalog_dir, loaded.parsed, loaded.damaged)  # what it parsed is not parsed again
         if generation.types is not None:
-            generation.types.write([*generation.rendered, *generation.reused])
+            generation.types.write(generation.models)
         recorded = digest is not None and Record(
             inputs=digest, version=generation.lock.version, files=generation.digests,
-            models=len(generation.rendered) + len(generation.reused), proofs=proofs.record(),
+            models=len(generation.models), proofs=proofs.record(),
             formatted=generation.formatted, formatted_by=generation.tools, stored=generation.lock.stored,
         ).write(out)  # fmt: skip
         if digest is not None and not recorded:

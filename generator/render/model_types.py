@@ -28,9 +28,8 @@ class ModelTypes:
     variants: tuple[Variant, ...]  # one per request alternative (one when there is no oneOf)
     request_is_union: bool
     binary_response: str | None  # the content type, when the response is raw bytes
-    class_names: tuple[
-        str, ...
-    ]  # every class the module defines, its TypedDicts too (functional ones included)
+    # Every class the module defines, its TypedDicts too (functional ones included).
+    class_names: tuple[str, ...]
     typed_dicts: TypedDicts | None = None  # moved to a module of their own (`code` re-exports them)
 
 
@@ -70,14 +69,16 @@ def model_types(
     store: typed code kept by earlier runs, found there instead of made again (and kept if made);
     make=False: what the store lacks is not made (NotKept)."""
     roles_json = json.dumps(_roles(entry))
-    key = store.key(roles_json, runtime_module, reserved) if store is not None else ""
-    found = store.get(key) if store is not None else None
-    if found is None and not make:
-        raise NotKept(key)
+    if store is None:
+        code, variant_names = types_code(roles_json, runtime_module, reserved)
+        return _model_types(code, variant_names, _content_type(entry))
+    key = store.key(roles_json, runtime_module, reserved)
+    found = store.get(key)
     if found is None:
+        if not make:
+            raise NotKept(key)
         found = types_code(roles_json, runtime_module, reserved)
-        if store is not None:
-            store.keep(key, found)
+        store.keep(key, found)
     code, variant_names = found
     return _model_types(code, variant_names, _content_type(entry))
 

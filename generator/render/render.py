@@ -181,10 +181,10 @@ def _typed_view(
 def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     """Property arguments and type classes named like something the resource module uses itself.
 
-    The model's modules (sync, async in `_async/`, raw responses in `_raw/` and `_async_raw/`) are rendered with
-    stand-in argument names and read back: their imports, constants, classes and run()'s own
-    arguments and locals are what they use, whatever the template says. The probe carries no description text (docstrings
-    bind and use no name), and, where it can, a stand-in model id and class name: models of one
+    The model's modules (sync, async in `_async/`, raw responses in `_raw/` and `_async_raw/`)
+    are rendered with stand-in argument names and read back: their imports, constants, classes and
+    run()'s own arguments and locals are what they use, whatever the template says. The probe
+    carries no description text (docstrings bind and use no name), and, where it can, a stand-in model id and class name: models of one
     structure then render one probe, read back once (see _probe_view). `share=False` renders the
     model's own probe: tests hold that both find the same names on every fixture catalog.
     """

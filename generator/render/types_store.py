@@ -106,6 +106,12 @@ class TypesStore:
     def write(self, models: Collection[str]) -> None:
         """Write what this run made, and the index of the catalog's models (typed by this run or
         kept from the last); remove every other file."""
+        catalog = set(models)
+        last = self._index()
+        index = {model: keys for model, keys in last.items() if model in catalog}
+        index.update((model, keys) for model, keys in self.models.items() if model in catalog)
+        if not self.made and index == last:
+            return  # a run that typed nothing new (every model reused or found): the folder is as it should be
         # The output is written by now: a folder that cannot take the files (read-only, full) only
         # means the code generator runs again next time.
         with suppress(OSError):
@@ -114,8 +120,6 @@ class TypesStore:
                     {"code": code, "variants": list(variants), "sha256": _digest(key, code, variants)}
                 )
                 write_atomically(self.folder / f"{key}.json", text, durable=False)
-            index = {model: keys for model, keys in self._index().items() if model in models}
-            index.update((model, keys) for model, keys in self.models.items() if model in models)
             write_atomically(self.folder / INDEX, json.dumps(index, sort_keys=True), durable=False)
             wanted = {INDEX, *(f"{key}.json" for keys in index.values() for key in keys)}
             for entry in os.scandir(self.folder):

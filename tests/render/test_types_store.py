@@ -126,7 +126,11 @@ def test_finding_typed_code_writes_nothing(tmp_path: Path) -> None:
     _typed_by(store, "p/a", _key(store))
     store.write(["p/a"])
     before = {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()}
-    assert _store(tmp_path).get(_key(store)) == TYPED
+    again = _store(tmp_path)
+    mark = again.mark()
+    assert again.get(_key(store)) == TYPED
+    again.take("p/a", again.since(mark))
+    again.write(["p/a"])  # typed from the folder alone: nothing to write, not even the index
     assert {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()} == before
 
 
