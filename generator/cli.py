@@ -17,6 +17,7 @@ import click
 from generator import __version__
 from generator.cli_support import DEFAULT_CATALOG, DEFAULT_OUT, Process, exit_now, exit_status, folder_option
 from generator.machine import append_step_summary, emit, format_option
+from generator.selection import models_option, quoted, unmatched_models
 
 # Each command's module is imported when that command runs (the backend alone takes ~0.5 s to import),
 # so a command pays only for what it uses. `cardgen --help` lists them from here: name -> (module,
@@ -198,13 +199,7 @@ def catalog_command(catalog_dir: Path, as_json: bool, output_format: str) -> Non
     show_default=True,
     help="local (started and stopped here), recorded (cassettes, no server), or a URL.",
 )
-@click.option(
-    "--model",
-    "model_glob",
-    default="*",
-    show_default=True,
-    help="Glob over `<provider>/<slug>`, or over the slug alone: 'cloudflare/*', 'llama*'.",
-)
+@models_option("Glob over `<provider>/<slug>`, or over the slug alone: 'cloudflare/*', 'llama*'.")
 @click.option(
     "--examples",
     type=click.IntRange(min=1),
@@ -238,7 +233,7 @@ def catalog_command(catalog_dir: Path, as_json: bool, output_format: str) -> Non
 @format_option("text: the table; json: one JSON document on stdout, per model x property.")
 def conform_command(
     backend: str,
-    model_glob: str,
+    patterns: tuple[str, ...],
     examples: int,
     out: Path,
     catalog_dir: Path,
@@ -264,6 +259,7 @@ def conform_command(
         keep_empty_report,
         run_conformance,
         selected_modules,
+        tested_models,
     )
 
     if backend not in ("local", "recorded") and not backend.startswith(("http://", "https://")):
@@ -282,13 +278,14 @@ def conform_command(
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--shard") from None
     options = ConformOptions(
-        out / "tests", catalog_dir, backend, model_glob, examples, junitxml, workers=workers, shard=part
+        out / "tests", catalog_dir, backend, patterns, examples, junitxml, workers=workers, shard=part
     )
     if not options.tests.is_dir():
         raise click.ClickException(f"no generated tests in {options.tests}: run `cardgen generate` first")
-    if not selected_modules(replace(options, shard=None)):
+    unmatched = unmatched_models(tested_models(options.tests), patterns)
+    if unmatched:
         raise click.BadParameter(
-            f"no model in {options.tests} matches {model_glob!r} (models are `<provider>/<slug>`, "
+            f"no model in {options.tests} matches {quoted(unmatched)} (models are `<provider>/<slug>`, "
             "or the slug alone; `cardgen catalog` lists them)",
             param_hint="--model",
         )

@@ -16,7 +16,7 @@ from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, load_catalog
 from generator.cli_support import DEFAULT_CATALOG, DEFAULT_RECORDINGS, folder_option
 from generator.diagnostics import Level, has_errors, sort_diagnostics
-from generator.selection import model_matches
+from generator.selection import model_selected, models_option, quoted, unmatched_models
 from generator.tree import UnsafeTarget, write_tree
 
 
@@ -34,8 +34,8 @@ def _backend_url(backend: str, catalog: Catalog, seed: int) -> Iterator[str]:
     yield backend
 
 
-def _selected(catalog: Catalog, pattern: str) -> list[CatalogEntry]:
-    return [e for e in catalog if model_matches(e.provider, e.slug, pattern)]
+def _selected(catalog: Catalog, patterns: tuple[str, ...]) -> list[CatalogEntry]:
+    return [e for e in catalog if model_selected(e.provider, e.slug, patterns)]
 
 
 def _kept(out: Path, selected: list[CatalogEntry]) -> dict[PurePosixPath, str]:
@@ -60,15 +60,9 @@ def _kept(out: Path, selected: list[CatalogEntry]) -> dict[PurePosixPath, str]:
     help="`local` (start the local backend) or the base URL of a server to record from.",
 )
 @folder_option("--out", DEFAULT_RECORDINGS, "Where cassettes go, as <provider>/<slug>/<name>.yaml.")
-@click.option(
-    "--model",
-    "pattern",
-    default="*",
-    show_default=True,
-    help="Glob over `<provider>/<slug>`, or over the slug alone.",
-)
+@models_option("Glob over `<provider>/<slug>`, or over the slug alone.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the local backend's answers.")
-def record_command(catalog_dir: Path, backend: str, out: Path, pattern: str, seed: int) -> None:
+def record_command(catalog_dir: Path, backend: str, out: Path, patterns: tuple[str, ...], seed: int) -> None:
     """Record each model's example requests (else a minimal one), and one stream, as cassettes.
 
     Requests go out in the provider's protocol: its path, auth header and envelope. The key
@@ -85,13 +79,14 @@ def record_command(catalog_dir: Path, backend: str, out: Path, pattern: str, see
         catalog = load_catalog(catalog_dir)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    selected = _selected(catalog, pattern)
-    if not selected:
+    unmatched = unmatched_models(((e.provider, e.slug) for e in catalog), patterns)
+    if unmatched:
         raise click.BadParameter(
-            f"no model in {catalog_dir} matches {pattern!r} (models are `<provider>/<slug>`, "
+            f"no model in {catalog_dir} matches {quoted(unmatched)} (models are `<provider>/<slug>`, "
             "or the slug alone; `cardgen catalog` lists them)",
             param_hint="--model",
         )
+    selected = _selected(catalog, patterns)
     with (
         _backend_url(backend, catalog, seed) as url,
         httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client,

@@ -17,7 +17,7 @@ import httpx
 from generator.backend.server import running_backend
 from generator.catalog.store import load_catalog
 from generator.conform.results import Results, read_junit
-from generator.selection import model_matches
+from generator.selection import model_selected
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class ConformOptions:
     tests: Path  # the generated tests/ directory
     catalog: Path
     backend: str  # local, recorded or a URL
-    model_glob: str
+    patterns: tuple[str, ...]  # --model globs: a model any of them names is run
     examples: int
     junitxml: Path | None = None  # where to keep pytest's JUnit XML report
     pytest_to_stderr: bool = False  # keep stdout for a JSON document
@@ -84,13 +84,27 @@ def is_cardgen_backend(url: str) -> bool:
         return False
 
 
-def selected_modules(options: ConformOptions) -> list[Path]:
-    """Test modules whose `<provider>/<slug>` (or slug) matches the glob."""
-    modules = []
-    for path in sorted(options.tests.glob("test_*__*.py")):
+def _test_modules(tests: Path) -> dict[tuple[str, str], Path]:
+    """Each generated model's test module, by (provider, slug)."""
+    modules = {}
+    for path in sorted(tests.glob("test_*__*.py")):
         provider, _, slug = path.stem.removeprefix("test_").partition("__")
-        if model_matches(provider, slug, options.model_glob):
-            modules.append(path)
+        modules[provider, slug] = path
+    return modules
+
+
+def tested_models(tests: Path) -> list[tuple[str, str]]:
+    """The (provider, slug) of every model the generated tests cover."""
+    return list(_test_modules(tests))
+
+
+def selected_modules(options: ConformOptions) -> list[Path]:
+    """Test modules whose `<provider>/<slug>` (or slug) any of the globs names."""
+    modules = [
+        path
+        for (provider, slug), path in _test_modules(options.tests).items()
+        if model_selected(provider, slug, options.patterns)
+    ]
     return modules if options.shard is None else options.shard.take(modules)
 
 

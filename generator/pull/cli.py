@@ -18,12 +18,13 @@ from generator.pull.config import PullConfig, PullConfigError, load_pull_config
 from generator.pull.fetch import TIMEOUT
 from generator.pull.folder import Changes, Pulled, apply, compare
 from generator.pull.pages import pull_pages
+from generator.selection import EVERY_MODEL, models_option, quoted
 
 
 @click.command("pull")
 @click.argument("provider")
 @folder_option("--sources", DEFAULT_SOURCES, "Documents go to <sources>/<provider>/.")
-@click.option("--model", "glob", default="*", show_default=True, help="Only these model ids (or page files).")
+@models_option("Only the model ids (or page files) this glob matches.")
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 listing what changed, appeared, disappeared."
 )
@@ -34,7 +35,7 @@ from generator.pull.pages import pull_pages
     help="Ask this server instead of the provider's (e.g. `cardgen serve`'s http://127.0.0.1:8787).",
 )
 def pull_command(
-    provider: str, sources: Path, glob: str, check: bool, prune: bool, base_url: str | None
+    provider: str, sources: Path, patterns: tuple[str, ...], check: bool, prune: bool, base_url: str | None
 ) -> None:
     """Fetch PROVIDER's model documents into <sources>/<provider>/, one file per model.
 
@@ -70,13 +71,13 @@ def pull_command(
 
     try:
         with httpx.Client(headers=headers, timeout=TIMEOUT, follow_redirects=True) as client:
-            pulled = _pull(config, client, folder, glob, base_url, progress)
+            pulled = _pull(config, client, folder, patterns, base_url, progress)
     except ListingError as exc:
         click.echo(f"pull {provider} failed; nothing written: {exc}", err=True)
         sys.exit(FAILED)
-    if not pulled.selected:
-        _refuse_a_glob_of_nothing(provider, folder, glob)
-    if glob == "*" and pulled.gone and not (pulled.documents or pulled.held or pulled.failed):
+    if pulled.unmatched:
+        _refuse_a_glob_of_nothing(provider, folder, pulled.unmatched)
+    if patterns == EVERY_MODEL and pulled.gone and not (pulled.documents or pulled.held or pulled.failed):
         _refuse_an_empty_upstream(provider, folder, len(pulled.gone))
     changes = compare(folder, pulled)
     _summarize(provider, folder, pulled, changes, check, prune)
@@ -94,13 +95,13 @@ class PullFailed(click.ClickException):
     exit_code = FAILED
 
 
-def _refuse_a_glob_of_nothing(provider: str, folder: Path, glob: str) -> None:
+def _refuse_a_glob_of_nothing(provider: str, folder: Path, unmatched: list[str]) -> None:
     """A --model given that chose nothing is a usage error: a glob with a typo pulls nothing, and a
     drift monitor running it would stay green forever. The default `*` over an empty listing is not."""
-    if click.get_current_context().get_parameter_source("glob") is ParameterSource.DEFAULT:
+    if click.get_current_context().get_parameter_source("patterns") is ParameterSource.DEFAULT:
         return
     raise click.BadParameter(
-        f"{glob!r} matches no {provider} model listed upstream (nor a configured page) and no "
+        f"{quoted(unmatched)} {'matches' if len(unmatched) == 1 else 'match'} no {provider} model listed upstream (nor a configured page) and no "
         f"document in {folder}; nothing was pulled (model ids as the provider publishes them, "
         "or page file names)",
         param_hint="--model",
@@ -123,12 +124,12 @@ def _pull(
     config: PullConfig,
     client: httpx.Client,
     folder: Path,
-    glob: str,
+    patterns: tuple[str, ...],
     base_url: str | None,
     report: Callable[[str], None],
 ) -> Pulled:
     if config.kind == "pages":
-        return pull_pages(client, config.pages, base_url, folder, glob, report)
+        return pull_pages(client, config.pages, base_url, folder, patterns, report)
     token = os.environ.get(config.token_env or "", "")
     account = os.environ.get(config.account_env or "", "")
     if not token or not account:
@@ -136,7 +137,7 @@ def _pull(
             f"{config.provider}: set {config.token_env} and {config.account_env} to pull through the API"
         )
     client.headers["Authorization"] = f"Bearer {token}"
-    return pull_cloudflare(client, base_url or config.base_url, account, folder, glob, report)
+    return pull_cloudflare(client, base_url or config.base_url, account, folder, patterns, report)
 
 
 def _summarize(

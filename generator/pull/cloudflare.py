@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -19,6 +18,7 @@ from generator.ingest.hygiene import model_id_problem
 from generator.pull.config import safe_file_name
 from generator.pull.fetch import FetchError, get
 from generator.pull.folder import Pulled
+from generator.selection import name_selected, unmatched_names
 
 PER_PAGE = 100
 MAX_PAGES = 1000
@@ -32,10 +32,16 @@ class ListingError(Exception):
 
 
 def pull_cloudflare(
-    client: httpx.Client, base: str, account: str, folder: Path, glob: str, progress: Callable[[str], None]
+    client: httpx.Client,
+    base: str,
+    account: str,
+    folder: Path,
+    patterns: tuple[str, ...],
+    progress: Callable[[str], None],
 ) -> Pulled:
     api = f"{base.rstrip('/')}/client/v4/accounts/{account}/ai/models"
-    listed = [item for item in list_models(client, api) if fnmatchcase(str(item.get("name")), glob)]
+    upstream = list_models(client, api)
+    listed = [item for item in upstream if name_selected((str(item.get("name")),), patterns)]
     existing = documents_in(folder)
     pages = pages_in(folder, existing.values())
     pulled = Pulled()
@@ -65,8 +71,9 @@ def pull_cloudflare(
         progress(f"[{index}/{len(listed)}] {name}")
     names = {str(item.get("name")) for item in listed}
     in_folder = {**pages, **existing}  # every document of a model, in whichever format
-    pulled.gone = {n: f for n, f in in_folder.items() if fnmatchcase(n, glob) and n not in names}
-    pulled.selected = len(listed) + len(pulled.gone)
+    pulled.gone = {n: f for n, f in in_folder.items() if name_selected((n,), patterns) and n not in names}
+    known = {str(item.get("name")) for item in upstream} | set(in_folder)
+    pulled.unmatched = unmatched_names(((name,) for name in known), patterns)
     return pulled
 
 

@@ -16,7 +16,7 @@ class Pulled:
     documents: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (file name, text)
     failed: dict[str, str] = field(default_factory=dict)  # key -> why
     gone: dict[str, str] = field(default_factory=dict)  # key -> its file in the folder
-    selected: int = 0  # models (or pages) the glob chose, listed upstream or held in the folder
+    unmatched: list[str] = field(default_factory=list)  # --model globs that chose nothing, upstream or held
     held: dict[str, str] = field(default_factory=dict)  # key -> the page in another format kept for it
 
 

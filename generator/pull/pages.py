@@ -7,7 +7,6 @@ text first (`html_text.py`). A page that answers 404 is gone upstream.
 from __future__ import annotations
 
 from collections.abc import Callable
-from fnmatch import fnmatchcase
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,6 +16,7 @@ from generator.pull.config import PageSpec
 from generator.pull.fetch import FetchError, get
 from generator.pull.folder import Pulled
 from generator.pull.html_text import html_to_text, looks_like_html
+from generator.selection import name_selected, unmatched_names
 
 
 def pull_pages(
@@ -24,11 +24,11 @@ def pull_pages(
     pages: tuple[PageSpec, ...],
     base_url: str | None,
     folder: Path,
-    glob: str,
+    patterns: tuple[str, ...],
     progress: Callable[[str], None],
 ) -> Pulled:
-    chosen = [page for page in pages if fnmatchcase(page.file, glob) or fnmatchcase(page.url, glob)]
-    pulled = Pulled(selected=len(chosen))
+    chosen = [page for page in pages if name_selected((page.file, page.url), patterns)]
+    pulled = Pulled(unmatched=unmatched_names(((page.file, page.url) for page in pages), patterns))
     for index, page in enumerate(chosen, start=1):
         url = rebase(page.url, base_url) if base_url else page.url
         try:

@@ -158,6 +158,26 @@ def test_model_glob_records_only_those_and_keeps_the_others(record: Record, tmp_
     assert changed == {"segmind/deepseek_reasoner/example-1.yaml"}
 
 
+def test_model_given_twice_records_the_models_of_both(record: Record, tmp_path: Path) -> None:
+    result = record("--model", "segmind/*", "--model", "deepseek_math_7b_base", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert sorted(tree(tmp_path)) == [
+        "cloudflare/deepseek_math_7b_base/minimal.yaml",
+        "cloudflare/deepseek_math_7b_base/stream.yaml",
+        "segmind/deepseek_reasoner/example-1.yaml",
+    ]
+
+
+def test_a_glob_that_names_nothing_beside_one_that_does_is_a_usage_error(
+    record: Record, tmp_path: Path
+) -> None:
+    result = record("--model", "segmind/*", "--model", "segmnd/*", "--out", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --model: no model in" in result.output
+    assert "matches 'segmnd/*' (models" in result.output  # the one that named nothing, alone
+    assert tree(tmp_path) == {}
+
+
 def test_unknown_model_glob_is_a_usage_error(record: Record, tmp_path: Path) -> None:
     result = record("--model", "nobody/*", "--out", str(tmp_path))
     assert result.exit_code == 2, "a usage error, as conform's"

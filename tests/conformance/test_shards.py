@@ -26,7 +26,7 @@ def _tests_dir(tmp_path: Path, models: list[str]) -> Path:
 @pytest.mark.parametrize("count", [1, 2, 3, 5, 7, 12])
 def test_the_shards_partition_the_selected_models(tmp_path: Path, count: int) -> None:
     models = [f"cloudflare/model_{i}" for i in range(7)] + ["segmind/a", "dataoorts/b"]
-    options = ConformOptions(_tests_dir(tmp_path, models), tmp_path, "recorded", "*", 1)
+    options = ConformOptions(_tests_dir(tmp_path, models), tmp_path, "recorded", ("*",), 1)
     everything = selected_modules(options)
     shards = [selected_modules(replace(options, shard=Shard(k, count))) for k in range(1, count + 1)]
     flat = [module for shard in shards for module in shard]
@@ -36,7 +36,7 @@ def test_the_shards_partition_the_selected_models(tmp_path: Path, count: int) ->
 
 def test_a_shard_is_the_same_on_every_run_and_after_the_glob(tmp_path: Path) -> None:
     tests = _tests_dir(tmp_path, ["cloudflare/a", "cloudflare/b", "cloudflare/c", "segmind/d"])
-    options = ConformOptions(tests, tmp_path, "recorded", "cloudflare/*", 1, shard=Shard(2, 2))
+    options = ConformOptions(tests, tmp_path, "recorded", ("cloudflare/*",), 1, shard=Shard(2, 2))
     assert [path.name for path in selected_modules(options)] == ["test_cloudflare__b.py"]
 
 
@@ -86,6 +86,21 @@ def test_a_model_glob_that_matches_nothing_is_a_usage_error(tmp_path: Path) -> N
     done = cardgen(tmp_path, "conform", "--backend", "recorded", "--model", "cloudflare/nosuch", expect=2)
     assert "Invalid value for --model: no model in generated/tests matches 'cloudflare/nosuch'" in done.stderr
     assert "MODEL" not in done.stdout  # no empty table
+
+
+def test_model_given_twice_runs_the_models_of_both(seed_project: Path) -> None:
+    modules = sorted(p.stem for p in (seed_project / "generated" / "tests").glob("test_*__*.py"))
+    first, second = (m.removeprefix("test_").replace("__", "/") for m in (modules[0], modules[-1]))
+    document = _conform_json(seed_project, "--model", first, "--model", second)
+    assert [model["model"] for model in document["models"]] == sorted([first, second])
+
+
+def test_a_glob_that_names_nothing_beside_one_that_does_is_a_usage_error(tmp_path: Path) -> None:
+    _tests_dir(tmp_path / "generated" / "tests", ["cloudflare/a", "segmind/b"])
+    given = ("--model", "cloudflare/*", "--model", "segmnd/*", "--model", "nobody")
+    done = cardgen(tmp_path, "conform", "--backend", "recorded", *given, expect=2)
+    assert "no model in generated/tests matches 'segmnd/*', 'nobody' (models" in done.stderr
+    assert "MODEL" not in done.stdout  # nothing ran
 
 
 @pytest.mark.parametrize("backend", ["bogus", "localhost:8787", "ftp://example.com"])

@@ -28,7 +28,7 @@ def _answer(request: httpx.Request) -> httpx.Response:
 
 def test_numbers_are_written_as_the_api_sent_them(tmp_path: Path) -> None:
     with httpx.Client(transport=httpx.MockTransport(_answer)) as client:
-        pulled = pull_cloudflare(client, "https://api.example", "acct", tmp_path, "*", lambda line: None)
+        pulled = pull_cloudflare(client, "https://api.example", "acct", tmp_path, ("*",), lambda line: None)
     [(file, text)] = pulled.documents.values()
     assert file == "tiny.json"
     for written in (

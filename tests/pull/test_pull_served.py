@@ -149,6 +149,18 @@ def test_a_model_glob_that_matches_nothing_upstream_or_held_is_exit_2_not_a_gree
     assert gone.exit_code == 1 and "disappeared  @cf/x/retired (retired.json)" in gone.output
 
 
+def test_model_given_twice_pulls_the_models_of_both_and_a_glob_of_nothing_is_refused(
+    backend: BackendHandle, tmp_path: Path
+) -> None:
+    sources = tmp_path / "sources"
+    both = pull(backend, sources, "--model", "@cf/cardgen/speak-*", "--model", "@cf/cardgen/hear-*")
+    assert both.exit_code == 0, both.output
+    assert sorted(p.name for p in (sources / "cloudflare").iterdir()) == ["hear-base.json", "speak-1.json"]
+    typo = pull(backend, sources, "--model", "@cf/cardgen/speak-*", "--model", "@cf/cardgen/haer-*")
+    assert typo.exit_code == 2, typo.output
+    assert "Invalid value for --model: '@cf/cardgen/haer-*' matches no cloudflare model" in typo.output
+
+
 def test_a_document_kept_in_another_form_is_not_drift_and_stays_as_it_is(
     backend: BackendHandle, tmp_path: Path
 ) -> None:
