@@ -112,8 +112,14 @@ def _generate_command(
     diff = sync(out, files, check, "generate", generation.kept.keys(), _proven(out, proofs))
     if not check:
         keep_parsed(catalog_dir, loaded.parsed, loaded.damaged)  # what it parsed is not parsed again
-        if generation.types is not None:
-            generation.types.write(generation.models)
+        unkept = generation.types.write(generation.models) if generation.types is not None else None
+        if generation.types is not None and unkept is not None:
+            click.echo(
+                f"warning: could not keep the typed code in {generation.types.folder}: {unkept}; the output "
+                "is written; a model rendered again runs the code generator again until the folder takes it "
+                "(it is a cache: whatever is in its place may be deleted)",
+                err=True,
+            )
         recorded = digest is not None and Record(
             inputs=digest, version=generation.lock.version, files=generation.digests,
             models=len(generation.models), proofs=proofs.record(),

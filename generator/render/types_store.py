@@ -24,7 +24,6 @@ import json
 import os
 import sys
 from collections.abc import Collection, Mapping
-from contextlib import suppress
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -103,18 +102,20 @@ class TypesStore:
         self.made.update(share.made)
         self.models[model] = share.used
 
-    def write(self, models: Collection[str]) -> None:
+    def write(self, models: Collection[str]) -> OSError | None:
         """Write what this run made, and the index of the catalog's models (typed by this run or
-        kept from the last); remove every other file."""
+        kept from the last); remove every other file. The error that stopped it, if one did.
+
+        The output is written by now: a folder that cannot take the files (read-only, full, a file
+        in its place) only means the code generator runs again next time, which the caller says.
+        """
         catalog = set(models)
         last = self._index()
         index = {model: keys for model, keys in last.items() if model in catalog}
         index.update((model, keys) for model, keys in self.models.items() if model in catalog)
         if not self.made and index == last:
-            return  # a run that typed nothing new (every model reused or found): the folder is as it should be
-        # The output is written by now: a folder that cannot take the files (read-only, full) only
-        # means the code generator runs again next time.
-        with suppress(OSError):
+            return None  # a run that typed nothing new (every model reused or found): the folder is as it should be
+        try:
             for key, (code, variants) in self.made.items():
                 text = json.dumps(
                     {"code": code, "variants": list(variants), "sha256": _digest(key, code, variants)}
@@ -125,7 +126,11 @@ class TypesStore:
             for entry in os.scandir(self.folder):
                 if entry.name not in wanted and entry.is_file():
                     Path(entry.path).unlink(missing_ok=True)
-        self.made.clear()
+        except OSError as error:
+            return error
+        finally:
+            self.made.clear()
+        return None
 
     def _read(self, key: str) -> KeptTypes | None:
         try:

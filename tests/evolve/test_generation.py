@@ -477,6 +477,22 @@ def test_a_cache_folder_that_cannot_be_changed_stops_generate_before_it_writes(p
     assert "cannot remove the last run's record" in report["error"]
 
 
+def test_a_types_store_that_cannot_be_kept_is_a_warning_once_the_output_is_written(project: Path) -> None:
+    store = project / "generated" / ".cardgen-cache" / "types"
+    shutil.rmtree(store)
+    store.write_text("a file where the typed code folder goes", "utf-8")
+    _edit_entry(project, TINY, _narrow_top_p)  # a schema edit: new typed code to keep
+    outcome = _generate(project)
+    assert outcome.exit_code == 0, outcome.output
+    assert f"warning: could not keep the typed code in {store}: " in outcome.output
+    assert _generate(project, "--check").exit_code == 0  # the output is whole all the same
+    store.unlink()
+    _edit_entry(project, TINY, lambda d: d.update(description="Reworded."))
+    kept = _generate(project)
+    assert kept.exit_code == 0 and "warning" not in kept.output, kept.output
+    assert list(store.glob("*.json"))
+
+
 def test_a_record_that_cannot_be_kept_is_a_warning_once_the_output_is_written(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
