@@ -100,7 +100,13 @@ def _rules(secrets: Secrets) -> list[_Rule]:
     return rules
 
 
-@functools.lru_cache(maxsize=64)
+# Room for the rule of every secret the SDK remembers (`_sdk_error`: the credentials of the last 256
+# clients) and the recorder's: every error message is scrubbed against all of them, and a cache any
+# smaller would build each rule (a regex of every form of every character) again for every message.
+RULE_CACHE_SIZE = 1024
+
+
+@functools.lru_cache(maxsize=RULE_CACHE_SIZE)
 def _rule(secret: str, placeholder: str) -> _Rule:
     raw = secret.encode("utf-8", "surrogatepass")
     cases = (secret.upper(), secret.lower())  # an environment variable may hold a lone surrogate

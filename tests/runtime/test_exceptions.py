@@ -166,6 +166,29 @@ def test_a_request_id_that_echoes_the_key_is_scrubbed(rt: Any) -> None:
     assert plain.request_id == "8f2c-LHR"
 
 
+def test_errors_in_a_process_of_many_clients_build_each_secrets_rule_once(rt: Any) -> None:
+    """A server with a client per tenant, each its own key: more keys than the SDK remembers (the
+    credentials of the last 256 clients). Each error is scrubbed against every one of them; their
+    rules are built once, not again for every error (a regex compile per key, ~0.3 s per error)."""
+    known = dict(rt._sdk_error._KNOWN)
+    try:
+        for tenant in range(300):
+            rt.remember([f"tenant-{tenant:04d}-key-0123456789abcdef"])
+        remembered = rt.known_secrets()
+        assert len(remembered) < 300
+        response = httpx.Response(500, json={"error": "echoed tenant-0299-key-0123456789abcdef"})
+        first = rt.status_error(response, response.json(), [])
+        built = rt._redact._rule.cache_info()
+        for _ in range(3):
+            again = rt.status_error(response, response.json(), [])
+        assert rt._redact._rule.cache_info().misses == built.misses
+        assert again.message == first.message == "500 Internal Server Error: echoed <redacted>"
+    finally:
+        with rt._sdk_error._KNOWN_LOCK:
+            rt._sdk_error._KNOWN.clear()
+            rt._sdk_error._KNOWN.update(known)
+
+
 def _raised(action: Any) -> Any:
     try:
         action()
