@@ -75,8 +75,8 @@ FUZZ_EXAMPLES ?= 5000
 fuzz: setup
 	CARDGEN_FUZZ_LONG=1 CARDGEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/ingest/test_fuzz_documents.py -q
 
-# Issue #16's figures on synthetic catalogs of BENCH_SIZES models built from the fixtures (about 10 min
-# for all three); conformance on the 50-model one only, unless BENCH_CONFORM_ALL=1 (10 more at 500).
+# Issue #16's figures on synthetic catalogs of BENCH_SIZES models built from the fixtures (about 15 min
+# for all three, conformance included); conformance of catalogs over 500 models only with BENCH_CONFORM_ALL=1.
 BENCH_SIZES ?= 50 200 500
 BENCH_CONFORM_ALL ?= 0
 bench: setup
