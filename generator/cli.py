@@ -17,7 +17,7 @@ import click
 from generator import __version__
 from generator.cli_support import DEFAULT_CATALOG, DEFAULT_OUT, Process, exit_now, exit_status, folder_option
 from generator.machine import append_step_summary, emit, format_option
-from generator.selection import models_option, quoted, unmatched_models
+from generator.selection import models_option, no_model_matches, unmatched_models
 
 # Each command's module is imported when that command runs (the backend alone takes ~0.5 s to import),
 # so a command pays only for what it uses. `cardgen --help` lists them from here: name -> (module,
@@ -284,11 +284,7 @@ def conform_command(
         raise click.ClickException(f"no generated tests in {options.tests}: run `cardgen generate` first")
     unmatched = unmatched_models(tested_models(options.tests), patterns)
     if unmatched:
-        raise click.BadParameter(
-            f"no model in {options.tests} matches {quoted(unmatched)} (models are `<provider>/<slug>`, "
-            "or the slug alone; `cardgen catalog` lists them)",
-            param_hint="--model",
-        )
+        raise no_model_matches(options.tests, unmatched)
     if part is not None and not selected_modules(options) and selected_modules(replace(options, shard=None)):
         # more shards than models: this job has nothing to do, which is not a failure
         click.echo(f"shard {shard}: no models (the selection has fewer than {part.count})", err=True)

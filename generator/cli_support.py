@@ -168,6 +168,15 @@ def handoff() -> Handoff | None:
     return context.find_object(Handoff) if context is not None else None
 
 
+def warn_not_kept(what: str, folder: Path, error: OSError, consequence: str) -> None:
+    """Say that a cache could not be written once the output is: the run is good, the next one slower."""
+    click.echo(
+        f"warning: could not keep {what} in {folder}: {error}; the output is written; {consequence} until "
+        "the folder takes it (a cache: whatever is in its place may be deleted)",
+        err=True,
+    )
+
+
 def label(directory: Path) -> str:
     """How generated headers name a directory: relative to here, so output never holds our paths."""
     try:

@@ -22,6 +22,7 @@ from generator.cli_support import (
     report_check,
     sync,
     uncollected,
+    warn_not_kept,
 )
 from generator.machine import emit, format_option, tree_json
 from generator.tree import TreeDiff
@@ -79,7 +80,7 @@ def _generate_command(
 ) -> None:
     as_json = output_format == "json"
     started = time.perf_counter()
-    from generator.catalog.parsed import keep_parsed
+    from generator.catalog.parsed import keep_parsed, parsed_folder
     from generator.unchanged import (
         CACHE_DIR,
         Record,
@@ -111,14 +112,17 @@ def _generate_command(
                     "make that folder writable, or delete it (it is a cache: always safe)")  # fmt: skip
     diff = sync(out, files, check, "generate", generation.kept.keys(), _proven(out, proofs))
     if not check:
-        keep_parsed(catalog_dir, loaded.parsed, loaded.damaged)  # what it parsed is not parsed again
-        unkept = generation.types.write(generation.models) if generation.types is not None else None
-        if generation.types is not None and unkept is not None:
-            click.echo(
-                f"warning: could not keep the typed code in {generation.types.folder}: {unkept}; the output "
-                "is written; a model rendered again runs the code generator again until the folder takes it "
-                "(it is a cache: whatever is in its place may be deleted)",
-                err=True,
+        unparsed = keep_parsed(
+            catalog_dir, loaded.parsed, loaded.damaged
+        )  # what it parsed is not parsed again
+        if unparsed is not None:
+            warn_not_kept(
+                "the parsed entries", parsed_folder(catalog_dir), unparsed, "every run parses them again"
+            )
+        types = generation.types
+        if types is not None and (unkept := types.write(generation.models)) is not None:
+            warn_not_kept(
+                "the typed code", types.folder, unkept, "a model rendered again runs the code generator"
             )
         recorded = digest is not None and Record(
             inputs=digest, version=generation.lock.version, files=generation.digests,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -27,7 +28,7 @@ def models_option(help_text: str) -> Callable[[F], F]:
         default=EVERY_MODEL,
         show_default=True,
         metavar="GLOB",
-        help=f"{help_text} Give it again for more: a model any of them names is chosen.",
+        help=f"{help_text} Give --model again for more globs: a model any of them matches is chosen.",
     )
 
 
@@ -50,15 +51,29 @@ def name_selected(names: Iterable[str], patterns: Iterable[str]) -> bool:
 def unmatched_models(models: Iterable[tuple[str, str]], patterns: Iterable[str]) -> list[str]:
     """The globs that name none of the (provider, slug) models, in the order given."""
     models = tuple(models)
-    return [p for p in patterns if not any(model_matches(provider, slug, p) for provider, slug in models)]
+    return [
+        p
+        for p in dict.fromkeys(patterns)
+        if not any(model_matches(provider, slug, p) for provider, slug in models)
+    ]
 
 
 def unmatched_names(things: Iterable[Iterable[str]], patterns: Iterable[str]) -> list[str]:
     """The globs that match none of the things, each known by one or more names, in the order given."""
     named = [tuple(names) for names in things]
-    return [p for p in patterns if not any(name_selected(names, (p,)) for names in named)]
+    return [p for p in dict.fromkeys(patterns) if not any(name_selected(names, (p,)) for names in named)]
 
 
 def quoted(patterns: Iterable[str]) -> str:
     """Globs for a message: 'a*', 'b*'."""
     return ", ".join(repr(pattern) for pattern in patterns)
+
+
+def no_model_matches(where: Path, unmatched: list[str]) -> click.BadParameter:
+    """The usage error of globs that name no model in where (a catalog, the generated tests)."""
+    which = quoted(unmatched) if len(unmatched) == 1 else f"any of {quoted(unmatched)}"
+    return click.BadParameter(
+        f"no model in {where} matches {which} (models are `<provider>/<slug>`, or the slug alone; "
+        "`cardgen catalog` lists them)",
+        param_hint="--model",
+    )

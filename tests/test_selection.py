@@ -44,6 +44,11 @@ def test_each_glob_that_names_nothing_is_told_in_the_order_given() -> None:
     assert unmatched_models([], ("*",)) == ["*"]  # an empty catalog: even the default names nothing
 
 
+def test_a_glob_given_twice_is_told_once() -> None:
+    assert unmatched_models(MODELS, ("nobody", "sdxl", "nobody")) == ["nobody"]
+    assert unmatched_names([("sdxl.md",)], ("typo", "typo")) == ["typo"]
+
+
 def test_names_are_matched_whole_against_any_of_a_things_names() -> None:
     page = ("bart.md", "https://docs.example/models/bart")
     assert name_selected(page, ("*.md",)) and name_selected(page, ("https://docs.example/*",))

@@ -16,7 +16,7 @@ from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, load_catalog
 from generator.cli_support import DEFAULT_CATALOG, DEFAULT_RECORDINGS, folder_option
 from generator.diagnostics import Level, has_errors, sort_diagnostics
-from generator.selection import model_selected, models_option, quoted, unmatched_models
+from generator.selection import model_selected, models_option, no_model_matches, unmatched_models
 from generator.tree import UnsafeTarget, write_tree
 
 
@@ -81,11 +81,7 @@ def record_command(catalog_dir: Path, backend: str, out: Path, patterns: tuple[s
         raise click.ClickException(str(exc)) from exc
     unmatched = unmatched_models(((e.provider, e.slug) for e in catalog), patterns)
     if unmatched:
-        raise click.BadParameter(
-            f"no model in {catalog_dir} matches {quoted(unmatched)} (models are `<provider>/<slug>`, "
-            "or the slug alone; `cardgen catalog` lists them)",
-            param_hint="--model",
-        )
+        raise no_model_matches(catalog_dir, unmatched)
     selected = _selected(catalog, patterns)
     with (
         _backend_url(backend, catalog, seed) as url,

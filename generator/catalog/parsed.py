@@ -90,13 +90,13 @@ class ParsedEntries(Mapping[str, str]):
 
 def keep_parsed(
     catalog: Path, entries: Mapping[str, str | Callable[[], str | None]], damaged: Collection[str] = ()
-) -> None:
+) -> OSError | None:
     """Leave below catalog the JSON of exactly these entries, by the sha256 of their file's text.
 
     Each value is the entry's JSON, or gives it (None: JSON does not give this entry back, so none
     is kept), called only for texts not kept yet or whose file was found damaged. Files of texts no
     longer in the catalog, and folders of other catalog code, are removed. A cache: what cannot be
-    written is left out.
+    written is left out, and the error that stopped it returned for the caller to say.
     """
     parsed = ParsedEntries(catalog)
     present = parsed.listed()
@@ -113,5 +113,6 @@ def keep_parsed(
                 for stale in other.iterdir():
                     stale.unlink(missing_ok=True)
                 other.rmdir()
-    except OSError:
-        return
+    except OSError as error:
+        return error
+    return None

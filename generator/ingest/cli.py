@@ -23,6 +23,7 @@ from generator.cli_support import (
     sync,
     uncollected,
     verbose_option,
+    warn_not_kept,
 )
 from generator.diagnostics import Level, count_warnings, has_errors
 from generator.machine import diagnostics_json, emit, format_option, tree_json
@@ -227,7 +228,7 @@ def _write_catalog(
 ) -> tuple[TreeDiff, int]:
     """Write (or with check compare) the entry files and remember the run (digest: a clean one's,
     None after --keep-going errors). What differs, and how many entry files the catalog holds."""
-    from generator.catalog.parsed import keep_parsed
+    from generator.catalog.parsed import keep_parsed, parsed_folder
     from generator.catalog.store import exact_json
     from generator.ingest.cache import keep_proofs
     from generator.ingest.pipeline import render_catalog
@@ -246,7 +247,12 @@ def _write_catalog(
         keep_proofs(catalog_dir, cache.proofs)
         # Each entry passed the entry format before it was dumped: generate need not parse them. Its
         # JSON is kept where JSON gives that entry back (checked only for texts not kept yet).
-        keep_parsed(catalog_dir, {w.sha256: partial(exact_json, w.entry, w.json) for w in written.values()})
+        parsed = {w.sha256: partial(exact_json, w.entry, w.json) for w in written.values()}
+        unparsed = keep_parsed(catalog_dir, parsed)
+        if unparsed is not None:
+            warn_not_kept(
+                "the parsed entries", parsed_folder(catalog_dir), unparsed, "generate parses them again"
+            )
         given = handoff()
         if given is not None and digest is not None:
             given.written.update(written)

@@ -18,7 +18,7 @@ from generator.pull.config import PullConfig, PullConfigError, load_pull_config
 from generator.pull.fetch import TIMEOUT
 from generator.pull.folder import Changes, Pulled, apply, compare
 from generator.pull.pages import pull_pages
-from generator.selection import EVERY_MODEL, models_option, quoted
+from generator.selection import models_option, quoted
 
 
 @click.command("pull")
@@ -77,7 +77,7 @@ def pull_command(
         sys.exit(FAILED)
     if pulled.unmatched:
         _refuse_a_glob_of_nothing(provider, folder, pulled.unmatched)
-    if patterns == EVERY_MODEL and pulled.gone and not (pulled.documents or pulled.held or pulled.failed):
+    if "*" in patterns and pulled.gone and not (pulled.documents or pulled.held or pulled.failed):
         _refuse_an_empty_upstream(provider, folder, len(pulled.gone))
     changes = compare(folder, pulled)
     _summarize(provider, folder, pulled, changes, check, prune)
@@ -101,8 +101,8 @@ def _refuse_a_glob_of_nothing(provider: str, folder: Path, unmatched: list[str])
     if click.get_current_context().get_parameter_source("patterns") is ParameterSource.DEFAULT:
         return
     raise click.BadParameter(
-        f"{quoted(unmatched)} {'matches' if len(unmatched) == 1 else 'match'} no {provider} model listed upstream (nor a configured page) and no "
-        f"document in {folder}; nothing was pulled (model ids as the provider publishes them, "
+        f"{quoted(unmatched)} {'matches' if len(unmatched) == 1 else 'match'} no {provider} model listed "
+        f"upstream (nor a configured page) and no document in {folder}; nothing was pulled (model ids as the provider publishes them, "
         "or page file names)",
         param_hint="--model",
     )

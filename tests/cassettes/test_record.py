@@ -171,7 +171,7 @@ def test_model_given_twice_records_the_models_of_both(record: Record, tmp_path: 
 def test_a_glob_that_names_nothing_beside_one_that_does_is_a_usage_error(
     record: Record, tmp_path: Path
 ) -> None:
-    result = record("--model", "segmind/*", "--model", "segmnd/*", "--out", str(tmp_path))
+    result = record("--model", "segmnd/*", "--model", "segmind/*", "--out", str(tmp_path))
     assert result.exit_code == 2, result.output
     assert "Invalid value for --model: no model in" in result.output
     assert "matches 'segmnd/*' (models" in result.output  # the one that named nothing, alone

@@ -136,3 +136,17 @@ def test_a_damaged_file_is_written_again(tmp_path: Path) -> None:
     assert _generate(root)["parsed"] == 1  # that entry's file, parsed instead
     assert damaged.read_text("utf-8") == good
     assert _generate(root) == {"jsonschema": False, "parsed": 0}
+
+
+def test_ingest_says_when_the_parsed_entries_cannot_be_kept(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    entries = root / "catalog" / "models" / PARSED_DIR
+    entries.parent.mkdir(parents=True)
+    entries.write_text("a file where the parsed entries go", "utf-8")
+    done = cardgen(root, "ingest")
+    assert "warning: could not keep the parsed entries in" in done.stderr
+    assert "generate parses them again" in done.stderr
+    assert sorted((root / "catalog" / "models").glob("*/*.yaml"))  # the catalog is written all the same
+    assert keep_parsed(root / "catalog" / "models", {"0" * 64: "{}"}) is not None
+    entries.unlink()
+    assert keep_parsed(root / "catalog" / "models", {"0" * 64: "{}"}) is None

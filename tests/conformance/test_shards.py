@@ -99,7 +99,7 @@ def test_a_glob_that_names_nothing_beside_one_that_does_is_a_usage_error(tmp_pat
     _tests_dir(tmp_path / "generated" / "tests", ["cloudflare/a", "segmind/b"])
     given = ("--model", "cloudflare/*", "--model", "segmnd/*", "--model", "nobody")
     done = cardgen(tmp_path, "conform", "--backend", "recorded", *given, expect=2)
-    assert "no model in generated/tests matches 'segmnd/*', 'nobody' (models" in done.stderr
+    assert "no model in generated/tests matches any of 'segmnd/*', 'nobody' (models" in done.stderr
     assert "MODEL" not in done.stdout  # nothing ran
 
 

@@ -493,6 +493,23 @@ def test_a_types_store_that_cannot_be_kept_is_a_warning_once_the_output_is_writt
     assert list(store.glob("*.json"))
 
 
+def test_parsed_entries_that_cannot_be_kept_are_a_warning_once_the_output_is_written(project: Path) -> None:
+    entries = project / "catalog" / "models" / ".cardgen-cache" / "entries"
+    shutil.rmtree(entries, ignore_errors=True)
+    entries.parent.mkdir(parents=True, exist_ok=True)
+    entries.write_text("a file where the parsed entries go", "utf-8")
+    _edit_entry(project, TINY, lambda d: d.update(description="Reworded."))
+    outcome = _generate(project)
+    assert outcome.exit_code == 0, outcome.output
+    assert f"warning: could not keep the parsed entries in {entries}" in outcome.output
+    assert "every run parses them again" in outcome.output
+    assert _generate(project, "--check").exit_code == 0
+    entries.unlink()
+    _edit_entry(project, TINY, lambda d: d.update(description="Reworded again."))
+    kept = _generate(project)
+    assert kept.exit_code == 0 and "warning" not in kept.output, kept.output
+
+
 def test_a_record_that_cannot_be_kept_is_a_warning_once_the_output_is_written(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

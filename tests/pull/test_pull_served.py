@@ -156,7 +156,7 @@ def test_model_given_twice_pulls_the_models_of_both_and_a_glob_of_nothing_is_ref
     both = pull(backend, sources, "--model", "@cf/cardgen/speak-*", "--model", "@cf/cardgen/hear-*")
     assert both.exit_code == 0, both.output
     assert sorted(p.name for p in (sources / "cloudflare").iterdir()) == ["hear-base.json", "speak-1.json"]
-    typo = pull(backend, sources, "--model", "@cf/cardgen/speak-*", "--model", "@cf/cardgen/haer-*")
+    typo = pull(backend, sources, "--model", "@cf/cardgen/haer-*", "--model", "@cf/cardgen/speak-*")
     assert typo.exit_code == 2, typo.output
     assert "Invalid value for --model: '@cf/cardgen/haer-*' matches no cloudflare model" in typo.output
 
@@ -240,8 +240,11 @@ def test_a_listing_that_cannot_be_fetched_is_exit_2_not_drift(tmp_path: Path) ->
     assert "pull cloudflare failed; nothing written" in done.output
 
 
+@pytest.mark.parametrize(
+    "given", [(), ("--model", "*", "--model", "*"), ("--model", "*", "--model", "@cf/*")]
+)
 def test_upstream_with_none_of_the_models_held_removes_nothing(
-    backend: BackendHandle, tmp_path: Path
+    backend: BackendHandle, tmp_path: Path, given: tuple[str, ...]
 ) -> None:
     """An empty listing (an outage, a wrong --base-url) is not "every model gone": nothing is
     written or pruned, and the pull fails (exit 2) rather than proposing to remove the catalog."""
@@ -249,7 +252,7 @@ def test_upstream_with_none_of_the_models_held_removes_nothing(
     assert pull(backend, sources).exit_code == 0
     before = {p.name: p.read_bytes() for p in (sources / "cloudflare").iterdir()}
     with running_backend(Catalog(())) as empty:
-        done = pull(empty, sources, "--prune")
+        done = pull(empty, sources, "--prune", *given)  # the whole provider, however many globs say so
     assert done.exit_code == 2, done.output
     assert f"upstream has none of the {len(before)} documents held" in done.output
     assert {p.name: p.read_bytes() for p in (sources / "cloudflare").iterdir()} == before

@@ -167,16 +167,17 @@ def test_a_request_id_that_echoes_the_key_is_scrubbed(rt: Any) -> None:
 
 
 def test_errors_in_a_process_of_many_clients_build_each_secrets_rule_once(rt: Any) -> None:
-    """A server with a client per tenant, each its own key: more keys than the SDK remembers (the
-    credentials of the last 256 clients). Each error is scrubbed against every one of them; their
-    rules are built once, not again for every error (a regex compile per key, ~0.3 s per error)."""
+    """A server with a client per tenant, each its own key: more keys than the SDK remembers (its
+    last _MAX_KNOWN secrets). Each error is scrubbed against every one of them; their rules are
+    built once, not again for every error (a regex compile per key, ~0.3 s per error)."""
     known = dict(rt._sdk_error._KNOWN)
+    tenants = rt._sdk_error._MAX_KNOWN + 44
     try:
-        for tenant in range(300):
+        for tenant in range(tenants):
             rt.remember([f"tenant-{tenant:04d}-key-0123456789abcdef"])
-        remembered = rt.known_secrets()
-        assert len(remembered) < 300
-        response = httpx.Response(500, json={"error": "echoed tenant-0299-key-0123456789abcdef"})
+        assert len(rt.known_secrets()) < tenants
+        echoed = f"tenant-{tenants - 1:04d}-key-0123456789abcdef"
+        response = httpx.Response(500, json={"error": f"echoed {echoed}"})
         first = rt.status_error(response, response.json(), [])
         built = rt._redact._rule.cache_info()
         for _ in range(3):

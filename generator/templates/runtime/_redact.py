@@ -97,10 +97,11 @@ def _rules(secrets: Secrets) -> list[_Rule]:
     return rules
 
 
-# Room for the rule of every secret the SDK remembers (`_sdk_error`: the credentials of the last 256
-# clients) and the recorder's: every error message is scrubbed against all of them, and a cache any
-# smaller would build each rule (a regex of every form of every character) again for every message.
-RULE_CACHE_SIZE = 1024
+# Room for the rule of every secret the SDK remembers (`_sdk_error._MAX_KNOWN`, the last 256; two
+# for a `Bearer x` credential), and as many more (a call's own, the recorder's): every error message
+# is scrubbed against all of them, and a cache any smaller would build each rule (a regex of every
+# form of every character, ~30 KB) again for every message.
+RULE_CACHE_SIZE = 512
 
 
 @functools.lru_cache(maxsize=RULE_CACHE_SIZE)
