@@ -249,5 +249,8 @@ def read_catalog(
 
 
 def load_catalog(directory: Path) -> Catalog:
-    """Load every `<provider>/<slug>.yaml` below directory."""
-    return read_catalog(directory).catalog
+    """Load every `<provider>/<slug>.yaml` below directory; an entry whose text ingest or generate
+    already parsed (and checked) is read back from its JSON beside the catalog (catalog.parsed)."""
+    from generator.catalog.parsed import ParsedEntries  # noqa: PLC0415 - it imports this module's users
+
+    return read_catalog(directory, parsed=ParsedEntries(directory)).catalog

@@ -37,7 +37,7 @@ def counted(text, origin):
 
 
 store.load_entry_yaml = counted
-cli.main(["generate"], standalone_mode=False)
+cli.main(sys.argv[1:] or ["generate"], standalone_mode=False)
 print(json.dumps({"jsonschema": "jsonschema" in sys.modules, "parsed": len(parsed)}))
 """
 
@@ -48,10 +48,16 @@ def _project(root: Path) -> Path:
     return root
 
 
-def _generate(root: Path) -> dict[str, object]:
+def _generate(root: Path, *command: str) -> dict[str, object]:
+    """Run a cardgen command (generate unless told) in a fresh interpreter; what it parsed and imported."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-c", CHILD], cwd=root, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", CHILD, *command],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     result: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
@@ -150,3 +156,19 @@ def test_ingest_says_when_the_parsed_entries_cannot_be_kept(tmp_path: Path) -> N
     assert keep_parsed(root / "catalog" / "models", {"0" * 64: "{}"}) is not None
     entries.unlink()
     assert keep_parsed(root / "catalog" / "models", {"0" * 64: "{}"}) is None
+
+
+def test_every_command_that_loads_the_catalog_reads_what_was_parsed(tmp_path: Path) -> None:
+    """`cardgen catalog` (and record, serve, conform's backend, diff of a folder) after an ingest parses
+    no entry file: ~1.3 s less at 500 models. An entry edited by hand is parsed, as it must be."""
+    root = _project(tmp_path)
+    cardgen(root, "ingest")
+    assert _generate(root, "catalog", "--format", "json") == {"jsonschema": False, "parsed": 0}
+    models = root / "catalog" / "models"
+    edited = next(iter(sorted(models.glob("cloudflare/*.yaml"))))
+    data = yaml.safe_load(edited.read_text("utf-8"))
+    data["description"] = "Edited by hand."
+    edited.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    assert _generate(root, "catalog") == {"jsonschema": True, "parsed": 1}
+    listed = cardgen(root, "catalog", "--format", "json").stdout
+    assert "Edited by hand." in listed
