@@ -107,6 +107,13 @@ def entry_format_errors(data: Any) -> list[str]:
     return [f"{'/'.join(str(p) for p in e.absolute_path) or '<entry>'}: {e.message}" for e in errors]
 
 
+def entry_from_json(kept: str) -> CatalogEntry | None:
+    """The entry a kept JSON text (catalog.parsed) holds; None when it is damaged: the file is parsed."""
+    with contextlib.suppress(ValueError, TypeError):
+        return CatalogEntry.model_validate_json(kept)
+    return None
+
+
 def parse_entry(text: str, origin: str, *, validated: bool = False, data: Any = None) -> CatalogEntry:
     """Parse and validate one stored entry; raise ValueError naming the file on any problem.
 
@@ -222,8 +229,7 @@ def read_catalog(
         else:
             kept = (parsed or {}).get(digest)
             if kept is not None:
-                with contextlib.suppress(ValueError, TypeError):  # damaged: the file says what it holds
-                    entry = CatalogEntry.model_validate_json(kept)
+                entry = entry_from_json(kept)
                 if entry is None:
                     damaged.add(digest)
         if entry is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -22,8 +23,13 @@ class InputError(click.ClickException):
 def _load(spec: str, name: str, other: str) -> Catalog:
     """A catalog argument; a revision's catalog is read where the other argument's folder sits in
     the repository (`cardgen diff HEAD sdk/catalog/models` reads HEAD's sdk/catalog/models)."""
+    from generator.catalog.parsed import ParsedEntries  # noqa: PLC0415 - pydantic and yaml, for this command only
+
+    # A revision's entries that the work tree's catalog holds too (most of them) are read back from
+    # the JSON kept beside it, not parsed again.
+    parsed = ParsedEntries(Path(other)) if Path(other).is_dir() else None
     try:
-        return load_catalog_at(spec, near=catalog_in_repository(other))
+        return load_catalog_at(spec, near=catalog_in_repository(other), parsed=parsed)
     except RevisionError as exc:
         raise InputError(f"{name}: {exc}") from exc
     except ValueError as exc:

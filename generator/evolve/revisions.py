@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from generator.catalog.store import Catalog, load_catalog, parse_entry
+from generator.catalog.entry import CatalogEntry
+from generator.catalog.store import Catalog, entry_from_json, load_catalog, parse_entry
 from generator.tree import yaml_files
 
 CATALOG_IN_REPO = PurePosixPath("catalog/models")
@@ -75,6 +78,7 @@ def load_catalog_at(
     catalog: PurePosixPath = CATALOG_IN_REPO,
     *,
     near: PurePosixPath | None = None,
+    parsed: Mapping[str, str] | None = None,
 ) -> Catalog:
     """Load a catalog from a directory, else from `<catalog>/*/*.yaml` at a git revision of repo
     (`REV`, or `REV:path` naming the catalog's folder in the repository, as git spells a file).
@@ -84,6 +88,8 @@ def load_catalog_at(
     A directory wins over a revision of the same name; nothing in the work tree is touched. A
     revision that holds no catalog there is refused: compared as empty, every model would count as
     added and nothing removed, and a breaking change would pass.
+    parsed: entries already parsed and checked, by the sha256 of their text (catalog.parsed, kept
+    beside the work tree's catalog): a revision's entry file with such a text is not parsed again.
     """
     if spec and Path(spec).is_dir():
         return _load_directory(spec)
@@ -104,8 +110,14 @@ def load_catalog_at(
             " `REV:path/to/catalog/models`, or compare against an empty folder to count every model as added)"
         )
     texts = _read_blobs(top, commit, _entry_paths(top, commit, held))
-    entries = [parse_entry(text, f"{spec}:{path}") for path, text in texts.items()]
+    entries = [_entry(text, f"{spec}:{path}", parsed or {}) for path, text in texts.items()]
     return Catalog(tuple(sorted(entries, key=lambda e: e.key)))
+
+
+def _entry(text: str, origin: str, parsed: Mapping[str, str]) -> CatalogEntry:
+    kept = parsed.get(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    entry = entry_from_json(kept) if kept is not None else None
+    return entry if entry is not None else parse_entry(text, origin)
 
 
 def catalog_in_repository(directory: str, repo: Path | None = None) -> PurePosixPath | None:

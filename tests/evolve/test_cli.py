@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.catalog.store import Catalog, dump_entry, entry_path
+from generator.catalog import store
+from generator.catalog.parsed import keep_parsed
+from generator.catalog.store import Catalog, dump_entry, entry_path, read_catalog
 from generator.evolve import RevisionError, load_catalog_at
 from generator.evolve.cli import diff_command
 from tests.conftest import REPO
@@ -246,6 +248,29 @@ def test_diff_between_revisions(repo: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert [c["rule"] for c in model["changes"]] == ["request-property-removed"]
     assert run("HEAD", "HEAD").stdout == "no changes\nsuggested version bump: none\n"
     assert git(repo, "status", "--porcelain") == status  # nothing checked out or written
+
+
+def test_a_revisions_entries_the_work_tree_parsed_are_not_parsed_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cardgen diff HEAD catalog/models` at 500 models: 1.55 s -> 0.52 s. Entries whose text the work
+    tree's catalog holds are read back from the JSON kept beside it; only the changed ones are parsed."""
+    monkeypatch.chdir(repo)
+    models = repo / "catalog" / "models"
+    keep_parsed(models, read_catalog(models).parsed)  # as ingest or generate leaves them
+    parsed: list[str] = []
+    load = store.load_entry_yaml
+
+    def counted(text: str, origin: str) -> object:
+        parsed.append(origin)
+        return load(text, origin)
+
+    monkeypatch.setattr(store, "load_entry_yaml", counted)
+    assert run("HEAD", "catalog/models").stdout.startswith("no changes")
+    assert parsed == []
+    result = run("HEAD~1", "catalog/models")
+    assert result.exit_code == 1 and "request-property-removed" in result.stdout
+    assert len(parsed) == 1 and parsed[0].startswith("HEAD~1:catalog/models/")  # the text the work tree lacks
 
 
 def test_diff_between_a_revision_and_a_directory(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
