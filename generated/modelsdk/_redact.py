@@ -80,8 +80,9 @@ def scrub_bytes(data: bytes, secrets: Secrets) -> bytes:
     return _apply(data, rules) if rules and data else data
 
 
-# raw, escaped pattern, literal forms (base64 cores, hex, case), runs of PARTIAL bytes, placeholder
-_Rule = tuple[bytes, "re.Pattern[bytes]", tuple[bytes, ...], tuple[bytes, ...], bytes]
+# raw, the secret (its escaped pattern is compiled when a text with escapes first needs it), literal
+# forms (base64 cores, hex, case), runs of PARTIAL bytes, placeholder
+_Rule = tuple[bytes, str, tuple[bytes, ...], tuple[bytes, ...], bytes]
 
 
 def _rules(secrets: Secrets) -> list[_Rule]:
@@ -100,10 +101,11 @@ def _rules(secrets: Secrets) -> list[_Rule]:
     return rules
 
 
-# Room for the rule of every secret the SDK remembers (`_sdk_error._MAX_KNOWN`, the last 256; two
-# for a `Bearer x` credential), and as many more (a call's own, the recorder's): every error message
-# is scrubbed against all of them, and a cache any smaller would build each rule (a regex of every
-# form of every character, ~30 KB) again for every message.
+# Room for the rule, and the escaped pattern, of every secret the SDK remembers (`_sdk_error._MAX_KNOWN`,
+# the last 256; two for a `Bearer x` credential), and as many more (a call's own, the recorder's):
+# every error message is scrubbed against all of them, and a cache any smaller would build each one
+# again for every message. The pattern (a regex of every form of every character: ~1.3 ms to compile,
+# ~30 KB) is compiled only when a text with escapes in it is scrubbed.
 RULE_CACHE_SIZE = 512
 
 
@@ -117,17 +119,17 @@ def _rule(secret: str, placeholder: str) -> _Rule:
     literals.discard(raw)
     runs = tuple(raw[i : i + PARTIAL] for i in range(len(raw) - PARTIAL + 1)) if len(raw) > PARTIAL else ()
     ordered = tuple(sorted(literals, key=lambda form: (-len(form), form)))
-    return raw, _escaped_pattern(secret), ordered, runs, placeholder.encode("utf-8")
+    return raw, secret, ordered, runs, placeholder.encode("utf-8")
 
 
 def _apply(data: bytes, rules: list[_Rule]) -> bytes:
     escaped = b"\\" in data or b"%" in data or b"+" in data or b"&#" in data
     result = data
-    for raw, pattern, literals, _, placeholder in rules:
+    for raw, secret, literals, _, placeholder in rules:
         if raw in result:
             result = result.replace(raw, placeholder)
         if escaped:
-            result = pattern.sub(functools.partial(_literal, placeholder), result)
+            result = _escaped_pattern(secret).sub(functools.partial(_literal, placeholder), result)
         for literal in literals:
             if literal in result:
                 result = result.replace(literal, placeholder)
@@ -164,6 +166,7 @@ def _literal(text: bytes, _match: "re.Match[bytes]") -> bytes:
     return text
 
 
+@functools.lru_cache(maxsize=RULE_CACHE_SIZE)
 def _escaped_pattern(secret: str) -> "re.Pattern[bytes]":
     """Match the secret with each character raw, `\\uXXXX`-escaped or percent-encoded, mixed freely."""
     return re.compile(b"".join(_char_forms(char) for char in secret))

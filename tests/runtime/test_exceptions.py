@@ -178,12 +178,22 @@ def test_errors_in_a_process_of_many_clients_build_each_secrets_rule_once(rt: An
         assert len(rt.known_secrets()) < tenants
         echoed = f"tenant-{tenants - 1:04d}-key-0123456789abcdef"
         response = httpx.Response(500, json={"error": f"echoed {echoed}"})
+        patterns = rt._redact._escaped_pattern.cache_info().misses
         first = rt.status_error(response, response.json(), [])
         built = rt._redact._rule.cache_info()
         for _ in range(3):
             again = rt.status_error(response, response.json(), [])
         assert rt._redact._rule.cache_info().misses == built.misses
         assert again.message == first.message == "500 Internal Server Error: echoed <redacted>"
+        # No escapes in these texts: no secret's escaped pattern (~1.3 ms each) was compiled for them.
+        assert rt._redact._escaped_pattern.cache_info().misses == patterns
+        escaped = echoed.replace("-", "%2D")
+        encoded = httpx.Response(500, json={"error": f"echoed {escaped}"})
+        assert rt.status_error(encoded, encoded.json(), []).message == first.message
+        compiled = rt._redact._escaped_pattern.cache_info().misses
+        assert compiled > patterns
+        rt.status_error(encoded, encoded.json(), [])
+        assert rt._redact._escaped_pattern.cache_info().misses == compiled  # compiled once each
     finally:
         with rt._sdk_error._KNOWN_LOCK:
             rt._sdk_error._KNOWN.clear()
