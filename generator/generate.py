@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from generator.catalog.store import Catalog
+from generator.digests import sha256_text
 from generator.entry_store import blob_path
 from generator.lockfile import (
     LOCK_NAME,
@@ -17,7 +18,6 @@ from generator.lockfile import (
     cache_key,
     lock_text,
     model_key,
-    sha256_text,
     toolchain,
 )
 from generator.recordings import Recordings, as_recordings

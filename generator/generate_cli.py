@@ -112,9 +112,8 @@ def _generate_command(
                     "make that folder writable, or delete it (it is a cache: always safe)")  # fmt: skip
     diff = sync(out, files, check, "generate", generation.kept.keys(), _proven(out, proofs))
     if not check:
-        unparsed = keep_parsed(
-            catalog_dir, loaded.parsed, loaded.damaged
-        )  # what it parsed is not parsed again
+        # What it parsed is not parsed again.
+        unparsed = keep_parsed(catalog_dir, loaded.parsed, loaded.damaged)
         if unparsed is not None:
             warn_not_kept(
                 "the parsed entries", parsed_folder(catalog_dir), unparsed, "every run parses them again"

@@ -6,7 +6,6 @@ to diff against, are in the content store beside it (generator/entry_store.py).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from generator import __version__
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, KnownEntries, entry_schema_digest
-from generator.digests import files_digest
+from generator.digests import files_digest, sha256_text
 from generator.entry_store import STORE_DIR, DirectoryStore, join_entry, split_entry
 from generator.render.templates import TEMPLATES
 from generator.tree import is_dropping
@@ -37,10 +36,6 @@ RENDERER_IMPORTS = (
 )  # fmt: skip
 LOCK_FORMAT = 2  # 1 held each entry whole in its model's line
 PINNED = ("datamodel-code-generator", "ruff", "pydantic", "jinja2")
-
-
-def sha256_text(text: str | bytes) -> str:
-    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
 def renderer_digest() -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
+from generator.digests import sha256_text
 from generator.entry_store import STORE_DIR, blob_path
 from generator.generate import Previous, generate
 from generator.lockfile import (
@@ -22,7 +23,6 @@ from generator.lockfile import (
     lock_text,
     model_key,
     read_lock,
-    sha256_text,
 )
 from generator.render.changelog import CHANGELOG_NAME
 from generator.render.render import RenderOptions

@@ -257,6 +257,8 @@ def read_catalog(
 def load_catalog(directory: Path) -> Catalog:
     """Load every `<provider>/<slug>.yaml` below directory; an entry whose text ingest or generate
     already parsed (and checked) is read back from its JSON beside the catalog (catalog.parsed)."""
-    from generator.catalog.parsed import ParsedEntries  # noqa: PLC0415 - it imports this module's users
+    # Here, not at the top: the cache's module loads importlib.metadata, which commands that import
+    # this module without loading a catalog (a no-op generate) need not pay for.
+    from generator.catalog.parsed import ParsedEntries  # noqa: PLC0415
 
     return read_catalog(directory, parsed=ParsedEntries(directory)).catalog

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from generator.catalog.parsed import ParsedEntries
 from generator.catalog.store import Catalog
 from generator.evolve.entry_diff import diff_catalogs
 from generator.evolve.report import render_json, render_markdown, render_text
@@ -23,8 +24,6 @@ class InputError(click.ClickException):
 def _load(spec: str, name: str, other: str) -> Catalog:
     """A catalog argument; a revision's catalog is read where the other argument's folder sits in
     the repository (`cardgen diff HEAD sdk/catalog/models` reads HEAD's sdk/catalog/models)."""
-    from generator.catalog.parsed import ParsedEntries  # noqa: PLC0415 - pydantic and yaml, for this command only
-
     # A revision's entries that the work tree's catalog holds too (most of them) are read back from
     # the JSON kept beside it, not parsed again.
     parsed = ParsedEntries(Path(other)) if Path(other).is_dir() else None

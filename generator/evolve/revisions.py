@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -11,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, entry_from_json, load_catalog, parse_entry
+from generator.digests import sha256_text
 from generator.tree import yaml_files
 
 CATALOG_IN_REPO = PurePosixPath("catalog/models")
@@ -115,7 +115,7 @@ def load_catalog_at(
 
 
 def _entry(text: str, origin: str, parsed: Mapping[str, str]) -> CatalogEntry:
-    kept = parsed.get(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    kept = parsed.get(sha256_text(text))  # the key catalog.parsed files an entry's text by
     entry = entry_from_json(kept) if kept is not None else None
     return entry if entry is not None else parse_entry(text, origin)
 

@@ -7,7 +7,7 @@ import keyword
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import PurePosixPath
 
 from generator.catalog.entry import CatalogEntry
@@ -96,7 +96,7 @@ def typed_views(
     model took, join it (store.made, store.models).
     """
     slots: list[ModelView | str | None] = []  # a view, a problem, or a model still to type
-    jobs: list[tuple[CatalogEntry, str, TypesStore | None]] = []
+    jobs: list[tuple[CatalogEntry, str]] = []
     for entry in catalog:
         source = f"{options.catalog_label}/{entry_path(entry)}"
         try:
@@ -110,14 +110,14 @@ def typed_views(
         kept = _kept_view(entry, source, store)  # here: no process waited for, no code generator loaded
         slots.append(kept)
         if kept is None:
-            jobs.append((entry, source, store))
-    keys = [types_key(entry) for entry, _, _ in jobs]
+            jobs.append((entry, source))
+    keys = [types_key(entry) for entry, _ in jobs]
     processes = processes_for(len(set(keys)), workers)
-    done = iter(zip(jobs, map_grouped(_typed_job, jobs, keys, processes), strict=True))
+    done = iter(zip(jobs, map_grouped(partial(_typed_job, store=store), jobs, keys, processes), strict=True))
     runs = 0
     for index, slot in enumerate(slots):
         if slot is None:
-            (entry, source, _), (types, job_runs, share) = next(done)
+            (entry, source), (types, job_runs, share) = next(done)
             slots[index] = types if isinstance(types, str) else ModelView(entry, types, source)
             runs += job_runs
             if store is not None and share is not None:
@@ -133,11 +133,11 @@ def warm_up() -> None:
 
 
 def _typed_job(
-    job: tuple[CatalogEntry, str, TypesStore | None],
+    job: tuple[CatalogEntry, str], store: TypesStore | None
 ) -> tuple[ModelTypes | str, int, Share | None]:
     """One model's types, or the message saying why it has none; the code generator runs it took;
-    and, with a store, the typed code it made and the keys it took."""
-    entry, source, store = job
+    and, with a store (a worker's is its own copy), the typed code it made and the keys it took."""
+    entry, source = job
     before, mark = codegen_runs(), store.mark() if store is not None else (0, 0)
     try:
         types: ModelTypes | str = _typed_view(entry, source, store).types
@@ -184,9 +184,10 @@ def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     The model's modules (sync, async in `_async/`, raw responses in `_raw/` and `_async_raw/`)
     are rendered with stand-in argument names and read back: their imports, constants, classes and
     run()'s own arguments and locals are what they use, whatever the template says. The probe
-    carries no description text (docstrings bind and use no name), and, where it can, a stand-in model id and class name: models of one
-    structure then render one probe, read back once (see _probe_view). `share=False` renders the
-    model's own probe: tests hold that both find the same names on every fixture catalog.
+    carries no description text (docstrings bind and use no name), and, where it can, a stand-in
+    model id and class name: models of one structure then render one probe, read back once (see
+    _probe_view). `share=False` renders the model's own probe: tests hold that both find the same
+    names on every fixture catalog.
     """
     types = view.types
     params = {p.name for variant in types.variants for p in variant.params}

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from generator.lockfile import sha256_text
+from generator.digests import sha256_text
 from generator.tree import write_atomically
 
 FOLDER = "types"  # below the output directory's cache folder (unchanged.CACHE_DIR)
