@@ -23,11 +23,11 @@ from pathlib import Path
 import yaml
 
 from generator.diagnostics import Diagnostic, error, info, warning
+from generator.ingest.places import ACKNOWLEDGED
 
-FILE_NAME = "acknowledged.yaml"
 # What a stale acknowledgement's warning says of the one kind of warning this file can answer.
 ACKNOWLEDGEABLE = (
-    f"{FILE_NAME} acknowledges only documents giving one parameter different ranges "
+    f"{ACKNOWLEDGED} acknowledges only documents giving one parameter different ranges "
     "(`... ranges over ... here but ...`); answer another warning with an overlay or in providers/"
 )
 

@@ -32,7 +32,6 @@ from generator.proofs import Proofs
 from generator.tree import write_atomically
 
 CACHE_FILE = Path(".cardgen-cache") / "ingest.json"  # below the catalog directory
-PROOFS_FILE = Path(".cardgen-cache") / "ingest-proofs.json"  # generator/proofs.py, of what ingest reads
 CACHE_FORMAT = 3
 _TUPLE = "__tuple__"
 
@@ -232,7 +231,7 @@ def load_cache(catalog: Path | None, toolchain: dict[str, str], proofs: Proofs |
 
     Its first line holds the toolchain and the small maps; each further line one document's or one
     entry's record (a damaged line is left out), kept as read so an unchanged record is not written
-    out again. proofs: what the catalog's files are known to hold by stat (read_proofs).
+    out again. proofs: what the catalog's files are known to hold by stat (proof_file.read_proofs).
     """
     proofs = proofs if proofs is not None else Proofs()
     fresh = IngestCache(toolchain, proofs=proofs)
@@ -290,18 +289,3 @@ def cache_lines(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None
 def write_cache(catalog: Path, text: str | Iterable[str], name: Path = CACHE_FILE) -> None:
     """Replace one file of the catalog's cache (its text, or its lines) at once."""
     write_atomically(catalog / name, text, durable=False)  # a lost cache only means work again
-
-
-def read_proofs(catalog: Path) -> Proofs:
-    """The proofs the last ingest into catalog left (sources/, providers/, overlays/, catalog/ names)."""
-    try:
-        known = json.loads((catalog / PROOFS_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return Proofs()
-    return Proofs(known if isinstance(known, dict) else None)
-
-
-def keep_proofs(catalog: Path, proofs: Proofs) -> None:
-    """Leave this run's proofs for the next, when it read anything the last one had not proven."""
-    if proofs.read:
-        write_cache(catalog, json.dumps(proofs.record(), separators=(",", ":")) + "\n", PROOFS_FILE)

@@ -93,8 +93,8 @@ def ingest_command(
     `providers/<name>.yaml` beside the sources replaces them field by field. Defaults fill in what a
     document leaves out: what it states wins (a provider file that says otherwise is a warning).
     """
-    from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
-    from generator.ingest.cache import keep_proofs, read_proofs
+    from generator.ingest.places import ACKNOWLEDGED, places
+    from generator.ingest.proof_file import keep_proofs, read_proofs
     from generator.ingest.replay import inputs_digest, replayed
     from generator.ingest.toolchain import ingest_toolchain
 
@@ -108,8 +108,7 @@ def ingest_command(
         # every input byte for byte as the last clean ingest read it: its outcome
         if not check:
             keep_proofs(catalog_dir, proofs)
-        places = _places(sources, providers, overlays)
-        _replay_ingest(again, places, catalog_dir, check, verbose, as_json)
+        _replay_ingest(again, places(sources, providers, overlays), catalog_dir, check, verbose, as_json)
         return
 
     from generator.ingest.cache import load_cache
@@ -119,7 +118,7 @@ def ingest_command(
     with uncollected():
         cache = load_cache(catalog_dir, tools, proofs)  # what unchanged documents yielded last time
         result = ingest(inputs, cache)
-    diagnostics = openable(result.diagnostics, _places(sources, providers, overlays))
+    diagnostics = openable(result.diagnostics, places(sources, providers, overlays))
     if not as_json:
         report(diagnostics, verbose)
     warned = count_warnings(diagnostics) if strict else 0
@@ -160,21 +159,6 @@ def ingest_command(
             f"ingest failed: {errors} error(s); the good entries were written (--keep-going)", err=True
         )
         sys.exit(1)
-
-
-def _places(sources: Path, providers: Path, overlays: Path) -> dict[str, Path]:
-    """Where the names diagnostics give files (`sources/...`, `overlays/...`) stand on disk."""
-    from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
-    from generator.ingest.overlays import OVERLAYS_PREFIX
-    from generator.ingest.providers import PROVIDERS_PREFIX
-    from generator.ingest.sources import SOURCES_PREFIX
-
-    return {
-        str(SOURCES_PREFIX): sources,
-        PROVIDERS_PREFIX: providers,
-        OVERLAYS_PREFIX: overlays,
-        ACKNOWLEDGED: sources.parent / ACKNOWLEDGED,
-    }
 
 
 def _say_stopped(catalog_dir: Path, check: bool, errors: int, warned: int) -> None:
@@ -230,8 +214,8 @@ def _write_catalog(
     None after --keep-going errors). What differs, and how many entry files the catalog holds."""
     from generator.catalog.parsed import keep_parsed, parsed_folder
     from generator.catalog.store import exact_json
-    from generator.ingest.cache import keep_proofs
     from generator.ingest.pipeline import render_catalog
+    from generator.ingest.proof_file import keep_proofs
 
     files, kept = render_catalog(result.catalog, cache, catalog_dir)  # kept: on disk as they should be
     if digest is None:  # --keep-going: a document that broke keeps the entry it had

@@ -9,7 +9,8 @@ import yaml
 
 from generator.catalog.store import Catalog, entry_path
 from generator.diagnostics import Diagnostic, Level, error
-from generator.ingest.sources import SOURCES_PREFIX, SourceDocument
+from generator.ingest.places import SOURCES_PREFIX
+from generator.ingest.sources import SourceDocument
 from generator.proofs import Proofs
 from generator.tree import yaml_files
 

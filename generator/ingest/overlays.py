@@ -10,9 +10,9 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, error
 from generator.ingest.hygiene import lone_surrogates, surrogate_message
+from generator.ingest.places import OVERLAYS_PREFIX
 from generator.ingest.yamlspans import YamlProblem, load_located
 
-OVERLAYS_PREFIX = "overlays"
 PROTECTED = frozenset({"format", "provider", "slug", "model_id", "provenance"})
 
 

@@ -8,12 +8,12 @@ from pathlib import Path, PurePosixPath
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, dump_entry, entry_path
 from generator.diagnostics import Diagnostic, Level, sort_diagnostics
-from generator.ingest.acknowledged import FILE_NAME as ACKNOWLEDGED
 from generator.ingest.acknowledged import load_acknowledged
 from generator.ingest.build import build_catalog
 from generator.ingest.cache import IngestCache
 from generator.ingest.continuity import lost_entries, nothing_ingested, previous_sources
 from generator.ingest.overlays import load_overlays
+from generator.ingest.places import ACKNOWLEDGED
 from generator.ingest.providers import load_providers
 from generator.ingest.sources import load_sources
 from generator.memo import remembering

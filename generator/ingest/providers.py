@@ -17,11 +17,11 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.facts import Fact
+from generator.ingest.places import PROVIDERS_PREFIX
 from generator.ingest.yamlspans import YamlProblem, load_located
 
 SECTIONS = ("endpoint", "auth", "request", "response", "streaming")
 OTHER_SECTIONS = ("pull",)  # read by `cardgen pull` (generator/pull/config.py), not by ingest
-PROVIDERS_PREFIX = "providers"
 BUILTIN_PREFIX = "cardgen:providers"  # how provenance names a default that ships with cardgen
 
 

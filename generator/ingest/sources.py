@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.diagnostics import Diagnostic, error
+from generator.ingest.places import SOURCES_PREFIX
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
-SOURCES_PREFIX = PurePosixPath("sources")
 
 
 @dataclass(frozen=True)
