@@ -18,12 +18,12 @@ from generator.lockfile import (
     cache_key,
     lock_text,
     model_key,
-    toolchain,
 )
 from generator.recordings import Recordings, as_recordings
 from generator.render.changelog import CHANGELOG_NAME, changelog_text, next_version
 from generator.render.format import RUFF_CONFIG, format_tree
 from generator.render.render import RenderOptions, render
+from generator.render.toolchain import toolchain
 from generator.render.types_store import TypesStore
 
 # Whether the output directory holds each of these files (`a/b.py` -> sha256) as it is.
@@ -169,7 +169,7 @@ def generate(
 
 
 def toolchain_id(tools: Mapping[str, str]) -> str:
-    """The digest naming a toolchain (lockfile.toolchain()): what the last run's formatting was made by."""
+    """The digest naming a toolchain (render.toolchain.toolchain()): what the last run's formatting was made by."""
     return sha256_text(json.dumps(tools, sort_keys=True))
 
 

@@ -80,7 +80,6 @@ def _generate_command(
 ) -> None:
     as_json = output_format == "json"
     started = time.perf_counter()
-    from generator.catalog.parsed import keep_parsed, parsed_folder
     from generator.unchanged import (
         CACHE_DIR,
         Record,
@@ -102,6 +101,8 @@ def _generate_command(
             keep_proofs(out, record, proofs)
         _report_unchanged(out, same, check, as_json, time.perf_counter() - started)
         return
+    from generator.catalog.parsed import keep_parsed, parsed_folder  # pydantic, YAML: not for a no-op
+
     generation, previous, loaded = _generate(run, out, check, as_json, proofs, record)
     files = generation.files
     if not check:

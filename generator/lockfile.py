@@ -9,61 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
-from generator import __version__
 from generator.catalog.entry import CatalogEntry
-from generator.catalog.store import Catalog, KnownEntries, entry_schema_digest
-from generator.digests import files_digest, sha256_text
+from generator.catalog.entry_format import entry_schema_digest
+from generator.catalog.store import Catalog, KnownEntries
+from generator.digests import sha256_text
 from generator.entry_store import STORE_DIR, DirectoryStore, join_entry, split_entry
-from generator.render.templates import TEMPLATES
-from generator.tree import is_dropping
+from generator.render.toolchain import toolchain
 
 LOCK_NAME = PurePosixPath("cardgen.lock")
-GENERATOR = Path(__file__).resolve().parent
-RENDERER = GENERATOR / "render"  # the code that turns entries into files
-# What render/ imports from the rest of cardgen, directly or not (paths below GENERATOR): it shapes
-# the output as much, so a change to it must not leave a model's files reused (or its typed code
-# kept). tests/test_toolchain.py checks that this is the whole closure.
-RENDERER_IMPORTS = (
-    "__init__.py", "digests.py", "entry_store.py", "lockfile.py", "memo.py", "proofs.py", "recordings.py",
-    "tree.py", "catalog/__init__.py", "catalog/entry.py", "catalog/parsed.py", "catalog/store.py",
-    "evolve/__init__.py", "evolve/changes.py", "evolve/entry_diff.py", "evolve/revisions.py",
-    "evolve/rules.py", "evolve/schema_diff.py", "evolve/schema_facts.py", "ingest/__init__.py",
-    "ingest/ecma_regex.py", "ingest/jsonspans.py", "ingest/keywords.py", "ingest/overlaps.py",
-    "ingest/refs.py",
-)  # fmt: skip
 LOCK_FORMAT = 2  # 1 held each entry whole in its model's line
-PINNED = ("datamodel-code-generator", "ruff", "pydantic", "jinja2")
-
-
-def renderer_digest() -> str:
-    """render/'s code and what it imports from the rest of cardgen."""
-    imported = ((f"../{name}", GENERATOR / name) for name in RENDERER_IMPORTS)
-    return files_digest([*_files(RENDERER, "*.py"), *imported])
-
-
-def _digest(root: Path, pattern: str) -> str:
-    return files_digest(_files(root, pattern))
-
-
-def _files(root: Path, pattern: str) -> list[tuple[str, Path]]:
-    return [
-        (p.relative_to(root).as_posix(), p)
-        for p in root.rglob(pattern)
-        if p.is_file() and not is_dropping(p.relative_to(root))
-    ]
-
-
-def toolchain() -> dict[str, str]:
-    """Versions, templates and rendering code that shape the output; any change invalidates every model."""
-    return {
-        "cardgen": __version__,
-        "renderer": renderer_digest(),
-        **{name: version(name) for name in PINNED},
-        "templates": _digest(TEMPLATES, "*"),
-    }
 
 
 # A model's modules besides resources/<provider>/<slug>.py and types/<provider>/<slug>.py, as

@@ -22,8 +22,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import pydantic_core
-
 from generator.proofs import Proofs
 from generator.recordings import PROOF_LABEL
 from generator.tree import MANIFEST, is_build_output, on_disk, write_atomically, yaml_files
@@ -44,8 +42,8 @@ class RunInputs:
 
     @cached_property
     def toolchain(self) -> dict[str, str]:
-        """lockfile.toolchain(), hashed once a run (the templates and the renderer's code: ~5 ms)."""
-        from generator.lockfile import toolchain  # noqa: PLC0415 - pydantic, only once there is a catalog
+        """render.toolchain.toolchain(), hashed once a run (the templates and the renderer's code: ~5 ms)."""
+        from generator.render.toolchain import toolchain  # noqa: PLC0415 - only once there is a catalog
 
         return toolchain()
 
@@ -121,7 +119,10 @@ class Record:
             "formatted": {"by": self.formatted_by, "files": dict(sorted(self.formatted.items()))},
             "stored": dict(sorted(self.stored.items())),
         }
-        # pydantic-core's encoder: ~5x json's, on a record of every file of a 500-model tree
+        # pydantic-core's encoder: ~5x json's, on a record of every file of a 500-model tree. Imported
+        # here: a no-op run that writes no record must not pay its import (~40 ms).
+        import pydantic_core  # noqa: PLC0415
+
         try:
             write_cache(out, STATE_NAME, pydantic_core.to_json(data).decode("utf-8") + "\n")
         except OSError:
@@ -140,7 +141,7 @@ def inputs_digest(run: RunInputs, proofs: Proofs | None = None) -> str | None:
     """
     if not run.catalog.is_dir():
         return None
-    from generator.catalog.store import entry_schema_digest  # noqa: PLC0415 - as lockfile's, loaded by now
+    from generator.catalog.entry_format import entry_schema_digest  # noqa: PLC0415 - only with a catalog
 
     head = {
         "format": STATE_FORMAT,

@@ -105,6 +105,15 @@ def test_a_noop_generate_imports_neither_jsonschema_nor_the_backend(
     assert _rendering_modules(tmp_path, "generate") == [], "a no-op renders nothing"
 
 
+def test_a_noop_generate_loads_no_model_class_and_no_template(tmp_path: Path, seed_project: Path) -> None:
+    """It proves the output current from digests alone: the toolchain's and the entry format's come
+    from modules of their own, not from the lock or the store (pydantic, YAML, jinja2: ~0.2 s)."""
+    shutil.copytree(seed_project / "catalog", tmp_path / "catalog")
+    _modules(tmp_path, "generate")  # the first run renders everything
+    top = {name.split(".")[0] for name in _modules(tmp_path, "generate")}
+    assert top & {"pydantic", "pydantic_core", "yaml", "jinja2"} == set()
+
+
 def test_a_noop_ingest_imports_no_parser_and_no_model_class(tmp_path: Path, seed_project: Path) -> None:
     """A no-op ingest replays the last run: its proofs and places need none of what extracts a
     document (the catalog's pydantic models, YAML, the schema checks: ~0.4 s at 500 models)."""

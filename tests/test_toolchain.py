@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import lockfile
 from generator.ingest import toolchain as ingest_toolchain
+from generator.render import toolchain as render_toolchain
 
 PACKAGE = "generator"
 
 
 def _module_file(module: str) -> Path | None:
-    path = lockfile.GENERATOR.parent.joinpath(*module.split("."))
+    path = render_toolchain.GENERATOR.parent.joinpath(*module.split("."))
     for candidate in (path / "__init__.py", path.with_suffix(".py")):
         if candidate.is_file():
             return candidate
@@ -58,12 +58,12 @@ def _closure(start: list[str]) -> set[Path]:
 
 
 def test_the_renderer_digest_covers_everything_render_imports() -> None:
-    render = sorted(lockfile.RENDERER.glob("*.py"))
+    render = sorted(render_toolchain.RENDERER.glob("*.py"))
     closure = _closure([f"{PACKAGE}.render.{path.stem}" for path in render])
-    outside = {path.relative_to(lockfile.GENERATOR).as_posix() for path in closure} - {
-        path.relative_to(lockfile.GENERATOR).as_posix() for path in render
+    outside = {path.relative_to(render_toolchain.GENERATOR).as_posix() for path in closure} - {
+        path.relative_to(render_toolchain.GENERATOR).as_posix() for path in render
     }
-    assert sorted(outside) == sorted(lockfile.RENDERER_IMPORTS)
+    assert sorted(outside) == sorted(render_toolchain.RENDERER_IMPORTS)
 
 
 @pytest.mark.parametrize("name", ["ingest/ecma_regex.py", "catalog/entry.py"])
@@ -71,12 +71,12 @@ def test_a_change_to_code_render_imports_changes_the_toolchain(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copy = tmp_path / "generator"
-    shutil.copytree(lockfile.GENERATOR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(lockfile, "GENERATOR", copy)
-    monkeypatch.setattr(lockfile, "RENDERER", copy / "render")
-    before = lockfile.toolchain()
+    shutil.copytree(render_toolchain.GENERATOR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(render_toolchain, "GENERATOR", copy)
+    monkeypatch.setattr(render_toolchain, "RENDERER", copy / "render")
+    before = render_toolchain.toolchain()
     (copy / name).write_text((copy / name).read_text("utf-8") + "# changed\n", "utf-8")
-    after = lockfile.toolchain()
+    after = render_toolchain.toolchain()
     assert {key for key in before if before[key] != after[key]} == {"renderer"}
 
 

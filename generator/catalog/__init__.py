@@ -1,6 +1,4 @@
-"""The catalog: normalized entries, their format, and how they are stored."""
+"""The catalog: normalized entries (entry.py), their format, and how they are stored (store.py).
 
-from generator.catalog.entry import CatalogEntry
-from generator.catalog.store import Catalog, dump_entry, entry_path, load_catalog, parse_entry
-
-__all__ = ["Catalog", "CatalogEntry", "dump_entry", "entry_path", "load_catalog", "parse_entry"]
+Nothing is imported here: a command that needs one light module of the catalog (its entry format's
+digest, its parsed-entries cache) must not load the entry's pydantic models with it."""

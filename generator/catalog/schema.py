@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from generator.catalog.entry import CatalogEntry
-from generator.catalog.store import ENTRY_SCHEMA_RESOURCE
+from generator.catalog.entry_format import ENTRY_SCHEMA_RESOURCE
 
 
 def render_entry_schema() -> str:

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from generator.catalog.entry import CatalogEntry
+from generator.catalog.entry_format import entry_json_schema, entry_schema_digest
 from generator.memo import remembered
 from generator.proofs import Proofs
 from generator.tree import yaml_files
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
-
-ENTRY_SCHEMA_RESOURCE = "entry.schema.json"
 
 # The C loader is ten times faster on large catalogs; the pure one is the fallback.
 _Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -85,13 +81,6 @@ def dump_entry(entry: CatalogEntry) -> str:
 
 
 @cache
-def entry_json_schema() -> dict[str, Any]:
-    text = resources.files("generator.catalog").joinpath(ENTRY_SCHEMA_RESOURCE).read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
-@cache
 def _entry_validator() -> Validator:
     import jsonschema  # noqa: PLC0415 - 60 ms to import; a no-op run validates nothing
 
@@ -139,17 +128,6 @@ def load_entry_yaml(text: str, origin: str) -> Any:
         raise ValueError(
             f"{where}: not valid YAML: {problem}" + (f" ({context})" if context else "")
         ) from exc
-
-
-ENTRY_CHECKS = 2  # 2: the model's schemas checked as ingest checks them (1: the entry format alone)
-
-
-@cache
-def entry_schema_digest() -> str:
-    """sha256 of what a recorded validation was made against: the entry format's JSON Schema, and
-    (ENTRY_CHECKS) the checks of its schemas that read_catalog's caller runs besides."""
-    schema = json.dumps(entry_json_schema(), sort_keys=True)
-    return hashlib.sha256(f"{ENTRY_CHECKS}\0{schema}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from generator.ingest.overlaps import overlapping_one_ofs
 from generator.recordings import Recordings
 from generator.render.cassettes import cassette_yaml, example_interactions
 from generator.render.context import ModelView, ProviderView
-from generator.render.templates import TEMPLATES, render_template
+from generator.render.templates import render_template
+from generator.shipped import TEMPLATES
 
 HARNESS = (
     "conftest.py",

@@ -21,8 +21,9 @@ from generator.render.datamodel import CodegenError, codegen_runs, generate_mode
 from generator.render.model_types import SHADOWING_ROUNDS, ModelTypes, model_types, types_key
 from generator.render.names import class_name
 from generator.render.pool import map_grouped, processes_for
-from generator.render.templates import TEMPLATES, environment, render_template
+from generator.render.templates import environment, render_template
 from generator.render.types_store import NotKept, Share, TypesStore
+from generator.shipped import TEMPLATES
 
 EXCEPTIONS = (
     "SDKError", "APIConnectionError", "APITimeoutError", "APIStatusError", "BadRequestError",

@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 from contextlib import suppress
 from functools import cache
-from pathlib import Path
 from typing import cast
 
 import jinja2
 from jinja2.bccache import Bucket
 
 from generator.render.pytext import escape_unprintable
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from generator.shipped import TEMPLATES
 
 
 def python_literal(value: object) -> str:

@@ -34,7 +34,7 @@ from generator.tree import write_atomically
 FOLDER = "types"  # below the output directory's cache folder (unchanged.CACHE_DIR)
 FORMAT = 2
 INDEX = "index.json"
-# Of lockfile.toolchain(): what types_code runs (not the templates, nor the formatter: it formats nothing).
+# Of render.toolchain.toolchain(): what types_code runs (not the templates, nor the formatter: it formats nothing).
 TYPING_TOOLS = ("cardgen", "renderer", "datamodel-code-generator", "pydantic")
 UNPINNED = ("inflect",)  # what the code generator names classes with (singulars), not pinned here
 
@@ -67,7 +67,7 @@ class TypesStore:
 
     @classmethod
     def of(cls, folder: Path, tools: Mapping[str, str]) -> TypesStore:
-        """The store in folder for this toolchain (lockfile.toolchain())."""
+        """The store in folder for this toolchain (render.toolchain.toolchain())."""
         makers = {name: tools.get(name, "") for name in TYPING_TOOLS}
         makers.update((name, _version(name)) for name in UNPINNED)
         makers["python"] = ".".join(map(str, sys.version_info[:2]))

@@ -8,8 +8,9 @@ import jsonschema
 import pytest
 
 from generator.catalog.entry import CatalogEntry
+from generator.catalog.entry_format import ENTRY_SCHEMA_RESOURCE
 from generator.catalog.schema import render_entry_schema
-from generator.catalog.store import ENTRY_SCHEMA_RESOURCE, dump_entry, entry_path, load_catalog, parse_entry
+from generator.catalog.store import dump_entry, entry_path, load_catalog, parse_entry
 from tests.conftest import REPO, seed_catalog
 
 ENTRIES = list(seed_catalog())

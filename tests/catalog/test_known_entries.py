@@ -9,6 +9,7 @@ import pytest
 
 from generator.catalog import store
 from generator.catalog.entry import CatalogEntry
+from generator.catalog.entry_format import entry_schema_digest
 from generator.catalog.store import (
     Catalog,
     KnownEntries,
@@ -16,7 +17,6 @@ from generator.catalog.store import (
     dump_entry,
     entry_format_errors,
     entry_path,
-    entry_schema_digest,
     load_catalog,
     read_catalog,
 )

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from generator.catalog import store
+from generator.catalog import entry_format
 from generator.catalog.store import exact_json, read_catalog
 from generator.cli import cli
 from generator.unchanged import CACHE_DIR, STATE_NAME, Record
@@ -129,14 +129,14 @@ def test_other_entry_checks_are_no_noop(project: Path, monkeypatch: pytest.Monke
     """The lock names what its entries were checked against: a change to that is a change to the output."""
     _generate(project)
     _noop(project)
-    monkeypatch.setattr(store, "ENTRY_CHECKS", store.ENTRY_CHECKS + 1)
-    store.entry_schema_digest.cache_clear()
+    monkeypatch.setattr(entry_format, "ENTRY_CHECKS", entry_format.ENTRY_CHECKS + 1)
+    entry_format.entry_schema_digest.cache_clear()
     try:
         outcome = _generate(project, "--check")
         assert outcome.exit_code == 1, outcome.output
         assert "stale:   cardgen.lock" in outcome.stderr
     finally:
-        store.entry_schema_digest.cache_clear()
+        entry_format.entry_schema_digest.cache_clear()
 
 
 def test_check_after_an_output_edit_fails_even_with_a_record(project: Path) -> None:

@@ -240,16 +240,16 @@ def test_a_hand_edited_model_file_is_rendered_again_not_reused(project: Path) ->
 def test_a_change_to_the_rendering_code_invalidates_every_model(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import lockfile
+    from generator.render import toolchain as render_toolchain
 
     renderer = tmp_path / "render"
-    shutil.copytree(lockfile.RENDERER, renderer, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(lockfile, "RENDERER", renderer)
-    before = lockfile.toolchain()
+    shutil.copytree(render_toolchain.RENDERER, renderer, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(render_toolchain, "RENDERER", renderer)
+    before = render_toolchain.toolchain()
     (renderer / "postprocess.py").write_text(
         (renderer / "postprocess.py").read_text("utf-8") + "# changed\n", "utf-8"
     )
-    after = lockfile.toolchain()
+    after = render_toolchain.toolchain()
     assert before["renderer"] != after["renderer"]
     assert {k for k in before if before[k] != after[k]} == {"renderer"}
 
@@ -258,18 +258,18 @@ def test_a_changed_toolchain_alone_is_a_patch_release(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The SDK's own code may differ: two packages must not carry one version."""
-    from generator import lockfile
+    from generator.render import toolchain as render_toolchain
 
     assert _generate(project).exit_code == 0
     before = json.loads(
         (project / "generated" / "cardgen.lock").read_text("utf-8").split('\n "models"')[0].rstrip(",") + "}"
     )["version"]
     renderer = tmp_path / "render"
-    shutil.copytree(lockfile.RENDERER, renderer, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(render_toolchain.RENDERER, renderer, ignore=shutil.ignore_patterns("__pycache__"))
     (renderer / "postprocess.py").write_text(
         (renderer / "postprocess.py").read_text("utf-8") + "# changed\n", "utf-8"
     )
-    monkeypatch.setattr(lockfile, "RENDERER", renderer)
+    monkeypatch.setattr(render_toolchain, "RENDERER", renderer)
     outcome = _generate(project)
     major, minor, patch = before.split(".")
     assert f"(version {major}.{minor}.{int(patch) + 1})" in outcome.output, outcome.output
@@ -282,14 +282,14 @@ def test_a_changed_toolchain_beside_a_changed_model_is_said_too(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The other models' code may differ as well: the changelog does not name only the one model."""
-    from generator import lockfile
+    from generator.render import toolchain as render_toolchain
 
     renderer = tmp_path / "render"
-    shutil.copytree(lockfile.RENDERER, renderer, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(render_toolchain.RENDERER, renderer, ignore=shutil.ignore_patterns("__pycache__"))
     (renderer / "postprocess.py").write_text(
         (renderer / "postprocess.py").read_text("utf-8") + "# changed\n", "utf-8"
     )
-    monkeypatch.setattr(lockfile, "RENDERER", renderer)
+    monkeypatch.setattr(render_toolchain, "RENDERER", renderer)
     _edit_entry(project, TINY, lambda d: d.update(description="A smaller description."))
     assert _generate(project).exit_code == 0
     changelog = (project / "generated" / "CHANGELOG.md").read_text("utf-8")

@@ -8,9 +8,9 @@ import json
 import pickle
 from pathlib import Path
 
-from generator import lockfile
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
+from generator.render import toolchain as render_toolchain
 from generator.render.model_types import types_key
 from generator.render.render import TypedViews
 from generator.render.types_store import TypesStore
@@ -63,7 +63,7 @@ def test_the_key_is_everything_the_code_is_made_of(tmp_path: Path) -> None:
 
 
 def test_the_toolchain_is_what_makes_the_code_not_the_templates_or_the_formatter(tmp_path: Path) -> None:
-    tools = lockfile.toolchain()
+    tools = render_toolchain.toolchain()
     same = TypesStore.of(tmp_path, tools).toolchain
     assert TypesStore.of(tmp_path, {**tools, "templates": "other", "ruff": "0.0.1"}).toolchain == same
     for maker in ("cardgen", "renderer", "datamodel-code-generator", "pydantic"):
