@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from generator.proofs import Proofs
 from generator.recordings import PROOF_LABEL
@@ -119,12 +119,8 @@ class Record:
             "formatted": {"by": self.formatted_by, "files": dict(sorted(self.formatted.items()))},
             "stored": dict(sorted(self.stored.items())),
         }
-        # pydantic-core's encoder: ~5x json's, on a record of every file of a 500-model tree. Imported
-        # here: a no-op run that writes no record must not pay its import (~40 ms).
-        import pydantic_core  # noqa: PLC0415
-
         try:
-            write_cache(out, STATE_NAME, pydantic_core.to_json(data).decode("utf-8") + "\n")
+            write_cache(out, STATE_NAME, _json_text(data) + "\n")
         except OSError:
             return False
         return True
@@ -205,6 +201,16 @@ def keep_proofs(out: Path, record: Record, proofs: Proofs) -> None:
     """Record what a run that wrote nothing proved afresh, so the next one need not read it again."""
     if proofs.read and proofs.now.keys() - record.proofs.keys():
         replace(record, proofs=proofs.record()).write(out)  # if it cannot be kept, the next run reads again
+
+
+def _json_text(data: dict[str, Any]) -> str:
+    """data as compact JSON: by pydantic-core's encoder where the run has loaded it (one that rendered),
+    ~2x json's on a 500-model record; by json's in a no-op run keeping new proofs, where importing
+    pydantic-core (~40 ms) would cost more than it saves. The same text either way."""
+    core = sys.modules.get("pydantic_core")
+    if core is None:
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return cast("str", core.to_json(data).decode("utf-8"))
 
 
 def cache_path(out: Path, name: str) -> Path:

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -15,6 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import LAZY_COMMANDS, cli
+from generator.proofs import RACY_NS
+from generator.unchanged import CACHE_DIR, STATE_NAME
 from tests.conftest import REPO
 
 HEAVY = ("jsonschema", "starlette", "uvicorn")
@@ -110,8 +113,13 @@ def test_a_noop_generate_loads_no_model_class_and_no_template(tmp_path: Path, se
     from modules of their own, not from the lock or the store (pydantic, YAML, jinja2: ~0.2 s)."""
     shutil.copytree(seed_project / "catalog", tmp_path / "catalog")
     _modules(tmp_path, "generate")  # the first run renders everything
+    # Past the racy window, the no-op proves the files the first run could not, and keeps the record.
+    time.sleep(RACY_NS / 1e9 + 0.1)
+    record = tmp_path / "generated" / CACHE_DIR / STATE_NAME
+    before = record.stat().st_mtime_ns
     top = {name.split(".")[0] for name in _modules(tmp_path, "generate")}
     assert top & {"pydantic", "pydantic_core", "yaml", "jinja2"} == set()
+    assert record.stat().st_mtime_ns != before, "the no-op kept its new proofs"
 
 
 def test_a_noop_ingest_imports_no_parser_and_no_model_class(tmp_path: Path, seed_project: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,21 @@ def test_the_record_reads_back_what_was_written_and_nothing_from_a_damaged_one(t
     )
     path.write_text("{not json", "utf-8")
     assert Record.read(tmp_path) == Record()
+
+
+def test_a_record_is_the_same_text_with_and_without_pydantic_core_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A no-op run keeping new proofs writes the record by json's encoder (pydantic-core not loaded);
+    a run that rendered, by pydantic-core's: the next run must read either alike."""
+    record = Record(
+        inputs="d" * 64, version="1.2.3", files={"modelsdk/a.py": "0" * 64, "modelsdk/ünï/名.py": "1" * 64},
+        models=2, proofs={"catalog/x.yaml": [1, 2, 3, 4, 5, "2" * 64]}, formatted={"modelsdk/a.py": ("3" * 64, "5" * 64)},
+        formatted_by="t", stored={"modelsdk/a.py": ["4" * 64]},
+    )  # fmt: skip
+    assert record.write(tmp_path / "core")
+    monkeypatch.setitem(sys.modules, "pydantic_core", None)  # as in a process that never imported it
+    assert record.write(tmp_path / "json")
+    by_core, by_json = ((tmp_path / name / CACHE_DIR / STATE_NAME).read_bytes() for name in ("core", "json"))
+    assert by_core == by_json
+    assert Record.read(tmp_path / "json") == record
