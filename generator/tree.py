@@ -46,7 +46,7 @@ def is_dropping(relative: PurePath) -> bool:
 
 def is_build_output(relative: str) -> bool:
     """What `pip install <out>` leaves in the project root it builds from: never content, never foreign."""
-    top = PurePosixPath(relative).parts[0]
+    top = relative.split("/", 1)[0]  # not PurePosixPath(...).parts: ~35x the time, on every file of out
     return top in {"build", "dist"} or top.endswith(".egg-info")
 
 
