@@ -47,9 +47,14 @@ def _modules(root: Path, *args: str) -> list[str]:
     return found
 
 
+def _packages(root: Path, *args: str) -> set[str]:
+    """The top-level packages the run imported."""
+    return {name.split(".")[0] for name in _modules(root, *args)}
+
+
 def _imported(root: Path, *args: str) -> list[str]:
     """Which of HEAVY, and whether generator, the run imported."""
-    return sorted({name.split(".")[0] for name in _modules(root, *args)} & {*HEAVY, "generator"})
+    return sorted(_packages(root, *args) & {*HEAVY, "generator"})
 
 
 RENDERING = ("generator.generate", "generator.render.render", "datamodel_code_generator")
@@ -117,7 +122,7 @@ def test_a_noop_generate_loads_no_model_class_and_no_template(tmp_path: Path, se
     time.sleep(RACY_NS / 1e9 + 0.1)
     record = tmp_path / "generated" / CACHE_DIR / STATE_NAME
     before = record.stat().st_mtime_ns
-    top = {name.split(".")[0] for name in _modules(tmp_path, "generate")}
+    top = _packages(tmp_path, "generate")
     assert top & {"pydantic", "pydantic_core", "yaml", "jinja2"} == set()
     assert record.stat().st_mtime_ns != before, "the no-op kept its new proofs"
 
@@ -127,11 +132,11 @@ def test_a_noop_ingest_imports_no_parser_and_no_model_class(tmp_path: Path, seed
     document (the catalog's pydantic models, YAML, the schema checks: ~0.4 s at 500 models)."""
     shutil.copytree(seed_project / "catalog", tmp_path / "catalog")
     _modules(tmp_path, "ingest")  # the copy's files are new to its proofs
-    top = {name.split(".")[0] for name in _modules(tmp_path, "ingest")}
+    top = _packages(tmp_path, "ingest")
     assert top & {"pydantic", "jsonschema", "yaml"} == set()
     edited = next((tmp_path / "catalog" / "sources").rglob("*.md"))
     edited.write_text(edited.read_text("utf-8") + "\nEdited.\n", "utf-8")
-    assert {"pydantic", "jsonschema", "yaml"} <= {name.split(".")[0] for name in _modules(tmp_path, "ingest")}
+    assert {"pydantic", "jsonschema", "yaml"} <= _packages(tmp_path, "ingest")
 
 
 def test_a_generate_that_renders_still_imports_no_backend(tmp_path: Path, seed_project: Path) -> None:

@@ -13,6 +13,7 @@ import yaml
 
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.entry_format import entry_json_schema, entry_schema_digest
+from generator.catalog.parsed import ParsedEntries
 from generator.memo import remembered
 from generator.proofs import Proofs
 from generator.tree import yaml_files
@@ -235,8 +236,4 @@ def read_catalog(
 def load_catalog(directory: Path) -> Catalog:
     """Load every `<provider>/<slug>.yaml` below directory; an entry whose text ingest or generate
     already parsed (and checked) is read back from its JSON beside the catalog (catalog.parsed)."""
-    # Here, not at the top: the cache's module loads importlib.metadata, which commands that import
-    # this module without loading a catalog (a no-op generate) need not pay for.
-    from generator.catalog.parsed import ParsedEntries  # noqa: PLC0415
-
     return read_catalog(directory, parsed=ParsedEntries(directory)).catalog
