@@ -24,6 +24,11 @@ settings.register_profile("cardgen", derandomize=True, database=None, deadline=N
 settings.load_profile("cardgen")
 
 REPO = Path(__file__).resolve().parent.parent
+# Hypothesis keeps its Unicode tables in its storage folder, by default `.hypothesis` below the working
+# directory: every scratch project a test runs a conformance suite in would build them again (~2 s
+# each, the utf-8 codec table; two dozen projects in this suite). One folder for every process of the
+# run, and of the next (its files are written atomically; examples are saved only for failures).
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(REPO / ".hypothesis"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The tests' own copy of the seed documents, never catalog/: documents added to or changed in the
 # committed catalog must not change what these tests see (`make check` and `cardgen conform` check it).
