@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -136,17 +135,34 @@ def write_atomically(path: Path, text: str | Iterable[str], *, durable: bool = T
     """Write text (or its lines) to a temporary file beside path, then rename it over path: a
     reader never sees half a file. durable: flushed to the disk first (a cache need not be)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    handle, temporary = staging_file(path)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.writelines([text] if isinstance(text, str) else text)  # lines: never one big copy
             if durable:
                 out.flush()
                 os.fsync(out.fileno())
-        Path(temporary).replace(path)
+        temporary.replace(path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def staging_file(path: Path) -> tuple[int, Path]:
+    """A new empty file beside path, open for writing, to be renamed over it: (descriptor, its path).
+
+    Created as open() creates a file, mode 0o666 less the umask (tempfile.mkstemp's 0o600 would
+    leave every generated module, entry and cassette readable by its owner alone: a package copied
+    into an image, or vendored, that another user cannot import). O_EXCL: never one another writer made.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        candidate = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
+        try:
+            return os.open(candidate, flags, 0o666), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free name for a temporary file beside {path}")
 
 
 def _check_path(name: PurePosixPath) -> None:
@@ -197,8 +213,8 @@ def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff) -> None:
         for changed in diff.stale + diff.missing:
             destination = target / changed
             destination.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".cardgen-", dir=destination.parent)
-            staged.append((Path(temporary), destination))
+            handle, temporary = staging_file(destination)
+            staged.append((temporary, destination))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 stream.write(files[PurePosixPath(changed)])
     except BaseException:

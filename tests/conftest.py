@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -55,6 +56,16 @@ def seed_catalog() -> Catalog:
     result = ingest(IngestInputs(SOURCES, PROVIDERS, OVERLAYS))
     assert not has_errors(result.diagnostics), result.diagnostics
     return result.catalog
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    """Files this process creates meanwhile get mode 0o666 & ~mask, as a user's shell would give them."""
+    previous = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def cardgen(

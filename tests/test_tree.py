@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import stat
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from types import FrameType
 
 import pytest
 
-from generator.tree import UnsafeTarget, compare_tree, is_dropping, on_disk, write_tree
+from generator.tree import UnsafeTarget, compare_tree, is_dropping, on_disk, write_atomically, write_tree
+from tests.conftest import umask
 
 
 def test_write_then_compare_is_clean(tmp_path: Path) -> None:
@@ -19,6 +21,22 @@ def test_write_then_compare_is_clean(tmp_path: Path) -> None:
     write_tree(tmp_path / "out", files)
     assert compare_tree(tmp_path / "out", files).clean
     assert (tmp_path / "out" / "a" / "b.txt").read_text("utf-8") == "one\n"
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027], ids=["umask-022", "umask-027"])
+def test_files_get_the_mode_a_plain_write_gives_under_the_umask(tmp_path: Path, mask: int) -> None:
+    target = tmp_path / "out"
+    with umask(mask):
+        write_tree(target, {PurePosixPath("pkg/new.py"): "x\n", PurePosixPath("stale.py"): "1\n"})
+        write_tree(
+            target, {PurePosixPath("pkg/new.py"): "x\n", PurePosixPath("stale.py"): "2\n"}
+        )  # rewritten
+        write_atomically(tmp_path / "cache" / "entry.json", "{}")
+        (tmp_path / "plain.txt").write_text("p", "utf-8")
+    files = [target / "pkg" / "new.py", target / "stale.py", tmp_path / "cache" / "entry.json"]
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files}
+    assert modes == dict.fromkeys(modes, stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode))
+    assert set(modes.values()) == {0o666 & ~mask}  # readable by others unless the umask says no
 
 
 def test_a_failed_write_changes_nothing(tmp_path: Path) -> None:
@@ -29,7 +47,7 @@ def test_a_failed_write_changes_nothing(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_tree(target, files)
     assert (target / "keep.txt").read_text("utf-8") == "old\n"
-    assert not [p for p in target.rglob(".cardgen-*") if p.name != ".cardgen-files"]
+    assert not list(target.rglob("*.part"))  # no staged file left behind
 
 
 class Stopped(Exception):

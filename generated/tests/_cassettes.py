@@ -20,7 +20,6 @@ reading ahead of the client.
 import json
 import os
 import re
-import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -502,11 +501,24 @@ def _as_bytes(body: str | bytes) -> bytes:
 
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = _staging_file(path)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
-        Path(temporary).replace(path)
+        temporary.replace(path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def _staging_file(path: Path) -> tuple[int, Path]:
+    """A new empty file beside path, mode 0o666 less the umask as open() makes it (tempfile.mkstemp's
+    0o600 would leave the cassette readable by its owner alone, wherever it is copied)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        candidate = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
+        try:
+            return os.open(candidate, flags, 0o666), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free name for a temporary file beside {path}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 from generator.backend.server import BackendHandle, running_backend
 from tests.cassettes.conftest import CATALOG, CREDENTIALS, entry_named, sdk_model
+from tests.conftest import umask
 
 CLOUDFLARE = entry_named("cloudflare", "tinyllama_1_1b_chat_v1_0")
 SECRETS = {
@@ -124,6 +126,22 @@ def test_a_stream_abandoned_early_is_kept_as_far_as_it_went(cassettes: Any, tmp_
     assert first == b"data: 0\n\n"
     [interaction] = cassettes.load_cassettes([sink])
     assert interaction.response_body == "data: 0\n\n"
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027], ids=["umask-022", "umask-027"])
+def test_a_cassette_gets_the_mode_a_plain_write_gives_under_the_umask(
+    cassettes: Any, tmp_path: Path, mask: int
+) -> None:
+    sink = tmp_path / "cloudflare" / "model" / "c.yaml"
+    transport = cassettes.RecordingTransport(
+        httpx.MockTransport(lambda _: httpx.Response(200, json={})), sink, {}
+    )
+    with umask(mask), httpx.Client(transport=transport) as client:
+        client.post("https://h.example/run", json={"a": 1})
+        client.post("https://h.example/run", json={"a": 2})  # the cassette written again, two interactions
+    assert len(cassettes.load_cassettes([sink])) == 2
+    assert stat.S_IMODE(sink.stat().st_mode) == 0o666 & ~mask  # not mkstemp's owner-only 0o600
+    assert [path.name for path in sink.parent.iterdir()] == ["c.yaml"]  # nothing staged left behind
 
 
 def test_a_binary_upload_is_stored_as_bytes_with_secrets_scrubbed(cassettes: Any, tmp_path: Path) -> None:
