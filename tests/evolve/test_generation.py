@@ -526,3 +526,18 @@ def test_a_record_that_cannot_be_kept_is_a_warning_once_the_output_is_written(
     assert not (project / "generated" / ".cardgen-cache" / "generate.json").exists()
     monkeypatch.undo()
     assert _generate(project, "--check").exit_code == 0  # the output is whole all the same
+
+
+def test_the_changelog_shows_document_text_escaped_line_by_line(project: Path) -> None:
+    """A description edited to hold a line separator and a bidi override: the changelog's lines are
+    the lines it wrote (splitlines() agrees) and the text shows escaped, not acted on."""
+
+    def describe(data: dict[str, object]) -> None:
+        data["description"] = "first\u2028second \u202ereversed\x85 end"
+
+    _edit_entry(project, TINY, describe)
+    assert _generate(project).exit_code == 0
+    changelog = (project / "generated" / "CHANGELOG.md").read_text("utf-8")
+    assert changelog.splitlines() == changelog.split("\n")[:-1]
+    assert all(line.isprintable() for line in changelog.splitlines())
+    assert "first\\u2028second \\u202ereversed\\x85 end" in changelog.split("## ")[1]

@@ -12,7 +12,7 @@ from generator.evolve import CatalogDiff, bump_for, diff_catalogs
 from generator.evolve.changes import Bump, bump_below_1_0
 from generator.evolve.report import render_json, render_text
 from generator.render.changelog import bumped
-from tests.evolve.cases import CASES, Case, base_entry
+from tests.evolve.cases import CASES, Case, base_entry, obj
 
 BY_ID = {case.id: case for case in CASES}
 
@@ -170,3 +170,32 @@ def test_a_long_value_that_changed_is_shown_where_it_changed() -> None:
     was, now = change.message.split(": ", 1)[1].split(" -> ")
     assert was != now, change.message
     assert "30, 40" in was and "31, 41" in now
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\u2029", "\x85", "\u202e", "\x0c", "\x1b"])
+def test_document_text_that_changed_is_shown_on_lines_of_its_own_escaped(character: str) -> None:
+    """A description or enum value with a line separator, a bidi override or an escape code reaches the
+    report (and generated/CHANGELOG.md, from the same messages) escaped: splitlines() readers see
+    the lines written, and no terminal or Markdown view shows text the document reordered."""
+    old = base_entry()
+    text = f"before{character}after"
+    schema = obj(
+        {"prompt": {"type": "string", "enum": ["a", text], "description": f"old {text}"}}, ["prompt"]
+    )
+    before = old.model_copy(
+        update={
+            "description": "plain",
+            "input_schema": obj({"prompt": {"type": "string", "enum": ["a", "b"]}}, ["prompt"]),
+        }
+    )
+    after = old.model_copy(update={"description": text, "input_schema": schema})
+    diff = diff_catalogs(Catalog((before,)), Catalog((after,)))
+    messages = [change.message for change in diff.changes]
+    report = render_text(diff)
+    assert len(messages) >= 2, messages  # the description and the enum at least
+    for shown in [*messages, report]:
+        assert all(ch.isprintable() for ch in shown.replace("\n", "")), ascii(shown)
+    assert report.splitlines() == report.split("\n")[:-1]
+    assert any("before\\" in message and "after" in message for message in messages), (
+        messages
+    )  # shown, escaped
