@@ -67,3 +67,22 @@ def test_any_character_round_trips_through_the_store(char: str) -> None:
         update={"description": texts[0], "input_schema": {**entry.input_schema, "examples": texts}}
     )
     assert parse_entry(dump_entry(changed), "x.yaml") == changed
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"], ids=lambda c: f"U+{ord(c):04X}")
+def test_a_line_break_only_yaml_1_1_knows_is_written_escaped(char: str) -> None:
+    """NEL, LS and PS are line breaks to YAML 1.1 (PyYAML) and plain characters to YAML 1.2 (most other
+    parsers): written raw, a folded or indented line reads back with other spaces there. Escaped
+    (`\\N`, `\\L`, `\\P` in double quotes), every parser reads the catalog's text the same."""
+    entry = ENTRIES[0]
+    texts = [
+        f"a{char}b",
+        f"a long sentence that is folded {char} somewhere " * 4,
+        f"line one\nline{char} two",
+    ]
+    changed = entry.model_copy(
+        update={"description": texts[0], "input_schema": {**entry.input_schema, "examples": texts}}
+    )
+    text = dump_entry(changed)
+    assert char not in text
+    assert parse_entry(text, "x.yaml") == changed
