@@ -25,7 +25,7 @@ from generator.cli_support import (
     verbose_option,
     warn_not_kept,
 )
-from generator.diagnostics import Level, count_warnings, has_errors
+from generator.diagnostics import Diagnostic, Level, count_warnings, has_errors
 from generator.machine import diagnostics_json, emit, format_option, tree_json
 from generator.tree import TreeDiff
 
@@ -121,6 +121,8 @@ def ingest_command(
     diagnostics = openable(result.diagnostics, places(sources, providers, overlays))
     if not as_json:
         report(diagnostics, verbose)
+        if not strict:
+            _say_strict_refuses(diagnostics)
     warned = count_warnings(diagnostics) if strict else 0
     failed = has_errors(diagnostics) or warned > 0
     errors = sum(1 for d in diagnostics if d.level is Level.ERROR)
@@ -161,6 +163,18 @@ def ingest_command(
         sys.exit(1)
 
 
+def _say_strict_refuses(diagnostics: list[Diagnostic]) -> None:
+    """After the warnings of a run without --strict: they pass here, and fail the --strict run a CI
+    makes (`make check`), which a user who saw them scroll past in a successful run would not guess."""
+    warned = count_warnings(diagnostics)
+    if warned:
+        click.echo(
+            f"{warned} warning(s) above: `cardgen ingest --strict`, as a CI runs it, fails on each "
+            "until it is answered as it says",
+            err=True,
+        )
+
+
 def _say_stopped(catalog_dir: Path, check: bool, errors: int, warned: int) -> None:
     """Say why the run stopped before the catalog, and what that left undone."""
     counted = f"{errors} error(s)" + (f" and {warned} warning(s) under --strict" if warned else "")
@@ -192,6 +206,7 @@ def _replay_ingest(
     diagnostics = openable(outcome.diagnostics, places)
     if not as_json:
         report(diagnostics, verbose)
+        _say_strict_refuses(diagnostics)  # a --strict run with warnings is never a replay
     if as_json:
         emit(
             {"command": "ingest", "ok": True, "documents": outcome.documents,

@@ -160,5 +160,15 @@ def test_strict_counts_warnings_as_errors_in_a_fresh_run_and_a_replayed_one(
             run,
             output,
         )
+        assert "`cardgen ingest --strict`" not in output  # the failure itself says so
     assert {p: p.read_bytes() for p in (root / "models").rglob("*.yaml")} == before
-    assert _ingest(root)[0] == 0  # without it, the same warnings pass
+    # Without it, the same warnings pass, fresh or replayed, and the run says that --strict would not.
+    shutil.rmtree(root / "models" / ".cardgen-cache")  # its caches: the next run reads every document
+    for _ in ("fresh", "replayed"):
+        code, output = _ingest(root)
+        assert code == 0
+        warned = output.count(": warning: ")
+        assert (
+            warned
+            and f"\n{warned} warning(s) above: `cardgen ingest --strict`, as a CI runs it, fails" in output
+        )
