@@ -198,7 +198,7 @@ def write_tree(
         _stage_and_swap(target, files, diff)
         manifest = "".join(f"{path}\n" for path in sorted({*map(str, files), *kept}))
         if (target / MANIFEST).is_file() is False or (target / MANIFEST).read_text("utf-8") != manifest:
-            (target / MANIFEST).write_text(manifest, "utf-8")
+            write_atomically(target / MANIFEST, manifest, durable=False)  # never half a list of what is ours
     return diff
 
 

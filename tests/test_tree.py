@@ -12,7 +12,15 @@ from types import FrameType
 
 import pytest
 
-from generator.tree import UnsafeTarget, compare_tree, is_dropping, on_disk, write_atomically, write_tree
+from generator.tree import (
+    MANIFEST,
+    UnsafeTarget,
+    compare_tree,
+    is_dropping,
+    on_disk,
+    write_atomically,
+    write_tree,
+)
 from tests.conftest import umask
 
 
@@ -37,6 +45,18 @@ def test_files_get_the_mode_a_plain_write_gives_under_the_umask(tmp_path: Path, 
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files}
     assert modes == dict.fromkeys(modes, stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode))
     assert set(modes.values()) == {0o666 & ~mask}  # readable by others unless the umask says no
+
+
+def test_the_manifest_is_replaced_whole_not_rewritten_in_place(tmp_path: Path) -> None:
+    """A run killed while the manifest is written must not leave half of it: the files it no longer
+    names would be foreign to the next run, which then refuses to write at all."""
+    target = tmp_path / "out"
+    write_tree(target, {PurePosixPath("a.py"): "a\n"})
+    before = (target / MANIFEST).stat().st_ino
+    write_tree(target, {PurePosixPath("a.py"): "a\n", PurePosixPath("b.py"): "b\n"})
+    assert (target / MANIFEST).read_text("utf-8") == "a.py\nb.py\n"
+    assert (target / MANIFEST).stat().st_ino != before  # a new file renamed over it
+    assert not list(target.rglob("*.part"))
 
 
 def test_a_failed_write_changes_nothing(tmp_path: Path) -> None:
