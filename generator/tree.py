@@ -155,7 +155,7 @@ def staging_file(path: Path) -> tuple[int, Path]:
     leave every generated module, entry and cassette readable by its owner alone: a package copied
     into an image, or vendored, that another user cannot import). O_EXCL: never one another writer made.
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # Windows: no \r\n for \n
     for _ in range(100):
         candidate = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
         try:
@@ -198,7 +198,7 @@ def write_tree(
         _stage_and_swap(target, files, diff)
         manifest = "".join(f"{path}\n" for path in sorted({*map(str, files), *kept}))
         if (target / MANIFEST).is_file() is False or (target / MANIFEST).read_text("utf-8") != manifest:
-            write_atomically(target / MANIFEST, manifest, durable=False)  # never half a list of what is ours
+            write_atomically(target / MANIFEST, manifest)  # never half a list of what is ours
     return diff
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from generator.evolve.rules import RULES_BY_ID, SEVERITIES, Severity
+from generator.render.pytext import escape_unprintable
 
 Bump = Literal["major", "minor", "patch", "none"]
 Status = Literal["added", "removed", "changed"]
@@ -26,6 +27,9 @@ class Change:
     def __post_init__(self) -> None:
         if self.rule not in RULES_BY_ID:
             raise ValueError(f"unknown rule id {self.rule!r}")
+        # Messages quote the documents (property names, keywords, values): a line separator or a
+        # bidi override in one would split or reorder the report's and the changelog's lines.
+        object.__setattr__(self, "message", escape_unprintable(self.message))
 
     @property
     def severity(self) -> Severity:

@@ -23,12 +23,13 @@ def canonical(value: Any) -> str:
 
 
 def short(value: Any, width: int = 60) -> str:
-    """value as JSON for a report line, cut to width; unprintable characters escaped (see shown)."""
+    """value as JSON for a report line, cut to width; unprintable characters escaped (see escaped),
+    which can make it longer than width."""
     text = canonical(value)
-    return shown(text if len(text) <= width else text[: width - 3] + "...")
+    return escaped(text if len(text) <= width else text[: width - 3] + "...")
 
 
-def shown(text: str) -> str:
+def escaped(text: str) -> str:
     """Canonical JSON text as a report, a changelog or a terminal shows it: JSON leaves line and
     paragraph separators, NEL and bidi overrides as they are, which would split a line for
     splitlines() readers or make it read otherwise; each is escaped (after any cut, so no escape
@@ -44,12 +45,12 @@ def contrast(old: Any, new: Any, width: int = 60) -> str:
     a beginning are not both shown as that same beginning."""
     was, now = canonical(old), canonical(new)
     if len(was) <= width and len(now) <= width:
-        return f"{shown(was)} -> {shown(now)}"
+        return f"{escaped(was)} -> {escaped(now)}"
     common = next(
         (i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b), min(len(was), len(now))
     )
     start = max(0, common - CONTEXT)
-    return f"{shown(_window(was, start, width))} -> {shown(_window(now, start, width))}"
+    return f"{escaped(_window(was, start, width))} -> {escaped(_window(now, start, width))}"
 
 
 def _window(text: str, start: int, width: int) -> str:

@@ -121,8 +121,6 @@ def ingest_command(
     diagnostics = openable(result.diagnostics, places(sources, providers, overlays))
     if not as_json:
         report(diagnostics, verbose)
-        if not strict:
-            _say_strict_refuses(diagnostics)
     warned = count_warnings(diagnostics) if strict else 0
     failed = has_errors(diagnostics) or warned > 0
     errors = sum(1 for d in diagnostics if d.level is Level.ERROR)
@@ -142,6 +140,8 @@ def ingest_command(
         else:
             _say_stopped(catalog_dir, check, errors, warned)
         sys.exit(1)
+    if not (as_json or strict or failed):
+        _say_strict_refuses(diagnostics, sources.parent / ACKNOWLEDGED)
     diff, entries = _write_catalog(catalog_dir, result, cache, check, digest if not failed else None)
     document |= {"entries": entries, "check": check, **tree_json(diff), "written": not check}
     if as_json:
@@ -163,14 +163,14 @@ def ingest_command(
         sys.exit(1)
 
 
-def _say_strict_refuses(diagnostics: list[Diagnostic]) -> None:
+def _say_strict_refuses(diagnostics: list[Diagnostic], acknowledged: Path) -> None:
     """After the warnings of a run without --strict: they pass here, and fail the --strict run a CI
     makes (`make check`), which a user who saw them scroll past in a successful run would not guess."""
     warned = count_warnings(diagnostics)
     if warned:
         click.echo(
-            f"{warned} warning(s) above: `cardgen ingest --strict`, as a CI runs it, fails on each "
-            "until it is answered as it says",
+            f"{warned} warning(s) above: `cardgen ingest --strict` (as `make check` and CI run it) fails "
+            f"until each is answered as it says (a fix, an overlay, or {acknowledged})",
             err=True,
         )
 
@@ -203,10 +203,12 @@ def _replay_ingest(
     as_json: bool,
 ) -> None:
     """Say what the last clean ingest said, as a run that wrote nothing (places: see openable)."""
+    from generator.ingest.places import ACKNOWLEDGED
+
     diagnostics = openable(outcome.diagnostics, places)
     if not as_json:
         report(diagnostics, verbose)
-        _say_strict_refuses(diagnostics)  # a --strict run with warnings is never a replay
+        _say_strict_refuses(diagnostics, places[ACKNOWLEDGED])  # --strict with warnings never replays
     if as_json:
         emit(
             {"command": "ingest", "ok": True, "documents": outcome.documents,

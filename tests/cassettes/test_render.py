@@ -117,6 +117,8 @@ def test_cassette_yaml_is_vcrpy_format_and_deterministic() -> None:
 
 def test_multi_line_bodies_survive_the_round_trip(cassettes: Any, tmp_path: Path) -> None:
     bodies = ["data: 1\n\ndata: [DONE]\n\n", "  leading\nand trailing  \n", "tab\there\n", "é ü 😀\n", ""]
+    # NEL, LS, PS: YAML 1.1 line breaks, which PyYAML writes raw in a block and reads NEL back as \n.
+    bodies += ["data: a\n\ndata: b\x85 two\n", "a\x85b", "x\n y\u2028 z\n", "p\u2029 q"]
     interactions = [
         Interaction("POST", "https://h/p", body, (), 200, (("content-type", "text/plain"),), body)
         for body in bodies
@@ -134,6 +136,7 @@ def test_template_writes_the_same_bytes_and_keeps_the_same_headers(cassettes: An
         Interaction(
             "POST", "https://h/p", "{}", (("accept", "x"),), 429, (("retry-after", "1"),), "data: 1\n\n"
         ),
+        Interaction("POST", "https://h/p", "{}", (), 200, (), "data: a\n\ndata: b\x85 two\n"),
     ]
     mirrored = [cassettes.Interaction(**vars(i)) for i in interactions]
     assert cassettes.dump_cassette(mirrored) == cassette_yaml(interactions)

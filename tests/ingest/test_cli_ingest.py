@@ -164,11 +164,14 @@ def test_strict_counts_warnings_as_errors_in_a_fresh_run_and_a_replayed_one(
     assert {p: p.read_bytes() for p in (root / "models").rglob("*.yaml")} == before
     # Without it, the same warnings pass, fresh or replayed, and the run says that --strict would not.
     shutil.rmtree(root / "models" / ".cardgen-cache")  # its caches: the next run reads every document
-    for _ in ("fresh", "replayed"):
+    run_record = root / "models" / ".cardgen-cache" / "ingest-run.json"  # what a replay replays
+    for run in ("fresh", "replayed"):
+        assert run_record.exists() == (run == "replayed")
         code, output = _ingest(root)
-        assert code == 0
+        assert code == 0, output
         warned = output.count(": warning: ")
+        assert warned, output
         assert (
-            warned
-            and f"\n{warned} warning(s) above: `cardgen ingest --strict`, as a CI runs it, fails" in output
-        )
+            f"\n{warned} warning(s) above: `cardgen ingest --strict` (as `make check` and CI run it) fails "
+            f"until each is answered as it says (a fix, an overlay, or {root / 'acknowledged.yaml'})\n"
+        ) in output, (run, output)

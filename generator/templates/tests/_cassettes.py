@@ -184,7 +184,11 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # PyYAML falls back to a quoted scalar by itself when a block cannot hold the text exactly.
+    # NEL, LS and PS are line breaks to YAML 1.1: in a block or a plain scalar PyYAML writes them raw,
+    # and reads NEL back as a newline; double quotes escape them (`\N`, `\L`, `\P`). Otherwise PyYAML
+    # falls back to a quoted scalar by itself when a block cannot hold the text exactly.
+    if "\x85" in value or "\u2028" in value or "\u2029" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 
 
@@ -515,7 +519,7 @@ def _write_atomically(path: Path, text: str) -> None:
 def _staging_file(path: Path) -> tuple[int, Path]:
     """A new empty file beside path, mode 0o666 less the umask as open() makes it (tempfile.mkstemp's
     0o600 would leave the cassette readable by its owner alone, wherever it is copied)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # Windows: no \r\n for \n
     for _ in range(100):
         candidate = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
         try:
