@@ -157,7 +157,7 @@ def staging_file(path: Path) -> tuple[int, Path]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # Windows: no \r\n for \n
     for _ in range(100):
-        candidate = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
+        candidate = path.with_name(f".{path.name[:100]}.{os.urandom(4).hex()}.part")  # within NAME_MAX
         try:
             return os.open(candidate, flags, 0o666), candidate
         except FileExistsError:

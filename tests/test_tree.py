@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import signal
@@ -21,7 +22,7 @@ from generator.tree import (
     write_atomically,
     write_tree,
 )
-from tests.conftest import umask
+from tests.conftest import REPO, umask
 
 
 def test_write_then_compare_is_clean(tmp_path: Path) -> None:
@@ -45,6 +46,26 @@ def test_files_get_the_mode_a_plain_write_gives_under_the_umask(tmp_path: Path, 
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files}
     assert modes == dict.fromkeys(modes, stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode))
     assert set(modes.values()) == {0o666 & ~mask}  # readable by others unless the umask says no
+
+
+def test_a_name_as_long_as_the_file_system_allows_is_written(tmp_path: Path) -> None:
+    name = PurePosixPath("m" * 250 + ".py")  # 253 bytes: NAME_MAX is 255, the staged name must fit too
+    write_tree(tmp_path / "out", {name: "x\n"})
+    write_atomically(tmp_path / name.name, "y\n")
+    assert (tmp_path / "out" / name).read_text("utf-8") == "x\n"
+    assert (tmp_path / name.name).read_text("utf-8") == "y\n"
+
+
+def test_the_generated_harness_stages_files_as_cardgen_does() -> None:
+    """Its cassette writer may not import cardgen, so it has its own copy: the same code, docstring aside."""
+
+    def body(path: Path, name: str) -> list[str]:
+        tree = ast.parse(path.read_text("utf-8"))
+        function = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name)
+        return [ast.dump(statement) for statement in function.body[1:]]
+
+    ours = body(REPO / "generator" / "tree.py", "staging_file")
+    assert ours == body(REPO / "generator" / "templates" / "tests" / "_cassettes.py", "_staging_file")
 
 
 def test_the_manifest_is_replaced_whole_not_rewritten_in_place(tmp_path: Path) -> None:
