@@ -186,7 +186,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # NEL, LS and PS are line breaks to YAML 1.1: in a block or a plain scalar PyYAML writes them raw,
     # and reads NEL back as a newline; double quotes escape them (`\N`, `\L`, `\P`). Otherwise PyYAML
     # falls back to a quoted scalar by itself when a block cannot hold the text exactly.
-    if "\x85" in value or "\u2028" in value or "\u2029" in value:
+    if any(ch in value for ch in "\x85\u2028\u2029"):  # as cardgen's writer (catalog/store.YAML_1_1_BREAKS)
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 

@@ -57,12 +57,13 @@ class _Dumper(yaml.SafeDumper):
     """Block style for multi-line strings, so descriptions diff line by line."""
 
 
-_YAML_1_1_BREAKS = "\x85\u2028\u2029"
+# Line breaks to YAML 1.1 (PyYAML), plain characters to YAML 1.2: every YAML file cardgen writes quotes them.
+YAML_1_1_BREAKS = "\x85\u2028\u2029"
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value and value == value.strip() and "\t" not in value else None
-    if any(ch in value for ch in _YAML_1_1_BREAKS):
+    if any(ch in value for ch in YAML_1_1_BREAKS):
         # NEL, LS and PS are line breaks to YAML 1.1 (PyYAML) and plain characters to YAML 1.2: written
         # as they are, a reader folds them, or keeps the indentation after them, by its version.
         # Double quotes escape them (`\N`, `\L`, `\P`), so every parser gives this very string back.

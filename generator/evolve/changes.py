@@ -27,8 +27,9 @@ class Change:
     def __post_init__(self) -> None:
         if self.rule not in RULES_BY_ID:
             raise ValueError(f"unknown rule id {self.rule!r}")
-        # Messages quote the documents (property names, keywords, values): a line separator or a
-        # bidi override in one would split or reorder the report's and the changelog's lines.
+        # Messages quote the documents (property names, keywords, values, cut to a width first): JSON
+        # leaves line separators, NEL and bidi overrides raw, which would split or reorder the
+        # report's and the changelog's lines. Escaped here, once, for every rule.
         object.__setattr__(self, "message", escape_unprintable(self.message))
 
     @property

@@ -8,13 +8,15 @@ from typing import Any
 from generator.evolve.changes import Bump, CatalogDiff, Change, bump_below_1_0
 from generator.evolve.schema_facts import short
 from generator.machine import markdown_cell
+from generator.render.pytext import escape_unprintable
 
 ABSENT = "(absent)"
 WIDTH = 15  # the longest severity, "informational", and a space
 
 
 def _value(value: Any) -> str:
-    return ABSENT if value is None else short(value, 50)
+    # As a Change escapes its message: after the cut, so no escape is cut in two.
+    return ABSENT if value is None else escape_unprintable(short(value, 50))
 
 
 def _change_lines(change: Change) -> list[str]:

@@ -23,18 +23,10 @@ def canonical(value: Any) -> str:
 
 
 def short(value: Any, width: int = 60) -> str:
-    """value as JSON for a report line, cut to width; unprintable characters escaped (see escaped),
-    which can make it longer than width."""
+    """value as JSON, cut to width. Raw: whoever shows it escapes what is unprintable, after the cut
+    (a Change its message; the report the values beside it)."""
     text = canonical(value)
-    return escaped(text if len(text) <= width else text[: width - 3] + "...")
-
-
-def escaped(text: str) -> str:
-    """Canonical JSON text as a report, a changelog or a terminal shows it: JSON leaves line and
-    paragraph separators, NEL and bidi overrides as they are, which would split a line for
-    splitlines() readers or make it read otherwise; each is escaped (after any cut, so no escape
-    is cut in two)."""
-    return escape_unprintable(text)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 CONTEXT = 12  # characters kept before the first difference, when a value is cut to show it
@@ -45,12 +37,12 @@ def contrast(old: Any, new: Any, width: int = 60) -> str:
     a beginning are not both shown as that same beginning."""
     was, now = canonical(old), canonical(new)
     if len(was) <= width and len(now) <= width:
-        return f"{escaped(was)} -> {escaped(now)}"
+        return f"{was} -> {now}"
     common = next(
         (i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b), min(len(was), len(now))
     )
     start = max(0, common - CONTEXT)
-    return f"{escaped(_window(was, start, width))} -> {escaped(_window(now, start, width))}"
+    return f"{_window(was, start, width)} -> {_window(now, start, width)}"
 
 
 def _window(text: str, start: int, width: int) -> str:
