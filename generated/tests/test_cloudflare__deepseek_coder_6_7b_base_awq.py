@@ -11,11 +11,7 @@ import pytest
 from _answer_schemas import as_read
 
 import modelsdk as sdk
-from modelsdk.types.cloudflare.deepseek_coder_6_7b_base_awq import (
-    Request,
-    Response,
-    StreamChunk,
-)
+from modelsdk.types.cloudflare.deepseek_coder_6_7b_base_awq import Request, Response, StreamChunk
 
 from _backends import DUMMY_CREDENTIALS_FOR_URLS, KEY, Backend
 from _conformance import (

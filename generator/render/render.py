@@ -196,7 +196,11 @@ def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     provider = provider_view(view.entry.provider, [probe])
     clashes: set[str] = set()
     for _, part in RESOURCE_MODULES:  # the model's sync and async modules, and their raw-response ones
-        code = render_template("resource.py.jinja", header="", provider=provider, model=probe, **part)
+        # Every name any variant may import counts (all_imports): an argument named `Literal` is
+        # renamed whether or not this model's module happens to need typing's Literal.
+        code = render_template(
+            "resource.py.jinja", header="", provider=provider, model=probe, all_imports=True, **part
+        )
         used, own = _module_names(code)
         if stand_in:  # the model's own class names, where the probe has the stand-in's
             used = frozenset(name.replace(PROBE_CLASS, view.class_name) for name in used)

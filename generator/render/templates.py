@@ -10,6 +10,7 @@ from typing import cast
 import jinja2
 from jinja2.bccache import Bucket
 
+from generator.render.imports import used_imports
 from generator.render.pytext import escape_unprintable
 from generator.shipped import TEMPLATES
 
@@ -93,6 +94,7 @@ def new_environment(bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Envir
     env.filters["doc"] = docstring_text
     env.filters["md"] = markdown_text
     env.filters["md_code"] = markdown_code
+    env.filters["used_by"] = used_imports  # {{ imports | used_by(code) }}: see imports.py
     return env
 
 
