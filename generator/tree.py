@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -206,13 +207,17 @@ def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff) -> None:
     """Write each changed file beside its place, then rename them all into place and remove the
     extra ones. A file that cannot be staged undoes the staging: target stays as it was, and a
     target that did not exist still does not."""
-    fresh = not target.exists()
-    target.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        _write_first_tree(target, files, diff.missing)
+        return
     staged: list[tuple[Path, Path]] = []
+    folders: set[Path] = set()  # made already: one mkdir a folder, not one a file
     try:
         for changed in diff.stale + diff.missing:
             destination = target / changed
-            destination.parent.mkdir(parents=True, exist_ok=True)
+            if destination.parent not in folders:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(destination.parent)
             handle, temporary = staging_file(destination)
             staged.append((temporary, destination))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
@@ -221,14 +226,46 @@ def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff) -> None:
         for staged_file, _ in staged:
             staged_file.unlink(missing_ok=True)
             _remove_empty_parents(staged_file.parent, target)
-        if fresh and not any(target.iterdir()):
-            target.rmdir()
         raise
     for staged_file, destination in staged:
         staged_file.replace(destination)
     for extra in diff.extra:
         (target / extra).unlink()
         _remove_empty_parents((target / extra).parent, target)
+
+
+def _write_first_tree(target: Path, files: FileTree, names: list[str]) -> None:
+    """A tree where there was none: written whole into a folder beside target, which is then
+    renamed to it. The tree appears at once, with one rename instead of one a file (at 500 models,
+    5,000 files); a failed write leaves neither folder."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # as staging_file's
+    staging = _staging_folder(target)
+    try:
+        folders = {staging}
+        for name in names:
+            path = staging / name
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            with os.fdopen(os.open(path, flags, 0o666), "w", encoding="utf-8", newline="") as stream:
+                stream.write(files[PurePosixPath(name)])
+        staging.rename(target)  # fails if another writer made target meanwhile (unless empty)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _staging_folder(target: Path) -> Path:
+    """A new empty folder beside target (mode 0o777 less the umask, as mkdir gives)."""
+    for _ in range(100):
+        candidate = target.with_name(f".{target.name[:100]}.{os.urandom(4).hex()}.part")
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(f"no free name for a temporary folder beside {target}")
 
 
 @contextmanager

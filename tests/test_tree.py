@@ -46,6 +46,8 @@ def test_files_get_the_mode_a_plain_write_gives_under_the_umask(tmp_path: Path, 
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files}
     assert modes == dict.fromkeys(modes, stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode))
     assert set(modes.values()) == {0o666 & ~mask}  # readable by others unless the umask says no
+    folders = {stat.S_IMODE(folder.stat().st_mode) for folder in (target, target / "pkg")}
+    assert folders == {0o777 & ~mask}  # as mkdir makes them: a first tree is written in a folder of its own
 
 
 def test_a_name_as_long_as_the_file_system_allows_is_written(tmp_path: Path) -> None:
@@ -111,15 +113,16 @@ def stop_signal(request: pytest.FixtureRequest) -> Iterator[signal.Signals]:
 
 
 class SignalledWhileWritten(dict[PurePosixPath, str]):
-    """A tree that sends its process a signal the first time a file's text is read once target
-    exists: in the middle of the write, whatever the order files are written in."""
+    """A tree that sends its process a signal when the write reads its tenth file's text: in the
+    middle of the write, whatever the order files are written in (nothing else reads a text)."""
 
-    def __init__(self, files: dict[PurePosixPath, str], target: Path, number: signal.Signals) -> None:
+    def __init__(self, files: dict[PurePosixPath, str], number: signal.Signals) -> None:
         super().__init__(files)
-        self.target, self.number, self.sent = target, number, False
+        self.number, self.read, self.sent = number, 0, False
 
     def __getitem__(self, name: PurePosixPath) -> str:
-        if self.target.exists() and not self.sent:
+        self.read += 1
+        if self.read == 10:
             self.sent = True
             os.kill(os.getpid(), self.number)
         return super().__getitem__(name)
@@ -130,7 +133,7 @@ def test_a_signal_during_the_write_waits_until_the_tree_is_whole(
 ) -> None:
     target = tmp_path / "first"  # a first tree: no folder yet
     files = {PurePosixPath(f"pkg/{i}/m.py"): f"{i}\n" for i in range(20)} | {PurePosixPath("a.toml"): "x\n"}
-    tree = SignalledWhileWritten(files, target, stop_signal)
+    tree = SignalledWhileWritten(files, stop_signal)
     with pytest.raises(Stopped):  # acted on as it would have been, once the tree is written
         write_tree(target, tree)
     assert tree.sent
@@ -138,12 +141,35 @@ def test_a_signal_during_the_write_waits_until_the_tree_is_whole(
     assert (target / ".cardgen-files").read_text("utf-8").splitlines() == sorted(map(str, files))
 
 
+class Watched(dict[PurePosixPath, str]):
+    """A tree that notes, each time the write reads a file's text, whether target exists yet."""
+
+    def __init__(self, files: dict[PurePosixPath, str], target: Path) -> None:
+        super().__init__(files)
+        self.target, self.seen = target, set[bool]()
+
+    def __getitem__(self, name: PurePosixPath) -> str:
+        self.seen.add(self.target.exists())
+        return super().__getitem__(name)
+
+
+def test_a_first_tree_appears_whole(tmp_path: Path) -> None:
+    """Written beside target, then renamed to it: no reader ever sees half a first tree."""
+    target = tmp_path / "first"
+    files = {PurePosixPath(f"pkg/{i}/m.py"): f"{i}\n" for i in range(5)} | {PurePosixPath("a.toml"): "x\n"}
+    tree = Watched(files, target)
+    write_tree(target, tree)
+    assert tree.seen == {False}
+    assert compare_tree(target, files).clean
+    assert list(tmp_path.iterdir()) == [target]  # the folder it was written in is the tree now
+
+
 def test_a_first_write_that_fails_leaves_no_folder(tmp_path: Path) -> None:
     target = tmp_path / "first"
     files = {PurePosixPath("a/ok.txt"): "x\n", PurePosixPath("b/c/bad.txt"): "\udc80"}  # not UTF-8
     with pytest.raises(UnicodeEncodeError):
         write_tree(target, files)
-    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []  # neither the tree nor the folder it was written in
 
 
 def test_paths_outside_the_target_are_refused(tmp_path: Path) -> None:
