@@ -15,6 +15,8 @@ from typing import Any
 
 import pydantic_core
 
+from generator.datatext import printable_json
+
 STORE_DIR = PurePosixPath("cardgen.store")
 # Where an entry holds schemas: each is stored on its own and the entry names its digest instead.
 SCHEMA_FIELDS = (("input_schema",), ("output_schema",), ("streaming", "chunk_schema"))
@@ -30,9 +32,9 @@ def _text(value: object) -> str:
     Keys below the top keep the entry's own order: the same catalog always gives the same text.
     """
     if not isinstance(value, dict) or not value:
-        return _compact(value) + "\n"
+        return printable_json(_compact(value)) + "\n"
     members = (f" {_compact(key)}: {_compact(value[key])}" for key in sorted(value))
-    return "{\n" + ",\n".join(members) + "\n}\n"
+    return printable_json("{\n" + ",\n".join(members) + "\n}\n")  # document text: datatext.py
 
 
 def _compact(value: object) -> str:

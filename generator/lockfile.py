@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.entry_format import entry_schema_digest
 from generator.catalog.store import Catalog, KnownEntries
+from generator.datatext import printable_json
 from generator.digests import sha256_text
 from generator.entry_store import STORE_DIR, DirectoryStore, join_entry, split_entry
 from generator.render.toolchain import toolchain
@@ -193,7 +194,11 @@ def lock_text(lock: Lock) -> str:
         "toolchain": lock.toolchain,
         "version": lock.version,
     }
-    lines = [json.dumps(head, indent=1, sort_keys=True, ensure_ascii=False)[:-2] + ',\n "models": {']
+    # Document names are the providers' file names: any character (datatext.py).
+    lines = [
+        printable_json(json.dumps(head, indent=1, sort_keys=True, ensure_ascii=False))[:-2]
+        + ',\n "models": {'
+    ]
     models = sorted(lock.models.items())
     for index, (name, model) in enumerate(models):
         line = model.line or _model_line(name, model)

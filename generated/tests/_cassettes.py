@@ -178,15 +178,33 @@ def _phrase(status: int) -> str:
         return ""
 
 
+def _unprintable(text: str) -> set[str]:
+    """What the cassette must escape: as cardgen's writer (its datatext.unprintable_in)."""
+    return {ch for ch in set(text) if not ch.isprintable() and ch not in "\n\t"}
+
+
 class _Dumper(yaml.SafeDumper):
-    """Block style for multi-line strings, so event streams read one event per line."""
+    """Block style for multi-line strings, so event streams read one event per line; as cardgen's
+    writer (its datatext.PrintableDumper), a double-quoted scalar holding a character PyYAML would
+    write raw (a bidi or zero-width one) is written as ASCII, everything in it escaped."""
+
+    def write_double_quoted(self, text: Any, split: bool = True) -> None:
+        if all(ord(ch) < 0xA0 or ch in "\u2028\u2029\ufeff" for ch in _unprintable(text)):
+            super().write_double_quoted(text, split)
+            return
+        unicode, self.allow_unicode = self.allow_unicode, False
+        try:
+            super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = unicode
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # NEL, LS and PS are line breaks to YAML 1.1: in a block or a plain scalar PyYAML writes them raw,
-    # and reads NEL back as a newline; double quotes escape them (`\N`, `\L`, `\P`). Otherwise PyYAML
-    # falls back to a quoted scalar by itself when a block cannot hold the text exactly.
-    if any(ch in value for ch in "\x85\u2028\u2029"):  # as cardgen's writer (catalog/store.YAML_1_1_BREAKS)
+    # and reads NEL back as a newline; only double quotes escape them (`\N`, `\L`, `\P`), and bidi or
+    # zero-width characters. Otherwise PyYAML falls back to a quoted scalar by itself when a block
+    # cannot hold the text exactly.
+    if _unprintable(value):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 

@@ -14,6 +14,7 @@ import yaml
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.entry_format import entry_json_schema, entry_schema_digest
 from generator.catalog.parsed import ParsedEntries
+from generator.datatext import PrintableDumper, needs_double_quotes
 from generator.memo import remembered
 from generator.proofs import Proofs
 from generator.tree import yaml_files
@@ -53,20 +54,16 @@ def _entry_path(provider: str, slug: str) -> PurePosixPath:
     return PurePosixPath(provider) / f"{slug}.yaml"
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(PrintableDumper):
     """Block style for multi-line strings, so descriptions diff line by line."""
-
-
-# Line breaks to YAML 1.1 (PyYAML), plain characters to YAML 1.2: every YAML file cardgen writes quotes them.
-YAML_1_1_BREAKS = "\x85\u2028\u2029"
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value and value == value.strip() and "\t" not in value else None
-    if any(ch in value for ch in YAML_1_1_BREAKS):
-        # NEL, LS and PS are line breaks to YAML 1.1 (PyYAML) and plain characters to YAML 1.2: written
-        # as they are, a reader folds them, or keeps the indentation after them, by its version.
-        # Double quotes escape them (`\N`, `\L`, `\P`), so every parser gives this very string back.
+    if needs_double_quotes(value):
+        # Only double quotes have escapes. NEL, LS and PS are line breaks to YAML 1.1 (PyYAML) and plain
+        # characters to YAML 1.2: raw, a reader folds them, or keeps the indentation after them, by its
+        # version; bidi and zero-width characters would show a reader other text (datatext.py).
         style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

@@ -12,7 +12,16 @@ from generator.digests import files_digest
 GENERATOR = Path(__file__).resolve().parent.parent
 # What extraction, entry building and entry dumping run: any change here voids the cache. Besides
 # ingest/ and catalog/, every module they import (tests/test_toolchain.py checks the closure).
-SHARED = ("cli_support.py", "diagnostics.py", "digests.py", "machine.py", "memo.py", "proofs.py", "tree.py")
+SHARED = (
+    "cli_support.py",
+    "datatext.py",
+    "diagnostics.py",
+    "digests.py",
+    "machine.py",
+    "memo.py",
+    "proofs.py",
+    "tree.py",
+)
 CODE = (
     ("ingest", "**/*.py"),
     ("ingest/provider_defaults", "*.yaml"),

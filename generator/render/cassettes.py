@@ -13,7 +13,7 @@ from urllib.parse import quote
 import yaml
 
 from generator.catalog.entry import CatalogEntry, Example
-from generator.catalog.store import YAML_1_1_BREAKS
+from generator.datatext import PrintableDumper, needs_double_quotes
 
 CASSETTE_FORMAT_VERSION = 1
 JSON = "application/json"
@@ -168,15 +168,16 @@ def cassette_data(interactions: Sequence[Interaction]) -> dict[str, Any]:
     }
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(PrintableDumper):
     """Block style for multi-line strings, so event streams read one event per line."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # NEL, LS and PS are line breaks to YAML 1.1: in a block or a plain scalar PyYAML writes them raw,
-    # and reads NEL back as a newline; double quotes escape them (`\N`, `\L`, `\P`). Otherwise PyYAML
-    # falls back to a quoted scalar by itself when a block cannot hold the text exactly.
-    if any(ch in value for ch in YAML_1_1_BREAKS):
+    # and reads NEL back as a newline; only double quotes escape them (`\N`, `\L`, `\P`), and bidi or
+    # zero-width characters (datatext.py). Otherwise PyYAML falls back to a quoted scalar by itself
+    # when a block cannot hold the text exactly.
+    if needs_double_quotes(value):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 

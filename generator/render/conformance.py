@@ -6,6 +6,7 @@ import copy
 import json
 from pathlib import PurePosixPath
 
+from generator.datatext import printable_json
 from generator.ingest.ecma_regex import python_patterns
 from generator.ingest.overlaps import overlapping_one_ofs
 from generator.recordings import Recordings
@@ -34,7 +35,7 @@ def _schemas(model: ModelView) -> str:
     if model.streams and model.entry.streaming.chunk_schema is not None:
         schemas["chunk"] = model.entry.streaming.chunk_schema
     written = {role: python_patterns(copy.deepcopy(schema)) for role, schema in schemas.items()}
-    return json.dumps(written, indent=2, ensure_ascii=False) + "\n"
+    return printable_json(json.dumps(written, indent=2, ensure_ascii=False)) + "\n"  # datatext.py
 
 
 def _defects(model: ModelView) -> tuple[str, ...]:

@@ -119,6 +119,8 @@ def test_multi_line_bodies_survive_the_round_trip(cassettes: Any, tmp_path: Path
     bodies = ["data: 1\n\ndata: [DONE]\n\n", "  leading\nand trailing  \n", "tab\there\n", "é ü 😀\n", ""]
     # NEL, LS, PS: YAML 1.1 line breaks, which PyYAML writes raw in a block and reads NEL back as \n.
     bodies += ["data: a\n\ndata: b\x85 two\n", "a\x85b", "x\n y\u2028 z\n", "p\u2029 q"]
+    # Bidi and zero-width characters PyYAML writes raw: escaped, the body read back the same.
+    bodies += ["é \u202e ü\n", "zero\u200bwidth", "a\n\u2066b\n"]
     interactions = [
         Interaction("POST", "https://h/p", body, (), 200, (("content-type", "text/plain"),), body)
         for body in bodies
@@ -126,6 +128,7 @@ def test_multi_line_bodies_survive_the_round_trip(cassettes: Any, tmp_path: Path
     text = cassette_yaml(interactions)
     loaded = yaml.safe_load(text)["interactions"]
     assert [i["response"]["body"]["string"] for i in loaded] == bodies
+    assert all(char.isprintable() or char == "\n" for char in text)
     (tmp_path / "c.yaml").write_text(text, "utf-8")
     assert [i.response_body for i in cassettes.load_cassettes([tmp_path])] == bodies
 
@@ -137,6 +140,7 @@ def test_template_writes_the_same_bytes_and_keeps_the_same_headers(cassettes: An
             "POST", "https://h/p", "{}", (("accept", "x"),), 429, (("retry-after", "1"),), "data: 1\n\n"
         ),
         Interaction("POST", "https://h/p", "{}", (), 200, (), "data: a\n\ndata: b\x85 two\n"),
+        Interaction("POST", "https://h/p", "{}", (), 200, (), "é \u202e ü\n\u200b\n"),
     ]
     mirrored = [cassettes.Interaction(**vars(i)) for i in interactions]
     assert cassettes.dump_cassette(mirrored) == cassette_yaml(interactions)

@@ -69,6 +69,23 @@ def test_any_character_round_trips_through_the_store(char: str) -> None:
     assert parse_entry(dump_entry(changed), "x.yaml") == changed
 
 
+@pytest.mark.parametrize(
+    "char", ["\u202e", "\u2066", "\u200b", "\u00a0", "\ufeff", "\U000e0001"], ids=lambda c: f"U+{ord(c):04X}"
+)
+def test_a_character_that_would_hide_or_reorder_text_is_written_escaped(char: str) -> None:
+    """A bidi override or a zero-width character, raw in an entry, shows a reader (and a reviewed
+    diff) other text than the entry holds; double quotes escape it, other text stays readable."""
+    entry = ENTRIES[0]
+    texts = [f"naïve {char} 日本語", f"line one\nline{char} two", "naïve 日本語"]
+    changed = entry.model_copy(
+        update={"description": texts[0], "input_schema": {**entry.input_schema, "examples": texts}}
+    )
+    text = dump_entry(changed)
+    assert char not in text
+    assert "- naïve 日本語" in text
+    assert parse_entry(text, "x.yaml") == changed
+
+
 @pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"], ids=lambda c: f"U+{ord(c):04X}")
 def test_a_line_break_only_yaml_1_1_knows_is_written_escaped(char: str) -> None:
     """NEL, LS and PS are line breaks to YAML 1.1 (PyYAML) and plain characters to YAML 1.2 (most other

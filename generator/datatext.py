@@ -1,0 +1,70 @@
+"""Untrusted text in the data files cardgen writes (JSON and YAML): escaped where it may not stand raw.
+
+JSON and YAML let a string hold almost any character raw. Raw, U+2028 and NEL split lines for
+`str.splitlines()` readers, and bidi controls (U+202E) or zero-width characters make a file, or a
+reviewed diff of it, show other text than it holds. So what `str.isprintable()` rejects is written
+as an escape, as the generated Python writes it (render/pytext.py); the layout's own newlines (and
+tabs, which YAML keeps in its block scalars) stay as they are. Text that needs no escape, German or
+Japanese text included, is written as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+LAYOUT = "\n\t"  # what may stand raw although str.isprintable() rejects it
+
+
+def unprintable_in(text: str) -> set[str]:
+    """The characters of text to escape."""
+    return {ch for ch in set(text) if not ch.isprintable() and ch not in LAYOUT}
+
+
+def printable_json(text: str) -> str:
+    """JSON text (json.dumps or pydantic_core.to_json with non-ASCII kept) with each unprintable
+    character as a `\\u` escape. The encoders escape controls inside strings and put no other
+    unprintable character outside them, so every one left stands in a string, where its escape
+    reads back as the same character."""
+    for char in unprintable_in(text):
+        text = text.replace(char, _json_escape(char))
+    return text
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a UTF-16 surrogate pair, as JSON writes characters beyond the BMP
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def needs_double_quotes(value: str) -> bool:
+    """Whether a YAML string must be written double-quoted: the only style with escapes."""
+    return bool(unprintable_in(value))
+
+
+def _escaped_by_pyyaml(char: str) -> bool:
+    """In double quotes PyYAML escapes these itself, allow_unicode or not: C0 and C1 controls, DEL,
+    NEL, LS, PS and the BOM."""
+    return ord(char) < 0xA0 or char in "\u2028\u2029\ufeff"
+
+
+class PrintableDumper(yaml.SafeDumper):
+    """A dumper whose double-quoted scalars escape every unprintable character.
+
+    With allow_unicode PyYAML writes bidi controls, zero-width and other format characters raw. A
+    scalar holding one is written as ASCII, everything else in it escaped too (`\\xE9`): rare text,
+    kept exact rather than readable.
+    """
+
+    def write_double_quoted(self, text: Any, split: bool = True) -> None:
+        if all(_escaped_by_pyyaml(char) for char in unprintable_in(text)):
+            super().write_double_quoted(text, split)
+            return
+        unicode, self.allow_unicode = self.allow_unicode, False
+        try:
+            super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = unicode
