@@ -60,7 +60,7 @@ test: setup
 	$(BIN)/cardgen conform -n $(PYTEST_WORKERS) --backend recorded
 
 # cardgen's tests must not depend on the committed catalog: in a clone of HEAD, add a document,
-# change one and remove one, regenerate, then run the tests and conform there (5 to 8 min).
+# change one and remove one, regenerate, then run the tests and conform there (8 to 10 min).
 test-catalog-change: setup
 	$(BIN)/python -m tests.catalog_change_check -- -n $(PYTEST_WORKERS) --dist loadfile
 

@@ -84,7 +84,8 @@ CATALOGS = ["seed-catalog", "first-not-streaming", "uploads", "catalogs/dataoort
 
 @pytest.mark.parametrize("name", CATALOGS)
 def test_rendered_model_modules_need_no_import_fixes_from_ruff(name: str, tmp_path: Path) -> None:
-    """Each model's four resource modules and its test module, as rendered (before ruff): nothing
+    """Each model's four resource modules and its test module, and each provider's `_typed.py`
+    (an import a model), as rendered (before ruff): nothing
     for ruff's unused-import and import-order fixes in their import blocks, which cost it ~5x a
     clean check. (A method's own import, split by isort where a long slug makes it too long, is
     not the block's.)"""
@@ -96,10 +97,10 @@ def test_rendered_model_modules_need_no_import_fixes_from_ruff(name: str, tmp_pa
     checked = [
         path
         for path in files
-        if (path.parts[1:2] == ("resources",) and path.stem in slugs)
+        if (path.parts[1:2] == ("resources",) and (path.stem in slugs or path.name == "_typed.py"))
         or (path.parts[0] == "tests" and path.name.startswith("test_"))
     ]
-    assert len(checked) == 5 * len(slugs)
+    assert len(checked) == 5 * len(slugs) + len({entry.provider for entry in result.catalog})
     for path in [*checked, PurePosixPath("ruff.toml")]:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(files[path], "utf-8")
