@@ -47,8 +47,8 @@ def needs_double_quotes(value: str) -> bool:
 
 def _escaped_by_pyyaml(char: str) -> bool:
     """In double quotes PyYAML escapes these itself, allow_unicode or not: C0 and C1 controls, DEL,
-    NEL, LS, PS and the BOM."""
-    return ord(char) < 0xA0 or char in "\u2028\u2029\ufeff"
+    NEL, LS, PS, the BOM and every character beyond U+FFFD."""
+    return ord(char) < 0xA0 or ord(char) > 0xFFFD or char in "\u2028\u2029\ufeff"
 
 
 class PrintableDumper(yaml.SafeDumper):
@@ -58,6 +58,14 @@ class PrintableDumper(yaml.SafeDumper):
     scalar holding one is written as ASCII, everything else in it escaped too (`\\xE9`): rare text,
     kept exact rather than readable.
     """
+
+    def check_simple_key(self) -> bool:
+        """A key holding text to escape is written `? "key"`: escaped, 127 characters can outgrow
+        the 1024 a reader allows a simple key (`\\U0001F600` is ten)."""
+        event = self.event
+        if isinstance(event, yaml.ScalarEvent) and unprintable_in(event.value):
+            return False
+        return bool(super().check_simple_key())
 
     def write_double_quoted(self, text: Any, split: bool = True) -> None:
         if all(_escaped_by_pyyaml(char) for char in unprintable_in(text)):

@@ -158,7 +158,8 @@ def staging_file(path: Path) -> tuple[int, Path]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # Windows: no \r\n for \n
     for _ in range(100):
-        candidate = path.with_name(f".{path.name[:100]}.{os.urandom(4).hex()}.part")  # within NAME_MAX
+        stem = path.name.encode("utf-8")[:100].decode("utf-8", "ignore")  # bytes: NAME_MAX counts them
+        candidate = path.with_name(f".{stem}.{os.urandom(4).hex()}.part")
         try:
             return os.open(candidate, flags, 0o666), candidate
         except FileExistsError:
@@ -196,19 +197,19 @@ def write_tree(
     # Ctrl-C (or a SIGTERM) halfway would leave some files new and some old, or a first tree
     # partly written: the signal waits until the tree is whole, then acts as it would have.
     with signals_deferred():
-        _stage_and_swap(target, files, diff)
         manifest = "".join(f"{path}\n" for path in sorted({*map(str, files), *kept}))
+        _stage_and_swap(target, files, diff, manifest)
         if (target / MANIFEST).is_file() is False or (target / MANIFEST).read_text("utf-8") != manifest:
             write_atomically(target / MANIFEST, manifest)  # never half a list of what is ours
     return diff
 
 
-def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff) -> None:
+def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff, manifest: str) -> None:
     """Write each changed file beside its place, then rename them all into place and remove the
     extra ones. A file that cannot be staged undoes the staging: target stays as it was, and a
     target that did not exist still does not."""
-    if not target.exists():
-        _write_first_tree(target, files, diff.missing)
+    if not os.path.lexists(target):  # a dangling link is not nothing: it fails below, at once
+        _write_first_tree(target, files, diff.missing, manifest)
         return
     staged: list[tuple[Path, Path]] = []
     folders: set[Path] = set()  # made already: one mkdir a folder, not one a file
@@ -234,7 +235,7 @@ def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff) -> None:
         _remove_empty_parents((target / extra).parent, target)
 
 
-def _write_first_tree(target: Path, files: FileTree, names: list[str]) -> None:
+def _write_first_tree(target: Path, files: FileTree, names: list[str], manifest: str) -> None:
     """A tree where there was none: written whole into a folder beside target, which is then
     renamed to it. The tree appears at once, with one rename instead of one a file (at 500 models,
     5,000 files); a failed write leaves neither folder."""
@@ -250,6 +251,10 @@ def _write_first_tree(target: Path, files: FileTree, names: list[str]) -> None:
                 folders.add(path.parent)
             with os.fdopen(os.open(path, flags, 0o666), "w", encoding="utf-8", newline="") as stream:
                 stream.write(files[PurePosixPath(name)])
+        with os.fdopen(
+            os.open(staging / MANIFEST, flags, 0o666), "w", encoding="utf-8", newline=""
+        ) as stream:
+            stream.write(manifest)  # the list of what is ours comes with the tree, not after it
         staging.rename(target)  # fails if another writer made target meanwhile (unless empty)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -259,7 +264,8 @@ def _write_first_tree(target: Path, files: FileTree, names: list[str]) -> None:
 def _staging_folder(target: Path) -> Path:
     """A new empty folder beside target (mode 0o777 less the umask, as mkdir gives)."""
     for _ in range(100):
-        candidate = target.with_name(f".{target.name[:100]}.{os.urandom(4).hex()}.part")
+        stem = target.name.encode("utf-8")[:100].decode("utf-8", "ignore")  # as staging_file's
+        candidate = target.with_name(f".{stem}.{os.urandom(4).hex()}.part")
         try:
             candidate.mkdir()
         except FileExistsError:

@@ -50,12 +50,24 @@ def test_files_get_the_mode_a_plain_write_gives_under_the_umask(tmp_path: Path, 
     assert folders == {0o777 & ~mask}  # as mkdir makes them: a first tree is written in a folder of its own
 
 
-def test_a_name_as_long_as_the_file_system_allows_is_written(tmp_path: Path) -> None:
-    name = PurePosixPath("m" * 250 + ".py")  # 253 bytes: NAME_MAX is 255, the staged name must fit too
-    write_tree(tmp_path / "out", {name: "x\n"})
+@pytest.mark.parametrize("letter", ["m", "名"], ids=["ascii", "cjk"])
+def test_a_name_as_long_as_the_file_system_allows_is_written(tmp_path: Path, letter: str) -> None:
+    """NAME_MAX (255) counts bytes: a staged name must fit too, for a file and for a first tree's folder."""
+    stem = letter * (250 // len(letter.encode("utf-8")))
+    name, folder = PurePosixPath(stem + ".py"), tmp_path / stem  # 253 and 252 bytes, or 249 and 246
+    write_tree(folder, {name: "x\n"})  # a first tree
+    write_tree(folder, {name: "z\n"})  # the file staged beside itself
     write_atomically(tmp_path / name.name, "y\n")
-    assert (tmp_path / "out" / name).read_text("utf-8") == "x\n"
+    assert (folder / name).read_text("utf-8") == "z\n"
     assert (tmp_path / name.name).read_text("utf-8") == "y\n"
+
+
+def test_a_dangling_link_as_target_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.symlink_to(tmp_path / "gone")
+    with pytest.raises(OSError):
+        write_tree(target, {PurePosixPath("a.txt"): "x\n"})
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
 
 
 def test_the_generated_harness_stages_files_as_cardgen_does() -> None:

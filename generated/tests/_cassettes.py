@@ -188,8 +188,14 @@ class _Dumper(yaml.SafeDumper):
     writer (its datatext.PrintableDumper), a double-quoted scalar holding a character PyYAML would
     write raw (a bidi or zero-width one) is written as ASCII, everything in it escaped."""
 
+    def check_simple_key(self) -> bool:
+        event = self.event
+        if isinstance(event, yaml.ScalarEvent) and _unprintable(event.value):
+            return False  # `? "key"`: escaped, a simple key can outgrow the 1024 characters readers allow
+        return bool(super().check_simple_key())
+
     def write_double_quoted(self, text: Any, split: bool = True) -> None:
-        if all(ord(ch) < 0xA0 or ch in "\u2028\u2029\ufeff" for ch in _unprintable(text)):
+        if all(ord(ch) < 0xA0 or ord(ch) > 0xFFFD or ch in "\u2028\u2029\ufeff" for ch in _unprintable(text)):
             super().write_double_quoted(text, split)
             return
         unicode, self.allow_unicode = self.allow_unicode, False
@@ -538,7 +544,8 @@ def _staging_file(path: Path) -> tuple[int, Path]:
     0o600 would leave the cassette readable by its owner alone, wherever it is copied)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # Windows: no \r\n for \n
     for _ in range(100):
-        candidate = path.with_name(f".{path.name[:100]}.{os.urandom(4).hex()}.part")  # within NAME_MAX
+        stem = path.name.encode("utf-8")[:100].decode("utf-8", "ignore")  # bytes: NAME_MAX counts them
+        candidate = path.with_name(f".{stem}.{os.urandom(4).hex()}.part")
         try:
             return os.open(candidate, flags, 0o666), candidate
         except FileExistsError:

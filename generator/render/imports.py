@@ -14,6 +14,7 @@ A block in any other shape is returned as it is.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 LINE_LENGTH = 110  # the generated tree's ruff.toml: an import longer than this, isort splits
@@ -52,8 +53,10 @@ def _kept_lines(lines: list[str], code: str) -> list[str] | None:
             module, _, alias = statement.removeprefix("import ").partition(" as ")
             if not _is_name(alias or module.split(".")[0]):
                 return None
-            if (alias or module.split(".")[0]) in code:
+            if (alias or module.split(".")[0]) in code or alias == module:
                 kept.append(line)
+            else:
+                _drop_comments_above(kept, indent)
             continue
         module, found, imported = statement.removeprefix("from ").partition(" import ")
         if not statement.startswith("from ") or not found:
@@ -70,10 +73,24 @@ def _kept_lines(lines: list[str], code: str) -> list[str] | None:
             names = imported.split(", ")
         if not all(_is_name(name) for name in names):
             return None
-        used = [name for name in names if name == "TYPE_CHECKING" or name.rpartition(" as ")[2] in code]
+        used = [name for name in names if name == "TYPE_CHECKING" or _used(name, code)]
         if used:
             kept.append(_from_import(indent, module, used))
+        else:
+            _drop_comments_above(kept, indent)
     return kept
+
+
+def _used(name: str, code: str) -> bool:
+    """Whether code may use the imported name; `a as a` is a re-export, which ruff keeps too."""
+    original, _, alias = name.partition(" as ")
+    return alias == original or (alias or original) in code
+
+
+def _drop_comments_above(kept: list[str], indent: str) -> None:
+    """The comment lines that introduced a statement left out go with it."""
+    while kept and kept[-1].startswith(indent + "#"):
+        kept.pop()
 
 
 def _is_name(name: str) -> bool:
@@ -137,3 +154,10 @@ def _tidy_blank_lines(lines: list[str]) -> list[str]:
     while result and not result[-1].strip():
         result.pop()
     return result
+
+
+def natural_order(name: str) -> tuple[str | tuple[int, int], ...]:
+    """The key isort (ruff's) sorts module names by: runs of digits by their value (`a_9b` before
+    `a_10b`), more leading zeros first (`a_09` before `a_9`), the rest case-insensitively."""
+    parts = re.split(r"(\d+)", name)
+    return tuple((int(part), -len(part)) if index % 2 else part.lower() for index, part in enumerate(parts))

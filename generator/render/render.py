@@ -18,6 +18,7 @@ from generator.render.bindings import module_bindings, names_used
 from generator.render.conformance import conformance_files
 from generator.render.context import ModelView, ProviderView, RenderError, provider_view, safe_model_id
 from generator.render.datamodel import CodegenError, codegen_runs, generate_models
+from generator.render.imports import natural_order
 from generator.render.model_types import SHADOWING_ROUNDS, ModelTypes, model_types, types_key
 from generator.render.names import class_name
 from generator.render.pool import map_grouped, processes_for
@@ -348,7 +349,11 @@ def _provider_files(
             label, f"Async raw-response calls of {provider.class_name} models, loaded when first used."
         ),
         root / "resources" / name / "_typed.py": render_template(
-            "typed_models.py.jinja", header=header(label), provider=provider, package=options.package
+            "typed_models.py.jinja",
+            header=header(label),
+            provider=provider,
+            package=options.package,
+            imported=sorted(provider.models, key=lambda model: natural_order(model.slug)),
         ),
     }
     for model in provider.models:

@@ -86,6 +86,18 @@ def test_a_character_that_would_hide_or_reorder_text_is_written_escaped(char: st
     assert parse_entry(text, "x.yaml") == changed
 
 
+def test_a_long_escaped_property_name_reads_back() -> None:
+    """Escaped, 121 characters become 1,207 (`\\U0001F600` is ten): more than the 1024 a reader
+    allows a simple key, so such a key is written `? "..."`."""
+    entry = ENTRIES[0]
+    name = "\U0001f600" * 120 + "\u200b"
+    properties = {**entry.input_schema.get("properties", {}), name: {"type": "string"}}
+    changed = entry.model_copy(update={"input_schema": {**entry.input_schema, "properties": properties}})
+    text = dump_entry(changed)
+    assert "\u200b" not in text
+    assert parse_entry(text, "x.yaml") == changed
+
+
 @pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"], ids=lambda c: f"U+{ord(c):04X}")
 def test_a_line_break_only_yaml_1_1_knows_is_written_escaped(char: str) -> None:
     """NEL, LS and PS are line breaks to YAML 1.1 (PyYAML) and plain characters to YAML 1.2 (most other

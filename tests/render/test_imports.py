@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 from pathlib import Path, PurePosixPath
@@ -11,7 +12,7 @@ from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from generator.diagnostics import has_errors
 from generator.ingest.pipeline import IngestInputs, ingest
-from generator.render.imports import used_imports
+from generator.render.imports import natural_order, used_imports
 from generator.render.render import RenderOptions, render
 from tests.conftest import FIXTURES
 
@@ -64,6 +65,12 @@ def test_parenthesized_imports_keep_one_name_a_line_and_long_ones_are_split() ->
     assert used_imports(wide, " ".join(names)).startswith("from m import (\n    型名0,\n")
 
 
+def test_re_exports_stay_and_a_comment_goes_with_its_import() -> None:
+    """`a as a` is a re-export, which ruff keeps too; a comment introducing a statement left out goes."""
+    block = "from a import A\n\n# why B\nfrom b import B\nfrom c import C as C\nimport os as os\n"
+    assert used_imports(block, "A") == "from a import A\n\nfrom c import C as C\nimport os as os\n"
+
+
 @pytest.mark.parametrize(
     "block",
     [
@@ -76,6 +83,43 @@ def test_parenthesized_imports_keep_one_name_a_line_and_long_ones_are_split() ->
 )
 def test_a_block_in_any_other_shape_is_left_as_it_is(block: str) -> None:
     assert used_imports(block, "") == block
+
+
+def _block_end(module: str) -> int:
+    """The last line of the module's import block: its imports and `if TYPE_CHECKING:` block."""
+    end = 0
+    for node in ast.parse(module).body:
+        guard = isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        if isinstance(node, ast.Import | ast.ImportFrom) or guard:
+            end = node.end_lineno or end
+        elif end and not isinstance(node, ast.Expr):  # past the block (its docstring is an Expr)
+            break
+    return end
+
+
+def test_models_are_imported_in_the_order_isort_sorts_them(tmp_path: Path) -> None:
+    """`_typed.py` imports one module a model, sorted with natural_order: as ruff sorts them."""
+    slugs = [
+        "qwen_14b",
+        "a_10b",
+        "Ab_2",
+        "qwen_7b",
+        "a_9b",
+        "a_9",
+        "b0",
+        "a_09c",
+        "llama_3_1_70b",
+        "llama_3_10_8b",
+    ]
+    (tmp_path / "m.py").write_text(
+        "".join(f"from .{slug} import X{i}\n" for i, slug in enumerate(slugs)), "utf-8"
+    )
+    fix = [find_ruff_bin(), "check", "--no-cache", "--isolated", "--select", "I001", "--fix", "-q", "m.py"]
+    subprocess.run(fix, cwd=tmp_path, capture_output=True, check=False)
+    ruffs = [
+        line.split()[1].removeprefix(".") for line in (tmp_path / "m.py").read_text("utf-8").splitlines()
+    ]
+    assert sorted(slugs, key=natural_order) == ruffs
 
 
 # Not hostile-text: its properties named `Literal` or `Any` keep typing's names by text, for ruff to judge.
@@ -115,6 +159,7 @@ def test_rendered_model_modules_need_no_import_fixes_from_ruff(name: str, tmp_pa
     found = [
         f"{Path(d['filename']).relative_to(tmp_path)}: {d['code']} {d['message']}"
         for d in json.loads(done.stdout)
-        if d["location"]["column"] <= len("    f")  # the module's block, its TYPE_CHECKING part included
+        if d["location"]["row"]
+        <= _block_end(files[PurePosixPath(Path(d["filename"]).relative_to(tmp_path).as_posix())])
     ]
     assert found == []
