@@ -10,8 +10,6 @@ Japanese text included, is written as it is.
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
 
 LAYOUT = "\n\t"  # what may stand raw although str.isprintable() rejects it
@@ -45,34 +43,23 @@ def needs_double_quotes(value: str) -> bool:
     return bool(unprintable_in(value))
 
 
-def _escaped_by_pyyaml(char: str) -> bool:
-    """In double quotes PyYAML escapes these itself, allow_unicode or not: C0 and C1 controls, DEL,
-    NEL, LS, PS, the BOM and every character beyond U+FFFD."""
-    return ord(char) < 0xA0 or ord(char) > 0xFFFD or char in "\u2028\u2029\ufeff"
+def printable_yaml(text: str) -> str:
+    """A YAML dump (its strings holding an unprintable character double-quoted: needs_double_quotes)
+    with each such character PyYAML left raw as an escape. PyYAML escapes in double quotes only what
+    YAML forbids raw; with allow_unicode it writes bidi, zero-width and other format characters as
+    they are. Those stand only inside double quotes, where an escape reads back as the character;
+    the text around them stays readable."""
+    for char in unprintable_in(text):
+        text = text.replace(char, f"\\u{ord(char):04X}" if ord(char) < 0x10000 else f"\\U{ord(char):08X}")
+    return text
 
 
 class PrintableDumper(yaml.SafeDumper):
-    """A dumper whose double-quoted scalars escape every unprintable character.
-
-    With allow_unicode PyYAML writes bidi controls, zero-width and other format characters raw. A
-    scalar holding one is written as ASCII, everything else in it escaped too (`\\xE9`): rare text,
-    kept exact rather than readable.
-    """
+    """A dumper that writes a key holding text to escape as `? "key"`: escaped, 121 characters
+    can outgrow the 1024 a reader allows a simple key (`\\U0001F600` is ten)."""
 
     def check_simple_key(self) -> bool:
-        """A key holding text to escape is written `? "key"`: escaped, 127 characters can outgrow
-        the 1024 a reader allows a simple key (`\\U0001F600` is ten)."""
         event = self.event
         if isinstance(event, yaml.ScalarEvent) and unprintable_in(event.value):
             return False
         return bool(super().check_simple_key())
-
-    def write_double_quoted(self, text: Any, split: bool = True) -> None:
-        if all(_escaped_by_pyyaml(char) for char in unprintable_in(text)):
-            super().write_double_quoted(text, split)
-            return
-        unicode, self.allow_unicode = self.allow_unicode, False
-        try:
-            super().write_double_quoted(text, split)
-        finally:
-            self.allow_unicode = unicode

@@ -9,7 +9,7 @@ import pydantic_core
 import pytest
 import yaml
 
-from generator.datatext import PrintableDumper, needs_double_quotes, printable_json
+from generator.datatext import PrintableDumper, needs_double_quotes, printable_json, printable_yaml
 
 # Bidi controls (override, isolate), zero-width and format characters, spaces other than the space,
 # line breaks to YAML 1.1, the BOM, DEL, a C1 control, and format characters beyond the BMP.
@@ -50,15 +50,16 @@ _Dumper.add_representer(
 
 
 def _dumped(value: str) -> str:
-    return yaml.dump({"d": value}, Dumper=_Dumper, allow_unicode=True, width=100)
+    return printable_yaml(yaml.dump({"d": value}, Dumper=_Dumper, allow_unicode=True, width=100))
 
 
 @pytest.mark.parametrize("char", HIDDEN, ids=lambda c: f"U+{ord(c):04X}")
 def test_yaml_double_quotes_escape_every_unprintable_character(char: str) -> None:
-    for value in (f"{READABLE} {char} end", f"line one\nline {char} two", char):
+    for value in (f"{READABLE} {char} end", f"line one\nline {char} two", char, f"\\{char}\\"):
         written = _dumped(value)
         assert visible(written)
         assert yaml.safe_load(written) == {"d": value}
+    assert "naïve Größe 日本語" in _dumped(f"{READABLE} {char} end")  # the text around stays readable
 
 
 def test_readable_yaml_and_json_are_written_as_they_are() -> None:

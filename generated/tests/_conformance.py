@@ -542,7 +542,10 @@ def check_recordings(
     """Every recorded exchange replays through the typed client and parses; a failure names its
     cassette (a schema changed since it was recorded, most likely) and how to record it again."""
     model_name = f"{spec.provider}/{spec.slug}"
-    assert cassettes, f"no recordings for {model_name}: run `cardgen record --model {model_name}`"
+    assert cassettes, (
+        f"no recordings for {model_name} in tests/cassettes: run `cardgen record --model {model_name}`, "
+        "then `cardgen generate` (which copies them here)"
+    )
     for cassette in cassettes:
         interactions = load_cassettes([cassette])
         assert interactions, f"cassettes/{model_name}/{cassette.name} holds no recording: replays nothing"

@@ -14,7 +14,7 @@ import yaml
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.entry_format import entry_json_schema, entry_schema_digest
 from generator.catalog.parsed import ParsedEntries
-from generator.datatext import PrintableDumper, needs_double_quotes
+from generator.datatext import PrintableDumper, needs_double_quotes, printable_yaml
 from generator.memo import remembered
 from generator.proofs import Proofs
 from generator.tree import yaml_files
@@ -73,14 +73,10 @@ _Dumper.add_representer(str, _represent_str)
 
 def dump_entry(entry: CatalogEntry) -> str:
     data = entry.model_dump(mode="json", exclude_none=True)
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
+    text = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
+    return printable_yaml(text)
 
 
 @cache

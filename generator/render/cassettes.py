@@ -13,7 +13,7 @@ from urllib.parse import quote
 import yaml
 
 from generator.catalog.entry import CatalogEntry, Example
-from generator.datatext import PrintableDumper, needs_double_quotes
+from generator.datatext import PrintableDumper, needs_double_quotes, printable_yaml
 
 CASSETTE_FORMAT_VERSION = 1
 JSON = "application/json"
@@ -187,11 +187,8 @@ _Dumper.add_representer(str, _represent_str)
 
 def cassette_yaml(interactions: Sequence[Interaction]) -> str:
     """Render interactions as a cassette: sorted keys, no timestamps, same input -> same bytes."""
-    return yaml.dump(
-        cassette_data(interactions),
-        Dumper=_Dumper,
-        sort_keys=True,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
+    data = cassette_data(interactions)
+    text = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=100, default_flow_style=False
     )
+    return printable_yaml(text)

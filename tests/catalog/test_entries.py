@@ -83,6 +83,7 @@ def test_a_character_that_would_hide_or_reorder_text_is_written_escaped(char: st
     text = dump_entry(changed)
     assert char not in text
     assert "- naïve 日本語" in text
+    assert text.count("naïve ") == 3  # readable beside the escape too, in every string
     assert parse_entry(text, "x.yaml") == changed
 
 

@@ -160,9 +160,10 @@ def dump_cassette(interactions: Sequence[Interaction]) -> str:
         ],
         "version": CASSETTE_FORMAT_VERSION,
     }
-    return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=100, default_flow_style=False
-    )
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=100, default_flow_style=False)
+    for char in _unprintable(text):  # as cardgen's writer (its datatext.printable_yaml): only in double quotes
+        text = text.replace(char, f"\\u{ord(char):04X}" if ord(char) < 0x10000 else f"\\U{ord(char):08X}")
+    return text
 
 
 def _grouped(pairs: Headers) -> dict[str, list[str]]:
@@ -186,24 +187,13 @@ def _unprintable(text: str) -> set[str]:
 
 class _Dumper(yaml.SafeDumper):
     """Block style for multi-line strings, so event streams read one event per line; as cardgen's
-    writer (its datatext.PrintableDumper), a double-quoted scalar holding a character PyYAML would
-    write raw (a bidi or zero-width one) is written as ASCII, everything in it escaped."""
+    writer (its datatext.PrintableDumper), a key holding text to escape is written `? "key"`."""
 
     def check_simple_key(self) -> bool:
         event = self.event
         if isinstance(event, yaml.ScalarEvent) and _unprintable(event.value):
-            return False  # `? "key"`: escaped, a simple key can outgrow the 1024 characters readers allow
+            return False  # escaped, a simple key can outgrow the 1024 characters readers allow
         return bool(super().check_simple_key())
-
-    def write_double_quoted(self, text: Any, split: bool = True) -> None:
-        if all(ord(ch) < 0xA0 or ord(ch) > 0xFFFD or ch in "\u2028\u2029\ufeff" for ch in _unprintable(text)):
-            super().write_double_quoted(text, split)
-            return
-        unicode, self.allow_unicode = self.allow_unicode, False
-        try:
-            super().write_double_quoted(text, split)
-        finally:
-            self.allow_unicode = unicode
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
