@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import yaml
 
+from generator.render.pytext import escape_unprintable
+
 LAYOUT = "\n\t"  # what may stand raw although str.isprintable() rejects it
 
 
 def unprintable_in(text: str) -> set[str]:
     """The characters of text to escape."""
+    if text.isprintable():  # the common case, without a set of every character
+        return set()
     return {ch for ch in set(text) if not ch.isprintable() and ch not in LAYOUT}
 
 
@@ -49,9 +53,7 @@ def printable_yaml(text: str) -> str:
     YAML forbids raw; with allow_unicode it writes bidi, zero-width and other format characters as
     they are. Those stand only inside double quotes, where an escape reads back as the character;
     the text around them stays readable."""
-    for char in unprintable_in(text):
-        text = text.replace(char, f"\\u{ord(char):04X}" if ord(char) < 0x10000 else f"\\U{ord(char):08X}")
-    return text
+    return escape_unprintable(text, keep=LAYOUT)  # Python's `\u200b`, `\U000e0001` are YAML's too
 
 
 class PrintableDumper(yaml.SafeDumper):

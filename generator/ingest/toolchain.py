@@ -26,6 +26,8 @@ CODE = (
     ("ingest", "**/*.py"),
     ("ingest/provider_defaults", "*.yaml"),
     ("catalog", "*"),
+    ("render", "__init__.py"),
+    ("render", "pytext.py"),  # datatext's escapes
     *((".", name) for name in SHARED),
 )
 

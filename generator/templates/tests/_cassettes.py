@@ -162,7 +162,7 @@ def dump_cassette(interactions: Sequence[Interaction]) -> str:
     }
     text = yaml.dump(data, Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=100, default_flow_style=False)
     for char in _unprintable(text):  # as cardgen's writer (its datatext.printable_yaml): only in double quotes
-        text = text.replace(char, f"\\u{ord(char):04X}" if ord(char) < 0x10000 else f"\\U{ord(char):08X}")
+        text = text.replace(char, repr(char)[1:-1])  # Python's `\u200b` is YAML's too
     return text
 
 
