@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+from functools import cache
 
 _RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
 
@@ -15,6 +16,7 @@ def words(text: str) -> list[str]:
     return [w for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
 
 
+@cache  # pure, and asked for the same names thousands of times (templates, each model's probes)
 def class_name(text: str, fallback: str = "Model") -> str:
     """PascalCase identifier; never a keyword or builtin, never starting with a digit."""
     name = "".join(w[:1].upper() + w[1:] for w in words(text)) or fallback
@@ -23,6 +25,7 @@ def class_name(text: str, fallback: str = "Model") -> str:
     return f"{name}_" if name in _RESERVED else name
 
 
+@cache
 def snake_name(text: str, fallback: str = "value") -> str:
     name = "_".join(w.lower() for w in words(text)) or fallback
     if name[0].isdigit():
