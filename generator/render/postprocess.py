@@ -56,17 +56,14 @@ def _apply(data: bytes, edits: list[_Edit]) -> bytes:
 _Collect = Callable[[ast.Module, _Source], Iterator[_Edit]]
 
 
-_Parsed = tuple[str, ast.Module, _Source]
-
-
 def _passes(code: str, collects: Iterable[_Collect]) -> str:
     """code after each pass in turn; a pass that edits nothing leaves its parse to the next one
     (about half of them, on a typical catalog). No pass changes the tree it is given."""
-    parsed: _Parsed | None = None
+    parsed: tuple[ast.Module, _Source] | None = None
     for collect in collects:
         if parsed is None:
-            parsed = (code, ast.parse(code), _Source.of(code))
-        _, tree, source = parsed
+            parsed = (ast.parse(code), _Source.of(code))
+        tree, source = parsed
         edits = _outermost(list(collect(tree, source)))
         if edits:
             code, parsed = _apply(source.data, edits).decode("utf-8"), None

@@ -194,7 +194,6 @@ def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
     types = view.types
     params = {p.name for variant in types.variants for p in variant.params}
     probe, stand_in = _probe_view(view, share)
-    own_class = view.class_name  # a property that spells the name anew on each use
     provider = provider_view(view.entry.provider, [probe])
     clashes: set[str] = set()
     for _, part in RESOURCE_MODULES:  # the model's sync and async modules, and their raw-response ones
@@ -205,8 +204,8 @@ def _resource_clashes(view: ModelView, share: bool = True) -> frozenset[str]:
         )
         used, own = _module_names(code)
         if stand_in:  # the model's own class names, where the probe has the stand-in's
-            used = frozenset(name.replace(PROBE_CLASS, own_class) for name in used)
-            own = frozenset(name.replace(PROBE_CLASS, own_class) for name in own)
+            used = frozenset(name.replace(PROBE_CLASS, view.class_name) for name in used)
+            own = frozenset(name.replace(PROBE_CLASS, view.class_name) for name in own)
         clashes |= (params & used) | (set(types.class_names) & own)
     return frozenset(clashes)
 
