@@ -119,9 +119,9 @@ def test_a_long_chain_of_references_is_checked_in_linear_time() -> None:
     defs: dict[str, object] = {f"d{n}": {"allOf": [{"$ref": f"#/$defs/d{n + 1}"}]} for n in range(count)}
     defs[f"d{count}"] = {"type": "string"}
     schema = {"properties": {f"p{n}": {"$ref": f"#/$defs/d{n}"} for n in range(0, count, 7)}, "$defs": defs}
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy CI runner stretches the wall clock, not the work
     assert clean_schema(schema).findings == []
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_the_catalog_entry_keeps_no_directive() -> None:

@@ -12,10 +12,10 @@ import ast
 import importlib.util
 import json
 import re
+import resource
 import shutil
 import subprocess
 import sys
-import time
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -30,7 +30,9 @@ from tests.render.pipeline import conformance_rows, generate, ingest_and_record,
 FIXTURES = REPO / "tests" / "fixtures" / "constructs"
 SLUGS = {"keywords", "titles", "maps", "deep", "scalars", "leftovers", "large", "pure_map"}
 SLUGS |= {"numbers", "binary_json", "overlap", "defaults", "patterns"}
-GENERATE_BUDGET_S = 20.0  # the whole catalog, the 300 KB schema included; it takes about 2 s
+# CPU seconds of the generate command and the processes it waits for: the whole catalog, the 300 KB schema
+# included, takes about 3. CPU time, not wall time: a busy CI runner stretches the wall clock, not the work.
+GENERATE_BUDGET_CPU_S = 20.0
 
 
 def _build() -> ModuleType:
@@ -96,9 +98,9 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(FIXTURES / "providers", root / "providers")
     assert _build().write_large(root / "sources" / "cloudflare") > 290_000
     ingest_and_record(root / "sources", root)
-    started = time.monotonic()
+    before = _children_cpu_seconds()
     generate(root)
-    (root / "generate_seconds").write_text(f"{time.monotonic() - started:.2f}", "utf-8")
+    (root / "generate_cpu_seconds").write_text(f"{_children_cpu_seconds() - before:.2f}", "utf-8")
     return root
 
 
@@ -113,8 +115,13 @@ def test_every_construct_is_ingested(work: Path) -> None:
     assert {entry.slug for entry in load_catalog(work / "models")} == SLUGS
 
 
+def _children_cpu_seconds() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def test_generation_stays_bounded(work: Path) -> None:
-    assert float((work / "generate_seconds").read_text("utf-8")) < GENERATE_BUDGET_S
+    assert 0 < float((work / "generate_cpu_seconds").read_text("utf-8")) < GENERATE_BUDGET_CPU_S
 
 
 def _classes(work: Path, slug: str) -> list[str]:
