@@ -43,7 +43,7 @@ def strict_errors(root: Path, good_use: str, bad_use: str) -> set[int]:
     gen = root / "gen"
     (gen / "good_use.py").write_text(good_use, "utf-8")
     (gen / "bad_use.py").write_text(bad_use, "utf-8")
-    strict = ("-m", "mypy", "--strict", "--config-file", os.devnull, "--cache-dir", root / ".mypy_cache")
+    strict = ("-m", "mypy", "--strict", "--config-file", os.devnull)  # the cache: conftest's MYPY_CACHE_DIR
     ok(run_python(*strict, "modelsdk", "good_use.py", cwd=gen))
     done = run_python(*strict, "bad_use.py", cwd=gen)
     return {int(line.split(":")[1]) for line in done.stdout.splitlines() if ": error:" in line}

@@ -156,7 +156,6 @@ def test_a_functional_typed_dict_is_imported_where_run_names_it(tmp_path: Path) 
             "--strict",
             "--config-file",
             os.devnull,
-            "--no-incremental",
             "modelsdk",
             cwd=tmp_path,
         )
