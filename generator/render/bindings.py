@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 
+from generator.render.syntax import all_nodes, parsed
+
 
 def imported_names(tree: ast.Module) -> set[str]:
     """Every name an import binds, and the name it imports when it binds it under an alias."""
@@ -60,7 +62,7 @@ def shadowing_fields(code: str, reserved: frozenset[str] = frozenset()) -> dict[
     - Named like another field of its class, or like another field's property: the class accepts
       a field by its name as by its property, so `a_b` (for `a-b`) would take the property `a_b`.
     """
-    tree = ast.parse(code)
+    tree = parsed(code)
     bound = module_bindings(tree) | reserved
     shadowing: dict[str, str] = {}
     lines = code.split("\n")  # the code generator's "\n" lines, every other break escaped (postprocess)
@@ -99,7 +101,7 @@ def _free(name: str, taken: set[str]) -> str:
 
 def shadowing_classes(code: str) -> set[str]:
     """Classes named like something the module imports (`class Field` beside pydantic's Field)."""
-    tree = ast.parse(code)
+    tree = parsed(code)
     imported = imported_names(tree)
     return {node.name for node in tree.body if isinstance(node, ast.ClassDef) and node.name in imported}
 
@@ -107,17 +109,9 @@ def shadowing_classes(code: str) -> set[str]:
 def names_used(tree: ast.Module) -> set[str]:
     """Every name the module binds or reads anywhere: its bindings, arguments, locals and globals."""
     names = module_bindings(tree)
-    stack: list[ast.AST] = [tree]  # ast.walk's nodes, without its generator per node (a third faster)
-    while stack:
-        node = stack.pop()
+    for node in all_nodes(tree):
         if isinstance(node, ast.Name):
             names.add(node.id)
         elif isinstance(node, ast.arg):
             names.add(node.arg)
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, ast.AST):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, ast.AST))
     return names

@@ -17,6 +17,7 @@ from generator.render.bindings import imported_names, module_bindings
 from generator.render.postprocess import FUTURE_IMPORT, is_functional_typed_dict
 from generator.render.signatures import TYPED_DICT_IMPORTS
 from generator.render.source_text import SourceText
+from generator.render.syntax import parsed
 
 # A TypedDict naming anything but these, builtins, the types module's classes and each other stays
 # in the types module.
@@ -77,7 +78,7 @@ class TypedDicts:
 def split_typed_dicts(code: str) -> tuple[str, TypedDicts | None]:
     """The types module without its TypedDicts (ready for `TypedDicts.reexport`), and them; or the
     module as it is and None where they must stay (none there, or a name the move needs is taken)."""
-    tree = ast.parse(code)
+    tree = parsed(code)
     dicts = [node for node in tree.body if _is_typed_dict(node)]
     imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
     if not dicts or not imports:

@@ -16,6 +16,7 @@ from generator.render.lazy_dicts import TypedDicts, bound_name, split_typed_dict
 from generator.render.postprocess import eager_annotations, is_functional_typed_dict, shape_models
 from generator.render.schema_plan import plan_types
 from generator.render.signatures import Variant, request_variants, with_typed_dicts
+from generator.render.syntax import parsed
 from generator.render.types_store import NotKept, TypesStore
 
 REQUEST, RESPONSE, CHUNK = "Request", "Response", "StreamChunk"
@@ -90,7 +91,7 @@ def _model_types(code: str, variant_names: tuple[str, ...], content_type: str | 
     variants = request_variants(code, list(variant_names) or [REQUEST])
     classes = tuple(  # a functional TypedDict too: `X = TypedDict("X", {"a-b": ...})`
         bound_name(node)
-        for node in ast.parse(code).body
+        for node in parsed(code).body
         if isinstance(node, ast.ClassDef) or is_functional_typed_dict(node)
     )
     # Read above as written; shipped with plain (not string) annotations, cheaper to import.

@@ -18,11 +18,13 @@ import ast
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from generator.render.datamodel import BASE_CLASS_MARKER, ROOT_CLASS_MARKER, CodegenError
 from generator.render.pytext import docstring_literal, trailing_space, unprintable
 from generator.render.schema_plan import TypePlan
 from generator.render.source_text import SourceText
+from generator.render.syntax import all_nodes, parsed
 
 RUNTIME_NAMES = ("Base64Text", "JsonInt", "JsonNumber", "NOT_NULL", "ONE_OF", "StrictModel")
 RULES = "schema_rules"  # from the runtime's `_constraints` module
@@ -47,26 +49,37 @@ class _Source(SourceText):
         return _Edit(*self.span(node), text)
 
 
+@dataclass
+class _Parsed:
+    """The module as one pass reads it: its tree, its text, and (on first use) every node in one list."""
+
+    tree: ast.Module
+    source: _Source
+
+    @cached_property
+    def nodes(self) -> list[ast.AST]:
+        return all_nodes(self.tree)
+
+
 def _apply(data: bytes, edits: list[_Edit]) -> bytes:
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
         data = data[: edit.start] + edit.text.encode("utf-8") + data[edit.end :]
     return data
 
 
-_Collect = Callable[[ast.Module, _Source], Iterator[_Edit]]
+_Collect = Callable[[_Parsed], Iterator[_Edit]]
 
 
 def _passes(code: str, collects: Iterable[_Collect]) -> str:
-    """code after each pass in turn; a pass that edits nothing leaves its parse to the next one
-    (about half of them, on a typical catalog). No pass changes the tree it is given."""
-    parsed: tuple[ast.Module, _Source] | None = None
+    """code after each pass in turn; a pass that edits nothing leaves its parse (and its list of
+    nodes) to the next one (about half of them, on a typical catalog). No pass changes the tree."""
+    module: _Parsed | None = None
     for collect in collects:
-        if parsed is None:
-            parsed = (ast.parse(code), _Source.of(code))
-        tree, source = parsed
-        edits = _outermost(list(collect(tree, source)))
+        if module is None:
+            module = _Parsed(parsed(code), _Source.of(code))
+        edits = _outermost(list(collect(module)))
         if edits:
-            code, parsed = _apply(source.data, edits).decode("utf-8"), None
+            code, module = _apply(module.source.data, edits).decode("utf-8"), None
     return code
 
 
@@ -100,11 +113,12 @@ def _alias(node: ast.AnnAssign) -> str | None:
     return None
 
 
-def _drop_root_and_titles(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
-    for cls in _classes(tree):
+def _drop_root_and_titles(module: _Parsed) -> Iterator[_Edit]:
+    source = module.source
+    for cls in _classes(module.tree):
         if cls.name == ROOT_CLASS_MARKER:
             yield source.edit(cls, "")
-    for node in ast.walk(tree):
+    for node in module.nodes:
         if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):
             continue
         if node.value.id != "Annotated" or not isinstance(node.slice, ast.Tuple):
@@ -139,8 +153,9 @@ def _union_members(node: ast.expr) -> list[str] | None:
 def _mark_one_of(plan: TypePlan) -> _Collect:
     groups = {frozenset(group) for group in plan.one_of_groups}
 
-    def collect(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
-        for cls in _classes(tree):
+    def collect(module: _Parsed) -> Iterator[_Edit]:
+        source = module.source
+        for cls in _classes(module.tree):
             for _, field in _fields(cls):
                 for node in ast.walk(field.annotation):
                     members = _union_members(node) if isinstance(node, ast.BinOp) else None
@@ -152,8 +167,9 @@ def _mark_one_of(plan: TypePlan) -> _Collect:
 
 
 def _mark_not_null(plan: TypePlan) -> _Collect:
-    def collect(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
-        for cls in _classes(tree):
+    def collect(module: _Parsed) -> Iterator[_Edit]:
+        source = module.source
+        for cls in _classes(module.tree):
             rules = plan.classes.get(cls.name)
             if rules is None:
                 # A class the plan never named knows no NOT_NULL rules: with properties of its own
@@ -177,8 +193,9 @@ def _mark_not_null(plan: TypePlan) -> _Collect:
     return collect
 
 
-def _runtime_names(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
-    for node in ast.walk(tree):
+def _runtime_names(module: _Parsed) -> Iterator[_Edit]:
+    source = module.source
+    for node in module.nodes:
         if isinstance(node, ast.Name) and node.id in SWAPPED:
             yield source.edit(node, SWAPPED[node.id])
         elif isinstance(node, ast.ImportFrom):
@@ -205,8 +222,9 @@ def _allows_custom_types(node: ast.expr) -> bool:
 
 
 def _add_rules(plan: TypePlan) -> _Collect:
-    def collect(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
-        written = {cls.name: cls for cls in _classes(tree)}
+    def collect(module: _Parsed) -> Iterator[_Edit]:
+        source = module.source
+        written = {cls.name: cls for cls in _classes(module.tree)}
         for name, rules in sorted(plan.rules.items()):
             cls = written.get(name)
             if cls is None:
@@ -219,27 +237,30 @@ def _add_rules(plan: TypePlan) -> _Collect:
     return collect
 
 
-def _escape_text(tree: ast.Module, source: _Source) -> Iterator[_Edit]:
+def _escape_text(module: _Parsed) -> Iterator[_Edit]:
     """Rewrite each string whose source holds a raw control or separator character with escapes.
 
     datamodel-code-generator writes descriptions into docstrings as they are (only NUL, quotes
     and backslashes escaped): a form feed, ESC or U+2028 would stand raw in the module.
     """
-    docstrings = {
-        id(node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-    }
-    in_fstrings = {
-        id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values
-    }
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in in_fstrings:
+    docstrings: set[int] = set()
+    in_fstrings: set[int] = set()
+    strings: list[tuple[ast.Constant, str]] = []
+    for node in module.nodes:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            docstrings.add(id(node.value))
+        elif isinstance(node, ast.JoinedStr):
+            in_fstrings.update(id(part) for part in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            strings.append((node, node.value))
+    source = module.source
+    for node, text in strings:
+        if id(node) in in_fstrings:
             continue
         written = source.segment(node)
         if unprintable(written) is None and not (id(node) in docstrings and trailing_space(written)):
             continue
-        literal = docstring_literal(node.value) if id(node) in docstrings else repr(node.value)
+        literal = docstring_literal(text) if id(node) in docstrings else repr(text)
         yield source.edit(node, literal)
 
 
@@ -259,8 +280,8 @@ def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
     # Lines are "\n" lines: str.splitlines() would also split inside a docstring at U+2028.
     body = "\n".join(line for line in code.split("\n") if not line.startswith("#   filename:"))
     body = body.replace("# generated by datamodel-codegen:\n", "", 1)
-    tree = ast.parse(body)
-    mentioned = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    nodes = all_nodes(parsed(body))
+    mentioned = {node.id for node in nodes if isinstance(node, ast.Name)}
     used = [name for name in RUNTIME_NAMES if name in mentioned]
     imports = f"from {runtime_module} import {', '.join(used)}\n" if used else ""
     if RULES in mentioned:
@@ -269,7 +290,7 @@ def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
         imports += f"from {runtime_module.rpartition('.')[0]}._root import {ROOT_MODEL}\n"
     imported = {
         alias.asname or alias.name
-        for node in ast.walk(tree)
+        for node in nodes
         if isinstance(node, ast.ImportFrom)
         for alias in node.names
     }
@@ -295,7 +316,7 @@ def eager_annotations(code: str) -> str:
     further down (a cycle, or the class itself) is quoted, and evaluated later as before. A module
     holding anything but imports, its docstring, classes and functional TypedDicts is left as it is.
     """
-    tree = ast.parse(code)
+    tree = parsed(code)
     source = _Source.of(code)
     definitions: dict[str, ast.ClassDef | ast.Assign] = {}
     header_end = 0
@@ -362,7 +383,7 @@ def is_functional_typed_dict(node: ast.stmt) -> bool:
 
 
 def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in all_nodes(node) if isinstance(n, ast.Name)}
 
 
 def _annotations_and_bound(node: ast.ClassDef | ast.Assign) -> Iterator[tuple[ast.AnnAssign, set[str]]]:

@@ -8,6 +8,7 @@ from keyword import iskeyword
 
 from generator.render.bindings import field_alias
 from generator.render.source_text import SourceText
+from generator.render.syntax import parsed
 
 _BUILTIN = {
     "StrictStr": "str",
@@ -121,7 +122,7 @@ def _docstring_after(body: list[ast.stmt], index: int) -> str:
 
 def request_variants(code: str, class_names: list[str]) -> list[Variant]:
     """Signatures for each named request class, in the order given."""
-    tree = ast.parse(code)
+    tree = parsed(code)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     module = _Module.of(code, classes)
     bound = set(classes) | {
@@ -206,7 +207,7 @@ def with_typed_dicts(code: str) -> str:
     Keys are the JSON names, required as the schema says; a nested object is its class or its
     TypedDict, so a type checker rejects `{"role": "user", "content": 1}` where content is a string.
     """
-    tree = ast.parse(code)
+    tree = parsed(code)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     module = _Module.of(code, classes)
     taken = set(classes)

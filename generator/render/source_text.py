@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Self
 
 
@@ -19,6 +20,7 @@ class SourceText:
     starts: tuple[int, ...]  # byte offset of each line
 
     @classmethod
+    @lru_cache(maxsize=16)  # as syntax.parsed: the steps reading one module ask for it in turn; immutable
     def of(cls, code: str) -> Self:
         data = code.encode("utf-8")
         starts = [0]
