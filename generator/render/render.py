@@ -6,7 +6,7 @@ import ast
 import keyword
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import PurePosixPath
 
@@ -73,15 +73,18 @@ class TypedViews:
     problems: list[str]  # one per model that cannot be rendered, in catalog order
     codegen_runs: int  # datamodel-code-generator runs in all processes: identical schemas run once
     processes: int  # 1: typed here, one model after the other
+    # By model (`<provider>/<slug>`), its resource modules (resource_modules()), where the process
+    # that typed it rendered them too: on every core, instead of here after all are typed.
+    modules: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _model_views(
     catalog: Catalog, options: RenderOptions, reused: Mapping[str, object], store: TypesStore | None
-) -> list[ModelView]:
+) -> TypedViews:
     typed = typed_views(catalog, options, reused, store=store)
     if typed.problems:
         raise RenderError("\n".join(typed.problems))
-    return typed.views
+    return typed
 
 
 def typed_views(
@@ -117,15 +120,18 @@ def typed_views(
     processes = processes_for(len(set(keys)), workers)
     done = iter(zip(jobs, map_grouped(partial(_typed_job, store=store), jobs, keys, processes), strict=True))
     runs = 0
+    modules: dict[str, tuple[str, ...]] = {}
     for index, slot in enumerate(slots):
         if slot is None:
-            (entry, source), (types, job_runs, share) = next(done)
+            (entry, source), (types, job_runs, share, job_modules) = next(done)
             slots[index] = types if isinstance(types, str) else ModelView(entry, types, source)
             runs += job_runs
+            if job_modules is not None:
+                modules[model_key(entry)] = job_modules
             if store is not None and share is not None:
                 store.take(model_key(entry), share)  # a worker's store is its own copy
     views = [slot for slot in slots if isinstance(slot, ModelView)]
-    return TypedViews(views, [slot for slot in slots if isinstance(slot, str)], runs, processes)
+    return TypedViews(views, [slot for slot in slots if isinstance(slot, str)], runs, processes, modules)
 
 
 def warm_up() -> None:
@@ -136,16 +142,20 @@ def warm_up() -> None:
 
 def _typed_job(
     job: tuple[CatalogEntry, str], store: TypesStore | None
-) -> tuple[ModelTypes | str, int, Share | None]:
+) -> tuple[ModelTypes | str, int, Share | None, tuple[str, ...] | None]:
     """One model's types, or the message saying why it has none; the code generator runs it took;
-    and, with a store (a worker's is its own copy), the typed code it made and the keys it took."""
+    with a store (a worker's is its own copy), the typed code it made and the keys it took; and
+    its resource modules."""
     entry, source = job
     before, mark = codegen_runs(), store.mark() if store is not None else (0, 0)
+    modules = None
     try:
-        types: ModelTypes | str = _typed_view(entry, source, store).types
+        view = _typed_view(entry, source, store)
+        types: ModelTypes | str = view.types
+        modules = resource_modules(view)
     except (RenderError, CodegenError) as exc:
         types = f"{source}: {exc}" if isinstance(exc, CodegenError) else str(exc)
-    return types, codegen_runs() - before, store.since(mark) if store is not None else None
+    return types, codegen_runs() - before, store.since(mark) if store is not None else None, modules
 
 
 def _kept_view(entry: CatalogEntry, source: str, store: TypesStore | None) -> ModelView | str | None:
@@ -283,13 +293,14 @@ def render(
     if not len(catalog):
         raise RenderError("the catalog is empty: nothing to generate")
     grouped: dict[str, list[ModelView]] = defaultdict(list)
-    for view in _model_views(catalog, options, reused, store):
+    typed = _model_views(catalog, options, reused, store)
+    for view in typed.views:
         grouped[view.entry.provider].append(view)
     providers = [provider_view(name, grouped[name]) for name in sorted(grouped)]
     root = PurePosixPath(options.package)
     files: dict[PurePosixPath, str] = {}
     for provider in providers:
-        files.update(_provider_files(root, provider, options))
+        files.update(_provider_files(root, provider, options, typed.modules))
     common = _common(providers, options)
     files.update(_package_files(root, common, options))
     packages = sorted({".".join((options.package, *p.parent.parts[1:])) for p in files if p.suffix == ".py"})
@@ -319,8 +330,12 @@ def _module(source: str, docstring: str) -> str:
 
 
 def _provider_files(
-    root: PurePosixPath, provider: ProviderView, options: RenderOptions
+    root: PurePosixPath,
+    provider: ProviderView,
+    options: RenderOptions,
+    modules: Mapping[str, tuple[str, ...]],
 ) -> dict[PurePosixPath, str]:
+    """modules: resource modules rendered already, by model (TypedViews.modules)."""
     name, label = provider.name, options.catalog_label
     files = {
         root / "providers" / f"{name}.py": render_template(
@@ -370,13 +385,28 @@ def _provider_files(
             files[root / "types" / name / "_dicts" / f"{model.slug}.py"] = (
                 f"{_module(model.source, about)}\n{typed_dicts.module(model.slug)}"
             )
-        # Sync, async and raw-response classes in modules of their own: a program compiles only
-        # those it uses (a plain sync call, the first module alone).
-        for folder, part in RESOURCE_MODULES:
-            files[root / "resources" / name / folder / f"{model.slug}.py"] = render_template(
-                "resource.py.jinja", header=header(model.source), provider=provider, model=model, **part
-            )
+        texts = modules.get(model_key(model.entry)) or resource_modules(model)
+        for (folder, _), text in zip(RESOURCE_MODULES, texts, strict=True):
+            files[root / "resources" / name / folder / f"{model.slug}.py"] = text
     return files
+
+
+def resource_modules(model: ModelView) -> tuple[str, ...]:
+    """The model's resource modules, in RESOURCE_MODULES' order: sync, async and raw-response
+    classes in modules of their own, so that a program compiles only those it uses (a plain sync
+    call, the first module alone).
+
+    The template gets a provider of this model alone (it reads the provider's name): the same text
+    wherever the model is rendered, here or by the process that typed it, and never depending on
+    which other models the catalog holds.
+    """
+    provider = provider_view(model.entry.provider, [model])
+    return tuple(
+        render_template(
+            "resource.py.jinja", header=header(model.source), provider=provider, model=model, **part
+        )
+        for _, part in RESOURCE_MODULES
+    )
 
 
 def _package_files(

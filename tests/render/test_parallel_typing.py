@@ -16,8 +16,9 @@ from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog
 from generator.diagnostics import has_errors
 from generator.ingest.pipeline import IngestInputs, ingest
+from generator.lockfile import model_key
 from generator.render.model_types import types_key
-from generator.render.render import RenderOptions, TypedViews, typed_views
+from generator.render.render import RenderOptions, TypedViews, resource_modules, typed_views
 from tests.conftest import FIXTURES, REPO
 from tests.render.pipeline import ok, run_python
 
@@ -62,6 +63,9 @@ def test_two_processes_type_every_model_as_one_does(tmp_path: Path) -> None:
     assert [view.entry.key for view in pooled.views] == [entry.key for entry in catalog]
     assert pooled.views == serial.views
     assert pooled.codegen_runs == serial.codegen_runs
+    # Each worker renders the resource modules of the models it typed: the text this process renders.
+    assert pooled.modules == serial.modules
+    assert pooled.modules == {model_key(view.entry): resource_modules(view) for view in serial.views}
 
 
 def test_the_helper_process_types_every_model_as_this_one_does(tmp_path: Path) -> None:
@@ -70,6 +74,7 @@ def test_the_helper_process_types_every_model_as_this_one_does(tmp_path: Path) -
     assert not helped.problems
     assert helped.views == serial.views
     assert helped.codegen_runs == serial.codegen_runs
+    assert helped.modules == serial.modules and len(helped.modules) == len(catalog)
 
 
 def test_identical_schemas_run_the_code_generator_once_across_processes(tmp_path: Path) -> None:
