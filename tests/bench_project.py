@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -138,9 +137,15 @@ class Project:
         return measure([str(CARDGEN), *args], self.root, COMMAND_ENV)
 
     def forget_output(self) -> None:
-        """Remove the catalog and the generated SDK with their caches, as before the first ingest."""
+        """Move the catalog and the generated SDK with their caches out of the way, as before the
+        first ingest. Moved, not deleted: on a disk mounted with `discard` (this machine's), deleting
+        thousands of files slows the writes that follow for seconds, which the next run would count as
+        its own; the folders go with the project's scratch folder, once the figures are taken."""
+        aside = self.root / ".set-aside"
+        aside.mkdir(exist_ok=True)
         for folder in (self.root / "catalog" / "models", self.root / "generated"):
-            shutil.rmtree(folder, ignore_errors=True)
+            if folder.exists():
+                folder.rename(aside / f"{len(list(aside.iterdir()))}-{folder.name}")
 
     def lock_bytes(self) -> dict[str, int]:
         """Bytes of generated/cardgen.lock and of each store beside it, by name."""
