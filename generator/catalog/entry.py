@@ -14,8 +14,9 @@ PROVIDER_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 class Strict(BaseModel):
-    # Validators are built on first use, not on import: a process that only reads entries already
-    # made (a helper unpickling them, a no-op run) skips ~70 ms of pydantic building them.
+    # Validators are built on first use, not on import: a process that only unpickles entries
+    # already made (generate's helper) skips ~70 ms of pydantic building them. (A no-op run never
+    # imports this module: tests/test_cli_lazy.py.)
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
