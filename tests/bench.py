@@ -262,9 +262,13 @@ def summary(results: dict[int, dict[str, Any]]) -> None:
 
 def main() -> None:
     results: dict[int, dict[str, Any]] = {}
-    for size in SIZES:
-        with tempfile.TemporaryDirectory(prefix=f"cardgen-bench-{size}-") as scratch:
-            results[size] = bench_size(size, Path(scratch), overhead=size == min(SIZES))
+    # One scratch folder for every size, removed once all are measured: deleting a size's ~10,000
+    # files would slow the next size's first writes (see Project.forget_output).
+    with tempfile.TemporaryDirectory(prefix="cardgen-bench-") as scratch:
+        for size in SIZES:
+            folder = Path(scratch) / str(size)
+            folder.mkdir()
+            results[size] = bench_size(size, folder, overhead=size == min(SIZES))
     summary(results)
     backend: dict[str, Any] = {}
     try:

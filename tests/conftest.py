@@ -107,8 +107,9 @@ def build_seed_project(root: Path) -> Path:
 def _one_mypy_cache_per_process(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every mypy run of this test process shares one cache (each xdist worker has its own basetemp,
     so no two processes write one cache). A cold run spends ~6 of its ~7 s on pydantic, httpx and
-    typing, the same in every generated package; each package's own modules are checked every run
-    (their text differs, and mypy compares what it cached by content)."""
+    typing, the same in every generated package. A package's own modules are reused only as mypy
+    reuses any: each test writes its package to a folder of its own, and a module at another path
+    is taken from the cache only where its text hashes the same."""
     os.environ["MYPY_CACHE_DIR"] = str(tmp_path_factory.getbasetemp() / "mypy-cache")
 
 

@@ -74,7 +74,8 @@ class TypedViews:
     codegen_runs: int  # datamodel-code-generator runs in all processes: identical schemas run once
     processes: int  # 1: typed here, one model after the other
     # By model (`<provider>/<slug>`), its resource modules (resource_modules()), where the process
-    # that typed it rendered them too: on every core, instead of here after all are typed.
+    # that typed it rendered them too: on every core, instead of here after all are typed. Models
+    # typed from the store's kept code, here, are not among them: render() renders theirs itself.
     modules: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 

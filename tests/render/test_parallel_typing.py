@@ -74,7 +74,8 @@ def test_the_helper_process_types_every_model_as_this_one_does(tmp_path: Path) -
     assert not helped.problems
     assert helped.views == serial.views
     assert helped.codegen_runs == serial.codegen_runs
-    assert helped.modules == serial.modules and len(helped.modules) == len(catalog)
+    assert len(helped.modules) == len(catalog)
+    assert helped.modules == serial.modules
 
 
 def test_identical_schemas_run_the_code_generator_once_across_processes(tmp_path: Path) -> None:
