@@ -18,7 +18,8 @@ from generator.diagnostics import has_errors
 from generator.ingest.pipeline import IngestInputs, ingest
 from generator.lockfile import model_key
 from generator.render.model_types import types_key
-from generator.render.render import RenderOptions, TypedViews, resource_modules, typed_views
+from generator.render.render import RenderOptions, TypedViews, typed_views
+from generator.render.resources import resource_modules
 from tests.conftest import FIXTURES, REPO
 from tests.render.pipeline import ok, run_python
 

@@ -17,13 +17,8 @@ from generator.catalog.entry import CatalogEntry
 from generator.ingest.pipeline import IngestInputs, ingest
 from generator.render.context import ModelView, provider_view
 from generator.render.model_types import model_types
-from generator.render.render import (
-    RUNTIME_MODULE,
-    _module_names,
-    _probe_view,
-    _resource_clashes,
-    _typed_view,
-)
+from generator.render.render import RUNTIME_MODULE, _typed_view
+from generator.render.resources import _module_names, _probe_view, resource_clashes
 from generator.render.templates import render_template
 from tests.conftest import REPO
 from tests.sdk.conftest import CATALOG
@@ -54,10 +49,10 @@ def _view(entry: CatalogEntry) -> ModelView:
 
 def test_the_clashes_do_not_depend_on_description_text() -> None:
     plain, hostile = _view(_entry("")), _view(_entry(CODE_LIKE))
-    clashes = _resource_clashes(plain)
+    clashes = resource_clashes(plain)
     assert {"params", "given", "self", "MODEL_ID", "NotGiven"} <= clashes
     assert "prompt" not in clashes
-    assert _resource_clashes(hostile) == clashes
+    assert resource_clashes(hostile) == clashes
     # The renamed types, and so the whole module, come out the same with either text.
     renamed = {e.slug: _typed_view(e, "probe-test").types for e in (_entry(""), _entry(CODE_LIKE))}
     assert len({tuple(p.name for v in t.variants for p in v.params) for t in renamed.values()}) == 1
@@ -88,11 +83,11 @@ def test_models_of_one_structure_share_the_probe_and_keep_their_own_class_names(
         _entry("", slug="beta_two", nested="alpha_one"),
     )
     before = _module_names.cache_info().hits
-    assert "AlphaOne" in _resource_clashes(_view(first))
-    assert "AlphaOne" not in _resource_clashes(_view(second))
+    assert "AlphaOne" in resource_clashes(_view(first))
+    assert "AlphaOne" not in resource_clashes(_view(second))
     assert _module_names.cache_info().hits >= before + 2  # the sync and async probes, read back once
     third = _entry("", slug="gamma", nested="gamma")
-    assert "Gamma" in _resource_clashes(_view(third))
+    assert "Gamma" in resource_clashes(_view(third))
 
 
 SHARED_PROBE_CATALOGS = ("hostile-text", "constructs", "uploads", "catalogs/cloudflare", "catalogs/segmind")
@@ -111,4 +106,4 @@ def test_a_shared_probe_finds_what_the_models_own_probe_finds(fixture: str, tmp_
     assert len(result.catalog) >= 3, fixture
     for entry in result.catalog:
         view = ModelView(entry, model_types(entry, RUNTIME_MODULE, frozenset()), "probe-test")
-        assert _resource_clashes(view) == _resource_clashes(view, share=False), entry.key
+        assert resource_clashes(view) == resource_clashes(view, share=False), entry.key
