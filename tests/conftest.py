@@ -104,7 +104,7 @@ def build_seed_project(root: Path) -> Path:
     return root
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def pytest_configure() -> None:
     """cardgen's own modules compiled to bytecode once, before the workers start. The suite runs
     cardgen in a few hundred subprocesses; where nothing has written its bytecode (a fresh clone, and
     PYTHONDONTWRITEBYTECODE set, as on this project's CI machines) each compiled every module it

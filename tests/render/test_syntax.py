@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from collections import Counter
 
 import pytest
@@ -10,14 +11,21 @@ import pytest
 from generator.catalog.entry import CatalogEntry
 from generator.diagnostics import has_errors
 from generator.ingest.pipeline import IngestInputs, ingest
-from generator.render import bindings, lazy_dicts, postprocess, signatures, syntax
-from generator.render import model_types as model_types_module
+from generator.render import syntax
 from generator.render.model_types import clear_caches, model_types
 from generator.render.render import RUNTIME_MODULE
 from tests.conftest import FIXTURES, REPO
 
 CATALOGS = [FIXTURES / "catalogs" / "cloudflare", FIXTURES / "hostile-text"]
-READERS = (bindings, lazy_dicts, model_types_module, postprocess, signatures)  # each module calling parsed()
+# Every module of the renderer that reads shared trees: found, not listed, so that a new reader is covered.
+READERS = [
+    module
+    for module in (
+        importlib.import_module(f"generator.render.{path.stem}")
+        for path in sorted((REPO / "generator" / "render").glob("*.py"))
+    )
+    if module is not syntax and getattr(module, "parsed", None) is syntax.parsed
+]
 
 
 def _entries() -> list[CatalogEntry]:
@@ -39,6 +47,13 @@ def test_no_reader_changes_a_shared_tree(monkeypatch: pytest.MonkeyPatch) -> Non
         handed.append((code, tree))
         return tree
 
+    assert {reader.__name__.rpartition(".")[2] for reader in READERS} >= {
+        "bindings",
+        "lazy_dicts",
+        "model_types",
+        "postprocess",
+        "signatures",
+    }
     for reader in READERS:
         monkeypatch.setattr(reader, "parsed", recording)
     clear_caches()
