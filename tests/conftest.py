@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -112,6 +113,26 @@ def pytest_configure() -> None:
     and only what is missing or stale."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller, or a run without workers
         compileall.compile_dir(REPO / "generator", quiet=2)
+        if sys.dont_write_bytecode:
+            _write_plugin_rewrites()
+
+
+def _write_plugin_rewrites() -> None:
+    """pytest rewrites the asserts of its plugins' modules (hypothesis, xdist, anyio...: ~150 of
+    them) in every process it starts and keeps the result as bytecode beside them, unless bytecode
+    is not to be written: then each of the suite's ~60 pytest processes (this run's workers, every
+    `cardgen conform` a test runs and its workers) rewrote all of them again, ~1.5 s of CPU each. One
+    pytest that may write bytecode, loading the plugins and collecting nothing, writes them for all
+    (pytest writes each atomically, and reads them whatever the variable says)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    empty = Path(tempfile.mkdtemp(prefix="cardgen-plugins-"))
+    try:
+        command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+        subprocess.run(
+            [*command, "--rootdir", str(empty), str(empty)], env=env, capture_output=True, check=False
+        )
+    finally:
+        shutil.rmtree(empty, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
