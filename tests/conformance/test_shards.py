@@ -14,6 +14,8 @@ import pytest
 from generator.conform.run import ConformOptions, Shard, selected_modules
 from tests.conftest import cardgen
 
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+
 
 def _tests_dir(tmp_path: Path, models: list[str]) -> Path:
     tmp_path.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,8 @@ from generator.ingest.pipeline import IngestInputs, ingest
 from generator.ingest.replay import RUN_FILE
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+
 CATALOGS = FIXTURES / "catalogs"
 
 

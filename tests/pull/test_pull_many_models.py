@@ -27,6 +27,8 @@ from generator.ingest.pipeline import IngestInputs, ingest
 from generator.pull import cloudflare
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+
 JSON_FIXTURES = FIXTURES / "catalogs" / "cloudflare" / "sources" / "cloudflare"
 SIZE = 300
 ENV = {"CLOUDFLARE_AUTH_TOKEN": "test-token", "CLOUDFLARE_ACCOUNT_ID": "acct"}

@@ -14,7 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, REPO, cardgen
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 CONFIG = REPO / "tests" / "pyright-generated.json"  # what `make typecheck` runs pyright with
 
