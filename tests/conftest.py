@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import compileall
+import contextlib
 import importlib
 import os
 import shutil
@@ -119,28 +120,33 @@ def pytest_configure() -> None:
 
 def _write_plugin_rewrites() -> None:
     """pytest rewrites the asserts of its plugins' modules (hypothesis, xdist, anyio...: ~150 of
-    them) in every process it starts and keeps the result as bytecode beside them, unless bytecode
+    them) in every process it starts, and keeps the result as bytecode beside them unless bytecode
     is not to be written: then each of the suite's ~60 pytest processes (this run's workers, every
-    `cardgen conform` a test runs and its workers) rewrote all of them again, ~1.5 s of CPU each. One
-    pytest that may write bytecode, loading the plugins and collecting nothing, writes them for all
-    (pytest writes each atomically, and reads them whatever the variable says)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    empty = Path(tempfile.mkdtemp(prefix="cardgen-plugins-"))
-    try:
-        command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
-        subprocess.run(
-            [*command, "--rootdir", str(empty), str(empty)], env=env, capture_output=True, check=False
-        )
-    finally:
-        shutil.rmtree(empty, ignore_errors=True)
+    `cardgen conform` a test runs and its workers) rewrote them all again, ~1.3 s of CPU each. One
+    pytest that may write bytecode, loading the plugins and collecting one module that imports what
+    the generated suites import (hypothesis-jsonschema loads more of hypothesis), writes them for
+    the rest (atomically; pytest reads them whatever the variable says). It also writes the plain
+    bytecode of what it imports, as pip did at install for everything else in the venv. Nothing of
+    this repository's pytest configuration applies to it (`-c /dev/null`); if it fails, the suite
+    only runs slower."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTEST_ADDOPTS")}
+    with tempfile.TemporaryDirectory(prefix="cardgen-plugins-") as empty:
+        (Path(empty) / "test_imports.py").write_text("import hypothesis_jsonschema\n", "utf-8")
+        unconfigured = ("-c", os.devnull, "-p", "no:cacheprovider", "--rootdir", empty)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            subprocess.run(
+                [sys.executable, "-m", "pytest", "--collect-only", "-q", *unconfigured, empty],
+                env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=120, check=False,
+            )  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The files marked slow run first, the rest after them, each in its own order (a stable sort).
-    pytest-xdist hands files to its workers in this order, one as a worker finishes the last: with
-    the long files first and the many short ones filling in behind them, the workers finish at about
-    the same time; with a long file handed out last, one worker finished it alone."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The files marked long_file first, the rest after them, each in its own order (a stable sort).
+    pytest-xdist (`--dist loadfile --no-loadscope-reorder`, as make test runs it) hands files to its
+    workers in this order, the next one when a worker has two tests or fewer left: with the long
+    files first and the many short ones filling in behind them, the workers finish at about the same
+    time; a long file handed out last was run by one worker while the other had nothing left."""
+    items.sort(key=lambda item: item.get_closest_marker("long_file") is None)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -14,7 +14,7 @@ import pytest
 from generator.conform.run import ConformOptions, Shard, selected_modules
 from tests.conftest import cardgen
 
-pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 
 def _tests_dir(tmp_path: Path, models: list[str]) -> Path:

@@ -36,7 +36,7 @@ from generator.ingest.pipeline import IngestInputs, ingest
 from generator.ingest.replay import RUN_FILE
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 CATALOGS = FIXTURES / "catalogs"
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import REPO, build_seed_project, cardgen
 
-pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 PINNED = ("pytest", "hypothesis", "hypothesis-jsonschema", "pytest-xdist")
 

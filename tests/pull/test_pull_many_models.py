@@ -27,7 +27,7 @@ from generator.ingest.pipeline import IngestInputs, ingest
 from generator.pull import cloudflare
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 JSON_FIXTURES = FIXTURES / "catalogs" / "cloudflare" / "sources" / "cloudflare"
 SIZE = 300

@@ -22,7 +22,7 @@ from generator.catalog.store import load_catalog
 from tests.conftest import FIXTURES
 from tests.render.pipeline import conformance_rows, generate, ingest_and_record, run_python, strict_errors
 
-pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 CATALOG = FIXTURES / "catalogs" / "cloudflare"
 JSON_MODELS = {

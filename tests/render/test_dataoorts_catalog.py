@@ -16,7 +16,7 @@ from generator.catalog.store import load_catalog
 from tests.conftest import REPO
 from tests.render.pipeline import conformance_rows, generate, ingest_and_record, strict_errors
 
-pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 FIXTURES = REPO / "tests" / "fixtures" / "catalogs" / "dataoorts"
 SLUGS = {

@@ -27,7 +27,7 @@ from generator.render.schema_plan import plan_types
 from tests.conftest import REPO
 from tests.render.pipeline import conformance_rows, generate, ingest_and_record, ok, run_python, strict_errors
 
-pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 FIXTURES = REPO / "tests" / "fixtures" / "constructs"
 SLUGS = {"keywords", "titles", "maps", "deep", "scalars", "leftovers", "large", "pure_map"}

@@ -22,7 +22,7 @@ from generator.tree import is_dropping, write_tree
 from tests.conftest import REPO, build_seed_project, cardgen
 from tests.sdk.conftest import CATALOG, python_output
 
-pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 # The committed generated/ is checked by `make check` (`cardgen generate --check`), not here: these
 # tests generate from the seed fixtures, so documents added to catalog/ do not change them.

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO, cardgen
 
-pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
+pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 CONFIG = REPO / "tests" / "pyright-generated.json"  # what `make typecheck` runs pyright with
 
