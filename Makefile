@@ -55,15 +55,16 @@ typecheck: setup
 # on one worker so its module fixtures are built once, handed out in collection order (the long files
 # first: tests/conftest.py); `make test PYTEST_WORKERS=0` runs it in one process.
 PYTEST_WORKERS ?= auto
+PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: setup
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	$(BIN)/pytest $(PARALLEL) $(PYTEST_ARGS)
 	$(BIN)/cardgen conform -n $(PYTEST_WORKERS) --backend local
 	$(BIN)/cardgen conform -n $(PYTEST_WORKERS) --backend recorded
 
 # cardgen's tests must not depend on the committed catalog: in a clone of HEAD, add a document,
 # change one and remove one, regenerate, then run the tests and conform there (8 to 10 min).
 test-catalog-change: setup
-	$(BIN)/python -m tests.catalog_change_check -- -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m tests.catalog_change_check -- $(PARALLEL)
 
 # cardgen installed from its wheel, outside any checkout: build the wheel in a temporary copy, install it
 # with the `conform` extra into a fresh venv, ingest -> record -> generate -> conform in an empty folder.

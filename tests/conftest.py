@@ -107,7 +107,8 @@ def build_seed_project(root: Path) -> Path:
 
 
 def pytest_configure() -> None:
-    """cardgen's own modules compiled to bytecode once, before the workers start. The suite runs
+    """Before the workers start: cardgen's own modules compiled to bytecode, and, where bytecode may
+    not be written, pytest's rewritten plugin modules kept (_write_plugin_rewrites). The suite runs
     cardgen in a few hundred subprocesses; where nothing has written its bytecode (a fresh clone, and
     PYTHONDONTWRITEBYTECODE set, as on this project's CI machines) each compiled every module it
     imported, ~0.3 s of CPU a command. compileall writes whatever that variable says, atomically,
