@@ -62,7 +62,7 @@ test: setup
 	$(BIN)/cardgen conform -n $(PYTEST_WORKERS) --backend recorded
 
 # cardgen's tests must not depend on the committed catalog: in a clone of HEAD, add a document,
-# change one and remove one, regenerate, then run the tests and conform there (8 to 10 min).
+# change one and remove one, regenerate, then run the tests and conform there (4 to 10 min).
 test-catalog-change: setup
 	$(BIN)/python -m tests.catalog_change_check -- $(PARALLEL)
 

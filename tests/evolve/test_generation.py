@@ -26,12 +26,16 @@ def project(tmp_path: Path, seed_project: Path) -> Path:
     toolchain), so that generate takes every model's types from it instead of running the code
     generator again: these tests are about the runs after it (~1 s a test saved)."""
     shutil.copytree(seed_project / "catalog", tmp_path / "catalog")
-    store = cache_path(seed_project / "generated", TYPES_FOLDER)
-    shutil.copytree(store, cache_path(tmp_path / "generated", TYPES_FOLDER))
+    shutil.copytree(_types_store(seed_project), _types_store(tmp_path))
     outcome = _generate(tmp_path)
     assert outcome.exit_code == 0, outcome.output
     assert "5 models rendered, 0 reused, 5 typed from kept code" in outcome.output  # the store served
     return tmp_path
+
+
+def _types_store(project: Path) -> Path:
+    """Where generate keeps the typed code of the project's output."""
+    return cache_path(project / "generated", TYPES_FOLDER)
 
 
 def _generate(root: Path, *extra: str) -> Result:
@@ -421,7 +425,7 @@ def test_a_model_changed_outside_its_schemas_is_typed_from_the_store(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its types were kept by the run that made them: the code generator is neither run nor loaded."""
-    store = project / "generated" / ".cardgen-cache" / "types"
+    store = _types_store(project)
     assert len(list(store.glob("*.json"))) >= 5  # each model's types, kept (the seed project's run made them)
     _edit_entry(project, TINY, lambda d: d.update(description="Reworded.", display_name="Tiny"))
     _edit_entry(project, "cloudflare/deepseek_math_7b_base.yaml", lambda d: d.update(tags=["changed"]))
@@ -452,7 +456,7 @@ def test_a_changed_schema_is_typed_again_not_taken_from_the_store(
 
 
 def test_check_and_a_failed_run_write_nothing_to_the_store(project: Path) -> None:
-    store = project / "generated" / ".cardgen-cache" / "types"
+    store = _types_store(project)
     shutil.rmtree(store)
     _edit_entry(project, TINY, _narrow_top_p)
     assert _generate(project, "--check").exit_code == 1
@@ -488,7 +492,7 @@ def test_a_cache_folder_that_cannot_be_changed_stops_generate_before_it_writes(p
 
 
 def test_a_types_store_that_cannot_be_kept_is_a_warning_once_the_output_is_written(project: Path) -> None:
-    store = project / "generated" / ".cardgen-cache" / "types"
+    store = _types_store(project)
     shutil.rmtree(store)
     store.write_text("a file where the typed code folder goes", "utf-8")
     _edit_entry(project, TINY, _narrow_top_p)  # a schema edit: new typed code to keep
