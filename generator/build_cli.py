@@ -47,19 +47,24 @@ def build_command(
     The same as `cardgen ingest` followed by `cardgen generate` with these options, writing and
     saying what each does, in one process, which is sooner: the two share their imports, generate
     takes the entries ingest just wrote as they are, and the code generator loads on the other
-    core while ingest runs. When ingest fails, nothing is generated and the exit status is 1.
+    core while ingest runs, then types the models ingest built while generate starts. When ingest
+    fails, nothing is generated and the exit status is 1.
     For CI checks and JSON output, run the two commands with --check and --format json.
     """
     from generator.generate_cli import generate_command, warm_up_renderer
     from generator.ingest.cli import ingest_command
     from generator.render.pool import helper
 
-    ctx.obj = Handoff()  # what ingest wrote, generate need not parse again
+    ctx.obj = given = Handoff()  # what ingest wrote, generate need not parse again
     with helper(warm_up_renderer):
         ctx.invoke(
             ingest_command, sources=sources, providers=providers, overlays=overlays,
             catalog_dir=catalog_dir, check=False, keep_going=False, verbose=verbose, output_format="text",
         )  # fmt: skip
+        if given.built:
+            from generator.render.render import type_ahead
+
+            type_ahead(given.built)  # the helper types them while generate reads and proves the rest
         ctx.invoke(
             generate_command, catalog_dir=catalog_dir, out=out, package=package, recordings=recordings,
             check=False, output_format="text",

@@ -17,6 +17,7 @@ from generator.diagnostics import Diagnostic, Level
 from generator.tree import TreeDiff
 
 if TYPE_CHECKING:
+    from generator.catalog.entry import CatalogEntry
     from generator.catalog.store import Written
     from generator.tree import Proven
 
@@ -157,9 +158,11 @@ def exit_now(status: int) -> None:
 @dataclass
 class Handoff:
     """What `cardgen build`'s ingest leaves its generate (the click context's object): the entry
-    files it wrote, by name (`<provider>/<slug>.yaml`), so they are not parsed again."""
+    files it wrote, by name (`<provider>/<slug>.yaml`), so they are not parsed again; and the
+    entries it built anew rather than kept (the models whose schemas may have changed)."""
 
     written: dict[str, Written] = field(default_factory=dict)
+    built: list[CatalogEntry] = field(default_factory=list)
 
 
 def handoff() -> Handoff | None:

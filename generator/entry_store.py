@@ -23,7 +23,13 @@ SCHEMA_FIELDS = (("input_schema",), ("output_schema",), ("streaming", "chunk_sch
 
 
 def blob_path(digest: str) -> PurePosixPath:
-    return STORE_DIR / f"{digest}.json"
+    return PurePosixPath(blob_name(digest))
+
+
+def blob_name(digest: str) -> str:
+    """blob_path as the tree's file names are spelled (`cardgen.store/<digest>.json`), without a
+    path object each: a run names thousands."""
+    return f"{STORE_DIR}/{digest}.json"
 
 
 def _text(value: object) -> str:

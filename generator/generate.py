@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from generator.catalog.store import Catalog
 from generator.digests import sha256_text
-from generator.entry_store import blob_path
+from generator.entry_store import blob_name, blob_path
 from generator.lockfile import (
     LOCK_NAME,
     Lock,
@@ -148,10 +148,10 @@ def generate(
         digests[str(name)] = sha256_text(files[PurePosixPath(name)])
     for blob, text in lock.store.items():
         files[blob_path(blob)] = text
-        digests[str(blob_path(blob))] = blob  # a blob is named by its sha256
+        digests[blob_name(blob)] = blob  # a blob is named by its sha256
     rendered = sorted(set(keys) - set(reused))
     kept = {path: sha for files_of in reused.values() for path, sha in files_of.items()} | unchanged
-    kept.update((str(blob_path(blob)), blob) for blob in lock.kept)
+    kept.update((blob_name(blob), blob) for blob in lock.kept)
     for path in kept.keys() - formatted.keys():  # a reused model's files: formatted by an earlier run
         if path in previous.formatted and previous.formatted_by == tools_id:
             formatted[path] = previous.formatted[path]
@@ -183,7 +183,7 @@ def _stored(keys: Mapping[str, str], previous: Previous) -> dict[str, Sequence[s
         before, digests = previous.lock.models.get(name), previous.stored.get(name)
         if before is not None and before.key == key and digests and before.entry in digests:
             found[name] = digests
-    files = {name: {str(blob_path(digest)): digest for digest in digests} for name, digests in found.items()}
+    files = {name: {blob_name(digest): digest for digest in digests} for name, digests in found.items()}
     return {name: found[name] for name in _intact_groups(previous, files)}  # a blob is named by its sha256
 
 

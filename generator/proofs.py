@@ -27,20 +27,25 @@ def _stat(path: str | Path) -> Stat:
     return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
 
 
+def _proof(recorded: Any) -> tuple[Stat, str] | None:
+    """A recorded proof (`[size, mtime_ns, ctime_ns, inode, device, sha256]`), None if it is not one."""
+    if (
+        isinstance(recorded, list)
+        and len(recorded) == 6  # the five of Stat and the digest
+        and all(type(part) is int for part in recorded[:5])  # not bool: JSON's true is no size
+        and isinstance(recorded[5], str)
+    ):
+        return (recorded[0], recorded[1], recorded[2], recorded[3], recorded[4]), recorded[5]
+    return None
+
+
 class Proofs:
     """The proofs a previous run left, and those this run can leave for the next, by file name."""
 
     def __init__(self, known: Mapping[str, Any] | None = None, racy_ns: int | None = None) -> None:
         self._racy_ns = RACY_NS if racy_ns is None else racy_ns
-        self._known: dict[str, tuple[Stat, str]] = {}
-        for name, proof in (known or {}).items():
-            if (
-                isinstance(proof, list)
-                and len(proof) == 6  # the five of Stat and the digest
-                and all(isinstance(part, int) for part in proof[:5])
-                and isinstance(proof[5], str)
-            ):
-                self._known[name] = ((proof[0], proof[1], proof[2], proof[3], proof[4]), proof[5])
+        # As recorded (JSON data), each looked at when its file is: a run asks for a few of thousands.
+        self._known: Mapping[str, Any] = known or {}
         self.now: dict[str, tuple[Stat, str]] = {}  # this run's: what the next run may trust
         self.read = 0  # files this run had to read
 
@@ -57,7 +62,7 @@ class Proofs:
     def proven(self, name: str, path: str | Path) -> str | None:
         """The file's sha256 if a proof vouches for it (stat alone), else None; OSError if gone."""
         seen = _stat(path)
-        proof = self.now.get(name) or self._known.get(name)
+        proof = self.now.get(name) or _proof(self._known.get(name))
         if proof is not None and proof[0] == seen:
             self.now[name] = proof
             return proof[1]

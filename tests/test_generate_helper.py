@@ -40,10 +40,37 @@ print(json.dumps({"helpers_at_first_read": seen[:1], "batches": pool.helper_batc
 """
 
 
-def _generate(root: Path) -> dict[str, object]:
+# Runs `cardgen ARGS`, noting what was sent to the helper ahead and what typing then ran.
+TYPED_AHEAD = """
+import json, sys
+from generator.cli import cli
+from generator.render import render
+
+sent, runs = [], []
+type_ahead, typed_views = render.type_ahead, render.typed_views
+
+
+def ahead(entries):
+    sent.append(["/".join(entry.key) for entry in entries] if type_ahead(entries) else None)
+    return sent[-1] is not None
+
+
+def typed(*args, **kwargs):
+    views = typed_views(*args, **kwargs)
+    runs.append(views.codegen_runs)
+    return views
+
+
+render.type_ahead, render.typed_views = ahead, typed
+cli.main(sys.argv[1:], standalone_mode=False)
+print(json.dumps({"sent_ahead": sent, "codegen_runs": runs}))
+"""
+
+
+def _generate(root: Path, *args: str, child: str = CHILD) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, "generate"],
+        [sys.executable, "-c", child, *(args or ("generate",))],
         cwd=root,
         env=env,
         capture_output=True,
@@ -65,3 +92,26 @@ def test_generate_forks_its_helper_first_and_types_models_there(tmp_path: Path) 
     # Nothing changed: the helper was forked all the same, and stopped unused.
     again = _generate(tmp_path)
     assert again == {"helpers_at_first_read": [int(helped)], "batches": 0, "helpers_after": 0}
+
+
+def test_build_has_the_helper_type_what_its_ingest_built_before_generate_asks(tmp_path: Path) -> None:
+    for part in ("sources", "overlays", "recordings"):
+        shutil.copytree(CATALOG_ROOT / part, tmp_path / "catalog" / part)
+    cardgen(tmp_path, "build")
+    edited = tmp_path / "catalog" / "sources" / "cloudflare" / "tinyllama-1.1b-chat-v1.0.md"
+    default = '\\"default\\": 256'  # max_tokens's, in the input schema (a JSON string in YAML)
+    text = edited.read_text("utf-8")
+    assert default in text
+    edited.write_text(text.replace(default, default.replace("256", "300"), 1), "utf-8")
+    built = _generate(tmp_path, "build", child=TYPED_AHEAD)
+    if usable_cores() < 2:  # no helper: nothing is sent ahead, the model is typed here
+        assert built == {"sent_ahead": [None], "codegen_runs": [1]}
+        return
+    # The edited model alone was sent; when generate typed it, the code generator had run already.
+    assert built == {"sent_ahead": [["cloudflare/tinyllama_1_1b_chat_v1_0"]], "codegen_runs": [0]}
+    edited.write_text(
+        edited.read_text("utf-8").replace(default.replace("256", "300"), default.replace("256", "301")),
+        "utf-8",
+    )
+    cardgen(tmp_path, "ingest")  # the two commands: nothing built ahead, generate's typing runs it
+    assert _generate(tmp_path, "generate", child=TYPED_AHEAD) == {"sent_ahead": [], "codegen_runs": [1]}

@@ -257,6 +257,7 @@ def _write_catalog(
         given = handoff()
         if given is not None and digest is not None:
             given.written.update(written)
+            given.built.extend(cache.made)
     return diff, len(digests)
 
 

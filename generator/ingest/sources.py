@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.diagnostics import Diagnostic, error
 from generator.ingest.places import SOURCES_PREFIX
+from generator.tree import files_below
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
@@ -47,8 +49,18 @@ def text_lines(text: str, keepends: bool = False) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def _is_document(path: Path) -> bool:
-    return path.is_file() and not path.is_symlink() and not path.name.startswith(".")
+def _documents(directory: Path) -> list[str]:
+    """Names (`a/b.md`) of the documents below directory, in path order: every file, in hidden
+    folders too, but hidden files and symbolic links (a link to a folder is not entered either)."""
+    root = str(directory)
+    return sorted(
+        (
+            name
+            for name in files_below(directory, hidden=True)
+            if not name.rpartition("/")[2].startswith(".") and not os.path.islink(os.path.join(root, name))  # noqa: PTH114, PTH118 - hundreds of files
+        ),
+        key=lambda name: name.split("/"),  # as paths sort: by folder, then name
+    )
 
 
 def load_sources(directory: Path) -> tuple[list[SourceDocument], list[Diagnostic]]:
@@ -57,9 +69,8 @@ def load_sources(directory: Path) -> tuple[list[SourceDocument], list[Diagnostic
         return [], [error(str(directory), None, "sources directory does not exist")]
     documents: list[SourceDocument] = []
     diagnostics: list[Diagnostic] = []
-    for path in sorted(p for p in directory.rglob("*") if _is_document(p)):
-        name = str(SOURCES_PREFIX / path.relative_to(directory).as_posix())
-        document, problem = read_document(path, PurePosixPath(name))
+    for name in _documents(directory):
+        document, problem = read_document(directory / name, PurePosixPath(f"{SOURCES_PREFIX}/{name}"))
         if document is not None:
             documents.append(document)
         if problem is not None:
@@ -73,8 +84,12 @@ def read_document(path: Path, name: PurePosixPath) -> tuple[SourceDocument | Non
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
             return None, error(str(name), None, f"{size} bytes is over the {limit} MiB document limit")
-        with path.open("rb") as handle:  # read no more than the limit, even if the file grew since
-            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        with path.open("rb") as handle:
+            # The size stat saw and a byte more: a read of the whole limit allocates it (4 MiB) for
+            # every document. A file that grew since is read on, no further than the limit.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(MAX_DOCUMENT_BYTES + 1 - len(data))
     except OSError as exc:
         return None, error(str(name), None, f"cannot be read: {exc.strerror or exc}")
     if len(data) > MAX_DOCUMENT_BYTES:

@@ -6,7 +6,9 @@ out and results come back. Items that share a key go to one worker together, so 
 content (one schema met by many models) is done once, by that worker's caches. Where fork is
 missing or unsafe (not Linux, another thread running, a daemon process), or the work is too small
 to pay for starting processes, the items are done here, one after the other, or, inside
-`helper()`, by one process forked early that has meanwhile loaded what the work needs.
+`helper()`, by one process forked early that has meanwhile loaded what the work needs. Work known
+before it is asked for can be sent to that helper ahead (`ahead()`): what it leaves in the helper's
+caches, the later call finds done.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
@@ -31,6 +34,9 @@ R = TypeVar("R")
 # back only when the workers get a core each; when another session keeps one busy, they share one.
 MIN_GROUPS = 16
 
+# Bytes a message sent ahead may take: a pipe holds 64 KiB (Linux) unread, so sending no more never
+# waits for a helper still preparing to read it.
+PIPE_ROOM = 60_000
 # What the forked workers run: set just before the pool forks, read by the workers' copies.
 _WORK: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
 # The helper process of the innermost `helper()`, and this end of its pipe.
@@ -135,16 +141,21 @@ def helper(prepare: Callable[[], object]) -> Iterator[None]:
 
 
 def _serve(connection: Connection, other_end: Connection, prepare: Callable[[], object]) -> None:
-    """The helper: prepare, then do each batch sent until the pipe closes."""
+    """The helper: prepare, then do each batch sent until the pipe closes (answering those that ask)."""
     other_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's; it ends the helper
     with suppress(Exception):  # only a head start: the work itself meets and reports any problem
         prepare()
     while True:
         try:
-            function, items = connection.recv()
+            function, items, answer = connection.recv()
         except (EOFError, OSError):
             return
+        if not answer:  # work sent ahead: what it leaves in this process's caches is its point
+            with suppress(Exception):  # the batch asked for later meets and reports any problem
+                for item in items:
+                    function(item)
+            continue
         try:
             reply: tuple[bool, object] = (True, [function(item) for item in items])
         except BaseException as exc:  # the parent does the batch itself and meets it
@@ -158,7 +169,7 @@ def _by_helper(function: Callable[[T], R], items: Sequence[T]) -> list[R] | None
         return None
     connection = _HELPERS[-1][1]
     try:
-        connection.send((function, items))
+        connection.send((function, items, True))
         done, results = cast("tuple[bool, list[R]]", connection.recv())
     except (EOFError, OSError, pickle.PicklingError, TypeError, AttributeError):  # dead, or not picklable
         _stop_helpers()
@@ -167,6 +178,31 @@ def _by_helper(function: Callable[[T], R], items: Sequence[T]) -> list[R] | None
         return None
     _SERVED[0] += 1
     return results
+
+
+def ahead(function: Callable[[T], object], items: Sequence[T]) -> bool:
+    """Have the helper run function on each item now, its results dropped, while this process goes
+    on: for work a later map_grouped call will ask for, when function keeps what it computes in
+    caches (functools.cache) the later items find there. Batches are done in the order sent, so the
+    later call waits at most for this one to end. False when there is no helper to send it to.
+
+    Results never depend on it: the later call does all its work as if nothing had been sent ahead,
+    only faster, and in the helper that did it or here alike.
+    """
+    if not _HELPERS:
+        return False
+    try:
+        message = ForkingPickler.dumps((function, items, False))  # as Connection.send would pickle it
+    except (pickle.PicklingError, TypeError, AttributeError):  # not picklable: nothing is sent
+        return False
+    if len(message) > PIPE_ROOM:  # this process would wait until the helper ends its preparing
+        return False
+    try:
+        _HELPERS[-1][1].send_bytes(message)
+    except OSError:  # the helper died: the later call does the work here
+        _stop_helpers()
+        return False
+    return True
 
 
 def _stop_helpers() -> None:

@@ -276,3 +276,16 @@ def test_a_document_that_grew_after_stat_is_read_no_further_than_the_limit(
     assert document is None
     assert problem is not None
     assert problem.render() == "sources/cloudflare/grown.md: error: over the 4 MiB document limit"
+
+
+def test_a_document_that_grew_after_stat_within_the_limit_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "grown.md"
+    text = "# grown\n" + "more text, written after stat looked\n" * 200
+    path.write_text(text, "utf-8")
+    monkeypatch.setattr(Path, "stat", lambda self, **kwargs: os.stat_result((0,) * 6 + (10, 0, 0, 0)))
+    document, problem = read_document(path, PurePosixPath("sources/cloudflare/grown.md"))
+    assert problem is None
+    assert document is not None
+    assert document.text == text

@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import sys
+from functools import cache
 
 from generator.render import pool
 
@@ -30,6 +31,20 @@ def refuse_three(item: int) -> tuple[int, int]:
     return pid_and_square(item)
 
 
+@cache
+def cached_square(item: int) -> int:
+    if item == 3:
+        raise ValueError("three")  # not cached: asked again, it raises again
+    return item * item
+
+
+def found_cached(item: int) -> tuple[int, bool, int]:
+    """(pid, whether cached_square knew item before, the square): a cache hit is work done ahead."""
+    before = cached_square.cache_info().hits
+    square = cached_square(item)
+    return os.getpid(), cached_square.cache_info().hits > before, square
+
+
 def helper_pid() -> int:
     [(process, _)] = pool._HELPERS
     assert process.pid is not None
@@ -45,6 +60,14 @@ def main(case: str) -> dict[str, object]:
             os.kill(helper_pid(), signal.SIGKILL)
             os.waitpid(helper_pid(), 0)
             results = pool.map_grouped(pid_and_square, items, items, 1)
+        elif case in ("ahead", "not-ahead", "too-much-ahead"):
+            sent = False
+            if case == "ahead":
+                sent = pool.ahead(cached_square, [1, 2, 3])  # 3 raises there
+            elif case == "too-much-ahead":  # more than a pipe holds unread: not sent, nothing waits
+                sent = pool.ahead(cached_square, [1, 2, *range(10, 10 + pool.PIPE_ROOM // 2)])
+            found = pool.map_grouped(found_cached, [1, 2, 4], [1, 2, 4], 1)
+            return {"here": os.getpid(), "sent": sent, "found": found, "helpers": len(pool._HELPERS)}
         elif case == "raises":
             try:
                 pool.map_grouped(refuse_three, items, items, 1)

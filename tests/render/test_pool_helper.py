@@ -1,4 +1,5 @@
-"""The helper process: forked early, it does the serial work it is handed; without it, the same.
+"""The helper process: forked early, it does the serial work it is handed, and work sent ahead of
+the call that will want it; without it, the same.
 
 Each case runs in a fresh interpreter (tests/render/helper_child.py), where forking is allowed.
 """
@@ -43,3 +44,20 @@ def test_work_a_dead_helper_cannot_do_is_done_here() -> None:
 def test_an_error_in_the_helper_is_met_here_as_it_would_be() -> None:
     raised = _case("raises")
     assert raised["raised"] == "three"
+
+
+def test_work_sent_ahead_is_found_done_by_the_later_call() -> None:
+    ahead, control, too_much = _case("ahead"), _case("not-ahead"), _case("too-much-ahead")
+    assert too_much["sent"] is False
+    assert [hit for _, hit, _ in too_much["found"]] == [False, False, False]
+    if usable_cores() < 2:  # no helper: nothing is sent, the later call does it all here
+        assert ahead["sent"] is False
+        assert [hit for _, hit, _ in ahead["found"]] == [False, False, False]
+        return
+    assert ahead["sent"] is True
+    [helper] = {pid for pid, _, _ in ahead["found"]}
+    assert helper != ahead["here"]  # the helper did the later call
+    # 1 and 2 were squared ahead (3 raised there, and the helper went on); 4 was not sent.
+    assert ahead["found"] == [[helper, True, 1], [helper, True, 4], [helper, False, 16]]
+    assert [hit for _, hit, _ in control["found"]] == [False, False, False]
+    assert ahead["helpers"] == 1  # an error in work sent ahead does not stop the helper
