@@ -61,10 +61,13 @@ def build_command(
             ingest_command, sources=sources, providers=providers, overlays=overlays,
             catalog_dir=catalog_dir, check=False, keep_going=False, verbose=verbose, output_format="text",
         )  # fmt: skip
-        if given.built:
-            from generator.render.render import type_ahead
+        if given.changed:
+            from generator.render.ahead import type_ahead
+            from generator.render.types_store import FOLDER as TYPES_FOLDER
+            from generator.unchanged import cache_path
 
-            type_ahead(given.built)  # the helper types them while generate reads and proves the rest
+            # The helper types them while generate reads and proves the rest.
+            type_ahead(given.changed, cache_path(out, TYPES_FOLDER))
         ctx.invoke(
             generate_command, catalog_dir=catalog_dir, out=out, package=package, recordings=recordings,
             check=False, output_format="text",

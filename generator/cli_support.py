@@ -158,11 +158,11 @@ def exit_now(status: int) -> None:
 @dataclass
 class Handoff:
     """What `cardgen build`'s ingest leaves its generate (the click context's object): the entry
-    files it wrote, by name (`<provider>/<slug>.yaml`), so they are not parsed again; and the
-    entries it built anew rather than kept (the models whose schemas may have changed)."""
+    files it left, by name (`<provider>/<slug>.yaml`), so they are not parsed again; and the
+    entries it built anew whose files it wrote (the models generate renders again)."""
 
     written: dict[str, Written] = field(default_factory=dict)
-    built: list[CatalogEntry] = field(default_factory=list)
+    changed: list[CatalogEntry] = field(default_factory=list)
 
 
 def handoff() -> Handoff | None:

@@ -44,14 +44,14 @@ print(json.dumps({"helpers_at_first_read": seen[:1], "batches": pool.helper_batc
 TYPED_AHEAD = """
 import json, sys
 from generator.cli import cli
-from generator.render import render
+from generator.render import ahead as sending, render
 
 sent, runs = [], []
-type_ahead, typed_views = render.type_ahead, render.typed_views
+type_ahead, typed_views = sending.type_ahead, render.typed_views
 
 
-def ahead(entries):
-    sent.append(["/".join(entry.key) for entry in entries] if type_ahead(entries) else None)
+def ahead(entries, folder):
+    sent.append(["/".join(entry.key) for entry in entries] if type_ahead(entries, folder) else None)
     return sent[-1] is not None
 
 
@@ -61,7 +61,7 @@ def typed(*args, **kwargs):
     return views
 
 
-render.type_ahead, render.typed_views = ahead, typed
+sending.type_ahead, render.typed_views = ahead, typed
 cli.main(sys.argv[1:], standalone_mode=False)
 print(json.dumps({"sent_ahead": sent, "codegen_runs": runs}))
 """

@@ -85,6 +85,18 @@ def test_a_damaged_record_proves_nothing(tmp_path: Path, junk: dict[str, object]
     assert proofs.read == 1
 
 
+def test_a_record_with_true_for_a_size_of_one_proves_nothing(tmp_path: Path) -> None:
+    """JSON's true is no number: a record saying `true` where the file's size is 1 is damaged."""
+    path = tmp_path / "f"
+    path.write_bytes(b"x")
+    seen = path.stat()
+    assert seen.st_size == 1
+    recorded = [True, seen.st_mtime_ns, seen.st_ctime_ns, seen.st_ino, seen.st_dev, "not the digest"]
+    proofs = Proofs({"f": recorded}, racy_ns=0)
+    assert proofs.sha256("f", path) == _sha(b"x")
+    assert proofs.read == 1
+
+
 def test_generate_rewrites_a_generated_file_edited_behind_its_back(
     tmp_path: Path, seed_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -152,7 +152,7 @@ class IngestCache:
     dumped: dict[int, tuple[CatalogEntry, str]] = field(default_factory=dict)  # by id: entry, its JSON
     hits: int = 0
     built: int = 0  # entries built (not kept) this run
-    made: list[CatalogEntry] = field(default_factory=list)  # of those, the ones built without errors
+    fresh: list[CatalogEntry] = field(default_factory=list)  # of those, the ones built without errors
 
     def build(
         self, extraction: Extraction, defaults: ProviderDefaults, slug: str, overlay: Overlay | None
@@ -172,7 +172,7 @@ class IngestCache:
         result = build_entry(extraction, defaults, slug, overlay)
         self.built += 1
         if result[0] is not None:
-            self.made.append(result[0])
+            self.fresh.append(result[0])
         record = encode_built(result)
         if record is not None:
             self.entries_used[key] = record

@@ -230,7 +230,7 @@ def _write_catalog(
     """Write (or with check compare) the entry files and remember the run (digest: a clean one's,
     None after --keep-going errors). What differs, and how many entry files the catalog holds."""
     from generator.catalog.parsed import keep_parsed, parsed_folder
-    from generator.catalog.store import exact_json
+    from generator.catalog.store import entry_path, exact_json
     from generator.ingest.pipeline import render_catalog
     from generator.ingest.proof_file import keep_proofs
 
@@ -257,7 +257,8 @@ def _write_catalog(
         given = handoff()
         if given is not None and digest is not None:
             given.written.update(written)
-            given.built.extend(cache.made)
+            changed = {*diff.stale, *diff.missing}  # the entry files this run wrote
+            given.changed.extend(e for e in cache.fresh if str(entry_path(e)) in changed)
     return diff, len(digests)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,15 @@ class Outcome:
     diagnostics: list[Diagnostic]
 
 
-def _names(root: Path | None, everything: bool) -> list[str]:
-    """Names (`a/b.md`) of the files below root, in path order; everything: hidden ones and caches too."""
+def _names(
+    root: Path | None, everything: bool, unreadable: list[tuple[str, OSError]] | None = None
+) -> list[str]:
+    """Names (`a/b.md`) of the files below root, in path order; everything: hidden ones and caches too.
+    unreadable: where given, folders that cannot be listed go there (see files_below)."""
     if root is None:
         return []
-    return sorted(files_below(root, hidden=everything), key=lambda name: name.split("/"))
+    names = files_below(root, hidden=everything, unreadable=unreadable)
+    return sorted(names, key=lambda name: name.split("/"))
 
 
 def inputs_digest(
@@ -54,12 +59,27 @@ def inputs_digest(
     proofs = proofs if proofs is not None else Proofs()
     digest = hashlib.sha256(json.dumps({"format": RUN_FORMAT, "tools": tools}, sort_keys=True).encode())
     for label, root in (("sources", sources), ("providers", providers), ("overlays", overlays)):
-        names = _names(root, everything=True)  # hidden files too: more misses, never a lie
-        for name, sha in proofs.digests(label, root or Path(), names):
+        # A folder or file that cannot be read counts as such: the ingest that follows says so (a
+        # diagnostic naming it), and a run with errors is never replayed.
+        unreadable: list[tuple[str, OSError]] = []
+        names = _names(root, everything=True, unreadable=unreadable)  # hidden too: more misses, never a lie
+        for folder, _ in unreadable:
+            digest.update(f"{label}\0{folder}\0unreadable".encode())
+        base = str(root or Path())
+        for name in names:
+            sha = _sha256(proofs, f"{label}/{name}", os.path.join(base, name))  # noqa: PTH118 - hundreds of files
             digest.update(f"{label}\0{name}\0{sha}".encode())
     if acknowledged.is_file():
-        digest.update(b"acknowledged\0" + proofs.sha256("acknowledged", acknowledged).encode())
+        digest.update(b"acknowledged\0" + _sha256(proofs, "acknowledged", str(acknowledged)).encode())
     return digest.hexdigest()
+
+
+def _sha256(proofs: Proofs, name: str, path: str) -> str:
+    """The file's sha256 (proofs.sha256); `unreadable` for a file that cannot be read."""
+    try:
+        return proofs.sha256(name, path)
+    except OSError:
+        return "unreadable"
 
 
 def catalog_digest(catalog: Path, proofs: Proofs | None = None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -49,27 +48,30 @@ def text_lines(text: str, keepends: bool = False) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def _documents(directory: Path) -> list[str]:
+def _documents(directory: Path, unreadable: list[tuple[str, OSError]]) -> list[str]:
     """Names (`a/b.md`) of the documents below directory, in path order: every file, in hidden
-    folders too, but hidden files and symbolic links (a link to a folder is not entered either)."""
-    root = str(directory)
+    folders too, but hidden files and symbolic links (a link to a folder is not entered either);
+    folders that cannot be listed go to unreadable."""
+    names = files_below(directory, hidden=True, links=False, unreadable=unreadable)
     return sorted(
-        (
-            name
-            for name in files_below(directory, hidden=True)
-            if not name.rpartition("/")[2].startswith(".") and not os.path.islink(os.path.join(root, name))  # noqa: PTH114, PTH118 - hundreds of files
-        ),
+        (name for name in names if not name.rpartition("/")[2].startswith(".")),
         key=lambda name: name.split("/"),  # as paths sort: by folder, then name
     )
 
 
 def load_sources(directory: Path) -> tuple[list[SourceDocument], list[Diagnostic]]:
-    """Read every file below directory; unreadable ones become diagnostics, not exceptions."""
+    """Read every file below directory; unreadable ones (files or folders) become diagnostics, not
+    exceptions."""
     if not directory.is_dir():
         return [], [error(str(directory), None, "sources directory does not exist")]
     documents: list[SourceDocument] = []
-    diagnostics: list[Diagnostic] = []
-    for name in _documents(directory):
+    unreadable: list[tuple[str, OSError]] = []
+    names = _documents(directory, unreadable)
+    diagnostics = [
+        error(f"{SOURCES_PREFIX}/{folder}".rstrip("/"), None, f"folder cannot be read: {why.strerror or why}")
+        for folder, why in unreadable
+    ]
+    for name in names:
         document, problem = read_document(directory / name, PurePosixPath(f"{SOURCES_PREFIX}/{name}"))
         if document is not None:
             documents.append(document)

@@ -34,14 +34,16 @@ R = TypeVar("R")
 # back only when the workers get a core each; when another session keeps one busy, they share one.
 MIN_GROUPS = 16
 
-# Bytes a message sent ahead may take: a pipe holds 64 KiB (Linux) unread, so sending no more never
-# waits for a helper still preparing to read it.
+# Bytes sent ahead that the helper may not have read yet: its connection (multiprocessing's duplex
+# Pipe, a socket pair) holds more than this unread (on Linux the socket's buffer, 208 KiB by default;
+# 64 KiB for a plain pipe), so sending no more never waits for a helper still preparing.
 PIPE_ROOM = 60_000
 # What the forked workers run: set just before the pool forks, read by the workers' copies.
 _WORK: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
 # The helper process of the innermost `helper()`, and this end of its pipe.
 _HELPERS: list[tuple[BaseProcess, Connection]] = []
 _SERVED = [0]  # batches a helper did, in this process's life
+_AHEAD = [0]  # bytes sent ahead to the helper since it last answered (so read all before)
 
 
 def helper_batches() -> int:
@@ -152,8 +154,8 @@ def _serve(connection: Connection, other_end: Connection, prepare: Callable[[], 
         except (EOFError, OSError):
             return
         if not answer:  # work sent ahead: what it leaves in this process's caches is its point
-            with suppress(Exception):  # the batch asked for later meets and reports any problem
-                for item in items:
+            for item in items:
+                with suppress(Exception):  # the batch asked for later meets and reports any problem
                     function(item)
             continue
         try:
@@ -171,6 +173,7 @@ def _by_helper(function: Callable[[T], R], items: Sequence[T]) -> list[R] | None
     try:
         connection.send((function, items, True))
         done, results = cast("tuple[bool, list[R]]", connection.recv())
+        _AHEAD[0] = 0  # it answered: what was sent ahead before is read
     except (EOFError, OSError, pickle.PicklingError, TypeError, AttributeError):  # dead, or not picklable
         _stop_helpers()
         return None
@@ -184,7 +187,8 @@ def ahead(function: Callable[[T], object], items: Sequence[T]) -> bool:
     """Have the helper run function on each item now, its results dropped, while this process goes
     on: for work a later map_grouped call will ask for, when function keeps what it computes in
     caches (functools.cache) the later items find there. Batches are done in the order sent, so the
-    later call waits at most for this one to end. False when there is no helper to send it to.
+    later call waits at most for this one to end. False when nothing was sent: no helper, items
+    that do not pickle, or more than the connection holds unread (PIPE_ROOM).
 
     Results never depend on it: the later call does all its work as if nothing had been sent ahead,
     only faster, and in the helper that did it or here alike.
@@ -193,19 +197,21 @@ def ahead(function: Callable[[T], object], items: Sequence[T]) -> bool:
         return False
     try:
         message = ForkingPickler.dumps((function, items, False))  # as Connection.send would pickle it
-    except (pickle.PicklingError, TypeError, AttributeError):  # not picklable: nothing is sent
+    except Exception:  # not picklable (of many kinds): nothing is sent, nothing lost
         return False
-    if len(message) > PIPE_ROOM:  # this process would wait until the helper ends its preparing
+    if _AHEAD[0] + len(message) > PIPE_ROOM:  # this process could wait for a helper still preparing
         return False
     try:
         _HELPERS[-1][1].send_bytes(message)
     except OSError:  # the helper died: the later call does the work here
         _stop_helpers()
         return False
+    _AHEAD[0] += len(message)
     return True
 
 
 def _stop_helpers() -> None:
+    _AHEAD[0] = 0
     while _HELPERS:
         process, connection = _HELPERS.pop()
         connection.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keyword
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import PurePosixPath
@@ -18,7 +18,7 @@ from generator.render.context import ModelView, ProviderView, RenderError, provi
 from generator.render.datamodel import CodegenError, codegen_runs, generate_models
 from generator.render.imports import natural_order
 from generator.render.model_types import SHADOWING_ROUNDS, ModelTypes, model_types, types_key
-from generator.render.pool import ahead, map_grouped, processes_for
+from generator.render.pool import map_grouped, processes_for
 from generator.render.resources import RESOURCE_MODULES, resource_clashes, resource_modules
 from generator.render.templates import environment, header, render_template
 from generator.render.types_store import NotKept, Share, TypesStore
@@ -47,7 +47,7 @@ class TypedViews:
 
     views: list[ModelView]  # in catalog order
     problems: list[str]  # one per model that cannot be rendered, in catalog order
-    codegen_runs: int  # datamodel-code-generator runs in all processes: identical schemas run once
+    codegen_runs: int  # datamodel-code-generator runs of its jobs, in any process: identical schemas run once
     processes: int  # 1: typed here, one model after the other
     # By model (`<provider>/<slug>`), its resource modules (resource_modules()), where the process
     # that typed it rendered them too: on every core, instead of here after all are typed. Models
@@ -117,16 +117,11 @@ def warm_up() -> None:
     environment().get_template("resource.py.jinja")
 
 
-def type_ahead(entries: Sequence[CatalogEntry]) -> bool:
-    """Have the helper (pool.helper) type these models now, as typed_views will ask it to: when
-    `cardgen build`'s ingest has built them, the code generator runs while this process writes
-    the catalog and proves the rest of the output unchanged (~40 ms of a one-model regeneration),
-    and the typing job then finds its code in the helper's caches (model_types.types_code). Only as
-    few as typed_views leaves to the helper (more go to a pool of workers, which does not wait).
-    False when nothing was sent."""
-    if not entries or processes_for(len({types_key(entry) for entry in entries})) > 1:
-        return False
-    return ahead(partial(_typed_view, source=""), entries)  # a source names the model only in errors
+def type_unless_kept(entry: CatalogEntry, store: TypesStore | None) -> None:
+    """Type entry as typed_views will (its caches keep the code), unless store keeps its typed code:
+    work sent ahead to the helper (render/ahead.py); what it makes is found there, not returned."""
+    if _kept_view(entry, "", store) is None:  # a source names the model only in errors
+        _typed_view(entry, "")
 
 
 def _typed_job(

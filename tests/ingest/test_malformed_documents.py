@@ -5,6 +5,8 @@ The inputs are generated here, into tmp_path, rather than committed: some are me
 
 from __future__ import annotations
 
+import builtins
+import io
 import json
 import os
 import time
@@ -12,10 +14,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import cli
 from generator.diagnostics import Level
 from generator.ingest.pipeline import IngestInputs, ingest
-from generator.ingest.sources import MAX_DOCUMENT_BYTES, read_document
+from generator.ingest.sources import MAX_DOCUMENT_BYTES, load_sources, read_document
 from tests.conftest import PROVIDERS, SOURCES
 
 FRONT_MATTER_SEED = SOURCES / "cloudflare" / "tinyllama-1.1b-chat-v1.0.md"
@@ -289,3 +293,65 @@ def test_a_document_that_grew_after_stat_within_the_limit_is_read_whole(
     assert problem is None
     assert document is not None
     assert document.text == text
+
+
+def test_the_sources_listing_is_what_rglob_lists(tmp_path: Path) -> None:
+    """Every file below the folder, in hidden folders too, in path order; not hidden files, not
+    symbolic links to files, not what is behind a link to a folder (as rglob, before scandir)."""
+    sources = tmp_path / "sources"
+    for name in ("a/x.md", "a/b/y.txt", "a-b/z.json", "a/.hidden.md", ".h/w.md", "top.md", "A/u.md"):
+        (sources / name).parent.mkdir(parents=True, exist_ok=True)
+        (sources / name).write_text(f"# {name}\n", "utf-8")
+    (sources / "a" / "to-x.md").symlink_to(sources / "a" / "x.md")
+    (sources / "linked").symlink_to(sources / "a", target_is_directory=True)
+    (sources / "a" / "fifo").parent.mkdir(exist_ok=True)
+    os.mkfifo(sources / "a" / "fifo")
+    expected = sorted(
+        p for p in sources.rglob("*") if p.is_file() and not p.is_symlink() and not p.name.startswith(".")
+    )
+    documents, diagnostics = load_sources(sources)
+    assert diagnostics == []
+    assert [d.name for d in documents] == [f"sources/{p.relative_to(sources).as_posix()}" for p in expected]
+    assert "sources/a-b/z.json" in [d.name for d in documents]  # sorted as paths: a/... before a-b/...
+
+
+def test_an_unreadable_folder_or_document_is_a_diagnostic_of_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cardgen ingest` names a folder it cannot list and a document it cannot read, and exits 1:
+    no traceback, from the listing of its inputs either."""
+    sources = tmp_path / "sources"
+    (sources / "cloudflare").mkdir(parents=True)
+    (sources / "cloudflare" / "tinyllama.md").write_bytes(FRONT_MATTER_SEED.read_bytes())
+    (sources / "cloudflare" / "locked.md").write_bytes(FRONT_MATTER_SEED.read_bytes())
+    (sources / "locked").mkdir()
+    (sources / "locked" / "unseen.md").write_bytes(FRONT_MATTER_SEED.read_bytes())
+    real_scandir, real_open = os.scandir, io.open
+
+    def scandir(path: Any = ".") -> Any:  # the system refusing, as it would a user without rights
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    def open_file(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file).endswith("locked.md"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(io, "open", open_file)
+    monkeypatch.setattr(builtins, "open", open_file)
+    args = [
+        "ingest",
+        "--sources",
+        str(sources),
+        "--providers",
+        str(PROVIDERS),
+        "--catalog",
+        str(tmp_path / "catalog"),
+    ]
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code == 1, outcome.output
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.exception
+    assert "sources/locked: error: folder cannot be read: Permission denied" in outcome.output
+    assert "sources/cloudflare/locked.md: error: cannot be read: Permission denied" in outcome.output

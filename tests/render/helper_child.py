@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import sys
+import time
 from functools import cache
 
 from generator.render import pool
@@ -19,6 +20,10 @@ PREPARED: list[int] = []  # pids that ran prepare
 
 def prepare() -> None:
     PREPARED.append(os.getpid())
+    time.sleep(SLOW_START[0])
+
+
+SLOW_START = [0.0]  # seconds prepare takes: a helper still preparing reads nothing meanwhile
 
 
 def pid_and_square(item: int) -> tuple[int, int]:
@@ -53,6 +58,7 @@ def helper_pid() -> int:
 
 def main(case: str) -> dict[str, object]:
     items = [1, 2, 3, 4]
+    SLOW_START[0] = 1.0 if case == "too-much-ahead" else 0.0
     with pool.helper(prepare):
         if case == "served":
             results = pool.map_grouped(pid_and_square, items, items, 1)
@@ -61,11 +67,17 @@ def main(case: str) -> dict[str, object]:
             os.waitpid(helper_pid(), 0)
             results = pool.map_grouped(pid_and_square, items, items, 1)
         elif case in ("ahead", "not-ahead", "too-much-ahead"):
-            sent = False
-            if case == "ahead":
-                sent = pool.ahead(cached_square, [1, 2, 3])  # 3 raises there
-            elif case == "too-much-ahead":  # more than a pipe holds unread: not sent, nothing waits
-                sent = pool.ahead(cached_square, [1, 2, *range(10, 10 + pool.PIPE_ROOM // 2)])
+            sent: object = False
+            if case == "ahead":  # 3 raises there; 1 and 2 are done all the same
+                sent = pool.ahead(cached_square, [3, 1, 2])
+            elif case == "too-much-ahead":  # the helper sleeps in prepare, reading nothing
+                started = time.perf_counter()
+                count = pool.PIPE_ROOM * 6 // 10 // 5  # 60 % of the room: 5 bytes an item, pickled
+                first = pool.ahead(cached_square, [1, 2, *range(100_000, 100_000 + count)])
+                second = pool.ahead(cached_square, list(range(200_000, 200_000 + count)))  # not beside it
+                whole = pool.ahead(cached_square, list(range(10**6, 11 * 10**5)))  # more than a socket holds
+                seconds = time.perf_counter() - started
+                sent = {"first": first, "second": second, "whole": whole, "seconds": seconds}
             found = pool.map_grouped(found_cached, [1, 2, 4], [1, 2, 4], 1)
             return {"here": os.getpid(), "sent": sent, "found": found, "helpers": len(pool._HELPERS)}
         elif case == "raises":

@@ -47,9 +47,7 @@ def test_an_error_in_the_helper_is_met_here_as_it_would_be() -> None:
 
 
 def test_work_sent_ahead_is_found_done_by_the_later_call() -> None:
-    ahead, control, too_much = _case("ahead"), _case("not-ahead"), _case("too-much-ahead")
-    assert too_much["sent"] is False
-    assert [hit for _, hit, _ in too_much["found"]] == [False, False, False]
+    ahead, control = _case("ahead"), _case("not-ahead")
     if usable_cores() < 2:  # no helper: nothing is sent, the later call does it all here
         assert ahead["sent"] is False
         assert [hit for _, hit, _ in ahead["found"]] == [False, False, False]
@@ -61,3 +59,15 @@ def test_work_sent_ahead_is_found_done_by_the_later_call() -> None:
     assert ahead["found"] == [[helper, True, 1], [helper, True, 4], [helper, False, 16]]
     assert [hit for _, hit, _ in control["found"]] == [False, False, False]
     assert ahead["helpers"] == 1  # an error in work sent ahead does not stop the helper
+
+
+def test_no_more_is_sent_ahead_than_the_connection_holds_unread() -> None:
+    """While the helper prepares (a second, here) it reads nothing: what is sent ahead must fit
+    unread, all messages together, or this process would wait for it."""
+    if usable_cores() < 2:
+        return
+    sent = _case("too-much-ahead")["sent"]
+    assert sent["first"] is True
+    assert sent["second"] is False  # it fits alone, not beside the first
+    assert sent["whole"] is False
+    assert sent["seconds"] < 0.5  # nothing waited for the helper
