@@ -85,8 +85,8 @@ def ingest_command(
                model whose Cloudflare JSON document supersedes it: skipped
       warning  a fact a page leaves out, a range that disagrees with another document
       error    a page that does not parse, a schema that is not valid, two pages claiming one
-               model, a sources folder that yields no entry, a document that yielded an entry in
-               the catalog and no longer does
+               model, a file or folder that cannot be read, a sources folder that yields no
+               entry, a document that yielded an entry in the catalog and no longer does
 
     Any error: nothing is written and the previous catalog stays as it was (with --keep-going
     the good entries are written), and the exit status is 1. Provider defaults ship with cardgen;
