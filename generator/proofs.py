@@ -49,15 +49,27 @@ class Proofs:
         self.now: dict[str, tuple[Stat, str]] = {}  # this run's: what the next run may trust
         self.read = 0  # files this run had to read
 
-    def sha256(self, name: str, path: str | Path) -> str:
-        """The file's sha256, from its proof if stat still says the same, else read (OSError if gone)."""
-        digest = self.proven(name, path)
-        return digest if digest is not None else self._hash(name, path, _stat(path))[1]
+    def sha256(self, name: str, path: str | Path, unreadable: str | None = None) -> str:
+        """The file's sha256, from its proof if stat still says the same, else read. A file that is
+        gone or cannot be read raises OSError, or gives unreadable where that is given."""
+        try:
+            digest = self.proven(name, path)
+            return digest if digest is not None else self._hash(name, path, _stat(path))[1]
+        except OSError:
+            if unreadable is None:
+                raise
+            return unreadable
 
-    def digests(self, label: str, root: str | Path, names: Iterable[str]) -> list[tuple[str, str]]:
-        """(name, sha256) of each file `<root>/<name>`, known to the proofs as `<label>/<name>`."""
+    def digests(
+        self, label: str, root: str | Path, names: Iterable[str], unreadable: str | None = None
+    ) -> list[tuple[str, str]]:
+        """(name, sha256) of each file `<root>/<name>`, known to the proofs as `<label>/<name>`
+        (unreadable: as sha256 gives it)."""
         base = str(root)
-        return [(name, self.sha256(f"{label}/{name}", os.path.join(base, name))) for name in names]  # noqa: PTH118
+        return [
+            (name, self.sha256(f"{label}/{name}", os.path.join(base, name), unreadable))  # noqa: PTH118
+            for name in names
+        ]
 
     def proven(self, name: str, path: str | Path) -> str | None:
         """The file's sha256 if a proof vouches for it (stat alone), else None; OSError if gone."""

@@ -60,14 +60,14 @@ def files_below(
     hidden: bool,
     linked: bool = False,
     depth: int | None = None,
-    links: bool = True,
+    linked_files: bool = True,
     unreadable: list[tuple[str, OSError]] | None = None,
 ) -> list[str]:
     """Names (`a/b.py`) of the files below root, in no order; [] if there is no such folder.
 
     hidden: also hidden files and caches, and what is in hidden folders; linked: enter folders that
     are symbolic links (as glob does; rglob does not); depth: only files exactly that many folders
-    down; links: also files that are symbolic links (to a file). unreadable: where given, each
+    down; linked_files: also files that are symbolic links (to a file). unreadable: where given, each
     folder that cannot be listed (`a/`, `` for root) and why is put there and left out, instead of
     raising. os.scandir: its entries tell files from folders without a stat each, where pathlib's
     globs cost ~5 ms for every thousand files.
@@ -95,7 +95,7 @@ def files_below(
                 elif (
                     entry.is_file()
                     and (depth is None or level == depth)
-                    and (links or not entry.is_symlink())
+                    and (linked_files or not entry.is_symlink())
                 ):
                     names.append(prefix + entry.name)
     return names

@@ -97,6 +97,16 @@ def test_a_record_with_true_for_a_size_of_one_proves_nothing(tmp_path: Path) -> 
     assert proofs.read == 1
 
 
+def test_a_file_that_cannot_be_read_raises_or_gives_what_the_caller_names(tmp_path: Path) -> None:
+    proofs, gone = Proofs(racy_ns=0), tmp_path / "gone"
+    with pytest.raises(FileNotFoundError):
+        proofs.sha256("gone", gone)
+    assert proofs.sha256("gone", gone, unreadable="unreadable") == "unreadable"
+    (tmp_path / "f").write_bytes(TEXT)
+    listed = proofs.digests("label", tmp_path, ["f", "gone"], unreadable="unreadable")
+    assert listed == [("f", _sha(TEXT)), ("gone", "unreadable")]
+
+
 def test_generate_rewrites_a_generated_file_edited_behind_its_back(
     tmp_path: Path, seed_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

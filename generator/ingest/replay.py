@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from generator.tree import MANIFEST, files_below
 
 RUN_FILE = Path(".cardgen-cache") / "ingest-run.json"  # below the catalog directory
 RUN_FORMAT = 2  # 1 hashed each file's sha256 as bytes, not as hex
+UNREADABLE = "unreadable"  # what the inputs digest takes for a file or folder it cannot read
 
 
 @dataclass(frozen=True)
@@ -64,22 +64,12 @@ def inputs_digest(
         unreadable: list[tuple[str, OSError]] = []
         names = _names(root, everything=True, unreadable=unreadable)  # hidden too: more misses, never a lie
         for folder, _ in unreadable:
-            digest.update(f"{label}\0{folder}\0unreadable".encode())
-        base = str(root or Path())
-        for name in names:
-            sha = _sha256(proofs, f"{label}/{name}", os.path.join(base, name))  # noqa: PTH118 - hundreds of files
+            digest.update(f"{label}\0{folder}\0{UNREADABLE}".encode())
+        for name, sha in proofs.digests(label, root or Path(), names, UNREADABLE):
             digest.update(f"{label}\0{name}\0{sha}".encode())
     if acknowledged.is_file():
-        digest.update(b"acknowledged\0" + _sha256(proofs, "acknowledged", str(acknowledged)).encode())
+        digest.update(b"acknowledged\0" + proofs.sha256("acknowledged", acknowledged, UNREADABLE).encode())
     return digest.hexdigest()
-
-
-def _sha256(proofs: Proofs, name: str, path: str) -> str:
-    """The file's sha256 (proofs.sha256); `unreadable` for a file that cannot be read."""
-    try:
-        return proofs.sha256(name, path)
-    except OSError:
-        return "unreadable"
 
 
 def catalog_digest(catalog: Path, proofs: Proofs | None = None) -> str:

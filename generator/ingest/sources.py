@@ -52,7 +52,7 @@ def _documents(directory: Path, unreadable: list[tuple[str, OSError]]) -> list[s
     """Names (`a/b.md`) of the documents below directory, in path order: every file, in hidden
     folders too, but hidden files and symbolic links (a link to a folder is not entered either);
     folders that cannot be listed go to unreadable."""
-    names = files_below(directory, hidden=True, links=False, unreadable=unreadable)
+    names = files_below(directory, hidden=True, linked_files=False, unreadable=unreadable)
     return sorted(
         (name for name in names if not name.rpartition("/")[2].startswith(".")),
         key=lambda name: name.split("/"),  # as paths sort: by folder, then name

@@ -304,7 +304,6 @@ def test_the_sources_listing_is_what_rglob_lists(tmp_path: Path) -> None:
         (sources / name).write_text(f"# {name}\n", "utf-8")
     (sources / "a" / "to-x.md").symlink_to(sources / "a" / "x.md")
     (sources / "linked").symlink_to(sources / "a", target_is_directory=True)
-    (sources / "a" / "fifo").parent.mkdir(exist_ok=True)
     os.mkfifo(sources / "a" / "fifo")
     expected = sorted(
         p for p in sources.rglob("*") if p.is_file() and not p.is_symlink() and not p.name.startswith(".")
