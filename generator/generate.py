@@ -133,13 +133,15 @@ def generate(
     version, changes = next_version(previous.lock, catalog, keys, options.version, tools)
     options = replace(options, version=version)
     reused = _reusable(keys, previous, options.package)
+    # Before rendering: a model typed by the helper (pool.py) is waited for there, and this proving
+    # by stat needs nothing rendered.
+    stored = _stored(keys, previous)
     tree = render(catalog, options, recordings, reused, store)
     files, unchanged, formatted = _formatted(tree, previous, tools_id)
     files[PurePosixPath(CHANGELOG_NAME)] = changelog_text(
         previous.changelog, options.package, version, changes
     )
     digests = {name: pair[1] for name, pair in formatted.items()}  # every rendered file, hashed once
-    stored = _stored(keys, previous)
     lock = build_lock(
         catalog, options.package, version, keys, files, previous.lock, entry_texts, tools, digests, stored
     )

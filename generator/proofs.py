@@ -6,6 +6,10 @@ to a file moves its ctime to the clock's now, and no call can set a ctime back. 
 write within the same tick of the clock as the stat leaves ctime where it was. So a file whose
 ctime is within RACY_NS of the moment it was seen gets no proof (it is read again next time), and
 a proof is only ever made before reading, never from bytes this process wrote.
+
+A Proofs serves one run, which asks for a file's digest before it writes that file, never after:
+the digest it gave for a name stands for the rest of the run, and the file is not looked at again
+(a run proves its catalog and cassettes for the inputs' digest, then again where it uses them).
 """
 
 from __future__ import annotations
@@ -47,14 +51,19 @@ class Proofs:
         # As recorded (JSON data), each looked at when its file is: a run asks for a few of thousands.
         self._known: Mapping[str, Any] = known or {}
         self.now: dict[str, tuple[Stat, str]] = {}  # this run's: what the next run may trust
+        self._given: dict[str, str] = {}  # the digest this run gave for each name it asked about
         self.read = 0  # files this run had to read
 
     def sha256(self, name: str, path: str | Path, unreadable: str | None = None) -> str:
         """The file's sha256, from its proof if stat still says the same, else read. A file that is
         gone or cannot be read raises OSError, or gives unreadable where that is given."""
         try:
-            digest = self.proven(name, path)
-            return digest if digest is not None else self._hash(name, path, _stat(path))[1]
+            given = self._given.get(name)
+            if given is not None:
+                return given
+            seen = _stat(path)
+            digest = self._vouched(name, seen)
+            return digest if digest is not None else self._hash(name, path, seen)[1]
         except OSError:
             if unreadable is None:
                 raise
@@ -72,11 +81,17 @@ class Proofs:
         ]
 
     def proven(self, name: str, path: str | Path) -> str | None:
-        """The file's sha256 if a proof vouches for it (stat alone), else None; OSError if gone."""
-        seen = _stat(path)
+        """The file's sha256 if this run gave it already or a proof vouches for it (stat alone),
+        else None; OSError if gone."""
+        given = self._given.get(name)
+        return given if given is not None else self._vouched(name, _stat(path))
+
+    def _vouched(self, name: str, seen: Stat) -> str | None:
+        """The digest a proof gives for what stat saw of the file, if one does."""
         proof = self.now.get(name) or _proof(self._known.get(name))
         if proof is not None and proof[0] == seen:
             self.now[name] = proof
+            self._given[name] = proof[1]
             return proof[1]
         return None
 
@@ -88,7 +103,7 @@ class Proofs:
         with open(path, "rb") as stream:  # noqa: PTH123 - thousands of files: os-level is faster
             data = stream.read()
         self.read += 1
-        digest = hashlib.sha256(data).hexdigest()
+        digest = self._given[name] = hashlib.sha256(data).hexdigest()
         if seen[2] < time.time_ns() - self._racy_ns:  # seen before reading, and not changed lately
             self.now[name] = (seen, digest)
         return data, digest

@@ -43,6 +43,31 @@ def test_a_proven_file_is_not_read_again(tmp_path: Path) -> None:
     assert proofs.record()["f"][-1] == _sha(TEXT)  # kept for the run after
 
 
+def test_a_run_looks_at_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run asks for a file's digest before it writes the file, never after: what a Proofs gave
+    for a name stands for its run (its inputs' digest, then again where a file is used)."""
+    proven, lately = tmp_path / "proven", tmp_path / "lately"
+    proven.write_bytes(TEXT)
+    first = Proofs(racy_ns=0)
+    first.sha256("proven", proven)
+    lately.write_bytes(TEXT)  # this file the next run must read: no proof, and too recent for one
+    proofs = Proofs(first.record())  # the next run, with the usual racy window
+    looked: list[str] = []
+    stat = proofs_module._stat
+
+    def counted(path: str | Path) -> proofs_module.Stat:
+        looked.append(str(path))
+        return stat(path)
+
+    monkeypatch.setattr(proofs_module, "_stat", counted)
+    for _ in range(3):
+        assert proofs.sha256("proven", proven) == proofs.proven("proven", proven) == _sha(TEXT)
+        assert proofs.sha256("lately", lately) == _sha(TEXT)
+    assert looked == [str(proven), str(lately)]
+    assert proofs.read == 1
+    assert "lately" not in proofs.record()  # still no proof for the next run
+
+
 def test_an_edit_that_keeps_size_and_mtime_is_read_again(tmp_path: Path) -> None:
     path = tmp_path / "f"
     path.write_bytes(TEXT)

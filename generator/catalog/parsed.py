@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
 import pydantic
@@ -24,6 +23,7 @@ import pydantic_core
 import yaml
 
 from generator.tree import write_atomically
+from generator.versions import version
 
 PARSED_DIR = Path(".cardgen-cache") / "entries"  # below the catalog directory
 SUFFIX = ".json"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from importlib.metadata import version
 from pathlib import Path
 
 from generator import __version__
 from generator.digests import files_digest
+from generator.versions import version
 
 GENERATOR = Path(__file__).resolve().parent.parent
 # What extraction, entry building and entry dumping run: any change here voids the cache. Besides
@@ -21,6 +21,7 @@ SHARED = (
     "memo.py",
     "proofs.py",
     "tree.py",
+    "versions.py",
 )
 CODE = (
     ("ingest", "**/*.py"),

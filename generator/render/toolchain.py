@@ -7,13 +7,13 @@ jinja2: ~0.2 s of a no-op run).
 
 from __future__ import annotations
 
-from importlib.metadata import version
 from pathlib import Path
 
 from generator import __version__
 from generator.digests import files_digest
 from generator.shipped import TEMPLATES
 from generator.tree import is_dropping
+from generator.versions import version
 
 GENERATOR = Path(__file__).resolve().parent.parent
 RENDERER = GENERATOR / "render"  # the code that turns entries into files
@@ -22,7 +22,7 @@ RENDERER = GENERATOR / "render"  # the code that turns entries into files
 # kept). tests/test_toolchain.py checks that this is the whole closure.
 RENDERER_IMPORTS = (
     "__init__.py", "datatext.py", "digests.py", "entry_store.py", "lockfile.py", "memo.py", "proofs.py", "recordings.py",
-    "shipped.py", "tree.py", "catalog/__init__.py", "catalog/entry.py", "catalog/entry_format.py",
+    "shipped.py", "tree.py", "versions.py", "catalog/__init__.py", "catalog/entry.py", "catalog/entry_format.py",
     "catalog/parsed.py", "catalog/store.py", "evolve/__init__.py", "evolve/changes.py",
     "evolve/entry_diff.py", "evolve/revisions.py", "evolve/rules.py", "evolve/schema_diff.py",
     "evolve/schema_facts.py", "ingest/__init__.py", "ingest/ecma_regex.py", "ingest/jsonspans.py",

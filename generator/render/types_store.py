@@ -25,11 +25,11 @@ import os
 import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from generator.digests import sha256_text
 from generator.tree import write_atomically
+from generator.versions import version
 
 FOLDER = "types"  # below the output directory's cache folder (unchanged.CACHE_DIR)
 FORMAT = 2
@@ -167,5 +167,5 @@ def _digest(key: str, code: str, variants: tuple[str, ...]) -> str:
 def _version(name: str) -> str:
     try:
         return version(name)
-    except PackageNotFoundError:
+    except ModuleNotFoundError:  # importlib.metadata's PackageNotFoundError: not installed
         return ""

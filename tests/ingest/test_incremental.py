@@ -248,12 +248,18 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
         "documents": {"sha256": "", "result": {"diagnostics": [["x"]], "extraction": 3}},
         "entries": {"entry": "{}", "problems": [], "checked": 1},
     }
-    records = [json.loads(line) for line in lines]
+    records = [json.loads(line.partition("\t")[0]) for line in lines]  # an entry's JSON after a tab
     assert {section for section, _, _ in records} == set(damaged)
+    assert all(
+        ("\t" in line) == (section == "entries") for line, (section, _, _) in zip(lines, records, strict=True)
+    )
     kept = [  # every other record damaged, and lines that are no records at all
         json.dumps([section, key, {**record, **damaged[section]}]) if index % 2 else lines[index]
         for index, (section, key, record) in enumerate(records)
     ]
+    # an entry that is not JSON, or not an entry; a tab after what is not a record
+    first = next(line for line in lines if line.startswith('["entries"')).partition("\t")[0]
+    kept += [f"{first}\t{{not json", f"{first}\t[]", f"{first}\t", "[1]\t{}", '["documents"\t']
     kept += ["[1]", '["entries"', '["nothing", "x", {}]', "", "null"]
     cache.write_text("\n".join([head, *kept]) + "\n", "utf-8")
     _same_as_fresh(tmp_path, root)
