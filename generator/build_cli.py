@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
@@ -46,17 +47,19 @@ def build_command(
     \b
     The same as `cardgen ingest` followed by `cardgen generate` with these options, writing and
     saying what each does, in one process, which is sooner: the two share their imports, generate
-    takes the entries ingest just wrote as they are, and the code generator loads on the other
-    core while ingest runs, then types the models ingest built while generate starts. When ingest
-    fails, nothing is generated and the exit status is 1.
+    takes the entries ingest just wrote as they are, and the other core proves the output's files
+    unchanged and loads the code generator while ingest runs, then types the models ingest built
+    while generate starts. When ingest fails, nothing is generated and the exit status is 1.
     For CI checks and JSON output, run the two commands with --check and --format json.
     """
     from generator.generate_cli import generate_command, warm_up_renderer
     from generator.ingest.cli import ingest_command
     from generator.render.pool import helper
+    from generator.unchanged import unproven_output
 
     ctx.obj = given = Handoff()  # what ingest wrote, generate need not parse again
-    with helper(warm_up_renderer):
+    # The helper proves the output's files first (as generate's own would), then loads the renderer.
+    with helper(warm_up_renderer, first=partial(unproven_output, out)):
         ctx.invoke(
             ingest_command, sources=sources, providers=providers, overlays=overlays,
             catalog_dir=catalog_dir, check=False, keep_going=False, verbose=verbose, output_format="text",

@@ -13,6 +13,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
+
+import pytest
 
 from generator.render.pool import usable_cores
 from tests.conftest import CATALOG_ROOT, REPO, cardgen
@@ -67,6 +70,43 @@ print(json.dumps({"sent_ahead": sent, "codegen_runs": runs}))
 """
 
 
+# Runs `cardgen ARGS` with proofs made of files however recent (the racy window shrunk to 0, here
+# and in the helper it forks), noting the output files this process (not the helper) looked at.
+# ALONE=1: with no helper.
+OUTPUT_LOOKED = """
+import json, os, sys
+from generator import proofs
+from generator.cli import cli
+from generator.render import pool
+
+proofs.RACY_NS = 0
+if os.environ.get("ALONE"):
+    pool.usable_cores = lambda: 1
+looked, stat, here, out = [], proofs._stat, os.getpid(), os.path.abspath("generated") + os.sep
+
+
+def counted(path):
+    if os.getpid() == here and os.path.abspath(path).startswith(out):
+        looked.append(os.path.abspath(path)[len(out):])
+    return stat(path)
+
+
+proofs._stat = counted
+answer = pool.first_answer
+
+
+def patient():  # a loaded test machine may keep the helper from answering as soon as it would
+    if pool._HELPERS:
+        pool._HELPERS[-1][1].poll(10)
+    return answer()
+
+
+pool.first_answer = patient
+cli.main(sys.argv[1:], standalone_mode=False)
+print(json.dumps({"looked": looked}))
+"""
+
+
 def _generate(root: Path, *args: str, child: str = CHILD) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
@@ -115,3 +155,29 @@ def test_build_has_the_helper_type_what_its_ingest_built_before_generate_asks(tm
     )
     cardgen(tmp_path, "ingest")  # the two commands: nothing built ahead, generate's typing runs it
     assert _generate(tmp_path, "generate", child=TYPED_AHEAD) == {"sent_ahead": [], "codegen_runs": [1]}
+
+
+def test_build_has_the_helper_prove_the_output_first_and_an_edited_file_is_still_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper proves the output's files by stat before it loads the renderer; generate takes
+    its answer where it asks about them: this process looks only at those the helper could not prove."""
+    for part in ("sources", "overlays", "recordings"):
+        shutil.copytree(CATALOG_ROOT / part, tmp_path / "catalog" / part)
+    cardgen(tmp_path, "build")
+    files = len((tmp_path / "generated" / ".cardgen-files").read_text("utf-8").splitlines())
+    _generate(tmp_path, "build", child=OUTPUT_LOOKED)  # nothing changed: it proves them, for next time
+    edited = tmp_path / "catalog" / "sources" / "cloudflare" / "tinyllama-1.1b-chat-v1.0.md"
+    by_hand = tmp_path / "generated" / "modelsdk" / "types" / "cloudflare" / "deepseek_math_7b_base.py"
+    original = by_hand.read_text("utf-8")
+    for alone in ("1", ""):
+        edited.write_text(edited.read_text("utf-8").replace("256", "257" if alone else "258", 1), "utf-8")
+        by_hand.write_text(original + "# edited by hand\n", "utf-8")
+        monkeypatch.setenv("ALONE", alone)
+        looked = cast("list[str]", _generate(tmp_path, "build", child=OUTPUT_LOOKED)["looked"])
+        assert by_hand.read_text("utf-8") == original  # found changed, and written again
+        assert "modelsdk/types/cloudflare/deepseek_math_7b_base.py" in looked
+        if alone or usable_cores() < 2:  # every file looked at here
+            assert len(set(looked)) >= files - 5, (len(set(looked)), files)
+        else:  # only what the helper could not prove (and what this run writes)
+            assert len(set(looked)) < 15, looked

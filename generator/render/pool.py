@@ -8,7 +8,8 @@ missing or unsafe (not Linux, another thread running, a daemon process), or the 
 to pay for starting processes, the items are done here, one after the other, or, inside
 `helper()`, by one process forked early that has meanwhile loaded what the work needs. Work known
 before it is asked for can be sent to that helper ahead (`ahead()`): what it leaves in the helper's
-caches, the later call finds done.
+caches, the later call finds done. And the helper can be given one thing to do first, whose answer
+this process reads when it wants it, if it has come (`first_answer()`), never waiting for it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ _WORK: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
 _HELPERS: list[tuple[BaseProcess, Connection]] = []
 _SERVED = [0]  # batches a helper did, in this process's life
 _AHEAD = [0]  # bytes sent ahead to the helper since it last answered (so read all before)
+_FIRST = "first"  # tags the message with what the helper's `first` gave (a batch's answer is a bool's)
+_FIRST_ANSWER: list[object] = []  # that answer, once read
+# The most a `first` answer may be (pickled): more waits for this process to read it, and keeps the
+# helper from preparing until then.
+FIRST_ROOM = 32_000
 
 
 def helper_batches() -> int:
@@ -119,20 +125,22 @@ def _run_group(indices: list[int]) -> list[tuple[int, Any]]:
 
 
 @contextmanager
-def helper(prepare: Callable[[], object]) -> Iterator[None]:
+def helper(prepare: Callable[[], object], first: Callable[[], object] | None = None) -> Iterator[None]:
     """Fork one process now that runs prepare() (imports, warm caches) while this one goes on.
 
     Until the block ends, map_grouped hands it the work it would do here one item after the other:
     the loading prepare() does (~0.2 s of imports for the code generator) then costs this process
     nothing, when the other core is free. Work it cannot do (it died, it raised) is done here, so
     results never depend on it. Nothing is forked where forking is unsafe or there is one core.
+    first: run there before prepare; what it gives (when it pickles into FIRST_ROOM) is sent back
+    at once, for first_answer().
     """
     if _HELPERS or usable_cores() < 2 or not can_fork():  # an outer block's helper serves this one too
         yield
         return
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe()
-    process = context.Process(target=_serve, args=(theirs, ours, prepare), daemon=True)
+    process = context.Process(target=_serve, args=(theirs, ours, prepare, first), daemon=True)
     process.start()
     theirs.close()
     _HELPERS.append((process, ours))
@@ -142,10 +150,21 @@ def helper(prepare: Callable[[], object]) -> Iterator[None]:
         _stop_helpers()
 
 
-def _serve(connection: Connection, other_end: Connection, prepare: Callable[[], object]) -> None:
-    """The helper: prepare, then do each batch sent until the pipe closes (answering those that ask)."""
+def _serve(
+    connection: Connection,
+    other_end: Connection,
+    prepare: Callable[[], object],
+    first: Callable[[], object] | None,
+) -> None:
+    """The helper: first (its answer sent back), prepare, then do each batch sent until the pipe
+    closes (answering those that ask)."""
     other_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's; it ends the helper
+    if first is not None:
+        with suppress(Exception):  # no answer: the parent does that work itself
+            message = ForkingPickler.dumps((_FIRST, first()))
+            if len(message) <= FIRST_ROOM:
+                connection.send_bytes(message)
     with suppress(Exception):  # only a head start: the work itself meets and reports any problem
         prepare()
     while True:
@@ -172,7 +191,11 @@ def _by_helper(function: Callable[[T], R], items: Sequence[T]) -> list[R] | None
     connection = _HELPERS[-1][1]
     try:
         connection.send((function, items, True))
-        done, results = cast("tuple[bool, list[R]]", connection.recv())
+        message = connection.recv()
+        if message[0] == _FIRST:  # sent before any batch's answer: kept for first_answer()
+            _FIRST_ANSWER.append(message[1])
+            message = connection.recv()
+        done, results = cast("tuple[bool, list[R]]", message)
         _AHEAD[0] = 0  # it answered: what was sent ahead before is read
     except (EOFError, OSError, pickle.PicklingError, TypeError, AttributeError):  # dead, or not picklable
         _stop_helpers()
@@ -210,8 +233,25 @@ def ahead(function: Callable[[T], object], items: Sequence[T]) -> bool:
     return True
 
 
+def first_answer() -> object | None:
+    """What the helper's `first` gave, if it has come by now (this never waits for it); None if not,
+    or if there is no helper. Read once: a later call gives the same."""
+    if not _FIRST_ANSWER and _HELPERS:
+        connection = _HELPERS[-1][1]
+        try:
+            # No batch is ever left unanswered (map_grouped reads each answer): what is there is it.
+            if connection.poll(0):
+                message = connection.recv()
+                if message[0] == _FIRST:
+                    _FIRST_ANSWER.append(message[1])
+        except (EOFError, OSError):  # the helper died: work it would have done is done here
+            _stop_helpers()
+    return _FIRST_ANSWER[0] if _FIRST_ANSWER else None
+
+
 def _stop_helpers() -> None:
     _AHEAD[0] = 0
+    _FIRST_ANSWER.clear()
     while _HELPERS:
         process, connection = _HELPERS.pop()
         connection.close()

@@ -50,6 +50,50 @@ def found_cached(item: int) -> tuple[int, bool, int]:
     return os.getpid(), cached_square.cache_info().hits > before, square
 
 
+FIRST_TAKES = [0.0]  # seconds the helper's first work takes
+
+
+def first_work() -> dict[str, object]:
+    time.sleep(FIRST_TAKES[0])
+    return {"pid": os.getpid(), "prepared_before": list(PREPARED)}
+
+
+def too_big_first() -> str:
+    return "x" * (pool.FIRST_ROOM + 1)
+
+
+def raising_first() -> str:
+    raise ValueError("first")
+
+
+def first_case(case: str) -> dict[str, object]:
+    """The helper's first answer: read when this process wants it, never waited for."""
+    FIRST_TAKES[0] = 1.0 if case == "first-slow" else 0.0
+    first = {"first-big": too_big_first, "first-raises": raising_first}.get(case, first_work)
+    with pool.helper(prepare, first=first):
+        started = time.perf_counter()
+        early = pool.first_answer()  # the slow one has not come
+        early_seconds = time.perf_counter() - started
+        if case == "first-read":  # left to come, then read without a batch
+            time.sleep(0.5)
+            answer = pool.first_answer()
+            results = pool.map_grouped(pid_and_square, [1, 2], [1, 2], 1)
+        else:  # a batch's answer comes after it: kept aside, then read
+            results = pool.map_grouped(pid_and_square, [1, 2], [1, 2], 1)
+            answer = pool.first_answer()
+        again = pool.first_answer()
+    return {
+        "here": os.getpid(),
+        "early": early,
+        "early_seconds": early_seconds,
+        "answer": answer,
+        "again": again,
+        "squares": [square for _, square in results],
+        "pids": [pid for pid, _ in results],
+        "after": pool.first_answer(),  # no helper: nothing
+    }
+
+
 def helper_pid() -> int:
     [(process, _)] = pool._HELPERS
     assert process.pid is not None
@@ -57,6 +101,8 @@ def helper_pid() -> int:
 
 
 def main(case: str) -> dict[str, object]:
+    if case.startswith("first"):
+        return first_case(case)
     items = [1, 2, 3, 4]
     SLOW_START[0] = 1.0 if case == "too-much-ahead" else 0.0
     with pool.helper(prepare):

@@ -71,3 +71,26 @@ def test_no_more_is_sent_ahead_than_the_connection_holds_unread() -> None:
     assert sent["second"] is False  # it fits alone, not beside the first
     assert sent["whole"] is False
     assert sent["seconds"] < 0.5  # nothing waited for the helper
+
+
+def test_the_helpers_first_answer_is_read_when_wanted_and_never_waited_for() -> None:
+    if usable_cores() < 2:
+        alone = _case("first-read")
+        assert alone["answer"] is None and alone["squares"] == [1, 4]  # no helper: no answer
+        return
+    read = _case("first-read")
+    helper = read["answer"]["pid"]
+    assert helper != read["here"] and read["pids"] == [helper, helper]
+    assert read["answer"] == {"pid": helper, "prepared_before": []}  # done before prepare
+    assert read["again"] == read["answer"]  # read once, given again
+    assert read["after"] is None  # the helper stopped with its block
+    # Not come yet when first asked (its work takes a second): None at once; then, after a batch
+    # whose answer it came before, there.
+    slow = _case("first-slow")
+    assert slow["early"] is None and slow["early_seconds"] < 0.5
+    assert slow["squares"] == [1, 4] and slow["answer"]["pid"] == slow["pids"][0]
+    # An answer too large to send without waiting for this process, or none at all: batches as ever.
+    for case in ("first-big", "first-raises"):
+        none = _case(case)
+        assert none["answer"] is None and none["squares"] == [1, 4]
+        assert none["pids"] != [none["here"]] * 2  # the helper still did the batch
