@@ -94,6 +94,10 @@ class Proofs:
             return proof[1]
         return None
 
+    def given(self, name: str) -> str | None:
+        """The digest this run gave for name already, if it did (nothing is looked at)."""
+        return self._given.get(name)
+
     def take(self, names: Iterable[str]) -> None:
         """Take names as proven: stat said what their proofs say just now, in another process of
         this run that holds the same proofs (`cardgen generate`'s helper, render/pool.py)."""

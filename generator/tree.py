@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
+from typing import Any
 
 MANIFEST = ".cardgen-files"
 
@@ -154,11 +155,23 @@ def _same(target: Path, name: str, wanted: bytes, proven: Proven | None) -> bool
 def write_atomically(path: Path, text: str | Iterable[str], *, durable: bool = True) -> None:
     """Write text (or its lines) to a temporary file beside path, then rename it over path: a
     reader never sees half a file. durable: flushed to the disk first (a cache need not be)."""
+    lines = [text] if isinstance(text, str) else text
+    _write_staged(path, lambda out: out.writelines(lines), durable, "w", "utf-8")  # lines: no big copy
+
+
+def write_lines_atomically(path: Path, lines: Iterable[bytes], *, durable: bool = True) -> None:
+    """write_atomically for lines already encoded (UTF-8): those a cache read back as they were."""
+    _write_staged(path, lambda out: out.writelines(lines), durable, "wb", None)
+
+
+def _write_staged(
+    path: Path, write: Callable[[Any], object], durable: bool, mode: str, encoding: str | None
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = staging_file(path)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.writelines([text] if isinstance(text, str) else text)  # lines: never one big copy
+        with os.fdopen(handle, mode, encoding=encoding, newline="" if encoding else None) as out:
+            write(out)
             if durable:
                 out.flush()
                 os.fsync(out.fileno())

@@ -180,7 +180,11 @@ def files_intact(out: Path, files: Mapping[str, str], proofs: Proofs) -> bool:
     root = str(out)
     try:
         for name, sha in files.items():
-            if proofs.sha256(f"out/{name}", os.path.join(root, name)) != sha:  # noqa: PTH118 - 3 000 files
+            label = f"out/{name}"
+            found = proofs.given(label)  # most of them, in a run whose helper proved them (helped_intact)
+            if found is None:
+                found = proofs.sha256(label, os.path.join(root, name))  # noqa: PTH118 - thousands of files
+            if found != sha:
                 return False
     except OSError:  # missing, or not a file
         return False

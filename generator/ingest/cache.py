@@ -29,7 +29,7 @@ from generator.ingest.providers import ProviderDefaults
 from generator.ingest.sources import SourceDocument
 from generator.memo import Results
 from generator.proofs import Proofs
-from generator.tree import write_atomically
+from generator.tree import write_atomically, write_lines_atomically
 
 CACHE_FILE = Path(".cardgen-cache") / "ingest.json"  # below the catalog directory
 CACHE_FORMAT = 4  # 4: an entry's JSON after a tab, as it is
@@ -61,7 +61,7 @@ def _tuples(value: dict[str, Any]) -> Any:
     return tuple(value[_TUPLE]) if len(value) == 1 and _TUPLE in value else value
 
 
-def decode_json(text: str) -> Any:
+def decode_json(text: str | bytes) -> Any:
     """What encode gave, from its JSON text: equal, and of the same types."""
     return json.loads(text, object_hook=_tuples)
 
@@ -147,7 +147,7 @@ class IngestCache:
     checks_used: Results = field(default_factory=dict)  # and those this run asked for
     used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's documents
     entries_used: dict[str, dict[str, Any]] = field(default_factory=dict)  # this run's entries
-    lines: dict[tuple[str, str], str] = field(default_factory=dict)  # each loaded record's line
+    lines: dict[tuple[str, str], bytes] = field(default_factory=dict)  # each loaded record's line
     proofs: Proofs = field(default_factory=Proofs)  # the catalog's and the inputs' files, by stat
     dumped: dict[int, tuple[CatalogEntry, str]] = field(default_factory=dict)  # by id: entry, its JSON
     hits: int = 0
@@ -248,7 +248,9 @@ def load_cache(catalog: Path | None, toolchain: dict[str, str], proofs: Proofs |
     if catalog is None:
         return fresh
     try:
-        head, *lines = (catalog / CACHE_FILE).read_text("utf-8").split("\n")  # not splitlines: U+2028
+        # Bytes, split into lines (not splitlines: U+2028), each decoded alone: a line with a letter
+        # beyond ASCII does not make the whole 4 MB (at 500 models) a wider string to decode.
+        head, *lines = (catalog / CACHE_FILE).read_bytes().split(b"\n")
         data = json.loads(head)
     except (OSError, ValueError):
         return fresh
@@ -259,19 +261,19 @@ def load_cache(catalog: Path | None, toolchain: dict[str, str], proofs: Proofs |
     cache = IngestCache(toolchain, texts=texts, sources=sources, checks=checks, proofs=proofs)
     sections = {"documents": cache.documents, "entries": cache.entries}
     for line in lines:
-        text, tab, entry = line.partition("\t")
+        text, tab, entry = line.partition(b"\t")
         try:
             section, key, record = decode_json(text)
             if tab:
-                record["entry"] = entry  # an entry's JSON (see _line)
+                record["entry"] = entry.decode("utf-8")  # an entry's JSON (see _line)
             sections[section][key] = record
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError):  # UnicodeDecodeError is a ValueError
             continue
         cache.lines[section, key] = line
     return cache
 
 
-def cache_lines(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None) -> list[str]:
+def cache_lines(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None) -> list[bytes]:
     """The cache's lines after this run, which left files (entry JSON, sha256 of the file's text,
     source) in the catalog.
 
@@ -288,17 +290,21 @@ def cache_lines(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None
         "sources": dict(sorted(sources.items())),
         "checks": {name: dict(sorted(kept.items())) for name, kept in sorted(cache.checks_used.items())},
     }
-    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":")) + "\n"]
+    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"]
     for section, used, loaded in (
         ("documents", cache.used, cache.documents),
         ("entries", cache.entries_used, cache.entries),
     ):
         for key, record in sorted(used.items()):
             kept = cache.lines.get((section, key)) if record is loaded.get(key) else None
-            lines.append((kept or _line(section, key, record)) + "\n")
+            lines.append((kept or _line(section, key, record).encode()) + b"\n")
     return lines
 
 
-def write_cache(catalog: Path, text: str | Iterable[str], name: Path = CACHE_FILE) -> None:
-    """Replace one file of the catalog's cache (its text, or its lines) at once."""
-    write_atomically(catalog / name, text, durable=False)  # a lost cache only means work again
+def write_cache(catalog: Path, text: str | list[bytes], name: Path = CACHE_FILE) -> None:
+    """Replace one file of the catalog's cache (its text, or its lines as cache_lines gives them) at once."""
+    # durable=False: a lost cache only means work again
+    if isinstance(text, str):
+        write_atomically(catalog / name, text, durable=False)
+    else:
+        write_lines_atomically(catalog / name, text, durable=False)
