@@ -213,6 +213,15 @@ class IngestCache:
         self.used[document.name] = record
         return extraction, diagnostics
 
+    def unread(self, name: str) -> str | None:
+        """The sha256 of the document name (`sources/...`) if a proof gave it this run and its
+        extraction is kept for those bytes: it need not be read (load_sources)."""
+        digest = self.proofs.given(name)
+        kept = self.documents.get(name)
+        return (
+            digest if digest is not None and isinstance(kept, dict) and kept.get("sha256") == digest else None
+        )
+
     def kept(self, entry_json: str, on_disk: Path, name: str) -> str | None:
         """The sha256 of the entry file on_disk (`catalog/<name>` to proofs), if it holds what
         dumping this entry gave last time; not read where a proof vouches for it."""

@@ -54,7 +54,7 @@ class IngestResult:
 
 def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResult:
     """Read, extract, build and check; cache: extractions kept from earlier runs (and kept for later)."""
-    documents, diagnostics = load_sources(inputs.sources)
+    documents, diagnostics = load_sources(inputs.sources, cache.unread if cache is not None else None)
     providers, provider_diagnostics = load_providers(inputs.providers)
     overlays, overlay_diagnostics = load_overlays(inputs.overlays)
     known = inputs.acknowledged or inputs.sources.parent / ACKNOWLEDGED

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 from generator.diagnostics import Diagnostic, error
 from generator.ingest.places import SOURCES_PREFIX
@@ -16,11 +18,39 @@ MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class SourceDocument:
-    """One vendor document as published."""
+    """One vendor document as published.
+
+    Its text is read when first asked for where the document was given unread (`unread`): one
+    whose extraction the ingest cache keeps, by the sha256 its proof gives, is not read at all.
+    """
 
     path: PurePosixPath  # under the catalog root, e.g. sources/cloudflare/x.md
     sha256: str
-    text: str
+    _text: str | None = field(default=None, repr=False, compare=False)
+    _file: Path | None = field(default=None, repr=False, compare=False)  # an unread document's
+
+    @classmethod
+    def unread(cls, path: PurePosixPath, sha256: str, file: Path) -> SourceDocument:
+        """The document in file, known by its sha256, its text read only if asked for."""
+        return cls(path, sha256, None, file)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            object.__setattr__(self, "_text", self._read())
+        return cast("str", self._text)
+
+    def _read(self) -> str:
+        """An unread document's text. Its bytes were those of its sha256 when the ingest began; one
+        replaced since (a race with an editor) reads as it is now, and one that no longer reads as
+        text gives none: the next ingest, which sees its new digest, extracts it afresh."""
+        assert self._file is not None  # a document made with its text has it
+        try:
+            data = self._file.read_bytes()
+        except OSError:
+            return ""
+        document, _ = decode_document(data, self.path)
+        return document.text if document is not None else ""
 
     @property
     def name(self) -> str:
@@ -59,9 +89,12 @@ def _documents(directory: Path, unreadable: list[tuple[str, OSError]]) -> list[s
     )
 
 
-def load_sources(directory: Path) -> tuple[list[SourceDocument], list[Diagnostic]]:
+def load_sources(
+    directory: Path, known: Callable[[str], str | None] | None = None
+) -> tuple[list[SourceDocument], list[Diagnostic]]:
     """Read every file below directory; unreadable ones (files or folders) become diagnostics, not
-    exceptions."""
+    exceptions. known: the sha256 of a document (by name, `sources/...`) that need not be read, if
+    it is one (the ingest cache's, for a document whose extraction it keeps)."""
     if not directory.is_dir():
         return [], [error(str(directory), None, "sources directory does not exist")]
     documents: list[SourceDocument] = []
@@ -72,7 +105,12 @@ def load_sources(directory: Path) -> tuple[list[SourceDocument], list[Diagnostic
         for folder, why in unreadable
     ]
     for name in names:
-        document, problem = read_document(directory / name, PurePosixPath(f"{SOURCES_PREFIX}/{name}"))
+        path = PurePosixPath(f"{SOURCES_PREFIX}/{name}")
+        sha256 = known(str(path)) if known is not None else None
+        if sha256 is not None:
+            documents.append(SourceDocument.unread(path, sha256, directory / name))
+            continue
+        document, problem = read_document(directory / name, path)
         if document is not None:
             documents.append(document)
         if problem is not None:

@@ -160,13 +160,20 @@ def _serve(
     closes (answering those that ask)."""
     other_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's; it ends the helper
-    if first is not None:
-        with suppress(Exception):  # no answer: the parent does that work itself
-            message = ForkingPickler.dumps((_FIRST, first()))
-            if len(message) <= FIRST_ROOM:
-                connection.send_bytes(message)
-    with suppress(Exception):  # only a head start: the work itself meets and reports any problem
-        prepare()
+    # Mostly imports: nothing for the garbage collector to find, ~20 ms of its passes over what they
+    # load (the code generator's). Frozen then: later passes do not walk it either.
+    gc.disable()
+    try:
+        if first is not None:
+            with suppress(Exception):  # no answer: the parent does that work itself
+                message = ForkingPickler.dumps((_FIRST, first()))
+                if len(message) <= FIRST_ROOM:
+                    connection.send_bytes(message)
+        with suppress(Exception):  # only a head start: the work itself meets and reports any problem
+            prepare()
+    finally:
+        gc.freeze()
+        gc.enable()
     while True:
         try:
             function, items, answer = connection.recv()

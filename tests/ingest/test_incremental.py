@@ -15,13 +15,14 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.ingest import sources as sources_module
 from generator.ingest import toolchain as ingest_toolchain
 from generator.ingest.cache import (
     CACHE_FILE,
@@ -171,6 +172,32 @@ def test_only_the_changed_entries_are_built_and_checked_again(tmp_path: Path) ->
     assert _cached_ingest(root).built == 1, "the new model alone: chat-tiny keeps its slug"
     catalog = _same_as_fresh(tmp_path, root)["catalog"]
     assert "cloudflare/chat_tiny.yaml" in catalog and "cloudflare/other_chat_tiny.yaml" in catalog  # type: ignore[operator]
+
+
+def test_a_document_whose_extraction_is_kept_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its digest (the inputs' proof, taken first) finds its extraction: its bytes are not needed.
+    One read all the same (its entry built again for another slug) reads as the digest said."""
+    root = _project(tmp_path, "cloudflare")
+    _ingest(root)
+    read: list[str] = []
+    reading = sources_module.read_document
+
+    def counted(path: Path, name: PurePosixPath) -> object:
+        read.append(str(name))
+        return reading(path, name)
+
+    monkeypatch.setattr(sources_module, "read_document", counted)
+    CHANGES["changed"](root)
+    assert _same_as_fresh(tmp_path, root)["exit"] == 0
+    assert read[0] == "sources/cloudflare/chat-tiny.json"  # the incremental run read only it
+    assert len(read) > 1  # the fresh one, every document
+    document = sources_module.SourceDocument.unread(
+        PurePosixPath("sources/x.json"), "0" * 64, root / "sources" / "cloudflare" / "chat-tiny.json"
+    )
+    assert document.text == (root / "sources" / "cloudflare" / "chat-tiny.json").read_text("utf-8")
+    assert sources_module.SourceDocument.unread(PurePosixPath("gone"), "0" * 64, root / "gone").text == ""
 
 
 def test_the_json_kept_for_each_entry_is_its_own(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ thread left over from an earlier test, and then it does not).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -18,9 +19,18 @@ from generator.render import pool
 PREPARED: list[int] = []  # pids that ran prepare
 
 
+COLLECTING: list[bool] = []  # whether the garbage collector ran during prepare
+
+
 def prepare() -> None:
     PREPARED.append(os.getpid())
+    COLLECTING.append(gc.isenabled())
     time.sleep(SLOW_START[0])
+
+
+def collector(item: int) -> tuple[int, bool, bool, list[bool]]:
+    """In the helper, after prepare: the collector on again, what prepare loaded frozen."""
+    return os.getpid(), gc.isenabled(), gc.get_freeze_count() > 0, COLLECTING
 
 
 SLOW_START = [0.0]  # seconds prepare takes: a helper still preparing reads nothing meanwhile
@@ -126,6 +136,9 @@ def main(case: str) -> dict[str, object]:
                 sent = {"first": first, "second": second, "whole": whole, "seconds": seconds}
             found = pool.map_grouped(found_cached, [1, 2, 4], [1, 2, 4], 1)
             return {"here": os.getpid(), "sent": sent, "found": found, "helpers": len(pool._HELPERS)}
+        elif case == "collector":
+            [(pid, enabled, frozen, during)] = pool.map_grouped(collector, [0], [0], 1)
+            return {"here": os.getpid(), "pid": pid, "enabled": enabled, "frozen": frozen, "during": during}
         elif case == "raises":
             try:
                 pool.map_grouped(refuse_three, items, items, 1)

@@ -94,3 +94,14 @@ def test_the_helpers_first_answer_is_read_when_wanted_and_never_waited_for() -> 
         none = _case(case)
         assert none["answer"] is None and none["squares"] == [1, 4]
         assert none["pids"] != [none["here"]] * 2  # the helper still did the batch
+
+
+def test_the_helper_prepares_without_the_garbage_collector_and_freezes_what_it_loaded() -> None:
+    """Preparing is mostly imports: the collector's passes over them (~20 ms for the code
+    generator's) find nothing. Frozen afterwards, they are not walked by later passes either."""
+    if usable_cores() < 2:
+        return
+    state = _case("collector")
+    assert state["pid"] != state["here"]
+    assert state["during"] == [False]
+    assert state["enabled"] is True and state["frozen"] is True
