@@ -197,20 +197,18 @@ UNPROVEN_ROOM = 500  # more files changed than this: the helper's answer would n
 def unproven_output(out: Path) -> tuple[tuple[str, str, int], frozenset[str]] | None:
     """The record in out (record_identity) and those of its files stat does not prove (changed,
     gone, or never proven), where there are few; the rest are as the record says. What `cardgen
-    generate`'s helper does first (pool.helper), while this process reads and renders the catalog."""
-    record = Record.read(out)
-    proofs = record.proven()
-    unproven: set[str] = set()
-    root = str(out)
-    for name in record.files:
-        try:
-            if proofs.proven(f"out/{name}", os.path.join(root, name)) is None:  # noqa: PTH118 - thousands
-                unproven.add(name)
-        except OSError:  # gone, or not a file
-            unproven.add(name)
-        if len(unproven) > UNPROVEN_ROOM:
-            return None
-    return record_identity(record), frozenset(unproven)
+    generate`'s helper does first (pool.helper), while this process reads and renders the catalog:
+    of the record only the names and proofs, as JSON gives them (what Record.read would leave out
+    of a damaged one makes the identities differ, and the answer is not taken)."""
+    try:
+        data = json.loads(cache_path(out, STATE_NAME).read_bytes())
+    except (OSError, ValueError):
+        return None
+    files, proofs = (data.get(key) if isinstance(data, dict) else None for key in ("files", "proofs"))
+    if not isinstance(files, dict) or not isinstance(proofs, dict) or data.get("format") != STATE_FORMAT:
+        return None
+    unproven = Proofs(proofs).unproven("out", out, files, UNPROVEN_ROOM)
+    return None if unproven is None else ((data.get("inputs"), data.get("version"), len(files)), unproven)
 
 
 def record_identity(record: Record) -> tuple[str, str, int]:

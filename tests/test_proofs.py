@@ -68,6 +68,20 @@ def test_a_run_looks_at_each_file_once(tmp_path: Path, monkeypatch: pytest.Monke
     assert "lately" not in proofs.record()  # still no proof for the next run
 
 
+def test_unproven_names_what_stat_does_not_prove_and_proves_the_rest(tmp_path: Path) -> None:
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / name).write_bytes(name.encode())
+    first = Proofs(racy_ns=0)
+    first.digests("out", tmp_path, ["a", "b", "c"])  # d: never proven
+    proofs = Proofs(first.record(), racy_ns=0)
+    (tmp_path / "b").write_bytes(b"bb")  # changed
+    (tmp_path / "c").unlink()  # gone
+    assert proofs.unproven("out", tmp_path, ["a", "b", "c", "d"], most=3) == frozenset({"b", "c", "d"})
+    assert proofs.given("out/a") == _sha(b"a") and proofs.given("out/b") is None
+    assert proofs.read == 0  # stat alone
+    assert Proofs(first.record(), racy_ns=0).unproven("out", tmp_path, ["a", "b", "c", "d"], most=2) is None
+
+
 def test_an_edit_that_keeps_size_and_mtime_is_read_again(tmp_path: Path) -> None:
     path = tmp_path / "f"
     path.write_bytes(TEXT)

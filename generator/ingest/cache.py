@@ -32,7 +32,7 @@ from generator.proofs import Proofs
 from generator.tree import write_atomically, write_lines_atomically
 
 CACHE_FILE = Path(".cardgen-cache") / "ingest.json"  # below the catalog directory
-CACHE_FORMAT = 4  # 4: an entry's JSON after a tab, as it is
+CACHE_FORMAT = 5  # 4: an entry's JSON after a tab, as it is; 5: a document's facts after one too
 _TUPLE = "__tuple__"
 
 
@@ -79,28 +79,84 @@ def _encode_fact(fact: Fact) -> list[Any]:
     return [encode(fact.value), encode(fact.lines), encode(fact.how), encode(fact.note), encode(fact.file)]
 
 
-def _encode_result(extraction: Extraction | None, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+def _encode_result(
+    document: SourceDocument, extraction: Extraction | None, diagnostics: list[Diagnostic]
+) -> dict[str, Any]:
+    """A document's record: its digest, what extracting it found, and apart (`facts`, after a tab
+    on its line) the facts, which a document whose entry is kept too is never asked for."""
     found: dict[str, Any] = {"diagnostics": [_encode_diagnostic(d) for d in diagnostics]}
+    record: dict[str, Any] = {"sha256": document.sha256, "result": found}
     if extraction is not None:
+        model_id = extraction.facts.get("model_id")
         found["extraction"] = {
             "extractor": encode(extraction.extractor),
             "provider": encode(extraction.provider),
-            "facts": {key: _encode_fact(fact) for key, fact in extraction.facts.items()},
+            "model_id": None if model_id is None else _encode_fact(model_id),
             "diagnostics": [_encode_diagnostic(d) for d in extraction.diagnostics],
         }
-    return found
+        record["facts"] = {key: _encode_fact(fact) for key, fact in extraction.facts.items()}
+    return record
 
 
 def _decode_result(
-    document: SourceDocument, found: dict[str, Any]
+    document: SourceDocument, record: dict[str, Any]
 ) -> tuple[Extraction | None, list[Diagnostic]]:
+    found = record["result"]
     diagnostics = [_diagnostic(d) for d in found["diagnostics"]]
     kept = found.get("extraction")
     if kept is None:
         return None, diagnostics
-    facts = {key: Fact(*fact) for key, fact in kept["facts"].items()}  # decoded as the line was read
     own = [_diagnostic(d) for d in kept["diagnostics"]]
-    return Extraction(kept["extractor"], document, kept["provider"], facts, own), diagnostics
+    facts = record["facts"]
+    if isinstance(facts, bytes):  # as the line holds them: decoded when first asked for
+        model_id = None if kept["model_id"] is None else Fact(*kept["model_id"])
+        return KeptExtraction(
+            kept["extractor"], document, kept["provider"], model_id, facts, own
+        ), diagnostics
+    decoded = {key: Fact(*fact) for key, fact in facts.items()}
+    return Extraction(kept["extractor"], document, kept["provider"], decoded, own), diagnostics
+
+
+class KeptExtraction(Extraction):
+    """An extraction read back from the cache, its facts decoded when first used.
+
+    Building the catalog asks a kept document for its model id alone (its entry is kept too), and
+    decoding every fact of every document (their schemas, mostly) was most of reading the cache.
+    Facts that no longer decode (a damaged line) are the document's, extracted again.
+    """
+
+    def __init__(
+        self,
+        extractor: str,
+        document: SourceDocument,
+        provider: str,
+        model_id: Fact | None,
+        facts: bytes,
+        diagnostics: list[Diagnostic],
+    ) -> None:
+        super().__init__(extractor, document, provider, {}, diagnostics)
+        self._model_id = model_id
+        self._encoded: bytes | None = facts
+
+    @property  # the field's value, decoded when first read
+    def facts(self) -> dict[str, Fact]:
+        if self._encoded is not None:
+            encoded, self._encoded = self._encoded, None
+            try:
+                self._facts = {key: Fact(*fact) for key, fact in decode_json(encoded).items()}
+            except (ValueError, TypeError, AttributeError):
+                again, _ = extract_document(self.document)
+                self._facts = again.facts if again is not None else {}
+        return self._facts
+
+    @facts.setter
+    def facts(self, facts: dict[str, Fact]) -> None:
+        self._facts, self._encoded = facts, None
+
+    def value(self, key: str, default: Any = None) -> Any:
+        if key == "model_id" and self._encoded is not None and self._model_id is not None:
+            return self._model_id.value  # the one fact asked of every document
+        return super().value(key, default)
 
 
 def encode_built(built: Built) -> dict[str, Any] | None:
@@ -195,9 +251,9 @@ class IngestCache:
     def extract(self, document: SourceDocument) -> tuple[Extraction | None, list[Diagnostic]]:
         """extract_document, or what it gave for these very bytes last time."""
         kept = self.documents.get(document.name)
-        if kept is not None and kept.get("sha256") == document.sha256:
+        if isinstance(kept, dict) and kept.get("sha256") == document.sha256:
             try:
-                result = _decode_result(document, kept["result"])
+                result = _decode_result(document, kept)
             except (KeyError, TypeError, ValueError):
                 pass  # a damaged record: extract afresh
             else:
@@ -207,7 +263,7 @@ class IngestCache:
         extraction, diagnostics = extract_document(document)
         try:
             # Encoded now: later steps may change the extraction they are given.
-            record = {"sha256": document.sha256, "result": _encode_result(extraction, diagnostics)}
+            record = _encode_result(document, extraction, diagnostics)
         except Uncacheable:
             return extraction, diagnostics
         self.used[document.name] = record
@@ -234,14 +290,22 @@ class IngestCache:
             return None
 
 
+_APART = {"entries": "entry", "documents": "facts"}  # each section's part that follows a tab
+
+
 def _line(section: str, key: str, record: Any) -> str:
-    """One record's line. An entry's JSON follows a tab as it is: inside the line's JSON it would be
-    a string, escaped here and unescaped on every load (~3 MB at 500 models), only to be parsed as
-    JSON again. JSON text holds no raw tab or line break (json and pydantic escape them in strings)."""
-    entry = record.get("entry") if section == "entries" and isinstance(record, dict) else None
-    if isinstance(entry, str):
-        rest = {name: value for name, value in record.items() if name != "entry"}
-        return f"{json.dumps([section, key, rest], ensure_ascii=False, separators=(',', ':'))}\t{entry}"
+    """One record's line: its part that is not always needed after a tab, read when asked for. An
+    entry's JSON, as it is: inside the line's JSON it would be a string, escaped here and unescaped
+    on every load (~3 MB at 500 models), only to be parsed as JSON again; a document's facts (see
+    KeptExtraction). JSON text holds no raw tab or line break (json and pydantic escape them)."""
+    name = _APART[section]
+    apart = record.get(name) if isinstance(record, dict) else None
+    if apart is not None:
+        rest = {field: value for field, value in record.items() if field != name}
+        text = (
+            apart if isinstance(apart, str) else json.dumps(apart, ensure_ascii=False, separators=(",", ":"))
+        )
+        return f"{json.dumps([section, key, rest], ensure_ascii=False, separators=(',', ':'))}\t{text}"
     return json.dumps([section, key, record], ensure_ascii=False, separators=(",", ":"))
 
 
@@ -270,11 +334,11 @@ def load_cache(catalog: Path | None, toolchain: dict[str, str], proofs: Proofs |
     cache = IngestCache(toolchain, texts=texts, sources=sources, checks=checks, proofs=proofs)
     sections = {"documents": cache.documents, "entries": cache.entries}
     for line in lines:
-        text, tab, entry = line.partition(b"\t")
+        text, tab, apart = line.partition(b"\t")
         try:
             section, key, record = decode_json(text)
-            if tab:
-                record["entry"] = entry.decode("utf-8")  # an entry's JSON (see _line)
+            if tab:  # an entry's JSON, decoded as it is parsed; a document's facts, when asked for
+                record[_APART[section]] = apart.decode("utf-8") if section == "entries" else apart
             sections[section][key] = record
         except (ValueError, TypeError, KeyError):  # UnicodeDecodeError is a ValueError
             continue

@@ -24,9 +24,11 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.ingest import sources as sources_module
 from generator.ingest import toolchain as ingest_toolchain
+from generator.ingest.build import extract_document
 from generator.ingest.cache import (
     CACHE_FILE,
     IngestCache,
+    KeptExtraction,
     Uncacheable,
     decode_json,
     encode,
@@ -200,6 +202,26 @@ def test_a_document_whose_extraction_is_kept_is_not_read(
     assert sources_module.SourceDocument.unread(PurePosixPath("gone"), "0" * 64, root / "gone").text == ""
 
 
+def test_a_kept_documents_facts_are_decoded_when_asked_for_or_extracted_again(tmp_path: Path) -> None:
+    """A kept document gives its model id without its facts decoded; asked for its facts, it gives
+    them as the extraction did, and where the cache's bytes no longer decode, as extracting it does."""
+    root = _project(tmp_path, "cloudflare")
+    _ingest(root)
+    cache = load_cache(root / "models", ingest_toolchain.ingest_toolchain(root / "providers"))
+    path = root / "sources" / "cloudflare" / "chat-tiny.json"
+    document, _ = sources_module.read_document(path, PurePosixPath("sources/cloudflare/chat-tiny.json"))
+    assert document is not None
+    fresh, _ = extract_document(document)
+    assert fresh is not None
+    kept, _ = cache.extract(document)
+    assert isinstance(kept, KeptExtraction)
+    assert kept.value("model_id") == fresh.value("model_id")
+    assert kept._encoded is not None  # the model id alone: nothing decoded
+    assert kept.facts == fresh.facts and kept._encoded is None
+    damaged = KeptExtraction(kept.extractor, document, kept.provider, None, b"{not json", [])
+    assert damaged.facts == fresh.facts
+
+
 def test_the_json_kept_for_each_entry_is_its_own(tmp_path: Path) -> None:
     """Entries read back from the cache or built afresh are not dumped again: what stands in is theirs."""
     root = _project(tmp_path, "cloudflare")
@@ -275,10 +297,10 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
         "documents": {"sha256": "", "result": {"diagnostics": [["x"]], "extraction": 3}},
         "entries": {"entry": "{}", "problems": [], "checked": 1},
     }
-    records = [json.loads(line.partition("\t")[0]) for line in lines]  # an entry's JSON after a tab
+    records = [json.loads(line.partition("\t")[0]) for line in lines]  # an entry's JSON, facts after a tab
     assert {section for section, _, _ in records} == set(damaged)
-    assert all(
-        ("\t" in line) == (section == "entries") for line, (section, _, _) in zip(lines, records, strict=True)
+    assert {section for line, (section, _, _) in zip(lines, records, strict=True) if "\t" in line} == set(
+        damaged
     )
     kept = [  # every other record damaged, and lines that are no records at all
         json.dumps([section, key, {**record, **damaged[section]}]) if index % 2 else lines[index]
@@ -287,6 +309,7 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     # an entry that is not JSON, or not an entry; a tab after what is not a record
     first = next(line for line in lines if line.startswith('["entries"')).partition("\t")[0]
     kept += [f"{first}\t{{not json", f"{first}\t[]", f"{first}\t", "[1]\t{}", '["documents"\t']
+    kept += ['["documents","x",3]', '["documents","x",[]]\t{}']  # a document's record that is no mapping
     kept += ["[1]", '["entries"', '["nothing", "x", {}]', "", "null"]
     cache.write_text("\n".join([head, *kept]) + "\n", "utf-8")
     _same_as_fresh(tmp_path, root)
