@@ -7,9 +7,10 @@ write within the same tick of the clock as the stat leaves ctime where it was. S
 ctime is within RACY_NS of the moment it was seen gets no proof (it is read again next time), and
 a proof is only ever made before reading, never from bytes this process wrote.
 
-A Proofs serves one run, which asks for a file's digest before it writes that file, never after:
-the digest it gave for a name stands for the rest of the run, and the file is not looked at again
-(a run proves its catalog and cassettes for the inputs' digest, then again where it uses them).
+A Proofs serves one run: the digest it gave for a name stands for the rest of the run, and the
+file is not looked at again (a run proves its catalog and cassettes for the inputs' digest, then
+again where it uses them). A run that writes a file it asked about says so (forget), before it
+asks about it again.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class Proofs:
 
     def proven(self, name: str, path: str | Path) -> str | None:
         """The file's sha256 if this run gave it already or a proof vouches for it (stat alone),
-        else None; OSError if gone."""
+        else None; OSError if gone (and not given already)."""
         given = self._given.get(name)
         return given if given is not None else self._vouched(name, _stat(path))
 
@@ -89,10 +90,14 @@ class Proofs:
         """The digest a proof gives for what stat saw of the file, if one does."""
         proof = self.now.get(name) or _proof(self._known.get(name))
         if proof is not None and proof[0] == seen:
-            self.now[name] = proof
-            self._given[name] = proof[1]
-            return proof[1]
+            return self._accept(name, proof)
         return None
+
+    def _accept(self, name: str, proof: tuple[Stat, str]) -> str:
+        """Give proof's digest for name, this run and (the proof kept) the next."""
+        self.now[name] = proof
+        self._given[name] = proof[1]
+        return proof[1]
 
     def given(self, name: str) -> str | None:
         """The digest this run gave for name already, if it did (nothing is looked at)."""
@@ -117,19 +122,24 @@ class Proofs:
                 unproven.add(name)
                 if len(unproven) > most:
                     return None
-                continue
-            self.now[key] = proof
-            self._given[key] = proof[1]
+            else:
+                self._accept(key, proof)
         return frozenset(unproven)
 
     def take(self, names: Iterable[str]) -> None:
         """Take names as proven: stat said what their proofs say just now, in another process of
-        this run that holds the same proofs (`cardgen generate`'s helper, render/pool.py)."""
+        this run that holds the same proofs (`cardgen generate`'s helper, render/pool.py). A name
+        this run gave a digest for already keeps it (it was looked at later, here)."""
         for name in names:
             proof = _proof(self._known.get(name))
-            if proof is not None:
-                self.now[name] = proof
-                self._given[name] = proof[1]
+            if proof is not None and name not in self._given:
+                self._accept(name, proof)
+
+    def forget(self, names: Iterable[str]) -> None:
+        """This run wrote (or removed) these files: what it knew of them no longer holds."""
+        for name in names:
+            self._given.pop(name, None)
+            self.now.pop(name, None)
 
     def read_bytes(self, name: str, path: str | Path) -> tuple[bytes, str]:
         """The file's bytes and their sha256, read; proven for the next run where it is not racy."""

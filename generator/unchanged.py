@@ -75,12 +75,16 @@ class Record:
     formatted: dict[str, tuple[str, str]] = field(default_factory=dict)
     formatted_by: str = ""
     stored: dict[str, list[str]] = field(default_factory=dict)  # by model, its entry's store digests
+    # What stat said of the file just before it was read (record_identity): which file, not what it says.
+    seen: tuple[int, ...] = field(default=(), compare=False)
 
     @classmethod
     def read(cls, out: Path) -> Record:
         """The record in out; an empty one if there is none, or it is damaged or of another format."""
+        path = cache_path(out, STATE_NAME)
         try:
-            data = json.loads(cache_path(out, STATE_NAME).read_text("utf-8"))
+            seen = _seen(path)
+            data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
             return cls()
         if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
@@ -105,6 +109,7 @@ class Record:
                 for name, digests in (stored.items() if isinstance(stored, dict) else ())
                 if isinstance(digests, list) and all(isinstance(digest, str) for digest in digests)
             },
+            seen,
         )
 
     def write(self, out: Path) -> bool:
@@ -191,29 +196,38 @@ def files_intact(out: Path, files: Mapping[str, str], proofs: Proofs) -> bool:
     return True
 
 
-UNPROVEN_ROOM = 500  # more files changed than this: the helper's answer would not be worth sending
+UNPROVEN_ROOM = 200  # more files changed than this: the helper's answer would not fit (pool.FIRST_ROOM)
 
 
-def unproven_output(out: Path) -> tuple[tuple[str, str, int], frozenset[str]] | None:
+def unproven_output(out: Path) -> tuple[tuple[object, ...], frozenset[str]] | None:
     """The record in out (record_identity) and those of its files stat does not prove (changed,
     gone, or never proven), where there are few; the rest are as the record says. What `cardgen
     generate`'s helper does first (pool.helper), while this process reads and renders the catalog:
     of the record only the names and proofs, as JSON gives them (what Record.read would leave out
     of a damaged one makes the identities differ, and the answer is not taken)."""
+    path = cache_path(out, STATE_NAME)
     try:
-        data = json.loads(cache_path(out, STATE_NAME).read_bytes())
+        seen = _seen(path)
+        data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
     files, proofs = (data.get(key) if isinstance(data, dict) else None for key in ("files", "proofs"))
     if not isinstance(files, dict) or not isinstance(proofs, dict) or data.get("format") != STATE_FORMAT:
         return None
     unproven = Proofs(proofs).unproven("out", out, files, UNPROVEN_ROOM)
-    return None if unproven is None else ((data.get("inputs"), data.get("version"), len(files)), unproven)
+    identity = (data.get("inputs"), data.get("version"), len(files), seen)
+    return None if unproven is None else (identity, unproven)
 
 
-def record_identity(record: Record) -> tuple[str, str, int]:
-    """What tells records apart: the inputs and version of the run that left each, its file count."""
-    return record.inputs, record.version, len(record.files)
+def record_identity(record: Record) -> tuple[str, str, int, tuple[int, ...]]:
+    """What tells records apart: the inputs and version of the run that left each, its file count,
+    and what stat said of the file it was read from (the same file, not rewritten between reads)."""
+    return record.inputs, record.version, len(record.files), record.seen
+
+
+def _seen(path: Path) -> tuple[int, ...]:
+    found = path.stat()
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev
 
 
 def helped_intact(out: Path, record: Record, proofs: Proofs) -> Callable[[Mapping[str, str]], bool]:

@@ -25,7 +25,9 @@ def version(name: str) -> str:
         folder = entry or "."
         try:
             children = os.listdir(folder)  # noqa: PTH208 - names only: no Path object each
-        except OSError:  # a zip file, or gone: importlib.metadata looks there
+        except OSError:  # gone; or a zip file, where importlib.metadata looks, in sys.path's order
+            if os.path.isfile(folder):  # noqa: PTH113
+                return _by_importlib(name)
             continue
         for child in children:
             stem, dot, suffix = child.lower().rpartition(".")

@@ -18,6 +18,7 @@ from typing import cast
 import pytest
 
 from generator.render.pool import usable_cores
+from generator.unchanged import CACHE_DIR, STATE_NAME, Record, record_identity, unproven_output
 from tests.conftest import CATALOG_ROOT, REPO, cardgen
 
 # Runs `cardgen ARGS`, noting how many helpers were running when the inputs were first hashed.
@@ -181,3 +182,20 @@ def test_build_has_the_helper_prove_the_output_first_and_an_edited_file_is_still
             assert len(set(looked)) >= files - 5, (len(set(looked)), files)
         else:  # only what the helper could not prove (and what this run writes)
             assert len(set(looked)) < 15, looked
+
+
+def test_the_helpers_answer_is_for_the_record_it_read(tmp_path: Path) -> None:
+    """The helper's answer names the record it proved the output from; a record written again
+    since (the same bytes, another file) is another one, and the answer is not taken."""
+    for part in ("sources", "overlays", "recordings"):
+        shutil.copytree(CATALOG_ROOT / part, tmp_path / "catalog" / part)
+    cardgen(tmp_path, "build")
+    out = tmp_path / "generated"
+    answer = unproven_output(out)
+    assert answer is not None and answer[0] == record_identity(Record.read(out))
+    path = out / CACHE_DIR / STATE_NAME
+    text = path.read_bytes()
+    path.unlink()
+    path.write_bytes(text)
+    assert record_identity(Record.read(out)) != answer[0]
+    assert unproven_output(out) == (record_identity(Record.read(out)), answer[1])

@@ -82,6 +82,23 @@ def test_unproven_names_what_stat_does_not_prove_and_proves_the_rest(tmp_path: P
     assert Proofs(first.record(), racy_ns=0).unproven("out", tmp_path, ["a", "b", "c", "d"], most=2) is None
 
 
+def test_what_a_run_wrote_is_looked_at_again_and_what_it_looked_at_is_not_taken_from_elsewhere(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(TEXT)
+    proofs = _proven(path)
+    assert proofs.sha256("f", path) == _sha(TEXT)
+    path.write_bytes(b"written by the run\n")
+    proofs.forget(["f"])  # the run says it wrote it
+    assert proofs.sha256("f", path) == _sha(b"written by the run\n")
+    again = _proven(path)
+    path.write_bytes(b"edited\n")
+    assert again.sha256("f", path) == _sha(b"edited\n")  # looked at here, read
+    again.take(["f"])  # another process proved the old bytes earlier: this run's own look stands
+    assert again.given("f") == _sha(b"edited\n")
+
+
 def test_an_edit_that_keeps_size_and_mtime_is_read_again(tmp_path: Path) -> None:
     path = tmp_path / "f"
     path.write_bytes(TEXT)

@@ -82,3 +82,19 @@ def test_the_toolchains_versions_do_not_import_importlib_metadata() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_zip_on_the_path_is_left_to_importlib_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = tmp_path / "packages.zip"
+    archive.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip
+    monkeypatch.setattr(sys, "path", [str(archive), *sys.path])
+    asked: list[str] = []
+
+    def by_importlib(name: str) -> str:
+        asked.append(name)
+        return "from importlib"
+
+    monkeypatch.setattr(versions, "_by_importlib", by_importlib)
+    assert version("pydantic") == "from importlib" and asked == ["pydantic"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,7 +99,7 @@ def _encode_result(
 
 
 def _decode_result(
-    document: SourceDocument, record: dict[str, Any]
+    document: SourceDocument, record: dict[str, Any], repaired: Repaired | None = None
 ) -> tuple[Extraction | None, list[Diagnostic]]:
     found = record["result"]
     diagnostics = [_diagnostic(d) for d in found["diagnostics"]]
@@ -110,11 +110,16 @@ def _decode_result(
     facts = record["facts"]
     if isinstance(facts, bytes):  # as the line holds them: decoded when first asked for
         model_id = None if kept["model_id"] is None else Fact(*kept["model_id"])
-        return KeptExtraction(
-            kept["extractor"], document, kept["provider"], model_id, facts, own
-        ), diagnostics
+        extraction = KeptExtraction(
+            kept["extractor"], document, kept["provider"], model_id, facts, own, repaired
+        )
+        return extraction, diagnostics
     decoded = {key: Fact(*fact) for key, fact in facts.items()}
     return Extraction(kept["extractor"], document, kept["provider"], decoded, own), diagnostics
+
+
+# Told of a document extracted again because its kept facts no longer decode: its new record.
+Repaired = Callable[[SourceDocument, Extraction | None, list[Diagnostic]], None]
 
 
 class KeptExtraction(Extraction):
@@ -122,7 +127,8 @@ class KeptExtraction(Extraction):
 
     Building the catalog asks a kept document for its model id alone (its entry is kept too), and
     decoding every fact of every document (their schemas, mostly) was most of reading the cache.
-    Facts that no longer decode (a damaged line) are the document's, extracted again.
+    Facts that no longer decode (a damaged line) are the document's, extracted again, and repaired
+    is told (the cache keeps that extraction instead).
     """
 
     def __init__(
@@ -133,10 +139,12 @@ class KeptExtraction(Extraction):
         model_id: Fact | None,
         facts: bytes,
         diagnostics: list[Diagnostic],
+        repaired: Repaired | None = None,
     ) -> None:
         super().__init__(extractor, document, provider, {}, diagnostics)
         self._model_id = model_id
         self._encoded: bytes | None = facts
+        self._repaired = repaired
 
     @property  # the field's value, decoded when first read
     def facts(self) -> dict[str, Fact]:
@@ -145,8 +153,10 @@ class KeptExtraction(Extraction):
             try:
                 self._facts = {key: Fact(*fact) for key, fact in decode_json(encoded).items()}
             except (ValueError, TypeError, AttributeError):
-                again, _ = extract_document(self.document)
+                again, diagnostics = extract_document(self.document)
                 self._facts = again.facts if again is not None else {}
+                if self._repaired is not None:
+                    self._repaired(self.document, again, diagnostics)
         return self._facts
 
     @facts.setter
@@ -253,7 +263,7 @@ class IngestCache:
         kept = self.documents.get(document.name)
         if isinstance(kept, dict) and kept.get("sha256") == document.sha256:
             try:
-                result = _decode_result(document, kept)
+                result = _decode_result(document, kept, self._repair)
             except (KeyError, TypeError, ValueError):
                 pass  # a damaged record: extract afresh
             else:
@@ -261,13 +271,18 @@ class IngestCache:
                 self.hits += 1
                 return result
         extraction, diagnostics = extract_document(document)
+        self._repair(document, extraction, diagnostics)
+        return extraction, diagnostics
+
+    def _repair(
+        self, document: SourceDocument, extraction: Extraction | None, diagnostics: list[Diagnostic]
+    ) -> None:
+        """Keep what extracting document gave (for a kept one whose facts were damaged: instead)."""
         try:
             # Encoded now: later steps may change the extraction they are given.
-            record = _encode_result(document, extraction, diagnostics)
+            self.used[document.name] = _encode_result(document, extraction, diagnostics)
         except Uncacheable:
-            return extraction, diagnostics
-        self.used[document.name] = record
-        return extraction, diagnostics
+            self.used.pop(document.name, None)
 
     def unread(self, name: str) -> str | None:
         """The sha256 of the document name (`sources/...`) if a proof gave it this run and its

@@ -238,6 +238,9 @@ def _write_catalog(
     if digest is None:  # --keep-going: a document that broke keeps the entry it had
         files.update({PurePosixPath(lost): (catalog_dir / lost).read_text("utf-8") for lost in result.lost})
     diff = sync(catalog_dir, files, check, "ingest", kept.keys())
+    # The run's digests of what it rewrote are of the files before: the run record's catalog digest
+    # (run_text) is taken after.
+    cache.proofs.forget(f"catalog/{name}" for name in (*diff.stale, *diff.missing, *diff.extra))
     digests: dict[str, str] = {
         **{str(path): hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in files.items()},
         **kept,

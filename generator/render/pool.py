@@ -47,9 +47,10 @@ _SERVED = [0]  # batches a helper did, in this process's life
 _AHEAD = [0]  # bytes sent ahead to the helper since it last answered (so read all before)
 _FIRST = "first"  # tags the message with what the helper's `first` gave (a batch's answer is a bool's)
 _FIRST_ANSWER: list[object] = []  # that answer, once read
-# The most a `first` answer may be (pickled): more waits for this process to read it, and keeps the
-# helper from preparing until then.
-FIRST_ROOM = 32_000
+# The most a `first` answer may be (pickled): one write (multiprocessing sends more than 16 KiB as
+# a header, then the body: first_answer() could see the one and wait for the other), which the
+# connection holds unread (the helper never waits to send it).
+FIRST_ROOM = 16_000
 
 
 def helper_batches() -> int:

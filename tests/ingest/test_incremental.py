@@ -30,13 +30,14 @@ from generator.ingest.cache import (
     IngestCache,
     KeptExtraction,
     Uncacheable,
+    cache_lines,
     decode_json,
     encode,
     encode_built,
     load_cache,
 )
 from generator.ingest.pipeline import IngestInputs, ingest
-from generator.ingest.replay import RUN_FILE
+from generator.ingest.replay import RUN_FILE, catalog_digest
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
@@ -192,9 +193,11 @@ def test_a_document_whose_extraction_is_kept_is_not_read(
 
     monkeypatch.setattr(sources_module, "read_document", counted)
     CHANGES["changed"](root)
-    assert _same_as_fresh(tmp_path, root)["exit"] == 0
-    assert read[0] == "sources/cloudflare/chat-tiny.json"  # the incremental run read only it
-    assert len(read) > 1  # the fresh one, every document
+    assert _ingest(root)["exit"] == 0
+    assert read == ["sources/cloudflare/chat-tiny.json"]  # the changed document alone
+    read.clear()
+    assert _same_as_fresh(tmp_path, root)["exit"] == 0  # nothing changed: nothing read; fresh: all
+    assert len(read) == _ingest(root)["documents"]
     document = sources_module.SourceDocument.unread(
         PurePosixPath("sources/x.json"), "0" * 64, root / "sources" / "cloudflare" / "chat-tiny.json"
     )
@@ -220,6 +223,40 @@ def test_a_kept_documents_facts_are_decoded_when_asked_for_or_extracted_again(tm
     assert kept.facts == fresh.facts and kept._encoded is None
     damaged = KeptExtraction(kept.extractor, document, kept.provider, None, b"{not json", [])
     assert damaged.facts == fresh.facts
+
+
+def test_the_run_record_holds_the_catalog_as_the_ingest_left_it(tmp_path: Path) -> None:
+    """The digests of the entry files an ingest rewrote are of the files it wrote, not of those it
+    read before: an entry put back as it was (git checkout) is written again, not replayed."""
+    root = _project(tmp_path, "cloudflare")
+    _ingest(root)
+    entry = root / "models" / "cloudflare" / "chat_tiny.yaml"
+    before = entry.read_text("utf-8")
+    CHANGES["changed"](root)
+    _ingest(root)
+    recorded = json.loads((root / "models" / RUN_FILE).read_text("utf-8"))["catalog"]
+    assert recorded == catalog_digest(root / "models")
+    after = entry.read_text("utf-8")
+    entry.write_text(before, "utf-8")
+    _ingest(root)
+    assert entry.read_text("utf-8") == after
+
+
+def test_a_kept_documents_damaged_facts_are_kept_again_as_extracted(tmp_path: Path) -> None:
+    root = _project(tmp_path, "cloudflare")
+    _ingest(root)
+    path = root / "sources" / "cloudflare" / "chat-tiny.json"
+    document, _ = sources_module.read_document(path, PurePosixPath("sources/cloudflare/chat-tiny.json"))
+    assert document is not None
+    cache = load_cache(root / "models", ingest_toolchain.ingest_toolchain(root / "providers"))
+    cache.documents[document.name]["facts"] = b"{damaged"
+    kept, _ = cache.extract(document)
+    assert isinstance(kept, KeptExtraction)
+    fresh, _ = extract_document(document)
+    assert fresh is not None and kept.facts == fresh.facts
+    repaired = cache.used[document.name]
+    assert isinstance(repaired["facts"], dict)  # what the next run reads: the facts extracted again
+    assert "cloudflare/chat-tiny.json" in "".join(line.decode() for line in cache_lines(cache, None))
 
 
 def test_the_json_kept_for_each_entry_is_its_own(tmp_path: Path) -> None:
