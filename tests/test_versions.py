@@ -61,14 +61,8 @@ def test_metadata_it_cannot_read_is_left_to_importlib_metadata(
 ) -> None:
     site = _site(tmp_path, "demo_pkg-3.0.dist-info", "Name: demo-pkg\n\nno headers after the blank line\n")
     monkeypatch.setattr(sys, "path", [str(site), *sys.path])
-    asked: list[str] = []
-
-    def by_importlib(name: str) -> str:
-        asked.append(name)
-        return "answered"
-
-    monkeypatch.setattr(versions, "_by_importlib", by_importlib)
-    assert version("demo-pkg") == "answered"
+    asked = _asking_importlib(monkeypatch)
+    assert version("demo-pkg") == "from importlib"
     assert asked == ["demo-pkg"]
 
 
@@ -90,6 +84,12 @@ def test_a_zip_on_the_path_is_left_to_importlib_metadata(
     archive = tmp_path / "packages.zip"
     archive.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip
     monkeypatch.setattr(sys, "path", [str(archive), *sys.path])
+    asked = _asking_importlib(monkeypatch)
+    assert version("pydantic") == "from importlib" and asked == ["pydantic"]
+
+
+def _asking_importlib(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names left to importlib.metadata from now on (each answered "from importlib")."""
     asked: list[str] = []
 
     def by_importlib(name: str) -> str:
@@ -97,4 +97,4 @@ def test_a_zip_on_the_path_is_left_to_importlib_metadata(
         return "from importlib"
 
     monkeypatch.setattr(versions, "_by_importlib", by_importlib)
-    assert version("pydantic") == "from importlib" and asked == ["pydantic"]
+    return asked
