@@ -27,7 +27,8 @@ RACY_NS = 2_000_000_000  # far more than any file system's clock tick (FAT's 2 s
 Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 
 
-def _stat(path: str | Path) -> Stat:
+def stat_of(path: str | Path) -> Stat:
+    """What stat says of a file, as a proof holds it."""
     found = os.stat(path)  # noqa: PTH116 - thousands of files: no Path object each
     return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
 
@@ -61,7 +62,7 @@ class Proofs:
             given = self._given.get(name)
             if given is not None:
                 return given
-            seen = _stat(path)
+            seen = stat_of(path)
             digest = self._vouched(name, seen)
             return digest if digest is not None else self._hash(name, path, seen)[1]
         except OSError:
@@ -84,7 +85,7 @@ class Proofs:
         """The file's sha256 if this run gave it already or a proof vouches for it (stat alone),
         else None; OSError if gone (and not given already)."""
         given = self._given.get(name)
-        return given if given is not None else self._vouched(name, _stat(path))
+        return given if given is not None else self._vouched(name, stat_of(path))
 
     def _vouched(self, name: str, seen: Stat) -> str | None:
         """The digest a proof gives for what stat saw of the file, if one does."""
@@ -112,18 +113,14 @@ class Proofs:
         unproven: set[str] = set()
         base = os.path.join(str(root), "")  # noqa: PTH118 - the folder, its separator after it
         for name in names:
-            key = f"{label}/{name}"
-            proof = self.now.get(key) or _proof(self._known.get(key))
             try:
-                seen = _stat(base + name) if proof is not None else None
+                found = self.proven(f"{label}/{name}", base + name)
             except OSError:  # gone, or not a file
-                seen = None
-            if seen is None or proof is None or proof[0] != seen:
+                found = None
+            if found is None:
                 unproven.add(name)
                 if len(unproven) > most:
                     return None
-            else:
-                self._accept(key, proof)
         return frozenset(unproven)
 
     def take(self, names: Iterable[str]) -> None:
@@ -143,7 +140,7 @@ class Proofs:
 
     def read_bytes(self, name: str, path: str | Path) -> tuple[bytes, str]:
         """The file's bytes and their sha256, read; proven for the next run where it is not racy."""
-        return self._hash(name, path, _stat(path))
+        return self._hash(name, path, stat_of(path))
 
     def _hash(self, name: str, path: str | Path, seen: Stat) -> tuple[bytes, str]:
         with open(path, "rb") as stream:  # noqa: PTH123 - thousands of files: os-level is faster

@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
 
-from generator.proofs import Proofs
+from generator.proofs import Proofs, stat_of
 from generator.recordings import PROOF_LABEL
 from generator.tree import MANIFEST, is_build_output, on_disk, write_atomically, yaml_files
 
@@ -83,7 +83,7 @@ class Record:
         """The record in out; an empty one if there is none, or it is damaged or of another format."""
         path = cache_path(out, STATE_NAME)
         try:
-            seen = _seen(path)
+            seen = stat_of(path)
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
             return cls()
@@ -207,7 +207,7 @@ def unproven_output(out: Path) -> tuple[tuple[object, ...], frozenset[str]] | No
     of a damaged one makes the identities differ, and the answer is not taken)."""
     path = cache_path(out, STATE_NAME)
     try:
-        seen = _seen(path)
+        seen = stat_of(path)
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
@@ -215,19 +215,19 @@ def unproven_output(out: Path) -> tuple[tuple[object, ...], frozenset[str]] | No
     if not isinstance(files, dict) or not isinstance(proofs, dict) or data.get("format") != STATE_FORMAT:
         return None
     unproven = Proofs(proofs).unproven("out", out, files, UNPROVEN_ROOM)
-    identity = (data.get("inputs"), data.get("version"), len(files), seen)
+    identity = _identity(data.get("inputs"), data.get("version"), len(files), seen)
     return None if unproven is None else (identity, unproven)
 
 
-def record_identity(record: Record) -> tuple[str, str, int, tuple[int, ...]]:
-    """What tells records apart: the inputs and version of the run that left each, its file count,
-    and what stat said of the file it was read from (the same file, not rewritten between reads)."""
-    return record.inputs, record.version, len(record.files), record.seen
+def record_identity(record: Record) -> tuple[object, ...]:
+    """What tells records apart (as unproven_output names the one it read)."""
+    return _identity(record.inputs, record.version, len(record.files), record.seen)
 
 
-def _seen(path: Path) -> tuple[int, ...]:
-    found = path.stat()
-    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev
+def _identity(inputs: object, version: object, files: int, seen: tuple[int, ...]) -> tuple[object, ...]:
+    """The inputs and version of the run that left a record, its file count, and what stat said of
+    the file it was read from (the same file, not one written again between two reads)."""
+    return inputs, version, files, seen
 
 
 def helped_intact(out: Path, record: Record, proofs: Proofs) -> Callable[[Mapping[str, str]], bool]:

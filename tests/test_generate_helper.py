@@ -83,7 +83,7 @@ from generator.render import pool
 proofs.RACY_NS = 0
 if os.environ.get("ALONE"):
     pool.usable_cores = lambda: 1
-looked, stat, here, out = [], proofs._stat, os.getpid(), os.path.abspath("generated") + os.sep
+looked, stat, here, out = [], proofs.stat_of, os.getpid(), os.path.abspath("generated") + os.sep
 
 
 def counted(path):
@@ -92,7 +92,7 @@ def counted(path):
     return stat(path)
 
 
-proofs._stat = counted
+proofs.stat_of = counted
 answer = pool.first_answer
 
 

@@ -53,13 +53,13 @@ def test_a_run_looks_at_each_file_once(tmp_path: Path, monkeypatch: pytest.Monke
     lately.write_bytes(TEXT)  # this file the next run must read: no proof, and too recent for one
     proofs = Proofs(first.record())  # the next run, with the usual racy window
     looked: list[str] = []
-    stat = proofs_module._stat
+    stat = proofs_module.stat_of
 
     def counted(path: str | Path) -> proofs_module.Stat:
         looked.append(str(path))
         return stat(path)
 
-    monkeypatch.setattr(proofs_module, "_stat", counted)
+    monkeypatch.setattr(proofs_module, "stat_of", counted)
     for _ in range(3):
         assert proofs.sha256("proven", proven) == proofs.proven("proven", proven) == _sha(TEXT)
         assert proofs.sha256("lately", lately) == _sha(TEXT)

@@ -29,7 +29,7 @@ from generator.ingest.providers import ProviderDefaults
 from generator.ingest.sources import SourceDocument
 from generator.memo import Results
 from generator.proofs import Proofs
-from generator.tree import write_atomically, write_lines_atomically
+from generator.tree import write_lines_atomically
 
 CACHE_FILE = Path(".cardgen-cache") / "ingest.json"  # below the catalog directory
 CACHE_FORMAT = 5  # 4: an entry's JSON after a tab, as it is; 5: a document's facts after one too
@@ -260,8 +260,8 @@ class IngestCache:
 
     def extract(self, document: SourceDocument) -> tuple[Extraction | None, list[Diagnostic]]:
         """extract_document, or what it gave for these very bytes last time."""
-        kept = self.documents.get(document.name)
-        if isinstance(kept, dict) and kept.get("sha256") == document.sha256:
+        kept = self._kept_record(document.name, document.sha256)
+        if kept is not None:
             try:
                 result = _decode_result(document, kept, self._repair)
             except (KeyError, TypeError, ValueError):
@@ -288,10 +288,12 @@ class IngestCache:
         """The sha256 of the document name (`sources/...`) if a proof gave it this run and its
         extraction is kept for those bytes: it need not be read (load_sources)."""
         digest = self.proofs.given(name)
+        return digest if digest is not None and self._kept_record(name, digest) is not None else None
+
+    def _kept_record(self, name: str, sha256: str) -> dict[str, Any] | None:
+        """The record kept of the document name for these bytes, if there is one."""
         kept = self.documents.get(name)
-        return (
-            digest if digest is not None and isinstance(kept, dict) and kept.get("sha256") == digest else None
-        )
+        return kept if isinstance(kept, dict) and kept.get("sha256") == sha256 else None
 
     def kept(self, entry_json: str, on_disk: Path, name: str) -> str | None:
         """The sha256 of the entry file on_disk (`catalog/<name>` to proofs), if it holds what
@@ -389,10 +391,6 @@ def cache_lines(cache: IngestCache, files: Iterable[tuple[str, str, str]] | None
     return lines
 
 
-def write_cache(catalog: Path, text: str | list[bytes], name: Path = CACHE_FILE) -> None:
-    """Replace one file of the catalog's cache (its text, or its lines as cache_lines gives them) at once."""
-    # durable=False: a lost cache only means work again
-    if isinstance(text, str):
-        write_atomically(catalog / name, text, durable=False)
-    else:
-        write_lines_atomically(catalog / name, text, durable=False)
+def write_cache(catalog: Path, lines: Iterable[bytes], name: Path = CACHE_FILE) -> None:
+    """Replace one file of the catalog's cache at once with lines (UTF-8: cache_lines's, say)."""
+    write_lines_atomically(catalog / name, lines, durable=False)  # a lost cache only means work again

@@ -295,4 +295,4 @@ def _remember_ingest(
         (catalog_dir / RUN_FILE).unlink(missing_ok=True)
     else:
         outcome = Outcome(result.documents, entries, result.diagnostics)
-        write_cache(catalog_dir, run_text(digest, catalog_dir, outcome, cache.proofs), RUN_FILE)
+        write_cache(catalog_dir, [run_text(digest, catalog_dir, outcome, cache.proofs).encode()], RUN_FILE)

@@ -45,11 +45,7 @@ class SourceDocument:
         replaced since (a race with an editor) reads as it is now, and one that no longer reads as
         text gives none: the next ingest, which sees its new digest, extracts it afresh."""
         assert self._file is not None  # a document made with its text has it
-        try:
-            data = self._file.read_bytes()
-        except OSError:
-            return ""
-        document, _ = decode_document(data, self.path)
+        document, _ = read_document(self._file, self.path)
         return document.text if document is not None else ""
 
     @property
