@@ -254,6 +254,7 @@ def conform_command(
     from generator.conform.results import markdown, table
     from generator.conform.results import to_json as results_json
     from generator.conform.run import (
+        BackendUnavailable,
         ConformOptions,
         Shard,
         keep_empty_report,
@@ -270,7 +271,9 @@ def conform_command(
     if missing:  # a usage error: said in --format json's document too
         raise click.UsageError(f"cardgen conform needs {', '.join(missing)}: pip install 'cardgen[conform]'")
     if workers is not None and workers != "auto" and not workers.isdigit():
-        raise click.BadParameter(f"expected auto or a number, not {workers!r}", param_hint="-n")
+        raise click.BadParameter(
+            f"expected auto or a whole number of workers (0: none), not {workers!r}", param_hint="-n"
+        )
     if workers is not None and importlib.util.find_spec("xdist") is None:
         raise click.UsageError("cardgen conform -n needs pytest-xdist: pip install 'cardgen[conform]'")
     try:
@@ -293,7 +296,10 @@ def conform_command(
             emit({"command": "conform", "ok": True, "pytest_exit": 5, "backend": backend,
                   "examples": examples, "models": []})  # fmt: skip
         return
-    code, results = run_conformance(replace(options, pytest_to_stderr=output_format == "json"))
+    try:
+        code, results = run_conformance(replace(options, pytest_to_stderr=output_format == "json"))
+    except BackendUnavailable as exc:  # before any test ran: said like any input the command cannot read
+        raise click.ClickException(str(exc)) from None
     failed = code != 0 or results.failed
     append_step_summary(markdown(results, examples, code))
     if output_format == "json":

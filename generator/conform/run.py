@@ -57,6 +57,12 @@ class Shard:
 
 
 KEY = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
+PROBE_SECONDS = 5.0  # to connect to a URL backend before any test runs
+
+
+class BackendUnavailable(Exception):
+    """The backend asked for cannot be tested against: no catalog for the local one to serve, or
+    nothing answering at the URL given. Said before any test runs."""
 
 
 @contextlib.contextmanager
@@ -71,16 +77,33 @@ def _backend_url(options: ConformOptions) -> Iterator[tuple[str, dict[str, str]]
             environment.setdefault("CARDGEN_CONFORMANCE_KEY", KEY)
         yield options.backend, environment
         return
-    with running_backend(load_catalog(options.catalog), token=KEY) as handle:
+    try:
+        catalog = load_catalog(options.catalog)
+    except ValueError as exc:  # no catalog there, or an entry that does not load: said with its file
+        raise BackendUnavailable(str(exc)) from None
+    with running_backend(catalog, token=KEY) as handle:
         yield handle.url, {**os.environ, "CARDGEN_CONFORMANCE_KEY": KEY}
 
 
 def is_cardgen_backend(url: str) -> bool:
-    """Whether url is a `cardgen serve` (it answers GET /__cardgen/requests), not a live provider."""
+    """Whether url is a `cardgen serve` (it answers GET /__cardgen/requests), not a live provider.
+
+    BackendUnavailable when nothing can be connected to there: every test would otherwise wait out
+    the client's connection retries, example after example, for minutes per model.
+    """
     try:
-        answer = httpx.get(f"{url.rstrip('/')}/__cardgen/requests", timeout=5)
+        answer = httpx.get(f"{url.rstrip('/')}/__cardgen/requests", timeout=PROBE_SECONDS)
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        raise BackendUnavailable(
+            f"{url}: nothing answers there ({type(exc).__name__}: {exc}); start the server or check the URL"
+        ) from None
+    except (
+        httpx.HTTPError
+    ):  # connected, then an odd answer: a server is there; let the tests say what it does
+        return False
+    try:
         return answer.status_code == 200 and "by_key" in answer.json()
-    except (httpx.HTTPError, ValueError):
+    except ValueError:
         return False
 
 

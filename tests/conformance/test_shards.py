@@ -174,3 +174,9 @@ def test_the_generated_tests_refuse_fewer_than_one_example_as_pytests_usage_erro
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
     assert f"CARDGEN_EXAMPLES) must be a whole number >= 1, not {given!r}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("workers", ["x", "-1", "2.5"])
+def test_workers_that_are_no_count_are_a_usage_error(tmp_path: Path, workers: str) -> None:
+    done = cardgen(tmp_path, "conform", "-n", workers, expect=2)
+    assert f"expected auto or a whole number of workers (0: none), not {workers!r}" in done.stderr
