@@ -14,6 +14,7 @@ import click
 from generator.cli_support import (
     DEFAULT_CATALOG,
     DEFAULT_OUT,
+    counted,
     folder_option,
     handoff,
     label,
@@ -154,7 +155,7 @@ def _generate_command(
     changed = len(diff.stale) + len(diff.missing)
     click.echo(
         f"generated {generation.count} files in {out} (version {generation.lock.version}): {changed} written, "
-        f"{len(diff.extra)} removed, {generation.count - changed} unchanged; {len(generation.rendered)} models "
+        f"{len(diff.extra)} removed, {generation.count - changed} unchanged; {counted(len(generation.rendered), 'model')} "
         f"rendered, {len(generation.reused)} reused{f', {kept_types} typed from kept code' if kept_types else ''} "
         f"({time.perf_counter() - started:.1f}s)"
     )

@@ -64,14 +64,14 @@ def test_build_writes_and_says_what_ingest_then_generate_do(tmp_path: Path) -> N
     _edit(built)
     said, built_said = _both(separate, built)
     assert built_said == said
-    assert any("1 models rendered" in line for line in said), said  # the edited model alone
+    assert any("1 model rendered" in line for line in said), said  # the edited model alone
     for root in (separate, built):  # the sources as they were: ingest replays, generate does not
         cassettes = root / "catalog" / "recordings" / "cloudflare" / "tinyllama_1_1b_chat_v1_0"
         (cassettes / "minimal.yaml").rename(cassettes / "renamed.yaml")
     said, built_said = _both(separate, built)
     assert built_said == said
     assert any("0 written" in line for line in said if line.startswith("ingested ")), said
-    assert any("1 models rendered" in line for line in said), said
+    assert any("1 model rendered" in line for line in said), said
     for root in (
         separate,
         built,

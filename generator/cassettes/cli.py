@@ -14,7 +14,7 @@ from generator.backend.server import running_backend
 from generator.cassettes.record import TIMEOUT, model_folder, record_models
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, load_catalog
-from generator.cli_support import DEFAULT_CATALOG, DEFAULT_RECORDINGS, folder_option
+from generator.cli_support import DEFAULT_CATALOG, DEFAULT_RECORDINGS, counted, folder_option
 from generator.diagnostics import Level, has_errors, sort_diagnostics
 from generator.selection import model_selected, models_option, no_model_matches, unmatched_models
 from generator.tree import UnsafeTarget, write_tree
@@ -107,6 +107,6 @@ def record_command(catalog_dir: Path, backend: str, out: Path, patterns: tuple[s
         sys.exit(1)
     changed = len(diff.stale) + len(diff.missing)
     click.echo(
-        f"recorded {len(recording.files)} cassettes of {len(selected)} models from {backend} into {out}: "
+        f"recorded {counted(len(recording.files), 'cassette')} of {counted(len(selected), 'model')} from {backend} into {out}: "
         f"{changed} written, {len(diff.extra)} removed, {len(recording.files) - changed} unchanged"
     )

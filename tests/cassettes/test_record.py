@@ -152,6 +152,7 @@ def test_model_glob_records_only_those_and_keeps_the_others(record: Record, tmp_
     before = tree(tmp_path)
     result = record("--seed", "2", "--model", "segmind/*", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
+    assert "recorded 1 cassette of 1 model from local" in result.output
     after = tree(tmp_path)
     assert sorted(after) == EXPECTED
     changed = {name for name in EXPECTED if before[name] != after[name]}

@@ -78,7 +78,7 @@ def test_unchanged_models_are_reused_untouched_and_equal_a_full_render(project: 
     _edit_entry(project, TINY, lambda d: d.update(description="A smaller description."))
     outcome = _generate(project)
     assert outcome.exit_code == 0, outcome.output
-    assert "1 models rendered, 4 reused" in outcome.output
+    assert "1 model rendered, 4 reused" in outcome.output
     after = _mtimes(project / "generated")
     versioned = {"cardgen.lock", "CHANGELOG.md", "pyproject.toml"}  # each holds the version, which moved
     stored_before = {p for p in before if p.startswith("cardgen.store/")}
@@ -247,7 +247,7 @@ def test_a_hand_edited_model_file_is_rendered_again_not_reused(project: Path) ->
     original = target.read_text("utf-8")
     target.write_text(original + "# hand edit\n", "utf-8")
     outcome = _generate(project)
-    assert "1 models rendered, 4 reused" in outcome.output
+    assert "1 model rendered, 4 reused" in outcome.output
     assert target.read_text("utf-8") == original
 
 
@@ -316,7 +316,7 @@ def test_a_renamed_cassette_renders_its_model_again(project: Path) -> None:
     folder = project / "catalog" / "recordings" / "cloudflare" / "tinyllama_1_1b_chat_v1_0"
     (folder / "minimal.yaml").rename(folder / "renamed.yaml")
     outcome = _generate(project)
-    assert "1 models rendered, 4 reused" in outcome.output, outcome.output
+    assert "1 model rendered, 4 reused" in outcome.output, outcome.output
     cassettes = project / "generated" / "tests" / "cassettes" / "cloudflare" / "tinyllama_1_1b_chat_v1_0"
     assert sorted(p.name for p in cassettes.iterdir()) == ["renamed.yaml", "stream.yaml"]
 
