@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import difflib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -187,13 +188,23 @@ def build_catalog(
             diagnostics.extend(checked)
             entries.append(entry)
     for overlay in by_target.values():
-        diagnostics.append(
-            error(overlay.file, None, f"no catalog entry {overlay.provider}/{overlay.slug} to patch")
-        )
+        diagnostics.append(_overlay_without_entry(overlay, slugs.get(overlay.provider, {}).values()))
     entries.sort(key=lambda e: e.key)
     diagnostics.extend(check_catalog(entries, acknowledged))
     diagnostics.extend(provider_disagreements(entries))
     return Catalog(tuple(entries)), diagnostics
+
+
+def _overlay_without_entry(overlay: Overlay, slugs: Iterable[str]) -> Diagnostic:
+    """An overlay whose file names no model of the sources: misspelt, or its model's page gone."""
+    close = difflib.get_close_matches(overlay.slug, sorted(slugs), n=1)
+    target = f"{overlay.provider}/{overlay.slug}"
+    advice = (
+        f"did you mean {overlay.provider}/{close[0]}? An overlay patches the entry its file is named after"
+        if close
+        else "delete the overlay if its model's page left the sources, or name it after an entry"
+    )
+    return error(overlay.file, None, f"no catalog entry {target} to patch ({advice})")
 
 
 def _merged_facts(

@@ -92,7 +92,8 @@ def load_sources(
     exceptions. known: the sha256 of a document (by name, `sources/...`) that need not be read, if
     it is one (the ingest cache's, for a document whose extraction it keeps)."""
     if not directory.is_dir():
-        return [], [error(str(directory), None, "sources directory does not exist")]
+        what = "is a file, not a folder of documents" if directory.exists() else "does not exist"
+        return [], [error(str(directory), None, f"sources directory {what}")]
     documents: list[SourceDocument] = []
     unreadable: list[tuple[str, OSError]] = []
     names = _documents(directory, unreadable)

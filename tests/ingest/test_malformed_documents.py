@@ -354,3 +354,19 @@ def test_an_unreadable_folder_or_document_is_a_diagnostic_of_the_command(
     assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.exception
     assert "sources/locked: error: folder cannot be read: Permission denied" in outcome.output
     assert "sources/cloudflare/locked.md: error: cannot be read: Permission denied" in outcome.output
+
+
+def test_sources_that_are_missing_or_a_file_say_which(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("# a page\n", "utf-8")
+    for given, said in (
+        (tmp_path / "nowhere", "does not exist"),
+        (page, "is a file, not a folder of documents"),
+    ):
+        documents, [problem] = load_sources(given)
+        assert documents == []
+        assert (problem.level, problem.file, problem.message) == (
+            Level.ERROR,
+            str(given),
+            f"sources directory {said}",
+        )
