@@ -46,6 +46,8 @@ def contrast(old: Any, new: Any, width: int = 60) -> str:
 
 
 def _window(text: str, start: int, width: int) -> str:
+    if len(text) > 1 and text[0] == text[-1] == '"':  # a JSON string: cut inside its quotes, kept
+        return f'"{_window(text[1:-1], max(0, start - 1), width - 2)}"'
     head = "..." if start else ""
     body = text[start:]
     return head + (body if len(body) <= width else body[: width - 3] + "...")

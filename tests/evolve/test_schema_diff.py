@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from generator.evolve import diff_schema
-from generator.evolve.schema_facts import bound, join, kinds, match_branches, nullable
+from generator.evolve.schema_facts import bound, contrast, join, kinds, match_branches, nullable
 
 
 @pytest.mark.parametrize(
@@ -139,3 +139,15 @@ def test_true_and_1_are_different_constants() -> None:
 )
 def test_a_path_shows_a_key_as_written_but_what_cannot_be_printed(key: str, shown: str) -> None:
     assert join("properties", key) == shown
+
+
+def test_two_long_texts_are_cut_inside_their_quotes_where_they_differ() -> None:
+    """Each side a whole-looking JSON string: its quotes kept, what is cut marked inside them."""
+    old = "A tiny chat model, described in both Cloudflare formats; this JSON page is the current one"
+    new = "A tiny chat model, EDITED description for the trial."
+    assert contrast(old, new) == (
+        '"...chat model, described in both Cloudflare formats; this ..." -> '
+        '"...chat model, EDITED description for the trial."'
+    )
+    assert contrast("short", "other") == '"short" -> "other"'
+    assert contrast(["a" * 70], ["a" * 70, "b"]).endswith('", "b"]')  # not a string: cut as before
