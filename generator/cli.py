@@ -97,6 +97,14 @@ class LazyGroup(click.Group):
         except click.ClickException as error:
             self._answer_in_json(ctx.meta.get(_GIVEN, []), error)
             raise  # and click says it on stderr (a usage error with the usage line) and exits
+        except OSError as error:
+            if error.filename is None:  # not about a path the user can go and look at
+                raise
+            # A file or folder no command foresaw it could not use (a symlink loop among the
+            # recordings, a folder it may not read): said with its path, as any unreadable input is.
+            stop = click.ClickException(_os_problem(error))
+            self._answer_in_json(ctx.meta.get(_GIVEN, []), stop)
+            raise stop from None
 
     def _answer_in_json(self, given: list[str], error: click.ClickException) -> None:
         """A command asked for JSON (`--format json`, `--json`) that stops on a usage error, or on
@@ -335,6 +343,12 @@ def _examples_from_environment(param: click.Parameter) -> int:
             param=param,
         )
     return examples
+
+
+def _os_problem(error: OSError) -> str:
+    """`path: what is wrong with it` (both paths of a rename or a link)."""
+    paths = " -> ".join(str(name) for name in (error.filename, error.filename2) if name is not None)
+    return f"{paths}: {error.strerror or error}"
 
 
 def main() -> None:

@@ -161,3 +161,20 @@ def test_a_command_not_asked_for_json_or_without_it_prints_nothing_on_stdout(tmp
         done = cardgen(tmp_path, *args, expect=2)
         assert done.stdout == "", args
         assert "Usage: cardgen" in done.stderr
+
+
+def test_a_path_no_command_foresaw_it_could_not_use_is_an_error_not_a_traceback(
+    tmp_path: Path, seed_project: Path
+) -> None:
+    """An OSError about a path (here a symlink loop among the recordings): `Error: path: why`, exit 1,
+    and with --format json the document every command answers with when it cannot start."""
+    project = tmp_path / "project"
+    shutil.copytree(seed_project, project, symlinks=True)
+    loop = project / "catalog" / "recordings" / "segmind" / "deepseek_reasoner" / "loop"
+    loop.symlink_to("loop")
+    said = "catalog/recordings/segmind/deepseek_reasoner/loop: Too many levels of symbolic links"
+    done = cardgen(project, "generate", expect=1)
+    assert f"Error: {said}" in done.stderr
+    assert "Traceback" not in done.stderr
+    answered = cardgen(project, "generate", "--format", "json", expect=1)
+    assert json.loads(answered.stdout) == {"command": "generate", "ok": False, "error": said}
