@@ -15,7 +15,7 @@ acknowledgement that matches nothing is a warning (stale), and one without a `re
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -126,11 +126,14 @@ def stale(
     acknowledged: Sequence[Acknowledgement],
     used: set[Acknowledgement],
     open_disagreements: Mapping[str, set[str]] | None = None,
+    documents: Collection[str] | None = None,
 ) -> list[Diagnostic]:
     """A warning for each acknowledgement that covered no warning this run. open_disagreements: by
     field, the documents of the disagreements left unacknowledged; one that shares a document with
-    the acknowledgement is the same disagreement grown, which wants the new documents listed."""
-    found = []
+    the acknowledgement is the same disagreement grown, which wants the new documents listed.
+    documents: the sources' names, when known: a document listed by name that is none of them (its
+    page removed or renamed) is a warning too, even where the rest still covers a disagreement."""
+    found = [] if documents is None else _gone(acknowledged, documents)
     for known in acknowledged:
         if known in used:
             continue
@@ -153,3 +156,19 @@ def stale(
             )
         )
     return found
+
+
+def _gone(acknowledged: Sequence[Acknowledgement], documents: Collection[str]) -> list[Diagnostic]:
+    present = set(documents)
+    return [
+        warning(
+            known.file,
+            known.line,
+            f"acknowledgement of `{known.field}` lists {name}, which is not among the sources "
+            "(removed or renamed); take it out of `documents`",
+            known.field,
+        )
+        for known in acknowledged
+        for name in sorted(known.documents)
+        if name not in present and not any(mark in name for mark in "*?[")  # a glob may match nothing yet
+    ]

@@ -190,7 +190,7 @@ def build_catalog(
     for overlay in by_target.values():
         diagnostics.append(_overlay_without_entry(overlay, slugs.get(overlay.provider, {}).values()))
     entries.sort(key=lambda e: e.key)
-    diagnostics.extend(check_catalog(entries, acknowledged))
+    diagnostics.extend(check_catalog(entries, acknowledged, [document.name for document in documents]))
     diagnostics.extend(provider_disagreements(entries))
     return Catalog(tuple(entries)), diagnostics
 

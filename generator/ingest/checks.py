@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from generator.catalog.entry import SHARED_FIELDS, CatalogEntry, shared_value
@@ -276,9 +276,12 @@ def _resolving(field: str, provider: str, origins: set[str]) -> str:
 
 
 def check_catalog(
-    entries: Sequence[CatalogEntry], acknowledged: Sequence[Acknowledgement] = ()
+    entries: Sequence[CatalogEntry],
+    acknowledged: Sequence[Acknowledgement] = (),
+    documents: Collection[str] | None = None,
 ) -> list[Diagnostic]:
-    """Warn where models' documents give the same parameter different ranges, unless acknowledged."""
+    """Warn where models' documents give the same parameter different ranges, unless acknowledged
+    (documents: the sources' names, to find acknowledgements that list a removed one)."""
     ranges: dict[str, dict[str, tuple[Any, ...]]] = {}
     lines: dict[str, int | None] = {}
     for entry in entries:
@@ -308,4 +311,4 @@ def check_catalog(
             if told is disagreement:
                 unacknowledged.setdefault(name, set()).update([document, *disagreeing])
             diagnostics.append(told)
-    return diagnostics + stale(acknowledged, used, unacknowledged)
+    return diagnostics + stale(acknowledged, used, unacknowledged, documents)

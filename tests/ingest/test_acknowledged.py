@@ -82,6 +82,23 @@ def test_an_acknowledgement_that_matches_nothing_is_a_stale_warning(tmp_path: Pa
     )
 
 
+def test_an_acknowledgement_listing_a_removed_document_says_to_take_it_out(tmp_path: Path) -> None:
+    """Still covering the disagreement of the rest, it lists a page no longer among the sources."""
+    gone = "sources/cloudflare/removed-page.md"
+    found = _ingest(tmp_path, "acknowledged:\n" + _entry("top_p", [CODER, *OTHERS, gone, "sources/x/*"]))
+    [top_p] = [f for f in found if f[2] == "top_p" and f[1] != "acknowledged.yaml"]
+    assert top_p[0] == "info"  # the acknowledgement still answers the disagreement
+    assert [f for f in found if f[1] == "acknowledged.yaml"] == [
+        (
+            "warning",
+            "acknowledged.yaml",
+            "top_p",
+            f"acknowledgement of `top_p` lists {gone}, which is not among the sources (removed or "
+            "renamed); take it out of `documents`",
+        )
+    ]  # a glob that matches nothing is no removed document
+
+
 def test_an_acknowledgement_without_a_reason_is_an_error(tmp_path: Path) -> None:
     text = "acknowledged:\n" + _entry("top_p", [CODER, *OTHERS]).replace(
         "    reason: the providers document different ranges\n", ""
