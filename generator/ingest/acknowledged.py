@@ -10,7 +10,8 @@
 A range warning (the only kind this file answers) about `field` in a document is acknowledged when
 that document and every document it disagrees with are listed; it becomes an info line. A listed
 name may be a glob (`sources/dataoorts/*`): a provider's hundred pages are one line. An
-acknowledgement that matches nothing is a warning (stale), and one without a `reason` an error.
+acknowledgement that matches nothing is a warning (stale), as is a document it lists by name that
+is not among the sources (a removed page); one without a `reason` is an error.
 """
 
 from __future__ import annotations
@@ -170,5 +171,5 @@ def _gone(acknowledged: Sequence[Acknowledgement], documents: Collection[str]) -
         )
         for known in acknowledged
         for name in sorted(known.documents)
-        if name not in present and not any(mark in name for mark in "*?[")  # a glob may match nothing yet
+        if name not in present and not _is_glob(name)  # a glob may match nothing yet
     ]

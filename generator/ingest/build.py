@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -147,6 +147,7 @@ def build_catalog(
     build: Build | None = None,  # one extraction's entry and findings; default build_entry
     previous: Mapping[str, str]
     | None = None,  # document -> the entry file it made (`<provider>/<slug>.yaml`)
+    listed: Collection[str] | None = None,  # every document's name, read or refused; None: unknown
 ) -> tuple[Catalog, list[Diagnostic]]:
     """Extract, merge, patch and validate; entries with errors are left out, and reported."""
     extractions, diagnostics = extract_all(documents, extract)
@@ -187,23 +188,40 @@ def build_catalog(
         if entry is not None:
             diagnostics.extend(checked)
             entries.append(entry)
+    patched = {(o.provider, o.slug) for o in overlays}
     for overlay in by_target.values():
-        diagnostics.append(_overlay_without_entry(overlay, slugs.get(overlay.provider, {}).values()))
+        others = (
+            slug
+            for slug in slugs.get(overlay.provider, {}).values()
+            if (overlay.provider, slug) not in patched
+        )
+        diagnostics.append(_overlay_without_entry(overlay, others, previous or {}, listed))
     entries.sort(key=lambda e: e.key)
-    diagnostics.extend(check_catalog(entries, acknowledged, [document.name for document in documents]))
+    diagnostics.extend(check_catalog(entries, acknowledged, listed))
     diagnostics.extend(provider_disagreements(entries))
     return Catalog(tuple(entries)), diagnostics
 
 
-def _overlay_without_entry(overlay: Overlay, slugs: Iterable[str]) -> Diagnostic:
-    """An overlay whose file names no model of the sources: misspelt, or its model's page gone."""
-    close = difflib.get_close_matches(overlay.slug, sorted(slugs), n=1)
+def _overlay_without_entry(
+    overlay: Overlay, others: Iterable[str], previous: Mapping[str, str], listed: Collection[str] | None
+) -> Diagnostic:
+    """An overlay whose file names no entry of this run: its model's page gone, or failing (the
+    document that made the entry last time, previous, says which; listed: the sources' documents,
+    None when the folder could not be listed), or its name misspelt (others: the provider's slugs
+    that no overlay of their own patches)."""
     target = f"{overlay.provider}/{overlay.slug}"
-    advice = (
-        f"did you mean {overlay.provider}/{close[0]}? An overlay patches the entry its file is named after"
-        if close
-        else "delete the overlay if its model's page left the sources, or name it after an entry"
+    # With the sources themselves missing (said above), no page can be told gone.
+    made_it = sorted(
+        name for name, made in previous.items() if made == f"{target}.yaml" and listed is not None
     )
+    if made_it and listed is not None and made_it[0] in listed:
+        advice = f"its page {made_it[0]} no longer gives the entry: mend the page (see its diagnostics)"
+    elif made_it:
+        advice = f"its page {made_it[0]} left the sources: delete the overlay"
+    elif close := difflib.get_close_matches(overlay.slug, sorted(others), n=1):
+        advice = f"did you mean {overlay.provider}/{close[0]}? An overlay patches the entry its file is named after"
+    else:
+        advice = "delete the overlay if its model's page left the sources, or name it after an entry"
     return error(overlay.file, None, f"no catalog entry {target} to patch ({advice})")
 
 

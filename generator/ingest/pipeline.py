@@ -65,15 +65,17 @@ def ingest(inputs: IngestInputs, cache: IngestCache | None = None) -> IngestResu
     if inputs.catalog is not None:
         recorded = cache.sources if cache is not None else None
         previous = previous_sources(inputs.catalog, recorded, cache.proofs if cache is not None else None)
+    # Every document's name, read or refused (empty, too large...); none when the folder is no folder.
+    listed = {d.name for d in documents} | {d.file for d in diagnostics} if inputs.sources.is_dir() else None
     if cache is None:
         catalog, build_diagnostics = build_catalog(
-            documents, providers, overlays, acknowledged, previous=previous
+            documents, providers, overlays, acknowledged, previous=previous, listed=listed
         )
     else:
         # Unchanged documents' extractions and entries are kept; schema checks of unchanged schemas too.
         with remembering(cache.checks) as checks:
             catalog, build_diagnostics = build_catalog(
-                documents, providers, overlays, acknowledged, cache.extract, cache.build, previous
+                documents, providers, overlays, acknowledged, cache.extract, cache.build, previous, listed
             )
         cache.checks_used = checks.used
     everything = diagnostics + provider_diagnostics + overlay_diagnostics + acknowledged_diagnostics

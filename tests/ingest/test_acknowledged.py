@@ -99,6 +99,18 @@ def test_an_acknowledgement_listing_a_removed_document_says_to_take_it_out(tmp_p
     ]  # a glob that matches nothing is no removed document
 
 
+def test_a_listed_document_that_is_there_but_refused_is_not_called_removed(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    (sources / CODER.removeprefix("sources/")).write_text("", "utf-8")  # empty: refused, still a source
+    (tmp_path / "acknowledged.yaml").write_text(
+        "acknowledged:\n" + _entry("top_p", [CODER, *OTHERS]), "utf-8"
+    )
+    result = ingest(IngestInputs(sources, PROVIDERS, OVERLAYS))
+    assert [d.message for d in result.diagnostics if d.file == CODER] == ["empty document"]
+    assert not [d for d in result.diagnostics if "not among the sources" in d.message]
+
+
 def test_an_acknowledgement_without_a_reason_is_an_error(tmp_path: Path) -> None:
     text = "acknowledged:\n" + _entry("top_p", [CODER, *OTHERS]).replace(
         "    reason: the providers document different ranges\n", ""
