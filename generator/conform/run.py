@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,7 @@ class Shard:
 
 KEY = os.environ.get("CARDGEN_CONFORMANCE_KEY", "conformance-key")
 PROBE_SECONDS = 5.0  # to connect to a URL backend before any test runs
+PROBE_ATTEMPTS = 2
 
 
 class BackendUnavailable(Exception):
@@ -88,23 +90,30 @@ def _backend_url(options: ConformOptions) -> Iterator[tuple[str, dict[str, str]]
 def is_cardgen_backend(url: str) -> bool:
     """Whether url is a `cardgen serve` (it answers GET /__cardgen/requests), not a live provider.
 
-    BackendUnavailable when nothing can be connected to there: every test would otherwise wait out
-    the client's connection retries, example after example, for minutes per model.
+    BackendUnavailable when nothing can be connected to there (twice, a second apart): every test
+    would otherwise wait out the client's connection retries, example after example, for minutes
+    per model. Any answer, or a slow one, is a server: the tests say what it does.
     """
-    try:
-        answer = httpx.get(f"{url.rstrip('/')}/__cardgen/requests", timeout=PROBE_SECONDS)
-    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-        raise BackendUnavailable(
-            f"{url}: nothing answers there ({type(exc).__name__}: {exc}); start the server or check the URL"
-        ) from None
-    except (
-        httpx.HTTPError
-    ):  # connected, then an odd answer: a server is there; let the tests say what it does
-        return False
-    try:
-        return answer.status_code == 200 and "by_key" in answer.json()
-    except ValueError:
-        return False
+    for attempt in range(PROBE_ATTEMPTS):
+        try:
+            answer = httpx.get(f"{url.rstrip('/')}/__cardgen/requests", timeout=PROBE_SECONDS)
+        except httpx.InvalidURL as exc:
+            raise BackendUnavailable(f"{url}: not a URL to connect to ({exc})") from None
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            if attempt + 1 < PROBE_ATTEMPTS:
+                time.sleep(1.0)
+                continue
+            raise BackendUnavailable(
+                f"{url}: cannot connect there ({type(exc).__name__}: {exc}); start the server, or check "
+                "the URL (and the proxy or TLS settings of the environment)"
+            ) from None
+        except httpx.HTTPError:  # a read timeout, a protocol, proxy or scheme error: left to the tests
+            return False
+        try:
+            return answer.status_code == 200 and "by_key" in answer.json()
+        except ValueError:
+            return False
+    return False
 
 
 def _test_modules(tests: Path) -> dict[tuple[str, str], Path]:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
+from generator.conform.run import BackendUnavailable, is_cardgen_backend
 from tests.conftest import cardgen
 
 
@@ -39,7 +46,40 @@ def test_a_url_where_nothing_answers_stops_before_any_test(seed_project: Path) -
     done = cardgen(
         seed_project, "conform", "--backend", url, "--model", "segmind/*", "--examples", "2", expect=1
     )
-    assert f"Error: {url}: nothing answers there (ConnectError:" in done.stderr
-    assert "start the server or check the URL" in done.stderr
+    assert f"Error: {url}: cannot connect there (ConnectError:" in done.stderr
+    assert "start the server, or check the URL" in done.stderr
     assert "passed" not in done.stdout + done.stderr  # pytest never started
     assert "Traceback" not in done.stderr
+
+
+class _NotFound(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _server_answering_404() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_any_server_that_answers_is_tested_against_not_refused() -> None:
+    """A live provider answers the probe with a 404 (or a 401): not cardgen's backend, but there."""
+    with _server_answering_404() as url:
+        assert is_cardgen_backend(url) is False
+
+
+def test_a_url_that_is_no_url_is_refused_with_why() -> None:
+    with pytest.raises(BackendUnavailable, match=r"http://\[::1: not a URL to connect to"):
+        is_cardgen_backend("http://[::1")
