@@ -25,8 +25,7 @@ def canonical(value: Any) -> str:
 def short(value: Any, width: int = 60) -> str:
     """value as JSON, cut to width. Raw: whoever shows it escapes what is unprintable, after the cut
     (a Change its message; the report the values beside it)."""
-    text = canonical(value)
-    return text if len(text) <= width else text[: width - 3] + "..."
+    return _cut(value, 0, width)
 
 
 CONTEXT = 12  # characters kept before the first difference, when a value is cut to show it
@@ -38,19 +37,27 @@ def contrast(old: Any, new: Any, width: int = 60) -> str:
     was, now = canonical(old), canonical(new)
     if len(was) <= width and len(now) <= width:
         return f"{was} -> {now}"
+    if isinstance(old, str) and isinstance(new, str):  # where the texts differ, not their JSON spellings
+        was, now = old, new
     common = next(
         (i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b), min(len(was), len(now))
     )
     start = max(0, common - CONTEXT)
-    return f"{_window(was, start, width)} -> {_window(now, start, width)}"
+    return f"{_cut(old, start, width)} -> {_cut(new, start, width)}"
 
 
-def _window(text: str, start: int, width: int) -> str:
-    if len(text) > 1 and text[0] == text[-1] == '"':  # a JSON string: cut inside its quotes, kept
-        return f'"{_window(text[1:-1], max(0, start - 1), width - 2)}"'
+def _cut(value: Any, start: int, width: int) -> str:
+    """value as JSON from its character start, `...` where it is cut, about width long. A string is
+    cut as text and then written as JSON: its quotes kept, no escape (`\\n`, `\\"`) cut in two."""
     head = "..." if start else ""
-    body = text[start:]
-    return head + (body if len(body) <= width else body[: width - 3] + "...")
+    if not isinstance(value, str):
+        body = canonical(value)[start:]
+        return head + (body if len(body) <= width else body[: width - 3] + "...")
+    piece, tail = value[start:], ""
+    room = width - 2 - len(head)  # the quotes
+    if len(piece) > room:
+        piece, tail = piece[: room - 3], "..."
+    return f'"{head}{json.dumps(piece, ensure_ascii=False)[1:-1]}{tail}"'
 
 
 def join(path: str, key: str | int) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from generator.evolve import diff_schema
-from generator.evolve.schema_facts import bound, contrast, join, kinds, match_branches, nullable
+from generator.evolve.schema_facts import bound, contrast, join, kinds, match_branches, nullable, short
 
 
 @pytest.mark.parametrize(
@@ -146,8 +146,13 @@ def test_two_long_texts_are_cut_inside_their_quotes_where_they_differ() -> None:
     old = "A tiny chat model, described in both Cloudflare formats; this JSON page is the current one"
     new = "A tiny chat model, EDITED description for the trial."
     assert contrast(old, new) == (
-        '"...chat model, described in both Cloudflare formats; this ..." -> '
+        '"...chat model, described in both Cloudflare formats; th..." -> '
         '"...chat model, EDITED description for the trial."'
     )
+    quoted = "a" * 50 + '"q\n'  # cut as text, then written as JSON: no escape split at either cut
+    assert contrast(quoted + "x" * 30, quoted + "y" * 30) == (
+        '"...aaaaaaaaa\\"q\\n' + "x" * 30 + '" -> "...aaaaaaaaa\\"q\\n' + "y" * 30 + '"'
+    )
+    assert short(old) == '"A tiny chat model, described in both Cloudflare formats..."'  # its quotes kept
     assert contrast("short", "other") == '"short" -> "other"'
     assert contrast(["a" * 70], ["a" * 70, "b"]).endswith('", "b"]')  # not a string: cut as before
