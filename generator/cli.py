@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import importlib
 import importlib.util
@@ -65,6 +66,14 @@ EXAMPLES_ENV = "CARDGEN_EXAMPLES"
 DEFAULT_EXAMPLES = 20
 
 
+# What may be wrong with a path the user gave or keeps (not with cardgen): an OSError of these,
+# naming its path, is said as `Error: path: why` by any command that did not foresee it.
+PATH_PROBLEMS = frozenset(
+    {errno.ENOENT, errno.EACCES, errno.EPERM, errno.ELOOP, errno.EISDIR, errno.ENOTDIR}
+    | {errno.ENAMETOOLONG, errno.ENOSPC, errno.EROFS}
+)
+
+
 class LazyGroup(click.Group):
     """A group whose LAZY_COMMANDS are imported only when invoked (or asked for by name)."""
 
@@ -98,7 +107,7 @@ class LazyGroup(click.Group):
             self._answer_in_json(ctx.meta.get(_GIVEN, []), error)
             raise  # and click says it on stderr (a usage error with the usage line) and exits
         except OSError as error:
-            if error.filename is None:  # not about a path the user can go and look at
+            if error.filename is None or error.errno not in PATH_PROBLEMS:  # else a traceback, for us
                 raise
             # A file or folder no command foresaw it could not use (a symlink loop among the
             # recordings, a folder it may not read): said with its path, as any unreadable input is.

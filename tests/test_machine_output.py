@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
+from click.testing import CliRunner, Result
+
+from generator.cli import LazyGroup
 from tests.conftest import FIXTURES, cardgen
 
 BAD = FIXTURES / "bad" / "docs-page-schema-not-json"
@@ -178,3 +182,22 @@ def test_a_path_no_command_foresaw_it_could_not_use_is_an_error_not_a_traceback(
     assert "Traceback" not in done.stderr
     answered = cardgen(project, "generate", "--format", "json", expect=1)
     assert json.loads(answered.stdout) == {"command": "generate", "ok": False, "error": said}
+
+
+def _raising(error: OSError) -> Result:
+    group = LazyGroup(name="cardgen")
+
+    @group.command("boom")
+    def boom() -> None:
+        raise error
+
+    return CliRunner().invoke(group, ["boom"])
+
+
+def test_a_path_problem_is_said_and_any_other_oserror_keeps_its_traceback() -> None:
+    said = _raising(OSError(errno.ELOOP, "Too many levels of symbolic links", "catalog/x"))
+    assert (said.exit_code, said.output) == (1, "Error: catalog/x: Too many levels of symbolic links\n")
+    kept = _raising(OSError(errno.EBADF, "Bad file descriptor", "catalog/x"))  # ours, not the user's path
+    assert isinstance(kept.exception, OSError) and kept.exception.errno == errno.EBADF
+    pathless = _raising(OSError(errno.EACCES, "Permission denied"))
+    assert isinstance(pathless.exception, OSError)
