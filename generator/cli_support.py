@@ -66,9 +66,10 @@ recordings_option = click.option(
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
 
 
-def counted(count: int, noun: str) -> str:
-    """`1 model`, `2 models`, `0 models`: a count and its noun, plural unless the count is one."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 model`, `2 models`, `0 models`: a count and its noun, plural (`noun`s unless given) unless
+    the count is one."""
+    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
 
 
 def report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:

@@ -13,6 +13,7 @@ import click
 from generator.cli_support import (
     DEFAULT_CATALOG,
     DEFAULT_SOURCES,
+    counted,
     folder_option,
     handoff,
     openable,
@@ -152,7 +153,7 @@ def ingest_command(
     else:
         changed = len(diff.stale) + len(diff.missing)
         click.echo(
-            f"ingested {result.documents} documents into {entries} entries in {catalog_dir}: "
+            f"ingested {counted(result.documents, 'document')} into {counted(entries, 'entry', 'entries')} in {catalog_dir}: "
             f"{changed} written, {len(diff.extra)} removed, {entries - changed} unchanged"
         )
         _name_removed(catalog_dir, diff.extra)
@@ -219,7 +220,7 @@ def _replay_ingest(
         report_check(catalog_dir, TreeDiff(), "", outcome.entries)
     else:
         click.echo(
-            f"ingested {outcome.documents} documents into {outcome.entries} entries in {catalog_dir}: "
+            f"ingested {counted(outcome.documents, 'document')} into {counted(outcome.entries, 'entry', 'entries')} in {catalog_dir}: "
             f"0 written, 0 removed, {outcome.entries} unchanged"
         )
 

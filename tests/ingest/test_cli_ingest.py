@@ -175,3 +175,16 @@ def test_strict_counts_warnings_as_errors_in_a_fresh_run_and_a_replayed_one(
             f"\n{warned} warning(s) above: `cardgen ingest --strict` (as `make check` and CI run it) fails "
             f"until each is answered as it says (a fix, an overlay, or {root / 'acknowledged.yaml'})\n"
         ) in output, (run, output)
+
+
+def test_one_document_is_counted_as_one(tmp_path: Path, seed_project: Path) -> None:
+    root = _copy_catalog_root(tmp_path, seed_project)
+    for page in (root / "sources").rglob("*"):
+        if page.is_file() and page.name != "deepseek-math-7b-base.md":
+            page.unlink()
+    shutil.rmtree(root / "overlays")
+    code, output = _ingest(root, "--overlays", str(root / "overlays"))
+    assert code == 0, output
+    assert "ingested 1 document into 1 entry in " in output
+    code, output = _ingest(root)  # replayed: the same words
+    assert "ingested 1 document into 1 entry in " in output
