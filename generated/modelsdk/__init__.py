@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.44"
+__version__ = "0.1.46"
 
 _EXPORTS = {
     "Cloudflare": ".providers.cloudflare",
@@ -44,6 +44,7 @@ _EXPORTS = {
     "ResponseValidationError": "._exceptions",
     "MissingCredentialsError": "._config",
     "NOT_GIVEN": "._models",
+    "NotGiven": "._models",
     "AsyncStreamResponse": "._responses",
     "AsyncStreamStart": "._responses",
     "RawResponse": "._responses",
@@ -73,6 +74,7 @@ __all__ = [  # the keys of _EXPORTS, sorted, written out so that type checkers r
     "MissingCredentialsError",
     "NOT_GIVEN",
     "NotFoundError",
+    "NotGiven",
     "PermissionDeniedError",
     "ProviderError",
     "RateLimitError",
@@ -111,7 +113,7 @@ if TYPE_CHECKING:
         StreamError as StreamError,
         UnprocessableEntityError as UnprocessableEntityError,
     )
-    from ._models import NOT_GIVEN as NOT_GIVEN
+    from ._models import NOT_GIVEN as NOT_GIVEN, NotGiven as NotGiven
     from ._request import RequestValidationError as RequestValidationError
     from ._responses import (
         AsyncStreamResponse as AsyncStreamResponse,

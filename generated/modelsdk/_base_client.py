@@ -494,6 +494,12 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
                 response = self._client.send(request, stream=True, follow_redirects=False)
             except httpx.RequestError as exc:
                 delay = self._delay_after_error(request, exc, attempt, retries)
+            except RuntimeError:  # httpx's, for a client closed (`with` left, close() called)
+                if not self._client.is_closed:
+                    raise
+                from ._failures import closed_client_error
+
+                raise closed_client_error(request) from None
             else:
                 waited = self._read_or_delay(request, response, stream, attempt, retries, options)
                 if waited is None:

@@ -80,6 +80,17 @@ def connection_error_for(
     return cls(scrub(message, secrets), request=request)
 
 
+def closed_client_error(request: httpx.Request) -> APIConnectionError:
+    """Return the exception for a request a closed client was asked to send (httpx's is a RuntimeError)."""
+    from ._exceptions import APIConnectionError
+
+    message = (
+        f"Client closed: {request.method} {redact_url(request.url)} was not sent; call models of a client "
+        "before its `with` block ends, or before close()"
+    )
+    return APIConnectionError(message, request=request)
+
+
 def wait_after_cut(
     request: httpx.Request,
     response: httpx.Response,

@@ -184,14 +184,6 @@ def test_a_callers_http_client_is_used_and_left_open(rt: Any) -> None:
     own.close()
 
 
-def test_an_owned_client_is_closed(rt: Any) -> None:
-    client = make_sync(rt, Recorder(json_response(200, {})))
-    with client:
-        pass
-    with pytest.raises(RuntimeError):
-        client.post_json("m", body={}, model_id="m")
-
-
 def test_http_client_and_transport_are_exclusive(rt: Any) -> None:
     with httpx.Client() as own, pytest.raises(ValueError, match="not both"):
         make_sync(rt, Recorder(), http_client=own)
@@ -234,3 +226,22 @@ async def test_async_callers_client_is_left_open(rt: Any) -> None:
         await client.post_json("m", body={}, model_id="m")
     assert not own.is_closed
     await own.aclose()
+
+
+def test_an_owned_client_is_closed_and_says_so_as_an_sdk_error(rt: Any) -> None:
+    """httpx's own is a RuntimeError, which `except SDKError` would not catch."""
+    recorder = Recorder(json_response(200, {"response": "hi"}))
+    with make_sync(rt, recorder) as client:
+        pass
+    with pytest.raises(rt.APIConnectionError, match=r"^Client closed: POST .*/m was not sent") as raised:
+        client.post_json("/m", body={}, model_id="m")
+    assert isinstance(raised.value, rt.SDKError) and recorder.requests == []
+
+
+@pytest.mark.anyio
+async def test_a_closed_async_client_says_so_as_an_sdk_error(rt: Any) -> None:
+    recorder = Recorder(json_response(200, {"response": "hi"}))
+    async with make_async(rt, recorder) as client:
+        pass
+    with pytest.raises(rt.APIConnectionError, match=r"^Client closed: POST .*/m was not sent"):
+        await client.post_json("/m", body={}, model_id="m")

@@ -19,13 +19,21 @@ import pytest
 
 USER_CODE = textwrap.dedent(
     """\
-    from modelsdk import Cloudflare, RequestValidationError
+    from modelsdk import NOT_GIVEN, Cloudflare, NotGiven, RequestValidationError
     from modelsdk.types.cloudflare.tinyllama_1_1b_chat_v1_0 import MessageDict
     from modelsdk.types.cloudflare.tinyllama_1_1b_chat_v1_0 import MesageDict  # MISTAKE: no such TypedDict
 
     cf = Cloudflare(api_key="k", account_id="a")
     forever = Cloudflare(api_key="k", account_id="a", timeout=None)  # no timeout: typed as it runs
     m = cf.models.tinyllama_1_1b_chat_v1_0
+
+
+    def ask(prompt: str, temperature: float | NotGiven = NOT_GIVEN) -> str | None:  # an argument passed on
+        m.with_raw_response.run(prompt=prompt, max_tokens=NOT_GIVEN)  # a oneOf input's overloads take it too
+        m.stream(messages=[{"role": "user", "content": prompt}], temperature=temperature).close()
+        return m.run(prompt=prompt, temperature=temperature, max_tokens=NOT_GIVEN).response
+
+
     good: MessageDict = {"role": "user", "content": "hi"}
     m.run(messages=[good, {"role": "user", "content": "hi"}], max_tokens=16, timeout=30.0, max_retries=0)
     m.run(messages=[{"role": "user", "content": 1}])  # MISTAKE: nested content not a str
