@@ -65,6 +65,15 @@ def _unknown(name: str, names: frozenset[str], package: str) -> str:
 
     message = f"no model {name!r} in {package.rpartition('.')[2]}'s catalog"
     ordered = sorted(names)
-    # Close spellings first; else the models whose name holds it (`tinyllama` for `tinyllama_1_1b_chat`).
-    matches = difflib.get_close_matches(name, ordered, n=3) or [n for n in ordered if name.lower() in n][:3]
+    # Close spellings first; else the models whose name holds it (`tinyllama` for `tinyllama_1_1b_chat`),
+    # else whose name begins with a close spelling of it (`tinylama` for `tinyllama_1_1b_chat`).
+    matches = (
+        difflib.get_close_matches(name, ordered, n=3)
+        or [n for n in ordered if name.lower() in n][:3]
+        or [
+            n
+            for n in ordered
+            if difflib.SequenceMatcher(None, name.lower(), n[: len(name) + 1]).ratio() >= 0.8
+        ][:3]
+    )
     return f"{message} (did you mean {' or '.join(repr(m) for m in matches)}?)" if matches else message

@@ -69,6 +69,7 @@ def test_typed_run_sends_the_documented_request(sdk: Any, entry: CatalogEntry) -
     assert sent.method == "POST"
     assert str(sent.url) == _expected_url(entry)
     assert sent.headers["content-type"] == "application/json"
+    assert sent.headers["user-agent"] == f"{sdk.__name__}/{sdk.__version__}"  # the package, as named
     _expected_auth(entry, sent)
     if entry.request.envelope is not None:
         assert recorder.last_json == {"model": entry.model_id, "data": request}

@@ -159,6 +159,8 @@ def test_an_unknown_model_is_an_attribute_error_naming_close_matches(clients: tu
         _ = sync.models.gpt_4
     with pytest.raises(AttributeError, match=r"'tinyllama' .*did you mean 'tinyllama_1_1b_chat_v1_0'"):
         _ = sync.models.tinyllama  # too short for a close spelling: the models whose name holds it
+    with pytest.raises(AttributeError, match=r"'tinylama' .*did you mean 'tinyllama_1_1b_chat_v1_0'"):
+        _ = sync.models.tinylama  # misspelt, and short: the models whose name begins like it
     assert not hasattr(sync.models, "_private")
     assert not hasattr(sync.models, "deepseek_reasoner")  # a Segmind model, not Cloudflare's
     assert not [name for name in dir(sync.models) if name.startswith("_") and not name.startswith("__")]

@@ -7,9 +7,11 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from . import __version__
 from ._sdk_error import SDKError
 
-USER_AGENT = "cardgen-sdk/1"
+# The package's own name and version (a vendored copy's, under the name it was given).
+USER_AGENT = f"{__name__.rpartition('.')[0]}/{__version__}"
 
 # Compiled (and cached by `re`) by the first untyped call that checks an id: a typed call never does.
 _MODEL_ID = r"^[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*$"
