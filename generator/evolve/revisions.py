@@ -41,17 +41,21 @@ def _commit(spec: str, repo: Path) -> tuple[Path, str] | None:
     return Path(top.stdout.decode().strip()), found.stdout.decode().strip()
 
 
-def _entry_paths(top: Path, commit: str, catalog: PurePosixPath) -> list[str]:
+def _entry_paths(top: Path, commit: str, catalog: PurePosixPath) -> tuple[list[str], bool]:
+    """The catalog's `<provider>/<slug>.yaml` files at commit, and whether it holds anything else
+    that is not hidden (a folder with files and no entry is another folder: catalog/, generated/)."""
     listed = _git(top, "ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", str(catalog))
     if listed.returncode != 0:
         raise RevisionError(f"git ls-tree {commit}: {listed.stderr.decode().strip()}")
-    paths = []
-    for name in listed.stdout.decode().split("\0"):
+    paths, other = [], False
+    for name in filter(None, listed.stdout.decode().split("\0")):
         path = PurePosixPath(name)
         # `<provider>/<slug>.yaml`, exactly as load_catalog reads a directory.
-        if name and "\n" not in name and path.suffix == ".yaml" and path.parent.parent == catalog:
+        if "\n" not in name and path.suffix == ".yaml" and path.parent.parent == catalog:
             paths.append(name)
-    return sorted(paths)
+        elif not path.relative_to(catalog).parts[0].startswith("."):
+            other = True
+    return sorted(paths), other
 
 
 def _read_blobs(top: Path, commit: str, paths: list[str]) -> dict[str, str]:
@@ -109,7 +113,13 @@ def load_catalog_at(
             f"{spec!r} holds no catalog at {' or '.join(map(str, dict.fromkeys(places)))} (give its folder as"
             " `REV:path/to/catalog/models`, or compare against an empty folder to count every model as added)"
         )
-    texts = _read_blobs(top, commit, _entry_paths(top, commit, held))
+    paths, other = _entry_paths(top, commit, held)
+    if not paths and other:  # as a directory with no entry is refused: every model would count as added
+        raise RevisionError(
+            f"{spec!r} holds no catalog at {held} (no `<provider>/<slug>.yaml` entry): give its folder as"
+            " `REV:path/to/catalog/models`"
+        )
+    texts = _read_blobs(top, commit, paths)
     entries = [_entry(text, f"{spec}:{path}", parsed or {}) for path, text in texts.items()]
     return Catalog(tuple(sorted(entries, key=lambda e: e.key)))
 

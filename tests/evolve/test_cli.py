@@ -359,3 +359,30 @@ def test_a_catalog_kept_elsewhere_in_the_repository_is_read_there_at_the_revisio
         "holds no catalog at catalog/models" in refused.output
         and "REV:path/to/catalog/models" in refused.output
     )
+
+
+def test_a_revision_folder_that_holds_files_but_no_entry_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`REV:catalog` (the models one level down) or `REV:generated` is no catalog: compared as an
+    empty one, every model would count as added, and a removed one would pass as compatible."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    old, _ = BY_ID["request-property-removed"].catalogs()
+    models = write_catalog(root / "catalog" / "models", old)
+    (root / "catalog" / "README.md").write_text("the catalog\n", "utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "old")
+    monkeypatch.chdir(root)
+    for spec in (
+        "HEAD:catalog",
+        f"HEAD:catalog/models/{next(p.name for p in models.iterdir() if p.is_dir())}",
+    ):
+        refused = run(spec, "catalog/models")
+        assert refused.exit_code == 2, (spec, refused.output)
+        assert (
+            f"'{spec}' holds no catalog at " in refused.output
+            and "(no `<provider>/<slug>.yaml` entry)" in refused.output
+        )
+    assert run("HEAD:catalog/models", "catalog/models").exit_code == 0  # the folder itself: no change
