@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -138,7 +138,7 @@ def _generate_command(
                 "run renders again what this one would have let it skip",
                 err=True,
             )
-    why = _why(previous, generation, catalog_dir, out, diff.stale) if check and not diff.clean else []
+    why = _why(previous, generation, catalog_dir, out, diff) if check and not diff.clean else []
     kept_types = generation.types.typed_from_kept if generation.types is not None else 0
     if as_json:
         clean = diff.clean or not check
@@ -237,7 +237,8 @@ def _refuse_orphan_recordings(run: RunInputs, catalog: Catalog) -> None:
         raise ValueError(
             "\n".join(
                 f"{run.recordings / model}/: error: cassettes of `{model}`, which is not in {run.catalog}; "
-                "delete the folder (its page left the sources) or restore the model's page"
+                "its page was removed, or now gives another model id: delete the folder (a renamed model's "
+                "own are recorded with `cardgen record --model`), or restore the page"
                 for model in left
             )
         )
@@ -251,14 +252,19 @@ def _entry_errors(entry: CatalogEntry) -> list[str]:
 
 
 def _why(
-    previous: Previous, generation: Generation, catalog_dir: Path, out: Path, stale: Iterable[str]
+    previous: Previous, generation: Generation, catalog_dir: Path, out: Path, diff: TreeDiff
 ) -> list[str]:
     from generator.ingest.sources import load_sources
     from generator.lockfile import edited_by_hand, why_stale
+    from generator.tree import foreign_files
 
     documents, _ = load_sources(catalog_dir.parent / "sources")
-    edited = edited_by_hand(previous.lock, out, stale) if previous.lock is not None else []
-    return why_stale(previous.lock, generation.lock, {d.name: d.sha256 for d in documents}, edited)
+    edited = edited_by_hand(previous.lock, out, diff.stale) if previous.lock is not None else []
+    foreign = foreign_files(out, diff.extra)
+    others = [*diff.stale, *diff.missing, *(name for name in diff.extra if name not in foreign)]
+    return why_stale(
+        previous.lock, generation.lock, {d.name: d.sha256 for d in documents}, edited, foreign, others
+    )
 
 
 def _report_unchanged(out: Path, same: Unchanged, check: bool, as_json: bool, seconds: float) -> None:

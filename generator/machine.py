@@ -67,8 +67,3 @@ def append_step_summary(markdown: str) -> None:
             "the job summary misses it (point the variable at a writable file, or unset it)",
             err=True,
         )
-
-
-def markdown_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

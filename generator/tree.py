@@ -119,6 +119,12 @@ def _manifest(target: Path) -> set[str]:
     return set(path.read_text("utf-8").splitlines()) if path.is_file() else set()
 
 
+def foreign_files(target: Path, names: Iterable[str]) -> list[str]:
+    """Of these files below target, those cardgen did not write there (its manifest does not list them)."""
+    owned = _manifest(target)
+    return [name for name in names if name not in owned]
+
+
 # The sha256 of a file below the target by its name, when known without reading it; else None.
 Proven = Callable[[str], str | None]
 
@@ -219,8 +225,7 @@ def write_tree(
     vanished = [name for name in diff.missing if PurePosixPath(name) not in files]
     if vanished:  # kept without their text: nothing to write them back from
         raise UnsafeTarget(f"{target}: {', '.join(vanished[:5])} vanished while being written; run again")
-    owned = _manifest(target)
-    foreign = [name for name in diff.extra if name not in owned]
+    foreign = foreign_files(target, diff.extra)
     if foreign:
         raise UnsafeTarget(
             f"{target} holds files cardgen did not write ({', '.join(foreign[:5])}); "

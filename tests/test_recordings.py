@@ -107,7 +107,8 @@ def test_cassettes_of_a_model_that_left_the_catalog_stop_generate(tmp_path: Path
         done = cardgen(root, "generate", *check, expect=1)
         assert (
             f"catalog/recordings/{model}/: error: cassettes of `{model}`, which is not in catalog/models; "
-            "delete the folder (its page left the sources) or restore the model's page"
+            "its page was removed, or now gives another model id: delete the folder (a renamed model's "
+            "own are recorded with `cardgen record --model`), or restore the page"
         ) in done.stderr
     assert {p: p.read_bytes() for p in (root / "generated").rglob("*") if p.is_file()} == before
     shutil.rmtree(folder)

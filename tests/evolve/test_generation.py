@@ -226,6 +226,15 @@ def test_check_says_files_were_edited_by_hand(project: Path) -> None:
     assert _why(project) == ["why: generated files were edited by hand (the lock matches a fresh render)"]
 
 
+def test_check_says_which_files_cardgen_did_not_write(project: Path) -> None:
+    """Not 'edited by hand, run cardgen generate': that command refuses to write beside them."""
+    (project / "generated" / "modelsdk" / "extra_mod.py").write_text("x = 1\n", "utf-8")
+    assert _why(project) == [
+        "why: files cardgen did not write: modelsdk/extra_mod.py (move them away: `cardgen generate` "
+        "leaves them, and refuses to write beside them)"
+    ]
+
+
 def test_check_names_a_hand_edit_beside_a_changed_document(project: Path) -> None:
     source = project / "catalog" / "sources" / "segmind" / "deepseek-r1.txt"
     source.write_text(source.read_text("utf-8") + "\nNew paragraph.\n", "utf-8")
