@@ -70,7 +70,7 @@ DEFAULT_EXAMPLES = 20
 # naming its path, is said as `Error: path: why` by any command that did not foresee it.
 PATH_PROBLEMS = frozenset(
     {errno.ENOENT, errno.EACCES, errno.EPERM, errno.ELOOP, errno.EISDIR, errno.ENOTDIR}
-    | {errno.ENAMETOOLONG, errno.ENOSPC, errno.EROFS}
+    | {errno.ENAMETOOLONG, errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 )
 
 

@@ -1,32 +1,46 @@
-"""Text shown in Markdown (CI job summaries, the SDK's CHANGELOG): a document's words stay words."""
+"""Text shown in Markdown (the SDK's README and CHANGELOG, CI job summaries): a document's words stay words.
+
+Whatever a document says is shown as written, one line, and never read as markup: no emphasis,
+link, image, HTML, heading, code span or table cell comes out of it.
+"""
 
 from __future__ import annotations
 
 import re
 
-_MARKDOWN_ESCAPES = str.maketrans(
-    {
-        "|": "\\|",  # a new table cell
-        "<": "&lt;",  # no HTML: a comment or <details> in a document's text would hide what follows
-        "&": "&amp;",
-        "\n": " ",  # a new row, or a new list item
-        "\r": " ",
-    }
-)
+from generator.render.pytext import escape_unprintable
+
+# ASCII punctuation Markdown may read as markup (CommonMark lets any of it be backslash-escaped).
+_MARKUP = re.compile(r"([`*_\[\]<|#~&])")  # `>` and `!` mean nothing without `<` or `[`
+# A backslash that would escape the punctuation after it: doubled, so that it shows as written.
+_ESCAPING = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+_SPAN = re.compile(r"`([^`]*)`")  # one of cardgen's own code spans in a message
 
 
-def markdown_text(text: str) -> str:
-    """Text in a Markdown table cell or list item (cardgen's messages, a document's text in them):
-    no HTML, no new cell or line; otherwise as written, to read in the file too (`->`, `\\u2028`).
-    Backticks are cardgen's code spans, kept."""
-    # A backslash before a `|` would escape the backslash that keeps the `|` in its cell.
-    return re.sub(r"\\(?=\|)", r"\\\\", text).translate(_MARKDOWN_ESCAPES)
+def _one_line(value: object) -> str:
+    """Whitespace runs (U+2028, U+0085, form feed and the like too) as one space."""
+    return " ".join(str(value).split())
 
 
-def markdown_code(text: str) -> str:
-    """Text as an inline code span, safe in a table cell: fenced by more backticks than it holds
-    (backslashes mean nothing inside), its `|` escaped as GitHub's tables want."""
-    flat = text.replace("\r", " ").replace("\n", " ").replace("|", "\\|")
-    fence = "`" * (max(map(len, re.findall("`+", flat)), default=0) + 1)
-    padded = f" {flat} " if flat.startswith("`") or flat.endswith("`") else flat
-    return f"{fence}{padded}{fence}"
+def markdown_text(value: object) -> str:
+    """Text safe in a Markdown table cell or list item: one line, markup characters and controls escaped."""
+    return _escaped(_one_line(value))
+
+
+def _escaped(text: str) -> str:
+    return escape_unprintable(_MARKUP.sub(r"\\\1", _ESCAPING.sub(r"\\\\", text)))
+
+
+def markdown_code(value: object) -> str:
+    """Text safe inside single backticks in a table: one line, no backticks, pipes and controls escaped."""
+    return escape_unprintable(_one_line(value).replace("`", "'").replace("|", "\\|"))
+
+
+def markdown_message(message: str) -> str:
+    """One of cardgen's messages (its code spans in backticks, a document's text around and in them)
+    in a table cell or list item: each span a span still, everything else text."""
+    parts = _SPAN.split(_one_line(message))  # text, span, text, span, ..., text
+    return "".join(
+        f"`{markdown_code(part)}`" if odd else _escaped(part)
+        for odd, part in zip((i % 2 == 1 for i in range(len(parts))), parts, strict=True)
+    )

@@ -206,7 +206,7 @@ class AsyncAPIClient(BaseAPIClient[httpx.AsyncClient]):
                     raise
                 from ._failures import closed_client_error
 
-                raise closed_client_error(request) from None
+                raise closed_client_error(request, self._owns_client) from None
             else:
                 waited = await self._read_or_delay(request, response, stream, attempt, retries, options)
                 if waited is None:

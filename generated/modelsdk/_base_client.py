@@ -499,7 +499,7 @@ class SyncAPIClient(BaseAPIClient[httpx.Client]):
                     raise
                 from ._failures import closed_client_error
 
-                raise closed_client_error(request) from None
+                raise closed_client_error(request, self._owns_client) from None
             else:
                 waited = self._read_or_delay(request, response, stream, attempt, retries, options)
                 if waited is None:

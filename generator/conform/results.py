@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from generator.markdown import markdown_code, markdown_text
+from generator.markdown import markdown_code, markdown_message
 
 PROPERTIES = {
     "agrees_with_the_input_schema": "request",
@@ -124,7 +124,7 @@ def markdown(results: Results, examples: int, code: int) -> str:
         cells = [_badge(result.outcomes.get(column, "-")) for column in columns]
         lines.append(f"| `{model}` | " + " | ".join(cells) + f" | {result.seconds:.1f}s |")
     notes = [
-        f"- {markdown_code(model)} {markdown_text(note)}"
+        f"- `{markdown_code(model)}` {markdown_message(note)}"
         for model, r in sorted(results.models.items())
         for note in r.notes
     ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.evolve.changes import Bump, CatalogDiff, Change, bump_below_1_0
 from generator.evolve.schema_facts import short
-from generator.markdown import markdown_code, markdown_text
+from generator.markdown import markdown_code, markdown_message
 from generator.render.pytext import escape_unprintable
 
 ABSENT = "(absent)"
@@ -97,13 +97,13 @@ def render_markdown(diff: CatalogDiff) -> str:
     if diff.models:
         lines += ["", "| model | status | severity | rule | path | change |", "|---|---|---|---|---|---|"]
     for model in diff.models:
-        name = f"`{model.provider}` {markdown_code(model.model_id)}"
+        name = f"`{model.provider}` `{markdown_code(model.model_id)}`"
         if not model.changes:
             lines.append(f"| {name} | {model.status} | | | | |")
         for change in model.changes:
             lines.append(
                 f"| {name} | {model.status} | {change.severity} | `{change.rule}` | "
-                f"{markdown_code(change.path)} | {markdown_text(change.message)} |"
+                f"`{markdown_code(change.path)}` | {markdown_message(change.message)} |"
             )
     return "\n".join(lines) + "\n"
 

@@ -53,8 +53,8 @@ def _entry_paths(top: Path, commit: str, catalog: PurePosixPath) -> tuple[list[s
         # `<provider>/<slug>.yaml`, exactly as load_catalog reads a directory.
         if "\n" not in name and path.suffix == ".yaml" and path.parent.parent == catalog:
             paths.append(name)
-        elif not path.relative_to(catalog).parts[0].startswith("."):
-            other = True
+        elif name == str(catalog) or not path.relative_to(catalog).parts[0].startswith("."):
+            other = True  # a file, or a link, where the folder should be: no catalog either
     return sorted(paths), other
 
 

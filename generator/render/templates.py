@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from contextlib import suppress
 from functools import cache
 from typing import cast
@@ -10,6 +9,7 @@ from typing import cast
 import jinja2
 from jinja2.bccache import Bucket
 
+from generator.markdown import markdown_code, markdown_text
 from generator.render.imports import used_imports
 from generator.render.pytext import escape_unprintable
 from generator.shipped import TEMPLATES
@@ -33,26 +33,10 @@ def python_literal(value: object) -> str:
     raise TypeError(f"no literal for {type(value).__name__}")
 
 
-def _one_line(value: object) -> str:
-    """Whitespace runs (U+2028, U+0085, form feed and the like too) as one space."""
-    return " ".join(str(value).split())
-
-
 def docstring_text(value: object) -> str:
     """Text safe inside a triple-quoted docstring: backslashes and quotes escaped, controls escaped."""
-    text = _one_line(value).replace("\\", "\\\\").replace('"', '\\"')
+    text = " ".join(str(value).split()).replace("\\", "\\\\").replace('"', '\\"')
     return escape_unprintable(text)  # NUL, ESC, DEL and the like read back as themselves
-
-
-def markdown_text(value: object) -> str:
-    """Text safe in a Markdown table cell: one line, markup characters and controls escaped."""
-    text = re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", _one_line(value))
-    return escape_unprintable(text)
-
-
-def markdown_code(value: object) -> str:
-    """Text safe inside single backticks in a table: one line, no backticks, pipes and controls escaped."""
-    return escape_unprintable(_one_line(value).replace("`", "'").replace("|", "\\|"))
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):

@@ -375,10 +375,8 @@ def test_a_revision_folder_that_holds_files_but_no_entry_is_refused(
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "old")
     monkeypatch.chdir(root)
-    for spec in (
-        "HEAD:catalog",
-        f"HEAD:catalog/models/{next(p.name for p in models.iterdir() if p.is_dir())}",
-    ):
+    provider = next(p.name for p in models.iterdir() if p.is_dir())
+    for spec in ("HEAD:catalog", f"HEAD:catalog/models/{provider}", "HEAD:catalog/README.md"):  # a file too
         refused = run(spec, "catalog/models")
         assert refused.exit_code == 2, (spec, refused.output)
         assert (

@@ -236,6 +236,15 @@ def test_an_owned_client_is_closed_and_says_so_as_an_sdk_error(rt: Any) -> None:
     with pytest.raises(rt.APIConnectionError, match=r"^Client closed: POST .*/m was not sent") as raised:
         client.post_json("/m", body={}, model_id="m")
     assert isinstance(raised.value, rt.SDKError) and recorder.requests == []
+    assert "before its `with` block ends" in str(raised.value)
+    with httpx.Client(transport=httpx.MockTransport(recorder)) as own:
+        theirs = rt.SyncAPIClient(
+            base_url=BASE_URL, auth_header="Authorization", auth_value="k", http_client=own
+        )
+        theirs.close()  # leaves the caller's own open: still usable
+        assert theirs.post_json("/m", body={}, model_id="m") == {"response": "hi"}
+    with pytest.raises(rt.APIConnectionError, match="the http_client passed to this client is closed"):
+        theirs.post_json("/m", body={}, model_id="m")
 
 
 @pytest.mark.anyio

@@ -78,15 +78,17 @@ def connection_error_for(request: httpx.Request, exc: httpx.RequestError, secret
     return cls(scrub(message, secrets), request=request)
 
 
-def closed_client_error(request: httpx.Request) -> APIConnectionError:
-    """Return the exception for a request a closed client was asked to send (httpx's is a RuntimeError)."""
+def closed_client_error(request: httpx.Request, owned: bool) -> APIConnectionError:
+    """Return the exception for a request a closed HTTP client was asked to send (httpx's is a
+    RuntimeError); owned: the SDK client built that HTTP client (else it is the caller's http_client)."""
     from ._exceptions import APIConnectionError
 
-    message = (
-        f"Client closed: {request.method} {redact_url(request.url)} was not sent; call models of a client "
-        "before its `with` block ends, or before close()"
+    why = (
+        "call models of a client before its `with` block ends, or before close()"
+        if owned
+        else "the http_client passed to this client is closed"
     )
-    return APIConnectionError(message, request=request)
+    return APIConnectionError(f"Client closed: {request.method} {redact_url(request.url)} was not sent; {why}", request=request)
 
 
 def wait_after_cut(
