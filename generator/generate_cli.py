@@ -26,7 +26,7 @@ from generator.cli_support import (
     warn_not_kept,
 )
 from generator.machine import emit, format_option, tree_json
-from generator.tree import TreeDiff
+from generator.tree import TreeDiff, foreign_files
 
 if TYPE_CHECKING:
     from generator.catalog.entry import CatalogEntry
@@ -150,7 +150,10 @@ def _generate_command(
         )  # fmt: skip
         sys.exit(0 if clean else 1)
     if check:
-        report_check(out, diff, f"{catalog_dir} (run `cardgen generate`)", generation.count, tuple(why))
+        # Only files cardgen did not write differ: generate would refuse them, not mend them.
+        foreign_only = not (diff.stale or diff.missing) and foreign_files(out, diff.extra) == diff.extra
+        hint = "move the files cardgen did not write away" if foreign_only else "run `cardgen generate`"
+        report_check(out, diff, f"{catalog_dir} ({hint})", generation.count, tuple(why))
         return
     changed = len(diff.stale) + len(diff.missing)
     click.echo(
@@ -256,7 +259,6 @@ def _why(
 ) -> list[str]:
     from generator.ingest.sources import load_sources
     from generator.lockfile import edited_by_hand, why_stale
-    from generator.tree import foreign_files
 
     documents, _ = load_sources(catalog_dir.parent / "sources")
     edited = edited_by_hand(previous.lock, out, diff.stale) if previous.lock is not None else []

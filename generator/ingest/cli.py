@@ -178,9 +178,9 @@ def _say_strict_refuses(diagnostics: list[Diagnostic], acknowledged: Path) -> No
 
 def _say_stopped(catalog_dir: Path, check: bool, errors: int, warned: int) -> None:
     """Say why the run stopped before the catalog, and what that left undone."""
-    counted = f"{errors} error(s)" + (f" and {warned} warning(s) under --strict" if warned else "")
+    found = f"{errors} error(s)" + (f" and {warned} warning(s) under --strict" if warned else "")
     done = f"{catalog_dir} not compared" if check else f"nothing written to {catalog_dir}"
-    click.echo(f"ingest{' --check' if check else ''} failed: {counted}; {done}", err=True)
+    click.echo(f"ingest{' --check' if check else ''} failed: {found}; {done}", err=True)
 
 
 REMOVED_NAMED = 20  # a catalog emptied by mistake names a few of its entries, not all of them

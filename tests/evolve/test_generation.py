@@ -229,6 +229,8 @@ def test_check_says_files_were_edited_by_hand(project: Path) -> None:
 def test_check_says_which_files_cardgen_did_not_write(project: Path) -> None:
     """Not 'edited by hand, run cardgen generate': that command refuses to write beside them."""
     (project / "generated" / "modelsdk" / "extra_mod.py").write_text("x = 1\n", "utf-8")
+    said = _generate(project, "--check").output
+    assert "(move the files cardgen did not write away):" in said and "run `cardgen generate`" not in said
     assert _why(project) == [
         "why: files cardgen did not write: modelsdk/extra_mod.py (move them away: `cardgen generate` "
         "leaves them, and refuses to write beside them)"
