@@ -138,7 +138,10 @@ def _generate_command(
                 "run renders again what this one would have let it skip",
                 err=True,
             )
-    why = _why(previous, generation, catalog_dir, out, diff) if check and not diff.clean else []
+    foreign = (
+        foreign_files(out, diff.extra) if check else []
+    )  # files cardgen did not write: never its to mend
+    why = _why(previous, generation, catalog_dir, out, diff, foreign) if check and not diff.clean else []
     kept_types = generation.types.typed_from_kept if generation.types is not None else 0
     if as_json:
         clean = diff.clean or not check
@@ -150,8 +153,7 @@ def _generate_command(
         )  # fmt: skip
         sys.exit(0 if clean else 1)
     if check:
-        # Only files cardgen did not write differ: generate would refuse them, not mend them.
-        foreign_only = not (diff.stale or diff.missing) and foreign_files(out, diff.extra) == diff.extra
+        foreign_only = not (diff.stale or diff.missing) and foreign == diff.extra  # generate would refuse
         hint = "move the files cardgen did not write away" if foreign_only else "run `cardgen generate`"
         report_check(out, diff, f"{catalog_dir} ({hint})", generation.count, tuple(why))
         return
@@ -255,14 +257,18 @@ def _entry_errors(entry: CatalogEntry) -> list[str]:
 
 
 def _why(
-    previous: Previous, generation: Generation, catalog_dir: Path, out: Path, diff: TreeDiff
+    previous: Previous,
+    generation: Generation,
+    catalog_dir: Path,
+    out: Path,
+    diff: TreeDiff,
+    foreign: list[str],
 ) -> list[str]:
     from generator.ingest.sources import load_sources
     from generator.lockfile import edited_by_hand, why_stale
 
     documents, _ = load_sources(catalog_dir.parent / "sources")
     edited = edited_by_hand(previous.lock, out, diff.stale) if previous.lock is not None else []
-    foreign = foreign_files(out, diff.extra)
     others = [*diff.stale, *diff.missing, *(name for name in diff.extra if name not in foreign)]
     return why_stale(
         previous.lock, generation.lock, {d.name: d.sha256 for d in documents}, edited, foreign, others

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from generator.render.pytext import escape_unprintable
+from generator.render.pytext import escape_unprintable, one_line
 
 # ASCII punctuation Markdown may read as markup (CommonMark lets any of it be backslash-escaped).
 _MARKUP = re.compile(r"([`*_\[\]<|#~&])")  # `>` and `!` mean nothing without `<` or `[`
@@ -17,14 +17,9 @@ _ESCAPING = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _SPAN = re.compile(r"`([^`]*)`")  # one of cardgen's own code spans in a message
 
 
-def _one_line(value: object) -> str:
-    """Whitespace runs (U+2028, U+0085, form feed and the like too) as one space."""
-    return " ".join(str(value).split())
-
-
 def markdown_text(value: object) -> str:
     """Text safe in a Markdown table cell or list item: one line, markup characters and controls escaped."""
-    return _escaped(_one_line(value))
+    return _escaped(one_line(value))
 
 
 def _escaped(text: str) -> str:
@@ -33,14 +28,11 @@ def _escaped(text: str) -> str:
 
 def markdown_code(value: object) -> str:
     """Text safe inside single backticks in a table: one line, no backticks, pipes and controls escaped."""
-    return escape_unprintable(_one_line(value).replace("`", "'").replace("|", "\\|"))
+    return escape_unprintable(one_line(value).replace("`", "'").replace("|", "\\|"))
 
 
 def markdown_message(message: str) -> str:
     """One of cardgen's messages (its code spans in backticks, a document's text around and in them)
     in a table cell or list item: each span a span still, everything else text."""
-    parts = _SPAN.split(_one_line(message))  # text, span, text, span, ..., text
-    return "".join(
-        f"`{markdown_code(part)}`" if odd else _escaped(part)
-        for odd, part in zip((i % 2 == 1 for i in range(len(parts))), parts, strict=True)
-    )
+    parts = _SPAN.split(one_line(message))  # text, span, text, span, ..., text
+    return "".join(f"`{markdown_code(part)}`" if i % 2 else _escaped(part) for i, part in enumerate(parts))

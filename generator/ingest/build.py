@@ -211,10 +211,8 @@ def _overlay_without_entry(
     that no overlay of their own patches)."""
     target = f"{overlay.provider}/{overlay.slug}"
     # With the sources themselves missing (said above), no page can be told gone.
-    made_it = sorted(
-        name for name, made in previous.items() if made == f"{target}.yaml" and listed is not None
-    )
-    if made_it and listed is not None and made_it[0] in listed:
+    made_it = [] if listed is None else sorted(n for n, made in previous.items() if made == f"{target}.yaml")
+    if made_it and made_it[0] in (listed or ()):
         advice = f"its page {made_it[0]} no longer gives the entry: mend the page (see its diagnostics)"
     elif made_it:
         advice = f"its page {made_it[0]} left the sources: delete the overlay"

@@ -9,6 +9,11 @@ as the same text.
 from __future__ import annotations
 
 
+def one_line(value: object) -> str:
+    """value as text on one line: whitespace runs (U+2028, U+0085, form feed and the like too) as one space."""
+    return " ".join(str(value).split())
+
+
 def escape_unprintable(text: str, keep: str = "") -> str:
     """text with each unprintable character (except those in keep) as a backslash escape.
 

@@ -11,7 +11,7 @@ from jinja2.bccache import Bucket
 
 from generator.markdown import markdown_code, markdown_text
 from generator.render.imports import used_imports
-from generator.render.pytext import escape_unprintable
+from generator.render.pytext import escape_unprintable, one_line
 from generator.shipped import TEMPLATES
 
 
@@ -35,7 +35,7 @@ def python_literal(value: object) -> str:
 
 def docstring_text(value: object) -> str:
     """Text safe inside a triple-quoted docstring: backslashes and quotes escaped, controls escaped."""
-    text = " ".join(str(value).split()).replace("\\", "\\\\").replace('"', '\\"')
+    text = one_line(value).replace("\\", "\\\\").replace('"', '\\"')
     return escape_unprintable(text)  # NUL, ESC, DEL and the like read back as themselves
 
 
