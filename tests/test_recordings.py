@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from generator.generate_cli import misplaced_recordings
 from generator.proofs import Proofs
 from generator.recordings import PROOF_LABEL, Recordings, as_recordings, orphans
 from tests.conftest import REPO, cardgen
@@ -162,3 +163,52 @@ def test_cassettes_in_memory_are_named_by_the_digest_of_their_text() -> None:
     assert given.sha256(PurePosixPath("a/one/x.yaml")) == hashlib.sha256("é\n".encode()).hexdigest()
     assert as_recordings(given) is given
     assert len(as_recordings(None)) == 0
+
+
+def test_misplaced_are_the_files_no_cassette_is_read_from(tmp_path: Path) -> None:
+    _cassettes(tmp_path)
+    for name in ("README.md", ".gitkeep", "a/.DS_Store", "a/one/.x.yaml"):  # not taken for cassettes
+        (tmp_path / name).write_text("x", "utf-8")
+    assert misplaced_recordings(tmp_path) == []
+    strays = [
+        "a/one/deeper/x.yaml",
+        "a/one/x.yml",
+        "a/one/x.json",
+        "a/two",
+        "b/x.yaml",
+        "top.yaml",
+        "top.yml",
+    ]
+    for name in strays:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
+    assert misplaced_recordings(tmp_path) == sorted(strays)
+    assert misplaced_recordings(tmp_path / "none") == []
+
+
+def test_a_misplaced_cassette_stops_generate_even_when_nothing_else_changed(
+    tmp_path: Path, seed_project: Path
+) -> None:
+    """A cassette one folder off would never be read, and its model tested without it: generate
+    names it, writes nothing and exits 1, in --check too, and when the last run's record says the
+    inputs are unchanged (the unchanged path is where CI's checks usually end)."""
+    root = tmp_path / "project"
+    shutil.copytree(seed_project / "catalog", root / "catalog")
+    cardgen(root, "generate")
+    cassette = next((root / "catalog" / "recordings" / "segmind").glob("*/*.yaml"))
+    stray = cassette.parent.parent / cassette.name  # one folder too high
+    shutil.move(cassette, stray)
+    shutil.move(stray, cassette)  # back: the record still vouches for the inputs
+    assert "0 written" in cardgen(root, "generate").stdout
+    shutil.copy(cassette, stray)
+    before = {p: p.read_bytes() for p in (root / "generated").rglob("*") if p.is_file()}
+    name = stray.relative_to(root).as_posix()
+    for check in ((), ("--check",)):
+        done = cardgen(root, "generate", *check, expect=1)
+        assert (
+            f"{name}: error: not read as a cassette: cassettes are <provider>/<slug>/<name>.yaml"
+            in done.stderr
+        )
+    assert {p: p.read_bytes() for p in (root / "generated").rglob("*") if p.is_file()} == before
+    stray.unlink()
+    assert "0 written" in cardgen(root, "generate").stdout
