@@ -8,10 +8,10 @@ document: external references are errors, directives are dropped, and risky patt
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from generator.catalog.model_ids import model_id_problem
 from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.facts import Fact
 from generator.ingest.patterns import pattern_problem
@@ -35,7 +35,6 @@ DIRECTIVE_KEYS = frozenset(
 )
 DIRECTIVE_PREFIXES = ("x-python-", "x-datamodel-code-generator")
 NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
-MODEL_ID = re.compile(r"[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*")
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,8 @@ def clean_schema(schema: dict[str, Any]) -> Cleaned:
     result.schema = with_canonical_refs(cleaned) if isinstance(cleaned, dict) else {}
     if not any(f.error for f in result.findings):
         result.findings.extend(
-            Finding(True, path, message) for path, message in local_ref_problems(result.schema)
+            Finding(True, path, message)
+            for path, message in local_ref_problems(result.schema, MAX_SCHEMA_DEPTH)
         )
     if not any(f.error for f in result.findings) and not lone_surrogates(result.schema):
         # A default is what the SDK's class declares: one that does not fit would be a type error.
@@ -110,13 +110,6 @@ def surrogate_message(field: str, where: str, char: str) -> str:
         f"{field} at {where or '/'}: a lone surrogate U+{ord(char):04X} is not text "
         "(a \\u escape without the other half of its pair)"
     )
-
-
-def model_id_problem(model_id: str) -> str | None:
-    """Why model_id cannot be a path below the SDK's package, or None."""
-    if MODEL_ID.fullmatch(model_id) and not any(p in {".", ".."} for p in model_id.split("/")):
-        return None
-    return f"model id {model_id!r} is not a safe path; ids are /-separated [A-Za-z0-9@._:+-] segments"
 
 
 def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:

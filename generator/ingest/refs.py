@@ -23,7 +23,7 @@ def shown(text: str) -> str:
     return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
 
 
-def local_ref_problems(schema: dict[str, Any]) -> list[Problem]:
+def local_ref_problems(schema: dict[str, Any], max_depth: int) -> list[Problem]:
     """Refs that point nowhere, only at each other, or back into the schema they point to.
 
     Recursive schemas are valid JSON Schema, but the SDK generator cannot type them (it emits a
@@ -44,7 +44,58 @@ def local_ref_problems(schema: dict[str, Any]) -> list[Problem]:
         problem = verdicts[ref]
         if problem:
             problems.append((pointer(path, "$ref"), problem))
+    if not problems and refs:
+        problems.extend(_too_deep(schema, max_depth))
     return sorted(problems)
+
+
+def _levels(node: Any) -> tuple[int, list[tuple[int, str, str]]]:
+    """The deepest level below node (node itself 0, every list and dict item one more, as hygiene
+    counts them), and each local `$ref` below it as (its level, its path, the ref)."""
+    deepest, found = 0, []
+    stack: list[tuple[Any, int, str]] = [(node, 0, "")]
+    while stack:
+        item, level, where = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, list):
+            stack.extend((sub, level + 1, pointer(where, i)) for i, sub in enumerate(item))
+        elif isinstance(item, dict):
+            if isinstance(item.get("$ref"), str):
+                found.append((level, where, item["$ref"]))
+            stack.extend((v, level + 1, pointer(where, k)) for k, v in item.items() if k not in DATA_KEYS)
+    return deepest, found
+
+
+def _too_deep(schema: dict[str, Any], max_depth: int) -> list[Problem]:
+    """The `$ref` through which the schema nests deeper than max_depth levels, each ref's target
+    counted where the ref stands (as pydantic and the code generator meet it: a level of recursion
+    each), if any. The refs form no cycle (checked before); a chain of them is followed by a loop."""
+    deepest, root_refs = _levels(schema)
+    found: dict[str, tuple[int, list[tuple[int, str, str]]]] = {}
+    depth: dict[str, int] = {}  # a ref's target, refs followed: how deep it goes
+    pending = [ref for _, _, ref in root_refs]
+    while pending:  # post-order: a ref's depth once every ref inside its target has one
+        ref = pending[-1]
+        if ref not in found:
+            found[ref] = _levels(target_of(schema, ref))
+        inner = [r for _, _, r in found[ref][1] if r not in depth]
+        if inner:
+            pending.extend(inner)
+            continue
+        pending.pop()
+        own, refs = found[ref]
+        depth[ref] = max([own, *(level + depth[r] for level, _, r in refs)])
+    level, path, ref = max(
+        ((level + depth[ref], path, ref) for level, path, ref in root_refs), default=(0, "", "")
+    )
+    if max(deepest, level) <= max_depth:
+        return []
+    return [
+        (
+            pointer(path, "$ref"),
+            f"`$ref` {ref!r} nests the schema {level} levels deep through the refs it leads to; at most {max_depth} are taken",
+        )
+    ]
 
 
 def _refs(node: Any, path: str) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from generator.ingest.hygiene import model_id_problem
+from generator.catalog.model_ids import model_id_problem
 from generator.pull.config import safe_file_name
 from generator.pull.fetch import FetchError, get
 from generator.pull.folder import Pulled

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from generator.ingest.hygiene import model_id_problem
+from generator.catalog.model_ids import model_id_problem
 
 KINDS = ("cloudflare-api", "pages")
 

@@ -16,11 +16,12 @@ from generator.catalog.entry import (
     ResponseEnvelope,
     shared_value,
 )
+from generator.catalog.model_ids import MODEL_ID, model_id_problem
 from generator.render.cassettes import stream_media
 from generator.render.model_types import ModelTypes
 from generator.render.names import class_name, snake_name
 
-MODEL_ID_PATTERN = r"^[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*$"
+MODEL_ID_PATTERN = f"^{MODEL_ID.pattern}$"  # the SDK's own check of an untyped call's id (_config.py)
 
 
 class RenderError(Exception):
@@ -28,10 +29,9 @@ class RenderError(Exception):
 
 
 def safe_model_id(model_id: str, where: str) -> str:
-    if not re.match(MODEL_ID_PATTERN, model_id) or any(part in {".", ".."} for part in model_id.split("/")):
-        raise RenderError(
-            f"{where}: model id {model_id!r} is not a safe path; ids are [A-Za-z0-9@._:+-] segments"
-        )
+    problem = model_id_problem(model_id)
+    if problem:
+        raise RenderError(f"{where}: {problem}")
     return model_id
 
 

@@ -24,7 +24,7 @@ from generator.render.datamodel import BASE_CLASS_MARKER, ROOT_CLASS_MARKER, Cod
 from generator.render.pytext import docstring_literal, trailing_space, unprintable
 from generator.render.schema_plan import TypePlan
 from generator.render.source_text import SourceText
-from generator.render.syntax import all_nodes, parsed
+from generator.render.syntax import all_nodes, parsed, union_operands
 
 RUNTIME_NAMES = ("Base64Text", "JsonInt", "JsonNumber", "NOT_NULL", "ONE_OF", "StrictModel")
 RULES = "schema_rules"  # from the runtime's `_constraints` module
@@ -142,12 +142,33 @@ def _is_title_only_field(node: ast.expr) -> bool:
 
 
 def _union_members(node: ast.expr) -> list[str] | None:
-    if isinstance(node, ast.Name):
-        return [node.id]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        left, right = _union_members(node.left), _union_members(node.right)
-        return None if left is None or right is None else left + right
-    return None
+    """The class names of `A | B | ...`, in order; None if anything else is in it."""
+    operands = union_operands(node)
+    return (
+        [n.id for n in operands if isinstance(n, ast.Name)]
+        if all(isinstance(n, ast.Name) for n in operands)
+        else None
+    )
+
+
+def _unions(annotation: ast.expr) -> Iterator[tuple[ast.BinOp, list[str] | None]]:
+    """Each union in an annotation, with its class names as _union_members gives them: `A | B | C`
+    and the `A | B` it nests (each a union of its own, as ast reads it), in linear time."""
+    inner: set[int] = set()  # the left sides of a `|` seen: met again below their top
+    for top in ast.walk(annotation):
+        if not (isinstance(top, ast.BinOp) and isinstance(top.op, ast.BitOr)) or id(top) in inner:
+            continue
+        spine: list[ast.BinOp] = []
+        node: ast.expr = top
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            spine.append(node)
+            inner.add(id(node))
+            node = node.left
+        members = _union_members(node)
+        for union in reversed(spine):  # the innermost first, one member more each
+            right = _union_members(union.right)
+            members = None if members is None or right is None else [*members, *right]
+            yield union, members
 
 
 def _mark_one_of(plan: TypePlan) -> _Collect:
@@ -157,8 +178,7 @@ def _mark_one_of(plan: TypePlan) -> _Collect:
         source = module.source
         for cls in _classes(module.tree):
             for _, field in _fields(cls):
-                for node in ast.walk(field.annotation):
-                    members = _union_members(node) if isinstance(node, ast.BinOp) else None
+                for node, members in _unions(field.annotation):
                     if members and frozenset(members) in groups and len(members) == len(set(members)):
                         text = source.segment(node)
                         yield source.edit(node, f"Annotated[{text}, ONE_OF]")

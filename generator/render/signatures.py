@@ -8,7 +8,7 @@ from keyword import iskeyword
 
 from generator.render.bindings import field_alias
 from generator.render.source_text import SourceText
-from generator.render.syntax import parsed
+from generator.render.syntax import parsed, union_operands
 
 _BUILTIN = {
     "StrictStr": "str",
@@ -86,12 +86,10 @@ def _type(
         container = {"list": "Sequence", "dict": "Mapping"}.get(head, head)
         return f"{container}[{', '.join(inner_types)}]"
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        parts: list[str] = []
-        for side in (node.left, node.right):
+        parts: dict[str, None] = {}  # in order, each once
+        for side in union_operands(node):
             text = _type(side, module, drop_none, seen, typed=typed)
-            for part in text.split(" | "):
-                if part not in parts and not (drop_none and part == "None"):
-                    parts.append(part)
+            parts.update((part, None) for part in text.split(" | ") if not (drop_none and part == "None"))
         return " | ".join(parts) or "Any"
     if isinstance(node, ast.Name):
         if node.id in module.roots and node.id not in seen:

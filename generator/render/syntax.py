@@ -32,3 +32,20 @@ def all_nodes(tree: ast.AST) -> list[ast.AST]:
             elif isinstance(value, list):
                 stack.extend(item for item in value if isinstance(item, ast.AST))
     return found
+
+
+def union_operands(node: ast.expr) -> list[ast.expr]:
+    """The operands of `A | B | C`, in order (`(A | B) | C` alike); [node] if it is no union.
+
+    A loop, not recursion: `A | B | C` nests to the left as deep as the union is long, and a
+    schema's `anyOf` of a thousand branches exceeded Python's recursion limit.
+    """
+    operands: list[ast.expr] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, ast.BitOr):
+            pending += [current.right, current.left]  # the left one next: the order is kept
+        else:
+            operands.append(current)
+    return operands

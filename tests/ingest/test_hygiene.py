@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from generator.catalog.model_ids import model_id_problem
 from generator.catalog.store import dump_entry
 from generator.diagnostics import Level
 from generator.ingest import yamlspans
 from generator.ingest.facts import Fact
-from generator.ingest.hygiene import clean_schema, clean_schema_facts, model_id_problem
+from generator.ingest.hygiene import clean_schema, clean_schema_facts
 from generator.ingest.patterns import pattern_problem
 from generator.ingest.pipeline import IngestInputs, ingest
 from tests.conftest import FIXTURES, PROVIDERS
@@ -94,9 +96,19 @@ def test_unsafe_model_ids(model_id: str) -> None:
     assert model_id_problem(model_id) is not None
 
 
-@pytest.mark.parametrize("model_id", ["@cf/meta/llama-3.1-8b", "deepseek-r1", "a:b+c"])
+@pytest.mark.parametrize("model_id", ["@cf/meta/llama-3.1-8b", "deepseek-r1", "a:b+c", "@cf/x/" + "a" * 154])
 def test_safe_model_ids(model_id: str) -> None:
     assert model_id_problem(model_id) is None
+
+
+def test_a_model_id_too_long_to_name_files_after_is_refused() -> None:
+    """Its entry, modules and tests are named after it: 236 characters failed on the file system
+    (`File name too long`, naming a temporary file), long after ingest had taken it."""
+    model_id = "@cf/x/" + "a" * 155
+    assert model_id_problem(model_id) == (
+        "model id '@cf/x/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'... is 161 characters long; at most 160 are "
+        "taken, as the SDK's files are named after it"
+    )
 
 
 def test_mutual_recursion_through_definitions_is_found() -> None:
@@ -120,7 +132,8 @@ def test_a_long_chain_of_references_is_checked_in_linear_time() -> None:
     defs[f"d{count}"] = {"type": "string"}
     schema = {"properties": {f"p{n}": {"$ref": f"#/$defs/d{n}"} for n in range(0, count, 7)}, "$defs": defs}
     started = time.process_time()  # CPU time: a busy CI runner stretches the wall clock, not the work
-    assert clean_schema(schema).findings == []
+    (too_deep,) = clean_schema(schema).findings  # no cycle, no dangling ref: its depth alone is refused
+    assert too_deep.message.startswith("`$ref` '#/$defs/d0' nests the schema 40003 levels deep")
     assert time.process_time() - started < 5
 
 
@@ -186,3 +199,43 @@ def test_default_factory_is_a_directive_dropped_with_its_path() -> None:
     cleaned = clean_schema({"properties": {"stop": {"type": "array", "default_factory": "os.system"}}})
     assert cleaned.schema == {"properties": {"stop": {"type": "array"}}}
     assert [(f.error, f.path) for f in cleaned.findings] == [(False, "/properties/stop/default_factory")]
+
+
+def _chain(links: int) -> dict[str, Any]:
+    """D0 -> D1 -> ... through a property `next` of each: 2 levels a link (properties, next)."""
+    defs = {
+        f"D{i}": {
+            "type": "object",
+            "properties": {"v": {"type": "string"}, "next": {"$ref": f"#/$defs/D{i + 1}"}},
+        }
+        for i in range(links)
+    }
+    defs[f"D{links}"] = {"type": "string"}
+    return {"type": "object", "properties": {"start": {"$ref": "#/$defs/D0"}}, "$defs": defs}
+
+
+def test_nesting_through_refs_counts_as_nesting_written_out() -> None:
+    """Each ref's target is nested where the ref stands: a chain of 58 defs (no cycle) built, and the
+    SDK's validator then recursed past Python's limit on the simplest call; written out, the same
+    depth is refused (MAX_SCHEMA_DEPTH)."""
+    assert clean_schema(_chain(30)).findings == []  # 2 + 2 * 30 + 1 levels
+    (finding,) = clean_schema(_chain(31)).findings
+    assert finding.error
+    assert (finding.path, finding.message) == (
+        "/properties/start/$ref",
+        "`$ref` '#/$defs/D0' nests the schema 65 levels deep through the refs it leads to; at most 64 are taken",
+    )
+    (finding,) = clean_schema(_chain(5000)).findings  # followed by a loop, not by recursion
+    assert "nests the schema 10003 levels deep" in finding.message
+
+
+def test_a_def_used_in_many_places_is_measured_once_and_at_its_deepest_use() -> None:
+    leaf: dict[str, Any] = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    # Each level refers to the next twice: 2**40 paths, measured one level at a time.
+    defs: dict[str, Any] = {
+        f"L{i}": {"anyOf": [{"$ref": f"#/$defs/L{i + 1}"}, {"$ref": f"#/$defs/L{i + 1}"}]} for i in range(40)
+    }
+    defs["L40"] = leaf
+    schema = {"type": "object", "properties": {"a": {"$ref": "#/$defs/L0"}}, "$defs": defs}
+    (finding,) = clean_schema(schema).findings
+    assert "nests the schema 85 levels deep" in finding.message  # 2 + 2 * 40 + 3

@@ -33,6 +33,13 @@ def test_unsafe_model_ids_are_refused(model_id: str) -> None:
         render(catalog, RenderOptions())
 
 
+def test_a_model_id_too_long_for_file_names_is_refused_by_name() -> None:
+    """An entry written by hand, no ingest having checked it: refused before any file is written."""
+    catalog = Catalog((_variant(TINY, model_id="@cf/x/" + "a" * 300),))
+    with pytest.raises(RenderError, match="is 306 characters long; at most 160 are taken"):
+        render(catalog, RenderOptions())
+
+
 def test_an_empty_catalog_is_refused() -> None:
     with pytest.raises(RenderError, match="empty"):
         render(Catalog(()), RenderOptions())

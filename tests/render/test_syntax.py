@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import sys
 from collections import Counter
 
 import pytest
@@ -76,3 +77,33 @@ def test_a_text_is_parsed_once_for_every_reader() -> None:
     code = "class A:\n    x: int\n"
     assert syntax.parsed(code) is syntax.parsed(code)
     assert ast.dump(syntax.parsed(code)) == ast.dump(ast.parse(code))
+
+
+def test_a_union_longer_than_the_recursion_limit_is_read_in_order() -> None:
+    length = sys.getrecursionlimit() + 500
+    union = ast.parse(" | ".join(f"A{i}" for i in range(length)), mode="eval").body
+    assert [n.id for n in syntax.union_operands(union) if isinstance(n, ast.Name)] == [
+        f"A{i}" for i in range(length)
+    ]
+    grouped = ast.parse("(A | B) | (C | None)", mode="eval").body
+    assert [ast.unparse(n) for n in syntax.union_operands(grouped)] == ["A", "B", "C", "None"]
+    assert [ast.unparse(n) for n in syntax.union_operands(ast.parse("A", mode="eval").body)] == ["A"]
+
+
+@pytest.mark.parametrize("keyword", ["anyOf", "oneOf"])
+def test_a_property_of_more_branches_than_the_recursion_limit_is_typed(keyword: str) -> None:
+    """A schema's anyOf/oneOf of ~1,100 object branches: the types module and run()'s signature
+    are written (every branch a class of the union), where walking `A | B | ...` recursed past the limit."""
+    entry = next(e for e in _entries() if e.input_schema.get("properties"))
+    count = sys.getrecursionlimit() + 100
+    branches = [
+        {"type": "object", "properties": {f"p{i}": {"type": "integer"}}, "required": [f"p{i}"]}
+        for i in range(count)
+    ]
+    schema = {"type": "object", "properties": {"choice": {keyword: branches}}, "required": ["choice"]}
+    clear_caches()
+    typed = model_types(entry.model_copy(update={"input_schema": schema}), RUNTIME_MODULE)
+    (variant,) = typed.variants
+    (choice,) = variant.params
+    assert len(choice.annotation.split(" | ")) >= count, choice.annotation[:300]
+    assert ("ONE_OF" in typed.code) == (keyword == "oneOf")
