@@ -88,6 +88,7 @@ class _Namer:
         self.by_shape: dict[str, JsonSchema] = {}
         self.shared: dict[int, str] = {}  # id of a first schema -> the `$defs` key it moved to
         self.shared_keys: dict[str, str] = {}  # each `$ref` to a shared shape -> its `$defs` key
+        self.referring: set[int] = set()  # ids of the schemas _share made `$ref`s to a shared shape
         self.one_of_groups: list[tuple[str, ...]] = []
         self.variants: dict[str, list[str]] = {}
         self.wanted: dict[str, str] = {}  # class name -> the name it wanted before disambiguation
@@ -162,9 +163,11 @@ class _Namer:
             defs[key] = dict(first)
             first.clear()
             first.update(_reference(defs[key], key))
+            self.referring.add(id(first))
         self.shared_keys[f"#/$defs/{key}"] = key
         again.clear()
         again.update(_reference(defs[key], key))
+        self.referring.add(id(again))
 
     def _class_of(self, schema: JsonSchema) -> str | None:
         """The class a visited schema makes: its title, or that of the shared shape it references."""
@@ -279,6 +282,26 @@ def _rebase_refs(schema: Any, base: str) -> Any:
     return rebased
 
 
+def _skip_aliases(document: JsonSchema, referring: set[int]) -> None:
+    """A definition _share made a `$ref` to a shared shape goes, and refs to it point at the shape.
+
+    Left in, the code generator writes a class for it that wraps the shape's (a RootModel, named
+    like the shape, the shape's own renamed `Alpha1`): two `$defs` of one shape are one class.
+    """
+    nodes = [node for _, node in subschemas(document)]
+    for node in nodes:
+        target = target_of(document, node["$ref"]) if isinstance(node.get("$ref"), str) else None
+        while isinstance(target, dict) and id(target) in referring:  # a shape's own key refers to none
+            node["$ref"] = target["$ref"]
+            target = target_of(document, node["$ref"])
+    for node in nodes:
+        for keyword in ("$defs", "definitions"):
+            entries = node.get(keyword)
+            if isinstance(entries, dict):
+                for key in [k for k, sub in entries.items() if id(sub) in referring]:
+                    del entries[key]
+
+
 def _plain_defaults(document: JsonSchema) -> None:
     """Keep a default only where the field's Python type holds the JSON value as it is: a scalar,
     on a schema that is no class of its own (an object, an array, a definition, a `$ref` to one).
@@ -322,6 +345,7 @@ def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozense
             namer.visit(copied, role, "")
             copied["title"] = role
     document = {"$defs": defs}
+    _skip_aliases(document, namer.referring)
     _plain_defaults(document)
     python_patterns(document)  # the classes' patterns and the run-time rules' alike
     rules = class_rules(document, frozenset(namer.classes), target_of)

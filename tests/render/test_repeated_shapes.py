@@ -162,3 +162,37 @@ def test_a_oneof_branch_that_repeats_a_shape_stays_in_its_exclusive_union(build:
     for value in values:
         assert _accepts(module.Request, value) == validator.is_valid(value), value
     assert "ONE_OF" in code
+
+
+@pytest.mark.parametrize("keyword", ["$defs", "definitions"])
+def test_definitions_of_one_shape_are_one_class_and_every_ref_reads_it(build: Build, keyword: str) -> None:
+    """Two definitions of one shape: each became a `$ref` to the shared shape, which the code
+    generator wrote as a class of its own wrapping the shape's (`Alpha1`), and generate stopped."""
+    shape = {"type": "object", "properties": {"v": {"type": "integer"}}}
+    schema = {
+        "type": "object",
+        keyword: {
+            "Alpha": copy.deepcopy(shape),
+            "Beta": copy.deepcopy(shape),
+            "Gamma": {"$ref": f"#/{keyword}/Beta"},
+        },
+        "properties": {
+            "a": {"$ref": f"#/{keyword}/Alpha"},
+            "b": {"$ref": f"#/{keyword}/Beta", "description": "The second place."},
+            "c": {"$ref": f"#/{keyword}/Gamma"},
+        },
+    }
+    code, module = build(Request=schema)
+    names = _classes(code)
+    assert "Beta" not in names and not [n for n in names if re.search(r"\d$", n)], code
+    assert names.count("Alpha") == 1  # Gamma, a definition that is only a `$ref`, stays its own
+    validator = jsonschema.Draft202012Validator(schema)
+    for value in (
+        {"a": {"v": 1}, "b": {"v": 2}, "c": {"v": 3}},
+        {"b": {"v": "2"}},
+        {"c": {"v": None}},
+        {"a": 1},
+    ):
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
+    assert module.Request.model_validate({"b": {"v": 2}}).b == module.Alpha(v=2)
+    assert "The second place." in code
