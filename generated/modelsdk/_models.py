@@ -111,6 +111,16 @@ NOT_NULL = BeforeValidator(_reject_null)
 """Marks an optional field whose schema does not allow null: omit it, do not send None."""
 
 
+def _ints_of_bytes(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return list(bytes(cast("bytes | bytearray | memoryview[int]", value)))
+    return value
+
+
+BYTES_AS_INTS = BeforeValidator(_ints_of_bytes)
+"""Marks an array of integers: bytes are taken as their values, 0..255 (`Sequence[int]` admits them)."""
+
+
 class _ExactlyOne:
     """A union validated as JSON Schema's `oneOf`: the value must fit exactly one member."""
 

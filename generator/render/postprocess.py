@@ -4,7 +4,8 @@ Edits are located with `ast` (never by pattern-matching code text) and applied a
 passes, so no edit has to know about another:
   1. drop the unused root class and `Field(title=...)` noise the naming pass caused;
   2. wrap each union that came from a `oneOf` in `Annotated[..., ONE_OF]` (exactly one branch);
-  3. mark optional properties whose schema rejects null with `NOT_NULL`;
+  3. mark optional properties whose schema rejects null with `NOT_NULL`, and arrays of integers
+     `BYTES_AS_INTS` (bytes are a `Sequence[int]` to a type checker: taken as their values);
   4. swap `StrictInt` for `JsonInt` (JSON Schema counts 1.0 as an integer) and point the
      base class, and `RootModel`, at the package's own runtime;
   5. give each class with rules pydantic cannot express (schema_rules.py) a validator checking them;
@@ -26,7 +27,7 @@ from generator.render.schema_plan import TypePlan
 from generator.render.source_text import SourceText
 from generator.render.syntax import all_nodes, parsed, union_operands
 
-RUNTIME_NAMES = ("Base64Text", "JsonInt", "JsonNumber", "NOT_NULL", "ONE_OF", "StrictModel")
+RUNTIME_NAMES = ("BYTES_AS_INTS", "Base64Text", "JsonInt", "JsonNumber", "NOT_NULL", "ONE_OF", "StrictModel")
 RULES = "schema_rules"  # from the runtime's `_constraints` module
 RULES_ATTRIBUTE = "cardgen_rules_"
 # JSON Schema counts 1.0 as an integer, and any JSON number as a number: the runtime's own types.
@@ -213,6 +214,40 @@ def _mark_not_null(plan: TypePlan) -> _Collect:
     return collect
 
 
+def _bytes_as_ints(module: _Parsed) -> Iterator[_Edit]:
+    """`list[StrictInt]` fields (items a root class of an int too) also take bytes, as their values:
+    a type checker lets `bytes` pass for the `Sequence[int]` run() declares (an image's or audio's
+    bytes), so the class does too."""
+    source = module.source
+    classes = list(_classes(module.tree))
+    int_roots = {
+        cls.name
+        for cls in classes
+        for name, field in _fields(cls)
+        if name == "root" and _is_int(field.annotation)
+    }
+    for cls in classes:
+        for _, field in _fields(cls):
+            for node in ast.walk(field.annotation):
+                if (
+                    isinstance(node, ast.Subscript)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == "list"
+                    and (
+                        _is_int(node.slice)
+                        or (isinstance(node.slice, ast.Name) and node.slice.id in int_roots)
+                    )
+                ):
+                    yield source.edit(node, f"Annotated[{source.segment(node)}, BYTES_AS_INTS]")
+
+
+def _is_int(node: ast.expr) -> bool:
+    """`StrictInt`, or `Annotated[StrictInt, ...]`."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Annotated":
+        node = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+    return isinstance(node, ast.Name) and node.id == "StrictInt"
+
+
 def _runtime_names(module: _Parsed) -> Iterator[_Edit]:
     source = module.source
     for node in module.nodes:
@@ -292,6 +327,7 @@ def shape_models(code: str, plan: TypePlan, runtime_module: str) -> str:
             _drop_root_and_titles,
             _mark_one_of(plan),
             _mark_not_null(plan),
+            _bytes_as_ints,
             _runtime_names,
             _add_rules(plan),
             _escape_text,

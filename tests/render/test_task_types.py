@@ -7,6 +7,7 @@ array responses, `oneOf` of primitive types, arrays of arrays, enums and 34-bit 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,8 @@ caption = m.uform_gen2_qwen_500m.run(image="iVBORw0KGgo=").description
 heard = m.whisper.run(audio=[0, 1, 2])
 text: str = heard.text
 starts: list[float | None] = [word.start for word in heard.words or []]
+heard = m.whisper.run(audio=bytearray(b"RIFF"))  # bytes are a Sequence[int]: sent as their values
+scores = [item.score for item in m.resnet_50.run(image=b"\\x89PNG").root]
 """
 
 # Each line is a mistake the types must catch.
@@ -102,3 +105,35 @@ except ResponseValidationError as error:
 """
     done = run_python("-c", code, cwd=work / "gen")
     assert done.stdout.strip() == "audio/mpeg bytes | {'audio': 'not bytes'}", done.stdout + done.stderr
+
+
+def test_bytes_go_as_the_array_of_integers_the_schema_asks_for(work: Path) -> None:
+    """`bytes` type-checks as `Sequence[int]` (GOOD_USE), so it runs too: each byte's value, 0..255,
+    in the JSON array; an image given as text still goes as text. An item out of range is named by
+    its place and the member's type, as before."""
+    code = """
+import json, httpx
+from modelsdk import Cloudflare, RequestValidationError
+sent = []
+def answer(request):
+    sent.append(json.loads(request.content))
+    return httpx.Response(200, json={"result": {"description": "x", "text": "t"}, "success": True, "errors": [], "messages": []})
+m = Cloudflare(api_key="k", account_id="a", transport=httpx.MockTransport(answer)).models
+m.whisper.run(audio=b"\\x00\\x7f\\xff")
+m.uform_gen2_qwen_500m.run(image=memoryview(b"\\x01\\x02"), prompt="What?")
+m.uform_gen2_qwen_500m.run(image="iVBORw0KGgo=")
+print(json.dumps(sent))
+try:
+    m.uform_gen2_qwen_500m.run(image=[256])
+except RequestValidationError as error:
+    print(error)
+"""
+    done = run_python("-c", code, cwd=work / "gen")
+    assert done.returncode == 0, done.stderr
+    sent, error = done.stdout.strip().split("\n")
+    assert json.loads(sent) == [
+        {"audio": [0, 127, 255]},
+        {"image": [1, 2], "prompt": "What?"},
+        {"image": "iVBORw0KGgo="},
+    ]
+    assert "image.list[ImageItem]: got int: Input should be less than or equal to 255" in error, error

@@ -13,6 +13,8 @@ from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
+from ._validation import place
+
 _MAX_LISTED_ERRORS = 5
 
 
@@ -101,7 +103,7 @@ def summary(label: str, exc: ValidationError, given: Any = None) -> str:
         grouped.setdefault(loc[:-1] if member else loc, []).append(error)
     lines: list[str] = []
     for loc, errors in list(grouped.items())[:_MAX_LISTED_ERRORS]:
-        where = ".".join(str(part) for part in loc) or "<input>"
+        where = place(loc) or "<input>"
         error = errors[0]
         if error["type"] == "missing":
             lines.append(f"{where}: missing, a required argument")

@@ -1,5 +1,7 @@
 """Validate decoded response data against the type a call promises."""
 
+import re
+from collections.abc import Sequence
 from typing import Any, TypeVar, cast
 
 import pydantic
@@ -10,6 +12,8 @@ from ._exceptions import told
 T = TypeVar("T")
 _MAX_LISTED_ERRORS = 5
 _ADAPTERS: dict[object, pydantic.TypeAdapter[Any]] = {}
+# pydantic names a union's member after its validator: `function-before[_ints_of_bytes(), list[int]]`.
+_VALIDATOR_LABEL = re.compile(r"function-(?:before|after|wrap|plain)\[\w+\(\), (.*)\]")
 
 
 def validate_as(type_: type[T], data: object) -> T:
@@ -47,11 +51,18 @@ def summary(type_name: str, exc: pydantic.ValidationError) -> str:
 def error_list(exc: pydantic.ValidationError) -> str:
     """Return the count and the places of a validation error's failures; the input values are left out."""
     errors = exc.errors(include_url=False, include_input=False)
-    lines = [
-        f"{'.'.join(str(part) for part in error['loc']) or '<root>'}: {error['msg']}"
-        for error in errors[:_MAX_LISTED_ERRORS]
-    ]
+    lines = [f"{place(error['loc']) or '<root>'}: {error['msg']}" for error in errors[:_MAX_LISTED_ERRORS]]
     if len(errors) > _MAX_LISTED_ERRORS:
         lines.append(f"... and {len(errors) - _MAX_LISTED_ERRORS} more")
     count = f"{len(errors)} validation error{'s' if len(errors) != 1 else ''}"
     return f"{count}: " + "; ".join(lines)
+
+
+def place(loc: Sequence[int | str]) -> str:
+    """A validation error's place, `messages.0.content`: a union member by its type, not its validator."""
+    return ".".join(
+        matched.group(1)
+        if isinstance(part, str) and (matched := _VALIDATOR_LABEL.fullmatch(part))
+        else str(part)
+        for part in loc
+    )
