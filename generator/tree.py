@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
@@ -16,6 +17,10 @@ from typing import Any
 MANIFEST = ".cardgen-files"
 
 FileTree = Mapping[PurePosixPath, str]
+
+# What staging_file and _staging_folder name what they make (`.b.py.1234abcd.part`): a run killed
+# before it renamed one into place leaves it behind, hidden, for a later write to remove.
+STAGED = re.compile(r"\..+\.[0-9a-f]{8}\.part", re.DOTALL)
 
 
 class UnsafeTarget(Exception):
@@ -63,6 +68,7 @@ def files_below(
     depth: int | None = None,
     linked_files: bool = True,
     unreadable: list[tuple[str, OSError]] | None = None,
+    staged: list[str] | None = None,
 ) -> list[str]:
     """Names (`a/b.py`) of the files below root, in no order; [] if there is no such folder.
 
@@ -70,8 +76,9 @@ def files_below(
     are symbolic links (as glob does; rglob does not); depth: only files exactly that many folders
     down; linked_files: also files that are symbolic links (to a file). unreadable: where given, each
     folder that cannot be listed (`a/`, `` for root) and why is put there and left out, instead of
-    raising. os.scandir: its entries tell files from folders without a stat each, where pathlib's
-    globs cost ~5 ms for every thousand files.
+    raising. staged: where given (and hidden is not), the files a killed write staged and left
+    (named as STAGED: `a/.b.py.1234abcd.part`) are put there. os.scandir: its entries tell files
+    from folders without a stat each, where pathlib's globs cost ~5 ms for every thousand files.
     """
     names: list[str] = []
     folders = [("", str(root), 0)]
@@ -89,6 +96,8 @@ def files_below(
         with entries:
             for entry in entries:
                 if not hidden and _dropping(entry.name):
+                    if staged is not None and _is_staged(entry):
+                        staged.append(prefix + entry.name)
                     continue
                 if entry.is_dir(follow_symlinks=linked):
                     if depth is None or level < depth:
@@ -100,6 +109,10 @@ def files_below(
                 ):
                     names.append(prefix + entry.name)
     return names
+
+
+def _is_staged(entry: os.DirEntry[str]) -> bool:
+    return STAGED.fullmatch(entry.name) is not None and entry.is_file(follow_symlinks=False)
 
 
 def yaml_files(root: Path, depth: int) -> list[str]:
@@ -115,8 +128,12 @@ def on_disk(target: Path) -> set[str]:
 
 
 def _manifest(target: Path) -> set[str]:
+    return set(_manifest_text(target).splitlines())
+
+
+def _manifest_text(target: Path) -> str:
     path = target / MANIFEST
-    return set(path.read_text("utf-8").splitlines()) if path.is_file() else set()
+    return path.read_text("utf-8") if path.is_file() else ""
 
 
 def foreign_files(target: Path, names: Iterable[str]) -> list[str]:
@@ -138,7 +155,13 @@ def compare_tree(
     files or not; not read again. proven: files compared by digest where it knows theirs (not read
     either).
     """
-    present = on_disk(target)
+    return _compare(on_disk(target), target, files, kept, proven)
+
+
+def _compare(
+    present: set[str], target: Path, files: FileTree, kept: Collection[str], proven: Proven | None
+) -> TreeDiff:
+    """compare_tree, given the files on disk (on_disk's)."""
     wanted = {str(p): text for p, text in files.items()}
     known = set(kept)
     diff = TreeDiff()
@@ -218,14 +241,22 @@ def write_tree(
     Unchanged files are not touched (their mtime stays); kept ones (see compare_tree) are not even
     read. Files a previous run wrote and this one does not are removed; files cardgen never wrote
     make it refuse rather than delete them.
+
+    A run killed anywhere (kill -9) leaves a tree the next write mends: at every instant the
+    manifest lists each file cardgen may have put there (else the next run would refuse them as
+    foreign), and what the killed run staged (STAGED files in the folders of the tree, a first
+    tree's folder beside it) is removed by the next write, found by the walk that compares.
     """
     for name in files:
         _check_path(name)
-    diff = compare_tree(target, files, kept, proven)
+    staged: list[str] = []  # left by a killed write: found by the walk that compares, not one more
+    diff = _compare(set(files_below(target, hidden=False, staged=staged)), target, files, kept, proven)
     vanished = [name for name in diff.missing if PurePosixPath(name) not in files]
     if vanished:  # kept without their text: nothing to write them back from
         raise UnsafeTarget(f"{target}: {', '.join(vanished[:5])} vanished while being written; run again")
-    foreign = foreign_files(target, diff.extra)
+    listed = _manifest_text(target)
+    owned = set(listed.splitlines())
+    foreign = [name for name in diff.extra if name not in owned]
     if foreign:
         raise UnsafeTarget(
             f"{target} holds files cardgen did not write ({', '.join(foreign[:5])}); "
@@ -234,20 +265,54 @@ def write_tree(
     # Ctrl-C (or a SIGTERM) halfway would leave some files new and some old, or a first tree
     # partly written: the signal waits until the tree is whole, then acts as it would have.
     with signals_deferred():
-        manifest = "".join(f"{path}\n" for path in sorted({*map(str, files), *kept}))
-        _stage_and_swap(target, files, diff, manifest)
-        if (target / MANIFEST).is_file() is False or (target / MANIFEST).read_text("utf-8") != manifest:
+        _remove_staged(target, staged)
+        names = {*map(str, files), *kept}
+        manifest = "".join(f"{path}\n" for path in sorted(names))
+        if not os.path.lexists(target):  # a dangling link is not nothing: it fails below, at once
+            _write_first_tree(target, files, diff.missing, manifest)
+            return diff
+        # Before a file is put in place, the manifest lists it, and after, it still lists each one
+        # not removed yet: a run killed in between leaves none the next would take for foreign.
+        both = (
+            None
+            if listed == manifest or owned.issuperset(names)
+            else "".join(f"{path}\n" for path in sorted(owned | names))
+        )
+        _stage_and_swap(target, files, diff, both)
+        if (both or listed) != manifest or not (target / MANIFEST).is_file():
             write_atomically(target / MANIFEST, manifest)  # never half a list of what is ours
     return diff
 
 
-def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff, manifest: str) -> None:
-    """Write each changed file beside its place, then rename them all into place and remove the
-    extra ones. A file that cannot be staged undoes the staging: target stays as it was, and a
-    target that did not exist still does not."""
-    if not os.path.lexists(target):  # a dangling link is not nothing: it fails below, at once
-        _write_first_tree(target, files, diff.missing, manifest)
+def _remove_staged(target: Path, staged: list[str]) -> None:
+    """Remove what a killed write staged and left: these files below target (and the folders made for
+    them alone), and a first tree's staging folders beside target. Never another hidden file."""
+    for name in staged:
+        path = target / name
+        with suppress(OSError):  # gone meanwhile, or not ours to remove: the write itself goes on
+            path.unlink()
+            _remove_empty_parents(path.parent, target)
+    stem = target.name.encode("utf-8")[:100].decode("utf-8", "ignore")  # as _staging_folder's
+    try:
+        with os.scandir(target.parent) as entries:
+            beside = [
+                entry.path
+                for entry in entries
+                if entry.name.startswith(f".{stem}.")
+                and STAGED.fullmatch(entry.name)
+                and len(entry.name) == len(stem) + 15  # `.{stem}.1234abcd.part`
+                and entry.is_dir(follow_symlinks=False)
+            ]
+    except OSError:  # no parent yet, or one not to be listed: a first write makes it, or fails there
         return
+    for folder in beside:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff, both: str | None) -> None:
+    """Write each changed file beside its place, then rename them all into place and remove the
+    extra ones; both: a manifest of the files before and after, written first where the one on disk
+    does not list them all. A file that cannot be staged undoes the staging: target stays as it was."""
     staged: list[tuple[Path, Path]] = []
     folders: set[Path] = set()  # made already: one mkdir a folder, not one a file
     try:
@@ -260,6 +325,8 @@ def _stage_and_swap(target: Path, files: FileTree, diff: TreeDiff, manifest: str
             staged.append((temporary, destination))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 stream.write(files[PurePosixPath(changed)])
+        if both is not None:
+            write_atomically(target / MANIFEST, both)
     except BaseException:
         for staged_file, _ in staged:
             staged_file.unlink(missing_ok=True)

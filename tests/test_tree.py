@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import os
+import shutil
 import signal
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from types import FrameType
@@ -92,6 +96,141 @@ def test_the_manifest_is_replaced_whole_not_rewritten_in_place(tmp_path: Path) -
     assert (target / MANIFEST).read_text("utf-8") == "a.py\nb.py\n"
     assert (target / MANIFEST).stat().st_ino != before  # a new file renamed over it
     assert not list(target.rglob("*.part"))
+
+
+# A write killed (SIGKILL: nothing of cardgen runs after it) at the Nth call that changes the disk.
+KILLED_WRITE = """
+import json, os, signal, sys
+from pathlib import Path, PurePosixPath
+from generator.tree import write_tree
+
+target, tree, kill_at = Path(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
+calls = 0
+
+def killing(real):
+    def call(*args, **kwargs):
+        global calls
+        calls += 1
+        if calls == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return call
+
+for name in ("open", "mkdir", "fsync", "replace", "rename", "unlink", "rmdir"):
+    setattr(os, name, killing(getattr(os, name)))
+write_tree(target, {PurePosixPath(name): text for name, text in tree.items()})
+"""
+
+OLD = {"keep.py": "k\n", "stale.py": "old\n", "pkg/old.py": "o\n", "gone/extra.py": "x\n"}
+NEW = {"keep.py": "k\n", "stale.py": "new\n", "pkg/old.py": "o2\n", "pkg/new.py": "a\n", "a/b/new.py": "n\n"}
+OTHER = {"keep.py": "k\n", "stale.py": "other\n", "pkg/old.py": "o3\n", "third.py": "t\n"}
+
+
+def tree_of(files: dict[str, str]) -> dict[PurePosixPath, str]:
+    return {PurePosixPath(name): text for name, text in files.items()}
+
+
+def killed_write(target: Path, files: dict[str, str], kill_at: int) -> bool:
+    """Write files to target in a process killed at its kill_at-th change to the disk: whether it was."""
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITE, str(target), json.dumps(files), str(kill_at)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (0, -signal.SIGKILL), done.stderr
+    return done.returncode == -signal.SIGKILL
+
+
+def snapshot(target: Path) -> tuple[list[str], dict[str, str]]:
+    """What target's folder holds beside it, and every file below target, hidden ones too, by text."""
+    files = {
+        path.relative_to(target).as_posix(): path.read_text("utf-8")
+        for path in target.rglob("*")
+        if path.is_file()
+    }
+    return sorted(path.name for path in target.parent.iterdir()), files
+
+
+@pytest.mark.parametrize("before", [OLD, None], ids=["tree", "first-tree"])
+def test_a_write_killed_at_any_point_is_mended_by_the_next_one(
+    tmp_path: Path, before: dict[str, str] | None
+) -> None:
+    """kill -9 at each step of a write, then write again, with other files or the same: it neither
+    refuses (files the killed run put in place are listed as ours) nor leaves the killed run's staged
+    files and folders behind; the tree's files, hidden ones too, are those a write into an empty
+    folder makes. (A folder made or emptied just before the kill may stay, empty: not a file.)"""
+    clean: dict[str, tuple[list[str], dict[str, str]]] = {}
+    for name, files in (("other", OTHER), ("new", NEW)):
+        write_tree(tmp_path / "clean" / name / "out", tree_of(files))
+        clean[name] = snapshot(tmp_path / "clean" / name / "out")
+    left_staged = 0
+    kill_at = 1
+    while True:
+        site = tmp_path / str(kill_at)
+        site.mkdir()
+        if before is not None:
+            write_tree(site / "out", tree_of(before))
+        killed = killed_write(site / "out", NEW, kill_at)
+        if not killed:
+            break
+        left_staged += any(".part" in path.name for path in site.rglob("*"))
+        shutil.copytree(site, tmp_path / f"{kill_at}-again", symlinks=True)
+        for name, files, folder in (("other", OTHER, site), ("new", NEW, tmp_path / f"{kill_at}-again")):
+            write_tree(folder / "out", tree_of(files))  # no UnsafeTarget
+            assert snapshot(folder / "out") == clean[name], f"killed at call {kill_at}, then {name}"
+        kill_at += 1
+    assert kill_at > 10  # the write was killed at each of its steps before it ran whole
+    assert left_staged  # and some of those kills left a staged file or folder
+    assert snapshot(site / "out")[1] == snapshot(tmp_path / "clean" / "new" / "out")[1]
+
+
+def test_only_what_cardgen_stages_is_removed_as_left_over(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    files = {PurePosixPath("a.py"): "a\n", PurePosixPath("pkg/b.py"): "b\n"}
+    write_tree(target, files)
+    ours = [
+        "out/.a.py.0123abcd.part",
+        "out/pkg/.b.py.89abcdef.part",
+        "out/..cardgen-files.0f0f0f0f.part",
+        "out/made/for/.d.py.11111111.part",  # folders made for it, holding nothing else: removed too
+        ".out.22222222.part/a.py",  # a first tree's staging folder
+        ".out.33333333.part/pkg/.cardgen-files",
+    ]
+    others = [
+        "out/.keep",
+        "out/pkg/.b.py.part",
+        "out/.a.py.0123abcd.part.bak",
+        "out/.a.py.0123ABCD.part",
+        "out/.a.py.123abcd.part",
+        "out/.cardgen-cache/.x.json.44444444.part",  # in a hidden folder: not the tree's
+        ".out.55555555.part",  # a file, not a folder
+        ".other.66666666.part/x",
+        ".out.7777777.part/x",
+    ]
+    for name in ours + others:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
+    (target / "pkg" / ".e.py.88888888.part").mkdir()  # a folder: staged files are files
+    before = (target / MANIFEST).stat().st_ino
+    assert write_tree(target, files).clean
+    for name in [*ours, "out/made", ".out.22222222.part", ".out.33333333.part"]:
+        assert not (tmp_path / name).exists(), name
+    for name in others:
+        assert (tmp_path / name).is_file(), name
+    assert (target / "pkg" / ".e.py.88888888.part").is_dir()
+    assert (target / MANIFEST).stat().st_ino == before  # nothing changed: the manifest is not written
+
+
+def test_a_write_that_changes_no_name_leaves_the_manifest_as_it_is(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    write_tree(target, {PurePosixPath("a.py"): "a\n", PurePosixPath("b.py"): "b\n"})
+    before = (target / MANIFEST).stat()
+    assert write_tree(target, {PurePosixPath("a.py"): "a\n", PurePosixPath("b.py"): "b\n"}).clean
+    assert write_tree(target, {PurePosixPath("a.py"): "changed\n", PurePosixPath("b.py"): "b\n"}).stale
+    after = (target / MANIFEST).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 def test_a_failed_write_changes_nothing(tmp_path: Path) -> None:
