@@ -219,6 +219,7 @@ def render(
     project = PurePosixPath("pyproject.toml")  # the output directory is the project root
     files[project] = render_template("pyproject.toml.jinja", packages=packages, **common)
     files[PurePosixPath("ruff.toml")] = render_template("ruff.toml.jinja", **common)
+    files[PurePosixPath("MANIFEST.in")] = render_template("MANIFEST.in.jinja", **common)
     return dict(sorted(files.items()))
 
 

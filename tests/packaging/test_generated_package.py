@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
 import tomllib
 from pathlib import Path
 
@@ -102,6 +104,42 @@ def test_the_generated_tests_pass_with_only_the_test_extra(installed: tuple[Path
          "--examples", "3"],
         cwd=project / "generated", capture_output=True, text=True, check=False,
         env=bare,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout
+
+
+def test_the_sdist_ships_a_conformance_suite_that_runs(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    """setuptools alone puts the test_*.py files in an sdist, not their conftest, harness or
+    cassettes: pytest then knew no `--backend`. MANIFEST.in grafts tests/ whole."""
+    project, python = installed
+    source = tmp_path / "source"
+    shutil.copytree(
+        project / "generated", source, ignore=shutil.ignore_patterns("__pycache__", ".cardgen-cache")
+    )
+    build = "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))"
+    done = subprocess.run(
+        [str(python), "-c", build, str(tmp_path / "dist")],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    sdist = tmp_path / "dist" / done.stdout.split()[-1]
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    expected = {"tests/conftest.py", "tests/_backends.py", "tests/_cassettes.py", "CHANGELOG.md", "ruff.toml"}
+    assert expected <= names, sorted(expected - names)
+    assert any(name.startswith("tests/cassettes/") and name.endswith(".yaml") for name in names)
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+    (unpacked,) = (tmp_path / "unpacked").iterdir()
+    test_file = sorted((unpacked / "tests").glob("test_*.py"))[0].name
+    done = subprocess.run(
+        [str(python), "-m", "pytest", f"tests/{test_file}", "-q", "-p", "no:cacheprovider", "--backend",
+         "recorded", "--examples", "2"],
+        cwd=unpacked, capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin", "CI": "1"},
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout
