@@ -422,11 +422,14 @@ def check_stream_against_backend(
         stream()
 
 
-def invalid_payload(schema: JsonSchema) -> dict[str, Any]:
-    """A payload the schema rejects, chosen without randomness."""
+def invalid_payload(schema: JsonSchema) -> Any:
+    """A payload the schema rejects, chosen without randomness: nothing, a property of a wrong type
+    (an object where it takes text, text where it takes an object...), else no object at all."""
     validator = jsonschema.Draft202012Validator(schema)
-    candidates: list[dict[str, Any]] = [{}]
-    candidates += [{name: {"not": "valid"}} for name in sorted(_properties(schema))]
+    candidates: list[Any] = [{}]
+    wrong: list[Any] = [{"not": "valid"}, "not valid", 1.5, None]
+    candidates += [{name: value} for value in wrong for name in sorted(_properties(schema))]
+    candidates += ["not an object", 1.5]
     for candidate in candidates:
         if not validator.is_valid(candidate):
             return candidate

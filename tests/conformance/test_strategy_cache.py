@@ -138,3 +138,25 @@ def test_memoised_strategies_draw_the_same_values_as_hypothesis_jsonschema_alone
         drawn[mode] = json.loads(done.stdout)
     assert len(drawn["plain"]) >= 10
     assert drawn["memoised"] == drawn["plain"]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"a": {"type": "object"}}},  # takes {"not": "valid"}
+        {"type": "object", "properties": {"a": {"type": "object"}, "b": {}}},
+        {"type": "object", "properties": {"a": {}}},  # no property can be wrong: no object at all
+        {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+    ],
+)
+def test_an_invalid_payload_is_found_where_every_property_takes_an_object(
+    harness: tuple[ModuleType, ModuleType], schema: dict[str, Any]
+) -> None:
+    """The 400 and 401 checks send a payload the schema rejects; where each property took an object,
+    none of the candidates was rejected and both checks failed ("it accepts anything")."""
+    import jsonschema
+
+    conformance, _ = harness
+    payload = conformance.invalid_payload(schema)
+    assert not jsonschema.Draft202012Validator(schema).is_valid(payload), payload
+    assert payload == conformance.invalid_payload(schema)  # the same every run
