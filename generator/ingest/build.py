@@ -256,7 +256,7 @@ def _merged_facts(
             error(name, None, f"the document states no {', '.join(missing)} and none could be derived")
         )
         return facts, diagnostics
-    diagnostics.extend(clean_schema_facts(facts, name))
+    diagnostics.extend(clean_schema_facts(facts, name, lambda: extraction.document.text))
     _derive_limits(facts)
     return facts, diagnostics
 

@@ -8,6 +8,7 @@ document: external references are errors, directives are dropped, and risky patt
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.facts import Fact
 from generator.ingest.patterns import pattern_problem
 from generator.ingest.refs import DATA_KEYS, local_ref_problems, pointer, shown, with_canonical_refs
+from generator.ingest.schema_lines import keyword_lines
 from generator.ingest.schemas import unfit_defaults
 
 MAX_SCHEMA_DEPTH = 64
@@ -173,8 +175,11 @@ def _check_pattern(pattern: str, where: str, findings: list[Finding]) -> None:
 SCHEMA_FACTS = ("input_schema", "output_schema", "streaming.chunk_schema")
 
 
-def clean_schema_facts(facts: dict[str, Fact], document: str) -> list[Diagnostic]:
-    """Replace each schema fact by its cleaned copy; say what was dropped or refused, and where.
+def clean_schema_facts(
+    facts: dict[str, Fact], document: str, text: Callable[[], str] | None = None
+) -> list[Diagnostic]:
+    """Replace each schema fact by its cleaned copy; say what was dropped or refused, and where: at
+    the keyword's own line where text (the document's, read only for a finding) shows it certainly.
 
     Every fact, not only the schemas, is checked for text no UTF-8 file can hold.
     """
@@ -194,11 +199,13 @@ def clean_schema_facts(facts: dict[str, Fact], document: str) -> list[Diagnostic
             continue
         cleaned = clean_schema(fact.value)
         facts[key] = replace(fact, value=cleaned.schema)
+        own = text is not None and fact.file is None and cleaned.findings  # written in this document
+        line_of = keyword_lines(text() if own and text else None, _line(fact), fact.value)
         for finding in cleaned.findings:
             report = error if finding.error else warning
             dropped = "" if finding.error else " dropped"
             message = f"{key} at {finding.path or '/'}: {finding.message}{dropped}"
-            diagnostics.append(report(fact.file or document, _line(fact), message, key))
+            diagnostics.append(report(fact.file or document, line_of(finding.path), message, key))
     return diagnostics
 
 
