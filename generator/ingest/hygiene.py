@@ -116,7 +116,9 @@ def surrogate_message(field: str, where: str, char: str) -> str:
 
 def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
     if depth > MAX_SCHEMA_DEPTH:
-        findings.append(Finding(True, path or "/", f"nested deeper than {MAX_SCHEMA_DEPTH} levels"))
+        too_deep = f"nested deeper than {MAX_SCHEMA_DEPTH} levels"
+        if not any(f.message == too_deep for f in findings):  # once: not again for each sibling below
+            findings.append(Finding(True, path or "/", too_deep))
         return {}
     if isinstance(node, list):
         return [_clean(item, pointer(path, i), depth + 1, findings) for i, item in enumerate(node)]

@@ -50,8 +50,9 @@ def local_ref_problems(schema: dict[str, Any], max_depth: int) -> list[Problem]:
 
 
 def _levels(node: Any) -> tuple[int, list[tuple[int, str, str]]]:
-    """The deepest level below node (node itself 0, every list and dict item one more, as hygiene
-    counts them), and each local `$ref` below it as (its level, its path, the ref)."""
+    """The deepest level below node (node itself 0, every list and dict item one more: a
+    `properties` map is a level too, which hygiene's count of nesting written out skips), and each
+    local `$ref` below it as (its level, its path, the ref)."""
     deepest, found = 0, []
     stack: list[tuple[Any, int, str]] = [(node, 0, "")]
     while stack:
@@ -68,8 +69,11 @@ def _levels(node: Any) -> tuple[int, list[tuple[int, str, str]]]:
 
 def _too_deep(schema: dict[str, Any], max_depth: int) -> list[Problem]:
     """The `$ref` through which the schema nests deeper than max_depth levels, each ref's target
-    counted where the ref stands (as pydantic and the code generator meet it: a level of recursion
-    each), if any. The refs form no cycle (checked before); a chain of them is followed by a loop."""
+    counted where the ref stands, if any. Counted by _levels, stricter than nesting written out: a
+    definition refers to the next before it is defined, and pydantic builds such a chain by
+    recursion (58 definitions, each `{properties: {next: {$ref}}}`, went past Python's limit where
+    60 objects written out did not). The refs form no cycle (checked before); a chain of them is
+    followed by a loop."""
     deepest, root_refs = _levels(schema)
     found: dict[str, tuple[int, list[tuple[int, str, str]]]] = {}
     depth: dict[str, int] = {}  # a ref's target, refs followed: how deep it goes

@@ -79,6 +79,18 @@ def test_depth_is_bounded() -> None:
     assert any("nested deeper" in f.message for f in clean_schema(schema).findings)
 
 
+def test_too_deep_is_told_once_however_many_keywords_sit_below_the_limit() -> None:
+    """An object past the limit has a type, properties and required: one error, not one per keyword."""
+    schema: dict[str, object] = {"type": "object"}
+    node = schema
+    for level in range(80):  # a level a property (the `properties` map is not one)
+        child: dict[str, object] = {"type": "object", "required": ["x"]}
+        node["properties"] = {f"l{level}": child}
+        node = child
+    (finding,) = clean_schema(schema).findings
+    assert finding.error and finding.message == "nested deeper than 64 levels"
+
+
 @pytest.mark.parametrize(
     "pattern", ["(a+)+", "(a*)*", "(a|a)*", "(a|ab)*$", r"(\w+\s?)*$", "(?=a)", "(?<!a)b", r"(a)\1", "["]
 )
@@ -214,10 +226,10 @@ def _chain(links: int) -> dict[str, Any]:
     return {"type": "object", "properties": {"start": {"$ref": "#/$defs/D0"}}, "$defs": defs}
 
 
-def test_nesting_through_refs_counts_as_nesting_written_out() -> None:
+def test_nesting_through_refs_is_bounded() -> None:
     """Each ref's target is nested where the ref stands: a chain of 58 defs (no cycle) built, and the
-    SDK's validator then recursed past Python's limit on the simplest call; written out, the same
-    depth is refused (MAX_SCHEMA_DEPTH)."""
+    SDK's validator then recursed past Python's limit on the simplest call. Every JSON level counts
+    (a `properties` map too): past MAX_SCHEMA_DEPTH it is refused."""
     assert clean_schema(_chain(30)).findings == []  # 2 + 2 * 30 + 1 levels
     (finding,) = clean_schema(_chain(31)).findings
     assert finding.error
