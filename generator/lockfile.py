@@ -321,6 +321,11 @@ def why_stale(
     if tools:
         moved = ", ".join(f"{k} {old.toolchain.get(k, '-')[:12]} -> {new.toolchain[k][:12]}" for k in tools)
         reasons.append(f"toolchain changed: {moved}")
+    if old.package != new.package:
+        reasons.append(
+            f"generated as the package `{old.package}`, rendered now as `{new.package}` "
+            f"(`--package {old.package}` renders it as it was)"
+        )
     added = sorted(set(new.models) - set(old.models))
     removed = sorted(set(old.models) - set(new.models))
     changed = sorted(

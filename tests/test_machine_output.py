@@ -92,6 +92,20 @@ def test_generate_check_json_lists_stale_files_and_why(tmp_path: Path, seed_proj
     assert any("by hand" in reason for reason in document["why"]), document["why"]
 
 
+def test_generate_check_under_another_package_name_says_so(tmp_path: Path, seed_project: Path) -> None:
+    """The tree was generated as `acme`; checked as the default package, the cause is the name (it
+    said the files were edited by hand), and checked as `acme` it is up to date."""
+    root = _project(tmp_path, seed_project)
+    cardgen(root, "generate", "--package", "acme")
+    document = json.loads(cardgen(root, "generate", "--check", "--format", "json", expect=1).stdout)
+    assert document["why"] == [
+        "generated as the package `acme`, rendered now as `modelsdk` (`--package acme` renders it as it was)"
+    ], document["why"]
+    assert json.loads(cardgen(root, "generate", "--check", "--package", "acme", "--format", "json").stdout)[
+        "ok"
+    ]
+
+
 def test_generate_json_keeps_its_keys_when_rendering_fails(tmp_path: Path, seed_project: Path) -> None:
     root = _project(tmp_path, seed_project)
     folder = next((root / "catalog" / "recordings" / "segmind").iterdir())
