@@ -111,6 +111,15 @@ def files_below(
     return names
 
 
+def _staged_stem(name: str) -> str:
+    return name.encode("utf-8")[:100].decode("utf-8", "ignore")  # bytes: NAME_MAX counts them
+
+
+def _staged_name(name: str) -> str:
+    """A new name for a file or folder staged in place of `name` (STAGED matches it)."""
+    return f".{_staged_stem(name)}.{os.urandom(4).hex()}.part"
+
+
 def _is_staged(entry: os.DirEntry[str]) -> bool:
     return STAGED.fullmatch(entry.name) is not None and entry.is_file(follow_symlinks=False)
 
@@ -220,7 +229,9 @@ def staging_file(path: Path) -> tuple[int, Path]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # Windows: no \r\n for \n
     for _ in range(100):
         stem = path.name.encode("utf-8")[:100].decode("utf-8", "ignore")  # bytes: NAME_MAX counts them
-        candidate = path.with_name(f".{stem}.{os.urandom(4).hex()}.part")
+        candidate = path.with_name(
+            f".{stem}.{os.urandom(4).hex()}.part"
+        )  # as _staged_name (the harness copies this)
         try:
             return os.open(candidate, flags, 0o666), candidate
         except FileExistsError:
@@ -249,6 +260,34 @@ def write_tree(
     """
     for name in files:
         _check_path(name)
+    with _one_writer(target):
+        return _write_tree(target, files, kept, proven)
+
+
+@contextmanager
+def _one_writer(target: Path) -> Iterator[None]:
+    """Hold the lock of target's folder while a write compares and swaps: a second run writing the
+    same tree waits for the first to end, then compares with what it left. (The staged files it
+    removes are then a killed run's, never a live one's.) The kernel lets go of a killed holder's
+    lock. Where there is no flock (Windows), or no folder yet to lock, writes are not serialized."""
+    try:
+        import fcntl  # noqa: PLC0415 - not on Windows
+    except ImportError:
+        yield
+        return
+    try:
+        handle = os.open(target.parent, os.O_RDONLY)
+    except OSError:  # no parent yet (a first write makes it), or one not to be opened: no lock
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # and with it the lock
+
+
+def _write_tree(target: Path, files: FileTree, kept: Collection[str], proven: Proven | None) -> TreeDiff:
     staged: list[str] = []  # left by a killed write: found by the walk that compares, not one more
     diff = _compare(set(files_below(target, hidden=False, staged=staged)), target, files, kept, proven)
     vanished = [name for name in diff.missing if PurePosixPath(name) not in files]
@@ -292,7 +331,7 @@ def _remove_staged(target: Path, staged: list[str]) -> None:
         with suppress(OSError):  # gone meanwhile, or not ours to remove: the write itself goes on
             path.unlink()
             _remove_empty_parents(path.parent, target)
-    stem = target.name.encode("utf-8")[:100].decode("utf-8", "ignore")  # as _staging_folder's
+    stem = _staged_stem(target.name)
     try:
         with os.scandir(target.parent) as entries:
             beside = [
@@ -368,8 +407,7 @@ def _write_first_tree(target: Path, files: FileTree, names: list[str], manifest:
 def _staging_folder(target: Path) -> Path:
     """A new empty folder beside target (mode 0o777 less the umask, as mkdir gives)."""
     for _ in range(100):
-        stem = target.name.encode("utf-8")[:100].decode("utf-8", "ignore")  # as staging_file's
-        candidate = target.with_name(f".{stem}.{os.urandom(4).hex()}.part")
+        candidate = target.with_name(_staged_name(target.name))
         try:
             candidate.mkdir()
         except FileExistsError:

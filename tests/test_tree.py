@@ -397,3 +397,56 @@ def test_kept_files_are_wanted_unread_and_a_vanished_one_is_refused(tmp_path: Pa
     (tmp_path / "k.py").unlink()
     with pytest.raises(UnsafeTarget, match=r"k\.py vanished"):
         write_tree(tmp_path, {PurePosixPath("a.py"): "a\n"}, kept)
+
+
+_PAUSED_WRITER = """
+import pathlib, sys
+from pathlib import Path, PurePosixPath
+from generator.tree import write_tree
+
+real = pathlib.Path.replace
+paused = []
+
+
+def replace(self, target):  # the first file staged and about to be put in place: wait to be told
+    if not paused:
+        paused.append(self)
+        print("staged", flush=True)
+        sys.stdin.readline()
+    return real(self, target)
+
+
+pathlib.Path.replace = replace
+write_tree(Path(sys.argv[1]), {PurePosixPath("a.py"): "A\\n", PurePosixPath("b/c.py"): "A\\n"})
+"""
+
+_WRITER = """
+import sys
+from pathlib import Path, PurePosixPath
+from generator.tree import write_tree
+
+write_tree(Path(sys.argv[1]), {PurePosixPath("a.py"): "B\\n", PurePosixPath("b/c.py"): "B\\n"})
+"""
+
+
+def test_a_second_writer_waits_for_the_first_and_leaves_its_staged_files_alone(tmp_path: Path) -> None:
+    """Two runs writing one tree at once: the second removed the first's staged files as a killed
+    run's leftovers, and the first failed halfway (FileNotFoundError), the tree part old, part new."""
+    target = tmp_path / "out"
+    write_tree(target, {PurePosixPath("a.py"): "0\n", PurePosixPath("b/c.py"): "0\n"})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    paused = [sys.executable, "-c", _PAUSED_WRITER, str(target)]
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    with subprocess.Popen(paused, env=env, **pipes) as first:  # type: ignore[call-overload]
+        assert first.stdout.readline() == "staged\n"
+        staged = sorted(p.name for p in target.rglob(".*.part"))
+        assert staged
+        with subprocess.Popen([sys.executable, "-c", _WRITER, str(target)], env=env) as second:
+            with pytest.raises(subprocess.TimeoutExpired):
+                second.wait(timeout=1.5)  # waiting for the first's lock
+            assert sorted(p.name for p in target.rglob(".*.part")) == staged
+            _, errors = first.communicate("go\n", timeout=60)
+            assert first.returncode == 0, errors
+            assert second.wait(timeout=60) == 0
+    assert (target / "a.py").read_text("utf-8") == (target / "b" / "c.py").read_text("utf-8") == "B\n"
+    assert not list(target.rglob(".*.part"))

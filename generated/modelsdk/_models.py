@@ -112,8 +112,10 @@ NOT_NULL = BeforeValidator(_reject_null)
 
 
 def _ints_of_bytes(value: Any) -> Any:
-    if isinstance(value, bytes | bytearray | memoryview):
-        return list(bytes(cast("bytes | bytearray | memoryview[int]", value)))
+    if isinstance(value, memoryview):
+        return cast("memoryview[int]", value).tolist()  # its items, as its format reads them
+    if isinstance(value, bytes | bytearray):
+        return list(value)
     return value
 
 
@@ -132,6 +134,9 @@ class _ExactlyOne:
             _build_first(member)
 
         def validate(value: Any, inner: core_schema.ValidatorFunctionWrapHandler) -> Any:
+            # Bytes as the ints they stand for, before any member sees them: only an int array's
+            # member would take bytes, though a number array's takes the same ints.
+            value = _ints_of_bytes(value)
             result = inner(value)
             fitting = [m.__name__ for m in members if _fits(m, value)]
             if len(fitting) != 1:

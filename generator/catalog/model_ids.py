@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 MODEL_ID = re.compile(r"[A-Za-z0-9@_][A-Za-z0-9@._:+-]*(/[A-Za-z0-9@_][A-Za-z0-9@._:+-]*)*")
-# A model's longest file name is its test module, `test_<provider>__<slug>.py`, written first as
-# `.<name>.<8 hex>.part`; a slug is never longer than its id. File systems take 255 bytes a name.
+# A model's longest file name is its test module, `test_<provider>__<slug>.py`; a slug is its id's,
+# or a few characters more where two would collide. File systems take 255 bytes a name: 160 leave
+# room for a provider's name of up to ~80 (an id of 236 characters failed). Staged copies' names are
+# cut to fit (tree.py).
 MAX_MODEL_ID = 160
 
 

@@ -75,20 +75,27 @@ def _too_deep(schema: dict[str, Any], max_depth: int) -> list[Problem]:
     60 objects written out did not). The refs form no cycle (checked before); a chain of them is
     followed by a loop."""
     deepest, root_refs = _levels(schema)
-    found: dict[str, tuple[int, list[tuple[int, str, str]]]] = {}
+    found: dict[str, tuple[int, dict[str, int]]] = {}  # a ref -> its target's own depth, and its refs
     depth: dict[str, int] = {}  # a ref's target, refs followed: how deep it goes
-    pending = [ref for _, _, ref in root_refs]
+    pending = list(dict.fromkeys(ref for _, _, ref in root_refs))
     while pending:  # post-order: a ref's depth once every ref inside its target has one
         ref = pending[-1]
+        if ref in depth:
+            pending.pop()
+            continue
         if ref not in found:
-            found[ref] = _levels(target_of(schema, ref))
-        inner = [r for _, _, r in found[ref][1] if r not in depth]
-        if inner:
-            pending.extend(inner)
+            own, inside = _levels(target_of(schema, ref))
+            deepest_use: dict[str, int] = {}  # a ref used many times there: its deepest use alone
+            for level, _, inner_ref in inside:
+                deepest_use[inner_ref] = max(level, deepest_use.get(inner_ref, 0))
+            found[ref] = own, deepest_use
+        waiting = [r for r in found[ref][1] if r not in depth]
+        if waiting:
+            pending.extend(waiting)
             continue
         pending.pop()
-        own, refs = found[ref]
-        depth[ref] = max([own, *(level + depth[r] for level, _, r in refs)])
+        own, uses = found[ref]
+        depth[ref] = max([own, *(level + depth[r] for r, level in uses.items())])
     level, path, ref = max(
         ((level + depth[ref], path, ref) for level, path, ref in root_refs), default=(0, "", "")
     )

@@ -88,7 +88,7 @@ class _Namer:
         self.by_shape: dict[str, JsonSchema] = {}
         self.shared: dict[int, str] = {}  # id of a first schema -> the `$defs` key it moved to
         self.shared_keys: dict[str, str] = {}  # each `$ref` to a shared shape -> its `$defs` key
-        self.referring: set[int] = set()  # ids of the schemas _share made `$ref`s to a shared shape
+        self.referring: set[int] = set()  # ids of the first schemas of a shape, made `$ref`s to it
         self.one_of_groups: list[tuple[str, ...]] = []
         self.variants: dict[str, list[str]] = {}
         self.wanted: dict[str, str] = {}  # class name -> the name it wanted before disambiguation
@@ -167,7 +167,6 @@ class _Namer:
         self.shared_keys[f"#/$defs/{key}"] = key
         again.clear()
         again.update(_reference(defs[key], key))
-        self.referring.add(id(again))
 
     def _class_of(self, schema: JsonSchema) -> str | None:
         """The class a visited schema makes: its title, or that of the shared shape it references."""
@@ -283,10 +282,12 @@ def _rebase_refs(schema: Any, base: str) -> Any:
 
 
 def _skip_aliases(document: JsonSchema, referring: set[int]) -> None:
-    """A definition _share made a `$ref` to a shared shape goes, and refs to it point at the shape.
+    """A definition whose shape _share moved out (to a `$defs` key of the shape's, titled after the
+    definition) goes, and refs to it point at the shape.
 
-    Left in, the code generator writes a class for it that wraps the shape's (a RootModel, named
-    like the shape, the shape's own renamed `Alpha1`): two `$defs` of one shape are one class.
+    Left in, it is a `$ref` the code generator writes as a class wrapping the shape's, named like
+    it, and the shape's own class is renamed `Alpha1` (generate stopped there). A later definition
+    of the shape stays the class it was, `class Beta(Alpha)`: its callers' code keeps working.
     """
     nodes = [node for _, node in subschemas(document)]
     for node in nodes:
