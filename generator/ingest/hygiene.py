@@ -16,7 +16,14 @@ from generator.catalog.model_ids import model_id_problem
 from generator.diagnostics import Diagnostic, error, warning
 from generator.ingest.facts import Fact
 from generator.ingest.patterns import pattern_problem
-from generator.ingest.refs import DATA_KEYS, local_ref_problems, pointer, shown, with_canonical_refs
+from generator.ingest.refs import (
+    DATA_KEYS,
+    SCHEMA_MAPS,
+    local_ref_problems,
+    pointer,
+    shown,
+    with_canonical_refs,
+)
 from generator.ingest.schema_lines import keyword_lines
 from generator.ingest.schemas import unfit_defaults
 
@@ -36,7 +43,6 @@ DIRECTIVE_KEYS = frozenset(
     }
 )
 DIRECTIVE_PREFIXES = ("x-python-", "x-datamodel-code-generator")
-NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ def _clean(node: Any, path: str, depth: int, findings: list[Finding]) -> Any:
         elif key in DATA_KEYS:
             _check_finite(value, where, findings)
             kept[key] = value
-        elif key in NAMED_SCHEMAS and isinstance(value, dict):
+        elif key in SCHEMA_MAPS and isinstance(value, dict):
             if key == "patternProperties":
                 for name in value:
                     _check_pattern(str(name), pointer(where, name), findings)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.ingest.refs import DATA_KEYS, pointer
+from generator.ingest.refs import DATA_KEYS, SCHEMA_MAPS, pointer
 
 # Every keyword draft 2020-12 defines (core, applicator, unevaluated, validation, format-annotation,
 # content and meta-data vocabularies), plus draft 7's names that generators still read.
@@ -126,7 +126,6 @@ SCHEMA_VALUED = frozenset(
      "unevaluatedItems", "unevaluatedProperties", "contentSchema"}
 )  # fmt: skip
 SCHEMA_LISTS = frozenset({"prefixItems", "allOf", "anyOf", "oneOf", "items"})
-SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.ingest.refs import DATA_KEYS, pointer
+from generator.ingest.refs import DATA_KEYS, SCHEMA_MAPS, pointer
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
-NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 SCALARS: tuple[Any, ...] = ({}, [], "", 0, 0.5, False, None)
 SHOWN = 60  # characters of a witness a diagnostic quotes
 
@@ -71,7 +70,7 @@ def _one_ofs(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any], list[A
     for key, value in node.items():
         if key in DATA_KEYS:
             continue
-        if key in NAMED_SCHEMAS and isinstance(value, dict):
+        if key in SCHEMA_MAPS and isinstance(value, dict):
             for name, sub in value.items():
                 yield from _one_ofs(sub, pointer(pointer(path, key), name))
         else:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
 from generator.ingest.jsonspans import pointer as raw_pointer
 
 DATA_KEYS = frozenset({"enum", "const", "default", "examples", "example"})
+# Keywords whose value maps names to schemas: a key there is a name (a property may be `default`).
+SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 Problem = tuple[str, str]  # (JSON pointer of the `$ref`, what is wrong)
 _INDEX = re.compile(r"0|[1-9][0-9]{0,8}")  # RFC 6901 array index: no leading zeros
 
@@ -54,17 +57,29 @@ def _levels(node: Any) -> tuple[int, list[tuple[int, str, str]]]:
     `properties` map is a level too, which hygiene's count of nesting written out skips), and each
     local `$ref` below it as (its level, its path, the ref)."""
     deepest, found = 0, []
-    stack: list[tuple[Any, int, str]] = [(node, 0, "")]
-    while stack:
-        item, level, where = stack.pop()
+    for item, where, level in schema_values(node):
         deepest = max(deepest, level)
-        if isinstance(item, list):
-            stack.extend((sub, level + 1, pointer(where, i)) for i, sub in enumerate(item))
-        elif isinstance(item, dict):
-            if isinstance(item.get("$ref"), str):
-                found.append((level, where, item["$ref"]))
-            stack.extend((v, level + 1, pointer(where, k)) for k, v in item.items() if k not in DATA_KEYS)
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str):
+            found.append((level, where, item["$ref"]))
     return deepest, found
+
+
+def schema_values(node: Any, path: str = "") -> Iterator[tuple[Any, str, int]]:
+    """(value, JSON pointer, level) of node and of everything inside it but data keywords' values
+    (`enum`, `default`, ...): a map of named schemas (`properties`) is walked, its keys being names,
+    not keywords (a property named `default` is a schema). A map itself is not yielded."""
+    stack: list[tuple[Any, str, int, bool]] = [(node, path, 0, False)]
+    while stack:
+        item, where, level, is_map = stack.pop()
+        if not is_map:
+            yield item, where, level
+        if isinstance(item, list):
+            stack.extend((sub, pointer(where, i), level + 1, False) for i, sub in enumerate(item))
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if is_map or key not in DATA_KEYS:
+                    named = not is_map and key in SCHEMA_MAPS and isinstance(value, dict)
+                    stack.append((value, pointer(where, key), level + 1, named))
 
 
 def _too_deep(schema: dict[str, Any], max_depth: int) -> list[Problem]:
@@ -111,17 +126,11 @@ def _too_deep(schema: dict[str, Any], max_depth: int) -> list[Problem]:
 
 def _refs(node: Any, path: str) -> list[tuple[str, str]]:
     """(path, ref) of every local `$ref` below node, outside data keywords."""
-    found: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str]] = [(node, path)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, list):
-            stack.extend((sub, pointer(where, i)) for i, sub in enumerate(item))
-        elif isinstance(item, dict):
-            if isinstance(item.get("$ref"), str):
-                found.append((where, item["$ref"]))
-            stack.extend((v, pointer(where, k)) for k, v in item.items() if k not in DATA_KEYS)
-    return found
+    return [
+        (where, item["$ref"])
+        for item, where, _ in schema_values(node, path)
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str)
+    ]
 
 
 def resolve_ref(document: Any, ref: str) -> tuple[bool, Any]:
@@ -162,17 +171,21 @@ def anchor_path(document: Any, name: str) -> str | None:
     reach; two declarations of one name in the same resource make it point nowhere.
     """
     found: list[str] = []
-    stack: list[tuple[Any, str]] = [(document, "")]
+    stack: list[tuple[Any, str, bool]] = [(document, "", False)]  # a value, its path, a map of schemas?
     while stack:
-        node, path = stack.pop()
-        if isinstance(node, dict):
+        node, path, is_map = stack.pop()
+        if isinstance(node, dict) and is_map:  # keys are names: `default` may be a property
+            stack.extend((v, path + raw_pointer(k), False) for k, v in node.items())
+        elif isinstance(node, dict):
             if path and "$id" in node:
                 continue
             if node.get("$anchor") == name:
                 found.append(path)
-            stack.extend((v, path + raw_pointer(k)) for k, v in node.items() if k not in DATA_KEYS)
+            stack.extend(
+                (v, path + raw_pointer(k), k in SCHEMA_MAPS) for k, v in node.items() if k not in DATA_KEYS
+            )
         elif isinstance(node, list):
-            stack.extend((v, path + raw_pointer(i)) for i, v in enumerate(node))
+            stack.extend((v, path + raw_pointer(i), False) for i, v in enumerate(node))
     return found[0] if len(found) == 1 else None
 
 

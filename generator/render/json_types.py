@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from generator.ingest.refs import SCHEMA_MAPS
+
 MARKER_MODULE = "cardgen_marker_base"  # its imports are dropped; the names come from the runtime
 NUMBER = f"{MARKER_MODULE}.JsonNumber"
 BASE64 = f"{MARKER_MODULE}.Base64Text"
 FLATTENED_TYPES = frozenset({"number", "integer", "string", "boolean", "array"})
 DATA_KEYS = frozenset({"enum", "const", "default", "examples", "example"})
-NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 ANNOTATIONS = frozenset({"description", "default", "title", "examples", "example", "deprecated", "$comment"})
 _BASE64 = re.compile(r"base[ -]?64", re.IGNORECASE)
 
@@ -32,7 +33,7 @@ def json_types(schema: Any) -> Any:
     for key, value in schema.items():
         if key in DATA_KEYS:
             continue  # values, not schemas
-        children = value.values() if key in NAMED_SCHEMAS and isinstance(value, dict) else [value]
+        children = value.values() if key in SCHEMA_MAPS and isinstance(value, dict) else [value]
         for child in children:
             for sub in child if isinstance(child, list) else [child]:
                 json_types(sub)

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.ingest.ecma_regex import python_patterns
 from generator.ingest.keywords import declared_types, subschemas
-from generator.ingest.refs import target_of
+from generator.ingest.refs import SCHEMA_MAPS, target_of
 from generator.render.json_types import DATA_KEYS, json_types
 from generator.render.names import class_name, singular
 from generator.render.schema_rules import class_rules, strip_runtime
@@ -267,14 +267,21 @@ def _variant_name(branch: JsonSchema, branches: list[Any], index: int) -> str:
     return f"Variant{index + 1}"
 
 
-def _rebase_refs(schema: Any, base: str) -> Any:
-    """Point each local `$ref` at the same place once the schema sits at `base` in a larger document."""
+def _rebase_refs(schema: Any, base: str, names: bool = False) -> Any:
+    """Point each local `$ref` at the same place once the schema sits at `base` in a larger document.
+
+    names: schema maps names to schemas (the value of `properties`): a property may be `default`."""
     if isinstance(schema, list):
         return [_rebase_refs(item, base) for item in schema]
     if not isinstance(schema, dict):
         return schema
+    if names:
+        return {name: _rebase_refs(value, base) for name, value in schema.items()}
     # Values under `enum`, `const`, `default`... are data: a `$ref` key there is no reference.
-    rebased = {key: value if key in DATA_KEYS else _rebase_refs(value, base) for key, value in schema.items()}
+    rebased = {
+        key: value if key in DATA_KEYS else _rebase_refs(value, base, key in SCHEMA_MAPS)
+        for key, value in schema.items()
+    }
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#"):
         rebased["$ref"] = f"#{base}{ref[1:]}"

@@ -264,3 +264,25 @@ def test_a_def_used_thousands_of_times_inside_another_is_measured_in_linear_time
     started = time.process_time()  # CPU time: a busy CI runner stretches the wall clock, not the work
     assert clean_schema(schema).findings == []
     assert time.process_time() - started < 5
+
+
+@pytest.mark.parametrize("name", ["default", "enum", "example", "examples", "const"])
+def test_a_property_named_like_a_data_keyword_is_a_schema_whose_refs_are_checked(name: str) -> None:
+    """Its refs were skipped as data: a dangling one, a cycle and a deep chain passed ingest, and
+    the SDK failed on import or on the first call."""
+    dangling = {"type": "object", "properties": {name: {"$ref": "#/$defs/nope"}}}
+    assert [f.message for f in clean_schema(dangling).findings] == [
+        "`$ref` '#/$defs/nope' points to nothing in this schema"
+    ]
+    cycle = {
+        "type": "object",
+        "properties": {name: {"$ref": "#/$defs/A"}},
+        "$defs": {"A": {"type": "object", "properties": {name: {"$ref": "#/$defs/A"}}}},
+    }
+    assert all("makes the schema recursive" in f.message for f in clean_schema(cycle).findings)
+    assert clean_schema(cycle).findings
+    chain = _chain(31)
+    for definition in chain["$defs"].values():
+        if "properties" in definition:
+            definition["properties"][name] = definition["properties"].pop("next")
+    assert "nests the schema 65 levels deep" in clean_schema(chain).findings[0].message

@@ -223,3 +223,16 @@ def test_a_memoryview_gives_its_items_as_its_format_reads_them(build: Build) -> 
     _, module = build(Request=ints)
     sent = module.Request.model_validate({"image": memoryview(array.array("H", [1000, 2]))})
     assert sent.model_dump(mode="json") == {"image": [1000, 2]}
+
+
+def test_a_ref_in_a_property_named_default_points_where_it_pointed(build: Build) -> None:
+    """Placed in the module's document, each `$ref` is rebased; one inside a property named like a
+    data keyword was left as data and pointed nowhere."""
+    schema = {
+        "type": "object",
+        "properties": {"default": {"$ref": "#/$defs/Choice"}},
+        "$defs": {"Choice": {"type": "object", "properties": {"v": {"type": "integer"}}, "required": ["v"]}},
+    }
+    _, module = build(Request=schema)
+    assert _accepts(module.Request, {"default": {"v": 1}})
+    assert not _accepts(module.Request, {"default": {"v": "1"}})
