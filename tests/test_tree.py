@@ -450,3 +450,19 @@ def test_a_second_writer_waits_for_the_first_and_leaves_its_staged_files_alone(t
             assert second.wait(timeout=60) == 0
     assert (target / "a.py").read_text("utf-8") == (target / "b" / "c.py").read_text("utf-8") == "B\n"
     assert not list(target.rglob(".*.part"))
+
+
+def test_a_tree_is_written_where_the_file_system_takes_no_locks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import fcntl
+
+    def refused(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", refused)
+    target = tmp_path / "out"
+    write_tree(target, {PurePosixPath("a.py"): "1\n"})
+    write_tree(target, {PurePosixPath("a.py"): "2\n"})
+    assert (target / "a.py").read_text("utf-8") == "2\n"
