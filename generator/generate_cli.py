@@ -26,7 +26,7 @@ from generator.cli_support import (
     warn_not_kept,
 )
 from generator.machine import emit, format_option, tree_json
-from generator.tree import TreeDiff, files_below, foreign_files
+from generator.tree import TreeDiff, foreign_files
 
 if TYPE_CHECKING:
     from generator.catalog.entry import CatalogEntry
@@ -236,28 +236,15 @@ def _failed(out: Path, check: bool, as_json: bool, why: str) -> NoReturn:
 def _refuse_misplaced_recordings(recordings: Path, out: Path, check: bool, as_json: bool) -> None:
     """A file among the cassettes that no run reads is an error, in every run (an unchanged one too):
     the model it was meant for would be tested without it, and nothing would say so."""
-    found = misplaced_recordings(recordings)
+    from generator.recordings import misplaced
+
+    found = misplaced(recordings)
     if found:
         _failed(out, check, as_json, "\n".join(
             f"{recordings / name}: error: not read as a cassette: cassettes are "
             "<provider>/<slug>/<name>.yaml, one folder per model (move it there, or away)"
             for name in found
         ))  # fmt: skip
-
-
-def misplaced_recordings(root: Path) -> list[str]:
-    """Files below root (`a/b.yml`) where no cassette is read from, so none of them ever is: a cassette
-    one folder too high or too low, one not named `*.yaml`, a file where a model's folder goes.
-
-    Cassettes are `<provider>/<slug>/<name>.yaml` (recordings.py). Hidden files and the top's other
-    files (a README) are not taken for cassettes; folders that are symbolic links are not entered.
-    """
-    return sorted(
-        name
-        for name in files_below(root, hidden=False)
-        if ("/" in name or name.endswith((".yaml", ".yml")))
-        and not (name.count("/") == 2 and name.endswith(".yaml"))
-    )
 
 
 def _refuse_orphan_recordings(run: RunInputs, catalog: Catalog) -> None:

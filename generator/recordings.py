@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from generator.proofs import Proofs
+from generator.tree import files_below
 
 PROOF_LABEL = "recordings"  # the proofs' name of a cassette: `recordings/<provider>/<slug>/<name>.yaml`
 
@@ -70,6 +71,21 @@ class Recordings(Mapping[PurePosixPath, str]):
 def as_recordings(recordings: Mapping[PurePosixPath, str] | None) -> Recordings:
     """Recordings as given: a Recordings as it is, texts (as tests give them) in memory."""
     return recordings if isinstance(recordings, Recordings) else Recordings(recordings)
+
+
+def misplaced(root: Path) -> list[str]:
+    """Files below root (`a/b.yml`) where no cassette is read from, so none of them ever is: a cassette
+    one folder too high or too low, one not named `*.yaml`, a file where a model's folder goes.
+
+    Cassettes are `<provider>/<slug>/<name>.yaml`. Hidden files and the top's other
+    files (a README) are not taken for cassettes; folders that are symbolic links are not entered.
+    """
+    return sorted(
+        name
+        for name in files_below(root, hidden=False)
+        if ("/" in name or name.endswith((".yaml", ".yml")))
+        and not (name.count("/") == 2 and name.endswith(".yaml"))
+    )
 
 
 def orphans(names: Iterable[str], models: Iterable[str]) -> list[str]:

@@ -229,9 +229,8 @@ def staging_file(path: Path) -> tuple[int, Path]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # Windows: no \r\n for \n
     for _ in range(100):
         stem = path.name.encode("utf-8")[:100].decode("utf-8", "ignore")  # bytes: NAME_MAX counts them
-        candidate = path.with_name(
-            f".{stem}.{os.urandom(4).hex()}.part"
-        )  # as _staged_name (the harness copies this)
+        # _staged_name's, written out: the cassette harness keeps a copy of this function
+        candidate = path.with_name(f".{stem}.{os.urandom(4).hex()}.part")
         try:
             return os.open(candidate, flags, 0o666), candidate
         except FileExistsError:
@@ -332,16 +331,13 @@ def _remove_staged(target: Path, staged: list[str]) -> None:
         with suppress(OSError):  # gone meanwhile, or not ours to remove: the write itself goes on
             path.unlink()
             _remove_empty_parents(path.parent, target)
-    stem = _staged_stem(target.name)
+    staged_here = re.compile(rf"\.{re.escape(_staged_stem(target.name))}\.[0-9a-f]{{8}}\.part", re.DOTALL)
     try:
         with os.scandir(target.parent) as entries:
             beside = [
                 entry.path
                 for entry in entries
-                if entry.name.startswith(f".{stem}.")
-                and STAGED.fullmatch(entry.name)
-                and len(entry.name) == len(stem) + 15  # `.{stem}.1234abcd.part`
-                and entry.is_dir(follow_symlinks=False)
+                if staged_here.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False)
             ]
     except OSError:  # no parent yet, or one not to be listed: a first write makes it, or fails there
         return

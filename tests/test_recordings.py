@@ -16,9 +16,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from generator.generate_cli import misplaced_recordings
 from generator.proofs import Proofs
-from generator.recordings import PROOF_LABEL, Recordings, as_recordings, orphans
+from generator.recordings import PROOF_LABEL, Recordings, as_recordings, misplaced, orphans
 from tests.conftest import REPO, cardgen
 
 # `cardgen generate` in a fresh interpreter, proofs made at once (no racy window): which cassettes it opened.
@@ -171,7 +170,7 @@ def test_misplaced_are_the_files_no_cassette_is_read_from(tmp_path: Path) -> Non
     # is read as a cassette (as glob finds it), so it is where cassettes go.
     for name in ("README.md", ".gitkeep", "a/.DS_Store", "a/one/.x.yaml"):
         (tmp_path / name).write_text("x", "utf-8")
-    assert misplaced_recordings(tmp_path) == []
+    assert misplaced(tmp_path) == []
     strays = [
         "a/one/deeper/x.yaml",
         "a/one/x.yml",
@@ -184,8 +183,8 @@ def test_misplaced_are_the_files_no_cassette_is_read_from(tmp_path: Path) -> Non
     for name in strays:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", "utf-8")
-    assert misplaced_recordings(tmp_path) == sorted(strays)
-    assert misplaced_recordings(tmp_path / "none") == []
+    assert misplaced(tmp_path) == sorted(strays)
+    assert misplaced(tmp_path / "none") == []
 
 
 def test_a_misplaced_cassette_stops_generate_even_when_nothing_else_changed(

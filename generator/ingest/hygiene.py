@@ -207,8 +207,8 @@ def clean_schema_facts(
             continue
         cleaned = clean_schema(fact.value)
         facts[key] = replace(fact, value=cleaned.schema)
-        own = text is not None and fact.file is None and cleaned.findings  # written in this document
-        line_of = keyword_lines(text() if own and text else None, _line(fact), fact.value)
+        written = text() if text is not None and fact.file is None and cleaned.findings else None  # its own
+        line_of = keyword_lines(written, _line(fact), fact.value)
         for finding in cleaned.findings:
             report = error if finding.error else warning
             dropped = "" if finding.error else " dropped"

@@ -13,6 +13,9 @@ DATA_KEYS = frozenset({"enum", "const", "default", "examples", "example"})
 # Keywords whose value maps names to schemas: a key there is a name (a property may be `default`).
 SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 Problem = tuple[str, str]  # (JSON pointer of the `$ref`, what is wrong)
+Levels = tuple[
+    int, list[tuple[int, str, str]]
+]  # the deepest level below a schema; its refs' (level, path, ref)
 _INDEX = re.compile(r"0|[1-9][0-9]{0,8}")  # RFC 6901 array index: no leading zeros
 
 
@@ -32,12 +35,19 @@ def local_ref_problems(schema: dict[str, Any], max_depth: int) -> list[Problem]:
     Recursive schemas are valid JSON Schema, but the SDK generator cannot type them (it emits a
     base class it never defines), so they are refused here rather than failing at import later.
     """
-    refs = _refs(schema, "")
-    edges = {ref: _refs_inside(schema, ref) for ref in {ref for _, ref in refs}}
-    recursive = _on_cycles(edges)
+    deepest, located = _levels(schema)
+    inside: dict[str, Levels] = {}  # each ref's target, walked once for its refs and its depth
+    pending = [ref for _, _, ref in located]
+    while pending:  # the refs of targets too (one may point into data, which the walk above skips)
+        ref = pending.pop()
+        if ref not in inside:
+            found, target = resolve_ref(schema, ref)
+            inside[ref] = _levels(target) if found else (0, [])
+            pending.extend(r for _, _, r in inside[ref][1])
+    recursive = _on_cycles({ref: {r for _, _, r in refs} for ref, (_, refs) in inside.items()})
     verdicts: dict[str, str | None] = {}  # one verdict per distinct ref, however often it is used
     problems: list[Problem] = []
-    for path, ref in refs:
+    for _, path, ref in located:
         if ref not in verdicts:
             verdicts[ref] = _chain_problem(schema, ref)
             if verdicts[ref] is None and ref in recursive:
@@ -47,12 +57,12 @@ def local_ref_problems(schema: dict[str, Any], max_depth: int) -> list[Problem]:
         problem = verdicts[ref]
         if problem:
             problems.append((pointer(path, "$ref"), problem))
-    if not problems and refs:
-        problems.extend(_too_deep(schema, max_depth))
+    if not problems and located:
+        problems.extend(_too_deep((deepest, located), inside, max_depth))
     return sorted(problems)
 
 
-def _levels(node: Any) -> tuple[int, list[tuple[int, str, str]]]:
+def _levels(node: Any) -> Levels:
     """The deepest level below node (node itself 0, every list and dict item one more: a
     `properties` map is a level too, which hygiene's count of nesting written out skips), and each
     local `$ref` below it as (its level, its path, the ref)."""
@@ -82,15 +92,15 @@ def schema_values(node: Any, path: str = "") -> Iterator[tuple[Any, str, int]]:
                     stack.append((value, pointer(where, key), level + 1, named))
 
 
-def _too_deep(schema: dict[str, Any], max_depth: int) -> list[Problem]:
-    """The `$ref` through which the schema nests deeper than max_depth levels, each ref's target
-    counted where the ref stands, if any. Counted by _levels, stricter than nesting written out: a
-    definition refers to the next before it is defined, and pydantic builds such a chain by
-    recursion (58 definitions, each `{properties: {next: {$ref}}}`, went past Python's limit where
-    60 objects written out did not). The refs form no cycle (checked before); a chain of them is
-    followed by a loop."""
-    deepest, root_refs = _levels(schema)
-    found: dict[str, tuple[int, dict[str, int]]] = {}  # a ref -> its target's own depth, and its refs
+def _too_deep(root: Levels, inside: dict[str, Levels], max_depth: int) -> list[Problem]:
+    """The `$ref` through which the schema (root: its _levels) nests deeper than max_depth levels,
+    each ref's target (inside: their _levels) counted where the ref stands, if any. Counted by
+    _levels, stricter than nesting written out: a definition refers to the next before it is
+    defined, and pydantic builds such a chain by recursion (58 definitions, each `{properties:
+    {next: {$ref}}}`, went past Python's limit where 60 objects written out did not). The refs form
+    no cycle (checked before); a chain of them is followed by a loop."""
+    deepest, root_refs = root
+    uses: dict[str, dict[str, int]] = {}  # a ref -> the refs in its target, each at its deepest use
     depth: dict[str, int] = {}  # a ref's target, refs followed: how deep it goes
     pending = list(dict.fromkeys(ref for _, _, ref in root_refs))
     while pending:  # post-order: a ref's depth once every ref inside its target has one
@@ -98,19 +108,16 @@ def _too_deep(schema: dict[str, Any], max_depth: int) -> list[Problem]:
         if ref in depth:
             pending.pop()
             continue
-        if ref not in found:
-            own, inside = _levels(target_of(schema, ref))
-            deepest_use: dict[str, int] = {}  # a ref used many times there: its deepest use alone
-            for level, _, inner_ref in inside:
-                deepest_use[inner_ref] = max(level, deepest_use.get(inner_ref, 0))
-            found[ref] = own, deepest_use
-        waiting = [r for r in found[ref][1] if r not in depth]
+        if ref not in uses:
+            uses[ref] = {}
+            for level, _, inner in inside[ref][1]:  # a ref used many times there: its deepest use
+                uses[ref][inner] = max(level, uses[ref].get(inner, 0))
+        waiting = [r for r in uses[ref] if r not in depth]
         if waiting:
             pending.extend(waiting)
             continue
         pending.pop()
-        own, uses = found[ref]
-        depth[ref] = max([own, *(level + depth[r] for r, level in uses.items())])
+        depth[ref] = max([inside[ref][0], *(level + depth[r] for r, level in uses[ref].items())])
     level, path, ref = max(
         ((level + depth[ref], path, ref) for level, path, ref in root_refs), default=(0, "", "")
     )
@@ -121,15 +128,6 @@ def _too_deep(schema: dict[str, Any], max_depth: int) -> list[Problem]:
             pointer(path, "$ref"),
             f"`$ref` {ref!r} nests the schema {level} levels deep through the refs it leads to; at most {max_depth} are taken",
         )
-    ]
-
-
-def _refs(node: Any, path: str) -> list[tuple[str, str]]:
-    """(path, ref) of every local `$ref` below node, outside data keywords."""
-    return [
-        (where, item["$ref"])
-        for item, where, _ in schema_values(node, path)
-        if isinstance(item, dict) and isinstance(item.get("$ref"), str)
     ]
 
 
@@ -229,12 +227,6 @@ def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
         if not isinstance(following, str) or len(target) > 1:
             return None
         ref = following
-
-
-def _refs_inside(schema: dict[str, Any], ref: str) -> set[str]:
-    """Refs within ref's target. Each node lies below at most MAX depth targets, so this is bounded."""
-    found, target = resolve_ref(schema, ref)
-    return {r for _, r in _refs(target, "")} if found else set()
 
 
 def _on_cycles(edges: dict[str, set[str]]) -> set[str]:

@@ -145,11 +145,8 @@ def _is_title_only_field(node: ast.expr) -> bool:
 def _union_members(node: ast.expr) -> list[str] | None:
     """The class names of `A | B | ...`, in order; None if anything else is in it."""
     operands = union_operands(node)
-    return (
-        [n.id for n in operands if isinstance(n, ast.Name)]
-        if all(isinstance(n, ast.Name) for n in operands)
-        else None
-    )
+    names = [n.id for n in operands if isinstance(n, ast.Name)]
+    return names if len(names) == len(operands) else None
 
 
 def _unions(annotation: ast.expr) -> Iterator[tuple[ast.BinOp, list[str] | None]]:
