@@ -204,7 +204,9 @@ def _generate(
             )
         catalog = loaded.catalog
         _refuse_orphan_recordings(run, catalog)
-        click.echo(f"rendering {len(catalog)} models from {run.catalog} as `{run.package}`...", err=True)
+        click.echo(
+            f"rendering {counted(len(catalog), 'model')} from {run.catalog} as `{run.package}`...", err=True
+        )
         generation = generate(
             catalog,
             RenderOptions(package=run.package, catalog_label=run.catalog_label),

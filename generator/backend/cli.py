@@ -17,7 +17,7 @@ from generator.backend.app import (
 from generator.backend.faults import FaultScript, FaultSpecError, parse_faults
 from generator.backend.server import serve_forever
 from generator.catalog.store import load_catalog
-from generator.cli_support import DEFAULT_CATALOG, folder_option
+from generator.cli_support import DEFAULT_CATALOG, counted, folder_option
 
 
 def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> FaultScript | None:
@@ -128,7 +128,10 @@ def serve_command(
     if not _is_loopback(host):
         click.echo(f"warning: serving on {host}, which is not a loopback address", err=True)
     _refuse_an_address_in_use(host, port)  # before saying it serves there
-    click.echo(f"cardgen backend: {len(catalog)} models from {catalog_dir} on http://{host}:{port}", err=True)
+    click.echo(
+        f"cardgen backend: {counted(len(catalog), 'model')} from {catalog_dir} on http://{host}:{port}",
+        err=True,
+    )
     options = BackendOptions(
         seed,
         token,

@@ -138,22 +138,56 @@ def resolve_ref(document: Any, ref: str) -> tuple[bool, Any]:
     RFC 6901 JSON pointer (`#/a~1b/0`, `~1` for "/" and `~0` for "~") or a plain name that a
     schema in the document declares with `$anchor`.
     """
+    found, node, _ = _walk(document, ref, follow=False)
+    return found, node
+
+
+def ref_through_refs(document: Any, ref: str) -> str:
+    """ref, where its path crosses a schema that is now only a `$ref` to where its content went (a
+    shape the type plan moved to `$defs`): the pointer into that content, which has the same shape.
+
+    A path that exists as written is kept as written; one that leads nowhere either way too.
+    """
+    found, _, path = _walk(document, ref, follow=True)
+    return "#" + path if found and path is not None else ref
+
+
+def _walk(document: Any, ref: str, follow: bool) -> tuple[bool, Any, str | None]:
+    """resolve_ref, and the JSON pointer of the place found when a `$ref` met midway was followed
+    (follow: a schema lacking the path's next step whose `$ref` leads on), else None."""
     if not ref.startswith("#"):
-        return False, None
+        return False, None, None
     fragment = unquote(ref[1:])
     if fragment and not fragment.startswith("/"):
         path = anchor_path(document, fragment)
-        return (False, None) if path is None else resolve_ref(document, "#" + path)
-    node = document
-    for raw in fragment.split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
+        return (False, None, None) if path is None else _walk(document, "#" + path, follow)
+    parts = _steps(fragment)
+    node, at, index = document, "", 0
+    followed: set[str] = set()  # the places whose `$ref` was followed: a loop of them leads nowhere
+    while index < len(parts):
+        part = parts[index]
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and _INDEX.fullmatch(part) and int(part) < len(node):
             node = node[int(part)]
+        elif follow and isinstance(node, dict) and isinstance(node.get("$ref"), str) and at not in followed:
+            followed.add(at)
+            target = unquote(canonical_ref(document, node["$ref"])[1:])
+            if not node["$ref"].startswith("#") or (target and not target.startswith("/")):
+                return False, None, None
+            parts = _steps(target) + parts[index:]  # the rest of the path, from where the content is
+            node, at, index = document, "", 0
+            continue
         else:
-            return False, None
-    return True, node
+            return False, None, None
+        at += raw_pointer(part)
+        index += 1
+    return True, node, at if followed else None
+
+
+def _steps(fragment: str) -> list[str]:
+    """An RFC 6901 pointer's steps: `/a~1b/0` -> ['a/b', '0']."""
+    return [raw.replace("~1", "/").replace("~0", "~") for raw in fragment.split("/")[1:]]
 
 
 def target_of(document: Any, ref: str) -> Any:

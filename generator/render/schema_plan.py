@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.ingest.ecma_regex import python_patterns
 from generator.ingest.keywords import declared_types, subschemas
-from generator.ingest.refs import SCHEMA_MAPS, target_of
+from generator.ingest.refs import SCHEMA_MAPS, ref_through_refs, target_of
 from generator.render.json_types import DATA_KEYS, json_types
 from generator.render.names import class_name, singular
 from generator.render.schema_rules import class_rules, strip_runtime
@@ -290,7 +290,7 @@ def _rebase_refs(schema: Any, base: str, names: bool = False) -> Any:
 
 def _skip_aliases(document: JsonSchema, referring: set[int]) -> None:
     """A definition whose shape _share moved out (to a `$defs` key of the shape's, titled after the
-    definition) goes, and refs to it point at the shape.
+    definition) goes, and refs to it, or into it, point at the shape.
 
     Left in, it is a `$ref` the code generator writes as a class wrapping the shape's, named like
     it, and the shape's own class is renamed `Alpha1` (generate stopped there). A later definition
@@ -298,7 +298,12 @@ def _skip_aliases(document: JsonSchema, referring: set[int]) -> None:
     """
     nodes = [node for _, node in subschemas(document)]
     for node in nodes:
-        target = target_of(document, node["$ref"]) if isinstance(node.get("$ref"), str) else None
+        if not isinstance(node.get("$ref"), str):
+            continue
+        # A ref into a schema _share left as a `$ref` (`#/$defs/Beta/properties/x`) points into the
+        # shape's content instead: the path no longer exists where it was written.
+        node["$ref"] = ref_through_refs(document, node["$ref"])
+        target = target_of(document, node["$ref"])
         while isinstance(target, dict) and id(target) in referring:  # a shape's own key refers to none
             node["$ref"] = target["$ref"]
             target = target_of(document, node["$ref"])

@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 from generator.backend.synth import Unsatisfiable, draw
 from generator.cassettes.minimal import minimal_instance
 from generator.ingest.hygiene import clean_schema
-from generator.ingest.refs import canonical_ref, resolve_ref
+from generator.ingest.refs import canonical_ref, ref_through_refs, resolve_ref
 
 DOCUMENT: dict[str, Any] = {
     "$defs": {
@@ -56,6 +56,36 @@ def test_a_local_ref_resolves_as_the_standards_say(ref: str, expected: Any) -> N
 )
 def test_what_points_nowhere_is_not_found(ref: str) -> None:
     assert resolve_ref(DOCUMENT, ref) == (False, None)
+
+
+MOVED: dict[str, Any] = {
+    "$defs": {
+        "_shape": {"properties": {"a/b": {"items": [{"type": "integer"}]}}},
+        "moved": {"$ref": "#/$defs/_shape", "description": "kept beside the ref"},
+        "again": {"$ref": "#moved"},
+        "named": {"$anchor": "moved", "$ref": "#/$defs/moved"},
+        "loop1": {"$ref": "#/$defs/loop2"},
+        "loop2": {"$ref": "#/$defs/loop1"},
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("#/$defs/moved/properties/a~1b/items/0", "#/$defs/_shape/properties/a~1b/items/0"),
+        ("#/$defs/again/properties/a~1b", "#/$defs/_shape/properties/a~1b"),  # two refs, one an anchor
+        ("#/$defs/moved/description", "#/$defs/moved/description"),  # there as written: kept
+        ("#/$defs/moved", "#/$defs/moved"),
+        ("#/$defs/moved/properties/nothing", "#/$defs/moved/properties/nothing"),  # nowhere either way
+        ("#/$defs/loop1/properties/x", "#/$defs/loop1/properties/x"),
+        ("#/$defs/_shape/properties/a%2Fb", "#/$defs/_shape/properties/a%2Fb"),
+    ],
+)
+def test_a_path_through_a_schema_left_as_a_ref_points_into_its_content(ref: str, expected: str) -> None:
+    assert ref_through_refs(MOVED, ref) == expected
+    found, _ = resolve_ref(MOVED, expected)
+    assert found == (expected != ref or resolve_ref(MOVED, ref)[0])
 
 
 def test_an_anchor_declared_twice_in_one_resource_points_nowhere() -> None:

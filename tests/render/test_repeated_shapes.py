@@ -236,3 +236,54 @@ def test_a_ref_in_a_property_named_default_points_where_it_pointed(build: Build)
     _, module = build(Request=schema)
     assert _accepts(module.Request, {"default": {"v": 1}})
     assert not _accepts(module.Request, {"default": {"v": "1"}})
+
+
+_INNER = {"type": "object", "properties": {"y": {"type": "integer", "minimum": 0}}, "required": ["y"]}
+_OUTER = {"type": "object", "properties": {"x": _INNER}}
+# A `$ref` into a schema that repeats a shape met elsewhere: the repeat became a `$ref` to the shared
+# shape, so the path written led nowhere (generate stopped: "wrote class X1, which no schema names"),
+# or to a class the module could not define (`class Y(CardgenUnusedRoot)`, an import error).
+REFS_INTO_REPEATS: dict[str, dict[str, Any]] = {
+    "into the second of two definitions": {
+        "properties": {
+            "a": {"$ref": "#/$defs/Alpha"},
+            "b": {"$ref": "#/$defs/Beta"},
+            "c": {"$ref": "#/$defs/Beta/properties/x"},
+        },
+        "$defs": {"Alpha": _OUTER, "Beta": _OUTER},
+    },
+    "into the first of two definitions": {
+        "properties": {
+            "a": {"$ref": "#/$defs/Alpha"},
+            "b": {"$ref": "#/$defs/Beta"},
+            "c": {"$ref": "#/$defs/Alpha/properties/x"},
+        },
+        "$defs": {"Alpha": _OUTER, "Beta": _OUTER},
+    },
+    "into the second of two properties": {
+        "properties": {"a": _OUTER, "b": _OUTER, "c": {"$ref": "#/properties/b/properties/x"}},
+    },
+    "into the first of two properties": {
+        "properties": {"a": _OUTER, "b": _OUTER, "c": {"$ref": "#/properties/a/properties/x"}},
+    },
+    "through a nested repeat to a number": {
+        "properties": {
+            "a": {"$ref": "#/$defs/Alpha"},
+            "z": _INNER,
+            "c": {"$ref": "#/$defs/Alpha/properties/x/properties/y"},
+        },
+        "$defs": {"Alpha": _OUTER},
+    },
+}
+
+
+@pytest.mark.parametrize("case", REFS_INTO_REPEATS)
+def test_a_ref_into_a_repeated_shape_reads_what_it_points_at(build: Build, case: str) -> None:
+    schema = {"type": "object", **copy.deepcopy(REFS_INTO_REPEATS[case])}
+    code, module = build(Request=copy.deepcopy(schema))
+    assert not [n for n in _classes(code) if re.search(r"\d$", n)], code
+    validator = jsonschema.Draft202012Validator(schema)
+    number = "properties/y" in json.dumps(schema)
+    good, bad = (3, -1) if number else ({"y": 3}, {"y": -1})
+    for value in ({"c": good}, {"c": bad}, {"c": "3"}, {"c": None}, {"a": {"x": {"y": 2}}, "c": good}):
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
