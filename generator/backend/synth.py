@@ -25,6 +25,7 @@ from jsonschema.protocols import Validator
 from generator.backend.merge import Schema, merge, types_of
 from generator.backend.pattern_draw import NoMatch, draw_matching
 from generator.ingest.ecma_regex import as_documented
+from generator.ingest.hygiene import MAX_SCHEMA_DEPTH
 from generator.ingest.refs import resolve_ref
 
 _TEXT = (
@@ -32,7 +33,11 @@ _TEXT = (
     "stream value result cat dog pizza math code graph light river stone cloud"
 )
 WORDS = tuple(_TEXT.split())
-MAX_DEPTH = 12
+# Every schema ingest takes nests at most this deep: each has an instance, however deep it asks for.
+MAX_DEPTH = MAX_SCHEMA_DEPTH
+# From this depth on a value holds the least its schema asks (required properties, fewest items):
+# random optional parts at every level would grow an answer exponentially with its depth.
+SHALLOW = 6
 _SPAN = 1000
 _KINDS = ("null", "boolean", "integer", "number", "string", "array", "object")
 
@@ -92,7 +97,7 @@ class _Generator:
 
     def value(self, schema: Schema, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise Unsatisfiable("schema nests deeper than the generator goes (recursive $ref?)")
+            raise Unsatisfiable(f"schema nests deeper than {MAX_DEPTH} levels")
         if schema is True:
             return self.anything(depth)
         if schema is False:
@@ -281,7 +286,7 @@ class _Generator:
         high = min(int(schema.get("maxItems", cap)), cap)
         if low > high:
             raise Unsatisfiable(f"cannot hold {low} items (at most {high})")
-        count = low if depth >= MAX_DEPTH // 2 else self.rng.randint(low, high)
+        count = low if depth >= SHALLOW else self.rng.randint(low, high)
         result: list[Any] = []
         for index in range(count):
             sub = prefix[index] if index < len(prefix) else items
@@ -295,7 +300,7 @@ class _Generator:
         properties: Mapping[str, Schema] = schema.get("properties", {})
         extra: Schema = schema.get("additionalProperties", True)
         required = list(dict.fromkeys(schema.get("required", [])))
-        shallow = depth < MAX_DEPTH // 2
+        shallow = depth < SHALLOW
         chosen = [n for n in properties if n in required or (shallow and self.rng.random() < self.optional)]
         chosen += [n for n in required if n not in properties]
         if isinstance(extra, Mapping) and shallow and self.rng.random() < self.optional:

@@ -8,10 +8,10 @@ from typing import Any
 import jsonschema
 
 from generator.catalog.entry import JsonSchema
+from generator.ingest.hygiene import MAX_SCHEMA_DEPTH
 from generator.ingest.refs import resolve_ref
 
 TEXT = "Hello"
-_MAX_DEPTH = 32
 
 
 class NoMinimalInstance(ValueError):
@@ -46,8 +46,8 @@ def _resolve(root: JsonSchema, schema: JsonSchema) -> JsonSchema:
 
 
 def _instance(root: JsonSchema, schema: JsonSchema, depth: int) -> Any:
-    if depth > _MAX_DEPTH:
-        raise NoMinimalInstance("the schema nests deeper than a minimal request can")
+    if depth > MAX_SCHEMA_DEPTH:  # ingest refuses such a schema: each it takes has its request
+        raise NoMinimalInstance(f"the schema nests deeper than {MAX_SCHEMA_DEPTH} levels")
     schema = _resolve(root, schema)
     for keyword in ("oneOf", "anyOf"):
         if schema.get(keyword):

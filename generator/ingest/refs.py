@@ -63,9 +63,9 @@ def local_ref_problems(schema: dict[str, Any], max_depth: int) -> list[Problem]:
 
 
 def _levels(node: Any) -> Levels:
-    """The deepest level below node (node itself 0, every list and dict item one more: a
-    `properties` map is a level too, which hygiene's count of nesting written out skips), and each
-    local `$ref` below it as (its level, its path, the ref)."""
+    """The deepest level below node (node itself 0, every list and dict item one more; a map of
+    named schemas is no level of its own: a property is one below its object, as hygiene counts
+    nesting written out), and each local `$ref` below it as (its level, its path, the ref)."""
     deepest, found = 0, []
     for item, where, level in schema_values(node):
         deepest = max(deepest, level)
@@ -89,16 +89,15 @@ def schema_values(node: Any, path: str = "") -> Iterator[tuple[Any, str, int]]:
             for key, value in item.items():
                 if is_map or key not in DATA_KEYS:
                     named = not is_map and key in SCHEMA_MAPS and isinstance(value, dict)
-                    stack.append((value, pointer(where, key), level + 1, named))
+                    stack.append((value, pointer(where, key), level if named else level + 1, named))
 
 
 def _too_deep(root: Levels, inside: dict[str, Levels], max_depth: int) -> list[Problem]:
     """The `$ref` through which the schema (root: its _levels) nests deeper than max_depth levels,
-    each ref's target (inside: their _levels) counted where the ref stands, if any. Counted by
-    _levels, stricter than nesting written out: a definition refers to the next before it is
-    defined, and pydantic builds such a chain by recursion (58 definitions, each `{properties:
-    {next: {$ref}}}`, went past Python's limit where 60 objects written out did not). The refs form
-    no cycle (checked before); a chain of them is followed by a loop."""
+    each ref's target (inside: their _levels) counted where the ref stands, if any: as deep as if
+    written out. (pydantic builds a chain of definitions by recursion: 58 of them, each
+    `{properties: {next: {$ref}}}`, went past Python's limit; the limit keeps chains far shorter.)
+    The refs form no cycle (checked before); a chain of them is followed by a loop."""
     deepest, root_refs = root
     uses: dict[str, dict[str, int]] = {}  # a ref -> the refs in its target, each at its deepest use
     depth: dict[str, int] = {}  # a ref's target, refs followed: how deep it goes

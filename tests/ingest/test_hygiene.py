@@ -88,7 +88,7 @@ def test_too_deep_is_told_once_however_many_keywords_sit_below_the_limit() -> No
         node["properties"] = {f"l{level}": child}
         node = child
     (finding,) = clean_schema(schema).findings
-    assert finding.error and finding.message == "nested deeper than 64 levels"
+    assert finding.error and finding.message == "nested deeper than 32 levels"
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_a_long_chain_of_references_is_checked_in_linear_time() -> None:
     schema = {"properties": {f"p{n}": {"$ref": f"#/$defs/d{n}"} for n in range(0, count, 7)}, "$defs": defs}
     started = time.process_time()  # CPU time: a busy CI runner stretches the wall clock, not the work
     (too_deep,) = clean_schema(schema).findings  # no cycle, no dangling ref: its depth alone is refused
-    assert too_deep.message.startswith("`$ref` '#/$defs/d0' nests the schema 40003 levels deep")
+    assert too_deep.message.startswith("`$ref` '#/$defs/d0' nests the schema 40002 levels deep")
     assert time.process_time() - started < 5
 
 
@@ -214,7 +214,7 @@ def test_default_factory_is_a_directive_dropped_with_its_path() -> None:
 
 
 def _chain(links: int) -> dict[str, Any]:
-    """D0 -> D1 -> ... through a property `next` of each: 2 levels a link (properties, next)."""
+    """D0 -> D1 -> ... through a property `next` of each: a level a link."""
     defs = {
         f"D{i}": {
             "type": "object",
@@ -228,17 +228,17 @@ def _chain(links: int) -> dict[str, Any]:
 
 def test_nesting_through_refs_is_bounded() -> None:
     """Each ref's target is nested where the ref stands: a chain of 58 defs (no cycle) built, and the
-    SDK's validator then recursed past Python's limit on the simplest call. Every JSON level counts
-    (a `properties` map too): past MAX_SCHEMA_DEPTH it is refused."""
-    assert clean_schema(_chain(30)).findings == []  # 2 + 2 * 30 + 1 levels
+    SDK's validator then recursed past Python's limit on the simplest call. Counted as if written out
+    (a property one level below its object): past MAX_SCHEMA_DEPTH it is refused."""
+    assert clean_schema(_chain(30)).findings == []  # 2 + 30 levels
     (finding,) = clean_schema(_chain(31)).findings
     assert finding.error
     assert (finding.path, finding.message) == (
         "/properties/start/$ref",
-        "`$ref` '#/$defs/D0' nests the schema 65 levels deep through the refs it leads to; at most 64 are taken",
+        "`$ref` '#/$defs/D0' nests the schema 33 levels deep through the refs it leads to; at most 32 are taken",
     )
     (finding,) = clean_schema(_chain(5000)).findings  # followed by a loop, not by recursion
-    assert "nests the schema 10003 levels deep" in finding.message
+    assert "nests the schema 5002 levels deep" in finding.message
 
 
 def test_a_def_used_in_many_places_is_measured_once_and_at_its_deepest_use() -> None:
@@ -250,7 +250,7 @@ def test_a_def_used_in_many_places_is_measured_once_and_at_its_deepest_use() -> 
     defs["L40"] = leaf
     schema = {"type": "object", "properties": {"a": {"$ref": "#/$defs/L0"}}, "$defs": defs}
     (finding,) = clean_schema(schema).findings
-    assert "nests the schema 85 levels deep" in finding.message  # 2 + 2 * 40 + 3
+    assert "nests the schema 83 levels deep" in finding.message  # 1 + 2 * 40 + 2
 
 
 def test_a_def_used_thousands_of_times_inside_another_is_measured_in_linear_time() -> None:
@@ -285,4 +285,4 @@ def test_a_property_named_like_a_data_keyword_is_a_schema_whose_refs_are_checked
     for definition in chain["$defs"].values():
         if "properties" in definition:
             definition["properties"][name] = definition["properties"].pop("next")
-    assert "nests the schema 65 levels deep" in clean_schema(chain).findings[0].message
+    assert "nests the schema 33 levels deep" in clean_schema(chain).findings[0].message

@@ -84,8 +84,8 @@ def test_json_nested_below_the_recursion_limit_is_still_bounded(tmp_path: Path) 
     data = _with_input_schema('{"items":' * 500 + "{}" + "}" * 500)
     assert _ingest(tmp_path, "deep.md", data) == [
         "sources/cloudflare/deep.md:23: error: input_schema at "
-        + "/items" * 65
-        + ": nested deeper than 64 levels"
+        + "/items" * 33
+        + ": nested deeper than 32 levels"
     ]
 
 

@@ -23,6 +23,7 @@ from types import ModuleType
 import pytest
 
 from generator.catalog.store import load_catalog
+from generator.ingest.hygiene import clean_schema
 from generator.render.schema_plan import plan_types
 from tests.conftest import REPO
 from tests.render.pipeline import conformance_rows, generate, ingest_and_record, ok, run_python, strict_errors
@@ -30,7 +31,7 @@ from tests.render.pipeline import conformance_rows, generate, ingest_and_record,
 pytestmark = pytest.mark.long_file  # started first: see tests/conftest.py
 
 FIXTURES = REPO / "tests" / "fixtures" / "constructs"
-SLUGS = {"keywords", "titles", "maps", "deep", "scalars", "leftovers", "large", "pure_map"}
+SLUGS = {"keywords", "titles", "maps", "deep", "deepest", "scalars", "leftovers", "large", "pure_map"}
 SLUGS |= {"numbers", "binary_json", "overlap", "defaults", "patterns"}
 # CPU seconds of the generate command and the processes it waits for: the whole catalog, the 300 KB schema
 # included, takes about 3. CPU time, not wall time: a busy CI runner stretches the wall clock, not the work.
@@ -142,6 +143,19 @@ def test_class_names_come_from_the_schema_and_never_collide(work: Path) -> None:
     assert {"PromptRequest", "MessagesRequest", "Options", "MessagesRequestOptions", "Message"} <= set(titles)
     deep = _classes(work, "deep")
     assert max(map(len, deep)) <= len("Level10Level11"), deep  # qualified once, not once per level
+
+
+def test_the_deepest_construct_is_as_deep_as_ingest_takes() -> None:
+    """The `deepest` page, ingested, recorded, generated and conformance-tested by this module, sits
+    at the limit: one level more is refused. A deeper one ingest took, the backend could not answer
+    (it stopped at 12 levels), record found no minimal request (32), and conform no value (~60)."""
+    build = _build()
+    for leaf in ({"type": "string"}, {"type": "integer"}):
+        assert clean_schema(build.obj({"context": build.chain(build.DEEPEST_LINKS, leaf)})).findings == []
+        (too_deep,) = clean_schema(
+            build.obj({"context": build.chain(build.DEEPEST_LINKS + 1, leaf)})
+        ).findings
+        assert too_deep.error and too_deep.message.startswith("nested deeper than")
 
 
 def test_the_package_and_its_use_type_check_strictly(work: Path) -> None:
