@@ -44,17 +44,18 @@ def local_ref_problems(schema: dict[str, Any], max_depth: int) -> list[Problem]:
             found, target = resolve_ref(schema, ref)
             inside[ref] = _levels(target) if found else (0, [])
             pending.extend(r for _, _, r in inside[ref][1])
-    recursive = _on_cycles({ref: {r for _, _, r in refs} for ref, (_, refs) in inside.items()})
+    cycles = _cycles({ref: {r for _, _, r in refs} for ref, (_, refs) in inside.items()})
     verdicts: dict[str, str | None] = {}  # one verdict per distinct ref, however often it is used
+    told: set[int] = set()  # the cycles said: once each, at their first ref in the document
     problems: list[Problem] = []
-    for _, path, ref in located:
+    for _, path, ref in sorted(located, key=lambda use: use[1]):
         if ref not in verdicts:
             verdicts[ref] = _chain_problem(schema, ref)
-            if verdicts[ref] is None and ref in recursive:
-                verdicts[ref] = (
-                    f"`$ref` {ref!r} makes the schema recursive, which the SDK generator cannot type (yet)"
-                )
         problem = verdicts[ref]
+        cycle = cycles.get(ref) if problem is None else None
+        if cycle is not None and id(cycle) not in told:
+            told.add(id(cycle))
+            problem = f"`$ref` {ref!r} makes the schema recursive{_others(cycle, ref)}, which the SDK generator cannot type (yet)"
         if problem:
             problems.append((pointer(path, "$ref"), problem))
     if not problems and located:
@@ -262,13 +263,28 @@ def _chain_problem(schema: dict[str, Any], ref: str) -> str | None:
         ref = following
 
 
-def _on_cycles(edges: dict[str, set[str]]) -> set[str]:
-    """Refs that can reach themselves again (Tarjan's strongly connected components, iteratively)."""
+def _others(cycle: list[str], ref: str) -> str:
+    """` (with the N other refs of its cycle: 'a', 'b', 'c' and M more)`, or nothing for a ref to itself."""
+    others = [r for r in cycle if r != ref]
+    if not others:
+        return ""
+    named = ", ".join(repr(r) for r in others[:3])
+    rest = f" and {len(others) - 3} more" if len(others) > 3 else ""
+    return (
+        f" (with the {len(others)} other refs of its cycle: {named}{rest})"
+        if len(others) > 1
+        else f" (with {named})"
+    )
+
+
+def _cycles(edges: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Each ref that can reach itself again -> its cycle's refs, sorted (one list per cycle: Tarjan's
+    strongly connected components, iteratively)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
-    cyclic: set[str] = set()
+    cyclic: dict[str, list[str]] = {}
     for root in sorted(edges):
         if root in index:
             continue
@@ -300,5 +316,6 @@ def _on_cycles(edges: dict[str, set[str]]) -> set[str]:
                     if member == node:
                         break
                 if len(component) > 1 or node in edges.get(node, ()):
-                    cyclic.update(component)
+                    component.sort()
+                    cyclic.update(dict.fromkeys(component, component))
     return cyclic

@@ -131,11 +131,30 @@ def test_mutual_recursion_through_definitions_is_found() -> None:
             "b": {"type": "array", "items": {"$ref": "#/$defs/a"}},
         },
     }
-    assert {f.path for f in clean_schema(schema).findings} == {
-        "/properties/a/$ref",
-        "/$defs/a/properties/b/$ref",
-        "/$defs/b/items/$ref",
+    (finding,) = clean_schema(schema).findings  # one cycle: said once, at its first ref, naming the rest
+    assert finding.error and finding.path == "/$defs/a/properties/b/$ref"
+    assert "`$ref` '#/$defs/b' makes the schema recursive (with '#/$defs/a')" in finding.message
+
+
+def test_a_cycle_of_a_thousand_definitions_is_one_error() -> None:
+    """Each ref of the cycle was an error of its own: 1,001 lines for one mistake."""
+    count = 1000
+    defs = {f"D{i}": {"properties": {"next": {"$ref": f"#/$defs/D{(i + 1) % count}"}}} for i in range(count)}
+    other = {"Node": {"items": {"$ref": "#/$defs/Node"}}}  # a second cycle: said too
+    schema = {
+        "properties": {"s": {"$ref": "#/$defs/D5"}, "n": {"$ref": "#/$defs/Node"}},
+        "$defs": {**defs, **other},
     }
+    first, second = clean_schema(schema).findings
+    assert first.path == "/$defs/D0/properties/next/$ref"
+    assert (
+        "(with the 999 other refs of its cycle: '#/$defs/D0', '#/$defs/D10', '#/$defs/D100' and 996 more)"
+        in first.message
+    )
+    assert (
+        second.path == "/$defs/Node/items/$ref"
+        and "'#/$defs/Node' makes the schema recursive," in second.message
+    )
 
 
 def test_a_long_chain_of_references_is_checked_in_linear_time() -> None:
