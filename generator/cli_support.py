@@ -66,12 +66,6 @@ recordings_option = click.option(
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also print informational diagnostics.")
 
 
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """`1 model`, `2 models`, `0 models`: a count and its noun, plural (`noun`s unless given) unless
-    the count is one."""
-    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
-
-
 def report(diagnostics: Iterable[Diagnostic], verbose: bool) -> None:
     for diagnostic in diagnostics:
         if diagnostic.level >= Level.NOTE or verbose:

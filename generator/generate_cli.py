@@ -14,7 +14,6 @@ import click
 from generator.cli_support import (
     DEFAULT_CATALOG,
     DEFAULT_OUT,
-    counted,
     folder_option,
     handoff,
     label,
@@ -27,6 +26,7 @@ from generator.cli_support import (
 )
 from generator.machine import emit, format_option, tree_json
 from generator.tree import TreeDiff, foreign_files
+from generator.wording import counted
 
 if TYPE_CHECKING:
     from generator.catalog.entry import CatalogEntry

@@ -49,6 +49,7 @@ from generator.backend.routes import RouteTable
 from generator.backend.served import ServedModel
 from generator.catalog.store import Catalog
 from generator.ingest.uploads import is_json_media, media_of
+from generator.wording import counted
 
 LOG = logging.getLogger("cardgen.backend")
 ADMIN_PREFIX = "/__cardgen"
@@ -188,7 +189,7 @@ class Backend:
             await _apply(fault, model)
         problems = () if whole_body_is_the_input else model.input_problems(data, at)
         if problems:
-            count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+            count = counted(len(problems), "problem")
             raise Problem(
                 400,
                 f"the request does not fit the input schema of {model.entry.model_id!r} ({count})",

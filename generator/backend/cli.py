@@ -17,7 +17,8 @@ from generator.backend.app import (
 from generator.backend.faults import FaultScript, FaultSpecError, parse_faults
 from generator.backend.server import serve_forever
 from generator.catalog.store import load_catalog
-from generator.cli_support import DEFAULT_CATALOG, counted, folder_option
+from generator.cli_support import DEFAULT_CATALOG, folder_option
+from generator.wording import counted
 
 
 def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> FaultScript | None:

@@ -14,10 +14,11 @@ from generator.backend.server import running_backend
 from generator.cassettes.record import TIMEOUT, model_folder, record_models
 from generator.catalog.entry import CatalogEntry
 from generator.catalog.store import Catalog, load_catalog
-from generator.cli_support import DEFAULT_CATALOG, DEFAULT_RECORDINGS, counted, folder_option
+from generator.cli_support import DEFAULT_CATALOG, DEFAULT_RECORDINGS, folder_option
 from generator.diagnostics import Level, has_errors, sort_diagnostics
 from generator.selection import model_selected, models_option, no_model_matches, unmatched_models
 from generator.tree import UnsafeTarget, write_tree
+from generator.wording import counted
 
 
 @contextmanager

@@ -13,7 +13,6 @@ import click
 from generator.cli_support import (
     DEFAULT_CATALOG,
     DEFAULT_SOURCES,
-    counted,
     folder_option,
     handoff,
     openable,
@@ -29,6 +28,7 @@ from generator.cli_support import (
 from generator.diagnostics import Diagnostic, Level, count_warnings, has_errors
 from generator.machine import diagnostics_json, emit, format_option, tree_json
 from generator.tree import TreeDiff
+from generator.wording import counted
 
 if TYPE_CHECKING:
     from generator.catalog.store import Written

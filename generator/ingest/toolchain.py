@@ -22,6 +22,7 @@ SHARED = (
     "proofs.py",
     "tree.py",
     "versions.py",
+    "wording.py",
 )
 CODE = (
     ("ingest", "**/*.py"),

@@ -9,6 +9,7 @@ from generator.catalog.store import Catalog
 from generator.evolve.changes import Bump, bump_below_1_0
 from generator.evolve.entry_diff import diff_catalogs
 from generator.markdown import markdown_code, markdown_message
+from generator.wording import counted
 
 if TYPE_CHECKING:
     from generator.lockfile import Lock
@@ -49,7 +50,7 @@ def next_version(
     SDK's own code may differ, and two packages must not carry one version.
     """
     if previous is None:
-        return initial, [f"- First generation: {len(catalog)} models."]
+        return initial, [f"- First generation: {counted(len(catalog), 'model')}."]
     moved = {
         name
         for name in set(keys) | set(previous.models)

@@ -22,7 +22,7 @@ RENDERER = GENERATOR / "render"  # the code that turns entries into files
 # kept). tests/test_toolchain.py checks that this is the whole closure.
 RENDERER_IMPORTS = (
     "__init__.py", "datatext.py", "digests.py", "entry_store.py", "lockfile.py", "markdown.py", "memo.py", "proofs.py", "recordings.py",
-    "shipped.py", "tree.py", "versions.py", "catalog/__init__.py", "catalog/entry.py", "catalog/entry_format.py", "catalog/model_ids.py",
+    "shipped.py", "tree.py", "versions.py", "wording.py", "catalog/__init__.py", "catalog/entry.py", "catalog/entry_format.py", "catalog/model_ids.py",
     "catalog/parsed.py", "catalog/store.py", "evolve/__init__.py", "evolve/changes.py",
     "evolve/entry_diff.py", "evolve/revisions.py", "evolve/rules.py", "evolve/schema_diff.py",
     "evolve/schema_facts.py", "ingest/__init__.py", "ingest/ecma_regex.py", "ingest/jsonspans.py",

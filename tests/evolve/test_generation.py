@@ -566,3 +566,16 @@ def test_the_changelog_shows_document_text_escaped_line_by_line(project: Path) -
     assert changelog.splitlines() == changelog.split("\n")[:-1]
     assert all(line.isprintable() for line in changelog.splitlines())
     assert "first\\u2028second \\u202ereversed\\x85 end" in changelog.split("## ")[1]
+
+
+def test_the_first_generation_counts_its_models_in_words() -> None:
+    from generator.catalog.store import Catalog
+    from generator.render.changelog import next_version
+    from tests.sdk.conftest import CATALOG
+
+    entries = tuple(CATALOG)
+    assert next_version(None, Catalog(entries[:1]), {}, "0.1.0") == (
+        "0.1.0",
+        ["- First generation: 1 model."],
+    )
+    assert next_version(None, Catalog(entries[:2]), {}, "0.1.0")[1] == ["- First generation: 2 models."]

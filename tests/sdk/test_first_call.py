@@ -149,6 +149,17 @@ def test_models_resolve_to_their_resource_on_first_use(sdk: Any, clients: tuple[
     assert "deepseek_math_7b_base" in dir(asynchronous.models)
 
 
+def test_a_providers_models_say_how_many_they_are(sdk: Any, clients: tuple[Any, Any]) -> None:
+    sync, _ = clients
+    count = len([e for e in CATALOG if e.provider == "cloudflare"])
+    assert count > 1 and repr(sync.models) == f"<{count} models of cloudflare>"
+    one = sdk.Dataoorts(**CREDENTIALS["dataoorts"])  # the seeds' Dataoorts has one model: "1 models"
+    assert (
+        len([e for e in CATALOG if e.provider == "dataoorts"]) == 1
+        and repr(one.models) == "<1 model of dataoorts>"
+    )
+
+
 def test_an_unknown_model_is_an_attribute_error_naming_close_matches(clients: tuple[Any, Any]) -> None:
     sync, _ = clients
     with pytest.raises(

@@ -39,7 +39,8 @@ class ModelNamespace(Generic[ClientT]):
         return sorted({*own, *self._names})
 
     def __repr__(self) -> str:
-        return f"<{len(self._names)} models of {self._package.rpartition('.')[2]}>"
+        count = len(self._names)
+        return f"<{count} model{'' if count == 1 else 's'} of {self._package.rpartition('.')[2]}>"
 
 
 class LazyModels(ModelNamespace[ClientT]):
