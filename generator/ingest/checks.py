@@ -13,7 +13,7 @@ from generator.ingest.hygiene import clean_schema
 from generator.ingest.keywords import subschemas, unenforced
 from generator.ingest.overlaps import overlapping_one_ofs
 from generator.ingest.providers import BUILTIN_PREFIX
-from generator.ingest.refs import pointer
+from generator.ingest.refs import pointer, shown
 from generator.ingest.schema_lines import keyword_lines
 from generator.ingest.schemas import metaschema_errors, property_schemas, violations
 from generator.ingest.uploads import is_binary, is_json_media, media_of
@@ -31,16 +31,24 @@ def _where(entry: CatalogEntry, field: str) -> tuple[str, int | None]:
 
 
 def _dotted(schema: Any) -> list[tuple[str, str]]:
-    """Definitions whose name holds a dot: the code generator reads `a.b` as class b of a module a
-    and refuses the schema, so generate would fail on a catalog ingest had accepted."""
-    return sorted(
+    """Definitions whose name holds a dot, and refs through a name with one (a property's): the code
+    generator reads `a.b` as class b of a module a and refuses the schema, so generate would fail on
+    a catalog ingest had accepted."""
+    names = [
         (pointer(pointer(where, keyword), name), "a definition name with a dot; rename it (an overlay can)")
         for where, node in subschemas(schema)
         for keyword in ("$defs", "definitions")
         if isinstance(node.get(keyword), dict)
         for name in node[keyword]
         if "." in str(name)
-    )
+    ]
+    refs = [
+        (pointer(where, "$ref"), f"`$ref` {shown(ref)!r} passes through a name with a dot; point it at a "
+         "definition of its own instead (an overlay can)")
+        for where, node in subschemas(schema)
+        if isinstance(ref := node.get("$ref"), str) and "." in ref.partition("#")[2]
+    ]  # fmt: skip
+    return sorted(names + refs)
 
 
 def _unsupported_calls(entry: CatalogEntry) -> list[Diagnostic]:

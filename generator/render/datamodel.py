@@ -14,6 +14,23 @@ ROOT_CLASS_MARKER = "CardgenUnusedRoot"
 # The classes the code generator derives from: a schema class named like one of them it renames
 # itself (`RootModel` -> `RootModelModel`), out of the plan's sight, so no planned class takes them.
 BASE_CLASSES = frozenset({"BaseModel", "RootModel", BASE_CLASS_MARKER.rpartition(".")[2], ROOT_CLASS_MARKER})
+# The class-like names the code generator may import into a module (its `Import` constants, this
+# version's; a test reads them off it): once the module imports `Field` or `StrictStr`, a schema
+# class of that name it renames itself (`FieldModel`), which the plan never named.
+CODEGEN_IMPORTS = frozenset({
+    "AliasChoices", "Annotated", "Any", "AnyUrl", "AwareDatetime", "Base64Bytes", "Base64Encoder",
+    "Base64Str", "BaseModel", "ClassVar", "ConfigDict", "Date", "DateTime", "Decimal", "Dict",
+    "Duration", "EmailStr", "EncodedBytes", "Enum", "Field", "FrozenSet", "FutureDate",
+    "FutureDatetime", "IPv4Address", "IPv4Network", "IPv6Address", "IPv6Network", "IntEnum", "Iterator",
+    "List", "Literal", "MISSING", "Mapping", "Meta", "MultipleOf", "NaiveDatetime", "NegativeFloat",
+    "NegativeInt", "NonNegativeFloat", "NonNegativeInt", "NonPositiveFloat", "NonPositiveInt",
+    "NotRequired", "Optional", "PastDate", "PastDatetime", "Path", "PositiveFloat", "PositiveInt",
+    "ReadOnly", "Required", "RootModel", "SecretStr", "Sequence", "SerializeAsAny", "Set", "StrEnum",
+    "StrictBool", "StrictBytes", "StrictFloat", "StrictInt", "StrictStr", "StringConstraints", "Struct",
+    "SupportsIndex", "Time", "Tuple", "TypeAdapter", "TypeAlias", "TypeAliasType", "TypedDict", "ULID",
+    "UNSET", "UUID", "UUID1", "UUID3", "UUID4", "UUID5", "Union", "UnsetType", "ValidationInfo",
+    "ValidatorFunctionWrapHandler",
+})  # fmt: skip
 
 _OPTIONS: dict[str, Any] = {
     "base_class": BASE_CLASS_MARKER,

@@ -12,6 +12,7 @@ bring: ingest drops it) which runtime type a value takes:
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -37,9 +38,46 @@ def json_types(schema: Any) -> Any:
         for child in children:
             for sub in child if isinstance(child, list) else [child]:
                 json_types(sub)
+    _drop_repeated_branches(schema)
+    _enum_as_constrained(schema)
     if "customTypePath" not in schema and not _flatten_nullable(schema):
         _mark(schema)
     return schema
+
+
+# Keywords that judge a value by itself, beside which an `enum` is written as `Literal[...]` alone.
+_VALUE_KEYWORDS = frozenset(
+    {"type", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+     "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties"}
+)  # fmt: skip
+
+
+def _enum_as_constrained(schema: dict[str, Any]) -> None:
+    """An `enum` keeps only the values its sibling keywords accept: the code generator writes the
+    enum as a `Literal` and drops the siblings (`enum: [a], pattern: b` took "a"), so the values
+    they refuse, which the schema never accepts, go here."""
+    values = schema.get("enum")
+    rules = {key: schema[key] for key in _VALUE_KEYWORDS & schema.keys()}
+    if not isinstance(values, list) or not rules:
+        return
+    import jsonschema  # noqa: PLC0415 - only a schema with such an enum pays for it
+
+    validator = jsonschema.Draft202012Validator(rules)
+    kept = [value for value in values if validator.is_valid(value)]
+    if kept and len(kept) < len(values):  # none kept: a schema accepting nothing (left as written)
+        schema["enum"] = kept
+
+
+def _drop_repeated_branches(schema: dict[str, Any]) -> None:
+    """An `anyOf` branch written twice is one branch: `anyOf: [{type: null}, {type: null}]` is null
+    (the code generator read the pair as `Any`)."""
+    branches = schema.get("anyOf")
+    if isinstance(branches, list) and len(branches) > 1:
+        once: dict[str, Any] = {}
+        for branch in branches:
+            once.setdefault(json.dumps(branch, sort_keys=True), branch)
+        if len(once) < len(branches):
+            schema["anyOf"] = list(once.values())
 
 
 def is_base64(schema: dict[str, Any]) -> bool:
@@ -75,7 +113,8 @@ def _flattenable(branch: Any) -> bool:
     # enum and const constrain null too; a titled branch names a class of its own.
     return (
         isinstance(branch, dict)
-        and branch.get("type") in FLATTENED_TYPES
+        and isinstance(branch.get("type"), str)  # a list of types is the generator's own union
+        and branch["type"] in FLATTENED_TYPES
         and not {"enum", "const", "title", "$ref", "oneOf", "anyOf", "allOf", "not"} & set(branch)
     )
 

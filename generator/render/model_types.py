@@ -11,7 +11,7 @@ from typing import Any
 from generator.catalog.entry import CatalogEntry
 from generator.ingest.refs import pointer
 from generator.render.bindings import shadowing_classes, shadowing_fields
-from generator.render.datamodel import BASE_CLASSES, CodegenError, generate_models
+from generator.render.datamodel import BASE_CLASSES, CODEGEN_IMPORTS, CodegenError, generate_models
 from generator.render.lazy_dicts import TypedDicts, bound_name, split_typed_dicts
 from generator.render.postprocess import eager_annotations, is_functional_typed_dict, shape_models
 from generator.render.schema_plan import plan_types
@@ -135,7 +135,11 @@ def types_code(
     """Cached on the schemas themselves: catalogs repeat the same schemas across many models."""
     roles = json.loads(roles_json)
     ordered = {role: roles[role] for role in (REQUEST, RESPONSE, CHUNK) if role in roles}
-    taken = (set(reserved) | BASE_CLASSES) - {REQUEST, RESPONSE, CHUNK}  # the roles' classes keep their names
+    taken = (set(reserved) | BASE_CLASSES | CODEGEN_IMPORTS) - {
+        REQUEST,
+        RESPONSE,
+        CHUNK,
+    }  # the roles keep theirs
     renamed: dict[str, str] = {}
     for _ in range(SHADOWING_ROUNDS):
         # Names the module binds are read off the module: each round renames what shadows them.

@@ -8,6 +8,7 @@ import re
 from functools import cache
 
 _RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+RESERVED_NAMES = _RESERVED  # keywords and builtins: `True`, `Exception`, `print`, `match`...
 
 
 def words(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from generator.ingest.ecma_regex import python_patterns
 from generator.ingest.keywords import declared_types, subschemas
 from generator.ingest.refs import SCHEMA_MAPS, ref_through_refs, target_of
 from generator.render.json_types import DATA_KEYS, json_types
-from generator.render.names import class_name, singular
+from generator.render.names import RESERVED_NAMES, class_name, singular
 from generator.render.schema_rules import class_rules, strip_runtime
 
 JsonSchema = dict[str, Any]
@@ -42,9 +42,12 @@ class TypePlan:
     rules: dict[str, JsonSchema] = field(default_factory=dict)  # class -> what it checks at run time
 
 
-def _is_object_like(schema: JsonSchema) -> bool:
+def _is_object_like(schema: JsonSchema, role: bool = False) -> bool:
     kind = schema.get("type")
-    has_fields = isinstance(schema.get("properties"), dict)
+    # Inside a schema `properties: {}` names no field: the code generator writes a dict, as for no
+    # `properties` (a class planned there it never wrote). A role's is its class, with no field.
+    properties = schema.get("properties")
+    has_fields = isinstance(properties, dict) and (role or bool(properties))
     return (kind == "object" and has_fields) or (kind is None and has_fields)
 
 
@@ -95,13 +98,19 @@ class _Namer:
         self.document: Any = None  # the combined document, for resolving local references
 
     def taken(self, name: str) -> bool:
-        return name in self.classes or name in self.reserved or name in self.roles
+        return name in self.classes or name in self.reserved or name in self.roles or name in RESERVED_NAMES
 
     def unique(self, wanted: str, parent: str) -> str:
+        # class_name() writes a keyword's or builtin's name `Exception_`, and a name built on it
+        # holds the `_` (`None_Integer`); the code generator drops each `_` (and writes `True1` for a
+        # keyword): such a name is qualified like a taken one, its `_` dropped here.
+        wanted = wanted.replace("_", "") or wanted
         name = wanted
         if self.taken(name):
             # Qualified by the parent's own name, not its qualified one: names stay short however deep.
-            for prefix in dict.fromkeys((self.wanted.get(parent, parent), parent)):
+            for prefix in dict.fromkeys(
+                p.replace("_", "") for p in (self.wanted.get(parent, parent), parent)
+            ):
                 name = f"{prefix}{wanted}" if not wanted.startswith(prefix) else wanted
                 if not self.taken(name):
                     break
@@ -118,7 +127,7 @@ class _Namer:
         schema.pop("title", None)
         if parent_is_object and "type" not in schema and "properties" in schema:
             schema["type"] = "object"  # a branch of an object schema: same meaning, clearer to codegen
-        if _is_object_like(schema):
+        if _is_object_like(schema, role=self.document["$defs"].get(wanted) is schema):
             self._name_object(schema, wanted, parent)
             return
         self._visit_combinators(schema, wanted, parent, schema.get("type") == "object")
@@ -350,7 +359,7 @@ def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozense
         namer.reading = role in READ_ROLES
         copied = _rebase_refs(copy.deepcopy(schema), f"/$defs/{role}")
         defs[role] = copied
-        if _is_object_like(copied):
+        if _is_object_like(copied, role=True):
             namer.visit(copied, role, "")
         else:
             copied.pop("title", None)

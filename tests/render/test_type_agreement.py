@@ -289,3 +289,149 @@ def test_annotated_is_imported_when_only_the_rules_use_it(build: Build) -> None:
     schema = {"type": "object", "properties": {"mode": {"enum": ["a", "b"]}, "flag": {"const": "on"}}}
     module = build(Request=schema)
     assert_agree(schema, module.Request, [{"mode": "a"}, {"mode": None}, {"flag": "on"}, {"flag": "off"}])
+
+
+_OBJECT = {"type": "object", "properties": {"url": {"type": "string"}}, "required": ["url"]}
+# Property names whose class name the code generator would change (generate stopped: "wrote class
+# FieldModel / Exception / True1, which no schema names"): one it imports (`Field`, the fallback of
+# a name without a Latin letter), a builtin's (`Exception_`, whose `_` it drops), a keyword's.
+NAMES_IT_WOULD_CHANGE = ["名前", "é", "exception", "value_error", "True", "None", "any", "strict_str"]
+
+
+@pytest.mark.parametrize("name", NAMES_IT_WOULD_CHANGE)
+def test_an_object_under_any_property_name_is_a_class_of_its_own(build: Build, name: str) -> None:
+    # "strict_str": StrictStr is imported for `url`; "any": Any for a field of no type.
+    schema = {"type": "object", "properties": {name: _OBJECT, "loose": {}}}
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    values: list[dict[str, Any]] = [
+        {name: {"url": "u"}},
+        {name: {"url": 1}},
+        {name: {}},
+        {name: None},
+        {"loose": [1]},
+    ]
+    for value in values:
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
+    own = [n for n, v in vars(module).items() if isinstance(v, type) and v.__module__ == module.__name__]
+    assert not [n for n in own if n.endswith(("1", "Model"))], own
+
+
+def test_a_one_type_list_is_that_type(build: Build) -> None:
+    """`{"type": ["string"]}` beside null in an anyOf: a TypeError (a list as a dict key) stopped generate."""
+    schema = {"type": "object", "properties": {"p": {"anyOf": [{"type": ["string"]}, {"type": "null"}]}}}
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for value in ({"p": None}, {"p": "x"}, {"p": 1}, {}):
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
+
+
+def test_every_class_like_name_the_code_generator_imports_is_kept_from_the_plan() -> None:
+    """CODEGEN_IMPORTS is this version's list: a new version's new import would be renamed unseen."""
+    import pkgutil
+
+    import datamodel_code_generator
+    from datamodel_code_generator.imports import Import
+
+    from generator.render.datamodel import CODEGEN_IMPORTS
+
+    declared: set[str] = set()
+    for info in pkgutil.walk_packages(datamodel_code_generator.__path__, "datamodel_code_generator."):
+        try:
+            module = importlib.import_module(info.name)
+        except Exception:  # optional back ends (msgspec...) need packages not installed
+            continue
+        declared |= {
+            v.import_ for v in vars(module).values() if isinstance(v, Import) and v.import_[:1].isupper()
+        }
+    assert len(declared) > 40
+    assert declared <= CODEGEN_IMPORTS, sorted(declared - CODEGEN_IMPORTS)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"p": {"anyOf": [{"type": "null"}, {"type": "null"}]}}},
+        {
+            "type": "object",
+            "properties": {"p": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "string"}]}},
+        },
+        # In a definition: the module failed on import (`class C(CardgenUnusedRoot)`).
+        {
+            "type": "object",
+            "properties": {"p": {"$ref": "#/$defs/c"}},
+            "$defs": {"c": {"anyOf": [{"type": "null"}, {"type": "null"}]}},
+        },
+    ],
+)
+def test_a_branch_written_twice_in_an_any_of_is_one_branch(build: Build, schema: dict[str, Any]) -> None:
+    """The code generator read `anyOf: [{type: null}, {type: null}]` as Any: 5 and "x" passed."""
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for value in ({"p": None}, {"p": 5}, {"p": "x"}, {"p": 1.5}, {}):
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        {"type": "object", "properties": {}, "minProperties": 1},
+        {"type": "object", "properties": {}, "patternProperties": {"^x": {"type": "integer"}}},
+        {"oneOf": [{"type": "object", "properties": {}, "minProperties": 1}]},
+    ],
+)
+def test_an_empty_properties_map_inside_a_schema_is_no_class(build: Build, inner: dict[str, Any]) -> None:
+    """Planned as a class the code generator never wrote (it writes a dict): generate stopped
+    ("class P has rules to check at run time, but the code generator wrote no such class")."""
+    schema = {"type": "object", "properties": {"p": inner}}
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    values: list[dict[str, Any]] = [
+        {"p": {}},
+        {"p": {"a": 1}},
+        {"p": {"x": "no"}},
+        {"p": {"x": 1}},
+        {"p": []},
+        {},
+    ]
+    for value in values:
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
+
+
+def test_a_request_of_no_properties_is_still_a_class_taking_keywords(build: Build) -> None:
+    module = build(Request={"type": "object", "properties": {}})
+    assert issubclass(module.Request, BaseModel) and "root" not in module.Request.model_fields
+
+
+@pytest.mark.parametrize("name", ["None", "True", "exception", "名前"])
+def test_a_one_of_under_a_reserved_property_name_stays_exclusive(build: Build, name: str) -> None:
+    """Its branch classes were planned `None_Integer`; the code generator wrote `NoneInteger`, the
+    union was not the planned one, and its exactly-one check was silently left out."""
+    schema = {
+        "type": "object",
+        "properties": {name: {"oneOf": [{"type": "integer", "maximum": -2}, {"type": "integer"}]}},
+    }
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for value in ({name: -3}, {name: 5}, {name: None}, {}):
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        {"type": "string", "enum": ["a", "bb"], "pattern": "b"},
+        {"type": "array", "items": {"type": "string", "minLength": 3, "enum": ["b", "ccc"]}},
+        {"enum": ["x", 1, 2.5, True], "type": "integer"},
+        {"enum": [1, 5, 10], "minimum": 2, "multipleOf": 5},
+    ],
+)
+def test_an_enum_keeps_only_the_values_its_other_keywords_accept(build: Build, inner: dict[str, Any]) -> None:
+    """The code generator writes an enum as a Literal and drops the keywords beside it: "a" passed
+    `enum: [a, bb], pattern: b`."""
+    schema = {"type": "object", "properties": {"p": inner}}
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    values: list[Any] = ["a", "bb", ["b"], ["ccc"], "x", 1, 2.5, True, 5, 10]
+    for value in values:
+        assert _accepts(module.Request, {"p": value}) == validator.is_valid({"p": value}), value
