@@ -102,7 +102,8 @@ def _fields(cls: ast.ClassDef) -> Iterator[tuple[str, ast.AnnAssign]]:
     """(property name as the schema spells it, its annotated assignment)."""
     for node in cls.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            yield _alias(node) or node.target.id, node
+            alias = _alias(node)  # "" is a property's name too
+            yield alias if alias is not None else node.target.id, node
 
 
 def _alias(node: ast.AnnAssign) -> str | None:
@@ -175,13 +176,27 @@ def _mark_one_of(plan: TypePlan) -> _Collect:
     def collect(module: _Parsed) -> Iterator[_Edit]:
         source = module.source
         for cls in _classes(module.tree):
-            for _, field in _fields(cls):
-                for node, members in _unions(field.annotation):
+            annotations = [field.annotation for _, field in _fields(cls)] + _extra_annotations(cls)
+            for annotation in annotations:
+                for node, members in _unions(annotation):
                     if members and frozenset(members) in groups and len(members) == len(set(members)):
                         text = source.segment(node)
                         yield source.edit(node, f"Annotated[{text}, ONE_OF]")
 
     return collect
+
+
+def _extra_annotations(cls: ast.ClassDef) -> list[ast.expr]:
+    """The types in `__annotations__ = {'__pydantic_extra__': Dict[str, A | B]}`: what the code
+    generator writes for `additionalProperties` beside `properties`."""
+    return [
+        value
+        for node in cls.body
+        if isinstance(node, ast.Assign)
+        and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["__annotations__"]
+        and isinstance(node.value, ast.Dict)
+        for value in node.value.values
+    ]
 
 
 def _mark_not_null(plan: TypePlan) -> _Collect:

@@ -60,6 +60,9 @@ def runtime_keywords(schema: JsonSchema) -> set[str]:
         found.add("items")  # it means "the items after the prefix"
     if "patternProperties" in schema and "additionalProperties" in schema:
         found.add("additionalProperties")  # it means "keys matching neither properties nor patterns"
+    if schema.get("additionalProperties") is False and not schema.get("properties"):
+        # An object that takes no key: the code generator types it `dict` (closed only as a field).
+        found.add("additionalProperties")
     if isinstance(schema.get("$ref"), str):
         # Beside `$ref`, every keyword applies too (2020-12); the code generator reads only the `$ref`.
         found |= {k for k in schema if k != "$ref" and k in DRAFT_2020_12 and k not in ANNOTATIONS}
@@ -128,8 +131,6 @@ class _Rules:
         own = runtime_keywords(schema) - {"format"}
         for key in sorted(own):  # sorted: a set's order would change with the hash seed
             out[key] = self._whole_value(key, schema[key], ())
-        if "additionalProperties" in out:
-            out["properties"] = dict.fromkeys(schema.get("properties") or {}, True)
         if "if" in out:
             out.update({k: self.whole(schema[k]) for k in ("then", "else") if k in schema})
         if "contains" in out:
@@ -143,6 +144,12 @@ class _Rules:
             rules = self.of(schema[key]) if key in schema and key not in own else None
             if rules:
                 out[key] = rules
+        if "additionalProperties" in out:
+            # It judges the keys neither `properties` nor `patternProperties` name: checked alone,
+            # every key would be one. Each named here (`true`: its own rules, if any, above).
+            for key in ("properties", "patternProperties"):
+                if isinstance(schema.get(key), dict):
+                    out[key] = {**dict.fromkeys(schema[key], True), **out.get(key, {})}
         branches = [(self.of(b) if isinstance(b, dict) else None) for b in schema.get("allOf") or []]
         if any(branches):
             out["allOf"] = [b or True for b in branches]

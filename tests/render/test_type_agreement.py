@@ -435,3 +435,83 @@ def test_an_enum_keeps_only_the_values_its_other_keywords_accept(build: Build, i
     values: list[Any] = ["a", "bb", ["b"], ["ccc"], "x", 1, 2.5, True, 5, 10]
     for value in values:
         assert _accepts(module.Request, {"p": value}) == validator.is_valid({"p": value}), value
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"m": {"type": "number"}}, "additionalProperties": {"minimum": 0}},
+        {
+            "type": "object",
+            "properties": {"m": {"type": "number"}},
+            "patternProperties": {"^x": {"type": "integer"}},
+            "additionalProperties": {"multipleOf": 2},
+        },
+        {"type": "object", "properties": {"m": {}}, "additionalProperties": {"const": 1}},
+    ],
+)
+def test_additional_properties_checked_at_run_time_judge_only_the_other_keys(
+    build: Build, schema: dict[str, Any]
+) -> None:
+    """Checked at run time without the names beside it, `additionalProperties` judged the declared
+    properties too: {"m": -1} was refused by `minimum: 0`, meant for other keys."""
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    values: list[dict[str, Any]] = [
+        {"m": -1},
+        {"m": 3},
+        {"x1": -3},
+        {"k": -1},
+        {"k": 2},
+        {"k": 1},
+        {"m": 1, "k": 4},
+    ]
+    for value in values:
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
+
+
+def test_a_property_named_empty_takes_null_only_where_its_schema_does(build: Build) -> None:
+    schema = {"type": "object", "properties": {"": {"type": "number"}, "n": {"type": ["number", "null"]}}}
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for value in ({"": None}, {"": 1}, {"n": None}, {}):
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
+
+
+_CLOSED_EMPTY = {"type": "object", "additionalProperties": False}
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        _CLOSED_EMPTY,
+        {"type": "array", "items": _CLOSED_EMPTY},
+        {"anyOf": [_CLOSED_EMPTY, {"type": "null"}]},
+        {"oneOf": [_CLOSED_EMPTY]},
+        {"type": "object", "additionalProperties": {"type": "array", "items": _CLOSED_EMPTY}},
+    ],
+)
+def test_an_object_that_takes_no_key_takes_none_wherever_it_stands(
+    build: Build, inner: dict[str, Any]
+) -> None:
+    """Closed only where it was a field of its own: as items or a branch it was `dict[str, Any]`."""
+    schema = {"type": "object", "properties": {"p": inner}}
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    values: list[Any] = [{}, {"x": 1}, [{}], [{"x": 1}], None, {"k": [{}]}, {"k": [{"x": 1}]}]
+    for value in values:
+        assert _accepts(module.Request, {"p": value}) == validator.is_valid({"p": value}), value
+
+
+def test_a_one_of_for_other_keys_beside_properties_stays_exclusive(build: Build) -> None:
+    """Typed in `__annotations__['__pydantic_extra__']`, the union was never marked exactly-one:
+    1 fits both integer and number, and passed."""
+    schema = {
+        "type": "object",
+        "properties": {"q": {}},
+        "additionalProperties": {"oneOf": [{"type": "integer"}, {"type": "number"}]},
+    }
+    module = build(Request=schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for value in ({"x": 1}, {"x": 1.5}, {"x": "a"}, {"q": 1}, {"q": "s", "y": 2.5}):
+        assert _accepts(module.Request, value) == validator.is_valid(value), value
