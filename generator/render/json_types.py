@@ -27,7 +27,11 @@ ANNOTATIONS = frozenset({"description", "default", "title", "examples", "example
 _BASE64 = re.compile(r"base[ -]?64", re.IGNORECASE)
 
 
-def json_types(schema: Any) -> Any:
+# Where a schema is an element's (an item's, another key's value), not a field's.
+_ELEMENT_KEYS = frozenset({"items", "prefixItems", "additionalProperties"})
+
+
+def json_types(schema: Any, element: bool = False) -> Any:
     """The schema (changed in place) with runtime types marked on every sub-schema."""
     if not isinstance(schema, dict):
         return schema
@@ -37,12 +41,23 @@ def json_types(schema: Any) -> Any:
         children = value.values() if key in SCHEMA_MAPS and isinstance(value, dict) else [value]
         for child in children:
             for sub in child if isinstance(child, list) else [child]:
-                json_types(sub)
+                json_types(sub, key in _ELEMENT_KEYS)
     _drop_repeated_branches(schema)
     _enum_as_constrained(schema)
     if "customTypePath" not in schema and not _flatten_nullable(schema):
         _mark(schema)
+    if element and schema.get("nullable") is True and "customTypePath" in schema:
+        _null_as_branch(schema)
     return schema
+
+
+def _null_as_branch(schema: dict[str, Any]) -> None:
+    """A nullable runtime type as an element: `anyOf: [it, null]`. The code generator reads
+    `nullable` on a field only (`list[JsonNumber]` refused the null `items: [number, null]` takes)."""
+    typed = {key: value for key, value in schema.items() if key != "nullable"}
+    notes = {key: typed.pop(key) for key in ANNOTATIONS & typed.keys()}
+    schema.clear()
+    schema.update({**notes, "anyOf": [typed, {"type": "null"}]})
 
 
 # Keywords that judge a value by itself, beside which an `enum` is written as `Literal[...]` alone.

@@ -12,8 +12,10 @@ import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from generator.ingest.ecma_regex import python_patterns
+from generator.ingest.jsonspans import pointer
 from generator.ingest.keywords import declared_types, subschemas
 from generator.ingest.refs import SCHEMA_MAPS, ref_through_refs, target_of
 from generator.render.json_types import DATA_KEYS, json_types
@@ -44,6 +46,8 @@ class TypePlan:
 
 def _is_object_like(schema: JsonSchema, role: bool = False) -> bool:
     kind = schema.get("type")
+    if isinstance(kind, list) and set(kind) - {"null"} == {"object"}:
+        kind = "object"  # `[object, null]`: a class, which null may stand for
     # Inside a schema `properties: {}` names no field: the code generator writes a dict, as for no
     # `properties` (a class planned there it never wrote). A role's is its class, with no field.
     properties = schema.get("properties")
@@ -346,6 +350,38 @@ def _plain_defaults(document: JsonSchema) -> None:
         del node["default"]
 
 
+def _drop_unused_definitions(schema: JsonSchema, base: str) -> None:
+    """Definitions no `$ref` reaches (from the schema, or from a definition one reaches) go: the code
+    generator writes no class for them, so rules planned for one had no class to go to (generate
+    stopped), and nothing can send or receive them anyway. schema sits at base; its refs are rebased."""
+    entries: dict[str, tuple[dict[str, Any], str]] = {}  # pointer -> (the map holding it, its key)
+    for where, node in subschemas(schema, base):
+        for keyword in ("$defs", "definitions"):
+            held = node.get(keyword)
+            if isinstance(held, dict):
+                entries.update({where + pointer(keyword, key): (held, key) for key in held})
+    if not entries:
+        return
+    inside = sorted(entries, key=len, reverse=True)  # the innermost entry holding a place first
+
+    def entry_of(place: str) -> str | None:
+        return next((e for e in inside if place == e or place.startswith(e + "/")), None)
+
+    refs = [(entry_of(where), unquote(node["$ref"][1:])) for where, node in subschemas(schema, base)
+            if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")]  # fmt: skip
+    used: set[str] = set()
+    pending = [target for holder, target in refs if holder is None]  # refs outside every definition
+    while pending:
+        reached = entry_of(pending.pop())
+        while reached is not None and reached not in used:  # an entry inside an entry: both are used
+            used.add(reached)
+            pending.extend(target for holder, target in refs if holder == reached)
+            reached = entry_of(reached.rsplit("/", 2)[0])
+    for entry in set(entries) - used:
+        held, key = entries[entry]
+        held.pop(key, None)
+
+
 def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozenset()) -> TypePlan:
     """Plan one module holding a class (or union) per role, e.g. {'Request': ..., 'Response': ...}.
 
@@ -358,6 +394,7 @@ def plan_types(roles: dict[str, JsonSchema], reserved: frozenset[str] = frozense
         # Answers are read with anyOf semantics: a provider's answer may fit several branches.
         namer.reading = role in READ_ROLES
         copied = _rebase_refs(copy.deepcopy(schema), f"/$defs/{role}")
+        _drop_unused_definitions(copied, f"/$defs/{role}")
         defs[role] = copied
         if _is_object_like(copied, role=True):
             namer.visit(copied, role, "")
