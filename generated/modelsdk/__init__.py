@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.72"
+__version__ = "0.1.73"
 
 _EXPORTS = {
     "Cloudflare": ".providers.cloudflare",

@@ -83,14 +83,22 @@ def _enum_as_constrained(schema: dict[str, Any]) -> None:
         schema["enum"] = kept
 
 
+def _meaning(branch: Any) -> Any:
+    """What a branch accepts, as comparable JSON: its annotations left out, `const: null` as `type: null`."""
+    if not isinstance(branch, dict):
+        return branch
+    kept = {key: value for key, value in branch.items() if key not in ANNOTATIONS}
+    return {"type": "null"} if kept == {"const": None} else kept
+
+
 def _drop_repeated_branches(schema: dict[str, Any]) -> None:
-    """An `anyOf` branch written twice is one branch: `anyOf: [{type: null}, {type: null}]` is null
-    (the code generator read the pair as `Any`)."""
+    """An `anyOf` branch written twice (annotations aside) is one branch: `anyOf: [{type: null},
+    {type: null, description: ...}]` is null (the code generator read the pair as `Any`)."""
     branches = schema.get("anyOf")
     if isinstance(branches, list) and len(branches) > 1:
         once: dict[str, Any] = {}
         for branch in branches:
-            once.setdefault(json.dumps(branch, sort_keys=True), branch)
+            once.setdefault(json.dumps(_meaning(branch), sort_keys=True), branch)
         if len(once) < len(branches):
             schema["anyOf"] = list(once.values())
 

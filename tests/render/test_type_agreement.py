@@ -354,6 +354,12 @@ def test_every_class_like_name_the_code_generator_imports_is_kept_from_the_plan(
         {"type": "object", "properties": {"p": {"anyOf": [{"type": "null"}, {"type": "null"}]}}},
         {
             "type": "object",
+            "properties": {"p": {"anyOf": [{"type": "null"}, {"type": "null", "description": "d"}]}},
+        },
+        {"type": "object", "properties": {"p": {"anyOf": [{"const": None}, {"type": "null"}]}}},
+        {"type": "object", "additionalProperties": {"anyOf": [{"const": None}, {"type": "null"}]}},
+        {
+            "type": "object",
             "properties": {"p": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "string"}]}},
         },
         # In a definition: the module failed on import (`class C(CardgenUnusedRoot)`).
