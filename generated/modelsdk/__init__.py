@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.73"
+__version__ = "0.1.74"
 
 _EXPORTS = {
     "Cloudflare": ".providers.cloudflare",

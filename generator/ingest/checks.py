@@ -46,9 +46,17 @@ def _dotted(schema: Any) -> list[tuple[str, str]]:
         (pointer(where, "$ref"), f"`$ref` {shown(ref)!r} passes through a name with a dot; point it at a "
          "definition of its own instead (an overlay can)")
         for where, node in subschemas(schema)
-        if isinstance(ref := node.get("$ref"), str) and "." in ref.partition("#")[2]
+        if isinstance(ref := node.get("$ref"), str) and _through_dotted_property(ref)
     ]  # fmt: skip
     return sorted(names + refs)
+
+
+def _through_dotted_property(ref: str) -> bool:
+    """A step of ref's path holds a dot and names no definition (a dotted definition is told above)."""
+    steps = ref.partition("#")[2].split("/")
+    return any(
+        "." in step and steps[i - 1] not in ("$defs", "definitions") for i, step in enumerate(steps) if i
+    )
 
 
 def _unsupported_calls(entry: CatalogEntry) -> list[Diagnostic]:

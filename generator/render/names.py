@@ -7,8 +7,8 @@ import keyword
 import re
 from functools import cache
 
-_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
-RESERVED_NAMES = _RESERVED  # keywords and builtins: `True`, `Exception`, `print`, `match`...
+# Keywords and builtins: `True`, `Exception`, `print`, `match`...
+RESERVED_NAMES = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
 
 
 def words(text: str) -> list[str]:
@@ -23,7 +23,7 @@ def class_name(text: str, fallback: str = "Model") -> str:
     name = "".join(w[:1].upper() + w[1:] for w in words(text)) or fallback
     if name[0].isdigit():
         name = f"{fallback}{name}"
-    return f"{name}_" if name in _RESERVED else name
+    return f"{name}_" if name in RESERVED_NAMES else name
 
 
 @cache
@@ -31,7 +31,7 @@ def snake_name(text: str, fallback: str = "value") -> str:
     name = "_".join(w.lower() for w in words(text)) or fallback
     if name[0].isdigit():
         name = f"{fallback}_{name}"
-    return f"{name}_" if name in _RESERVED else name
+    return f"{name}_" if name in RESERVED_NAMES else name
 
 
 def singular(name: str) -> str:

@@ -362,20 +362,26 @@ def _drop_unused_definitions(schema: JsonSchema, base: str) -> None:
                 entries.update({where + pointer(keyword, key): (held, key) for key in held})
     if not entries:
         return
-    inside = sorted(entries, key=len, reverse=True)  # the innermost entry holding a place first
 
     def entry_of(place: str) -> str | None:
-        return next((e for e in inside if place == e or place.startswith(e + "/")), None)
+        """The innermost entry holding place (itself, if it is one): its path's prefixes, longest first."""
+        while place:
+            if place in entries:
+                return place
+            place = place.rpartition("/")[0]
+        return None
 
-    refs = [(entry_of(where), unquote(node["$ref"][1:])) for where, node in subschemas(schema, base)
-            if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")]  # fmt: skip
+    held_refs: dict[str | None, list[str]] = {}  # an entry (None: no entry) -> the refs inside it
+    for where, node in subschemas(schema, base):
+        if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+            held_refs.setdefault(entry_of(where), []).append(unquote(node["$ref"][1:]))
     used: set[str] = set()
-    pending = [target for holder, target in refs if holder is None]  # refs outside every definition
+    pending = list(held_refs.get(None, []))  # refs outside every definition
     while pending:
         reached = entry_of(pending.pop())
         while reached is not None and reached not in used:  # an entry inside an entry: both are used
             used.add(reached)
-            pending.extend(target for holder, target in refs if holder == reached)
+            pending.extend(held_refs.get(reached, []))
             reached = entry_of(reached.rsplit("/", 2)[0])
     for entry in set(entries) - used:
         held, key = entries[entry]

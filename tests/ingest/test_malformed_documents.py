@@ -375,7 +375,7 @@ def test_sources_that_are_missing_or_a_file_say_which(tmp_path: Path) -> None:
 def test_a_ref_through_a_dotted_property_name_is_refused_where_it_stands(tmp_path: Path) -> None:
     """The code generator read `a.b` in the ref as a module path: generate failed ("expected one
     module of code") on a catalog ingest had accepted."""
-    schema = {
+    schema: dict[str, Any] = {
         "type": "object",
         "properties": {"prompt": {"type": "string"}, "p": {"$ref": "#/$defs/A/properties/a.b"}},
         "$defs": {"A": {"type": "object", "properties": {"a.b": {"type": "string"}}}},
@@ -384,4 +384,10 @@ def test_a_ref_through_a_dotted_property_name_is_refused_where_it_stands(tmp_pat
     assert [e.split(": error: ", 1)[1] for e in errors] == [
         "input_schema at /properties/p/$ref: `$ref` '#/$defs/A/properties/a.b' passes through a name with "
         "a dot; point it at a definition of its own instead (an overlay can)"
+    ]
+    schema["properties"]["p"] = {"$ref": "#/$defs/a.b"}  # a dotted definition: told once, as a name
+    schema["$defs"] = {"a.b": {"type": "string"}}
+    errors = _ingest(tmp_path, "dotted.md", _with_input_schema(json.dumps(schema)))
+    assert [e.split(": error: ", 1)[1] for e in errors] == [
+        "input_schema at /$defs/a.b: a definition name with a dot; rename it (an overlay can)"
     ]
